@@ -1,0 +1,20 @@
+"""SeatShare: share season tickets with friends."""
+from pyramid.config import Configurator
+
+from .resources import Root
+from .settings import apply_environment
+
+
+def main(global_config, **settings):
+    """The WSGI application: ``pserve development.ini`` calls this."""
+    settings = apply_environment(settings)
+    with Configurator(settings=settings, root_factory=Root) as config:
+        config.include("pyramid_jinja2")
+        config.include(".renderers")
+        config.include(".models")
+        config.include(".security")
+        config.include(".errors")
+        config.include(".web")
+        config.include(".oauth")
+        config.include(".views")
+    return config.make_wsgi_app()

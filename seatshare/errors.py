@@ -1,0 +1,200 @@
+"""Every error on an ``/api/`` path answers the contract's JSON body.
+
+``{"error": <reason phrase>, "error_detail": <sentence>, "code": <status>}``,
+plus ``"fields"`` on a 400 that names the fields at fault.
+"""
+import logging
+from http import HTTPStatus
+
+from pyramid.exceptions import ConfigurationError, PredicateMismatch
+from pyramid.httpexceptions import (
+    HTTPException,
+    HTTPForbidden,
+    HTTPMethodNotAllowed,
+    HTTPNotFound,
+)
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
+from pyramid.security import NO_PERMISSION_REQUIRED
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from .security import ScopeDenied, bearer_token_from, is_api_request
+
+log = logging.getLogger(__name__)
+
+DETAILS = {
+    400: "The posted data or query provided does not pass our validation. "
+    "See documentation for expected format.",
+    401: "Your authentication token is invalid or has expired.",
+    403: "You are authorized, but attempting to access or change a record that you cannot.",
+    404: "The record you requested could not be found.",
+    405: "The method is not allowed for the requested URL.",
+    409: "The request conflicts with the current state of the record.",
+    413: "The request body is too large.",
+    415: "The request body must be JSON (application/json).",
+    429: "Too many requests. Try again later.",
+    500: "Your request caused an error in our API. This caused an alert, "
+    "and we will look into fixing it. Please contact support.",
+    503: "The API wasn't able to fulfill your request because of an outage. "
+    "Please contact support.",
+}
+RETRY_AFTER_SECONDS = "5"
+
+
+def error_body(status: int, detail: str | None = None, fields: dict | None = None):
+    body = {
+        "error": HTTPStatus(status).phrase,
+        "error_detail": detail or DETAILS.get(status, HTTPStatus(status).description),
+        "code": status,
+    }
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def json_error(request, status: int, detail=None, fields=None, headers=None):
+    """A JSON error response in the contract's shape."""
+    response = Response(
+        json_body=error_body(status, detail, fields),
+        status=status,
+        content_type="application/json",
+        charset="utf-8",
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+class APIError(HTTPException):
+    """Raise from a view or schema to answer the contract's error body.
+
+    ``APIError(400, fields={"cost": "must be at least 0"})``.
+    """
+
+    def __init__(self, status=400, detail=None, fields=None, headers=None):
+        self.code = status
+        self.title = HTTPStatus(status).phrase
+        self.api_detail = detail
+        self.fields = fields
+        super().__init__(detail=detail, headers=headers)
+
+
+def api_error_view(exc, request):
+    return json_error(request, exc.code, exc.api_detail, exc.fields, dict(exc.headers))
+
+
+def _allowed_methods(request):
+    """The methods some view accepts for this context and view name."""
+    methods = set()
+    introspector = request.registry.introspector
+    for intr in introspector.get_category("views") or []:
+        view = intr["introspectable"]
+        context = view["context"]
+        if view["name"] != request.view_name or context is None:
+            continue
+        if not isinstance(context, type) or not isinstance(request.context, context):
+            continue
+        methods.update(view["request_methods"] or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def not_found_view(exc, request):
+    if isinstance(exc, PredicateMismatch):
+        allowed = _allowed_methods(request)
+        if allowed and request.method not in allowed:
+            if is_api_request(request):
+                return json_error(request, 405, headers={"Allow": ", ".join(allowed)})
+            response = HTTPMethodNotAllowed()
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
+    if is_api_request(request):
+        return json_error(request, 404)
+    return render_to_response(
+        "seatshare:templates/error.jinja2",
+        {"status": 404, "title": "Not Found", "message": "There is no page here."},
+        request=request,
+        response=Response(status=404),
+    )
+
+
+def forbidden_view(exc, request):
+    """401 when nobody is signed in, 403 when the caller may not do this."""
+    if request.identity is None:
+        if is_api_request(request):
+            challenge = 'Bearer realm="seatshare"'
+            if request.headers.get("Authorization"):
+                challenge += ', error="invalid_token"'
+            return json_error(request, 401, headers={"WWW-Authenticate": challenge})
+        return HTTPForbidden()
+    detail = None
+    if isinstance(getattr(exc, "result", None), ScopeDenied):
+        detail = "Your token does not carry the scope this request needs."
+    return json_error(request, 403, detail)
+
+
+def http_exception_view(exc, request):
+    """Pyramid's own HTTP exceptions raised on API paths, as JSON."""
+    if not is_api_request(request):
+        return exc
+    headers = {}
+    for name in ("Allow", "Retry-After", "WWW-Authenticate", "Location"):
+        if name in exc.headers:
+            headers[name] = exc.headers[name]
+    return json_error(request, exc.code, exc.detail or None, headers=headers)
+
+
+def database_unavailable_view(exc, request):
+    """The database cannot be reached: 503, and pool pre-ping heals later."""
+    if not _is_connection_error(exc):
+        return server_error_view(exc, request)
+    log.error("database unavailable: %s", exc.__class__.__name__)
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    if is_api_request(request) or request.path_info == "/healthz":
+        return json_error(request, 503, headers=headers)
+    response = Response("Service temporarily unavailable.", status=503)
+    response.headers.update(headers)
+    return response
+
+
+def _is_connection_error(exc):
+    return getattr(exc, "connection_invalidated", False) or isinstance(
+        exc, (OperationalError, InterfaceError)
+    )
+
+
+def server_error_view(exc, request):
+    log.exception("unhandled error on %s %s", request.method, request.path_info, exc_info=exc)
+    if is_api_request(request):
+        return json_error(request, 500)
+    return Response("Internal Server Error", status=500)
+
+
+def require_explicit_permission(view, info):
+    """Deny by default: refuse at start-up a view declared without a permission.
+
+    ``NO_PERMISSION_REQUIRED`` says so explicitly and is allowed. Exception
+    views are exempt: they answer errors, they grant nothing.
+    """
+    context = info.options.get("context")
+    if info.exception_only or (
+        isinstance(context, type) and issubclass(context, BaseException)
+    ):
+        return view
+    if info.options.get("permission") is None:
+        name = getattr(info.original_view, "__qualname__", repr(info.original_view))
+        raise ConfigurationError(f"view {name} is declared without a permission")
+    return view
+
+
+
+
+def includeme(config):
+    config.add_view_deriver(require_explicit_permission)
+    config.add_notfound_view(not_found_view)
+    config.add_forbidden_view(forbidden_view)
+    config.add_exception_view(api_error_view, context=APIError)
+    config.add_exception_view(http_exception_view, context=HTTPException)
+    config.add_exception_view(database_unavailable_view, context=DBAPIError)
+    config.add_exception_view(server_error_view, context=Exception)

@@ -1,0 +1,129 @@
+"""Database plumbing: the engine, the session factory and ``request.dbsession``.
+
+Importing this package imports every model so that ``meta.metadata`` is
+complete for alembic and for the tests.
+"""
+import logging
+
+import pyramid_retry
+import zope.sqlalchemy
+from sqlalchemy import engine_from_config, event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import configure_mappers, sessionmaker
+
+from .entity import Entity, Event  # noqa: F401
+from .group import Group, GroupInvitation, Membership, Role  # noqa: F401
+from .meta import Base, metadata, utcnow  # noqa: F401
+from .oauth import (  # noqa: F401
+    Application,
+    Approval,
+    AuthorizationCode,
+    SignInAttempt,
+    Token,
+)
+from .ticket import (  # noqa: F401
+    HistoryAction,
+    RequestStatus,
+    Ticket,
+    TicketHistory,
+    TicketRequest,
+)
+from .user import User, UserAlias  # noqa: F401
+
+configure_mappers()
+
+log = logging.getLogger(__name__)
+
+def _setup_sqlite(engine):
+    """Make SQLite behave like a server database under concurrent writers.
+
+    Foreign keys on, WAL so readers never block the writer, a busy timeout so
+    a writer waits for the lock instead of failing, and BEGIN IMMEDIATE so a
+    transaction takes the write lock up front: two transactions that read and
+    then write cannot deadlock on the upgrade from a shared lock.
+    """
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        # Let SQLAlchemy, not pysqlite, emit BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_engine(settings, prefix="sqlalchemy."):
+    """The engine for ``sqlalchemy.url``.
+
+    ``pool_pre_ping`` lets the server recover by itself after a database
+    outage: a dead pooled connection is replaced instead of failing a request.
+    """
+    url = settings[f"{prefix}url"]
+    engine = engine_from_config(
+        settings, prefix, pool_pre_ping=True, **_engine_kwargs(url, settings)
+    )
+    if engine.dialect.name == "sqlite":
+        _setup_sqlite(engine)
+    return engine
+
+
+def _engine_kwargs(url, settings):
+    if url.startswith("postgresql"):
+        # A server that cannot reach PostgreSQL answers 503 quickly rather than
+        # hanging on connect.
+        timeout = int(settings.get("seatshare.db_connect_timeout", 2))
+        return {"connect_args": {"connect_timeout": timeout}}
+    return {}
+
+
+def get_session_factory(engine):
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def get_tm_session(session_factory, transaction_manager, request=None):
+    """A session joined to ``transaction_manager``: pyramid_tm commits or aborts it."""
+    dbsession = session_factory(info={"request": request})
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def request_dbsession(request):
+    """``request.dbsession``. The factory is read from the registry on each
+    request so that tests can bind requests to their own connection."""
+    return get_tm_session(
+        request.registry["dbsession_factory"], request.tm, request=request
+    )
+
+
+def includeme(config):
+    settings = config.get_settings()
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    # pyramid_tm would look the user up before the exception views are in
+    # place, so a database outage there could not become a 503.
+    settings["tm.annotate_user"] = False
+    settings.setdefault("retry.attempts", 3)
+
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    engine = config.registry.get("dbengine") or get_engine(settings)
+    config.registry["dbengine"] = engine
+    session_factory = get_session_factory(engine)
+    config.registry["dbsession_factory"] = session_factory
+
+    config.add_request_method(request_dbsession, "dbsession", reify=True)
+
+    # Two requests raced to insert the same unique row: the retry sees the
+    # winner's row and answers accordingly. PostgreSQL serialization failures
+    # and deadlocks (SQLSTATE 40xxx) are already retryable: zope.sqlalchemy
+    # reports them to pyramid_tm, which tags them for pyramid_retry.
+    pyramid_retry.mark_error_retryable(IntegrityError)
+
+
+__all__ = ["get_engine", "get_session_factory", "get_tm_session", "includeme"]

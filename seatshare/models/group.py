@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime
+import enum
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    __table_args__ = (Index("ix_groups_entity_id", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="RESTRICT")
+    )
+    creator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # The group's standing invitation code: shown to administrators only.
+    invitation_code: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="group", passive_deletes=True
+    )
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id", name="uq_memberships_group_id_user_id"),
+        Index("ix_memberships_user_id_group_id", "user_id", "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            name="membership_role",
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        ),
+        default=Role.MEMBER,
+    )
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+
+    group: Mapped[Group] = relationship(back_populates="memberships")
+
+
+class GroupInvitation(Base):
+    """A single-use invitation mailed to one address; the code is stored hashed."""
+
+    __tablename__ = "group_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    inviter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    used_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import Base, utcnow
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("cost >= 0", name="cost_not_negative"),
+        Index("ix_tickets_group_id_event_id", "group_id", "event_id"),
+        Index("ix_tickets_event_id", "event_id"),
+        Index("ix_tickets_owner_id_event_id", "owner_id", "event_id"),
+        Index("ix_tickets_assignee_id_event_id", "assignee_id", "event_id"),
+        Index("ix_tickets_alias_id", "alias_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # A deleted user or alias leaves the seat unassigned, not the ticket gone.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    alias_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_aliases.id", ondelete="SET NULL")
+    )
+    section: Mapped[str] = mapped_column(String(50), default="")
+    row: Mapped[str] = mapped_column(String(50), default="")
+    seat: Mapped[str] = mapped_column(String(50), default="")
+    cost: Mapped[decimal.Decimal] = mapped_column(
+        Numeric(10, 2), default=decimal.Decimal("0.00")
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )
+
+    event = relationship("Event")
+    group = relationship("Group")
+
+
+class HistoryAction(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    REQUESTED = "requested"
+    DELETED = "deleted"
+
+
+class TicketHistory(Base):
+    """Who did what to a ticket, and when.
+
+    ``ticket_id`` is deliberately not a foreign key: the record of a deleted
+    ticket outlives it. It is removed with the ticket's group.
+    """
+
+    __tablename__ = "ticket_history"
+    __table_args__ = (Index("ix_ticket_history_ticket_id_id", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[HistoryAction] = mapped_column(
+        Enum(
+            HistoryAction,
+            name="ticket_history_action",
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        )
+    )
+    # {"field": [old, new], ...} for updates; other details otherwise.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class TicketRequest(Base):
+    __tablename__ = "ticket_requests"
+    __table_args__ = (
+        Index("ix_ticket_requests_ticket_id_status", "ticket_id", "status"),
+        Index("ix_ticket_requests_requester_id", "requester_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE")
+    )
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(
+        Enum(
+            RequestStatus,
+            name="ticket_request_status",
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        ),
+        default=RequestStatus.PENDING,
+    )
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )
+
+    ticket = relationship("Ticket")

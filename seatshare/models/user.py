@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import Base, utcnow
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored lower-cased; unique so that sign-in and PUT /users/me agree.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # argon2id, never the password itself.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    mobile: Mapped[str] = mapped_column(String(32), default="")
+    sms_notify: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The calendar feed URL carries HMAC(secret, user id, nonce); resetting
+    # the feed secret changes the nonce. Nothing secret is stored here.
+    calendar_nonce: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )
+
+    aliases: Mapped[list[UserAlias]] = relationship(
+        back_populates="user", passive_deletes=True
+    )
+
+
+class UserAlias(Base):
+    """Someone without an account who uses a ticket in the assignee's place."""
+
+    __tablename__ = "user_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="aliases")

@@ -1,0 +1,19 @@
+"""The permissions that ``__acl__`` methods grant and views require.
+
+One enum, used on both sides, so a typo is an AttributeError at import time
+rather than a view nobody can reach.
+"""
+import enum
+
+
+class Permission(enum.StrEnum):
+    LIST = "list"  # GET a container (a filtered list)
+    CREATE = "create"  # POST to a container
+    VIEW = "view"  # GET one record
+    EDIT = "edit"  # PUT one record
+    DELETE = "delete"  # DELETE one record
+    ADMINISTER = "administer"  # group administration: members, invitations
+    REQUEST = "request"  # ask for a ticket
+    ANSWER = "answer"  # accept or decline a ticket request
+    WITHDRAW = "withdraw"  # withdraw your own ticket request
+    LEAVE = "leave"  # remove a membership

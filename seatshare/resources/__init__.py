@@ -1,0 +1,88 @@
+"""The traversal tree: root → api → v1 → containers → contexts.
+
+A container looks a record up and raises ``KeyError`` when there is none, so
+traversal answers 404. Containers under ``/api/v1`` first demand a token: a
+caller without one learns nothing about which ids exist (401 before 404).
+"""
+from pyramid.httpexceptions import HTTPForbidden
+
+
+class Resource:
+    __name__ = ""
+    __parent__ = None
+
+    def __init__(self, request, name="", parent=None):
+        self.request = request
+        self.__name__ = name
+        self.__parent__ = parent
+
+
+class Root(Resource):
+    """``/``: the HTML pages, the OAuth endpoints and ``/healthz`` hang here."""
+
+    def __getitem__(self, name):
+        if name == "api":
+            return ApiRoot(self.request, name, self)
+        raise KeyError(name)
+
+
+class ApiRoot(Resource):
+    def __getitem__(self, name):
+        if name == "v1":
+            return V1(self.request, name, self)
+        raise KeyError(name)
+
+
+class V1(Resource):
+    """``/api/v1``. Containers register themselves in ``children`` by name."""
+
+    children: dict[str, type] = {}
+
+    def __getitem__(self, name):
+        container = self.children.get(name)
+        if container is None:
+            raise KeyError(name)
+        return container(self.request, name, self)
+
+
+def register_container(*names):
+    """Class decorator: serve this container at ``/api/v1/<name>``."""
+
+    def decorate(cls):
+        for name in names:
+            V1.children[name] = cls
+        return cls
+
+    return decorate
+
+
+def parse_id(key) -> int:
+    """A path segment as a record id; anything else is a 404."""
+    if not (isinstance(key, str) and key.isascii() and key.isdigit()):
+        raise KeyError(key)
+    value = int(key)
+    if value < 1 or value > 2**31 - 1:
+        raise KeyError(key)
+    return value
+
+
+class Container(Resource):
+    """A collection under ``/api/v1``: the list view's context.
+
+    Subclasses implement ``load(id)`` returning a context or None.
+    """
+
+    def require_identity(self):
+        if self.request.identity is None:
+            # The forbidden view turns this into a 401 with WWW-Authenticate.
+            raise HTTPForbidden()
+
+    def __getitem__(self, key):
+        self.require_identity()
+        context = self.load(parse_id(key))
+        if context is None:
+            raise KeyError(key)
+        return context
+
+    def load(self, record_id):
+        raise NotImplementedError

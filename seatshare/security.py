@@ -1,0 +1,159 @@
+"""The security policy: bearer token → identity → principals → ACL.
+
+``/api/`` paths authenticate with a bearer token only; a browser cookie never
+authenticates an API call. The HTML pages (sign-in, consent, sign-up) use the
+signed-cookie session instead. Identity and principals are computed once per
+request.
+"""
+import dataclasses
+import re
+
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.interfaces import ISecurityPolicy
+from pyramid.request import RequestLocalCache
+from pyramid.security import Denied
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+from zope.interface import implementer
+
+from . import principals as p
+from .models import Application, Group, Membership, Role, Token, User, utcnow
+from .tokens import hash_token
+
+# "Bearer TOKEN", scheme case-insensitive, a trailing ";" or whitespace
+# tolerated: the seed's own example sends "bearer TOKEN;".
+BEARER_RE = re.compile(r"^\s*bearer\s+([0-9A-Za-z._~+/=-]+)\s*;?\s*$", re.IGNORECASE)
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_AUTHORIZATION_LENGTH = 4096
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    user: User
+    token: Token | None = None  # None for a signed-in browser session
+    scopes: frozenset = frozenset()
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+    @property
+    def application(self) -> Application | None:
+        return self.token.application if self.token else None
+
+
+class ScopeDenied(Denied):
+    """The token is valid but lacks the scope this method needs."""
+
+
+def bearer_token_from(request) -> str | None:
+    """The token in ``Authorization``, or None when absent or malformed."""
+    header = request.headers.get("Authorization", "")
+    if not header or len(header) > MAX_AUTHORIZATION_LENGTH:
+        return None
+    match = BEARER_RE.match(header)
+    return match.group(1) if match else None
+
+
+def is_api_request(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def load_token_identity(dbsession, token_value: str) -> Identity | None:
+    """One query: the live token, its user and its application."""
+    now = utcnow()
+    stmt = (
+        select(Token)
+        .join(Token.user)
+        .join(Token.application)
+        .options(contains_eager(Token.user), contains_eager(Token.application))
+        .where(
+            Token.access_token_hash == hash_token(token_value),
+            Token.revoked_at.is_(None),
+            Token.expires_at > now,
+            Application.disabled.is_(False),
+        )
+    )
+    token = dbsession.execute(stmt).scalar_one_or_none()
+    if token is None:
+        return None
+    return Identity(user=token.user, token=token, scopes=frozenset(token.scopes.split()))
+
+
+def membership_principals(dbsession, user_id: int) -> list[str]:
+    """One query: a principal per active group membership, role and entity."""
+    rows = dbsession.execute(
+        select(Membership.group_id, Membership.role, Group.entity_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(Membership.user_id == user_id, Group.active.is_(True))
+    ).all()
+    found = []
+    for group_id, role, entity_id in rows:
+        found.append(p.group_member(group_id))
+        if role == Role.ADMIN:
+            found.append(p.group_admin(group_id))
+        found.append(p.entity_follower(entity_id))
+    return found
+
+
+@implementer(ISecurityPolicy)
+class SecurityPolicy:
+    def __init__(self):
+        self.identity_cache = RequestLocalCache(self._load_identity)
+        self.principals_cache = RequestLocalCache(self._load_principals)
+        self.acl = ACLHelper()
+
+    def _load_identity(self, request):
+        if is_api_request(request):
+            token = bearer_token_from(request)
+            if token is None:
+                return None
+            return load_token_identity(request.dbsession, token)
+        user_id = request.session.get("user_id")
+        if user_id is None:
+            return None
+        user = request.dbsession.get(User, user_id)
+        return Identity(user=user) if user is not None else None
+
+    def _load_principals(self, request):
+        identity = request.identity
+        found = [Everyone]
+        if identity is not None:
+            found += [Authenticated, p.user(identity.user_id)]
+            found += membership_principals(request.dbsession, identity.user_id)
+        return found
+
+    def identity(self, request):
+        return self.identity_cache.get_or_create(request)
+
+    def authenticated_userid(self, request):
+        identity = request.identity
+        return identity.user_id if identity is not None else None
+
+    def effective_principals(self, request):
+        return self.principals_cache.get_or_create(request)
+
+    def permits(self, request, context, permission):
+        identity = request.identity
+        if identity is not None and identity.token is not None:
+            needed = "read" if request.method in READ_METHODS else "write"
+            if needed not in identity.scopes:
+                return ScopeDenied(f"The token lacks the {needed!r} scope.")
+        return self.acl.permits(context, self.effective_principals(request), permission)
+
+    def remember(self, request, userid, **kw):
+        request.session["user_id"] = userid
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        return []
+
+
+def includeme(config):
+    config.set_security_policy(SecurityPolicy())
+    config.add_request_method(
+        lambda r: r.registry.queryUtility(ISecurityPolicy).effective_principals(r),
+        "effective_principals",
+        reify=True,
+    )

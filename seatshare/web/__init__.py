@@ -1,0 +1,21 @@
+"""The HTML side: the signed-cookie session, sign-in, sign-up and consent pages."""
+from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+
+from ..settings import as_bool
+
+
+def includeme(config):
+    settings = config.get_settings()
+    config.set_session_factory(
+        SignedCookieSessionFactory(
+            settings["seatshare.session_secret"],
+            cookie_name="seatshare_session",
+            secure=as_bool(settings.get("seatshare.session_secure", False)),
+            httponly=True,
+            samesite="Lax",
+            timeout=7 * 24 * 3600,
+            reissue_time=3600,
+            serializer=JSONSerializer(),
+        )
+    )
+    config.scan(__name__)
