@@ -18,14 +18,33 @@ class Resource:
 
 
 class Root(Resource):
-    """``/``: the HTML pages, the OAuth endpoints and ``/healthz`` hang here."""
+    """``/``: the HTML pages, the OAuth endpoints and ``/healthz`` hang here.
+
+    Children register with ``@register_root_child("oauth")``; views that need
+    no child resource (``/healthz``) are named views on the Root itself.
+    """
+
+    children: dict[str, type] = {}
 
     def __getitem__(self, name):
-        if name == "api":
-            return ApiRoot(self.request, name, self)
-        raise KeyError(name)
+        child = self.children.get(name)
+        if child is None:
+            raise KeyError(name)
+        return child(self.request, name, self)
 
 
+def register_root_child(*names):
+    """Class decorator: serve this resource at ``/<name>``."""
+
+    def decorate(cls):
+        for name in names:
+            Root.children[name] = cls
+        return cls
+
+    return decorate
+
+
+@register_root_child("api")
 class ApiRoot(Resource):
     def __getitem__(self, name):
         if name == "v1":
