@@ -14,6 +14,7 @@ def main(global_config, **settings):
         config.include(".models")
         config.include(".security")
         config.include(".errors")
+        config.include(".limits")
         config.include(".web")
         config.include(".oauth")
         config.include(".views")

@@ -39,11 +39,17 @@ DETAILS = {
     "Please contact support.",
 }
 RETRY_AFTER_SECONDS = "5"
+# RFC 9110's reason phrases, whichever Python's http module we run on.
+REASONS = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def reason(status: int) -> str:
+    return REASONS.get(status) or HTTPStatus(status).phrase
 
 
 def error_body(status: int, detail: str | None = None, fields: dict | None = None):
     body = {
-        "error": HTTPStatus(status).phrase,
+        "error": reason(status),
         "error_detail": detail or DETAILS.get(status, HTTPStatus(status).description),
         "code": status,
     }
@@ -73,7 +79,7 @@ class APIError(HTTPException):
 
     def __init__(self, status=400, detail=None, fields=None, headers=None):
         self.code = status
-        self.title = HTTPStatus(status).phrase
+        self.title = reason(status)
         self.api_detail = detail
         self.fields = fields
         super().__init__(detail=detail, headers=headers)

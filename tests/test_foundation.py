@@ -34,3 +34,18 @@ def test_error_body_uses_reason_phrase():
     assert error_body(400, fields={"cost": "must be at least 0"})["fields"] == {
         "cost": "must be at least 0"
     }
+
+
+def test_body_over_the_limit_is_413_with_the_contract_body(testapp, app_settings):
+    limit = 65536
+    res = testapp.post(
+        "/api/v1/tickets",
+        params=b"x" * (limit + 1),
+        headers={"Content-Type": "application/json"},
+        status=413,
+    )
+    assert res.json == {
+        "error": "Content Too Large",
+        "error_detail": f"The request body is larger than {limit} bytes.",
+        "code": 413,
+    }

@@ -1,0 +1,35 @@
+"""Request body size limit: 413 before anything reads the body or opens a transaction."""
+from pyramid.tweens import INGRESS
+
+from .errors import json_error
+from .security import is_api_request
+
+
+def body_size_limit_tween_factory(handler, registry):
+    limit = int(registry.settings["seatshare.max_body_bytes"])
+
+    def body_size_limit_tween(request):
+        length = request.content_length
+        if length is None and request.is_body_readable:
+            # Chunked or unsized: read at most one byte past the limit.
+            body = request.body_file.read(limit + 1)
+            length = len(body)
+            if length <= limit:
+                request.body = body
+        if length is not None and length > limit:
+            if is_api_request(request):
+                return json_error(
+                    request,
+                    413,
+                    f"The request body is larger than {limit} bytes.",
+                )
+            return request.response.__class__("Request body too large.", status=413)
+        return handler(request)
+
+    return body_size_limit_tween
+
+
+def includeme(config):
+    config.add_tween(
+        "seatshare.limits.body_size_limit_tween_factory", under=INGRESS
+    )
