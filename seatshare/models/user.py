@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base, utcnow
+
+
+def new_calendar_nonce() -> str:
+    """A fresh random nonce: a new user's, or one whose feed secret was reset."""
+    return secrets.token_hex(16)
 
 
 class User(Base):
@@ -25,7 +31,7 @@ class User(Base):
     sms_notify: Mapped[bool] = mapped_column(Boolean, default=False)
     # The calendar feed URL carries HMAC(secret, user id, nonce); resetting
     # the feed secret changes the nonce. Nothing secret is stored here.
-    calendar_nonce: Mapped[str] = mapped_column(String(64), default="")
+    calendar_nonce: Mapped[str] = mapped_column(String(64), default=new_calendar_nonce)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow
