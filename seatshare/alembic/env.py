@@ -1,0 +1,64 @@
+"""Alembic's entry point: migrations run against the app's own database.
+
+The URL comes from the ini file's ``[app:main]`` settings, with the
+``SEATSHARE_DATABASE_URL`` override applied exactly as the app applies it, so
+``seatshare production.ini db upgrade`` and the running servers always agree
+on which database they mean. Tests may hand over a connection instead
+(``config.attributes["connection"]``) or set ``sqlalchemy.url`` on the config.
+"""
+from alembic import context
+from pyramid.paster import get_appsettings, setup_logging
+
+from seatshare.models import get_engine, metadata
+from seatshare.settings import apply_environment
+
+config = context.config
+
+
+def database_settings():
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return {"sqlalchemy.url": url}
+    if config.config_file_name is None:
+        raise RuntimeError("alembic needs an ini file or sqlalchemy.url")
+    setup_logging(config.config_file_name)
+    return apply_environment(dict(get_appsettings(config.config_file_name)))
+
+
+def configure(**kw):
+    # SQLite cannot ALTER most things in place: batch mode copies the table.
+    context.configure(
+        target_metadata=metadata,
+        render_as_batch=True,
+        compare_type=True,
+        **kw,
+    )
+
+
+def run_migrations_offline():
+    configure(url=database_settings()["sqlalchemy.url"], literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = get_engine(database_settings())
+    try:
+        with engine.connect() as connection:
+            configure(connection=connection)
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

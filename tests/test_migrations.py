@@ -1,0 +1,89 @@
+"""The migrations and the models agree, on SQLite and on PostgreSQL."""
+import os
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from seatshare.models import metadata
+
+from .conftest import create_database
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture
+def fresh_url(backend, tmp_path):
+    url, drop = create_database(backend, str(tmp_path))
+    yield url
+    drop()
+
+
+def alembic_config(url=None, ini="development.ini"):
+    config = Config(os.path.join(ROOT, ini))
+    if url:
+        # ConfigParser interpolates "%": a URL-encoded password must survive.
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def pending_diff(url):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            return compare_metadata(context, metadata)
+    finally:
+        engine.dispose()
+
+
+def table_names(url):
+    engine = sa.create_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_head_matches_the_models(fresh_url):
+    command.upgrade(alembic_config(fresh_url), "head")
+    assert pending_diff(fresh_url) == []
+
+
+def test_there_is_one_head():
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1
+
+
+def test_downgrade_to_base_removes_everything(fresh_url, backend):
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+    assert table_names(fresh_url) == {"alembic_version"}
+    if backend == "postgresql":
+        engine = sa.create_engine(fresh_url)
+        with engine.connect() as conn:
+            types = conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'")
+            assert types.scalars().all() == []
+        engine.dispose()
+    # And back up again: the downgrade left nothing in the way.
+    command.upgrade(config, "head")
+    assert pending_diff(fresh_url) == []
+
+
+def test_url_comes_from_the_ini_with_the_environment_override(
+    fresh_url, tmp_path, monkeypatch
+):
+    ini = tmp_path / "site.ini"
+    ini.write_text(
+        "[app:main]\nuse = egg:seatshare\n"
+        "sqlalchemy.url = sqlite:////nonexistent/dir/never-used.sqlite\n\n"
+        "[alembic]\nscript_location = seatshare:alembic\n"
+    )
+    monkeypatch.setenv("SEATSHARE_DATABASE_URL", fresh_url)
+    command.upgrade(Config(str(ini)), "head")
+    assert "tickets" in table_names(fresh_url)
