@@ -12,6 +12,7 @@ def main(global_config, **settings):
         config.include("pyramid_jinja2")
         config.include(".renderers")
         config.include(".models")
+        config.include(".mail")
         config.include(".security")
         config.include(".errors")
         config.include(".limits")

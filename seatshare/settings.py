@@ -22,6 +22,7 @@ DEFAULTS = {
     "seatshare.db_connect_timeout": "2",
     "seatshare.session_secure": "false",
     "retry.attempts": "3",
+    "mail.mailer": "smtp",
 }
 
 

@@ -92,6 +92,7 @@ def make_settings(database_url, **overrides):
         "seatshare.session_secret": "test-session-secret",
         "seatshare.calendar_secret": "test-calendar-secret",
         "mail.default_sender": "SeatShare <no-reply@seatshare.invalid>",
+        "mail.mailer": "testing",
         "testing": "true",
     }
     settings.update(overrides)
@@ -192,3 +193,17 @@ def auth_headers(dbsession):
         return {"Authorization": f"Bearer {value}"}
 
     return make
+
+
+@pytest.fixture
+def outbox(app):
+    """The mail committed during this test (``mail.mailer = testing``), in order.
+
+    Each item has ``.to``, ``.subject``, ``.body`` and ``.message``.
+    """
+    from seatshare.mail import outbox as mail_outbox
+
+    sent = mail_outbox(app.registry)
+    sent.clear()
+    yield sent
+    sent.clear()

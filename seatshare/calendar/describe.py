@@ -1,0 +1,44 @@
+"""Events, seats and people in words: shared by the calendar feeds and the mail."""
+import datetime
+import zoneinfo
+
+UTC = datetime.UTC
+
+
+def person_name(user) -> str:
+    """``Ana Lopez``; the address when the user gave no name."""
+    return f"{user.first_name} {user.last_name}".strip() or user.email
+
+
+def seat_label(ticket) -> str:
+    """``Section 101, Row A, Seat 5``, leaving out the blank parts."""
+    parts = [
+        f"{label} {value}"
+        for label, value in (("Section", ticket.section), ("Row", ticket.row), ("Seat", ticket.seat))
+        if value and value.strip()
+    ]
+    return ", ".join(parts) or "Seat not specified"
+
+
+def user_zone(timezone_name: str) -> datetime.tzinfo:
+    """The user's IANA zone; UTC when it is blank or unknown."""
+    try:
+        return zoneinfo.ZoneInfo(timezone_name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def local_start(event, zone: datetime.tzinfo) -> datetime.datetime:
+    """The event's start (stored as naive UTC) in ``zone``."""
+    return event.start_time.replace(tzinfo=UTC).astimezone(zone)
+
+
+def describe_when(event, timezone_name: str) -> str:
+    """``Friday 10 April 2026 at 19:05 EDT``, in the reader's time zone."""
+    if event.date_tba:
+        return "Date to be announced"
+    start = local_start(event, user_zone(timezone_name))
+    day = f"{start:%A} {start.day} {start:%B %Y}"
+    if event.time_tba:
+        return f"{day}, time to be announced"
+    return f"{day} at {start:%H:%M %Z}"

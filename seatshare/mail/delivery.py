@@ -1,0 +1,62 @@
+"""Where a committed message goes when it is not sent over SMTP.
+
+Both classes stand in for ``repoze.sendmail``'s ``SMTPMailer``: pyramid_mailer
+hands them ``send(from, to, message)`` from its transaction data manager, so
+the debug and testing mailers are exactly as transactional as SMTP is — a
+message reaches them only when its transaction commits.
+"""
+import dataclasses
+import email
+import email.message
+import email.policy
+import os
+import uuid
+
+from .. import models
+
+
+class FolderMailer:
+    """Development: each message becomes one ``.eml`` file in a folder."""
+
+    def __init__(self, folder: str):
+        os.makedirs(folder, exist_ok=True)
+        self.folder = folder
+
+    def send(self, fromaddr, toaddrs, message):
+        stamp = models.utcnow().strftime("%Y%m%dT%H%M%S")
+        path = os.path.join(self.folder, f"{stamp}-{uuid.uuid4().hex[:8]}.eml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(message.as_string())
+
+
+@dataclasses.dataclass(frozen=True)
+class DeliveredMail:
+    """A message as a recipient would read it."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    message: email.message.EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def to(self) -> str:
+        return str(self.message["To"])
+
+    @property
+    def body(self) -> str:
+        return self.message.get_body(("plain",)).get_content()
+
+
+class OutboxMailer:
+    """Tests: committed messages are appended to ``outbox``."""
+
+    def __init__(self):
+        self.outbox: list[DeliveredMail] = []
+
+    def send(self, fromaddr, toaddrs, message):
+        # Parse the wire form back, as a mail client would.
+        parsed = email.message_from_string(message.as_string(), policy=email.policy.default)
+        self.outbox.append(DeliveredMail(fromaddr, tuple(toaddrs), parsed))

@@ -1,0 +1,158 @@
+"""The transactional mail SeatShare sends, one function per occasion.
+
+Each function builds a plain-text message and hands it to the request's
+transaction: it is sent only if the request's transaction commits. Call them
+from a view after the change they announce, e.g.
+``mail_ticket_request(request, ticket_request)`` once the request is added.
+
+Bodies never carry access tokens or feed URLs; an invitation carries its
+invitation code, because that is what it is for.
+"""
+from email.utils import formataddr
+from textwrap import indent
+
+from pyramid_mailer import get_mailer
+from pyramid_mailer.message import Message
+
+from .. import models
+from ..calendar.describe import describe_when, person_name, seat_label
+
+SIGNATURE = "-- \nSeatShare: season tickets, shared with friends."
+
+
+def mail_invitation(request, group, email, code, inviter):
+    """To ``email``: ``inviter`` invites them into ``group`` with a single-use ``code``."""
+    entity = request.dbsession.get(models.Entity, group.entity_id)
+    inviter_name = person_name(inviter)
+    body = f"""\
+Hello,
+
+{inviter_name} invited you to join "{group.name}", a SeatShare group that
+shares season tickets for {entity.name}.
+
+Your invitation code:
+
+    {code}
+
+To accept, sign in to SeatShare (or create an account) at
+{request.application_url}/ and join the group with this code in your
+SeatShare app. The code works once.
+
+If you were not expecting this invitation, you can ignore this message;
+nothing happens unless the code is used.
+"""
+    _send(
+        request,
+        to=email,
+        subject=f"{inviter_name} invited you to {group.name} on SeatShare",
+        body=body,
+        reply_to=inviter,
+    )
+
+
+def mail_ticket_request(request, ticket_request):
+    """To the ticket's owner: someone asks for their ticket."""
+    ticket, owner, requester = _parties(request, ticket_request)
+    requester_name = person_name(requester)
+    message = ticket_request.message.strip() or "(no message)"
+    _mail_about_ticket(
+        request,
+        ticket,
+        reader=owner,
+        sender=requester,
+        subject=f"{requester_name} asked for your ticket to {ticket.event.name}",
+        opening=f"{requester_name} would like your ticket in {ticket.group.name}:",
+        closing=f"""\
+Their message:
+
+{indent(message, "    ")}
+
+You can accept or decline the request in your SeatShare app. Accepting
+assigns the ticket to {requester_name}.""",
+    )
+
+
+def mail_request_answer(request, ticket_request):
+    """To the requester: the owner accepted or declined their request."""
+    ticket, owner, requester = _parties(request, ticket_request)
+    if ticket_request.status == models.RequestStatus.ACCEPTED:
+        verdict, closing = "accepted", "The ticket is now assigned to you. Enjoy the event!"
+    else:
+        verdict, closing = "declined", (
+            "The ticket stays with its owner. You can still ask for other "
+            f"tickets in {ticket.group.name}."
+        )
+    owner_name = person_name(owner)
+    _mail_about_ticket(
+        request,
+        ticket,
+        reader=requester,
+        sender=owner,
+        subject=f"{owner_name} {verdict} your request for {ticket.event.name}",
+        opening=f"{owner_name} {verdict} your request for this ticket in {ticket.group.name}:",
+        closing=closing,
+    )
+
+
+def mail_request_withdrawn(request, ticket_request):
+    """To the ticket's owner: the requester no longer wants the ticket."""
+    ticket, owner, requester = _parties(request, ticket_request)
+    requester_name = person_name(requester)
+    _mail_about_ticket(
+        request,
+        ticket,
+        reader=owner,
+        sender=requester,
+        subject=f"{requester_name} withdrew their request for {ticket.event.name}",
+        opening=f"{requester_name} withdrew their request for your ticket in {ticket.group.name}:",
+        closing="There is nothing for you to do: the ticket stays as it was.",
+    )
+
+
+def _parties(request, ticket_request):
+    ticket = ticket_request.ticket
+    owner = request.dbsession.get(models.User, ticket.owner_id)
+    requester = request.dbsession.get(models.User, ticket_request.requester_id)
+    return ticket, owner, requester
+
+
+def _mail_about_ticket(request, ticket, reader, sender, subject, opening, closing):
+    """Greeting, what happened, the ticket (in the reader's time zone), what next."""
+    details = "\n".join(
+        [ticket.event.name, describe_when(ticket.event, reader.timezone), seat_label(ticket)]
+    )
+    body = f"""\
+Hello {reader.first_name or person_name(reader)},
+
+{opening}
+
+{indent(details, "    ")}
+
+{closing}
+"""
+    _send(request, to=reader, subject=subject, body=body, reply_to=sender)
+
+
+def _address(person) -> str:
+    """A user as ``"Ana Lopez" <ana@example.com>``, or a bare address."""
+    if isinstance(person, models.User):
+        return formataddr((_one_line(person_name(person)), person.email))
+    return person
+
+
+def _one_line(text: str) -> str:
+    # A name with a line break must not become a second header line.
+    return " ".join(text.split())
+
+
+def _send(request, to, subject, body, reply_to=None):
+    headers = {"Auto-Submitted": "auto-generated"}
+    if reply_to is not None:
+        headers["Reply-To"] = _address(reply_to)
+    message = Message(
+        subject=_one_line(subject),
+        recipients=[_address(to)],
+        body=f"{body}\n{SIGNATURE}\n",
+        extra_headers=headers,
+    )
+    get_mailer(request).send(message)
