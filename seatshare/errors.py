@@ -82,11 +82,14 @@ class APIError(HTTPException):
         self.title = reason(status)
         self.api_detail = detail
         self.fields = fields
+        # Only the headers the raiser named: the exception's own headers
+        # carry its text/html Content-Type and Content-Length.
+        self.extra_headers = dict(headers or {})
         super().__init__(detail=detail, headers=headers)
 
 
 def api_error_view(exc, request):
-    return json_error(request, exc.code, exc.api_detail, exc.fields, dict(exc.headers))
+    return json_error(request, exc.code, exc.api_detail, exc.fields, exc.extra_headers)
 
 
 def _allowed_methods(request):
@@ -100,7 +103,8 @@ def _allowed_methods(request):
             continue
         if not isinstance(context, type) or not isinstance(request.context, context):
             continue
-        methods.update(view["request_methods"] or ())
+        declared = view["request_methods"] or ()
+        methods.update((declared,) if isinstance(declared, str) else declared)
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)

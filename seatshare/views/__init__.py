@@ -1,4 +1,47 @@
-"""The JSON API views and /healthz: thin, one module per resource."""
+"""The JSON API views and /healthz: thin, one module per resource.
+
+A view is declared on a traversal context with the permission the context's
+``__acl__`` must grant, validates its input with ``seatshare.schemas`` and
+returns a dict for the JSON renderer::
+
+    @view_config(context=TicketContext, request_method="PUT",
+                 permission=Permission.EDIT, renderer="json")
+    def update(context, request):
+        changes = validate_body(request, TicketUpdate(), READ_ONLY)
+        return ticket_json(context.update(changes, request.identity.user_id))
+"""
+from pyramid.response import Response
+
+from ..pagination import paginate
+from ..schemas import validate_query
+
+
+class ResourceViews:
+    """Base of a resource's view class: ``self.context``, ``self.request``."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def list_page(self, query_schema, serialize) -> list:
+        """The container's list: validate the query, run the container's
+        ``list_query`` for one page, serialize each row."""
+        params = validate_query(self.request, query_schema)
+        rows = paginate(self.request, self.context.list_query(params), params)
+        return [serialize(row) for row in rows]
+
+
+def no_content() -> Response:
+    """``204 No Content``: no body and no Content-Type."""
+    response = Response(status=204)
+    response.content_type = None
+    return response
+
+
+def created(request, location: str):
+    """Mark ``request.response`` as ``201 Created`` at ``location``."""
+    request.response.status = 201
+    request.response.location = location
 
 
 def includeme(config):

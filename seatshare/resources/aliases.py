@@ -1,0 +1,85 @@
+"""``/api/v1/user_aliases``: yours and your mutual members'."""
+from pyramid.authorization import Allow, Authenticated
+from sqlalchemy import select
+
+from .. import principals as p
+from ..errors import APIError
+from ..models import HistoryAction, Ticket, UserAlias
+from ..permissions import Permission
+from ..schemas import json_object
+from ..services.history import record_ticket_change
+from . import Resource, register_container
+from .lists import DENY_ALL, ListContainer
+from .membership import is_mutual_member, load_active_group_ids
+
+
+class UserAliasContext(Resource):
+    def __init__(self, request, name, parent, alias, owner_group_ids=()):
+        super().__init__(request, name, parent)
+        self.alias = alias
+        self.owner_group_ids = owner_group_ids
+
+    def __acl__(self):
+        owner = p.user(self.alias.user_id)
+        return [
+            (Allow, owner, (Permission.VIEW, Permission.EDIT, Permission.DELETE)),
+            *[
+                (Allow, p.group_member(gid), Permission.VIEW)
+                for gid in self.owner_group_ids
+            ],
+            DENY_ALL,
+        ]
+
+    def delete(self, actor_id: int):
+        """Delete the alias; each ticket that used it loses it, with a history entry."""
+        dbsession = self.request.dbsession
+        alias = self.alias
+        for ticket in dbsession.scalars(select(Ticket).where(Ticket.alias_id == alias.id)):
+            record_ticket_change(
+                dbsession, ticket, actor_id, HistoryAction.UPDATED, {"alias_id": [alias.id, None]}
+            )
+            ticket.alias_id = None
+        dbsession.delete(alias)
+        dbsession.flush()
+
+
+@register_container("user_aliases")
+class UserAliasContainer(ListContainer):
+    granted = (Permission.LIST, Permission.CREATE)
+
+    def __acl__(self):
+        claimed = self.claimed_owner_id()
+        if claimed is None:
+            return super().__acl__()
+        # You may only create aliases for yourself: a body naming another
+        # user_id is a 403 (API.md §3), anything else the schema judges.
+        return [
+            (Allow, Authenticated, Permission.LIST),
+            (Allow, p.user(claimed), Permission.CREATE),
+            DENY_ALL,
+        ]
+
+    def claimed_owner_id(self) -> int | None:
+        if self.request.method != "POST":
+            return None
+        try:
+            owner_id = json_object(self.request).get("user_id")
+        except APIError:
+            return None
+        if isinstance(owner_id, int) and not isinstance(owner_id, bool):
+            return owner_id
+        return None
+
+    def load(self, alias_id):
+        alias = self.request.dbsession.get(UserAlias, alias_id)
+        if alias is None:
+            return None
+        group_ids = load_active_group_ids(self.request.dbsession, alias.user_id)
+        return UserAliasContext(self.request, str(alias_id), self, alias, group_ids)
+
+    def list_query(self, params):
+        return (
+            select(UserAlias)
+            .where(is_mutual_member(UserAlias.user_id, self.user_id))
+            .order_by(UserAlias.last_name, UserAlias.first_name, UserAlias.id)
+        )

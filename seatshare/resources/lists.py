@@ -1,0 +1,86 @@
+"""Containers whose list a filter may narrow to one record (``?group_id=``).
+
+The filtered record is loaded while the container is built, so the order of
+checks is the contract's: 401 (no identity: nothing is loaded, the ACL denies),
+then 404 (the record named does not exist), then 403 (the ACL grants LIST only
+to the principal that may see that record), then 400 (the view's schema). A
+filter value that is not an id is left alone here; the schema refuses it.
+"""
+from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Deny, Everyone
+
+from .. import principals as p
+from ..models import Event, Group
+from ..permissions import Permission
+from ..schemas.types import MAX_ID, DIGITS_RE
+from . import Container
+
+DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
+
+
+def filter_id(request, name) -> int | None:
+    """``?name=ID`` as an int, or None when absent or not an id."""
+    value = request.GET.get(name)
+    if value is None or not DIGITS_RE.match(value) or len(value) > 10:
+        return None
+    value = int(value)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def group_filter_principal(request, group_id) -> str:
+    """The principal that may see group ``group_id``; KeyError (404) if none."""
+    principal = p.group_member(group_id)
+    if principal in request.effective_principals:
+        return principal  # a member's group exists and is active: no query
+    group = request.dbsession.get(Group, group_id)
+    if group is None or not group.active:
+        raise KeyError(group_id)
+    return principal
+
+
+def event_filter_principal(request, event_id) -> str:
+    event = request.dbsession.get(Event, event_id)
+    if event is None:
+        raise KeyError(event_id)
+    return p.entity_follower(event.entity_id)
+
+
+class ListContainer(Container):
+    """A container that is also its list's context.
+
+    ``filters`` maps a query parameter to a function returning the principal
+    that may see the record it names. ``granted`` are the permissions every
+    signed-in user has on the unfiltered container (LIST, and CREATE where a
+    container accepts POST).
+    """
+
+    filters: dict = {}
+    granted: tuple = (Permission.LIST,)
+
+    def __init__(self, request, name="", parent=None):
+        super().__init__(request, name, parent)
+        self.filter_ids = {}
+        self.filter_principals = []
+        if request.identity is None:
+            return
+        for param, principal_for in self.filters.items():
+            record_id = filter_id(request, param)
+            if record_id is not None:
+                self.filter_ids[param] = record_id
+                self.filter_principals.append(principal_for(request, record_id))
+
+    @property
+    def user_id(self):
+        return self.request.identity.user_id
+
+    def __acl__(self):
+        if not self.filter_principals:
+            return [(Allow, Authenticated, self.granted), DENY_ALL]
+        if len(self.filter_principals) == 1:
+            return [(Allow, self.filter_principals[0], Permission.LIST), DENY_ALL]
+        # Filters combine, and so do their restrictions: an ACL entry names
+        # one principal, so several filters are granted together only to a
+        # caller who holds the principal of every record they name.
+        held = self.request.effective_principals
+        if all(principal in held for principal in self.filter_principals):
+            return [(Allow, Authenticated, Permission.LIST), DENY_ALL]
+        return [DENY_ALL]

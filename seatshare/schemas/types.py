@@ -1,0 +1,163 @@
+"""Strict colander types for JSON bodies and query strings.
+
+Colander's own types coerce: ``String`` turns ``None`` and ``""`` into
+"missing", ``Int`` accepts ``"5"`` and ``"1_000"``. A JSON API should say what
+it got wrong instead, so these types accept exactly one JSON shape each.
+A field that is absent deserializes to ``colander.null`` (and is dropped by
+``missing=colander.drop``); an explicit JSON ``null`` is refused unless the
+type is wrapped in ``Nullable``.
+"""
+import decimal
+import re
+
+import colander
+
+MAX_ID = 2**31 - 1
+MAX_MONEY = decimal.Decimal("99999999.99")  # Numeric(10, 2)
+DIGITS_RE = re.compile(r"^[0-9]+$")
+
+
+class _JSONType(colander.SchemaType):
+    expected = "a value"
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if cstruct is None:
+            raise colander.Invalid(node, "must not be null")
+        return self.convert(node, cstruct)
+
+    def convert(self, node, cstruct):
+        raise NotImplementedError
+
+    def serialize(self, node, appstruct):
+        return appstruct
+
+
+class JSONString(_JSONType):
+    """A JSON string of at most ``max_length`` characters; ``blank=False``
+    refuses strings that are empty once stripped."""
+
+    def __init__(self, max_length, blank=True):
+        self.max_length = max_length
+        self.blank = blank
+
+    def convert(self, node, cstruct):
+        if not isinstance(cstruct, str):
+            raise colander.Invalid(node, "must be a string")
+        if len(cstruct) > self.max_length:
+            raise colander.Invalid(node, f"must be at most {self.max_length} characters")
+        if not self.blank and not cstruct.strip():
+            raise colander.Invalid(node, "must not be blank")
+        return cstruct
+
+
+class JSONInt(_JSONType):
+    """A JSON integer (not a boolean, not a string) that is a valid id."""
+
+    def convert(self, node, cstruct):
+        if isinstance(cstruct, bool) or not isinstance(cstruct, int):
+            raise colander.Invalid(node, "must be an integer")
+        if not 1 <= cstruct <= MAX_ID:
+            raise colander.Invalid(node, f"must be between 1 and {MAX_ID}")
+        return cstruct
+
+
+class JSONBool(_JSONType):
+    def convert(self, node, cstruct):
+        if not isinstance(cstruct, bool):
+            raise colander.Invalid(node, "must be true or false")
+        return cstruct
+
+
+class Money(_JSONType):
+    """A JSON number or a decimal string, at least 0, at most two places."""
+
+    def convert(self, node, cstruct):
+        if isinstance(cstruct, bool) or not isinstance(
+            cstruct, (int, decimal.Decimal, float, str)
+        ):
+            raise colander.Invalid(node, 'must be a decimal amount such as "45.00"')
+        try:
+            value = decimal.Decimal(str(cstruct).strip())
+        except decimal.InvalidOperation:
+            raise colander.Invalid(node, 'must be a decimal amount such as "45.00"')
+        if not value.is_finite():
+            raise colander.Invalid(node, 'must be a decimal amount such as "45.00"')
+        if value < 0:
+            raise colander.Invalid(node, "must be at least 0")
+        if value > MAX_MONEY:
+            raise colander.Invalid(node, f"must be at most {MAX_MONEY}")
+        if value != value.quantize(decimal.Decimal("0.01")):
+            raise colander.Invalid(node, "must have at most two decimal places")
+        return value.quantize(decimal.Decimal("0.01"))
+
+
+class Nullable(colander.SchemaType):
+    """``Nullable(JSONInt())``: JSON ``null`` is a value (it clears the field)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def deserialize(self, node, cstruct):
+        if cstruct is None:
+            return None
+        return self.inner.deserialize(node, cstruct)
+
+    def serialize(self, node, appstruct):
+        return appstruct
+
+
+class QueryInt(colander.SchemaType):
+    """A query-string integer: ASCII digits only, at least 1.
+
+    ``clamp`` serves larger values as the maximum instead of refusing them
+    (``per_page``); otherwise a value above ``maximum`` is a 400.
+    """
+
+    def __init__(self, maximum=MAX_ID, clamp=False):
+        self.maximum = maximum
+        self.clamp = clamp
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if not (isinstance(cstruct, str) and DIGITS_RE.match(cstruct)):
+            raise colander.Invalid(node, "must be a positive integer")
+        # Digits only; a very long number is simply too large.
+        digits = cstruct.lstrip("0") or "0"
+        value = int(digits) if len(digits) <= 12 else MAX_ID + 1
+        if value < 1:
+            raise colander.Invalid(node, "must be a positive integer")
+        if value > self.maximum:
+            if self.clamp:
+                return self.maximum
+            raise colander.Invalid(node, f"must be at most {self.maximum}")
+        return value
+
+    def serialize(self, node, appstruct):
+        return appstruct
+
+
+class QueryChoice(colander.SchemaType):
+    def __init__(self, *choices):
+        self.choices = choices
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if cstruct not in self.choices:
+            allowed = ", ".join(repr(c) for c in self.choices)
+            raise colander.Invalid(node, f"must be one of {allowed}")
+        return cstruct
+
+    def serialize(self, node, appstruct):
+        return appstruct
+
+
+TEXT_MAX_LENGTH = 10000  # for Text columns, which have no length of their own
+
+
+def column_length(attribute) -> int:
+    """The maximum length of a model's string column: ``column_length(User.email)``."""
+    return attribute.property.columns[0].type.length or TEXT_MAX_LENGTH

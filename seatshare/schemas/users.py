@@ -1,0 +1,56 @@
+import functools
+import zoneinfo
+
+import colander
+
+from ..models import User
+from .lists import ListQuery, id_filter
+from .types import JSONBool, JSONString, column_length
+
+READ_ONLY = ("id", "created_at", "updated_at")
+
+
+class UserListQuery(ListQuery):
+    group_id = id_filter()
+
+
+@functools.cache
+def iana_timezones() -> frozenset:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def timezone_validator(node, value):
+    if value not in iana_timezones():
+        raise colander.Invalid(node, 'must be an IANA time zone name such as "America/Chicago"')
+
+
+def normalize_email(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _text(attribute, **kw):
+    return colander.SchemaNode(
+        JSONString(column_length(attribute), **kw), missing=colander.drop
+    )
+
+
+class CurrentUserUpdate(colander.MappingSchema):
+    """``PUT /users/me``: every field optional (a partial update)."""
+
+    first_name = _text(User.first_name)
+    last_name = _text(User.last_name)
+    email = colander.SchemaNode(
+        JSONString(column_length(User.email), blank=False),
+        preparer=normalize_email,
+        validator=colander.Email(msg="must be an email address"),
+        missing=colander.drop,
+    )
+    timezone = colander.SchemaNode(
+        JSONString(column_length(User.timezone)),
+        validator=timezone_validator,
+        missing=colander.drop,
+    )
+    bio = _text(User.bio)
+    location = _text(User.location)
+    mobile = _text(User.mobile)
+    sms_notify = colander.SchemaNode(JSONBool(), missing=colander.drop)

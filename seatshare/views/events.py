@@ -1,0 +1,25 @@
+"""``/api/v1/events``."""
+from pyramid.view import view_config, view_defaults
+
+from ..models import Event
+from ..permissions import Permission
+from ..resources.events import EventContainer, EventContext
+from ..schemas.events import EventListQuery
+from . import ResourceViews
+
+FIELDS = ("id", "entity_id", "name", "description", "start_time", "date_tba", "time_tba")
+
+
+def event_json(event: Event) -> dict:
+    return {name: getattr(event, name) for name in FIELDS}
+
+
+@view_defaults(renderer="json")
+class EventViews(ResourceViews):
+    @view_config(context=EventContainer, request_method="GET", permission=Permission.LIST)
+    def list(self):
+        return self.list_page(EventListQuery(), event_json)
+
+    @view_config(context=EventContext, request_method="GET", permission=Permission.VIEW)
+    def show(self):
+        return event_json(self.context.event)

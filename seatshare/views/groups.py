@@ -1,0 +1,39 @@
+"""``/api/v1/groups``."""
+from pyramid.view import view_config, view_defaults
+
+from ..models import Group, Role
+from ..permissions import Permission
+from ..resources.groups import GroupContainer, GroupContext
+from ..schemas import validate_body
+from ..schemas.groups import READ_ONLY, GroupListQuery, GroupUpdate
+from . import ResourceViews
+
+FIELDS = ("id", "name", "entity_id", "creator_id", "created_at")
+
+
+def group_json(group: Group, role: Role) -> dict:
+    """``role`` is the caller's; only administrators see the invitation code."""
+    body = {name: getattr(group, name) for name in FIELDS}
+    body["role"] = Role(role).value
+    if role == Role.ADMIN:
+        body["invitation_code"] = group.invitation_code
+    return body
+
+
+@view_defaults(renderer="json")
+class GroupViews(ResourceViews):
+    @view_config(context=GroupContainer, request_method="GET", permission=Permission.LIST)
+    def list(self):
+        return self.list_page(GroupListQuery(), lambda row: group_json(*row))
+
+    @view_config(context=GroupContext, request_method="GET", permission=Permission.VIEW)
+    def show(self):
+        return group_json(self.context.group, self.context.role)
+
+    @view_config(context=GroupContext, request_method="PUT", permission=Permission.EDIT)
+    def update(self):
+        changes = validate_body(self.request, GroupUpdate(), READ_ONLY)
+        for name, value in changes.items():
+            setattr(self.context.group, name, value)
+        self.request.dbsession.flush()
+        return group_json(self.context.group, self.context.role)

@@ -1,0 +1,51 @@
+"""``/api/v1/tickets`` and ``/api/v1/ticket/ID``."""
+from pyramid.view import view_config, view_defaults
+
+from ..models import Ticket
+from ..permissions import Permission
+from ..resources.tickets import TicketContainer, TicketContext
+from ..schemas import validate_body
+from ..schemas.tickets import READ_ONLY, TicketListQuery, TicketUpdate
+from . import ResourceViews, no_content
+
+FIELDS = (
+    "id",
+    "group_id",
+    "event_id",
+    "owner_id",
+    "assignee_id",
+    "alias_id",
+    "section",
+    "row",
+    "seat",
+    "cost",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+def ticket_json(ticket: Ticket) -> dict:
+    return {name: getattr(ticket, name) for name in FIELDS}
+
+
+@view_defaults(renderer="json")
+class TicketViews(ResourceViews):
+    @view_config(context=TicketContainer, request_method="GET", permission=Permission.LIST)
+    def list(self):
+        return self.list_page(TicketListQuery(), ticket_json)
+
+    @view_config(context=TicketContext, request_method="GET", permission=Permission.VIEW)
+    def show(self):
+        return ticket_json(self.context.ticket)
+
+    @view_config(context=TicketContext, request_method="PUT", permission=Permission.EDIT)
+    def update(self):
+        changes = validate_body(self.request, TicketUpdate(), READ_ONLY)
+        ticket = self.context.update(changes, self.request.identity.user_id)
+        return ticket_json(ticket)
+
+    @view_config(context=TicketContext, request_method="DELETE", permission=Permission.DELETE)
+    def delete(self):
+        self.context.delete(self.request.identity.user_id)
+        return no_content()
