@@ -94,6 +94,7 @@ def make_settings(database_url, **overrides):
         "mail.default_sender": "SeatShare <no-reply@seatshare.invalid>",
         "mail.mailer": "testing",
         "testing": "true",
+        "seatshare.password_hash_fast": "true",
     }
     settings.update(overrides)
     return settings

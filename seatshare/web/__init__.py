@@ -18,4 +18,5 @@ def includeme(config):
             serializer=JSONSerializer(),
         )
     )
+    config.include("seatshare.passwords")
     config.scan(__name__)

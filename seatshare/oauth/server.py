@@ -1,0 +1,96 @@
+"""The oauthlib server object, built per request around the validator.
+
+Where oauthlib's defaults differ from the contract, this module changes them,
+each in one place:
+
+* tokens and codes are 64 lowercase hex characters (``new_token``), not
+  oauthlib's 30-character default, and ``token_type`` is ``"bearer"``;
+* PKCE accepts ``S256`` only (oauthlib also accepts, and defaults to, ``plain``);
+* codes and refresh tokens are consumed by a conditional UPDATE after every
+  other check (``post_token`` validators), so single use holds under races;
+* the token endpoint accepts ``GET`` when ``seatshare.token_endpoint_allow_get``
+  is on (oauthlib allows POST only).
+"""
+from oauthlib.oauth2 import WebApplicationServer
+from oauthlib.oauth2.rfc6749.endpoints.metadata import MetadataEndpoint
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
+    code_challenge_method_s256,
+)
+
+from ..settings import as_bool
+from ..tokens import new_token
+from .validator import SCOPES, SeatShareValidator, normalize_scopes
+
+
+def _new_token(request):
+    return new_token()
+
+
+def _with_hex_code(grant, token_handler, request):
+    """Authorization codes as long as tokens: 64 hex characters."""
+    grant["code"] = new_token()
+    return grant
+
+
+def _contract_token(token, token_handler, request):
+    """``"token_type": "bearer"`` and scopes in a fixed order."""
+    token["token_type"] = "bearer"
+    token["scope"] = normalize_scopes(request.scopes)
+    return token
+
+
+class SeatShareServer(WebApplicationServer):
+    def __init__(self, validator: SeatShareValidator, allow_get: bool):
+        super().__init__(
+            validator,
+            token_generator=_new_token,
+            refresh_token_generator=_new_token,
+            token_expires_in=validator.access_token_lifetime,
+        )
+        self.validator = validator
+        # oauthlib keeps S256 and plain in a class-level dict; ours, per grant.
+        self.auth_grant._code_challenge_methods = {"S256": code_challenge_method_s256}
+        self.auth_grant.register_code_modifier(_with_hex_code)
+        self.auth_grant.register_token_modifier(_contract_token)
+        self.refresh_grant.register_token_modifier(_contract_token)
+        self.auth_grant.custom_validators.post_token.append(
+            validator.consume_authorization_code
+        )
+        self.refresh_grant.custom_validators.post_token.append(
+            validator.consume_refresh_token
+        )
+        # One attribute for the token, revocation and introspection endpoints
+        # alike: the views route only POST to the latter two.
+        self.valid_request_methods = ("GET", "POST") if allow_get else ("POST",)
+
+    def metadata(self, issuer: str) -> dict:
+        """RFC 8414 §2: the server's metadata, with its endpoints under ``issuer``."""
+        endpoint = MetadataEndpoint(
+            [self],
+            claims={
+                "issuer": issuer,
+                "authorization_endpoint": f"{issuer}/oauth/authorization",
+                "token_endpoint": f"{issuer}/oauth/token",
+                "revocation_endpoint": f"{issuer}/oauth/revoke",
+                "introspection_endpoint": f"{issuer}/oauth/introspect",
+                "scopes_supported": list(SCOPES),
+                "response_modes_supported": ["query"],
+            },
+            # oauthlib insists on an https issuer; plain-HTTP development
+            # servers still describe themselves.
+            raise_errors=False,
+        )
+        return endpoint.claims
+
+
+def build_server(request) -> SeatShareServer:
+    settings = request.registry.settings
+    validator = SeatShareValidator(
+        request.dbsession,
+        access_token_lifetime=int(settings["seatshare.access_token_lifetime"]),
+        refresh_token_lifetime=int(settings["seatshare.refresh_token_lifetime"]),
+        code_lifetime=min(int(settings["seatshare.authorization_code_lifetime"]), 600),
+    )
+    return SeatShareServer(
+        validator, allow_get=as_bool(settings["seatshare.token_endpoint_allow_get"])
+    )

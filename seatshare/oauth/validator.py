@@ -1,0 +1,422 @@
+"""The oauthlib ``RequestValidator``: every question oauthlib asks, answered
+from the request's database session.
+
+Codes, tokens and client secrets are looked up by their SHA-256 hash; the
+plain values exist only in the responses that hand them out. One validator is
+built per Pyramid request (see ``server.py``), so ``self.dbsession`` is that
+request's transaction.
+"""
+import base64
+import binascii
+import datetime
+import uuid
+from urllib.parse import unquote_plus
+
+from oauthlib.oauth2 import RequestValidator
+from oauthlib.oauth2.rfc6749 import errors
+from sqlalchemy import or_, select, update
+
+from ..models import Application, AuthorizationCode, Token, User, utcnow
+from ..tokens import hash_token, tokens_equal
+
+SCOPES = ("read", "write")
+GRANT_TYPES = ("authorization_code", "refresh_token")
+
+
+def normalize_scopes(scopes) -> str:
+    """Scopes as one string in a fixed order: ``"read write"``."""
+    wanted = set(scopes or ())
+    return " ".join(scope for scope in SCOPES if scope in wanted)
+
+
+def revoke_family_of_code(dbsession, code_id: int, now: datetime.datetime) -> None:
+    """Revoke every token descended from the code: the first exchange's and
+    every refresh of it."""
+    families = select(Token.family).where(Token.authorization_code_id == code_id)
+    dbsession.execute(
+        update(Token)
+        .where(Token.family.in_(families), Token.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def revoke_family(dbsession, family: str, now: datetime.datetime) -> None:
+    dbsession.execute(
+        update(Token)
+        .where(Token.family == family, Token.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+class SeatShareValidator(RequestValidator):
+    def __init__(self, dbsession, access_token_lifetime, refresh_token_lifetime,
+                 code_lifetime):
+        super().__init__()
+        self.dbsession = dbsession
+        self.refresh_token_lifetime = refresh_token_lifetime
+        self.access_token_lifetime = access_token_lifetime
+        self.code_lifetime = code_lifetime
+        # Set by the introspection view: RFC 7662 §2.1 wants the caller
+        # authenticated, which a public client (no secret) cannot be.
+        self.confidential_clients_only = False
+
+    # -- clients (RFC 6749 §2.3, §3.2.1) ------------------------------------
+
+    def _application(self, client_id) -> Application | None:
+        if not client_id or not isinstance(client_id, str) or len(client_id) > 64:
+            return None
+        app = self.dbsession.execute(
+            select(Application).where(Application.client_id == client_id)
+        ).scalar_one_or_none()
+        if app is None or app.disabled:
+            return None
+        return app
+
+    @staticmethod
+    def _basic_credentials(request):
+        """``(client_id, client_secret)`` from HTTP Basic (RFC 6749 §2.3.1),
+        each form-urlencoded before base64; None when absent or malformed."""
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        client_id, sep, secret = decoded.partition(":")
+        if not sep:
+            return None
+        return unquote_plus(client_id), unquote_plus(secret)
+
+    def client_authentication_required(self, request, *args, **kwargs):
+        """RFC 6749 §3.2.1: confidential clients authenticate at the token
+        endpoint; public clients (no secret) identify themselves by client_id."""
+        if self.confidential_clients_only or self._basic_credentials(request):
+            return True
+        app = self._application(request.client_id)
+        return app is None or app.confidential or bool(request.client_secret)
+
+    def authenticate_client(self, request, *args, **kwargs):
+        """RFC 6749 §2.3.1: HTTP Basic, or ``client_id``/``client_secret`` in
+        the body (or, for the seed's GET, the query string). Sets
+        ``request.client`` as oauthlib 4 requires."""
+        basic = self._basic_credentials(request)
+        if basic is not None:
+            client_id, secret = basic
+            if request.client_id and request.client_id != client_id:
+                return False
+        else:
+            client_id, secret = request.client_id, request.client_secret
+        app = self._application(client_id)
+        if app is None or not app.client_secret_hash or not secret:
+            return False
+        if not tokens_equal(app.client_secret_hash, hash_token(secret)):
+            return False
+        request.client = app
+        request.client_id = app.client_id
+        return True
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs):
+        """RFC 6749 §3.2.1: a public client identifies itself by client_id;
+        oauthlib 4 expects ``request.client`` to be set here."""
+        app = self._application(client_id)
+        if app is None or app.confidential:
+            return False
+        request.client = app
+        return True
+
+    def validate_client_id(self, client_id, request, *args, **kwargs):
+        """RFC 6749 §4.1.1: the client exists and is not disabled."""
+        app = self._application(client_id)
+        if app is None:
+            return False
+        request.client = app
+        return True
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        """RFC 6749 §4.1.3, §6: only the code and refresh grants exist here."""
+        return grant_type in GRANT_TYPES
+
+    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
+        """RFC 6749 §4.1.1: ``response_type=code`` only."""
+        return response_type == "code"
+
+    # -- redirection (RFC 6749 §3.1.2) ---------------------------------------
+
+    def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
+        """RFC 6749 §3.1.2.3: the URI must equal, character for character, one
+        the application registered. No prefix or pattern matching."""
+        app = request.client or self._application(client_id)
+        return app is not None and redirect_uri in (app.redirect_uris or [])
+
+    def get_default_redirect_uri(self, client_id, request, *args, **kwargs):
+        """RFC 6749 §3.1.2.3 lets a server require ``redirect_uri``; we do."""
+        return None
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
+        """RFC 6749 §4.1.3: the token request repeats the authorization
+        request's redirect_uri exactly."""
+        record = getattr(request, "code_record", None)
+        return record is not None and redirect_uri == record.redirect_uri
+
+    # -- scopes (RFC 6749 §3.3) ----------------------------------------------
+
+    def get_default_scopes(self, client_id, request, *args, **kwargs):
+        """RFC 6749 §3.3: without ``scope`` a client gets read and write."""
+        return list(SCOPES)
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        """RFC 6749 §3.3: only ``read`` and ``write`` exist."""
+        return bool(scopes) and all(scope in SCOPES for scope in scopes)
+
+    def get_original_scopes(self, refresh_token, request, *args, **kwargs):
+        """RFC 6749 §6: a refresh may narrow the original scopes, never widen."""
+        return request.refresh_record.scopes.split()
+
+    # -- PKCE (RFC 7636) -------------------------------------------------------
+
+    def is_pkce_required(self, client_id, request):
+        """RFC 7636 §4.4.1 and RFC 8252 §8.1: a public client must use PKCE."""
+        app = request.client or self._application(client_id)
+        return app is not None and not app.confidential
+
+    def get_code_challenge(self, code, request):
+        """RFC 7636 §4.6: the challenge stored with the code."""
+        record = getattr(request, "code_record", None)
+        return record.code_challenge if record is not None else None
+
+    def get_code_challenge_method(self, code, request):
+        """RFC 7636 §4.3: only ``S256`` is ever stored."""
+        record = getattr(request, "code_record", None)
+        return record.code_challenge_method if record is not None else None
+
+    # -- authorization codes (RFC 6749 §4.1.2, §10.5) -------------------------
+
+    def save_authorization_code(self, client_id, code, request, *args, **kwargs):
+        """RFC 6749 §4.1.2: a short-lived code bound to the client, the user,
+        the redirect URI, the scopes and the PKCE challenge. Only its hash is
+        stored."""
+        self.dbsession.add(
+            AuthorizationCode(
+                code_hash=hash_token(code["code"]),
+                application_id=request.client.id,
+                user_id=request.user.id,
+                redirect_uri=request.redirect_uri,
+                scopes=normalize_scopes(request.scopes),
+                code_challenge=request.code_challenge,
+                code_challenge_method=request.code_challenge and request.code_challenge_method,
+                expires_at=utcnow() + datetime.timedelta(seconds=self.code_lifetime),
+            )
+        )
+        self.dbsession.flush()
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        """RFC 6749 §4.1.3 and §10.5: the code exists, belongs to this client
+        and has not expired. A code used before is refused, and (§4.1.2)
+        every token issued from it is revoked.
+
+        RFC 7636 §4.5: a ``code_verifier`` for a code stored without a
+        challenge is refused, where oauthlib would ignore it.
+        """
+        if not isinstance(code, str) or len(code) > 128:
+            return False
+        record = self.dbsession.execute(
+            select(AuthorizationCode).where(
+                AuthorizationCode.code_hash == hash_token(code),
+                AuthorizationCode.application_id == client.id,
+            )
+        ).scalar_one_or_none()
+        if record is None:
+            return False
+        now = utcnow()
+        if record.used_at is not None:
+            revoke_family_of_code(self.dbsession, record.id, now)
+            return False
+        if record.expires_at <= now:
+            return False
+        if request.code_verifier is not None and record.code_challenge is None:
+            raise errors.InvalidGrantError(
+                description="A code_verifier was sent but no code_challenge was.",
+                request=request,
+            )
+        request.code_record = record
+        request.user = record.user_id
+        request.scopes = record.scopes.split()
+        request.token_family = uuid.uuid4().hex
+        request.authorization_code_id = record.id
+        return True
+
+    def consume_authorization_code(self, request):
+        """RFC 6749 §4.1.2: a code works once. Runs after every other check
+        (a ``post_token`` validator), as one conditional UPDATE, so of two
+        parallel exchanges exactly one wins; the loser revokes what the
+        winner got."""
+        if request.grant_type != "authorization_code":
+            return
+        now = utcnow()
+        result = self.dbsession.execute(
+            update(AuthorizationCode)
+            .where(
+                AuthorizationCode.id == request.authorization_code_id,
+                AuthorizationCode.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            revoke_family_of_code(self.dbsession, request.authorization_code_id, now)
+            raise errors.InvalidGrantError(
+                description="The authorization code was already used.", request=request
+            )
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        """RFC 6749 §4.1.2: already done, atomically, by
+        ``consume_authorization_code`` before the token was issued."""
+
+    # -- tokens (RFC 6749 §5.1, §6; RFC 6750) ----------------------------------
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        """RFC 6749 §5.1: store the access and refresh token's hashes. A
+        refreshed pair joins its predecessor's family (RFC 6819 §5.2.2.3)."""
+        now = utcnow()
+        refresh = token.get("refresh_token")
+        self.dbsession.add(
+            Token(
+                access_token_hash=hash_token(token["access_token"]),
+                refresh_token_hash=hash_token(refresh) if refresh else None,
+                application_id=request.client.id,
+                user_id=request.user,
+                scopes=normalize_scopes(request.scopes),
+                family=request.token_family,
+                authorization_code_id=request.authorization_code_id,
+                expires_at=now + datetime.timedelta(seconds=token["expires_in"]),
+                refresh_expires_at=(
+                    now + datetime.timedelta(seconds=self.refresh_token_lifetime)
+                    if refresh else None
+                ),
+            )
+        )
+        self.dbsession.flush()
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        """RFC 6749 §6 and §10.4: the refresh token is live and was issued to
+        this client. A rotated one presented again means it leaked: its whole
+        family is revoked (OAuth 2.0 Security BCP §4.14.2)."""
+        if not isinstance(refresh_token, str) or len(refresh_token) > 128:
+            return False
+        record = self.dbsession.execute(
+            select(Token).where(
+                Token.refresh_token_hash == hash_token(refresh_token),
+                Token.application_id == client.id,
+            )
+        ).scalar_one_or_none()
+        if record is None:
+            return False
+        now = utcnow()
+        if record.refresh_used_at is not None:
+            revoke_family(self.dbsession, record.family, now)
+            return False
+        if record.revoked_at is not None or record.refresh_expires_at <= now:
+            return False
+        request.refresh_record = record
+        request.user = record.user_id
+        request.token_family = record.family
+        request.authorization_code_id = record.authorization_code_id
+        return True
+
+    def consume_refresh_token(self, request):
+        """RFC 6749 §6: rotation. Marks the presented refresh token used in one
+        conditional UPDATE, so two parallel refreshes cannot both succeed: the
+        loser revokes the family."""
+        if request.grant_type != "refresh_token":
+            return
+        now = utcnow()
+        record = request.refresh_record
+        result = self.dbsession.execute(
+            update(Token)
+            .where(
+                Token.id == record.id,
+                Token.refresh_used_at.is_(None),
+                Token.revoked_at.is_(None),
+            )
+            .values(refresh_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            revoke_family(self.dbsession, record.family, now)
+            raise errors.InvalidGrantError(
+                description="The refresh token was already used.", request=request
+            )
+
+    def rotate_refresh_token(self, request):
+        """RFC 6749 §6: every refresh issues a new refresh token."""
+        return True
+
+    def validate_bearer_token(self, token, scopes, request):
+        """RFC 6750 §2.1. Unused: ``seatshare.security`` reads bearer tokens
+        itself, tolerating the seed's ``bearer TOKEN;``."""
+        return False
+
+    def validate_user(self, username, password, client, request, *args, **kwargs):
+        """RFC 6749 §4.3: the password grant is not offered."""
+        return False
+
+    # -- revocation (RFC 7009) and introspection (RFC 7662) --------------------
+
+    def _find_token(self, value, hint, request):
+        """The token row whose access or refresh token is ``value`` and that
+        was issued to the calling client (RFC 7009 §2.1, RFC 7662 §2.1)."""
+        if not isinstance(value, str) or len(value) > 128:
+            return None, None
+        digest = hash_token(value)
+        row = self.dbsession.execute(
+            select(Token).where(
+                or_(Token.access_token_hash == digest, Token.refresh_token_hash == digest),
+                Token.application_id == request.client.id,
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            return None, None
+        kind = "access_token" if row.access_token_hash == digest else "refresh_token"
+        return row, kind
+
+    def revoke_token(self, token, token_type_hint, request, *args, **kwargs):
+        """RFC 7009 §2.1: revoking an access token revokes its pair; revoking a
+        refresh token revokes every token of the same grant (its family). An
+        unknown token is not an error (§2.2)."""
+        row, kind = self._find_token(token, token_type_hint, request)
+        if row is None:
+            return
+        now = utcnow()
+        if kind == "refresh_token":
+            revoke_family(self.dbsession, row.family, now)
+        elif row.revoked_at is None:
+            row.revoked_at = now
+        self.dbsession.flush()
+
+    def introspect_token(self, token, token_type_hint, request, *args, **kwargs):
+        """RFC 7662 §2.2: the claims of a live token issued to the caller;
+        None (``{"active": false}``) for anything else."""
+        row, kind = self._find_token(token, token_type_hint, request)
+        if row is None or row.revoked_at is not None:
+            return None
+        now = utcnow()
+        if kind == "access_token":
+            expires_at = row.expires_at
+        else:
+            if row.refresh_used_at is not None:
+                return None
+            expires_at = row.refresh_expires_at
+        if expires_at is None or expires_at <= now:
+            return None
+        user = self.dbsession.get(User, row.user_id)
+        return {
+            "scope": row.scopes,
+            "client_id": request.client.client_id,
+            "username": user.email,
+            "sub": str(row.user_id),
+            "token_type": "bearer" if kind == "access_token" else "refresh_token",
+            "exp": int(expires_at.replace(tzinfo=datetime.UTC).timestamp()),
+            "iat": int(row.created_at.replace(tzinfo=datetime.UTC).timestamp()),
+        }

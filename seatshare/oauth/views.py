@@ -1,0 +1,239 @@
+"""Thin views: hand the HTTP request to oauthlib, translate its answer.
+
+The endpoints are public (``NO_PERMISSION_REQUIRED``): clients authenticate to
+oauthlib, users to the sign-in page.
+"""
+import json
+from urllib.parse import urlencode
+
+from oauthlib.oauth2.rfc6749 import errors
+from pyramid.httpexceptions import HTTPFound
+from pyramid.response import Response
+from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from ..models import Approval
+from ..web.views import page
+from .resources import OAuthRoot, WellKnown
+from .validator import normalize_scopes
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+SCOPE_DESCRIPTIONS = {
+    "read": "See your profile, groups, events and tickets",
+    "write": "Change them for you: update tickets, answer requests, manage groups",
+}
+
+FATAL_MESSAGES = {
+    "invalid_client_id": "The application that sent you here is not registered with SeatShare.",
+    "missing_client_id": "The application that sent you here did not say who it is.",
+}
+REDIRECT_MESSAGE = (
+    "The application that sent you here asked SeatShare to send you back to an "
+    "address it has not registered, so SeatShare will not send you there."
+)
+
+
+def oauth_headers(request) -> dict:
+    return dict(request.headers)
+
+
+def form_body(request) -> str:
+    """The body as oauthlib wants it; undecodable bytes are a client error."""
+    try:
+        return request.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise errors.InvalidRequestError(description="The body is not UTF-8.") from exc
+
+
+def oauth_response(headers, body, status) -> Response:
+    """oauthlib's (headers, body, status) as a Response. Error bodies (RFC 6749
+    §5.2) also carry ``"code"``: the status, as every error here does."""
+    response = Response(status=status)
+    payload = json.loads(body) if body else None
+    if isinstance(payload, dict) and "error" in payload:
+        payload["code"] = status
+    if payload is not None:
+        response.json_body = payload
+    for name, value in headers.items():
+        response.headers[name] = value
+    return response
+
+
+def oauth_error_response(exc: errors.OAuth2Error) -> Response:
+    return oauth_response({**NO_STORE, **exc.headers}, exc.json, exc.status_code)
+
+
+def run_endpoint(endpoint, request, **kw) -> Response:
+    """Call an oauthlib endpoint; its checks raise as often as they return."""
+    try:
+        return oauth_response(
+            *endpoint(request.url, request.method, form_body(request),
+                      oauth_headers(request), **kw)
+        )
+    except errors.OAuth2Error as exc:
+        return oauth_error_response(exc)
+    except ValueError:
+        # oauthlib could not parse the query or body.
+        return oauth_error_response(errors.InvalidRequestError())
+
+
+# -- the authorization endpoint (RFC 6749 §4.1.1) --------------------------------
+
+
+def bad_authorization_request(request, exc: errors.FatalClientError) -> Response:
+    """Never redirect to an address we cannot trust (RFC 6749 §4.1.2.1)."""
+    message = FATAL_MESSAGES.get(exc.error, REDIRECT_MESSAGE)
+    if exc.error == "invalid_request":
+        message = exc.description
+    return page(request, "error.jinja2", 400, status=400,
+                title="This sign-in link is not valid", message=message)
+
+
+def validate_authorization(request):
+    """oauthlib's checks; None and the scopes, or the response to send."""
+    try:
+        scopes, info = request.oauth_server.validate_authorization_request(
+            request.url, "GET", None, oauth_headers(request)
+        )
+    except errors.FatalClientError as exc:
+        return bad_authorization_request(request, exc), None
+    except errors.OAuth2Error as exc:
+        return HTTPFound(location=exc.in_uri(exc.redirect_uri)), None
+    except ValueError:
+        return bad_authorization_request(request, errors.InvalidRequestFatalError(
+            description="The sign-in link is malformed.")), None
+    return None, info
+
+
+def issue_code(request, info) -> Response:
+    """RFC 6749 §4.1.2: redirect back with a fresh code (and the state)."""
+    headers, _, status = request.oauth_server.create_authorization_response(
+        request.url, "GET", None, oauth_headers(request),
+        scopes=info["request"].scopes, credentials={"user": request.identity.user},
+    )
+    return HTTPFound(location=headers["Location"])
+
+
+def is_approved(request, application, scopes) -> bool:
+    if application.trusted:
+        return True
+    return request.dbsession.execute(
+        select(Approval.id).where(
+            Approval.user_id == request.identity.user_id,
+            Approval.application_id == application.id,
+            Approval.scopes == normalize_scopes(scopes),
+        )
+    ).first() is not None
+
+
+def sign_in_first(request) -> Response:
+    query = urlencode({"next": request.path_qs})
+    return HTTPFound(location=request.application_url + "/signin?" + query)
+
+
+@view_config(
+    context=OAuthRoot,
+    name="authorization",
+    request_method="GET",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def authorization(request):
+    """Sign-in page, consent page, or straight back with a code."""
+    refusal, info = validate_authorization(request)
+    if refusal is not None:
+        return refusal
+    if request.identity is None:
+        return sign_in_first(request)
+    oauth_request = info["request"]
+    if is_approved(request, oauth_request.client, oauth_request.scopes):
+        return issue_code(request, info)
+    return page(
+        request,
+        "consent.jinja2",
+        application=oauth_request.client,
+        scopes=[(s, SCOPE_DESCRIPTIONS[s]) for s in oauth_request.scopes],
+        user=request.identity.user,
+        action=request.path_qs,
+    )
+
+
+@view_config(
+    context=OAuthRoot,
+    name="authorization",
+    request_method="POST",
+    require_csrf=True,
+    permission=NO_PERMISSION_REQUIRED,
+)
+def authorization_decision(request):
+    """The consent form: Approve remembers the approval and issues a code,
+    Deny redirects with ``error=access_denied`` (RFC 6749 §4.1.2.1)."""
+    refusal, info = validate_authorization(request)
+    if refusal is not None:
+        return refusal
+    if request.identity is None:
+        return sign_in_first(request)
+    oauth_request = info["request"]
+    if request.POST.get("decision") != "approve":
+        denied = errors.AccessDeniedError(state=oauth_request.state)
+        return HTTPFound(location=denied.in_uri(oauth_request.redirect_uri))
+    if not is_approved(request, oauth_request.client, oauth_request.scopes):
+        request.dbsession.add(
+            Approval(
+                user_id=request.identity.user_id,
+                application_id=oauth_request.client.id,
+                scopes=normalize_scopes(oauth_request.scopes),
+            )
+        )
+    return issue_code(request, info)
+
+
+# -- token, revocation, introspection, metadata ---------------------------------
+
+
+@view_config(
+    context=OAuthRoot,
+    name="token",
+    request_method=("GET", "POST"),
+    permission=NO_PERMISSION_REQUIRED,
+)
+def token(request):
+    """RFC 6749 §4.1.3 and §6. GET answers only while
+    ``seatshare.token_endpoint_allow_get`` is on (oauthlib refuses it)."""
+    return run_endpoint(request.oauth_server.create_token_response, request)
+
+
+@view_config(
+    context=OAuthRoot,
+    name="revoke",
+    request_method="POST",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def revoke(request):
+    """RFC 7009."""
+    return run_endpoint(request.oauth_server.create_revocation_response, request)
+
+
+@view_config(
+    context=OAuthRoot,
+    name="introspect",
+    request_method="POST",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def introspect(request):
+    """RFC 7662; only a client with a secret may ask (§2.1)."""
+    request.oauth_server.validator.confidential_clients_only = True
+    return run_endpoint(request.oauth_server.create_introspect_response, request)
+
+
+@view_config(
+    context=WellKnown,
+    name="oauth-authorization-server",
+    request_method="GET",
+    renderer="json",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def metadata(request):
+    """RFC 8414 §3."""
+    return request.oauth_server.metadata(request.application_url)

@@ -1,0 +1,161 @@
+"""Sign-in, sign-out and sign-up pages.
+
+Messages never say whether an account exists; a wrong password and an
+unknown email read, and take, the same. Signing in starts a fresh session
+(new contents, new CSRF token) so nothing planted before survives it.
+"""
+from urllib.parse import urlencode, urlsplit
+
+from pyramid.csrf import new_csrf_token
+from pyramid.exceptions import BadCSRFToken
+from pyramid.httpexceptions import HTTPFound
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
+from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from ..models import User
+from .forms import SignInForm, SignUpForm, validate
+from .ratelimit import SignInLimiter, attempt_keys
+from .resources import SignInPage, SignOutPage, SignUpPage
+
+SIGN_IN_FAILED = "That email and password do not match an account."
+EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
+MAX_NEXT_LENGTH = 4096
+
+
+def safe_next(value) -> str | None:
+    """A same-site path to return to after signing in, or None.
+
+    Only ``/path?query``: no scheme, no host, no ``//`` or ``/\\`` that a
+    browser would read as another host (an open redirect).
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_NEXT_LENGTH:
+        return None
+    if not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(c in value for c in "\r\n\t\\"):
+        return None
+    return value
+
+
+def page(request, template, code=200, **values):
+    """An HTML page from ``seatshare/templates``, never cached (it may carry a
+    CSRF token or name the signed-in user)."""
+    values.setdefault("csrf_token", request.session.get_csrf_token())
+    response = Response(status=code)
+    response.headers["Cache-Control"] = "no-store"
+    return render_to_response(
+        f"seatshare:templates/{template}", values, request=request, response=response
+    )
+
+
+def sign_in_form(request, status=200, error=None, email="", next_url=None):
+    next_url = next_url or safe_next(request.params.get("next"))
+    signup_url = "/signup" + ("?" + urlencode({"next": next_url}) if next_url else "")
+    return page(request, "signin.jinja2", status, error=error, email=email,
+                next_url=next_url or "", signup_url=signup_url)
+
+
+def start_session(request, user) -> HTTPFound:
+    """Sign ``user`` in on a fresh session and go where the form said."""
+    target = safe_next(request.POST.get("next")) or "/signin"
+    request.session.invalidate()
+    new_csrf_token(request)
+    remember(request, user.id)
+    return HTTPFound(location=request.application_url + target)
+
+
+@view_config(context=SignInPage, request_method="GET", permission=NO_PERMISSION_REQUIRED)
+def sign_in_page(request):
+    next_url = safe_next(request.params.get("next"))
+    if request.identity is not None:
+        if next_url:
+            return HTTPFound(location=request.application_url + next_url)
+        return page(request, "signed_in.jinja2", user=request.identity.user)
+    return sign_in_form(request)
+
+
+@view_config(
+    context=SignInPage,
+    request_method="POST",
+    require_csrf=True,
+    permission=NO_PERMISSION_REQUIRED,
+)
+def sign_in(request):
+    values, _ = validate(SignInForm(), request)
+    if values is None:
+        return sign_in_form(request, 400, SIGN_IN_FAILED)
+    limiter = SignInLimiter.from_settings(request.registry.settings)
+    keys = attempt_keys(values["email"], request.client_addr)
+    wait = limiter.retry_after(request.dbsession, keys)
+    if wait is not None:
+        response = page(request, "error.jinja2", 429, status=429,
+                        title="Too many attempts",
+                        message="Too many failed sign-ins. Please wait "
+                        f"{max(1, round(wait / 60))} minute(s) and try again.")
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = request.dbsession.execute(
+        select(User).where(User.email == values["email"])
+    ).scalar_one_or_none()
+    if not request.passwords.verify(user.password_hash if user else None, values["password"]):
+        limiter.record_failure(request.dbsession, keys)
+        return sign_in_form(request, 400, SIGN_IN_FAILED, email=values["email"])
+    return start_session(request, user)
+
+
+@view_config(
+    context=SignOutPage,
+    request_method="POST",
+    require_csrf=True,
+    permission=NO_PERMISSION_REQUIRED,
+)
+def sign_out(request):
+    forget(request)
+    return HTTPFound(location=request.application_url + "/signin")
+
+
+@view_config(context=SignUpPage, request_method="GET", permission=NO_PERMISSION_REQUIRED)
+def sign_up_page(request):
+    next_url = safe_next(request.params.get("next")) or ""
+    return page(request, "signup.jinja2", errors={}, values={}, next_url=next_url)
+
+
+@view_config(
+    context=SignUpPage,
+    request_method="POST",
+    require_csrf=True,
+    permission=NO_PERMISSION_REQUIRED,
+)
+def sign_up(request):
+    values, errors = validate(SignUpForm(), request)
+    entered = {k: request.POST.get(k, "") for k in ("first_name", "last_name", "email")}
+    next_url = safe_next(request.POST.get("next")) or ""
+    if values is not None:
+        taken = request.dbsession.execute(
+            select(User.id).where(User.email == values["email"])
+        ).first()
+        if taken is not None:
+            values, errors = None, {"email": EMAIL_UNAVAILABLE}
+    if values is None:
+        return page(request, "signup.jinja2", 400, errors=errors, values=entered,
+                    next_url=next_url)
+    user = User(
+        email=values["email"],
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        password_hash=request.passwords.hash(values["password"]),
+    )
+    request.dbsession.add(user)
+    request.dbsession.flush()
+    return start_session(request, user)
+
+
+@view_config(context=BadCSRFToken, permission=NO_PERMISSION_REQUIRED)
+def bad_csrf_token(exc, request):
+    """A form posted without this session's token (an old tab, or another site)."""
+    return page(request, "error.jinja2", 400, status=400, title="This form has expired",
+                message="Go back, reload the page and try again.")
