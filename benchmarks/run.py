@@ -1,0 +1,652 @@
+"""The load driver: serve the app as production does, load it with wrk, print a table.
+
+    python -m benchmarks.run [--datasets sqlite-10k,pg-10k,pg-1m] [--duration 10]
+
+For each data set it builds (or reuses) the data with ``benchmarks.generate``,
+serves the real application with ``pserve`` from an ini made from
+``production.ini`` (same ``[server:main]``: waitress, same thread count; the
+database URL pointing at the data set), and serves ``benchmarks.ceiling`` from
+the same ``[server:main]`` beside it. Each scenario runs against the ceiling
+(a JSON document the size of the real response) and then the real app, with
+``wrk`` and one bearer token per connection (``benchmarks/scenario.lua``).
+
+It prints, and writes to ``benchmarks/results/latest.md``: requests/s, p50 and
+p99 latency, the ratio to the ceiling, the SQL statements one request makes
+(counted in-process), the server's peak resident memory (VmHWM), and how each
+target of the performance issue stands.
+
+Data sets: ``sqlite-10k`` (a file under ``benchmarks/var/``) always works;
+``pg-10k`` and ``pg-1m`` need PostgreSQL: ``SEATSHARE_BENCH_DATABASE_URL`` for
+the large one (and ``SEATSHARE_BENCH_SMALL_DATABASE_URL`` for the small one),
+else databases ``seatshare_bench`` and ``seatshare_bench_10k`` are created
+through ``SEATSHARE_BENCH_ADMIN_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/test``). Existing databases are never
+dropped; SeatShare's tables in them are rebuilt only when they carry the
+benchmark marker table (or hold no SeatShare tables yet).
+"""
+import argparse
+import configparser
+import contextlib
+import datetime
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import sqlalchemy as sa
+
+from . import generate
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+VAR = os.path.join(HERE, "var")
+RESULTS = os.path.join(HERE, "results")
+LUA = os.path.join(HERE, "scenario.lua")
+DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+CREATED_COMMENT = "created by SeatShare benchmarks/run.py"
+RSS_LIMIT_MB = 150
+
+# name, method, path template, is a read
+SCENARIOS = [
+    ("users_me", "GET", "/api/v1/users/me", True),
+    ("tickets_assignee_me", "GET", "/api/v1/tickets?assignee=me", True),
+    ("tickets_group_page", "GET", "/api/v1/tickets?group_id={group_id}", True),
+    ("events_future", "GET", "/api/v1/events?show=future", True),
+    ("ticket_put", "PUT", "/api/v1/ticket/{ticket_id}", False),
+    ("token_exchange", "POST", "/oauth/token", False),
+]
+SCENARIO_NAMES = [s[0] for s in SCENARIOS]
+DATASETS = {"sqlite-10k": 10_000, "pg-10k": 10_000, "pg-1m": 1_000_000}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- databases -------------------------------------------------------------
+
+
+def _psycopg_url(url):
+    url = sa.engine.make_url(url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def ensure_postgresql_database(name):
+    """The URL of database ``name`` on the admin server, created (and marked
+    as ours) when missing."""
+    admin_url = _psycopg_url(os.environ.get("SEATSHARE_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL))
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            if not exists:
+                log(f"creating database {name}")
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                conn.exec_driver_sql(f"COMMENT ON DATABASE \"{name}\" IS '{CREATED_COMMENT}'")
+    finally:
+        engine.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def dataset_url(name):
+    if name == "sqlite-10k":
+        os.makedirs(VAR, exist_ok=True)
+        return f"sqlite:///{os.path.join(VAR, 'bench-10k.sqlite')}"
+    variable, default_db = {
+        "pg-1m": ("SEATSHARE_BENCH_DATABASE_URL", "seatshare_bench"),
+        "pg-10k": ("SEATSHARE_BENCH_SMALL_DATABASE_URL", "seatshare_bench_10k"),
+    }[name]
+    if os.environ.get(variable):
+        return _psycopg_url(os.environ[variable]).render_as_string(hide_password=False)
+    return ensure_postgresql_database(default_db)
+
+
+def postgresql_available():
+    try:
+        url = os.environ.get("SEATSHARE_BENCH_DATABASE_URL") or os.environ.get(
+            "SEATSHARE_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL
+        )
+        engine = sa.create_engine(_psycopg_url(url), connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        log(f"PostgreSQL not reachable ({type(exc).__name__}); skipping the pg data sets")
+        return False
+
+
+def prepare_dataset(name, url):
+    tickets = DATASETS[name]
+    out_dir = os.path.join(VAR, name)
+    dataset = generate.existing_dataset(url, out_dir, tickets)
+    if dataset is not None:
+        log(f"{name}: reusing the data set in the database")
+        return dataset, out_dir
+    engine = sa.create_engine(url)
+    try:
+        inspector = sa.inspect(engine)
+        ours = inspector.has_table(generate.MARKER_TABLE)
+        has_tables = inspector.has_table("users")
+    finally:
+        engine.dispose()
+    if has_tables and not ours:
+        raise SystemExit(
+            f"{name}: the database holds SeatShare tables without the benchmark "
+            "marker; refusing to touch it. Point the benchmark at an empty database."
+        )
+    log(f"{name}: generating {tickets:,} tickets")
+    started = time.monotonic()
+    dataset = generate.generate(url, tickets, out_dir, reset=ours)
+    log(f"{name}: generated in {time.monotonic() - started:.1f}s")
+    dataset["generated_in_s"] = round(time.monotonic() - started, 1)
+    return dataset, out_dir
+
+
+# --- servers ---------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_config():
+    config = configparser.RawConfigParser(strict=False)
+    config.optionxform = str  # keep the keys' case
+    config.read(os.path.join(ROOT, "production.ini"))
+    return config
+
+
+def write_ini(path, app_section, port):
+    """An ini with production.ini's [server:main] and logging, our app, our port."""
+    config = production_config()
+    config.remove_section("app:main")
+    config.add_section("app:main")
+    for key, value in app_section.items():
+        config.set("app:main", key, value)
+    if config.has_section("alembic"):
+        config.remove_section("alembic")
+    config.set("server:main", "listen", f"127.0.0.1:{port}")
+    with open(path, "w") as f:
+        config.write(f)
+    return dict(config.items("server:main"))
+
+
+def real_app_section(url):
+    section = dict(production_config().items("app:main"))
+    section["sqlalchemy.url"] = url
+    return section
+
+
+class Server:
+    """``pserve INI`` as a subprocess, with its resident memory sampled."""
+
+    def __init__(self, name, ini, port, env):
+        self.name = name
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log_path = ini + ".log"
+        self.log_file = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pyramid.scripts.pserve", ini],
+            cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
+        )
+        self.peak_rss_kb = 0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def wait_ready(self, path, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited; see {self.log_path}")
+            try:
+                urllib.request.urlopen(self.base + path, timeout=2).read()
+                self._sampler.start()
+                return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        raise SystemExit(f"{self.name} did not answer {path}; see {self.log_path}")
+
+    def status(self, field):
+        try:
+            with open(f"/proc/{self.process.pid}/status") as f:
+                for line in f:
+                    if line.startswith(field + ":"):
+                        return int(line.split()[1])
+        except OSError:
+            return 0
+        return 0
+
+    def _sample(self):
+        while not self._stop.wait(0.25):
+            self.peak_rss_kb = max(self.peak_rss_kb, self.status("VmRSS"))
+
+    @property
+    def hwm_mb(self):
+        """The high-water mark of resident memory, VmHWM, in MB."""
+        return max(self.status("VmHWM"), self.peak_rss_kb) / 1024
+
+    def stop(self):
+        self._stop.set()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log_file.close()
+
+
+def server_env(url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEATSHARE_")}
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env["SEATSHARE_DATABASE_URL"] = url or ""
+    env["SEATSHARE_SESSION_SECRET"] = secrets.token_hex(32)
+    env["SEATSHARE_CALENDAR_SECRET"] = secrets.token_hex(32)
+    return env
+
+
+# --- one request, in process: status, size, SQL statements ----------------
+
+
+class InProcess:
+    """The real app in this process, to count a request's SQL statements."""
+
+    def __init__(self, url):
+        from seatshare import main
+
+        self.app = main({}, **real_app_section(url))
+        self.engine = self.app.registry["dbengine"]
+        self.statements = []
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            self.statements.append(statement)
+
+    def request(self, method, path, headers, body=None):
+        from webtest import TestApp
+
+        app = TestApp(self.app, extra_environ={"HTTP_HOST": "localhost"})
+        self.statements = []
+        # The pool's pre-ping is not the request's.
+        with self.engine.connect():
+            pass
+        self.statements = []
+        response = app.request(path, method=method, headers=headers, body=body or b"",
+                               expect_errors=True)
+        return response.status_int, len(response.body), len(self.statements)
+
+    def close(self):
+        self.engine.dispose()
+
+
+def first_owner(tokens_path):
+    with open(tokens_path) as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            token, user_id, group_id, ticket_id = line.split()
+            if int(ticket_id) > 0:
+                return token, group_id, ticket_id
+    raise SystemExit(f"no ticket owner in {tokens_path}")
+
+
+def probe(in_process, scenario, tokens_path, dataset, code):
+    """One request in-process: (status, response bytes, SQL statements)."""
+    name, method, template, _ = scenario
+    token, group_id, ticket_id = first_owner(tokens_path)
+    path = template.replace("{group_id}", group_id).replace("{ticket_id}", ticket_id)
+    headers = {"Authorization": f"Bearer {token}"}
+    body = None
+    if name == "ticket_put":
+        headers["Content-Type"] = "application/json"
+        body = b'{"note": "benchmark probe"}'
+    elif name == "token_exchange":
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        body = urllib.parse.urlencode({
+            "grant_type": "authorization_code", "code": code,
+            "redirect_uri": dataset["redirect_uri"],
+            "client_id": dataset["client_id"],
+            "client_secret": dataset["client_secret"],
+        }).encode()
+    return in_process.request(method, path, headers, body)
+
+
+# --- wrk -------------------------------------------------------------------
+
+
+def run_wrk(base, scenario, connections, duration, tokens_path, path=None,
+            codes_path=None, dataset=None):
+    name, method, template, _ = scenario
+    args = [
+        "wrk", "-t", str(connections), "-c", str(connections), "-d", f"{duration}s",
+        "--timeout", "10s", "--latency", "-s", LUA, base, "--",
+        str(connections), tokens_path, method, path or template,
+    ]
+    if codes_path:
+        args += [codes_path, dataset["client_id"], dataset["client_secret"],
+                 dataset["redirect_uri"]]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=duration + 60)
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH "):
+            figures = json.loads(line[len("BENCH "):])
+            seconds = figures["duration_us"] / 1e6
+            figures["rps"] = figures["requests"] / seconds if seconds else 0.0
+            return figures
+    raise SystemExit(f"wrk gave no figures:\n{result.stdout}\n{result.stderr}")
+
+
+def require_wrk():
+    if shutil.which("wrk"):
+        return
+    log(
+        "wrk is not installed. Install it, then run again:\n"
+        "  Debian/Ubuntu: sudo apt-get install -y wrk\n"
+        "  macOS:         brew install wrk"
+    )
+    raise SystemExit(2)
+
+
+# --- profiling -------------------------------------------------------------
+
+
+def profile_scenario(server, scenario, args, tokens_path, codes_path, dataset, out_path):
+    """py-spy on the real server while wrk loads it; the top frames."""
+    py_spy = shutil.which("py-spy") or os.path.join(os.path.dirname(sys.executable), "py-spy")
+    if not os.path.exists(py_spy):
+        return ["py-spy is not installed (pip install py-spy)"]
+    recorder = subprocess.Popen(
+        [py_spy, "record", "--pid", str(server.process.pid), "--duration",
+         str(args.duration), "--rate", "250", "--format", "raw", "--output", out_path,
+         "--nonblocking"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(0.5)
+    run_wrk(server.base, scenario, args.connections, args.duration, tokens_path,
+            codes_path=codes_path, dataset=dataset)
+    _, error = recorder.communicate(timeout=60)
+    if not os.path.exists(out_path):
+        return [f"py-spy failed: {error.strip()[-300:]}"]
+    return top_frames(out_path)
+
+
+def top_frames(raw_path, count=12):
+    """From py-spy's collapsed stacks: the frames most often on top of the
+    stack (self) and most often anywhere in it (total)."""
+    self_counts, total_counts, samples = {}, {}, 0
+    with open(raw_path) as f:
+        for line in f:
+            stack, _, n = line.rstrip().rpartition(" ")
+            if not stack:
+                continue
+            n = int(n)
+            samples += n
+            frames = [frame for frame in stack.split(";") if not frame.startswith("process ")
+                      and not frame.startswith("thread ")]
+            if not frames:
+                continue
+            self_counts[frames[-1]] = self_counts.get(frames[-1], 0) + n
+            for frame in set(frames):
+                total_counts[frame] = total_counts.get(frame, 0) + n
+    lines = [f"{samples} samples", "self (on top of the stack):"]
+    for frame, n in sorted(self_counts.items(), key=lambda kv: -kv[1])[:count]:
+        lines.append(f"  {100 * n / samples:5.1f}%  {_short(frame)}")
+    lines.append("total (anywhere in the stack), SeatShare's and its libraries' frames:")
+    interesting = [
+        (frame, n) for frame, n in total_counts.items()
+        if any(key in frame for key in ("seatshare", "sqlalchemy", "oauthlib", "psycopg",
+                                        "pyramid", "colander", "transaction", "zope"))
+    ]
+    for frame, n in sorted(interesting, key=lambda kv: -kv[1])[:count]:
+        lines.append(f"  {100 * n / samples:5.1f}%  {_short(frame)}")
+    return lines
+
+
+def _short(frame):
+    for marker in ("site-packages/", "lib/python3"):
+        if marker in frame:
+            head, _, tail = frame.partition(" (")
+            return f"{head} ({tail.split(marker)[-1]}"
+    return frame.replace(ROOT + os.sep, "")
+
+
+# --- the run ---------------------------------------------------------------
+
+
+def code_count(args, seconds):
+    """Enough single-use codes for ``seconds`` of exchanges at a generous rate."""
+    return max(1000, args.code_rate * seconds)
+
+
+def run_dataset(name, args, ceiling, rows, profiles):
+    url = dataset_url(name)
+    dataset, out_dir = prepare_dataset(name, url)
+    tokens_path = os.path.join(out_dir, "tokens.tsv")
+    codes_path = os.path.join(out_dir, "codes.txt")
+    wanted = [s for s in SCENARIOS if s[0] in args.scenarios]
+
+    in_process = InProcess(url)
+    probes = {}
+    try:
+        for scenario in wanted:
+            code = None
+            if scenario[0] == "token_exchange":
+                code = generate.make_authorization_codes(
+                    url, dataset, 1, codes_path + ".probe")[0]
+            probes[scenario[0]] = probe(in_process, scenario, tokens_path, dataset, code)
+    finally:
+        in_process.close()
+
+    port = free_port()
+    ini = os.path.join(RESULTS, f"server-{name}.ini")
+    write_ini(ini, real_app_section(url), port)
+    server = Server(f"seatshare ({name})", ini, port, server_env(url))
+    try:
+        server.wait_ready("/healthz")
+        for scenario in wanted:
+            scenario_name, method, template, is_read = scenario
+            status, size, statements = probes[scenario_name]
+            row = {"dataset": name, "scenario": scenario_name, "status": status,
+                   "bytes": size, "statements": statements, "is_read": is_read}
+            rows.append(row)
+            if not 200 <= status < 300:
+                log(f"{name} {scenario_name}: answers {status}; skipped")
+                continue
+            is_exchange = scenario_name == "token_exchange"
+            codes = codes_path if is_exchange else None
+            ceiling_path = f"/ceiling/{size}"
+            log(f"{name} {scenario_name}: {size} bytes, {statements} SQL statements")
+            for target, base, path in (("ceiling", ceiling.base, ceiling_path),
+                                       ("app", server.base, None)):
+                for seconds in ([args.warmup] if args.warmup else []) + [args.duration]:
+                    if is_exchange:
+                        # Fresh codes for every run: each works once.
+                        generate.make_authorization_codes(
+                            url, dataset, code_count(args, seconds), codes_path)
+                    figures = run_wrk(base, scenario, args.connections, seconds,
+                                      tokens_path, path=path, codes_path=codes,
+                                      dataset=dataset)
+                row[target] = figures
+                log(f"  {target:7} {figures['rps']:8.1f} req/s  p50 "
+                    f"{figures['p50_us'] / 1000:7.2f} ms  p99 {figures['p99_us'] / 1000:7.2f} ms"
+                    f"  errors {figures['non2xx'] + figures['socket_errors']}")
+            row["ratio"] = row["app"]["rps"] / row["ceiling"]["rps"]
+            row["rss_mb"] = server.hwm_mb
+        if args.profile:
+            slowest = sorted((r for r in rows if r["dataset"] == name and "ratio" in r),
+                             key=lambda r: r["ratio"])[: args.profile]
+            for row in slowest:
+                scenario = next(s for s in SCENARIOS if s[0] == row["scenario"])
+                codes = None
+                if row["scenario"] == "token_exchange":
+                    generate.make_authorization_codes(
+                        url, dataset, code_count(args, args.duration), codes_path)
+                    codes = codes_path
+                out_path = os.path.join(RESULTS, f"profile-{name}-{row['scenario']}.txt")
+                log(f"{name} {row['scenario']}: profiling with py-spy")
+                profiles[(name, row["scenario"])] = profile_scenario(
+                    server, scenario, args, tokens_path, codes, dataset, out_path)
+        rows.append({"dataset": name, "server_rss_mb": server.hwm_mb,
+                     "generated_in_s": dataset.get("generated_in_s")})
+    finally:
+        server.stop()
+
+
+def fmt_ms(us):
+    return f"{us / 1000:.2f}"
+
+
+def render(rows, profiles, args, ceiling_rss_mb, started):
+    lines = [
+        "# SeatShare benchmark",
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC: {args.connections} connections (one bearer "
+        f"token each), {args.duration}s per scenario after a {args.warmup}s warm-up, "
+        f"waitress threads as in production.ini; {os.cpu_count()} CPUs shared with wrk.",
+        "",
+        "| data set | scenario | SQL | bytes | req/s | p50 ms | p99 ms | ceiling req/s "
+        "| ceiling p99 ms | ratio | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if "scenario" not in r:
+            continue
+        if "app" not in r:
+            lines.append(f"| {r['dataset']} | {r['scenario']} | {r['statements']} | "
+                         f"{r['bytes']} | answers {r['status']} | | | | | | |")
+            continue
+        a, c = r["app"], r["ceiling"]
+        lines.append(
+            f"| {r['dataset']} | {r['scenario']} | {r['statements']} | {r['bytes']} | "
+            f"{a['rps']:.0f} | {fmt_ms(a['p50_us'])} | {fmt_ms(a['p99_us'])} | "
+            f"{c['rps']:.0f} | {fmt_ms(c['p99_us'])} | {r['ratio']:.0%} | "
+            f"{a['non2xx'] + a['socket_errors']} |"
+        )
+    lines.append("")
+    for r in rows:
+        if "server_rss_mb" in r:
+            generated = (f"; data generated in {r['generated_in_s']}s"
+                         if r.get("generated_in_s") else "")
+            lines.append(f"- {r['dataset']}: server peak RSS (VmHWM) "
+                         f"{r['server_rss_mb']:.0f} MB{generated}")
+    lines.append(f"- ceiling server peak RSS (VmHWM) {ceiling_rss_mb:.0f} MB")
+    lines += ["", "## Targets", ""] + targets(rows)
+    for (dataset, scenario), frames in profiles.items():
+        lines += ["", f"## Profile: {scenario} on {dataset} (py-spy)", "", "```"]
+        lines += frames + ["```"]
+    return "\n".join(lines) + "\n"
+
+
+def targets(rows):
+    out = []
+
+    def find(dataset, scenario):
+        return next((r for r in rows if r.get("dataset") == dataset
+                     and r.get("scenario") == scenario and "app" in r), None)
+
+    def verdict(ok):
+        return "met" if ok else "NOT met"
+
+    reads = [r for r in rows if r.get("is_read") and 200 <= r.get("status", 0) < 300]
+    if reads:
+        worst = max(r["statements"] for r in reads)
+        out.append(f"- At most 4 SQL statements per read: {verdict(worst <= 4)} "
+                   f"(most seen: {worst})")
+    for r in rows:
+        if r.get("scenario") == "tickets_group_page" and "app" in r:
+            out.append(f"- GET /tickets page of 25 >= 50% of the ceiling ({r['dataset']}): "
+                       f"{verdict(r['ratio'] >= 0.5)} ({r['ratio']:.0%})")
+    for r in rows:
+        if r.get("scenario") == "token_exchange" and "app" in r:
+            out.append(f"- Code exchange >= 25% of the ceiling ({r['dataset']}): "
+                       f"{verdict(r['ratio'] >= 0.25)} ({r['ratio']:.0%})")
+    small, large = find("pg-10k", "tickets_assignee_me"), find("pg-1m", "tickets_assignee_me")
+    if small and large:
+        ratio = large["app"]["p99_us"] / small["app"]["p99_us"]
+        out.append(f"- p99 assignee=me at 1M <= 1.5 x at 10k on PostgreSQL: "
+                   f"{verdict(ratio <= 1.5)} ({fmt_ms(large['app']['p99_us'])} ms vs "
+                   f"{fmt_ms(small['app']['p99_us'])} ms, x{ratio:.2f})")
+    else:
+        out.append("- p99 assignee=me at 1M vs 10k on PostgreSQL: not measured in this run")
+    peaks = [r["server_rss_mb"] for r in rows if "server_rss_mb" in r]
+    if peaks:
+        out.append(f"- Server RSS < {RSS_LIMIT_MB} MB: {verdict(max(peaks) < RSS_LIMIT_MB)} "
+                   f"(peak {max(peaks):.0f} MB)")
+    return out
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="auto",
+                        help="comma-separated among sqlite-10k, pg-10k, pg-1m; "
+                             "'auto' (default): sqlite-10k, plus both pg ones when "
+                             "PostgreSQL answers")
+    parser.add_argument("--scenarios", default=",".join(SCENARIO_NAMES))
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up, unmeasured")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--code-rate", type=int, default=1500,
+                        help="authorization codes made per second of exchange load")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile the N slowest scenarios (by ratio) of each data set")
+    parser.add_argument("--output", default=os.path.join(RESULTS, "latest.md"))
+    args = parser.parse_args(argv)
+    args.scenarios = [s for s in args.scenarios.split(",") if s]
+    unknown = set(args.scenarios) - set(SCENARIO_NAMES)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    if args.datasets == "auto":
+        args.datasets = ["sqlite-10k"]
+        if postgresql_available():
+            args.datasets += ["pg-10k", "pg-1m"]
+    else:
+        args.datasets = [d for d in args.datasets.split(",") if d]
+        unknown = set(args.datasets) - set(DATASETS)
+        if unknown:
+            parser.error(f"unknown data sets: {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    require_wrk()
+    os.makedirs(RESULTS, exist_ok=True)
+    started = datetime.datetime.now(datetime.UTC)
+    port = free_port()
+    ceiling_ini = os.path.join(RESULTS, "server-ceiling.ini")
+    write_ini(ceiling_ini, {"use": "call:benchmarks.ceiling:main"}, port)
+    ceiling = Server("ceiling", ceiling_ini, port, server_env(None))
+    rows, profiles = [], {}
+    try:
+        ceiling.wait_ready("/ceiling/10")
+        for name in args.datasets:
+            run_dataset(name, args, ceiling, rows, profiles)
+    finally:
+        ceiling_rss = ceiling.hwm_mb
+        ceiling.stop()
+    table = render(rows, profiles, args, ceiling_rss, started)
+    with open(args.output, "w") as f:
+        f.write(table)
+    print(table)
+    log(f"written to {os.path.relpath(args.output, ROOT)}")
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        main()

@@ -1,0 +1,139 @@
+"""The benchmark harness still works: a tiny data set, the ceiling app, the
+driver's plumbing. No timings are asserted here; ``make bench`` measures."""
+import configparser
+import json
+import os
+
+import pytest
+import sqlalchemy as sa
+from webtest import TestApp
+
+from benchmarks import ceiling, generate, run
+from seatshare import main
+from seatshare.tokens import hash_token
+
+from ..conftest import make_settings
+
+TICKETS = 700  # three groups, the last one partly filled
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench")
+    url = f"sqlite:///{folder / 'bench.sqlite'}"
+    dataset = generate.generate(url, TICKETS, str(folder), stream=open(os.devnull, "w"))
+    return url, str(folder), dataset
+
+
+def _count(url, table):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+    finally:
+        engine.dispose()
+
+
+def _token_lines(folder):
+    with open(os.path.join(folder, "tokens.tsv")) as f:
+        return [line.split() for line in f if not line.startswith("#")]
+
+
+def test_generator_builds_the_requested_number_of_tickets(tiny):
+    url, folder, dataset = tiny
+    assert _count(url, "tickets") == TICKETS == dataset["tickets"]
+    assert _count(url, "users") == dataset["users"] == 30
+    assert _count(url, "events") == dataset["events"]
+
+
+def test_generator_writes_one_token_per_user_and_stores_only_hashes(tiny):
+    url, folder, dataset = tiny
+    lines = _token_lines(folder)
+    assert len(lines) == dataset["users"] == _count(url, "oauth_tokens")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT access_token_hash FROM oauth_tokens WHERE user_id = 1")
+        ).scalar()
+        secret = conn.execute(
+            sa.text("SELECT client_secret_hash FROM oauth_applications")
+        ).scalar()
+    engine.dispose()
+    assert stored == hash_token(lines[0][0]) != lines[0][0]
+    assert secret == hash_token(dataset["client_secret"])
+    assert any(int(line[3]) > 0 for line in lines)  # someone owns a ticket
+
+
+def test_generated_data_set_is_recognised_for_reuse(tiny):
+    url, folder, dataset = tiny
+    assert generate.existing_dataset(url, folder, TICKETS)["client_id"] == dataset["client_id"]
+    assert generate.existing_dataset(url, folder, TICKETS * 2) is None
+
+
+def test_generator_refuses_a_database_that_holds_data(tiny):
+    url, folder, _ = tiny
+    with pytest.raises(SystemExit):
+        generate.generate(url, 10, folder, stream=open(os.devnull, "w"))
+
+
+def test_generated_token_authenticates_against_the_app(tiny):
+    url, folder, _ = tiny
+    token = _token_lines(folder)[0][0]
+    app = main({}, **make_settings(url))
+    try:
+        response = TestApp(app).get(
+            "/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.json["id"] == 1
+    finally:
+        app.registry["dbengine"].dispose()
+
+
+def test_authorization_codes_are_stored_hashed(tiny, tmp_path):
+    url, folder, dataset = tiny
+    before = _count(url, "oauth_authorization_codes")
+    codes = generate.make_authorization_codes(url, dataset, 5, str(tmp_path / "codes.txt"))
+    assert _count(url, "oauth_authorization_codes") == before + 5
+    assert (tmp_path / "codes.txt").read_text().split() == codes
+
+
+@pytest.mark.parametrize("size", [10, 262, 599, 600, 6028, 25000])
+def test_ceiling_answers_a_json_document_of_the_size_asked(size):
+    app = TestApp(ceiling.main({}))
+    for method in ("GET", "PUT", "POST"):
+        response = app.request(f"/ceiling/{size}", method=method)
+        assert len(response.body) == size
+        json.loads(response.body)
+
+
+def test_server_ini_keeps_production_waitress_settings(tmp_path):
+    path = tmp_path / "server.ini"
+    server = run.write_ini(str(path), {"use": "call:benchmarks.ceiling:main"}, 12345)
+    production = run.production_config()
+    assert server["threads"] == production.get("server:main", "threads")
+    assert server["listen"] == "127.0.0.1:12345"
+    written = configparser.RawConfigParser()
+    written.read(path)
+    assert written.get("app:main", "use") == "call:benchmarks.ceiling:main"
+
+
+def test_profile_summary_reads_py_spy_raw_output(tmp_path):
+    raw = tmp_path / "raw.txt"
+    raw.write_text(
+        "process 1;thread (0x1);handle (seatshare/views/tickets.py:10);"
+        "execute (sqlalchemy/engine/base.py:1) 3\n"
+        "process 1;thread (0x1);handle (seatshare/views/tickets.py:10) 1\n"
+    )
+    lines = run.top_frames(str(raw))
+    assert lines[0] == "4 samples"
+    assert any("75.0%" in line and "execute" in line for line in lines)
+
+
+def test_targets_compare_large_and_small_p99():
+    def row(dataset, p99):
+        return {"dataset": dataset, "scenario": "tickets_assignee_me", "is_read": True,
+                "status": 200, "statements": 3, "ratio": 0.5,
+                "app": {"p99_us": p99, "rps": 1, "p50_us": 1}}
+
+    lines = run.targets([row("pg-10k", 10_000), row("pg-1m", 12_000)])
+    assert any("x1.20" in line and " met" in line for line in lines)
