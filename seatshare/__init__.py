@@ -19,4 +19,5 @@ def main(global_config, **settings):
         config.include(".web")
         config.include(".oauth")
         config.include(".views")
+        config.include(".calendar")
     return config.make_wsgi_app()

@@ -13,7 +13,7 @@ import hmac
 
 from pyramid.exceptions import ConfigurationError
 
-from ..models.user import new_calendar_nonce
+from ..models.user import User, new_calendar_nonce
 
 TOKEN_LENGTH = 64  # hex digits of a SHA-256 HMAC
 
@@ -47,6 +47,21 @@ def user_feed_url(request, user) -> str:
 def group_feed_url(request, user, group_id: int) -> str:
     """The URL of group ``group_id``'s event feed, as ``user`` sees it."""
     return f"{feed_base_url(request, user)}/groups/{group_id}.ics"
+
+
+def user_for_token(dbsession, settings, user_id: int, token: str):
+    """The user whose feed URLs carry ``token``, or None.
+
+    A missing user costs the same HMAC and comparison as a wrong token, so
+    the answer does not tell whether user ``user_id`` exists.
+    """
+    if len(token) != TOKEN_LENGTH:
+        return None
+    user = dbsession.get(User, user_id)
+    expected = token_for(settings, user_id, user.calendar_nonce if user else "")
+    if not hmac.compare_digest(expected.encode(), token.encode()) or user is None:
+        return None
+    return user
 
 
 def reset_feed_secret(user) -> None:

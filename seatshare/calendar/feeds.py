@@ -1,0 +1,184 @@
+"""Building the iCalendar documents, in a fixed number of queries.
+
+Events whose date is to be announced are left out; events whose time is to be
+announced are all-day entries on their date in the reader's time zone. UIDs
+are built from ids only, so a calendar app updates an entry in place when a
+seat or a start time changes. DTSTAMP is the last change to what an entry
+shows, so an unchanged feed is byte-for-byte the same (and keeps its ETag).
+"""
+import dataclasses
+import datetime
+from collections import defaultdict
+
+from icalendar import Calendar, Event as VEvent
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, contains_eager
+
+from ..models import Event, Group, Membership, Ticket, User, UserAlias
+from .describe import UTC, local_start, person_name, seat_label, user_zone
+
+PRODID = "-//SeatShare//Calendar feed//EN"
+REFRESH_INTERVAL = datetime.timedelta(hours=1)
+# Events have a start only; a timed entry is shown this long (a typical game).
+EVENT_DURATION = datetime.timedelta(hours=3)
+
+
+@dataclasses.dataclass(frozen=True)
+class HeldTicket:
+    """A ticket with the people around it, as one row of ``held_tickets``."""
+
+    ticket: Ticket
+    owner: User
+    assignee: User | None
+    alias: UserAlias | None
+
+    def attended_by(self, user) -> bool:
+        """Whether ``user`` is the one who will sit in this seat."""
+        if self.assignee is None:
+            return self.owner.id == user.id
+        return self.assignee.id == user.id and self.alias is None
+
+    def describe(self, viewer) -> str:
+        """``Section 101, Row C, Seat 7 (owner: you; assigned to: Ravi Lee)``."""
+
+        def who(person):
+            return "you" if person.id == viewer.id else person_name(person)
+
+        if self.assignee is None:
+            assigned = "not assigned"
+        else:
+            assigned = f"assigned to: {who(self.assignee)}"
+            if self.alias is not None:
+                alias = f"{self.alias.first_name} {self.alias.last_name}".strip()
+                assigned += f", for {alias}"
+        return f"{seat_label(self.ticket)} (owner: {who(self.owner)}; {assigned})"
+
+
+def held_tickets(dbsession, user, *where) -> list[HeldTicket]:
+    """One query: the tickets ``user`` owns or is assigned, in active groups
+    they belong to, for events with a date, with event, group and people."""
+    owner, assignee = aliased(User), aliased(User)
+    rows = dbsession.execute(
+        select(Ticket, owner, assignee, UserAlias)
+        .join(Ticket.event)
+        .join(Ticket.group)
+        .join(
+            Membership,
+            (Membership.group_id == Ticket.group_id) & (Membership.user_id == user.id),
+        )
+        .join(owner, owner.id == Ticket.owner_id)
+        .outerjoin(assignee, assignee.id == Ticket.assignee_id)
+        .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
+        .options(contains_eager(Ticket.event), contains_eager(Ticket.group))
+        .where(
+            or_(Ticket.owner_id == user.id, Ticket.assignee_id == user.id),
+            Group.active.is_(True),
+            Event.date_tba.is_(False),
+            *where,
+        )
+        .order_by(Event.start_time, Ticket.section, Ticket.row, Ticket.seat, Ticket.id)
+    )
+    return [HeldTicket(*row) for row in rows]
+
+
+def ticket_feed(dbsession, user) -> Calendar:
+    """One entry per ticket ``user`` owns or is assigned."""
+    zone = user_zone(user.timezone)
+    calendar = _calendar("SeatShare: my tickets", f"Tickets held by {person_name(user)}")
+    for held in held_tickets(dbsession, user):
+        ticket, event = held.ticket, held.ticket.event
+        details = [
+            f"Seat: {held.describe(user)}",
+            f"Group: {ticket.group.name}",
+            f"Note: {ticket.note}" if ticket.note.strip() else "",
+            event.description,
+        ]
+        calendar.add_component(
+            _entry(
+                uid=f"ticket-{ticket.id}-user-{user.id}@seatshare",
+                event=event,
+                zone=zone,
+                summary=f"{event.name} · {seat_label(ticket)}",
+                description=details,
+                busy=held.attended_by(user),
+                changed=[ticket.updated_at, event.updated_at],
+            )
+        )
+    return calendar
+
+
+def group_feed(dbsession, user, group) -> Calendar:
+    """One entry per event of the group's entity, noting ``user``'s seats."""
+    zone = user_zone(user.timezone)
+    seats = defaultdict(list)
+    for held in held_tickets(dbsession, user, Ticket.group_id == group.id):
+        seats[held.ticket.event_id].append(held)
+    events = dbsession.scalars(
+        select(Event)
+        .where(Event.entity_id == group.entity_id, Event.date_tba.is_(False))
+        .order_by(Event.start_time, Event.id)
+    )
+    calendar = _calendar(f"SeatShare: {group.name}", f"Events of {group.name}")
+    for event in events:
+        mine = seats.get(event.id, [])
+        summary = event.name
+        if len(mine) == 1:
+            summary += f" · your seat: {seat_label(mine[0].ticket)}"
+        elif mine:
+            summary += f" · your seats: {len(mine)}"
+        details = [f"Group: {group.name}"]
+        if mine:
+            details.append("Your seats:")
+            details += [f"- {held.describe(user)}" for held in mine]
+        details.append(event.description)
+        calendar.add_component(
+            _entry(
+                uid=f"event-{event.id}-group-{group.id}-user-{user.id}@seatshare",
+                event=event,
+                zone=zone,
+                summary=summary,
+                description=details,
+                busy=any(held.attended_by(user) for held in mine),
+                changed=[event.updated_at] + [held.ticket.updated_at for held in mine],
+            )
+        )
+    return calendar
+
+
+def _calendar(name, description) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # RFC 7986 names, and the older X-WR-* ones many apps still read.
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("description", description)
+    calendar.add("x-wr-caldesc", description)
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    return calendar
+
+
+def _entry(uid, event, zone, summary, description, busy, changed) -> VEvent:
+    entry = VEvent()
+    entry.add("uid", uid)
+    if event.time_tba:
+        day = local_start(event, zone).date()
+        entry.add("dtstart", day)
+        entry.add("dtend", day + datetime.timedelta(days=1))
+    else:
+        start = event.start_time.replace(tzinfo=UTC)
+        entry.add("dtstart", start)
+        entry.add("dtend", start + EVENT_DURATION)
+    stamp = max(moment for moment in changed if moment is not None)
+    stamp = stamp.replace(tzinfo=UTC)
+    entry.add("dtstamp", stamp)
+    entry.add("last-modified", stamp)
+    entry.add("summary", summary)
+    entry.add("description", "\n".join(line for line in description if line and line.strip()))
+    entry.add("status", "CONFIRMED")
+    # Seats you will not sit in (or have no seat for) do not block your time.
+    entry.add("transp", "OPAQUE" if busy else "TRANSPARENT")
+    return entry

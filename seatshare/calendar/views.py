@@ -1,0 +1,37 @@
+"""The two feed views: thin, the traversal already verified the URL's token."""
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from ..permissions import Permission
+from .feeds import group_feed, ticket_feed
+from .resources import GroupFeed, TicketFeed
+
+# Calendar apps poll; a minute of caching is harmless, and only the holder of
+# the secret URL should cache it.
+CACHE_SECONDS = 60
+
+
+def calendar_response(request, calendar) -> Response:
+    response = Response(
+        body=calendar.to_ical(),
+        content_type="text/calendar",
+        charset="utf-8",
+        conditional_response=True,
+    )
+    response.md5_etag()
+    response.cache_control.private = True
+    response.cache_control.max_age = CACHE_SECONDS
+    # The URL is a secret: keep it out of search engines and Referer headers.
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@view_config(context=TicketFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
+def ticket_feed_view(context, request):
+    return calendar_response(request, ticket_feed(request.dbsession, context.user))
+
+
+@view_config(context=GroupFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
+def group_feed_view(context, request):
+    return calendar_response(request, group_feed(request.dbsession, context.user, context.group))

@@ -1,0 +1,113 @@
+"""A group's events with your seats: /calendar/<user_id>/<token>/groups/<id>.ics."""
+import datetime
+
+from seatshare.calendar import feed_token, group_feed_url
+
+from .. import factories as f
+
+UTC = datetime.UTC
+
+
+def uid(event, group, user):
+    return f"event-{event.id}-group-{group.id}-user-{user.id}@seatshare"
+
+
+def test_feed_lists_the_groups_events_except_date_tba(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    response = fetch(group_feed_url(feed_request, viewer, group.id))
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert set(response.entries) == {
+        uid(events[name], group, viewer) for name in ("timed", "time_tba", "no_seat")
+    }
+    assert str(response.calendar["X-WR-CALNAME"]) == "SeatShare: Section 101 Crew"
+
+
+def test_events_of_other_entities_are_left_out(fetch, feed_request, season):
+    viewer, group = season["viewer"], season["group"]
+    elsewhere = f.make_event(name="Somebody else's game")
+    entries = fetch(group_feed_url(feed_request, viewer, group.id)).entries
+    assert uid(elsewhere, group, viewer) not in entries
+
+
+def test_your_seat_is_noted(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    entry = fetch(group_feed_url(feed_request, viewer, group.id)).entries[
+        uid(events["timed"], group, viewer)
+    ]
+    assert str(entry["SUMMARY"]) == "Otters vs Herons · your seat: Section 101, Row C, Seat 7"
+    assert "- Section 101, Row C, Seat 7 (owner: you; not assigned)" in str(entry["DESCRIPTION"])
+    assert entry.decoded("DTSTART") == datetime.datetime(2026, 4, 10, 23, 5, tzinfo=UTC)
+    assert str(entry["TRANSP"]) == "OPAQUE"
+
+
+def test_several_seats_are_counted_and_listed(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    f.make_ticket(group=group, event=events["timed"], owner=viewer, section="101", row="C", seat="9")
+    entry = fetch(group_feed_url(feed_request, viewer, group.id)).entries[
+        uid(events["timed"], group, viewer)
+    ]
+    assert str(entry["SUMMARY"]) == "Otters vs Herons · your seats: 2"
+    description = str(entry["DESCRIPTION"])
+    assert "Seat 7 (owner: you" in description and "Seat 9 (owner: you" in description
+
+
+def test_event_without_your_seat_is_free_time(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    entry = fetch(group_feed_url(feed_request, viewer, group.id)).entries[
+        uid(events["no_seat"], group, viewer)
+    ]
+    # The friend's ticket to this event is not the viewer's seat.
+    assert str(entry["SUMMARY"]) == "Otters vs Carps"
+    assert "Your seats" not in str(entry["DESCRIPTION"])
+    assert str(entry["TRANSP"]) == "TRANSPARENT"
+
+
+def test_time_tba_event_is_an_all_day_entry(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    entry = fetch(group_feed_url(feed_request, viewer, group.id)).entries[
+        uid(events["time_tba"], group, viewer)
+    ]
+    assert entry.decoded("DTSTART") == datetime.date(2026, 5, 2)
+    assert entry.decoded("DTEND") == datetime.date(2026, 5, 3)
+    assert "assigned to: you, for Carla Guest" in str(entry["DESCRIPTION"])
+
+
+def test_non_member_gets_404(fetch, feed_request, season):
+    outsider = f.make_user()
+    fetch(group_feed_url(feed_request, outsider, season["group"].id), status=404)
+
+
+def test_inactive_group_is_404_even_for_its_members(fetch, feed_request, season, dbsession):
+    viewer, group = season["viewer"], season["group"]
+    group.active = False
+    dbsession.flush()
+    fetch(group_feed_url(feed_request, viewer, group.id), status=404)
+
+
+def test_unknown_or_malformed_group_is_404(fetch, app, season):
+    viewer = season["viewer"]
+    base = f"/calendar/{viewer.id}/{feed_token(app.registry.settings, viewer)}/groups"
+    for name in ("999999.ics", "abc.ics", f"{season['group'].id}", f"{season['group'].id}.ical", "0.ics"):
+        fetch(f"{base}/{name}", status=404)
+
+
+def test_wrong_token_is_404(fetch, season):
+    viewer, group = season["viewer"], season["group"]
+    fetch(f"/calendar/{viewer.id}/{'0' * 64}/groups/{group.id}.ics", status=404)
+
+
+def test_feed_query_count_does_not_grow_with_events_or_tickets(
+    feed_request, season, measure
+):
+    viewer, group, entity = season["viewer"], season["group"], season["entity"]
+    url = group_feed_url(feed_request, viewer, group.id)
+
+    few_queries, few_entries = measure(url)
+    for _ in range(10):
+        event = f.make_event(entity=entity)
+        f.make_ticket(group=group, event=event, owner=viewer)
+        f.make_ticket(group=group, event=event, owner=season["friend"], assignee=viewer)
+    many_queries, many_entries = measure(url)
+    assert many_entries == few_entries + 10
+    # The user, the group with the membership, the seats, the events.
+    assert many_queries == few_queries == 4

@@ -1,0 +1,180 @@
+"""The feed of a user's tickets: /calendar/<user_id>/<token>/tickets.ics."""
+import datetime
+import hashlib
+import hmac
+
+from seatshare.calendar import feed_token, reset_feed_secret, user_feed_url
+from seatshare.models import User
+
+from .. import factories as f
+
+UTC = datetime.UTC
+
+
+def uid(ticket, user):
+    return f"ticket-{ticket.id}-user-{user.id}@seatshare"
+
+
+def test_feed_lists_the_tickets_you_own_or_are_assigned(fetch, feed_request, season):
+    viewer, tickets = season["viewer"], season["tickets"]
+    response = fetch(user_feed_url(feed_request, viewer))
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert set(response.entries) == {
+        uid(tickets["owned"], viewer),
+        uid(tickets["assigned"], viewer),
+    }
+
+
+def test_timed_event_has_its_start_and_the_seat(fetch, feed_request, season):
+    viewer = season["viewer"]
+    entry = fetch(user_feed_url(feed_request, viewer)).entries[uid(season["tickets"]["owned"], viewer)]
+    assert entry.decoded("DTSTART") == datetime.datetime(2026, 4, 10, 23, 5, tzinfo=UTC)
+    assert entry.decoded("DTEND") > entry.decoded("DTSTART")
+    assert str(entry["SUMMARY"]) == "Otters vs Herons · Section 101, Row C, Seat 7"
+    description = str(entry["DESCRIPTION"])
+    assert "Section 101, Row C, Seat 7 (owner: you; not assigned)" in description
+    assert "Group: Section 101 Crew" in description
+    assert "Note: Bring the blanket" in description
+    assert str(entry["TRANSP"]) == "OPAQUE"
+
+
+def test_time_tba_event_is_an_all_day_entry(fetch, feed_request, season):
+    viewer = season["viewer"]
+    entry = fetch(user_feed_url(feed_request, viewer)).entries[uid(season["tickets"]["assigned"], viewer)]
+    assert entry.decoded("DTSTART") == datetime.date(2026, 5, 2)
+    assert not isinstance(entry.decoded("DTSTART"), datetime.datetime)
+    assert entry.decoded("DTEND") == datetime.date(2026, 5, 3)
+    description = str(entry["DESCRIPTION"])
+    assert "(owner: Finn Friend; assigned to: you, for Carla Guest)" in description
+    # Carla sits there, not the viewer: the entry does not block their time.
+    assert str(entry["TRANSP"]) == "TRANSPARENT"
+
+
+def test_time_tba_date_is_the_date_in_the_users_time_zone(fetch, feed_request, dbsession):
+    """Midnight in Berlin is the evening before in UTC; the entry is on the Berlin date."""
+    user = f.make_user(timezone="Europe/Berlin")
+    entity = f.make_entity()
+    group = f.make_group(entity=entity, creator=user)
+    event = f.make_event(
+        entity=entity,
+        start_time=datetime.datetime(2026, 4, 30, 22, 0),  # 1 May 00:00 CEST
+        time_tba=True,
+    )
+    ticket = f.make_ticket(group=group, event=event, owner=user)
+    entry = fetch(user_feed_url(feed_request, user)).entries[uid(ticket, user)]
+    assert entry.decoded("DTSTART") == datetime.date(2026, 5, 1)
+
+
+def test_date_tba_event_is_left_out(fetch, feed_request, season):
+    viewer = season["viewer"]
+    entries = fetch(user_feed_url(feed_request, viewer)).entries
+    assert uid(season["tickets"]["date_tba"], viewer) not in entries
+    assert not any("Eels" in str(e["SUMMARY"]) for e in entries.values())
+
+
+def test_tickets_of_an_inactive_group_are_left_out(fetch, feed_request, season):
+    viewer = season["viewer"]
+    closed = f.make_group(creator=viewer, active=False)
+    ticket = f.make_ticket(group=closed, owner=viewer)
+    assert uid(ticket, viewer) not in fetch(user_feed_url(feed_request, viewer)).entries
+
+
+def test_owner_sees_the_ticket_they_assigned_to_someone_else(fetch, feed_request, season):
+    friend, viewer = season["friend"], season["viewer"]
+    entries = fetch(user_feed_url(feed_request, friend)).entries
+    entry = entries[uid(season["tickets"]["assigned"], friend)]
+    assert "(owner: you; assigned to: Vera Viewer, for Carla Guest)" in str(entry["DESCRIPTION"])
+    assert str(entry["TRANSP"]) == "TRANSPARENT"
+    # The same ticket has a different UID in each person's feed.
+    assert uid(season["tickets"]["assigned"], viewer) not in entries
+
+
+def test_token_is_the_hmac_of_user_id_and_nonce(app, season):
+    viewer = season["viewer"]
+    expected = hmac.new(
+        b"test-calendar-secret", f"{viewer.id}:{viewer.calendar_nonce}".encode(), hashlib.sha256
+    ).hexdigest()
+    assert feed_token(app.registry.settings, viewer) == expected
+
+
+def test_wrong_token_is_404(fetch, app, season):
+    viewer = season["viewer"]
+    token = feed_token(app.registry.settings, viewer)
+    wrong = ("0" if token[0] != "0" else "1") + token[1:]
+    for bad in (wrong, token.upper(), token[:-1], token + "0", "x" * 64):
+        fetch(f"/calendar/{viewer.id}/{bad}/tickets.ics", status=404)
+
+
+def test_another_users_token_is_404(fetch, app, season):
+    viewer, friend = season["viewer"], season["friend"]
+    friends_token = feed_token(app.registry.settings, friend)
+    fetch(f"/calendar/{viewer.id}/{friends_token}/tickets.ics", status=404)
+
+
+def test_unknown_user_looks_the_same_as_a_wrong_token(fetch, app, season):
+    viewer = season["viewer"]
+    token = feed_token(app.registry.settings, viewer)
+    wrong_token = fetch(f"/calendar/{viewer.id}/{'a' * 64}/tickets.ics", status=404)
+    unknown_user = fetch(f"/calendar/999999/{token}/tickets.ics", status=404)
+    not_an_id = fetch(f"/calendar/me/{token}/tickets.ics", status=404)
+    assert wrong_token.body == unknown_user.body == not_an_id.body
+
+
+def test_nothing_is_served_above_the_feeds(fetch, app, season):
+    viewer = season["viewer"]
+    base = f"/calendar/{viewer.id}/{feed_token(app.registry.settings, viewer)}"
+    for path in ("/calendar", f"/calendar/{viewer.id}", base, f"{base}/groups", f"{base}/nope.ics"):
+        fetch(path, status=404)
+
+
+def test_reset_changes_the_url_and_the_old_one_is_404(fetch, feed_request, season, dbsession):
+    viewer = season["viewer"]
+    old_url = user_feed_url(feed_request, viewer)
+    reset_feed_secret(viewer)
+    dbsession.flush()
+    new_url = user_feed_url(feed_request, viewer)
+    assert new_url != old_url
+    fetch(old_url, status=404)
+    assert fetch(new_url).entries
+
+
+def test_new_users_get_a_random_nonce(dbsession):
+    first = User(email="first@example.com")
+    second = User(email="second@example.com")
+    dbsession.add_all([first, second])
+    dbsession.flush()
+    assert len(first.calendar_nonce) == 32
+    assert first.calendar_nonce != second.calendar_nonce
+
+
+def test_feed_is_stable_and_answers_conditional_requests(fetch, feed_request, season):
+    url = user_feed_url(feed_request, season["viewer"])
+    first, second = fetch(url), fetch(url)
+    assert first.body == second.body
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert "private" in first.headers["Cache-Control"]
+    fetch(url, status=304, headers={"If-None-Match": first.headers["ETag"]})
+
+
+def test_head_answers_without_a_body(testapp, feed_request, season):
+    url = user_feed_url(feed_request, season["viewer"]).removeprefix("http://example.com")
+    response = testapp.head(url, status=200)
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.body == b""
+
+
+def test_feed_is_read_only(testapp, feed_request, season):
+    url = user_feed_url(feed_request, season["viewer"]).removeprefix("http://example.com")
+    testapp.post(url, status=405)
+
+
+def test_feed_query_count_does_not_grow_with_tickets(feed_request, season, measure):
+    viewer, group = season["viewer"], season["group"]
+    url = user_feed_url(feed_request, viewer)
+
+    few_queries, few_entries = measure(url)
+    for _ in range(12):
+        f.make_ticket(group=group, owner=viewer, assignee=season["friend"])
+    many_queries, many_entries = measure(url)
+    assert many_entries == few_entries + 12
+    assert many_queries == few_queries == 2  # the user, then the tickets
