@@ -1,0 +1,72 @@
+"""``seatshare CONFIG_URI COMMAND …``: the operator's console script.
+
+Each command group is one module with a ``register(subparsers)`` function;
+every command returns an :class:`Outcome` and runs in one transaction that
+is committed only when the command succeeds. Bad input raises
+:class:`CommandError`: one line on stderr, exit status 1, nothing written.
+"""
+import argparse
+import json
+import sys
+
+from pyramid.paster import get_appsettings, setup_logging
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from ..settings import apply_environment
+from . import app, db, entity, schedule, tokens, user
+from .base import CommandError, Environment
+
+COMMAND_GROUPS = (db, user, app, entity, schedule, tokens)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="seatshare",
+        description="Operate a SeatShare site: database, users, OAuth "
+        "applications, entities and their schedules.",
+    )
+    parser.add_argument("config_uri", metavar="CONFIG_URI", help="e.g. development.ini")
+    groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
+    for module in COMMAND_GROUPS:
+        module.register(groups)
+    return parser
+
+
+def load_settings(config_uri):
+    config_file = config_uri.split("#", 1)[0]
+    try:
+        with open(config_file):
+            pass
+    except OSError as exc:
+        raise CommandError(f"cannot read {config_file}: {exc.strerror}") from None
+    setup_logging(config_uri)
+    return apply_environment(dict(get_appsettings(config_uri)))
+
+
+def main(argv=None, stdout=None, stderr=None):
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args = build_parser().parse_args(argv)
+    env = None
+    try:
+        env = Environment(args.config_uri, load_settings(args.config_uri), stderr)
+        outcome = args.run(args, env)
+        env.commit()
+    except CommandError as exc:
+        return fail(stderr, str(exc))
+    except (OperationalError, InterfaceError) as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+        return fail(stderr, "database error: " + (reason[0] if reason else type(exc).__name__))
+    finally:
+        if env is not None:
+            env.close()
+    if args.json:
+        print(json.dumps(outcome.record, default=str), file=stdout)
+    else:
+        print(outcome.text, file=stdout)
+    return 0
+
+
+def fail(stderr, message):
+    print(f"seatshare: error: {message}", file=stderr)
+    return 1

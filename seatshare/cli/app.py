@@ -1,0 +1,85 @@
+"""``app create``, ``app list``, ``app disable``: OAuth client applications."""
+from ..oauth.applications import (
+    ApplicationError,
+    application_as_dict,
+    disable_application,
+    list_applications,
+    register_application,
+)
+from .base import CommandError, Outcome, add_command
+
+
+def register(groups):
+    parser = groups.add_parser("app", help="OAuth client applications")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    create_parser = add_command(
+        commands, "create", create, "register an application (prints its secret once)"
+    )
+    create_parser.add_argument("--name", required=True)
+    create_parser.add_argument(
+        "--redirect-uri",
+        dest="redirect_uris",
+        action="append",
+        required=True,
+        metavar="URI",
+        help="an exact redirect URI; repeat for several",
+    )
+    create_parser.add_argument(
+        "--public", action="store_true", help="a public client: no secret, must use PKCE"
+    )
+    create_parser.add_argument(
+        "--trusted", action="store_true", help="first-party: skips the consent page"
+    )
+    add_command(commands, "list", list_, "list the registered applications")
+    disable_parser = add_command(
+        commands, "disable", disable, "disable an application: its tokens stop working"
+    )
+    disable_parser.add_argument("client_id", metavar="CLIENT_ID")
+
+
+def create(args, env):
+    try:
+        application, secret = register_application(
+            env.dbsession,
+            args.name,
+            args.redirect_uris,
+            public=args.public,
+            trusted=args.trusted,
+        )
+    except ApplicationError as exc:
+        raise CommandError(str(exc)) from None
+    record = {**application_as_dict(application, secret), "client_secret": secret}
+    lines = [
+        f"Registered application {application.name!r}.",
+        f"  client_id:     {application.client_id}",
+    ]
+    if secret:
+        lines += [
+            f"  client_secret: {secret}",
+            "Store the secret now: it is shown only this once.",
+        ]
+    else:
+        lines.append("A public client: it has no secret and must use PKCE.")
+    return Outcome(record, "\n".join(lines))
+
+
+def list_(args, env):
+    applications = [application_as_dict(a) for a in list_applications(env.dbsession)]
+    lines = [
+        f"{a['client_id']}  {a['name']}"
+        + "".join(f"  [{flag}]" for flag in ("public", "trusted", "disabled") if a[flag])
+        for a in applications
+    ]
+    return Outcome(
+        {"applications": applications}, "\n".join(lines) or "No applications registered."
+    )
+
+
+def disable(args, env):
+    try:
+        application = disable_application(env.dbsession, args.client_id)
+    except ApplicationError as exc:
+        raise CommandError(str(exc)) from None
+    return Outcome(
+        application_as_dict(application), f"Disabled application {application.name!r}."
+    )

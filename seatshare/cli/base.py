@@ -1,0 +1,59 @@
+"""What every command shares: its outcome, its errors, its environment."""
+import dataclasses
+
+from ..models import get_engine, get_session_factory
+
+
+class CommandError(Exception):
+    """Bad input or state: reported on one line, with a nonzero exit."""
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What a command did: ``record`` for ``--json``, ``text`` for people."""
+
+    record: dict
+    text: str
+
+
+class Environment:
+    """The settings, and a database session opened on first use."""
+
+    def __init__(self, config_uri, settings, stderr):
+        self.config_uri = config_uri
+        self.settings = settings
+        self.stderr = stderr
+        self._engine = None
+        self._session = None
+
+    @property
+    def config_file(self):
+        return self.config_uri.split("#", 1)[0]
+
+    @property
+    def dbsession(self):
+        if self._session is None:
+            self._engine = get_engine(self.settings)
+            self._session = get_session_factory(self._engine)()
+        return self._session
+
+    def commit(self):
+        if self._session is not None:
+            self._session.commit()
+
+    def close(self):
+        if self._session is not None:
+            self._session.rollback()
+            self._session.close()
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def add_command(subparsers, name, run, help):
+    """A leaf command: every one takes ``--json``."""
+    parser = subparsers.add_parser(name, help=help, description=help)
+    parser.set_defaults(run=run)
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object on stdout"
+    )
+    return parser

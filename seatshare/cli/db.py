@@ -1,0 +1,46 @@
+"""``db upgrade`` (alembic to head) and ``db demo`` (the demo data set)."""
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+
+from ..oauth.applications import register_application
+from ..passwords import passwords_from_settings
+from ..services import demo
+from .base import Outcome, add_command
+
+
+def register(groups):
+    parser = groups.add_parser("db", help="the database: migrations, demo data")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_command(commands, "upgrade", upgrade, "migrate the database to the newest schema")
+    demo_parser = add_command(
+        commands, "demo", load_demo, "load the demo data set into an empty database"
+    )
+    demo_parser.add_argument(
+        "--password", help="the demo users' password (default: a random one, printed)"
+    )
+
+
+def upgrade(args, env):
+    # alembic's env.py reads the same ini file (and SEATSHARE_DATABASE_URL).
+    command.upgrade(Config(env.config_file), "head")
+    connection = env.dbsession.connection()
+    revision = MigrationContext.configure(connection).get_current_revision()
+    return Outcome(
+        {"revision": revision}, f"The database is at revision {revision} (head)."
+    )
+
+
+def load_demo(args, env):
+    summary = demo.load(
+        env.dbsession,
+        passwords_from_settings(env.settings),
+        password=args.password,
+        register_application=register_application,
+    )
+    if summary is None:
+        return Outcome(
+            {"loaded": False, "reason": "the database already has users"},
+            "The database already has users: demo data not loaded.",
+        )
+    return Outcome({"loaded": True, **summary}, demo.describe(summary))

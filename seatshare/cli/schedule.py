@@ -1,0 +1,65 @@
+"""``schedule import --entity-id ID FILE``: an entity's events from .csv or .ics."""
+from ..models import Entity
+from ..services.schedule import ScheduleError, import_events, parse_schedule
+from .base import CommandError, Outcome, add_command
+
+
+def register(groups):
+    parser = groups.add_parser("schedule", help="an entity's schedule of events")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    import_parser = add_command(
+        commands,
+        "import",
+        import_schedule,
+        "create or update an entity's events from a .csv or .ics file "
+        "(matched by key: importing again never duplicates)",
+    )
+    import_parser.add_argument("--entity-id", type=int, required=True)
+    import_parser.add_argument("file", metavar="FILE")
+
+
+def import_schedule(args, env):
+    try:
+        with open(args.file, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc.strerror}") from None
+    # The whole file is checked before the first write.
+    try:
+        events = parse_schedule(args.file, data)
+    except ScheduleError as exc:
+        raise CommandError(f"{args.file}: {exc}; nothing was imported") from None
+    entity = env.dbsession.get(Entity, args.entity_id)
+    if entity is None:
+        raise CommandError(f"no entity with id {args.entity_id}")
+    progress = ProgressLine(env.stderr, f"Importing into {entity.name}")
+    result = import_events(env.dbsession, entity.id, events, progress=progress)
+    progress.finish()
+    text = (
+        f"{entity.name}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    )
+    return Outcome({"created": result.created, "updated": result.updated}, text)
+
+
+class ProgressLine:
+    """``label: done/total events`` on stderr: redrawn in place on a terminal,
+    and one final line either way."""
+
+    def __init__(self, stream, label):
+        self.stream = stream
+        self.label = label
+        self.interactive = stream.isatty()
+        self.last = (0, 0)
+
+    def __call__(self, done, total):
+        self.last = (done, total)
+        if self.interactive:
+            self.stream.write(f"\r{self.label}: {done}/{total} events")
+            self.stream.flush()
+
+    def finish(self):
+        done, total = self.last
+        prefix = "\r" if self.interactive else ""
+        self.stream.write(f"{prefix}{self.label}: {done}/{total} events\n")
+        self.stream.flush()

@@ -1,0 +1,15 @@
+"""``tokens purge``: delete expired authorization codes and tokens."""
+from ..oauth.maintenance import purge_expired
+from .base import Outcome, add_command
+
+
+def register(groups):
+    parser = groups.add_parser("tokens", help="OAuth codes and tokens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_command(commands, "purge", purge, "delete expired codes and tokens")
+
+
+def purge(args, env):
+    counts = purge_expired(env.dbsession)
+    summary = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
+    return Outcome(counts, f"Purged {summary}.")

@@ -1,0 +1,1 @@
+"""Domain operations shared by the API, the HTML pages and the CLI."""

@@ -1,0 +1,237 @@
+"""The demo data set: enough of a season to click through every feature.
+
+Two teams with their schedules (past and future games, one with the time to
+be announced, one with the date to be announced), two groups, five people,
+an administrator per group, season tickets assigned and unassigned, aliases,
+a pending ticket request, each ticket's history, and an OAuth application to
+try the authorization flow with. Loaded only into a database without users.
+"""
+import datetime
+import decimal
+import secrets
+
+from sqlalchemy import exists, select
+
+from ..models import (
+    Entity,
+    Event,
+    Group,
+    HistoryAction,
+    Membership,
+    Role,
+    Ticket,
+    TicketHistory,
+    TicketRequest,
+    User,
+    UserAlias,
+    utcnow,
+)
+
+PEOPLE = [
+    # email, first name, last name
+    ("alex@example.com", "Alex", "Morgan"),
+    ("blair@example.com", "Blair", "Chen"),
+    ("casey@example.com", "Casey", "Rivera"),
+    ("devon@example.com", "Devon", "Patel"),
+    ("emery@example.com", "Emery", "Brooks"),
+]
+DEMO_REDIRECT_URI = "http://localhost:8000/callback"
+
+
+def load(dbsession, passwords, password=None, register_application=None):
+    """Load the demo data; None (and nothing written) when users exist already.
+
+    ``passwords`` hashes the demo users' shared password, random unless given.
+    ``register_application(dbsession, name, redirect_uris)`` registers the
+    demo OAuth client and returns ``(application, secret)``.
+    """
+    if dbsession.scalar(select(exists().where(User.id.is_not(None)))):
+        return None
+    password = password or secrets.token_urlsafe(12)
+    alex, blair, casey, devon, emery = people = [
+        User(
+            email=email,
+            first_name=first,
+            last_name=last,
+            password_hash=passwords.hash(password),
+        )
+        for email, first, last in PEOPLE
+    ]
+    rovers = Entity(name="Riverside Rovers")
+    lightning = Entity(name="Lakeside Lightning")
+    dbsession.add_all([*people, rovers, lightning])
+    dbsession.flush()
+    jordan = UserAlias(user_id=blair.id, first_name="Jordan", last_name="Chen")
+    sam = UserAlias(user_id=alex.id, first_name="Sam", last_name="Morgan")
+    rovers_games = _season(rovers, "Rovers vs.", OPPONENTS, weeks_ago=8, hour=23)
+    lightning_games = _season(lightning, "Lightning vs.", OPPONENTS[:10], weeks_ago=3, hour=0)
+    dbsession.add_all([jordan, sam, *rovers_games, *lightning_games])
+
+    crew = _group(dbsession, "Section 112 Crew", rovers, alex, [blair, casey, devon])
+    family = _group(dbsession, "Lightning Family Plan", lightning, devon, [emery])
+    dbsession.flush()
+
+    tickets = []
+    now = utcnow()
+    for number, game in enumerate(rovers_games):
+        for seat in ("7", "8"):
+            ticket = Ticket(
+                group_id=crew.id,
+                event_id=game.id,
+                owner_id=alex.id,
+                section="112",
+                row="F",
+                seat=seat,
+                cost=decimal.Decimal("45.00"),
+            )
+            # Past games went to Blair; some future ones to Casey, one with
+            # Blair's spouse using the seat; the rest are still open.
+            if seat == "8" and game.start_time < now:
+                ticket.assignee_id = blair.id
+            elif seat == "8" and number % 3 == 0:
+                ticket.assignee_id = casey.id
+            elif seat == "7" and number % 5 == 0 and game.start_time >= now:
+                ticket.assignee_id, ticket.alias_id = blair.id, jordan.id
+            tickets.append(ticket)
+    for number, game in enumerate(lightning_games):
+        ticket = Ticket(
+            group_id=family.id,
+            event_id=game.id,
+            owner_id=devon.id,
+            assignee_id=emery.id if number % 2 else None,
+            section="204",
+            row="C",
+            seat="14",
+            cost=decimal.Decimal("32.50"),
+        )
+        tickets.append(ticket)
+    dbsession.add_all(tickets)
+    dbsession.flush()
+    for ticket in tickets:
+        _history(dbsession, ticket, ticket.owner_id, HistoryAction.CREATED, {})
+        if ticket.assignee_id:
+            changes = {"assignee_id": [None, ticket.assignee_id]}
+            _history(dbsession, ticket, ticket.owner_id, HistoryAction.ASSIGNED, changes)
+
+    starts = {game.id: game.start_time for game in rovers_games}
+    wanted = next(
+        t
+        for t in tickets
+        if t.group_id == crew.id and t.assignee_id is None and starts[t.event_id] >= now
+    )
+    dbsession.add(
+        TicketRequest(
+            ticket_id=wanted.id,
+            requester_id=casey.id,
+            message="Could I take this one? I'll bring snacks.",
+        )
+    )
+    _history(dbsession, wanted, casey.id, HistoryAction.REQUESTED, {"message": True})
+
+    summary = {
+        "users": len(people),
+        "entities": 2,
+        "events": len(rovers_games) + len(lightning_games),
+        "groups": 2,
+        "tickets": len(tickets),
+        "sign_in": {"email": alex.email, "password": password},
+    }
+    if register_application is not None:
+        application, secret = register_application(
+            dbsession, "SeatShare Demo Client", [DEMO_REDIRECT_URI]
+        )
+        summary["application"] = {
+            "client_id": application.client_id,
+            "client_secret": secret,
+            "redirect_uris": [DEMO_REDIRECT_URI],
+        }
+    dbsession.flush()
+    return summary
+
+
+def describe(summary):
+    """What an operator needs to know after loading, in plain words."""
+    sign_in = summary["sign_in"]
+    lines = [
+        f"Loaded the demo data: {summary['users']} users, {summary['groups']} groups, "
+        f"{summary['events']} events, {summary['tickets']} tickets.",
+        f"Sign in as {sign_in['email']} with the password {sign_in['password']}",
+        "(every demo user, alex@ to emery@example.com, has that password).",
+    ]
+    application = summary.get("application")
+    if application:
+        lines += [
+            "Demo OAuth application:",
+            f"  client_id:     {application['client_id']}",
+            f"  client_secret: {application['client_secret']}",
+            f"  redirect_uri:  {application['redirect_uris'][0]}",
+        ]
+    return "\n".join(lines)
+
+
+OPPONENTS = [
+    "Hillcrest Hounds", "Bayview Bears", "Northfield Foxes", "Granite Peaks",
+    "Capital Comets", "Prairie Storm", "Harbor Pilots", "Summit Kings",
+    "Iron Valley Miners", "Coastline Surf", "Redwood Giants", "Desert Suns",
+    "Maple Leafs United", "Timber Wolves", "Metro Express", "Golden Gulls",
+    "Cedar Rapids Rush", "Bluegrass Thunder", "Delta Herons", "Canyon Riders",
+    "Frontier Scouts", "Lakeshore Loons", "Old Port Sailors", "Sierra Stallions",
+]
+
+
+def _season(entity, prefix, opponents, weeks_ago, hour):
+    """One home game a week from ``weeks_ago`` weeks back, then two to be announced."""
+    first = (utcnow() - datetime.timedelta(weeks=weeks_ago)).replace(
+        hour=hour, minute=5, second=0, microsecond=0
+    )
+    games = [
+        Event(
+            entity_id=entity.id,
+            key=f"demo-{week + 1}",
+            name=f"{prefix} {opponent}",
+            start_time=first + datetime.timedelta(weeks=week),
+        )
+        for week, opponent in enumerate(opponents)
+    ]
+    playoffs_day = games[-1].start_time.replace(hour=0, minute=0)
+    for number, date_tba in ((1, False), (2, True)):
+        games.append(
+            Event(
+                entity_id=entity.id,
+                key=f"demo-playoff-{number}",
+                name=f"{prefix} to be announced (playoffs, game {number})",
+                start_time=playoffs_day + datetime.timedelta(weeks=number),
+                date_tba=date_tba,
+                time_tba=True,
+            )
+        )
+    return games
+
+
+def _group(dbsession, name, entity, admin, members):
+    group = Group(
+        name=name,
+        entity_id=entity.id,
+        creator_id=admin.id,
+        invitation_code=secrets.token_urlsafe(9),
+    )
+    dbsession.add(group)
+    dbsession.flush()
+    dbsession.add(Membership(group_id=group.id, user_id=admin.id, role=Role.ADMIN))
+    dbsession.add_all(
+        Membership(group_id=group.id, user_id=member.id, role=Role.MEMBER)
+        for member in members
+    )
+    return group
+
+
+def _history(dbsession, ticket, actor_id, action, changes):
+    dbsession.add(
+        TicketHistory(
+            ticket_id=ticket.id,
+            group_id=ticket.group_id,
+            actor_id=actor_id,
+            action=action,
+            changes=changes,
+        )
+    )

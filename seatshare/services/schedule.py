@@ -1,0 +1,342 @@
+"""An entity's schedule from a ``.csv`` or ``.ics`` file, upserted by key.
+
+Parsing reads and checks the whole file before anything is written, so a
+malformed file changes nothing; every complaint names the line it is about.
+Importing matches events by their key (a CSV ``key`` column, the event's
+``start_time`` without one, or an iCalendar ``UID``), so importing the same
+file again updates events in place and never duplicates them.
+"""
+import csv
+import dataclasses
+import datetime
+import io
+import re
+
+import icalendar
+from sqlalchemy import select
+
+from ..models import Event
+
+MAX_NAME_LENGTH = 255
+MAX_KEY_LENGTH = 255
+CSV_REQUIRED = ("name", "start_time")
+CSV_OPTIONAL = ("description", "date_tba", "time_tba", "key")
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
+# Keys looked up per SELECT: well under every backend's bound-parameter limit.
+LOOKUP_BATCH = 500
+
+
+class ScheduleError(ValueError):
+    """The file cannot be imported; ``line`` is 1-based, or None for the file."""
+
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduledEvent:
+    line: int
+    key: str
+    name: str
+    start_time: datetime.datetime  # naive UTC, like every timestamp we store
+    description: str = ""
+    date_tba: bool = False
+    time_tba: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def parse_schedule(filename: str, data: bytes) -> list[ScheduledEvent]:
+    """Every event of the file, or ScheduleError for the first fault found."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScheduleError(line, "the file is not UTF-8 text") from None
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix == "csv":
+        events = parse_csv(text)
+    elif suffix == "ics":
+        events = parse_ics(text)
+    else:
+        raise ScheduleError(None, "the schedule must be a .csv or .ics file")
+    _refuse_duplicate_keys(events)
+    return events
+
+
+def _refuse_duplicate_keys(events):
+    first_line = {}
+    for event in events:
+        if event.key in first_line:
+            raise ScheduleError(
+                event.line,
+                f"key {event.key!r} is already used on line {first_line[event.key]}",
+            )
+        first_line[event.key] = event.line
+
+
+# --- CSV -------------------------------------------------------------------
+
+
+def parse_csv(text: str) -> list[ScheduledEvent]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ScheduleError(1, "the file is empty; it needs a header row")
+        columns = _csv_columns(header)
+        events = []
+        # csv counts physical lines; a quoted field may span several, so a
+        # record starts on the line after the previous record ended.
+        next_line = reader.line_num + 1
+        for row in reader:
+            line, next_line = next_line, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(columns):
+                raise ScheduleError(
+                    line, f"expected {len(columns)} fields, found {len(row)}"
+                )
+            events.append(_csv_event(line, dict(zip(columns, row))))
+    except csv.Error as exc:
+        raise ScheduleError(reader.line_num, f"not valid CSV ({exc})") from None
+    return events
+
+
+def _csv_columns(header):
+    columns = [name.strip().lower() for name in header]
+    known = CSV_REQUIRED + CSV_OPTIONAL
+    for name in columns:
+        if name not in known:
+            raise ScheduleError(
+                1, f"unknown column {name!r} (known: {', '.join(known)})"
+            )
+        if columns.count(name) > 1:
+            raise ScheduleError(1, f"column {name!r} appears twice")
+    for name in CSV_REQUIRED:
+        if name not in columns:
+            raise ScheduleError(1, f"the header has no {name!r} column")
+    return columns
+
+
+def _csv_event(line, values):
+    start_time = _parse_start_time(line, values["start_time"])
+    key = values.get("key", "").strip() or start_time.isoformat() + "Z"
+    return ScheduledEvent(
+        line=line,
+        key=_checked_key(line, key),
+        name=_checked_name(line, values["name"]),
+        start_time=start_time,
+        description=values.get("description", "").strip(),
+        date_tba=_parse_bool(line, "date_tba", values.get("date_tba", "")),
+        time_tba=_parse_bool(line, "time_tba", values.get("time_tba", "")),
+    )
+
+
+def _parse_start_time(line, value):
+    value = value.strip()
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise ScheduleError(
+            line, f"start_time {value!r} is not an ISO 8601 date and time"
+        ) from None
+    if moment.tzinfo is None:
+        raise ScheduleError(
+            line,
+            f"start_time {value!r} needs an offset or Z "
+            "(e.g. 2025-04-01T19:05:00-04:00)",
+        )
+    return _naive_utc(moment)
+
+
+def _parse_bool(line, field, value):
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ScheduleError(line, f"{field} {value!r} is not true or false")
+
+
+def _checked_name(line, name):
+    name = name.strip()
+    if not name:
+        raise ScheduleError(line, "the event has no name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ScheduleError(line, f"the name is longer than {MAX_NAME_LENGTH} characters")
+    return name
+
+
+def _checked_key(line, key):
+    if len(key) > MAX_KEY_LENGTH:
+        raise ScheduleError(line, f"the key is longer than {MAX_KEY_LENGTH} characters")
+    return key
+
+
+def _naive_utc(moment):
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+# --- iCalendar ---------------------------------------------------------------
+
+# NAME, then ";" parameters or ":" value (RFC 5545 §3.1).
+CONTENT_LINE = re.compile(r"^[A-Za-z0-9-]+[;:]")
+
+
+@dataclasses.dataclass
+class _EventLines:
+    """Where a VEVENT and each of its own properties sit in the file."""
+
+    begin: int
+    properties: dict = dataclasses.field(default_factory=dict)
+
+
+def parse_ics(text: str) -> list[ScheduledEvent]:
+    located = _scan_ics(text)
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except ValueError as exc:
+        raise ScheduleError(None, f"not a valid iCalendar file ({exc})") from None
+    components = list(calendar.walk("VEVENT"))
+    if len(components) != len(located):
+        raise ScheduleError(None, "not a valid iCalendar file (unbalanced VEVENTs)")
+    return [_ics_event(c, lines) for c, lines in zip(components, located)]
+
+
+def _scan_ics(text):
+    """Check the file's structure line by line; locate every VEVENT.
+
+    icalendar reports faults without line numbers, so the structure is
+    checked here first, where each line's number is known.
+    """
+    open_components = []  # (name, line)
+    events = []
+    logical_name = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw[:1] in (" ", "\t"):  # a folded continuation line
+            if logical_name is None:
+                raise ScheduleError(number, "a continuation line with nothing before it")
+            continue
+        if not raw.strip():
+            continue
+        if not CONTENT_LINE.match(raw) or ":" not in raw:
+            raise ScheduleError(number, f"not an iCalendar content line: {raw[:40]!r}")
+        name = re.split(r"[;:]", raw, maxsplit=1)[0].upper()
+        logical_name = name
+        value = raw.split(":", 1)[1].strip().upper()
+        if not open_components and name != "BEGIN":
+            raise ScheduleError(number, "the file must start with BEGIN:VCALENDAR")
+        if name == "BEGIN":
+            if not open_components and value != "VCALENDAR":
+                raise ScheduleError(number, "the file must start with BEGIN:VCALENDAR")
+            parent = open_components[-1][0] if open_components else None
+            if value == "VEVENT" and parent != "VCALENDAR":
+                raise ScheduleError(
+                    number, f"BEGIN:VEVENT inside {parent} (is END:{parent} missing?)"
+                )
+            open_components.append((value, number))
+            if value == "VEVENT":
+                events.append(_EventLines(number))
+        elif name == "END":
+            expected = open_components[-1][0]
+            if value != expected:
+                raise ScheduleError(number, f"END:{value} where END:{expected} was expected")
+            open_components.pop()
+        elif open_components[-1][0] == "VEVENT":
+            events[-1].properties.setdefault(name, number)
+    if open_components:
+        name, number = open_components[-1]
+        raise ScheduleError(number, f"BEGIN:{name} is never closed")
+    if not events and logical_name is None:
+        raise ScheduleError(1, "the file is empty")
+    return events
+
+
+def _ics_event(component, lines):
+    broken = dict(component.errors)
+    for prop in ("UID", "SUMMARY", "DTSTART"):
+        if prop not in lines.properties:
+            raise ScheduleError(lines.begin, f"the event has no {prop}")
+        if prop in broken:
+            raise ScheduleError(lines.properties[prop], f"{prop}: {broken[prop]}")
+    if "RRULE" in lines.properties:
+        raise ScheduleError(
+            lines.properties["RRULE"],
+            "recurring events are not supported: list each event on its own",
+        )
+    start = component.get("DTSTART").dt
+    start_line = lines.properties["DTSTART"]
+    time_tba = not isinstance(start, datetime.datetime)
+    if time_tba:
+        # An all-day event: the day is known, the time is not.
+        start_time = datetime.datetime.combine(start, datetime.time())
+    elif start.tzinfo is None:
+        raise ScheduleError(start_line, "DTSTART needs a time zone (a TZID or Z)")
+    else:
+        start_time = _naive_utc(start)
+    return ScheduledEvent(
+        line=lines.begin,
+        key=_checked_key(lines.properties["UID"], str(component.get("UID")).strip()),
+        name=_checked_name(lines.properties["SUMMARY"], str(component.get("SUMMARY"))),
+        start_time=start_time,
+        description=str(component.get("DESCRIPTION", "")).strip(),
+        time_tba=time_tba,
+    )
+
+
+# --- Import ------------------------------------------------------------------
+
+
+def import_events(dbsession, entity_id, events, progress=None) -> ImportResult:
+    """Create or update the entity's events by key; ``progress(done, total)``."""
+    existing = _events_by_key(dbsession, entity_id, [e.key for e in events])
+    created = updated = 0
+    total = len(events)
+    for done, scheduled in enumerate(events, start=1):
+        event = existing.get(scheduled.key)
+        if event is None:
+            dbsession.add(Event(entity_id=entity_id, **_fields(scheduled)))
+            created += 1
+        elif _apply(event, scheduled):
+            updated += 1
+        if progress and (done % 100 == 0 or done == total):
+            progress(done, total)
+    dbsession.flush()
+    return ImportResult(created, updated, total - created - updated)
+
+
+def _events_by_key(dbsession, entity_id, keys):
+    found = {}
+    for start in range(0, len(keys), LOOKUP_BATCH):
+        batch = keys[start : start + LOOKUP_BATCH]
+        query = select(Event).where(Event.entity_id == entity_id, Event.key.in_(batch))
+        found.update((event.key, event) for event in dbsession.scalars(query))
+    return found
+
+
+def _fields(scheduled):
+    fields = dataclasses.asdict(scheduled)
+    del fields["line"]
+    return fields
+
+
+def _apply(event, scheduled):
+    """Copy the scheduled values onto the event; True when something changed."""
+    changed = False
+    for name, value in _fields(scheduled).items():
+        if getattr(event, name) != value:
+            setattr(event, name, value)
+            changed = True
+    return changed

@@ -1,0 +1,78 @@
+"""``app create|list|disable``."""
+from sqlalchemy import select
+
+from seatshare.models import Application
+from seatshare.tokens import hash_token
+
+from .conftest import count
+
+URI = "https://client.example.com/callback"
+
+
+def test_app_create_prints_the_secret_once_and_stores_its_hash(seatshare, db):
+    run = seatshare("app", "create", "--name", "Scoreboard", "--redirect-uri", URI, "--json")
+    assert run.code == 0, run.err
+    record = run.json
+    app = db.scalar(select(Application))
+    assert record["client_id"] == app.client_id
+    assert record["name"] == "Scoreboard"
+    assert record["redirect_uris"] == [URI]
+    assert len(record["client_secret"]) == 64
+    assert app.client_secret_hash == hash_token(record["client_secret"])
+    assert record["client_secret"] not in app.client_secret_hash
+    # Listing never shows it again.
+    listed = seatshare("app", "list", "--json")
+    assert record["client_secret"] not in listed.out
+
+
+def test_app_create_takes_several_redirect_uris_public_and_trusted(seatshare, db):
+    run = seatshare(
+        "app", "create", "--name", "Phone", "--redirect-uri", URI,
+        "--redirect-uri", "com.example.phone:/oauth", "--public", "--trusted", "--json",
+    )
+    assert run.code == 0, run.err
+    assert run.json["redirect_uris"] == [URI, "com.example.phone:/oauth"]
+    assert run.json["client_secret"] is None
+    app = db.scalar(select(Application))
+    assert (app.confidential, app.trusted, app.client_secret_hash) == (False, True, None)
+
+
+def test_app_create_text_tells_the_operator_to_store_the_secret(seatshare):
+    run = seatshare("app", "create", "--name", "Scoreboard", "--redirect-uri", URI)
+    assert "client_secret:" in run.out
+    assert "shown only this once" in run.out
+
+
+def test_app_create_refuses_a_bad_redirect_uri(seatshare, db):
+    run = seatshare("app", "create", "--name", "X", "--redirect-uri", "/relative#frag")
+    assert run.code == 1
+    assert run.err.count("\n") == 1
+    assert count(db, Application) == 0
+
+
+def test_app_list_shows_every_application(seatshare):
+    seatshare("app", "create", "--name", "One", "--redirect-uri", URI)
+    seatshare("app", "create", "--name", "Two", "--redirect-uri", URI, "--public")
+    run = seatshare("app", "list", "--json")
+    assert [(a["name"], a["public"]) for a in run.json["applications"]] == [
+        ("One", False),
+        ("Two", True),
+    ]
+    text = seatshare("app", "list")
+    assert "Two  [public]" in text.out
+
+
+def test_app_disable_disables_it(seatshare, db):
+    client_id = seatshare(
+        "app", "create", "--name", "One", "--redirect-uri", URI, "--json"
+    ).json["client_id"]
+    run = seatshare("app", "disable", client_id, "--json")
+    assert run.code == 0
+    assert run.json["disabled"] is True
+    assert db.scalar(select(Application)).disabled is True
+
+
+def test_app_disable_of_an_unknown_client_is_an_error(seatshare):
+    run = seatshare("app", "disable", "nope")
+    assert run.code == 1
+    assert "no application" in run.err

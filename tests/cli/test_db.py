@@ -1,0 +1,99 @@
+"""``db upgrade`` and ``db demo``."""
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import select
+
+from seatshare.models import (
+    Application,
+    Event,
+    Group,
+    Membership,
+    RequestStatus,
+    Role,
+    Ticket,
+    TicketHistory,
+    TicketRequest,
+    User,
+    UserAlias,
+    utcnow,
+)
+from seatshare.passwords import passwords_from_settings
+
+from ..conftest import create_database
+from .conftest import count, write_ini
+
+
+def head_revision():
+    config = Config()
+    config.set_main_option("script_location", "seatshare:alembic")
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_db_upgrade_migrates_a_fresh_database_to_head(seatshare, backend, tmp_path):
+    url, drop = create_database(backend, str(tmp_path))
+    try:
+        ini = write_ini(tmp_path / "fresh.ini", url)
+        run = seatshare("db", "upgrade", "--json", config=ini)
+        assert run.code == 0, run.err
+        assert run.json == {"revision": head_revision()}
+        engine = sa.create_engine(url)
+        assert "tickets" in sa.inspect(engine).get_table_names()
+        engine.dispose()
+        # Twice is harmless.
+        again = seatshare("db", "upgrade", config=ini)
+        assert again.code == 0
+        assert again.out == f"The database is at revision {head_revision()} (head).\n"
+    finally:
+        drop()
+
+
+def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
+    run = seatshare("db", "demo", "--json")
+    assert run.code == 0, run.err
+    summary = run.json
+    assert summary["loaded"] is True
+    sign_in = summary["sign_in"]
+    alex = db.scalar(select(User).where(User.email == sign_in["email"]))
+    passwords = passwords_from_settings({})
+    assert passwords.verify(alex.password_hash, sign_in["password"])
+    assert sign_in["password"] not in alex.password_hash
+
+    assert count(db, User) == summary["users"] >= 3
+    assert count(db, Group) == 2
+    assert db.scalar(select(Membership).where(Membership.user_id == alex.id)).role == Role.ADMIN
+    now = utcnow()
+    starts = [e.start_time for e in db.scalars(select(Event))]
+    assert any(s < now for s in starts) and any(s >= now for s in starts)
+    assert len(starts) >= 20
+    assert db.scalar(select(sa.func.count()).where(Event.time_tba.is_(True))) >= 1
+    tickets = db.scalars(select(Ticket)).all()
+    assert any(t.assignee_id for t in tickets) and any(t.assignee_id is None for t in tickets)
+    assert any(t.alias_id for t in tickets)
+    assert count(db, UserAlias) >= 1
+    assert count(db, TicketHistory) >= len(tickets)
+    pending = db.scalars(select(TicketRequest)).all()
+    assert [r.status for r in pending] == [RequestStatus.PENDING]
+
+    app = db.scalar(select(Application))
+    assert summary["application"]["client_id"] == app.client_id
+    assert summary["application"]["client_secret"]
+    assert summary["application"]["client_secret"] not in (app.client_secret_hash or "")
+
+
+def test_db_demo_text_names_the_sign_in(seatshare):
+    run = seatshare("db", "demo", "--password", "demo-password-1")
+    assert run.code == 0, run.err
+    assert "Sign in as alex@example.com with the password demo-password-1" in run.out
+
+
+def test_db_demo_skips_a_database_that_has_users(seatshare, db):
+    seatshare("user", "create", "--email", "ops@example.com", "--password", "long enough",
+              "--first-name", "Op", "--last-name", "Erator")
+    run = seatshare("db", "demo", "--json")
+    assert run.code == 0
+    assert run.json == {"loaded": False, "reason": "the database already has users"}
+    assert count(db, User) == 1
+    assert count(db, Group) == 0
+    text = seatshare("db", "demo")
+    assert text.out == "The database already has users: demo data not loaded.\n"

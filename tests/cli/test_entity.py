@@ -1,0 +1,42 @@
+from seatshare.models import Entity
+
+from .conftest import count
+
+
+def test_entity_create_prints_id_and_name(seatshare, db):
+    run = seatshare("entity", "create", "--name", "Riverside Rovers", "--json")
+    assert run.code == 0
+    entity = db.get(Entity, run.json["id"])
+    assert run.json == {"id": entity.id, "name": "Riverside Rovers"}
+
+
+def test_entity_create_refuses_a_duplicate_name(seatshare, db):
+    seatshare("entity", "create", "--name", "Riverside Rovers")
+    run = seatshare("entity", "create", "--name", "Riverside Rovers")
+    assert run.code == 1
+    assert run.err.count("\n") == 1
+    assert "already exists" in run.err
+    assert count(db, Entity) == 1
+
+
+def test_entity_create_refuses_a_blank_name(seatshare, db):
+    run = seatshare("entity", "create", "--name", "   ")
+    assert run.code == 1
+    assert count(db, Entity) == 0
+
+
+def test_a_missing_config_file_is_one_line_and_exit_1(seatshare, tmp_path):
+    run = seatshare("entity", "create", "--name", "X", config=str(tmp_path / "nope.ini"))
+    assert run.code == 1
+    assert run.err.count("\n") == 1
+    assert "cannot read" in run.err
+
+
+def test_an_unreachable_database_is_one_line_and_exit_1(seatshare, tmp_path):
+    from .conftest import write_ini
+
+    ini = write_ini(tmp_path / "down.ini", f"sqlite:///{tmp_path}/no/such/dir/db.sqlite")
+    run = seatshare("entity", "create", "--name", "X", config=ini)
+    assert run.code == 1
+    assert run.err.startswith("seatshare: error: database error:")
+    assert run.err.count("\n") == 1

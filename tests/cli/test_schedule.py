@@ -1,0 +1,229 @@
+"""``schedule import``: .csv and .ics, upserted by key, all or nothing."""
+import datetime
+
+import pytest
+from sqlalchemy import select
+
+from seatshare.models import Entity, Event
+from seatshare.services.schedule import ScheduleError, parse_schedule
+
+from .conftest import count
+
+CSV = """name,start_time,description,key,date_tba,time_tba
+Rovers vs. Hounds,2025-04-01T19:05:00-04:00,Opening day,g1,,
+Rovers vs. Bears,2025-04-08T23:05:00Z,,g2,false,true
+"""
+
+ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//SeatShare tests//EN
+BEGIN:VEVENT
+UID:game-1@example.com
+SUMMARY:Rovers vs. Hounds
+DESCRIPTION:Opening day
+DTSTART;TZID=America/New_York:20250401T190500
+END:VEVENT
+BEGIN:VEVENT
+UID:game-2@example.com
+SUMMARY:Rovers vs. Bears
+DTSTART;VALUE=DATE:20250408
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.fixture
+def entity_id(db):
+    entity = Entity(name="Riverside Rovers")
+    db.add(entity)
+    db.commit()
+    return entity.id
+
+
+@pytest.fixture
+def schedule_file(tmp_path):
+    def write(text, name="schedule.csv"):
+        path = tmp_path / name
+        path.write_text(text)
+        return str(path)
+
+    return write
+
+
+def events(db):
+    db.expire_all()
+    return {e.key: e for e in db.scalars(select(Event))}
+
+
+def test_csv_import_creates_events_in_naive_utc(seatshare, db, entity_id, schedule_file):
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV), "--json")
+    assert run.code == 0, run.err
+    assert run.json == {"created": 2, "updated": 0}
+    found = events(db)
+    assert found["g1"].name == "Rovers vs. Hounds"
+    assert found["g1"].start_time == datetime.datetime(2025, 4, 1, 23, 5)
+    assert found["g1"].description == "Opening day"
+    assert (found["g2"].date_tba, found["g2"].time_tba) == (False, True)
+    assert {e.entity_id for e in found.values()} == {entity_id}
+
+
+def test_importing_the_same_file_twice_leaves_one_copy(seatshare, db, entity_id, schedule_file):
+    path = schedule_file(CSV)
+    seatshare("schedule", "import", "--entity-id", entity_id, path)
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path, "--json")
+    assert run.json == {"created": 0, "updated": 0}
+    assert count(db, Event) == 2
+
+
+def test_reimport_updates_events_by_key(seatshare, db, entity_id, schedule_file):
+    seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
+    moved = CSV.replace("2025-04-08T23:05:00Z", "2025-04-09T23:05:00Z").replace(
+        "Rovers vs. Hounds", "Rovers vs. Hounds (rescheduled)"
+    )
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(moved), "--json")
+    assert run.json == {"created": 0, "updated": 2}
+    found = events(db)
+    assert len(found) == 2
+    assert found["g1"].name == "Rovers vs. Hounds (rescheduled)"
+    assert found["g2"].start_time == datetime.datetime(2025, 4, 9, 23, 5)
+
+
+def test_without_a_key_column_the_key_is_the_start_time(seatshare, db, entity_id, schedule_file):
+    text = "name,start_time\nGame,2025-04-01T19:05:00-04:00\n"
+    path = schedule_file(text)
+    seatshare("schedule", "import", "--entity-id", entity_id, path)
+    # The same instant written with another offset is the same event.
+    same = schedule_file("name,start_time\nGame (moved venue),2025-04-01T23:05:00Z\n", "b.csv")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, same, "--json")
+    assert run.json == {"created": 0, "updated": 1}
+    assert list(events(db)) == ["2025-04-01T23:05:00Z"]
+
+
+def test_a_malformed_csv_names_the_line_and_writes_nothing(
+    seatshare, db, entity_id, schedule_file
+):
+    text = CSV + "Rovers vs. Foxes,next tuesday,,g3,,\n"
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(text), "--json")
+    assert run.code == 1
+    assert run.out == ""
+    assert run.err.count("\n") == 1
+    assert "line 4:" in run.err
+    assert "nothing was imported" in run.err
+    assert count(db, Event) == 0
+
+
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("name,start_time\nGame,2025-04-01T19:05:00\n", 2, "needs an offset or Z"),
+        ("name,when\nGame,2025-04-01T19:05:00Z\n", 1, "unknown column 'when'"),
+        ("name\nGame\n", 1, "no 'start_time' column"),
+        ("name,start_time\n,2025-04-01T19:05:00Z\n", 2, "has no name"),
+        ("name,start_time,time_tba\nGame,2025-04-01T19:05:00Z,maybe\n", 2, "not true or false"),
+        ("name,start_time\nGame,2025-04-01T19:05:00Z,extra\n", 2, "expected 2 fields, found 3"),
+        (
+            'name,start_time,description\nA,2025-04-01T19:05:00Z,"two\nlines"\n'
+            "B,bad,\n",
+            4,
+            "not an ISO 8601",
+        ),
+        (
+            "name,start_time,key\nA,2025-04-01T19:05:00Z,k\nB,2025-04-02T19:05:00Z,k\n",
+            3,
+            "already used on line 2",
+        ),
+        ("", 1, "empty"),
+    ],
+)
+def test_csv_faults_name_their_line(text, line, message):
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("schedule.csv", text.encode())
+    assert caught.value.line == line
+    assert message in str(caught.value)
+
+
+def test_ics_import_keys_events_by_uid(seatshare, db, entity_id, schedule_file):
+    path = schedule_file(ICS, "season.ics")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path, "--json")
+    assert run.json == {"created": 2, "updated": 0}
+    again = seatshare("schedule", "import", "--entity-id", entity_id, path, "--json")
+    assert again.json == {"created": 0, "updated": 0}
+    found = events(db)
+    assert set(found) == {"game-1@example.com", "game-2@example.com"}
+    # 19:05 in New York in April is 23:05 UTC.
+    assert found["game-1@example.com"].start_time == datetime.datetime(2025, 4, 1, 23, 5)
+    assert found["game-1@example.com"].time_tba is False
+    # An all-day event: the date is known, the time is not.
+    assert found["game-2@example.com"].start_time == datetime.datetime(2025, 4, 8)
+    assert found["game-2@example.com"].time_tba is True
+
+
+@pytest.mark.parametrize(
+    "old, new, line, message",
+    [
+        ("DTSTART;VALUE=DATE:20250408", "DTSTART:next week", 13, "DTSTART"),
+        ("UID:game-2@example.com\n", "", 10, "has no UID"),
+        ("DTSTART;TZID=America/New_York:20250401T190500", "DTSTART:20250401T190500", 8,
+         "needs a time zone"),
+        ("END:VEVENT\nBEGIN:VEVENT", "BEGIN:VEVENT", 9, "is END:VEVENT missing?"),
+        ("SUMMARY:Rovers vs. Bears", "this is not a content line", 12, "not an iCalendar"),
+    ],
+)
+def test_a_malformed_ics_names_the_line_and_writes_nothing(
+    seatshare, db, entity_id, schedule_file, old, new, line, message
+):
+    assert old in ICS
+    path = schedule_file(ICS.replace(old, new), "season.ics")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path)
+    assert run.code == 1
+    assert f"line {line}:" in run.err, run.err
+    assert message in run.err
+    assert count(db, Event) == 0
+
+
+def test_an_unknown_entity_is_refused(seatshare, db, schedule_file):
+    run = seatshare("schedule", "import", "--entity-id", 999999, schedule_file(CSV))
+    assert run.code == 1
+    assert "no entity with id 999999" in run.err
+    assert count(db, Event) == 0
+
+
+def test_only_csv_and_ics_files_are_accepted(seatshare, entity_id, schedule_file):
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV, "s.txt"))
+    assert run.code == 1
+    assert ".csv or .ics" in run.err
+
+
+def test_import_reports_progress_and_a_summary(seatshare, entity_id, schedule_file):
+    rows = "".join(
+        f"Game {i},2025-04-01T19:05:00Z,,g{i},,\n" for i in range(250)
+    )
+    run = seatshare(
+        "schedule", "import", "--entity-id", entity_id,
+        schedule_file("name,start_time,description,key,date_tba,time_tba\n" + rows),
+    )
+    assert run.code == 0
+    # Not a terminal: no carriage-return redraws, one final progress line.
+    assert run.err == "Importing into Riverside Rovers: 250/250 events\n"
+    assert run.out == "Riverside Rovers: 250 created, 0 updated, 0 unchanged.\n"
+
+
+def test_progress_redraws_in_place_on_a_terminal():
+    import io
+
+    from seatshare.cli.schedule import ProgressLine
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = ProgressLine(stream, "Importing")
+    progress(100, 250)
+    progress(200, 250)
+    progress(250, 250)
+    progress.finish()
+    assert stream.getvalue() == (
+        "\rImporting: 100/250 events\rImporting: 200/250 events"
+        "\rImporting: 250/250 events\rImporting: 250/250 events\n"
+    )

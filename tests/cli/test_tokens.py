@@ -1,0 +1,41 @@
+"""``tokens purge``."""
+import datetime
+
+from seatshare.models import Application, Token, User, utcnow
+from seatshare.tokens import hash_token, new_token
+
+from .conftest import count
+
+
+def make_token(db, user, app, expires_in):
+    now = utcnow()
+    token = Token(
+        access_token_hash=hash_token(new_token()),
+        refresh_token_hash=hash_token(new_token()),
+        application_id=app.id,
+        user_id=user.id,
+        scopes="read write",
+        family=new_token()[:32],
+        expires_at=now + datetime.timedelta(seconds=expires_in),
+        refresh_expires_at=now + datetime.timedelta(seconds=expires_in),
+    )
+    db.add(token)
+    return token
+
+
+def test_tokens_purge_deletes_only_expired_tokens(seatshare, db):
+    user = User(email="a@example.com", first_name="A", last_name="B")
+    app = Application(client_id="c", name="App", redirect_uris=["https://x.example/cb"])
+    db.add_all([user, app])
+    db.flush()
+    make_token(db, user, app, -60)
+    live = make_token(db, user, app, 3600)
+    db.commit()
+    live_id = live.id
+
+    run = seatshare("tokens", "purge", "--json")
+    assert run.code == 0, run.err
+    assert run.json["tokens"] == 1
+    assert count(db, Token) == 1
+    assert db.get(Token, live_id) is not None
+    assert seatshare("tokens", "purge").out.startswith("Purged 0 tokens")

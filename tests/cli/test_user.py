@@ -1,0 +1,62 @@
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from seatshare.models import User
+
+from .conftest import count
+
+ARGS = ["--password", "correct horse", "--first-name", "Ada", "--last-name", "Lovelace"]
+
+
+def test_user_create_prints_the_user_as_json(seatshare, db):
+    run = seatshare("user", "create", "--email", "Ada@Example.com", *ARGS, "--json")
+    assert run.code == 0
+    user = db.scalar(select(User))
+    assert run.json == {
+        "id": user.id,
+        "email": "ada@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+    }
+
+
+def test_user_create_stores_an_argon2id_hash_not_the_password(seatshare, db):
+    seatshare("user", "create", "--email", "ada@example.com", *ARGS)
+    user = db.scalar(select(User))
+    assert user.password_hash.startswith("$argon2id$")
+    assert "correct horse" not in user.password_hash
+    assert PasswordHasher().verify(user.password_hash, "correct horse")
+
+
+def test_user_create_without_json_prints_a_sentence(seatshare):
+    run = seatshare("user", "create", "--email", "ada@example.com", *ARGS)
+    assert run.code == 0
+    assert run.out.startswith("Created user ")
+    assert "ada@example.com" in run.out
+
+
+def test_user_create_refuses_a_taken_email_in_any_case(seatshare, db):
+    assert seatshare("user", "create", "--email", "ada@example.com", *ARGS).code == 0
+    run = seatshare("user", "create", "--email", "ADA@example.com", *ARGS, "--json")
+    assert run.code == 1
+    assert run.out == ""
+    assert run.err.count("\n") == 1
+    assert "already exists" in run.err
+    assert count(db, User) == 1
+
+
+def test_user_create_refuses_a_short_password(seatshare, db):
+    run = seatshare(
+        "user", "create", "--email", "ada@example.com", "--password", "short",
+        "--first-name", "Ada", "--last-name", "Lovelace",
+    )
+    assert run.code == 1
+    assert "at least 8 characters" in run.err
+    assert count(db, User) == 0
+
+
+def test_user_create_refuses_something_that_is_not_an_email(seatshare, db):
+    run = seatshare("user", "create", "--email", "not an email", *ARGS)
+    assert run.code == 1
+    assert "not an email address" in run.err
+    assert count(db, User) == 0
