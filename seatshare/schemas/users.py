@@ -7,7 +7,7 @@ from ..models import User
 from .lists import ListQuery, id_filter
 from .types import JSONBool, JSONString, column_length
 
-READ_ONLY = ("id", "created_at", "updated_at")
+READ_ONLY = ("id", "created_at", "updated_at", "calendar_url")
 
 
 class UserListQuery(ListQuery):
@@ -54,3 +54,5 @@ class CurrentUserUpdate(colander.MappingSchema):
     location = _text(User.location)
     mobile = _text(User.mobile)
     sms_notify = colander.SchemaNode(JSONBool(), missing=colander.drop)
+    # true: new calendar feed URLs; the old ones stop working.
+    reset_calendar_url = colander.SchemaNode(JSONBool(), missing=colander.drop)

@@ -2,6 +2,7 @@
 from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
+from ..calendar import reset_feed_secret, user_feed_url
 from ..errors import APIError
 from ..models import User
 from ..permissions import Permission
@@ -18,8 +19,12 @@ def user_json(user: User) -> dict:
     return {name: getattr(user, name) for name in PUBLIC_FIELDS}
 
 
-def current_user_json(user: User) -> dict:
-    return {name: getattr(user, name) for name in PUBLIC_FIELDS + PRIVATE_FIELDS}
+def current_user_json(request, user: User) -> dict:
+    """Your own profile, with the secret URL of your calendar feed."""
+    return {
+        **{name: getattr(user, name) for name in PUBLIC_FIELDS + PRIVATE_FIELDS},
+        "calendar_url": user_feed_url(request, user),
+    }
 
 
 @view_defaults(renderer="json")
@@ -34,7 +39,7 @@ class UserViews(ResourceViews):
 
     @view_config(context=CurrentUserContext, request_method="GET", permission=Permission.VIEW)
     def show_me(self):
-        return current_user_json(self.context.user)
+        return current_user_json(self.request, self.context.user)
 
     @view_config(context=CurrentUserContext, request_method="PUT", permission=Permission.EDIT)
     def update_me(self):
@@ -42,10 +47,12 @@ class UserViews(ResourceViews):
         user = self.context.user
         if "email" in changes and email_taken(self.request.dbsession, changes["email"], user.id):
             raise APIError(400, fields={"email": "is already taken"})
+        if changes.pop("reset_calendar_url", False):
+            reset_feed_secret(user)
         for name, value in changes.items():
             setattr(user, name, value)
         self.request.dbsession.flush()
-        return current_user_json(user)
+        return current_user_json(self.request, user)
 
 
 def email_taken(dbsession, email, user_id) -> bool:
