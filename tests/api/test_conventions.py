@@ -1,0 +1,356 @@
+"""API.md §1, one test per convention, exercised on the §3 resources."""
+import re
+
+import pytest
+
+from .. import factories as f
+
+API = "/api/v1"
+
+
+def link_relations(res) -> dict:
+    """``{rel: url}`` from an RFC 8288 Link header."""
+    return {
+        rel: url
+        for url, rel in re.findall(r'<([^>]+)>;\s*rel="([a-z]+)"', res.headers["Link"])
+    }
+
+
+@pytest.fixture
+def many_aliases(world):
+    """57 aliases of the member: three pages of 25."""
+    for i in range(57):
+        f.make_alias(world.member, first_name=f"A{i:02d}", last_name="Zed")
+    return world
+
+
+# --- base path, JSON, authentication -------------------------------------
+
+def test_responses_are_json_under_api_v1(testapp, world):
+    res = testapp.get(f"{API}/users/me", headers=world.headers("member"))
+    assert res.content_type == "application/json"
+
+
+def test_bearer_scheme_is_case_insensitive_and_tolerates_the_seeds_semicolon(testapp, world):
+    token = world.headers("member")["Authorization"].split()[1]
+    for header in (f"bearer {token};", f"BEARER {token}", f"Bearer {token} ", f"bearer {token} ; "):
+        res = testapp.get(f"{API}/users/me", headers={"Authorization": header})
+        assert res.json["id"] == world.member.id
+
+
+def test_token_in_query_string_is_never_accepted(testapp, world):
+    token = world.headers("member")["Authorization"].split()[1]
+    res = testapp.get(f"{API}/users/me?access_token={token}", status=401)
+    assert res.json["code"] == 401
+
+
+def test_token_in_body_is_never_accepted(testapp, world):
+    token = world.headers("member")["Authorization"].split()[1]
+    testapp.put_json(f"{API}/users/me", {"access_token": token}, status=401)
+    testapp.put(f"{API}/users/me", {"access_token": token}, status=401)
+
+
+# --- ids, timestamps, money, booleans -------------------------------------
+
+def test_ids_are_integers_timestamps_utc_z_and_money_two_places(testapp, world):
+    res = testapp.get(f"{API}/ticket/{world.ticket.id}", headers=world.headers("owner"))
+    body = res.json
+    assert isinstance(body["id"], int) and isinstance(body["group_id"], int)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["created_at"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["updated_at"])
+    assert body["cost"] == "45.00"
+
+
+def test_booleans_are_json_booleans(testapp, world):
+    headers = world.headers("member")
+    assert testapp.get(f"{API}/users/me", headers=headers).json["sms_notify"] is False
+    event = testapp.get(f"{API}/events/{world.event.id}", headers=headers).json
+    assert event["date_tba"] is False and event["time_tba"] is False
+    res = testapp.put_json(f"{API}/users/me", {"sms_notify": "true"}, headers=headers, status=400)
+    assert res.json["fields"] == {"sms_notify": "must be true or false"}
+
+
+# --- lists -----------------------------------------------------------------
+
+def test_list_defaults_to_page_1_of_25_with_total_count(testapp, many_aliases):
+    res = testapp.get(f"{API}/user_aliases", headers=many_aliases.headers("member"))
+    # 57 of the member's, plus the two aliases of mutual members in the world.
+    assert res.headers["X-Total-Count"] == "59"
+    assert len(res.json) == 25
+
+
+def test_list_order_is_stable_and_documented(testapp, many_aliases):
+    headers = many_aliases.headers("member")
+    pages = [
+        testapp.get(f"{API}/user_aliases?page={n}", headers=headers).json for n in (1, 2, 3)
+    ]
+    rows = [row for page in pages for row in page]
+    assert len(rows) == 59 and len({row["id"] for row in rows}) == 59
+    keys = [(row["last_name"], row["first_name"], row["id"]) for row in rows]
+    assert keys == sorted(keys)
+
+
+def test_per_page_above_100_is_served_as_100(testapp, world):
+    for i in range(105):
+        f.make_alias(world.member, first_name=f"A{i:03d}")
+    res = testapp.get(f"{API}/user_aliases?per_page=1000", headers=world.headers("member"))
+    assert len(res.json) == 100
+    assert "per_page=100" in link_relations(res)["next"]
+
+
+def test_first_page_links_next_and_last_only(testapp, many_aliases):
+    res = testapp.get(f"{API}/user_aliases?per_page=25", headers=many_aliases.headers("member"))
+    links = link_relations(res)
+    assert set(links) == {"next", "last"}
+    assert "page=2" in links["next"] and "page=3" in links["last"]
+    assert res.headers["Link"].index('rel="next"') < res.headers["Link"].index('rel="last"')
+
+
+def test_middle_page_links_first_prev_next_last_in_order(testapp, many_aliases):
+    res = testapp.get(f"{API}/user_aliases?page=2", headers=many_aliases.headers("member"))
+    assert [rel for _, rel in re.findall(r'<([^>]+)>; rel="(\w+)"', res.headers["Link"])] == [
+        "first", "prev", "next", "last"
+    ]
+    links = link_relations(res)
+    assert "page=1" in links["first"] and "page=1" in links["prev"]
+    assert "page=3" in links["next"] and "page=3" in links["last"]
+
+
+def test_last_page_links_first_and_prev_only(testapp, many_aliases):
+    res = testapp.get(f"{API}/user_aliases?page=3", headers=many_aliases.headers("member"))
+    assert set(link_relations(res)) == {"first", "prev"}
+    assert len(res.json) == 9
+
+
+def test_single_page_list_carries_an_empty_link_header(testapp, world):
+    res = testapp.get(f"{API}/groups", headers=world.headers("member"))
+    assert "Link" in res.headers and link_relations(res) == {}
+    assert res.headers["X-Total-Count"] == "1"
+
+
+def test_page_past_the_end_is_empty_and_still_counts(testapp, world):
+    res = testapp.get(f"{API}/groups?page=5", headers=world.headers("member"))
+    assert res.json == []
+    assert res.headers["X-Total-Count"] == "1"
+    assert set(link_relations(res)) == {"first", "prev"}
+
+
+def test_links_keep_the_querys_filters(testapp, world):
+    for i in range(3):
+        f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    res = testapp.get(
+        f"{API}/tickets?owner=me&group_id={world.group.id}&per_page=2",
+        headers=world.headers("owner"),
+    )
+    assert res.headers["X-Total-Count"] == "4"
+    for url in link_relations(res).values():
+        assert "owner=me" in url and f"group_id={world.group.id}" in url
+        assert url.startswith("http://example.com/api/v1/tickets?")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "", "1_0", "²"])
+@pytest.mark.parametrize("param", ["page", "per_page"])
+def test_non_integer_or_non_positive_page_is_400(testapp, world, param, value):
+    res = testapp.get(
+        f"{API}/groups", {param: value}, headers=world.headers("member"), status=400
+    )
+    assert res.json["code"] == 400 and param in res.json["fields"]
+
+
+def test_unknown_query_parameter_is_400(testapp, world):
+    res = testapp.get(f"{API}/groups?colour=red", headers=world.headers("member"), status=400)
+    assert res.json["fields"] == {"colour": "is not a known field"}
+
+
+# --- writes ----------------------------------------------------------------
+
+def test_put_is_partial_and_answers_the_whole_resource(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"note": "bring gloves"}, headers=world.headers("owner")
+    )
+    assert res.status_int == 200
+    assert res.json["note"] == "bring gloves"
+    assert res.json["section"] == "101" and res.json["cost"] == "45.00"
+    assert set(res.json) >= {"id", "group_id", "event_id", "owner_id", "created_at", "updated_at"}
+
+
+def test_post_answers_201_with_location(testapp, world):
+    res = testapp.post_json(
+        f"{API}/user_aliases", {"first_name": "Pat"}, headers=world.headers("member"), status=201
+    )
+    assert res.headers["Location"] == f"http://example.com/api/v1/user_aliases/{res.json['id']}"
+    assert testapp.get(res.headers["Location"], headers=world.headers("member")).json == res.json
+
+
+def test_unknown_field_is_400_with_fields(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}",
+        {"note": "x", "price": 3},
+        headers=world.headers("owner"),
+        status=400,
+    )
+    assert res.json == {
+        "error": "Bad Request",
+        "error_detail": res.json["error_detail"],
+        "code": 400,
+        "fields": {"price": "is not a known field"},
+    }
+    dbsession.expire_all()
+    assert world.ticket.note == ""  # nothing half-written
+
+
+def test_read_only_fields_are_ignored(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}",
+        {"id": 999, "group_id": 999, "event_id": 999, "owner_id": 999,
+         "created_at": "x", "updated_at": "x", "note": "ok"},
+        headers=world.headers("owner"),
+    )
+    assert res.json["id"] == world.ticket.id and res.json["owner_id"] == world.owner.id
+    assert res.json["group_id"] == world.group.id and res.json["note"] == "ok"
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"text"', b"3", b"null", b""])
+def test_body_that_is_not_a_json_object_is_400(testapp, world, body):
+    res = testapp.put(
+        f"{API}/users/me", body, headers={**world.headers("member"),
+                                          "Content-Type": "application/json"}, status=400
+    )
+    assert res.json["code"] == 400
+
+
+def test_invalid_json_is_400(testapp, world):
+    res = testapp.put(
+        f"{API}/users/me", b'{"bio": ', headers={**world.headers("member"),
+                                                "Content-Type": "application/json"}, status=400
+    )
+    assert res.json["error"] == "Bad Request"
+
+
+def test_string_longer_than_its_column_is_400(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"section": "x" * 51},
+        headers=world.headers("owner"), status=400,
+    )
+    assert res.json["fields"] == {"section": "must be at most 50 characters"}
+
+
+def test_id_outside_32_bit_range_is_400(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"assignee_id": 2**31},
+        headers=world.headers("owner"), status=400,
+    )
+    assert "assignee_id" in res.json["fields"]
+
+
+# --- errors and the order of checks ---------------------------------------
+
+def test_401_without_token_sends_bearer_challenge(testapp, world):
+    res = testapp.get(f"{API}/groups", status=401)
+    assert res.headers["WWW-Authenticate"] == 'Bearer realm="seatshare"'
+    assert res.json == {
+        "error": "Unauthorized",
+        "error_detail": "Your authentication token is invalid or has expired.",
+        "code": 401,
+    }
+
+
+@pytest.mark.parametrize("caller", ["unknown_token", "expired_token"])
+def test_401_with_bad_token_says_invalid_token(testapp, world, caller):
+    res = testapp.get(f"{API}/groups", headers=world.headers(caller), status=401)
+    assert res.headers["WWW-Authenticate"] == 'Bearer realm="seatshare", error="invalid_token"'
+
+
+def test_401_for_a_revoked_token(testapp, world):
+    from seatshare.models import utcnow
+
+    token, value = f.make_token(user=world.member, revoked_at=utcnow())
+    testapp.get(f"{API}/groups", headers={"Authorization": f"Bearer {value}"}, status=401)
+
+
+def test_403_when_the_token_lacks_write_scope(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"note": "x"}, headers=world.headers("read_only"),
+        status=403,
+    )
+    assert res.json["code"] == 403
+
+
+def test_403_when_the_token_lacks_read_scope(testapp, world):
+    headers = world.auth_headers(world.member, scopes="write")
+    testapp.get(f"{API}/groups", headers=headers, status=403)
+
+
+def test_403_body_names_the_record_you_cannot_reach(testapp, world):
+    res = testapp.get(f"{API}/groups/{world.group.id}", headers=world.headers("non_member"),
+                      status=403)
+    assert res.json["error"] == "Forbidden" and res.json["code"] == 403
+
+
+def test_404_for_no_such_record(testapp, world):
+    res = testapp.get(f"{API}/tickets/999999", headers=world.headers("member"), status=404)
+    assert res.json == {
+        "error": "Not Found",
+        "error_detail": "The record you requested could not be found.",
+        "code": 404,
+    }
+
+
+@pytest.mark.parametrize("path", ["/tickets/abc", "/tickets/0", "/tickets/99999999999", "/users/x"])
+def test_404_for_an_id_that_is_not_one(testapp, world, path):
+    testapp.get(f"{API}{path}", headers=world.headers("member"), status=404)
+
+
+def test_unknown_route_is_404_with_or_without_token(testapp, world):
+    testapp.get(f"{API}/nope", status=404)
+    testapp.get(f"{API}/nope", headers=world.headers("member"), status=404)
+    testapp.get(f"{API}/tickets/{world.ticket.id}/nope", headers=world.headers("member"),
+                status=404)
+
+
+def test_405_with_allow_for_a_method_the_route_lacks(testapp, world):
+    res = testapp.delete(f"{API}/groups", headers=world.headers("member"), status=405)
+    assert res.headers["Allow"] == "GET, HEAD"
+    assert res.json["code"] == 405
+    res = testapp.post_json(f"{API}/ticket/{world.ticket.id}", {}, headers=world.headers("owner"),
+                            status=405)
+    assert res.headers["Allow"] == "DELETE, GET, HEAD, PUT"
+
+
+def test_without_a_valid_token_nobody_learns_which_ids_exist(testapp, world):
+    for path in (f"/tickets/{world.ticket.id}", "/tickets/999999", "/users/999999",
+                 "/groups?group_id=999999", "/users?group_id=999999"):
+        testapp.get(f"{API}{path}", status=401)
+        testapp.get(f"{API}{path}", headers=world.headers("unknown_token"), status=401)
+
+
+def test_404_comes_before_403(testapp, world):
+    headers = world.headers("non_member")
+    testapp.put_json(f"{API}/ticket/999999", {"note": "x"}, headers=headers, status=404)
+    testapp.get(f"{API}/tickets?group_id=999999", headers=headers, status=404)
+
+
+def test_403_comes_before_400(testapp, world):
+    headers = world.headers("non_member")
+    testapp.put_json(f"{API}/ticket/{world.ticket.id}", {"cost": -5}, headers=headers, status=403)
+    testapp.get(f"{API}/tickets?group_id={world.group.id}&page=0", headers=headers, status=403)
+
+
+def test_filter_naming_a_missing_record_is_404_even_with_bad_paging(testapp, world):
+    headers = world.headers("member")
+    testapp.get(f"{API}/tickets?group_id=999999", headers=headers, status=404)
+    testapp.get(f"{API}/tickets?event_id=999999&page=x", headers=headers, status=404)
+    testapp.get(f"{API}/users?group_id=999999", headers=headers, status=404)
+    testapp.get(f"{API}/events?group_id=999999", headers=headers, status=404)
+
+
+def test_filter_value_that_is_not_an_id_is_400(testapp, world):
+    res = testapp.get(f"{API}/tickets?group_id=abc", headers=world.headers("member"), status=400)
+    assert res.json["fields"] == {"group_id": "must be a positive integer"}
+
+
+def test_you_are_a_mutual_member_of_yourself(testapp, world):
+    loner = f.make_user()
+    headers = world.auth_headers(loner)
+    assert [u["id"] for u in testapp.get(f"{API}/users", headers=headers).json] == [loner.id]
+    testapp.get(f"{API}/users/{loner.id}", headers=headers, status=200)
