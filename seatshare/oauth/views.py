@@ -25,14 +25,32 @@ SCOPE_DESCRIPTIONS = {
     "write": "Change them for you: update tickets, answer requests, manage groups",
 }
 
-FATAL_MESSAGES = {
-    "invalid_client_id": "The application that sent you here is not registered with SeatShare.",
-    "missing_client_id": "The application that sent you here did not say who it is.",
+# RFC 6749 §5.2's meanings, for errors oauthlib raises without a description.
+ERROR_DESCRIPTIONS = {
+    "invalid_request": "The request is missing a parameter, repeats one, or is malformed.",
+    "invalid_client": "Client authentication failed.",
+    "invalid_grant": "The authorization code or refresh token is invalid, expired, "
+    "revoked, or was issued to another client or redirect URI.",
+    "unauthorized_client": "This client may not use this grant type.",
+    "unsupported_grant_type": "The grant type is not supported.",
+    "invalid_scope": "The requested scope is invalid or exceeds what was granted.",
+    "unsupported_token_type": "The token type is not supported.",
 }
-REDIRECT_MESSAGE = (
-    "The application that sent you here asked SeatShare to send you back to an "
-    "address it has not registered, so SeatShare will not send you there."
-)
+
+FATAL_MESSAGES = {
+    errors.InvalidClientIdError:
+        "The application that sent you here is not registered with SeatShare.",
+    errors.MissingClientIdError:
+        "The application that sent you here did not say who it is.",
+    errors.MismatchingRedirectURIError: (
+        "The application that sent you here asked SeatShare to send you back to an "
+        "address it has not registered, so SeatShare will not send you there."
+    ),
+    errors.MissingRedirectURIError:
+        "The application that sent you here did not say where to send you back.",
+    errors.InvalidRedirectURIError:
+        "The application that sent you here gave an address SeatShare cannot use.",
+}
 
 
 def oauth_headers(request) -> dict:
@@ -49,12 +67,17 @@ def form_body(request) -> str:
 
 def oauth_response(headers, body, status) -> Response:
     """oauthlib's (headers, body, status) as a Response. Error bodies (RFC 6749
-    §5.2) also carry ``"code"``: the status, as every error here does."""
+    §5.2) always carry ``error_description`` and also ``"code"``: the status,
+    as every error here does."""
     response = Response(status=status)
     payload = json.loads(body) if body else None
     if isinstance(payload, dict) and "error" in payload:
+        payload.setdefault(
+            "error_description", ERROR_DESCRIPTIONS.get(payload["error"], "The request failed.")
+        )
         payload["code"] = status
     if payload is not None:
+        response.content_type = "application/json"
         response.json_body = payload
     for name, value in headers.items():
         response.headers[name] = value
@@ -84,9 +107,7 @@ def run_endpoint(endpoint, request, **kw) -> Response:
 
 def bad_authorization_request(request, exc: errors.FatalClientError) -> Response:
     """Never redirect to an address we cannot trust (RFC 6749 §4.1.2.1)."""
-    message = FATAL_MESSAGES.get(exc.error, REDIRECT_MESSAGE)
-    if exc.error == "invalid_request":
-        message = exc.description
+    message = FATAL_MESSAGES.get(type(exc), exc.description)
     return page(request, "error.jinja2", 400, status=400,
                 title="This sign-in link is not valid", message=message)
 

@@ -1,0 +1,194 @@
+"""GET/POST /oauth/authorization: sign-in, consent, codes and refusals (API.md §2)."""
+import re
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+
+from seatshare.models import Approval, AuthorizationCode
+from seatshare.tokens import hash_token
+from tests import factories
+
+from .conftest import REDIRECT_URI, authorization_url, pkce_pair, query_of
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def code_count(dbsession):
+    return dbsession.execute(select(func.count(AuthorizationCode.id))).scalar_one()
+
+
+def test_not_signed_in_gets_sign_in_page_then_back_to_same_request(flow, testapp):
+    url = authorization_url(flow.application.client_id, state="s1")
+    response = testapp.get(url, status=302)
+    assert response.location == f"http://example.com/signin?next={quote(url, safe='')}"
+    page = response.follow()
+    assert "Sign in" in page.text
+    signed_in = flow.sign_in(next_url=quote(url, safe=""))
+    assert signed_in.status_int == 302
+    assert signed_in.location == "http://example.com" + url
+
+
+def test_consent_page_names_application_and_scopes(signed_in_flow):
+    page = signed_in_flow.consent_page(scope="read")
+    assert page.status_int == 200
+    assert signed_in_flow.application.name in page.text
+    assert "Read" in page.text and "Write" not in page.text
+    form = page.forms["consent"]
+    assert form.method.lower() == "post"
+    assert form["csrf_token"].value
+    assert {f._value for f in form.fields["decision"]} == {"approve", "deny"}
+
+
+def test_consent_page_cannot_be_framed(signed_in_flow):
+    page = signed_in_flow.consent_page()
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_approve_redirects_with_code_and_state(signed_in_flow, dbsession):
+    result = signed_in_flow.approve(state="abc 123")
+    assert result["state"] == "abc 123"
+    assert HEX64.match(result["code"])
+    stored = dbsession.execute(select(AuthorizationCode)).scalar_one()
+    assert stored.code_hash == hash_token(result["code"])
+    assert result["code"] not in repr(
+        [getattr(stored, c.key) for c in AuthorizationCode.__table__.columns]
+    )
+
+
+def test_approve_without_state_has_no_state(signed_in_flow):
+    result = signed_in_flow.approve()
+    assert set(result) == {"code"}
+
+
+def test_deny_redirects_with_access_denied(signed_in_flow, dbsession):
+    page = signed_in_flow.consent_page(state="st")
+    response = page.forms["consent"].submit("decision", value="deny", status=302)
+    assert response.location.startswith(REDIRECT_URI + "?")
+    assert query_of(response.location) == {"error": "access_denied", "state": "st"}
+    assert code_count(dbsession) == 0
+
+
+def test_approval_is_remembered_per_user_application_and_scopes(signed_in_flow, testapp):
+    signed_in_flow.approve(scope="read")
+    again = signed_in_flow.consent_page(scope="read", state="x")
+    assert again.status_int == 302
+    assert query_of(again.location)["state"] == "x"
+    assert "code" in query_of(again.location)
+    # Other scopes: asked again.
+    assert signed_in_flow.consent_page(scope="read write").status_int == 200
+    # Another user: asked again.
+    testapp.reset()
+    signed_in_flow.user = factories.make_user()
+    signed_in_flow.sign_in()
+    assert signed_in_flow.consent_page(scope="read").status_int == 200
+
+
+def test_deny_remembers_nothing(signed_in_flow, dbsession):
+    page = signed_in_flow.consent_page()
+    page.forms["consent"].submit("decision", value="deny")
+    assert dbsession.execute(select(func.count(Approval.id))).scalar_one() == 0
+    assert signed_in_flow.consent_page().status_int == 200
+
+
+def test_trusted_application_skips_consent(flow, dbsession):
+    flow.application.trusted = True
+    dbsession.flush()
+    flow.sign_in()
+    response = flow.consent_page(state="t")
+    assert response.status_int == 302
+    assert HEX64.match(query_of(response.location)["code"])
+
+
+def test_unknown_client_id_is_an_html_400_never_a_redirect(flow, testapp):
+    response = testapp.get(authorization_url("nope", state="s"), status=400)
+    assert "Location" not in response.headers
+    assert response.content_type == "text/html"
+    assert "not registered" in response.text
+
+
+def test_disabled_application_is_an_html_400(flow, testapp, dbsession):
+    flow.application.disabled = True
+    dbsession.flush()
+    response = testapp.get(authorization_url(flow.application.client_id), status=400)
+    assert "Location" not in response.headers
+
+
+def test_redirect_uri_must_match_exactly(signed_in_flow, testapp):
+    client_id = signed_in_flow.application.client_id
+    for near_miss in (
+        REDIRECT_URI + "/",
+        REDIRECT_URI + "?x=1",
+        REDIRECT_URI.upper(),
+        "https://client.example.com/callbackx",
+        "https://evil.example.com/callback",
+        "/callback",
+    ):
+        response = testapp.get(authorization_url(client_id, near_miss), status=400)
+        assert "Location" not in response.headers, near_miss
+        assert response.content_type == "text/html"
+
+
+def test_missing_redirect_uri_is_an_html_400(flow, testapp):
+    url = f"/oauth/authorization?client_id={flow.application.client_id}&response_type=code"
+    assert "Location" not in testapp.get(url, status=400).headers
+
+
+def test_other_errors_are_redirected_to_the_client(signed_in_flow, testapp):
+    client_id = signed_in_flow.application.client_id
+    cases = {
+        "unsupported_response_type": {"response_type": "token"},
+        "invalid_scope": {"scope": "admin"},
+        "invalid_request": {"code_challenge": "abc", "code_challenge_method": "plain"},
+    }
+    for error, params in cases.items():
+        response = testapp.get(authorization_url(client_id, state="q", **params), status=302)
+        assert response.location.startswith(REDIRECT_URI + "?")
+        assert query_of(response.location)["error"] == error
+        assert query_of(response.location)["state"] == "q"
+
+
+def test_challenge_without_method_means_plain_and_is_refused(signed_in_flow, testapp):
+    url = authorization_url(signed_in_flow.application.client_id, code_challenge="a" * 43)
+    response = testapp.get(url, status=302)
+    assert query_of(response.location)["error"] == "invalid_request"
+
+
+def test_public_application_must_send_a_code_challenge(testapp, user):
+    application, secret = factories.make_application(confidential=False)
+    assert secret is None
+    url = authorization_url(application.client_id)
+    response = testapp.get(url, status=302)
+    assert query_of(response.location)["error"] == "invalid_request"
+    _, challenge = pkce_pair()
+    url = authorization_url(
+        application.client_id, code_challenge=challenge, code_challenge_method="S256"
+    )
+    assert testapp.get(url, status=302).location.startswith("http://example.com/signin")
+
+
+def test_consent_post_without_csrf_token_is_refused(signed_in_flow, testapp, dbsession):
+    page = signed_in_flow.consent_page()
+    url = page.forms["consent"].action
+    response = testapp.post(url, {"decision": "approve"}, status=400)
+    assert "Location" not in response.headers
+    response = testapp.post(url, {"decision": "approve", "csrf_token": "x" * 40}, status=400)
+    assert code_count(dbsession) == 0
+
+
+def test_consent_post_signed_out_goes_to_sign_in(flow, testapp, dbsession):
+    page = testapp.get("/signin")
+    token = page.forms["signin"]["csrf_token"].value
+    url = authorization_url(flow.application.client_id)
+    response = testapp.post(url, {"decision": "approve", "csrf_token": token}, status=302)
+    assert response.location.startswith("http://example.com/signin?next=")
+    assert code_count(dbsession) == 0
+
+
+def test_code_lives_at_most_ten_minutes(signed_in_flow, dbsession, app):
+    signed_in_flow.approve()
+    stored = dbsession.execute(select(AuthorizationCode)).scalar_one()
+    lifetime = (stored.expires_at - stored.created_at).total_seconds()
+    assert 590 <= lifetime <= 600

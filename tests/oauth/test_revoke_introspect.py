@@ -1,0 +1,131 @@
+"""POST /oauth/revoke (RFC 7009), POST /oauth/introspect (RFC 7662) and
+GET /.well-known/oauth-authorization-server (RFC 8414)."""
+import datetime
+
+from sqlalchemy import update
+
+from seatshare.models import Token, utcnow
+from tests import factories
+
+from .conftest import Flow, api_me, basic
+
+
+def revoke(flow, token, status=200, **extra):
+    params = {"token": token, "client_id": flow.application.client_id,
+              "client_secret": flow.secret, **extra}
+    return flow.testapp.post("/oauth/revoke", {k: v for k, v in params.items() if v},
+                             status=status)
+
+
+def introspect(flow, token, status=200, headers=None, **extra):
+    params = {"token": token, **extra}
+    headers = headers or basic(flow.application.client_id, flow.secret)
+    return flow.testapp.post("/oauth/introspect", params, headers=headers, status=status)
+
+
+def test_revoking_an_access_token(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    response = revoke(signed_in_flow, tokens["access_token"], token_type_hint="access_token")
+    assert response.body == b""
+    api_me(testapp, tokens["access_token"], status=401)
+
+
+def test_revoking_a_refresh_token_revokes_its_family(signed_in_flow, testapp):
+    first = signed_in_flow.tokens()
+    second = signed_in_flow.refresh(first["refresh_token"]).json
+    revoke(signed_in_flow, second["refresh_token"])
+    api_me(testapp, second["access_token"], status=401)
+    api_me(testapp, first["access_token"], status=401)
+    assert signed_in_flow.refresh(second["refresh_token"], 400).json["error"] == "invalid_grant"
+
+
+def test_revoking_an_unknown_token_is_fine(signed_in_flow):
+    assert revoke(signed_in_flow, "0" * 64).status_int == 200
+
+
+def test_revocation_needs_client_authentication(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    response = revoke(signed_in_flow, tokens["access_token"], 401, client_secret="bad")
+    assert response.json["error"] == "invalid_client" and response.json["code"] == 401
+    api_me(testapp, tokens["access_token"])
+
+
+def test_a_client_cannot_revoke_another_clients_token(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    other, secret = factories.make_application()
+    revoke(Flow(testapp, other, secret, signed_in_flow.user), tokens["access_token"])
+    api_me(testapp, tokens["access_token"])
+
+
+def test_revoke_is_post_only(testapp):
+    response = testapp.get("/oauth/revoke", status=405)
+    assert "POST" in response.headers["Allow"]
+
+
+def test_introspecting_a_live_access_token(signed_in_flow):
+    tokens = signed_in_flow.tokens(scope="read")
+    body = introspect(signed_in_flow, tokens["access_token"]).json
+    assert body["active"] is True
+    assert body["scope"] == "read"
+    assert body["client_id"] == signed_in_flow.application.client_id
+    assert body["username"] == signed_in_flow.user.email
+    assert body["sub"] == str(signed_in_flow.user.id)
+    assert body["token_type"] == "bearer"
+    assert body["exp"] > utcnow().replace(tzinfo=datetime.UTC).timestamp()
+
+
+def test_introspecting_a_refresh_token(signed_in_flow):
+    tokens = signed_in_flow.tokens()
+    body = introspect(signed_in_flow, tokens["refresh_token"]).json
+    assert body["active"] is True and body["token_type"] == "refresh_token"
+    signed_in_flow.refresh(tokens["refresh_token"])
+    assert introspect(signed_in_flow, tokens["refresh_token"]).json == {"active": False}
+
+
+def test_dead_tokens_introspect_inactive(signed_in_flow, dbsession):
+    revoked = signed_in_flow.tokens()
+    revoke(signed_in_flow, revoked["access_token"])
+    assert introspect(signed_in_flow, revoked["access_token"]).json == {"active": False}
+    expired = signed_in_flow.tokens()
+    dbsession.execute(
+        update(Token).values(expires_at=utcnow() - datetime.timedelta(seconds=1))
+    )
+    assert introspect(signed_in_flow, expired["access_token"]).json == {"active": False}
+    assert introspect(signed_in_flow, "f" * 64).json == {"active": False}
+
+
+def test_introspection_needs_an_authenticated_client(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    response = introspect(signed_in_flow, tokens["access_token"], 401,
+                          headers=basic(signed_in_flow.application.client_id, "wrong"))
+    assert response.json["error"] == "invalid_client" and response.json["code"] == 401
+    response = testapp.post("/oauth/introspect", {"token": tokens["access_token"]}, status=401)
+    assert response.json["error"] == "invalid_client"
+    public, _ = factories.make_application(confidential=False)
+    response = testapp.post(
+        "/oauth/introspect", {"token": tokens["access_token"], "client_id": public.client_id},
+        status=401,
+    )
+    assert response.json["error"] == "invalid_client"
+
+
+def test_a_client_cannot_introspect_another_clients_token(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    other, secret = factories.make_application()
+    other_flow = Flow(testapp, other, secret, signed_in_flow.user)
+    assert introspect(other_flow, tokens["access_token"]).json == {"active": False}
+
+
+def test_metadata(testapp):
+    body = testapp.get("/.well-known/oauth-authorization-server").json
+    issuer = "http://example.com"
+    assert body["issuer"] == issuer
+    assert body["authorization_endpoint"] == issuer + "/oauth/authorization"
+    assert body["token_endpoint"] == issuer + "/oauth/token"
+    assert body["revocation_endpoint"] == issuer + "/oauth/revoke"
+    assert body["introspection_endpoint"] == issuer + "/oauth/introspect"
+    assert body["response_types_supported"] == ["code"]
+    assert sorted(body["grant_types_supported"]) == ["authorization_code", "refresh_token"]
+    assert body["code_challenge_methods_supported"] == ["S256"]
+    assert body["scopes_supported"] == ["read", "write"]
+    assert "client_secret_basic" in body["token_endpoint_auth_methods_supported"]

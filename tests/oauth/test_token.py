@@ -1,0 +1,290 @@
+"""GET/POST /oauth/token: exchange, refresh, client authentication, errors (API.md §2)."""
+import datetime
+import re
+from urllib.parse import urlencode
+
+import pytest
+from oauthlib.common import Request as OAuthRequest
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
+from sqlalchemy import select, update
+
+from seatshare.models import Application, AuthorizationCode, Token, utcnow
+from seatshare.oauth.validator import SeatShareValidator
+from seatshare.tokens import hash_token
+from tests import factories
+
+from .conftest import REDIRECT_URI, Flow, api_me, basic, pkce_pair
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def assert_error(response, error, status):
+    assert response.status_int == status
+    assert response.json["error"] == error
+    assert response.json["code"] == status
+    assert response.json["error_description"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_success_body_is_exactly_the_contract(signed_in_flow):
+    response = signed_in_flow.exchange(signed_in_flow.code())
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.content_type == "application/json"
+    body = response.json
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token", "scope"}
+    assert HEX64.match(body["access_token"]) and HEX64.match(body["refresh_token"])
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == 7200
+    assert body["scope"] == "read write"
+
+
+def test_access_token_lifetime_comes_from_the_settings(signed_in_flow, app, monkeypatch, dbsession):
+    monkeypatch.setitem(app.registry.settings, "seatshare.access_token_lifetime", "60")
+    body = signed_in_flow.tokens()
+    assert body["expires_in"] == 60
+    row = dbsession.execute(
+        select(Token).where(Token.access_token_hash == hash_token(body["access_token"]))
+    ).scalar_one()
+    assert abs((row.expires_at - utcnow()).total_seconds() - 60) < 10
+
+
+def test_tokens_are_stored_only_as_hashes(signed_in_flow, dbsession):
+    body = signed_in_flow.tokens()
+    dbsession.expire_all()
+    rows = dbsession.execute(select(Token.__table__)).all()
+    assert len(rows) == 1
+    stored = repr(rows) + repr(dbsession.execute(select(Application.__table__)).all())
+    for secret in (body["access_token"], body["refresh_token"], signed_in_flow.secret):
+        assert secret not in stored
+    assert rows[0].access_token_hash == hash_token(body["access_token"])
+    assert rows[0].refresh_token_hash == hash_token(body["refresh_token"])
+
+
+def test_client_may_authenticate_with_http_basic(signed_in_flow, testapp):
+    params = signed_in_flow.token_params(signed_in_flow.code(), client_secret=None)
+    del params["client_id"]
+    headers = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    assert testapp.post("/oauth/token", params, headers=headers).json["token_type"] == "bearer"
+
+
+def test_wrong_or_missing_client_secret_is_invalid_client_401(signed_in_flow, testapp):
+    code = signed_in_flow.code()
+    assert_error(signed_in_flow.exchange(code, 401, client_secret="0" * 64), "invalid_client", 401)
+    assert_error(signed_in_flow.exchange(code, 401, client_secret=None), "invalid_client", 401)
+    headers = basic(signed_in_flow.application.client_id, "wrong")
+    params = signed_in_flow.token_params(code, client_secret=None)
+    response = testapp.post("/oauth/token", params, headers=headers, status=401)
+    assert_error(response, "invalid_client", 401)
+    # None of these used the code up.
+    assert signed_in_flow.exchange(code).status_int == 200
+
+
+def test_unknown_client_is_invalid_client_401(signed_in_flow):
+    response = signed_in_flow.exchange(signed_in_flow.code(), 401, client_id="unknown")
+    assert_error(response, "invalid_client", 401)
+
+
+def test_seed_get_with_everything_in_the_query_string(signed_in_flow, testapp):
+    query = urlencode(signed_in_flow.token_params(signed_in_flow.code()))
+    response = testapp.get("/oauth/token?" + query)
+    assert response.json["token_type"] == "bearer"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_setting_turns_get_off(signed_in_flow, testapp, app, monkeypatch):
+    monkeypatch.setitem(app.registry.settings, "seatshare.token_endpoint_allow_get", "false")
+    code = signed_in_flow.code()
+    query = urlencode(signed_in_flow.token_params(code))
+    response = testapp.get("/oauth/token?" + query, status=400)
+    assert_error(response, "invalid_request", 400)
+    assert signed_in_flow.exchange(code).status_int == 200
+
+
+def test_post_with_parameters_in_the_query_string_is_an_rfc_error(signed_in_flow, testapp):
+    query = urlencode(signed_in_flow.token_params(signed_in_flow.code()))
+    response = testapp.post("/oauth/token?" + query, "", status=400)
+    assert_error(response, "invalid_request", 400)
+
+
+def test_unparseable_body_is_a_400(signed_in_flow, testapp):
+    response = testapp.post(
+        "/oauth/token", b"\xff\xfe", content_type="application/x-www-form-urlencoded",
+        status=400,
+    )
+    assert_error(response, "invalid_request", 400)
+    response = testapp.post(
+        "/oauth/token", '{"grant_type": "authorization_code"}', content_type="application/json",
+        status=400,
+    )
+    assert response.json["code"] == 400
+
+
+def test_unsupported_grant_type(signed_in_flow, testapp):
+    params = {"grant_type": "password", "username": "a", "password": "b",
+              "client_id": signed_in_flow.application.client_id,
+              "client_secret": signed_in_flow.secret}
+    response = testapp.post("/oauth/token", params, status=400)
+    assert_error(response, "unsupported_grant_type", 400)
+
+
+def test_expired_code_is_refused(signed_in_flow, dbsession):
+    code = signed_in_flow.code()
+    dbsession.execute(
+        update(AuthorizationCode).values(expires_at=utcnow() - datetime.timedelta(seconds=1))
+    )
+    assert_error(signed_in_flow.exchange(code, 400), "invalid_grant", 400)
+
+
+def test_unknown_code_is_refused(signed_in_flow):
+    assert_error(signed_in_flow.exchange("f" * 64, 400), "invalid_grant", 400)
+
+
+def test_code_of_another_client_is_refused(signed_in_flow, testapp):
+    code = signed_in_flow.code()
+    other, secret = factories.make_application(redirect_uris=[REDIRECT_URI])
+    other_flow = Flow(testapp, other, secret, signed_in_flow.user)
+    assert_error(other_flow.exchange(code, 400), "invalid_grant", 400)
+    assert signed_in_flow.exchange(code).status_int == 200
+
+
+def test_redirect_uri_must_repeat_the_authorization_request(signed_in_flow, dbsession):
+    code = signed_in_flow.code()
+    response = signed_in_flow.exchange(code, 400, redirect_uri=REDIRECT_URI + "/")
+    assert response.json["error"] in ("invalid_request", "invalid_grant")
+    assert_error(signed_in_flow.exchange(code, 400, redirect_uri=None), "invalid_request", 400)
+    assert signed_in_flow.exchange(code).status_int == 200
+
+
+def test_code_works_once_and_a_replay_revokes_what_it_issued(signed_in_flow, testapp):
+    code = signed_in_flow.code()
+    first = signed_in_flow.exchange(code).json
+    refreshed = signed_in_flow.refresh(first["refresh_token"]).json
+    api_me(testapp, first["access_token"])
+    api_me(testapp, refreshed["access_token"])
+
+    assert_error(signed_in_flow.exchange(code, 400), "invalid_grant", 400)
+
+    api_me(testapp, first["access_token"], status=401)
+    api_me(testapp, refreshed["access_token"], status=401)
+    assert_error(signed_in_flow.refresh(refreshed["refresh_token"], 400), "invalid_grant", 400)
+
+
+def test_parallel_loser_revokes_the_winners_tokens(signed_in_flow, testapp, dbsession):
+    """The race itself runs live in tests/e2e; here, its losing side: the code
+    passed every check, but another exchange consumed it first."""
+    code = signed_in_flow.code()
+    first = signed_in_flow.exchange(code).json
+    validator_request = OAuthRequest("https://example.com/oauth/token")
+    validator_request.grant_type = "authorization_code"
+    validator_request.authorization_code_id = dbsession.execute(
+        select(AuthorizationCode.id)
+    ).scalar_one()
+    validator = SeatShareValidator(dbsession, 7200, 3600, 600)
+    with pytest.raises(InvalidGrantError):
+        validator.consume_authorization_code(validator_request)
+    dbsession.flush()
+    api_me(testapp, first["access_token"], status=401)
+
+
+def test_pkce_s256_is_verified(testapp, user):
+    application, _ = factories.make_application(confidential=False,
+                                                redirect_uris=[REDIRECT_URI])
+    flow = Flow(testapp, application, None, user)
+    flow.sign_in()
+    verifier, challenge = pkce_pair()
+    pkce = {"code_challenge": challenge, "code_challenge_method": "S256"}
+
+    code = flow.code(**pkce)
+    assert_error(flow.exchange(code, 400, code_verifier=pkce_pair()[0]), "invalid_grant", 400)
+    assert_error(flow.exchange(code, 400), "invalid_request", 400)
+    body = flow.exchange(code, code_verifier=verifier).json
+    assert body["token_type"] == "bearer"
+    api_me(testapp, body["access_token"])
+
+
+def test_confidential_client_with_pkce(signed_in_flow):
+    verifier, challenge = pkce_pair()
+    code = signed_in_flow.code(code_challenge=challenge, code_challenge_method="S256")
+    assert_error(signed_in_flow.exchange(code, 400), "invalid_request", 400)
+    assert signed_in_flow.exchange(code, code_verifier=verifier).status_int == 200
+
+
+def test_verifier_without_a_stored_challenge_is_refused(signed_in_flow):
+    code = signed_in_flow.code()
+    response = signed_in_flow.exchange(code, 400, code_verifier=pkce_pair()[0])
+    assert_error(response, "invalid_grant", 400)
+
+
+def test_public_client_cannot_skip_pkce_at_the_token_endpoint(testapp, user, dbsession):
+    application, _ = factories.make_application(confidential=False,
+                                                redirect_uris=[REDIRECT_URI])
+    flow = Flow(testapp, application, None, user)
+    flow.sign_in()
+    verifier, challenge = pkce_pair()
+    code = flow.code(code_challenge=challenge, code_challenge_method="S256")
+    # Even if a challenge-less code existed (say, made before the app went public).
+    dbsession.execute(update(AuthorizationCode).values(code_challenge=None,
+                                                       code_challenge_method=None))
+    response = flow.exchange(code, 400, code_verifier=verifier)
+    assert response.json["error"] in ("invalid_grant", "invalid_request")
+
+
+def test_refresh_rotates_the_refresh_token(signed_in_flow, testapp):
+    first = signed_in_flow.tokens()
+    second = signed_in_flow.refresh(first["refresh_token"]).json
+    assert set(second) == {"access_token", "token_type", "expires_in", "refresh_token", "scope"}
+    assert second["refresh_token"] != first["refresh_token"]
+    assert second["access_token"] != first["access_token"]
+    assert HEX64.match(second["refresh_token"])
+    assert second["token_type"] == "bearer" and second["scope"] == "read write"
+    third = signed_in_flow.refresh(second["refresh_token"]).json
+    api_me(testapp, third["access_token"])
+
+
+def test_reused_refresh_token_revokes_the_whole_family(signed_in_flow, testapp):
+    first = signed_in_flow.tokens()
+    second = signed_in_flow.refresh(first["refresh_token"]).json
+    assert_error(signed_in_flow.refresh(first["refresh_token"], 400), "invalid_grant", 400)
+    api_me(testapp, second["access_token"], status=401)
+    api_me(testapp, first["access_token"], status=401)
+    assert_error(signed_in_flow.refresh(second["refresh_token"], 400), "invalid_grant", 400)
+
+
+def test_refresh_token_of_another_client_is_refused(signed_in_flow, testapp):
+    first = signed_in_flow.tokens()
+    other, secret = factories.make_application()
+    other_flow = Flow(testapp, other, secret, signed_in_flow.user)
+    assert_error(other_flow.refresh(first["refresh_token"], 400), "invalid_grant", 400)
+    assert signed_in_flow.refresh(first["refresh_token"]).status_int == 200
+
+
+def test_expired_refresh_token_is_refused(signed_in_flow, dbsession):
+    first = signed_in_flow.tokens()
+    dbsession.execute(
+        update(Token).values(refresh_expires_at=utcnow() - datetime.timedelta(seconds=1))
+    )
+    assert_error(signed_in_flow.refresh(first["refresh_token"], 400), "invalid_grant", 400)
+
+
+def test_refresh_may_narrow_scopes_but_not_widen_them(signed_in_flow, testapp):
+    first = signed_in_flow.tokens()
+    narrowed = signed_in_flow.refresh(first["refresh_token"], scope="read").json
+    assert narrowed["scope"] == "read"
+    api_me(testapp, narrowed["access_token"])
+    read_only = signed_in_flow.tokens(scope="read")
+    response = signed_in_flow.refresh(read_only["refresh_token"], 400, scope="read write")
+    assert_error(response, "invalid_scope", 400)
+
+
+def test_scopes_default_to_read_and_write(signed_in_flow):
+    assert signed_in_flow.tokens()["scope"] == "read write"
+    assert signed_in_flow.tokens(scope="write read")["scope"] == "read write"
+    assert signed_in_flow.tokens(scope="read")["scope"] == "read"
+
+
+def test_token_exchange_query_count(signed_in_flow, testapp, query_counter):
+    params = signed_in_flow.token_params(signed_in_flow.code())
+    query_counter.reset()
+    testapp.post("/oauth/token", params)
+    # client, code, consume, insert token (+ the session's own bookkeeping)
+    assert query_counter.count <= 6, query_counter.statements
