@@ -1,32 +1,77 @@
-"""Cross-cutting behaviour of every /api/ path: error bodies, 404, 405, /healthz."""
+"""Cross-cutting behaviour of every /api/ path: error bodies, 404, 405, 500,
+503 and /healthz."""
+import logging
+
+import pytest
+from pyramid.config import Configurator
+from pyramid.security import NO_PERMISSION_REQUIRED
+from webtest import TestApp
+
+from seatshare import main
 from seatshare.errors import error_body
+from seatshare.resources import ApiRoot
+from seatshare.tokens import new_token
+
+from . import factories
+from .conftest import make_settings
+
+NOT_FOUND = {
+    "error": "Not Found",
+    "error_detail": "The record you requested could not be found.",
+    "code": 404,
+}
+DATABASE_DOWN_URLS = {
+    # Nothing listens on port 1; connect fails at once, as when PostgreSQL is down.
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:1/seatshare",
+    # A file in a folder that does not exist cannot be opened.
+    "sqlite": "sqlite:///{tmp}/missing-folder/seatshare.sqlite",
+}
 
 
 def test_unknown_api_route_is_json_404(testapp):
     res = testapp.get("/api/v1/nope", status=404)
+    assert res.content_type == "application/json"
+    assert res.json == NOT_FOUND
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v2/users", "/api/", "/api/v1/users/me/x/y"])
+def test_unknown_api_route_is_404_with_a_token_too(testapp, auth_headers, path):
+    res = testapp.get(path, headers=auth_headers(factories.make_user()), status=404)
+    assert res.json == NOT_FOUND
+
+
+@pytest.mark.parametrize("record", ["999999", "0", "abc", "99999999999999"])
+def test_unknown_record_is_json_404(testapp, auth_headers, record):
+    headers = auth_headers(factories.make_user())
+    res = testapp.get(f"/api/v1/users/{record}", headers=headers, status=404)
+    assert res.json == NOT_FOUND
+
+
+def test_wrong_method_on_an_api_path_is_json_405_with_allow(testapp, auth_headers):
+    headers = auth_headers(factories.make_user())
+    res = testapp.delete("/api/v1/users", headers=headers, status=405)
+    assert res.headers["Allow"] == "GET, HEAD"
     assert res.json == {
-        "error": "Not Found",
-        "error_detail": "The record you requested could not be found.",
-        "code": 404,
+        "error": "Method Not Allowed",
+        "error_detail": "The method is not allowed for the requested URL.",
+        "code": 405,
     }
 
 
-def test_unknown_api_route_is_404_with_a_token_too(testapp, auth_headers):
-    from . import factories
+def test_wrong_method_on_healthz_is_405_with_allow(testapp):
+    res = testapp.post("/healthz", status=405)
+    assert res.headers["Allow"] == "GET, HEAD"
 
-    res = testapp.get("/api/v1/nope", headers=auth_headers(factories.make_user()), status=404)
-    assert res.json["code"] == 404
+
+def test_unknown_page_outside_the_api_is_html_404(testapp):
+    res = testapp.get("/no-such-page", status=404)
+    assert res.content_type == "text/html"
 
 
 def test_healthz_answers_200_after_a_query(testapp, query_counter):
     res = testapp.get("/healthz", status=200)
     assert res.json == {"status": "ok"}
     assert query_counter.count == 1
-
-
-def test_wrong_method_is_405_with_allow(testapp):
-    res = testapp.post("/healthz", status=405)
-    assert res.headers["Allow"] == "GET, HEAD"
 
 
 def test_error_body_uses_reason_phrase():
@@ -36,16 +81,88 @@ def test_error_body_uses_reason_phrase():
     }
 
 
-def test_body_over_the_limit_is_413_with_the_contract_body(testapp, app_settings):
-    limit = 65536
-    res = testapp.post(
-        "/api/v1/tickets",
-        params=b"x" * (limit + 1),
-        headers={"Content-Type": "application/json"},
-        status=413,
-    )
+# --- 500 ----------------------------------------------------------------------
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def explode(request):
+    raise Boom("internal detail: password=hunter2 at db.internal:5432")
+
+
+@pytest.fixture
+def failing_app(app_settings):
+    """The real app plus one test-only view at /api/boom that raises."""
+    wsgi = main({}, **app_settings)
+    config = Configurator(registry=wsgi.registry)
+    config.add_view(explode, context=ApiRoot, name="boom", permission=NO_PERMISSION_REQUIRED)
+    config.commit()
+    yield TestApp(wsgi)
+    wsgi.registry["dbengine"].dispose()
+
+
+def test_unexpected_error_is_500_with_a_generic_body(failing_app, caplog):
+    with caplog.at_level(logging.ERROR, logger="seatshare"):
+        res = failing_app.get("/api/boom", status=500)
     assert res.json == {
-        "error": "Content Too Large",
-        "error_detail": f"The request body is larger than {limit} bytes.",
-        "code": 413,
+        "error": "Internal Server Error",
+        "error_detail": "Your request caused an error in our API. This caused an alert, "
+        "and we will look into fixing it. Please contact support.",
+        "code": 500,
     }
+    assert "hunter2" not in res.text and "Boom" not in res.text
+
+
+def test_unexpected_error_is_logged_with_its_traceback(failing_app, caplog):
+    with caplog.at_level(logging.ERROR, logger="seatshare"):
+        failing_app.get("/api/boom", status=500)
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info[0] is Boom
+    assert "GET /api/boom" in record.getMessage()
+
+
+# --- 503 ----------------------------------------------------------------------
+
+
+@pytest.fixture(params=sorted(DATABASE_DOWN_URLS))
+def app_without_database(request, tmp_path):
+    url = DATABASE_DOWN_URLS[request.param].format(tmp=tmp_path)
+    wsgi = main({}, **make_settings(url, **{"seatshare.db_connect_timeout": "1"}))
+    yield TestApp(wsgi)
+    wsgi.registry["dbengine"].dispose()
+
+
+def assert_service_unavailable(res):
+    assert res.status_int == 503
+    assert res.headers["Retry-After"] == "5"
+    assert res.json == {
+        "error": "Service Unavailable",
+        "error_detail": "The API wasn't able to fulfill your request because of an "
+        "outage. Please contact support.",
+        "code": 503,
+    }
+
+
+def test_healthz_is_503_when_the_database_is_down(app_without_database):
+    assert_service_unavailable(app_without_database.get("/healthz", status=503))
+
+
+def test_api_is_503_with_retry_after_when_the_database_is_down(app_without_database):
+    headers = {"Authorization": f"Bearer {new_token()}"}
+    res = app_without_database.get("/api/v1/users/me", headers=headers, status=503)
+    assert_service_unavailable(res)
+
+
+def test_service_recovers_by_itself_when_the_database_returns(tmp_path):
+    folder = tmp_path / "later"
+    wsgi = main({}, **make_settings(f"sqlite:///{folder}/seatshare.sqlite"))
+    app = TestApp(wsgi)
+    try:
+        app.get("/healthz", status=503)
+        folder.mkdir()  # the database becomes reachable again
+        assert app.get("/healthz", status=200).json == {"status": "ok"}
+    finally:
+        wsgi.registry["dbengine"].dispose()
