@@ -34,9 +34,11 @@ Your invitation code:
 
     {code}
 
-To accept, sign in to SeatShare (or create an account) at
-{request.application_url}/ and join the group with this code in your
-SeatShare app. The code works once.
+To accept, open your SeatShare app, choose to join a group and enter the
+code. It works once.
+
+New to SeatShare? Create an account first:
+{request.application_url}/signup
 
 If you were not expecting this invitation, you can ignore this message;
 nothing happens unless the code is used.

@@ -64,7 +64,7 @@ def test_invitation_mail_carries_its_code_and_who_invited(send, season):
     assert mail.subject == "Olivia Owner invited you to Section 101 Crew on SeatShare"
     assert "JOIN-4F7Q" in mail.body
     assert "Riverside Otters" in mail.body
-    assert "https://seatshare.example/" in mail.body
+    assert "https://seatshare.example/signup" in mail.body
     assert mail.message["Reply-To"] == "Olivia Owner <olivia@example.com>"
 
 
@@ -136,3 +136,12 @@ def test_mail_never_carries_a_calendar_or_access_token(send, season, app):
     for user in (owner, requester):
         token = feed_token(app.registry.settings, user)
         assert not any(token in body for body in bodies)
+
+
+def test_names_outside_ascii_arrive_intact(send, season):
+    owner, requester, _, ticket_request = season
+    requester.first_name, requester.last_name = "José", "Muñoz"
+    mail = send(mail_ticket_request, ticket_request)
+    assert mail.subject == "José Muñoz asked for your ticket to Otters vs Herons"
+    assert "José Muñoz would like your ticket" in mail.body
+    assert mail.message["Reply-To"].addresses[0].display_name == "José Muñoz"

@@ -1,72 +1,16 @@
 """A message goes out only when its transaction commits, whichever mailer."""
 import pytest
 import transaction
-from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
-from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
-from pyramid_retry import RetryableException
-from webtest import TestApp
 
 from seatshare.mail import build_mailer, outbox
 from seatshare.settings import apply_environment
 
-SENDER = "SeatShare <no-reply@seatshare.invalid>"
+from .conftest import SENDER
 
 
-class Conflict(RetryableException):
-    pass
-
-
-def mail_app(**settings):
-    """A bare Pyramid app with the real pyramid_tm, pyramid_retry and mail wiring."""
-    config = Configurator(
-        settings={
-            "mail.mailer": "testing",
-            "mail.default_sender": SENDER,
-            "tm.manager_hook": "pyramid_tm.explicit_manager",
-            "retry.attempts": "2",
-            **settings,
-        }
-    )
-    config.include("pyramid_tm")
-    config.include("pyramid_retry")
-    config.include("seatshare.mail")
-    attempts = []
-
-    def send(request):
-        get_mailer(request).send(
-            Message(subject="Hello", recipients=["ana@example.com"], body="Hi Ana")
-        )
-
-    def commits(request):
-        send(request)
-        return "sent"
-
-    def fails(request):
-        send(request)
-        raise ValueError("something went wrong after the mail was queued")
-
-    def conflicts_once(request):
-        send(request)
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise Conflict()
-        return "sent"
-
-    def bad_request(exc, request):
-        request.response.status = 400
-        return "refused"
-
-    for name, view in [("commits", commits), ("fails", fails), ("retry", conflicts_once)]:
-        config.add_route(name, f"/{name}")
-        config.add_view(view, route_name=name, renderer="string")
-    config.add_exception_view(bad_request, context=ValueError, renderer="string")
-    app = config.make_wsgi_app()
-    return TestApp(app), app.registry
-
-
-def test_mail_is_sent_when_the_request_commits():
+def test_mail_is_sent_when_the_request_commits(mail_app):
     client, registry = mail_app()
     client.get("/commits")
     [mail] = outbox(registry)
@@ -76,14 +20,14 @@ def test_mail_is_sent_when_the_request_commits():
     assert mail.sender == SENDER
 
 
-def test_aborted_request_sends_no_mail():
+def test_aborted_request_sends_no_mail(mail_app):
     client, registry = mail_app()
     response = client.get("/fails", status=400)
     assert response.text == "refused"
     assert outbox(registry) == []
 
 
-def test_a_retried_request_sends_its_mail_once():
+def test_a_retried_request_sends_its_mail_once(mail_app):
     client, registry = mail_app()
     client.get("/retry")
     assert len(outbox(registry)) == 1
@@ -107,7 +51,7 @@ def test_mail_outside_a_request_waits_for_its_transaction_manager():
     assert [m.subject for m in mailer.smtp_mailer.outbox] == ["Later"]
 
 
-def test_debug_mailer_writes_one_file_per_committed_message(tmp_path):
+def test_debug_mailer_writes_one_file_per_committed_message(mail_app, tmp_path):
     folder = tmp_path / "mail"
     client, _ = mail_app(**{"mail.mailer": "debug", "mail.debug_path": str(folder)})
     client.get("/fails", status=400)

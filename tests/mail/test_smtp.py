@@ -1,0 +1,97 @@
+"""mail.mailer = smtp: a committed message reaches an SMTP server; an aborted one does not.
+
+The server is a minimal SMTP responder on a loopback port, started per test.
+"""
+import email
+import email.policy
+import re
+import socketserver
+import threading
+
+import pytest
+
+
+def address(command):
+    """``MAIL FROM:<a@b>`` → ``a@b``."""
+    return re.search(r"<([^>]*)>", command).group(1)
+
+
+class FakeSMTPHandler(socketserver.StreamRequestHandler):
+    def reply(self, line):
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self):
+        received = self.server.received
+        self.reply("220 fake.example ESMTP")
+        envelope = {"from": None, "to": []}
+        while line := self.rfile.readline():
+            command = line.decode().strip()
+            verb = command.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                self.reply("250-fake.example")
+                self.reply("250 AUTH PLAIN")
+            elif verb == "AUTH":
+                self.server.logins.append(command)
+                self.reply("235 authenticated")
+            elif verb == "MAIL":
+                envelope["from"] = address(command)
+                self.reply("250 ok")
+            elif verb == "RCPT":
+                envelope["to"].append(address(command))
+                self.reply("250 ok")
+            elif verb == "DATA":
+                self.reply("354 end with .")
+                lines = []
+                while (data := self.rfile.readline()) not in (b".\r\n", b""):
+                    lines.append(data)
+                message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
+                received.append((envelope["from"], list(envelope["to"]), message))
+                self.reply("250 queued")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 ok")
+
+
+@pytest.fixture
+def smtp_server():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeSMTPHandler)
+    server.daemon_threads = True
+    server.received, server.logins = [], []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def smtp_settings(server, **extra):
+    host, port = server.server_address
+    return {"mail.mailer": "smtp", "mail.host": host, "mail.port": str(port), **extra}
+
+
+def test_committed_request_sends_over_smtp(mail_app, smtp_server):
+    client, _ = mail_app(**smtp_settings(smtp_server))
+    client.get("/commits")
+    [(sender, recipients, message)] = smtp_server.received
+    assert sender == "no-reply@seatshare.invalid"
+    assert recipients == ["ana@example.com"]
+    assert message["Subject"] == "Hello"
+    assert smtp_server.logins == []  # no username: no login
+
+
+def test_aborted_request_sends_nothing_over_smtp(mail_app, smtp_server):
+    client, _ = mail_app(**smtp_settings(smtp_server))
+    client.get("/fails", status=400)
+    assert smtp_server.received == []
+
+
+def test_smtp_logs_in_with_the_configured_account(mail_app, smtp_server):
+    client, _ = mail_app(
+        **smtp_settings(smtp_server, **{"mail.username": "seatshare", "mail.password": "s3cret"})
+    )
+    client.get("/commits")
+    assert len(smtp_server.received) == 1
+    [login] = smtp_server.logins
+    assert login.startswith("AUTH PLAIN")
