@@ -166,3 +166,29 @@ def test_service_recovers_by_itself_when_the_database_returns(tmp_path):
         assert app.get("/healthz", status=200).json == {"status": "ok"}
     finally:
         wsgi.registry["dbengine"].dispose()
+
+
+# --- the documentation keeps up -----------------------------------------------
+
+
+@pytest.mark.parametrize("ini", ["development.ini", "production.ini"])
+def test_every_setting_in_the_ini_files_is_in_the_readme_table(ini):
+    import configparser
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(os.path.join(root, ini))
+    with open(os.path.join(root, "README.md")) as f:
+        table_rows = [line for line in f if line.startswith("| `")]
+    documented = {row.split("`")[1] for row in table_rows}
+    assert set(parser["app:main"]) - documented == set()
+
+
+def test_readme_opens_with_the_two_commands():
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "README.md")) as f:
+        opening = f.read().split("\n\n")[:2]
+    assert opening == ["# SeatShare", "```sh\nmake run\nmake test\n```"]
