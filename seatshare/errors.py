@@ -18,6 +18,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from .calendar import redact_feed_token
 from .security import ScopeDenied, bearer_token_from, is_api_request
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,8 @@ def _is_connection_error(exc):
 
 
 def server_error_view(exc, request):
-    log.exception("unhandled error on %s %s", request.method, request.path_info, exc_info=exc)
+    path = redact_feed_token(request.path_info)
+    log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     if is_api_request(request):
         return json_error(request, 500)
     return Response("Internal Server Error", status=500)

@@ -178,3 +178,19 @@ def test_feed_query_count_does_not_grow_with_tickets(feed_request, season, measu
     many_queries, many_entries = measure(url)
     assert many_entries == few_entries + 12
     assert many_queries == few_queries == 2  # the user, then the tickets
+
+
+def test_a_failing_feed_does_not_log_its_token(testapp, app, feed_request, season, monkeypatch, caplog):
+    from seatshare.calendar import views
+
+    def broken(dbsession, user):
+        raise RuntimeError("the feed broke")
+
+    monkeypatch.setattr(views, "ticket_feed", broken)
+    viewer = season["viewer"]
+    url = user_feed_url(feed_request, viewer).removeprefix("http://example.com")
+    testapp.get(url, status=500)
+    logged = caplog.text
+    assert "the feed broke" in logged
+    assert f"/calendar/{viewer.id}/[token]/tickets.ics" in logged
+    assert feed_token(app.registry.settings, viewer) not in logged
