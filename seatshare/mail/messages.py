@@ -112,7 +112,8 @@ def mail_request_withdrawn(request, ticket_request):
 
 
 def _parties(request, ticket_request):
-    ticket = ticket_request.ticket
+    # By id, not through the relationship: a request not yet flushed has none.
+    ticket = request.dbsession.get(models.Ticket, ticket_request.ticket_id)
     owner = request.dbsession.get(models.User, ticket.owner_id)
     requester = request.dbsession.get(models.User, ticket_request.requester_id)
     return ticket, owner, requester

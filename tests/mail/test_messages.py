@@ -11,7 +11,7 @@ from seatshare.mail import (
     mail_request_withdrawn,
     mail_ticket_request,
 )
-from seatshare.models import RequestStatus
+from seatshare.models import RequestStatus, TicketRequest
 
 from .. import factories as f
 
@@ -145,3 +145,12 @@ def test_names_outside_ascii_arrive_intact(send, season):
     assert mail.subject == "José Muñoz asked for your ticket to Otters vs Herons"
     assert "José Muñoz would like your ticket" in mail.body
     assert mail.message["Reply-To"].addresses[0].display_name == "José Muñoz"
+
+
+def test_a_request_not_yet_flushed_can_be_mailed(send, season, dbsession):
+    owner, requester, _, ticket_request = season
+    fresh = TicketRequest(ticket_id=ticket_request.ticket_id, requester_id=requester.id, message="Me too")
+    dbsession.add(fresh)
+    mail = send(mail_ticket_request, fresh)
+    assert mail.to == "Olivia Owner <olivia@example.com>"
+    assert "Me too" in mail.body
