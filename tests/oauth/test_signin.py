@@ -1,0 +1,200 @@
+"""Sign-in, sign-out, sign-up pages: CSRF, throttling, enumeration, session, headers."""
+import datetime
+import pytest
+from pyramid.session import JSONSerializer
+from webob.cookies import SignedSerializer
+from sqlalchemy import func, select, update
+
+from seatshare.models import SignInAttempt, User, utcnow
+from seatshare.web.views import safe_next
+from tests import factories
+
+from .conftest import Flow
+
+
+def submit_sign_in(testapp, email, password, status=None, next_url=None):
+    page = testapp.get("/signin" + (f"?next={next_url}" if next_url else ""))
+    form = page.forms["signin"]
+    form["email"] = email
+    form["password"] = password
+    return form.submit(status=status)
+
+
+def session_of(testapp):
+    """The signed cookie session's contents, read as Pyramid reads them."""
+    serializer = SignedSerializer(
+        "test-session-secret", "pyramid.session.", "sha512", serializer=JSONSerializer()
+    )
+    accessed, created, state = serializer.loads(
+        testapp.cookies["seatshare_session"].strip('"').encode()
+    )
+    return state
+
+
+def test_sign_in_page_looks_like_a_product_and_links_to_sign_up(testapp):
+    page = testapp.get("/signin?next=/oauth/authorization%3Fx%3D1")
+    assert page.content_type == "text/html"
+    assert '<link' not in page.text and "<script" not in page.text
+    link = page.html.find("a", string="Create an account")
+    assert link["href"] == "/signup?next=%2Foauth%2Fauthorization%3Fx%3D1"
+
+
+def test_every_html_page_sends_security_headers(testapp):
+    for url, status in (("/signin", 200), ("/signup", 200), ("/nowhere", 404),
+                        ("/oauth/authorization?client_id=x", 400)):
+        response = testapp.get(url, status=status)
+        assert response.headers["X-Frame-Options"] == "DENY", url
+        assert response.headers["Referrer-Policy"] == "no-referrer", url
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp, url
+
+
+def test_wrong_password_and_unknown_email_read_the_same(testapp, user):
+    wrong = submit_sign_in(testapp, user.email, "wrong password", status=400)
+    unknown = submit_sign_in(testapp, "nobody@example.com", "wrong password", status=400)
+    message = wrong.html.find(class_="error").text
+    assert message == unknown.html.find(class_="error").text
+    assert "user_id" not in session_of(testapp)
+
+
+def test_sign_in_is_case_insensitive_on_email(testapp, user):
+    response = submit_sign_in(testapp, user.email.upper(), factories.DEFAULT_PASSWORD, 302)
+    assert session_of(testapp)["user_id"] == user.id
+    assert response.location == "http://example.com/signin"
+
+
+def test_sign_in_rotates_the_session(testapp, user):
+    testapp.get("/signin")
+    before_cookie = testapp.cookies["seatshare_session"]
+    before_csrf = session_of(testapp)["_csrft_"]
+    submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, 302)
+    after = session_of(testapp)
+    assert after["user_id"] == user.id
+    assert after["_csrft_"] != before_csrf
+    assert testapp.cookies["seatshare_session"] != before_cookie
+
+
+def test_sign_in_post_needs_the_csrf_token(testapp, user):
+    testapp.get("/signin")
+    testapp.post("/signin", {"email": user.email, "password": factories.DEFAULT_PASSWORD},
+                 status=400)
+    assert "user_id" not in session_of(testapp)
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example.com/x", "https://evil.example.com/", "/\\evil.example.com",
+    "javascript:alert(1)", "evil", "/ok\r\nSet-Cookie: x=1",
+])
+def test_next_never_leaves_the_site(target):
+    assert safe_next(target) is None
+
+
+def test_next_returns_to_the_page(testapp, user):
+    response = submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, 302,
+                              next_url="%2F%2Fevil.example.com")
+    assert response.location == "http://example.com/signin"
+    testapp.reset()
+    response = submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, 302,
+                              next_url="%2Foauth%2Fauthorization%3Fa%3Db")
+    assert response.location == "http://example.com/oauth/authorization?a=b"
+
+
+def test_five_failures_lock_the_account_until_the_window_passes(testapp, user, dbsession):
+    for _ in range(5):
+        submit_sign_in(testapp, user.email, "wrong", status=400)
+    locked = submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=429)
+    assert 1 <= int(locked.headers["Retry-After"]) <= 900
+    assert "Too many" in locked.text
+    assert "user_id" not in session_of(testapp)
+    # The window passes.
+    dbsession.execute(update(SignInAttempt).values(
+        created_at=utcnow() - datetime.timedelta(seconds=901)))
+    submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=302)
+
+
+def test_failures_from_one_address_lock_every_account(testapp, dbsession):
+    for _ in range(5):
+        submit_sign_in(testapp, f"nobody{_}@example.com", "wrong", status=400)
+    other = factories.make_user()
+    submit_sign_in(testapp, other.email, factories.DEFAULT_PASSWORD, status=429)
+    # Another address may still sign in to that account.
+    testapp.extra_environ["REMOTE_ADDR"] = "192.0.2.7"
+    testapp.reset()
+    submit_sign_in(testapp, other.email, factories.DEFAULT_PASSWORD, status=302)
+
+
+def test_limits_come_from_the_settings(testapp, user, app, monkeypatch):
+    monkeypatch.setitem(app.registry.settings, "seatshare.signin_max_failures", "2")
+    for _ in range(2):
+        submit_sign_in(testapp, user.email, "wrong", status=400)
+    submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=429)
+
+
+def test_failures_are_recorded_in_the_database(testapp, user, dbsession):
+    submit_sign_in(testapp, user.email, "wrong", status=400)
+    keys = set(dbsession.execute(select(SignInAttempt.key)).scalars())
+    assert len(keys) == 2
+    assert f"account:{user.email}" in keys
+    assert any(key.startswith("address:") for key in keys)
+
+
+def test_sign_out(signed_in_flow, testapp):
+    page = testapp.get("/signin")
+    assert "You are signed in" in page.text
+    page.forms[0].submit(status=302)
+    assert "user_id" not in session_of(testapp)
+    assert signed_in_flow.consent_page(status=302).location.startswith(
+        "http://example.com/signin?next=")
+
+
+def test_sign_up_page_creates_an_account_and_signs_in(testapp, dbsession):
+    page = testapp.get("/signup?next=%2Foauth%2Fauthorization%3Fa%3Db")
+    form = page.forms["signup"]
+    form["first_name"] = "Casey"
+    form["last_name"] = "Jones"
+    form["email"] = " Casey@Example.com "
+    form["password"] = "a long enough password"
+    response = form.submit(status=302)
+    assert response.location == "http://example.com/oauth/authorization?a=b"
+    user = dbsession.execute(select(User).where(User.email == "casey@example.com")).scalar_one()
+    assert user.password_hash.startswith("$argon2id$")
+    assert "a long enough password" not in user.password_hash
+    assert user.calendar_nonce
+    assert session_of(testapp)["user_id"] == user.id
+
+
+def test_sign_up_refuses_bad_input_and_leaves_the_database_alone(testapp, dbsession, user):
+    count = dbsession.execute(select(func.count(User.id))).scalar_one()
+    cases = {
+        "email": {"first_name": "A", "last_name": "B", "email": "not-an-email",
+                  "password": "long enough pw"},
+        "password": {"first_name": "A", "last_name": "B", "email": "a@example.com",
+                     "password": "short"},
+        "first_name": {"first_name": " ", "last_name": "B", "email": "b@example.com",
+                       "password": "long enough pw"},
+    }
+    for field, values in cases.items():
+        form = testapp.get("/signup").forms["signup"]
+        for name, value in values.items():
+            form[name] = value
+        response = form.submit(status=400)
+        assert response.html.find(id=field)["aria-invalid"] == "true"
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": "A", "last_name": "B", "email": user.email.upper(),
+                        "password": "long enough pw"}.items():
+        form[name] = value
+    assert "cannot be used" in form.submit(status=400).text
+    dbsession.expire_all()
+    assert dbsession.execute(select(func.count(User.id))).scalar_one() == count
+
+
+def test_signed_up_user_can_authorize_an_application(testapp, dbsession):
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": "N", "last_name": "U", "email": "new@example.com",
+                        "password": "long enough pw"}.items():
+        form[name] = value
+    form.submit(status=302)
+    application, secret = factories.make_application()
+    user = dbsession.execute(select(User).where(User.email == "new@example.com")).scalar_one()
+    flow = Flow(testapp, application, secret, user)
+    assert flow.tokens()["token_type"] == "bearer"
