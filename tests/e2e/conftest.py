@@ -1,0 +1,118 @@
+"""A live server: the real app under waitress on a free loopback port, against
+a real committed database (SQLite file, or a throwaway PostgreSQL database)."""
+import dataclasses
+import os
+import re
+import threading
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+import waitress
+from sqlalchemy.orm import Session
+
+from seatshare import main
+from seatshare.models import meta
+from seatshare.oauth.applications import register_application
+from tests import factories
+from tests.conftest import create_database, make_settings
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+PASSWORD = factories.DEFAULT_PASSWORD
+
+
+@dataclasses.dataclass
+class LiveServer:
+    url: str
+    engine: sa.Engine
+
+    def session(self):
+        return Session(self.engine, expire_on_commit=False)
+
+
+@pytest.fixture(scope="module")
+def live_server(backend, tmp_path_factory):
+    url, drop = create_database(backend, str(tmp_path_factory.mktemp("live")))
+    engine = sa.create_engine(url)
+    meta.metadata.create_all(engine)
+    engine.dispose()
+    app = main({}, **make_settings(url))
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.effective_port}", app.registry["dbengine"])
+    server.close()
+    thread.join(timeout=5)
+    app.registry["dbengine"].dispose()
+    drop()
+
+
+@dataclasses.dataclass
+class Client:
+    client_id: str
+    client_secret: str | None
+    redirect_uri: str
+
+
+@pytest.fixture
+def live_user(live_server):
+    """A committed user whose password is ``PASSWORD``."""
+    with live_server.session() as session:
+        factories.bind(session)
+        try:
+            user = factories.make_user()
+        finally:
+            factories.bind(None)
+        session.commit()
+    return user
+
+
+@pytest.fixture
+def live_client(live_server):
+    """A committed confidential application whose redirect URI is on the live
+    server itself (a 404 page), so a real browser can land there."""
+    redirect_uri = live_server.url + "/callback"
+    with live_server.session() as session:
+        app, secret = register_application(session, "Courtside Companion", [redirect_uri])
+        session.commit()
+        return Client(app.client_id, secret, redirect_uri)
+
+
+class FormParser(HTMLParser):
+    """The forms of a page: {form id: (action, {field: value})}; for submit
+    buttons, the field holds the list of their values."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = {}
+        self._current = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._current = attrs.get("id") or str(len(self.forms))
+            self.forms[self._current] = (attrs.get("action"), {})
+        elif tag in ("input", "button") and self._current is not None and attrs.get("name"):
+            fields = self.forms[self._current][1]
+            if tag == "button":
+                fields.setdefault(attrs["name"], []).append(attrs.get("value"))
+            else:
+                fields[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def forms_of(html):
+    parser = FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
+def screenshot_path(name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    return os.path.join(ARTIFACTS, name)
+
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
