@@ -1,0 +1,351 @@
+"""API.md §3 Tickets."""
+import datetime
+import decimal
+
+import pytest
+
+from seatshare.models import Entity, HistoryAction, Ticket, TicketHistory, TicketRequest, utcnow
+
+from .. import factories as f
+
+API = "/api/v1"
+FIELDS = {
+    "id", "group_id", "event_id", "owner_id", "assignee_id", "alias_id", "section", "row",
+    "seat", "cost", "note", "created_at", "updated_at",
+}
+
+
+def at(days):
+    return utcnow().replace(microsecond=0) + datetime.timedelta(days=days)
+
+
+def ids(res):
+    return [t["id"] for t in res.json]
+
+
+def history(dbsession, ticket_id):
+    dbsession.expire_all()
+    return dbsession.query(TicketHistory).filter_by(ticket_id=ticket_id).order_by(TicketHistory.id).all()
+
+
+# --- GET /tickets and its filters -----------------------------------------
+
+def test_tickets_lists_tickets_in_your_groups_in_contract_order(testapp, world, dbsession):
+    early = f.make_event(entity=world.entity, start_time=at(-2))
+    t = [
+        f.make_ticket(group=world.group, event=early, owner=world.member, section="B", row="1", seat="1"),
+        f.make_ticket(group=world.group, event=early, owner=world.member, section="A", row="2", seat="1"),
+        f.make_ticket(group=world.group, event=early, owner=world.member, section="A", row="1", seat="2"),
+        f.make_ticket(group=world.group, event=early, owner=world.member, section="A", row="1", seat="1"),
+    ]
+    f.make_ticket(group=world.other_group, owner=world.outsider)  # not in the caller's groups
+    res = testapp.get(f"{API}/tickets", headers=world.headers("member"))
+    assert ids(res) == [t[3].id, t[2].id, t[1].id, t[0].id, world.ticket.id]
+    assert set(res.json[0]) == FIELDS
+
+
+def test_tickets_of_inactive_groups_are_not_listed(testapp, world):
+    old = f.make_group(creator=world.member, active=False)
+    gone = f.make_ticket(group=old, owner=world.member)
+    res = testapp.get(f"{API}/tickets", headers=world.headers("member"))
+    assert gone.id not in ids(res)
+    testapp.get(f"{API}/ticket/{gone.id}", headers=world.headers("member"), status=404)
+
+
+def test_unset_assignee_and_alias_are_null(testapp, world):
+    ticket = f.make_ticket(group=world.group, owner=world.member)
+    res = testapp.get(f"{API}/ticket/{ticket.id}", headers=world.headers("member"))
+    assert res.json["assignee_id"] is None and res.json["alias_id"] is None
+
+
+def test_owner_me_lists_tickets_you_own(testapp, world):
+    mine = f.make_ticket(group=world.group, event=world.event, owner=world.member)
+    res = testapp.get(f"{API}/tickets?owner=me", headers=world.headers("member"))
+    assert ids(res) == [mine.id]
+
+
+def test_assignee_me_lists_tickets_assigned_to_you(testapp, world):
+    f.make_ticket(group=world.group, event=world.event, owner=world.assignee)
+    res = testapp.get(f"{API}/tickets?assignee=me", headers=world.headers("assignee"))
+    assert ids(res) == [world.ticket.id]
+
+
+@pytest.mark.parametrize("query", ["owner=you", "assignee=1", "owner=", "show=soon"])
+def test_other_filter_values_are_400(testapp, world, query):
+    res = testapp.get(f"{API}/tickets?{query}", headers=world.headers("member"), status=400)
+    assert set(res.json["fields"]) == {query.split("=")[0]}
+
+
+def test_show_past_lists_only_tickets_you_own_or_are_assigned_before_now(testapp, world):
+    past = f.make_event(entity=world.entity, start_time=at(-1))
+    owned = f.make_ticket(group=world.group, event=past, owner=world.owner)
+    assigned = f.make_ticket(group=world.group, event=past, owner=world.member, assignee=world.owner)
+    f.make_ticket(group=world.group, event=past, owner=world.member)  # neither
+    res = testapp.get(f"{API}/tickets?show=past", headers=world.headers("owner"))
+    assert sorted(ids(res)) == sorted([owned.id, assigned.id])
+
+
+def test_show_future_lists_only_tickets_you_own_or_are_assigned_from_now(testapp, world):
+    f.make_ticket(group=world.group, event=world.event, owner=world.alias_owner)  # neither
+    past = f.make_event(entity=world.entity, start_time=at(-1))
+    f.make_ticket(group=world.group, event=past, owner=world.owner)  # past
+    assert ids(testapp.get(f"{API}/tickets?show=future", headers=world.headers("owner"))) == [
+        world.ticket.id
+    ]
+    assert ids(testapp.get(f"{API}/tickets?show=future", headers=world.headers("assignee"))) == [
+        world.ticket.id
+    ]
+    assert testapp.get(f"{API}/tickets?show=future", headers=world.headers("member")).json == []
+
+
+def test_tickets_by_group(testapp, world):
+    second = f.make_group(entity=world.entity, creator=world.member)
+    other = f.make_ticket(group=second, event=world.event, owner=world.member)
+    res = testapp.get(f"{API}/tickets?group_id={second.id}", headers=world.headers("member"))
+    assert ids(res) == [other.id]
+
+
+def test_non_member_gets_403_on_tickets_by_group(testapp, world):
+    testapp.get(
+        f"{API}/tickets?group_id={world.group.id}", headers=world.headers("non_member"), status=403
+    )
+
+
+def test_tickets_by_event(testapp, world):
+    later = f.make_event(entity=world.entity)
+    other = f.make_ticket(group=world.group, event=later, owner=world.member)
+    res = testapp.get(f"{API}/tickets?event_id={later.id}", headers=world.headers("member"))
+    assert ids(res) == [other.id]
+
+
+def test_tickets_by_event_of_another_groups_entity_is_403(testapp, world, dbsession):
+    theirs = f.make_event(entity=dbsession.get(Entity, world.other_group.entity_id))
+    testapp.get(f"{API}/tickets?event_id={theirs.id}", headers=world.headers("member"), status=403)
+
+
+def test_ticket_filters_combine(testapp, world, dbsession):
+    later = f.make_event(entity=world.entity)
+    mine = f.make_ticket(group=world.group, event=later, owner=world.member)
+    f.make_ticket(group=world.group, event=later, owner=world.owner)
+    f.make_ticket(group=world.group, event=world.event, owner=world.member)
+    res = testapp.get(
+        f"{API}/tickets?owner=me&event_id={later.id}&group_id={world.group.id}",
+        headers=world.headers("member"),
+    )
+    assert ids(res) == [mine.id]
+
+
+def test_combined_filters_need_every_record_to_be_yours(testapp, world, dbsession):
+    theirs = f.make_event(entity=dbsession.get(Entity, world.other_group.entity_id))
+    headers = world.headers("member")
+    testapp.get(
+        f"{API}/tickets?group_id={world.group.id}&event_id={theirs.id}", headers=headers, status=403
+    )
+    testapp.get(
+        f"{API}/tickets?group_id={world.other_group.id}&event_id={world.event.id}",
+        headers=headers, status=403,
+    )
+    # Both yours, from different groups: allowed, and simply empty.
+    mine = f.make_group(creator=world.member)
+    res = testapp.get(
+        f"{API}/tickets?group_id={mine.id}&event_id={world.event.id}", headers=headers
+    )
+    assert res.json == []
+
+
+# --- GET /ticket/ID --------------------------------------------------------
+
+@pytest.mark.parametrize("base", ["ticket", "tickets"])
+def test_member_can_view_ticket_at_both_paths(testapp, world, base):
+    res = testapp.get(f"{API}/{base}/{world.ticket.id}", headers=world.headers("member"))
+    assert res.json["id"] == world.ticket.id
+    assert res.json["assignee_id"] == world.assignee.id
+    assert res.json["alias_id"] == world.assignee_alias.id
+
+
+def test_non_member_gets_403_on_ticket(testapp, world):
+    testapp.get(f"{API}/ticket/{world.ticket.id}", headers=world.headers("non_member"), status=403)
+
+
+# --- PUT /ticket/ID --------------------------------------------------------
+
+def test_owner_can_update_ticket_and_history_records_it(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}",
+        {"section": "202", "row": "B", "seat": "7", "cost": 52.5, "note": "aisle"},
+        headers=world.headers("owner"),
+    )
+    assert {k: res.json[k] for k in ("section", "row", "seat", "cost", "note")} == {
+        "section": "202", "row": "B", "seat": "7", "cost": "52.50", "note": "aisle"
+    }
+    [entry] = history(dbsession, world.ticket.id)
+    assert entry.action == HistoryAction.UPDATED and entry.actor_id == world.owner.id
+    assert entry.changes["cost"] == ["45.00", "52.50"]
+    assert entry.changes["section"] == ["101", "202"]
+
+
+def test_assignee_can_update_ticket(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"note": "I'll bring snacks"},
+        headers=world.headers("assignee"),
+    )
+    assert res.json["note"] == "I'll bring snacks"
+
+
+def test_member_gets_403_updating_ticket(testapp, world):
+    testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"note": "x"}, headers=world.headers("member"),
+        status=403,
+    )
+
+
+def test_admin_who_is_not_owner_or_assignee_gets_403_updating_ticket(testapp, world):
+    testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"note": "x"}, headers=world.headers("admin"),
+        status=403,
+    )
+
+
+@pytest.mark.parametrize("cost", ["45.5", 45, "0", 0, "0.00", "99999999.99"])
+def test_cost_accepts_a_number_or_decimal_string(testapp, world, cost):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"cost": cost}, headers=world.headers("owner")
+    )
+    expected = decimal.Decimal(str(cost)).quantize(decimal.Decimal("0.01"))
+    assert res.json["cost"] == str(expected)
+
+
+@pytest.mark.parametrize(
+    ("cost", "message"),
+    [
+        (-1, "must be at least 0"),
+        ("-0.01", "must be at least 0"),
+        ("1.005", "must have at most two decimal places"),
+        ("abc", 'must be a decimal amount such as "45.00"'),
+        ("NaN", 'must be a decimal amount such as "45.00"'),
+        (True, 'must be a decimal amount such as "45.00"'),
+        (None, "must not be null"),
+        ("100000000", "must be at most 99999999.99"),
+    ],
+)
+def test_bad_cost_is_400(testapp, world, dbsession, cost, message):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"cost": cost, "note": "changed"},
+        headers=world.headers("owner"), status=400,
+    )
+    assert res.json["fields"] == {"cost": message}
+    dbsession.expire_all()
+    assert dbsession.get(Ticket, world.ticket.id).note == ""
+
+
+def test_assign_to_a_member_records_assigned_and_clears_the_alias(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"assignee_id": world.member.id},
+        headers=world.headers("owner"),
+    )
+    assert res.json["assignee_id"] == world.member.id
+    assert res.json["alias_id"] is None
+    [entry] = history(dbsession, world.ticket.id)
+    assert entry.action == HistoryAction.ASSIGNED
+    assert entry.changes == {
+        "assignee_id": [world.assignee.id, world.member.id],
+        "alias_id": [world.assignee_alias.id, None],
+    }
+
+
+def test_assign_with_the_new_assignees_alias(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}",
+        {"assignee_id": world.alias_owner.id, "alias_id": world.alias.id},
+        headers=world.headers("owner"),
+    )
+    assert (res.json["assignee_id"], res.json["alias_id"]) == (world.alias_owner.id, world.alias.id)
+
+
+def test_unassign_records_unassigned(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"assignee_id": None}, headers=world.headers("owner")
+    )
+    assert res.json["assignee_id"] is None and res.json["alias_id"] is None
+    [entry] = history(dbsession, world.ticket.id)
+    assert entry.action == HistoryAction.UNASSIGNED
+
+
+def test_assignee_who_is_not_a_member_is_400(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"assignee_id": world.outsider.id, "note": "x"},
+        headers=world.headers("owner"), status=400,
+    )
+    assert res.json["fields"] == {"assignee_id": "must be a member of the ticket's group"}
+    testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"assignee_id": 999999},
+        headers=world.headers("owner"), status=400,
+    )
+    dbsession.expire_all()
+    assert dbsession.get(Ticket, world.ticket.id).assignee_id == world.assignee.id
+    assert history(dbsession, world.ticket.id) == []
+
+
+def test_alias_of_someone_other_than_the_assignee_is_400(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"alias_id": world.alias.id},
+        headers=world.headers("owner"), status=400,
+    )
+    assert res.json["fields"] == {"alias_id": "must be an alias of the ticket's assignee"}
+
+
+def test_alias_without_an_assignee_is_400(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"assignee_id": None, "alias_id": world.assignee_alias.id},
+        headers=world.headers("owner"), status=400,
+    )
+    assert set(res.json["fields"]) == {"alias_id"}
+
+
+def test_alias_can_be_cleared(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"alias_id": None}, headers=world.headers("assignee")
+    )
+    assert res.json["alias_id"] is None and res.json["assignee_id"] == world.assignee.id
+
+
+def test_section_row_and_seat_cannot_all_be_blank(testapp, world):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"section": "", "row": " ", "seat": ""},
+        headers=world.headers("owner"), status=400,
+    )
+    assert set(res.json["fields"]) == {"section", "row", "seat"}
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"section": "", "row": ""},
+        headers=world.headers("owner"),
+    )
+    assert res.json["seat"] == world.ticket.seat
+
+
+def test_unchanged_update_writes_no_history(testapp, world, dbsession):
+    testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"section": "101"}, headers=world.headers("owner")
+    )
+    assert history(dbsession, world.ticket.id) == []
+
+
+# --- DELETE /ticket/ID -----------------------------------------------------
+
+@pytest.mark.parametrize("caller", ["owner", "assignee"])
+def test_owner_or_assignee_can_delete_ticket(testapp, world, dbsession, caller):
+    ticket_id, request_id = world.ticket.id, f.make_ticket_request(world.ticket).id
+    actor_id, headers = getattr(world, caller).id, world.headers(caller)
+    res = testapp.delete(f"{API}/ticket/{ticket_id}", headers=headers, status=204)
+    assert res.body == b""
+    dbsession.expire_all()
+    assert dbsession.get(Ticket, ticket_id) is None
+    assert dbsession.get(TicketRequest, request_id) is None
+    [entry] = history(dbsession, ticket_id)
+    assert entry.action == HistoryAction.DELETED and entry.actor_id == actor_id
+    testapp.get(f"{API}/ticket/{ticket_id}", headers=headers, status=404)
+
+
+def test_member_gets_403_deleting_ticket(testapp, world, dbsession):
+    testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers("member"), status=403)
+    dbsession.expire_all()
+    assert dbsession.get(Ticket, world.ticket.id) is not None

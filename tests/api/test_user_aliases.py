@@ -1,0 +1,117 @@
+"""API.md §3 User aliases."""
+from seatshare.models import HistoryAction, Ticket, TicketHistory, UserAlias
+
+from .. import factories as f
+
+API = "/api/v1"
+
+
+def test_aliases_lists_yours_and_mutual_members(testapp, world):
+    mine = f.make_alias(world.member, first_name="Mine")
+    stranger = f.make_alias(world.outsider)
+    res = testapp.get(f"{API}/user_aliases", headers=world.headers("member"))
+    ids = {a["id"] for a in res.json}
+    assert ids == {mine.id, world.alias.id, world.assignee_alias.id}
+    assert stranger.id not in ids
+    assert set(res.json[0]) == {"id", "user_id", "first_name", "last_name"}
+
+
+def test_create_alias_is_201_with_location_and_always_yours(testapp, world, dbsession):
+    res = testapp.post_json(
+        f"{API}/user_aliases",
+        {"first_name": "Kim", "last_name": "Lee"},
+        headers=world.headers("member"),
+        status=201,
+    )
+    assert res.json["user_id"] == world.member.id
+    assert res.headers["Location"].endswith(f"/api/v1/user_aliases/{res.json['id']}")
+    assert dbsession.get(UserAlias, res.json["id"]).first_name == "Kim"
+
+
+def test_create_alias_with_your_own_user_id_is_fine(testapp, world):
+    res = testapp.post_json(
+        f"{API}/user_aliases",
+        {"first_name": "Kim", "user_id": world.member.id},
+        headers=world.headers("member"),
+        status=201,
+    )
+    assert res.json["user_id"] == world.member.id
+
+
+def test_create_alias_for_another_user_is_403(testapp, world, dbsession):
+    res = testapp.post_json(
+        f"{API}/user_aliases",
+        {"first_name": "Kim", "user_id": world.owner.id},
+        headers=world.headers("member"),
+        status=403,
+    )
+    assert res.json["code"] == 403
+    assert dbsession.query(UserAlias).filter_by(first_name="Kim").count() == 0
+
+
+def test_create_alias_needs_a_first_name(testapp, world):
+    res = testapp.post_json(
+        f"{API}/user_aliases", {"last_name": "Lee"}, headers=world.headers("member"), status=400
+    )
+    assert res.json["fields"] == {"first_name": "Required"}
+    res = testapp.post_json(
+        f"{API}/user_aliases", {"first_name": "  "}, headers=world.headers("member"), status=400
+    )
+    assert res.json["fields"] == {"first_name": "must not be blank"}
+
+
+def test_mutual_member_can_view_alias(testapp, world):
+    res = testapp.get(f"{API}/user_aliases/{world.alias.id}", headers=world.headers("member"))
+    assert res.json == {
+        "id": world.alias.id,
+        "user_id": world.alias_owner.id,
+        "first_name": "Kid",
+        "last_name": "Alvarez",
+    }
+
+
+def test_non_member_gets_403_on_alias(testapp, world):
+    testapp.get(
+        f"{API}/user_aliases/{world.alias.id}", headers=world.headers("non_member"), status=403
+    )
+
+
+def test_alias_owner_can_update_alias_and_user_id_is_ignored(testapp, world):
+    res = testapp.put_json(
+        f"{API}/user_aliases/{world.alias.id}",
+        {"first_name": "Junior", "user_id": world.member.id},
+        headers=world.headers("alias_owner"),
+    )
+    assert res.json["first_name"] == "Junior" and res.json["last_name"] == "Alvarez"
+    assert res.json["user_id"] == world.alias_owner.id
+
+
+def test_mutual_member_gets_403_updating_someone_elses_alias(testapp, world):
+    testapp.put_json(
+        f"{API}/user_aliases/{world.alias.id}",
+        {"first_name": "X"},
+        headers=world.headers("member"),
+        status=403,
+    )
+
+
+def test_delete_alias_is_204_and_tickets_lose_it(testapp, world, dbsession):
+    alias_id = world.assignee_alias.id
+    res = testapp.delete(
+        f"{API}/user_aliases/{alias_id}", headers=world.headers("assignee"), status=204
+    )
+    assert res.body == b""
+    dbsession.expire_all()
+    assert dbsession.get(UserAlias, alias_id) is None
+    ticket = dbsession.get(Ticket, world.ticket.id)
+    assert ticket.alias_id is None and ticket.assignee_id == world.assignee.id
+    entry = dbsession.query(TicketHistory).filter_by(ticket_id=ticket.id).one()
+    assert entry.action == HistoryAction.UPDATED
+    assert entry.actor_id == world.assignee.id
+    assert entry.changes == {"alias_id": [alias_id, None]}
+
+
+def test_mutual_member_gets_403_deleting_someone_elses_alias(testapp, world):
+    testapp.delete(
+        f"{API}/user_aliases/{world.alias.id}", headers=world.headers("admin"), status=403
+    )

@@ -1,0 +1,151 @@
+"""API.md §3 Users."""
+from seatshare.models import User
+
+from .. import factories as f
+
+API = "/api/v1"
+PUBLIC = {"id", "first_name", "last_name", "email", "timezone", "bio", "location", "created_at"}
+
+
+def test_users_lists_mutual_members_ordered_by_last_first_id(testapp, world):
+    twin = f.make_user(last_name="Miller", first_name=world.member.first_name)
+    f.make_membership(world.group, twin)
+    stranger = f.make_user(last_name="Aaron")  # in no group of the caller's
+    res = testapp.get(f"{API}/users", headers=world.headers("member"))
+    ids = [u["id"] for u in res.json]
+    expected = sorted(
+        [world.admin, world.member, world.owner, world.assignee, world.alias_owner, twin],
+        key=lambda u: (u.last_name, u.first_name, u.id),
+    )
+    assert ids == [u.id for u in expected]
+    assert stranger.id not in ids and world.outsider.id not in ids
+    assert set(res.json[0]) == PUBLIC
+
+
+def test_users_of_an_inactive_group_are_not_mutual_members(testapp, world):
+    old = f.make_group(creator=world.member, active=False)
+    former = f.make_user()
+    f.make_membership(old, former)
+    ids = [u["id"] for u in testapp.get(f"{API}/users", headers=world.headers("member")).json]
+    assert former.id not in ids
+
+
+def test_users_by_group_lists_that_groups_members(testapp, world):
+    other = f.make_group(creator=world.member)
+    res = testapp.get(f"{API}/users?group_id={other.id}", headers=world.headers("member"))
+    assert [u["id"] for u in res.json] == [world.member.id]
+
+
+def test_non_member_gets_403_on_users_by_group(testapp, world):
+    res = testapp.get(
+        f"{API}/users?group_id={world.group.id}", headers=world.headers("non_member"), status=403
+    )
+    assert res.json["code"] == 403
+
+
+def test_users_by_missing_or_inactive_group_is_404(testapp, world):
+    old = f.make_group(creator=world.member, active=False)
+    headers = world.headers("member")
+    testapp.get(f"{API}/users?group_id=999999", headers=headers, status=404)
+    testapp.get(f"{API}/users?group_id={old.id}", headers=headers, status=404)
+
+
+def test_me_adds_mobile_and_sms_notify(testapp, world):
+    res = testapp.get(f"{API}/users/me", headers=world.headers("member"))
+    assert set(res.json) - {"calendar_url"} == PUBLIC | {"mobile", "sms_notify"}
+    assert res.json["id"] == world.member.id
+
+
+def test_put_me_updates_every_writable_field(testapp, world, dbsession):
+    body = {
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "email": "ANN@Example.COM",
+        "timezone": "America/Chicago",
+        "bio": "Goes to every game",
+        "location": "Chicago",
+        "mobile": "+1 312 555 0100",
+        "sms_notify": True,
+    }
+    res = testapp.put_json(f"{API}/users/me", body, headers=world.headers("member"))
+    assert res.json == {**res.json, **body, "email": "ann@example.com"}
+    dbsession.expire_all()
+    user = dbsession.get(User, world.member.id)
+    assert (user.email, user.timezone, user.sms_notify) == ("ann@example.com", "America/Chicago", True)
+
+
+def test_put_me_is_partial(testapp, world):
+    before = testapp.get(f"{API}/users/me", headers=world.headers("member")).json
+    res = testapp.put_json(f"{API}/users/me", {"bio": "hi"}, headers=world.headers("member"))
+    assert res.json == {**before, "bio": "hi"}
+
+
+def test_put_me_with_a_taken_email_is_400(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/users/me",
+        {"email": world.admin.email.upper(), "bio": "changed"},
+        headers=world.headers("member"),
+        status=400,
+    )
+    assert res.json["fields"] == {"email": "is already taken"}
+    dbsession.expire_all()
+    assert dbsession.get(User, world.member.id).bio == ""
+
+
+def test_put_me_keeping_your_own_email_is_fine(testapp, world):
+    testapp.put_json(
+        f"{API}/users/me", {"email": world.member.email}, headers=world.headers("member")
+    )
+
+
+def test_put_me_timezone_must_be_an_iana_name(testapp, world):
+    for bad in ("Mars/Olympus", "EST5EDT ", "", 5):
+        res = testapp.put_json(
+            f"{API}/users/me", {"timezone": bad}, headers=world.headers("member"), status=400
+        )
+        assert "timezone" in res.json["fields"]
+
+
+def test_put_me_email_must_be_an_address(testapp, world):
+    res = testapp.put_json(
+        f"{API}/users/me", {"email": "not an email"}, headers=world.headers("member"), status=400
+    )
+    assert res.json["fields"] == {"email": "must be an email address"}
+
+
+def test_put_me_ignores_read_only_fields(testapp, world):
+    res = testapp.put_json(
+        f"{API}/users/me",
+        {"id": 1, "created_at": "2000-01-01T00:00:00Z", "updated_at": "x", "bio": "b"},
+        headers=world.headers("member"),
+    )
+    assert res.json["id"] == world.member.id and res.json["bio"] == "b"
+
+
+def test_put_me_null_for_a_string_is_400(testapp, world):
+    res = testapp.put_json(
+        f"{API}/users/me", {"bio": None}, headers=world.headers("member"), status=400
+    )
+    assert res.json["fields"] == {"bio": "must not be null"}
+
+
+def test_mutual_member_can_view_user(testapp, world):
+    res = testapp.get(f"{API}/users/{world.owner.id}", headers=world.headers("member"))
+    assert set(res.json) == PUBLIC and res.json["id"] == world.owner.id
+
+
+def test_non_mutual_member_gets_403_on_user(testapp, world):
+    testapp.get(f"{API}/users/{world.owner.id}", headers=world.headers("non_member"), status=403)
+
+
+def test_membership_of_an_inactive_group_does_not_make_a_mutual_member(testapp, world):
+    old = f.make_group(creator=world.outsider, active=False)
+    f.make_membership(old, world.member)
+    testapp.get(f"{API}/users/{world.outsider.id}", headers=world.headers("member"), status=403)
+
+
+def test_put_another_user_is_405(testapp, world):
+    res = testapp.put_json(
+        f"{API}/users/{world.member.id}", {"bio": "x"}, headers=world.headers("member"), status=405
+    )
+    assert res.headers["Allow"] == "GET, HEAD"
