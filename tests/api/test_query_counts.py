@@ -1,0 +1,97 @@
+"""A list request makes the same number of SQL statements at 3 rows and at 300.
+
+At most 4 for a read: the token with its user, the caller's memberships
+(principals), the page with its total (``count(*) OVER ()``), and the record a
+filter names when the principals cannot vouch for it (``?event_id=``).
+"""
+import datetime
+import uuid
+
+import pytest
+
+from seatshare.models import Event, Group, Membership, Role, Ticket, User, UserAlias
+
+API = "/api/v1"
+
+
+def grow(dbsession, world, n):
+    """``n`` more rows of each listed kind that the member can see, in bulk."""
+    users = [
+        User(email=f"bulk{i}-{uuid.uuid4().hex[:6]}@example.com", first_name="B", last_name=f"{i}")
+        for i in range(n)
+    ]
+    events = [
+        Event(entity_id=world.entity.id, key=uuid.uuid4().hex, name="Bulk",
+              start_time=world.event.start_time + datetime.timedelta(hours=i + 1))
+        for i in range(n)
+    ]
+    groups = [
+        Group(entity_id=world.entity.id, creator_id=world.member.id, name=f"Bulk {i}",
+              invitation_code=uuid.uuid4().hex)
+        for i in range(n)
+    ]
+    dbsession.add_all(users + events + groups)
+    dbsession.flush()
+    g = world.group.id
+    dbsession.add_all(
+        [Membership(group_id=g, user_id=u.id) for u in users]
+        + [Membership(group_id=gr.id, user_id=world.member.id, role=Role.ADMIN) for gr in groups]
+        + [UserAlias(user_id=u.id, first_name="Kid") for u in users]
+        + [Ticket(group_id=g, event_id=e.id, owner_id=world.member.id, seat="1") for e in events]
+        + [Ticket(group_id=g, event_id=world.event.id, owner_id=u.id, seat="2") for u in users]
+    )
+    dbsession.flush()
+
+
+LISTS = [
+    ("/users", 3),
+    ("/users?group_id={group}", 3),
+    ("/user_aliases", 3),
+    ("/groups", 3),
+    ("/events", 3),
+    ("/events?group_id={group}&show=future", 3),
+    ("/tickets", 3),
+    ("/tickets?owner=me&show=future", 3),
+    ("/tickets?group_id={group}&event_id={event}", 4),
+]
+
+
+def count_statements(testapp, query_counter, world, path):
+    url = API + path.format(group=world.group.id, event=world.event.id)
+    headers = world.headers("member")  # its token is made before counting
+    query_counter.reset()
+    res = testapp.get(url + ("&" if "?" in url else "?") + "per_page=100", headers=headers)
+    return query_counter.count, len(res.json), int(res.headers["X-Total-Count"])
+
+
+@pytest.mark.parametrize(("path", "expected"), LISTS, ids=[path for path, _ in LISTS])
+def test_list_statement_count_is_constant_in_rows(
+    testapp, dbsession, world, query_counter, path, expected
+):
+    small, rows_small, _ = count_statements(testapp, query_counter, world, path)
+    grow(dbsession, world, 300)
+    large, rows_large, total = count_statements(testapp, query_counter, world, path)
+    assert small == large == expected, query_counter.statements
+    assert rows_small < rows_large
+    assert rows_large == 100 and total >= 300
+
+
+def test_page_past_the_end_costs_one_more_statement(testapp, world, query_counter):
+    headers = world.headers("member")
+    query_counter.reset()
+    res = testapp.get(f"{API}/tickets?page=50", headers=headers)
+    assert res.json == [] and res.headers["X-Total-Count"] == "1"
+    assert query_counter.count == 4
+
+
+@pytest.mark.parametrize(
+    "path", ["/users/{owner}", "/user_aliases/{alias}", "/groups/{group}", "/events/{event}",
+             "/ticket/{ticket}", "/users/me"],
+)
+def test_reading_one_record_takes_at_most_four_statements(testapp, world, query_counter, path):
+    url = API + path.format(owner=world.owner.id, alias=world.alias.id, group=world.group.id,
+                            event=world.event.id, ticket=world.ticket.id)
+    headers = world.headers("member")
+    query_counter.reset()
+    testapp.get(url, headers=headers)
+    assert query_counter.count <= 4, query_counter.statements
