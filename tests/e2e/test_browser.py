@@ -1,0 +1,97 @@
+"""The sign-in, sign-up and consent pages in a real headless Chromium.
+
+Debian's ``chromium`` package, driven by Playwright's Python package
+(Playwright's own browser download does not work here). Screenshots of each
+page land in ``test-artifacts/``.
+"""
+import os
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from .conftest import HEX64, PASSWORD, screenshot_path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"no Chromium at {CHROMIUM}: install Debian's chromium package",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_sign_in_sign_up_and_consent_in_a_browser(live_server, live_user, live_client,
+                                                  browser, backend):
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1100, "height": 760})
+    authorization_url = (
+        f"{base}/oauth/authorization?client_id={live_client.client_id}"
+        f"&redirect_uri={live_client.redirect_uri}&response_type=code&state=from-browser"
+    )
+    page.goto(authorization_url)
+    assert page.title() == "Sign in · SeatShare"
+    page.screenshot(path=screenshot_path(f"signin-{backend}.png"), full_page=True)
+
+    page.click("text=Create an account")
+    page.wait_for_url("**/signup?next=*")
+    assert page.title() == "Create your account · SeatShare"
+    page.screenshot(path=screenshot_path(f"signup-{backend}.png"), full_page=True)
+    page.click("text=Sign in")
+    page.wait_for_url("**/signin?next=**")
+
+    page.fill("#email", live_user.email)
+    page.fill("#password", "not the password")
+    page.click("button[type=submit]")
+    assert "do not match" in page.inner_text(".error")
+    page.screenshot(path=screenshot_path(f"signin-error-{backend}.png"), full_page=True)
+
+    page.fill("#email", live_user.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/oauth/authorization?**")
+    assert "Courtside Companion" in page.inner_text("h1")
+    assert "Read" in page.inner_text("ul.scopes") and "Write" in page.inner_text("ul.scopes")
+    page.screenshot(path=screenshot_path(f"consent-{backend}.png"), full_page=True)
+
+    page.click("button[value=approve]")
+    page.wait_for_url(live_client.redirect_uri + "?*")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["state"] == ["from-browser"] and HEX64.match(query["code"][0])
+
+    token = requests.post(
+        base + "/oauth/token",
+        data={"grant_type": "authorization_code", "code": query["code"][0],
+              "redirect_uri": live_client.redirect_uri},
+        auth=(live_client.client_id, live_client.client_secret),
+        timeout=10,
+    )
+    assert token.status_code == 200 and token.json()["token_type"] == "bearer"
+    page.close()
+
+
+def test_pages_refuse_to_be_framed(live_server, browser):
+    """Another site framing the sign-in or consent pages gets nothing to click."""
+    page = browser.new_page()  # about:blank: "another site" with no CSP of ours
+    # Control: a JSON API response (no page headers) does load in a frame, so
+    # the harness can see framed content when framing is allowed.
+    page.set_content(f'<iframe id="api" src="{live_server.url}/api/v1/users/me"></iframe>'
+                     f'<iframe id="page" src="{live_server.url}/signin"></iframe>')
+    assert "Unauthorized" in page.frame_locator("#api").locator("body").inner_text()
+    assert page.frame_locator("#page").locator("#email").count() == 0
+    page.close()
