@@ -19,6 +19,7 @@ DEFAULTS = {
     "seatshare.max_body_bytes": "65536",
     "seatshare.signin_max_failures": "5",
     "seatshare.signin_window_seconds": "900",
+    "seatshare.password_hash_fast": "false",
     "seatshare.db_connect_timeout": "2",
     "seatshare.session_secure": "false",
     "retry.attempts": "3",
