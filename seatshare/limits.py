@@ -1,4 +1,9 @@
-"""Request body size limit: 413 before anything reads the body or opens a transaction."""
+"""Request body size limit: 413 before anything reads the body or opens a transaction.
+
+And a URL that is not UTF-8 (``/api/v1/tickets/%FF``, ``?page=%FF``) is a 400
+before anything decodes it: WebOb raises on such a path or query string, and
+every later layer (routing, the security policy, the error views) reads them.
+"""
 from pyramid.tweens import INGRESS
 
 from .errors import json_error
@@ -29,7 +34,24 @@ def body_size_limit_tween_factory(handler, registry):
     return body_size_limit_tween
 
 
+def undecodable_url_tween_factory(handler, registry):
+    def undecodable_url_tween(request):
+        try:
+            request.path_info
+            request.GET
+        except UnicodeDecodeError:
+            if is_api_request(request):
+                return json_error(request, 400, "The URL is not valid UTF-8.")
+            return request.response.__class__("The URL is not valid UTF-8.", status=400)
+        return handler(request)
+
+    return undecodable_url_tween
+
+
 def includeme(config):
     config.add_tween(
         "seatshare.limits.body_size_limit_tween_factory", under=INGRESS
+    )
+    config.add_tween(
+        "seatshare.limits.undecodable_url_tween_factory", under=INGRESS
     )
