@@ -34,6 +34,19 @@ class _JSONType(colander.SchemaType):
         return appstruct
 
 
+def is_storable_text(value: str) -> bool:
+    """False for what JSON can carry but a database cannot store: a NUL
+    character (PostgreSQL refuses it) or a lone surrogate such as "\\ud800"
+    (it has no UTF-8 encoding)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class JSONString(_JSONType):
     """A JSON string of at most ``max_length`` characters; ``blank=False``
     refuses strings that are empty once stripped."""
@@ -47,6 +60,8 @@ class JSONString(_JSONType):
             raise colander.Invalid(node, "must be a string")
         if len(cstruct) > self.max_length:
             raise colander.Invalid(node, f"must be at most {self.max_length} characters")
+        if not is_storable_text(cstruct):
+            raise colander.Invalid(node, "must be text without NUL characters or lone surrogates")
         if not self.blank and not cstruct.strip():
             raise colander.Invalid(node, "must not be blank")
         return cstruct
