@@ -42,3 +42,17 @@ $(INSTALLED): setup.py setup.cfg | $(BIN)/python
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
+
+.PHONY: bench
+BENCH_INSTALLED := $(VENV)/.stamp-bench
+
+## bench: set up, then build the benchmark data sets and load the app and the
+## ceiling with wrk (PostgreSQL data sets too when PostgreSQL answers); prints
+## the table and writes benchmarks/results/latest.md. Options in BENCH_ARGS,
+## e.g. make bench BENCH_ARGS="--datasets sqlite-10k --profile 2"
+bench: setup $(BENCH_INSTALLED)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+$(BENCH_INSTALLED): benchmarks/requirements.txt | $(INSTALLED)
+	$(BIN)/python -m pip install -r benchmarks/requirements.txt
+	touch $@
