@@ -8,6 +8,9 @@ from ..passwords import passwords_from_settings
 from ..services import demo
 from .base import Outcome, add_command
 
+# Where the migrations live when the ini file has no [alembic] section.
+SCRIPT_LOCATION = "seatshare:alembic"
+
 
 def register(groups):
     parser = groups.add_parser("db", help="the database: migrations, demo data")
@@ -23,7 +26,10 @@ def register(groups):
 
 def upgrade(args, env):
     # alembic's env.py reads the same ini file (and SEATSHARE_DATABASE_URL).
-    command.upgrade(Config(env.config_file), "head")
+    config = Config(env.config_file)
+    if not config.get_main_option("script_location"):
+        config.set_main_option("script_location", SCRIPT_LOCATION)
+    command.upgrade(config, "head")
     connection = env.dbsession.connection()
     revision = MigrationContext.configure(connection).get_current_revision()
     return Outcome(

@@ -20,12 +20,12 @@ from ..models import (
     Membership,
     Role,
     Ticket,
-    TicketHistory,
     TicketRequest,
     User,
     UserAlias,
     utcnow,
 )
+from .history import record_ticket_change
 
 PEOPLE = [
     # email, first name, last name
@@ -108,10 +108,12 @@ def load(dbsession, passwords, password=None, register_application=None):
     dbsession.add_all(tickets)
     dbsession.flush()
     for ticket in tickets:
-        _history(dbsession, ticket, ticket.owner_id, HistoryAction.CREATED, {})
+        record_ticket_change(dbsession, ticket, ticket.owner_id, HistoryAction.CREATED)
         if ticket.assignee_id:
             changes = {"assignee_id": [None, ticket.assignee_id]}
-            _history(dbsession, ticket, ticket.owner_id, HistoryAction.ASSIGNED, changes)
+            record_ticket_change(
+                dbsession, ticket, ticket.owner_id, HistoryAction.ASSIGNED, changes
+            )
 
     starts = {game.id: game.start_time for game in rovers_games}
     wanted = next(
@@ -119,14 +121,16 @@ def load(dbsession, passwords, password=None, register_application=None):
         for t in tickets
         if t.group_id == crew.id and t.assignee_id is None and starts[t.event_id] >= now
     )
-    dbsession.add(
-        TicketRequest(
-            ticket_id=wanted.id,
-            requester_id=casey.id,
-            message="Could I take this one? I'll bring snacks.",
-        )
+    ticket_request = TicketRequest(
+        ticket_id=wanted.id,
+        requester_id=casey.id,
+        message="Could I take this one? I'll bring snacks.",
     )
-    _history(dbsession, wanted, casey.id, HistoryAction.REQUESTED, {"message": True})
+    dbsession.add(ticket_request)
+    dbsession.flush()
+    record_ticket_change(
+        dbsession, wanted, casey.id, HistoryAction.REQUESTED, {"request_id": ticket_request.id}
+    )
 
     summary = {
         "users": len(people),
@@ -224,14 +228,3 @@ def _group(dbsession, name, entity, admin, members):
     )
     return group
 
-
-def _history(dbsession, ticket, actor_id, action, changes):
-    dbsession.add(
-        TicketHistory(
-            ticket_id=ticket.id,
-            group_id=ticket.group_id,
-            actor_id=actor_id,
-            action=action,
-            changes=changes,
-        )
-    )
