@@ -1,5 +1,6 @@
 """A live server: the real app under waitress on a free loopback port, against
 a real committed database (SQLite file, or a throwaway PostgreSQL database)."""
+import contextlib
 import dataclasses
 import os
 import re
@@ -30,20 +31,29 @@ class LiveServer:
         return Session(self.engine, expire_on_commit=False)
 
 
+@contextlib.contextmanager
+def serve_app(url, threads=4, **settings):
+    """The app on ``url`` under waitress on a free loopback port, in a thread."""
+    app = main({}, **make_settings(url, **settings))
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.effective_port}", app.registry["dbengine"])
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        app.registry["dbengine"].dispose()
+
+
 @pytest.fixture(scope="module")
 def live_server(backend, tmp_path_factory):
     url, drop = create_database(backend, str(tmp_path_factory.mktemp("live")))
     engine = sa.create_engine(url)
     meta.metadata.create_all(engine)
     engine.dispose()
-    app = main({}, **make_settings(url))
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.effective_port}", app.registry["dbengine"])
-    server.close()
-    thread.join(timeout=5)
-    app.registry["dbengine"].dispose()
+    with serve_app(url) as server:
+        yield server
     drop()
 
 
