@@ -53,6 +53,7 @@ class SeatShareServer(WebApplicationServer):
         self.auth_grant.register_code_modifier(_with_hex_code)
         self.auth_grant.register_token_modifier(_contract_token)
         self.refresh_grant.register_token_modifier(_contract_token)
+        self.auth_grant.custom_validators.post_auth.append(validator.check_code_challenge)
         self.auth_grant.custom_validators.post_token.append(
             validator.consume_authorization_code
         )

@@ -9,6 +9,7 @@ request's transaction.
 import base64
 import binascii
 import datetime
+import re
 import uuid
 from urllib.parse import unquote_plus
 
@@ -20,6 +21,8 @@ from ..models import Application, AuthorizationCode, Token, User, utcnow
 from ..tokens import hash_token, tokens_equal
 
 SCOPES = ("read", "write")
+# RFC 7636 §4.2: 43 to 128 unreserved characters.
+CODE_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
 GRANT_TYPES = ("authorization_code", "refresh_token")
 
 
@@ -63,7 +66,9 @@ class SeatShareValidator(RequestValidator):
     # -- clients (RFC 6749 §2.3, §3.2.1) ------------------------------------
 
     def _application(self, client_id) -> Application | None:
-        if not client_id or not isinstance(client_id, str) or len(client_id) > 64:
+        if not isinstance(client_id, str) or not client_id.isalnum() or len(client_id) > 64:
+            # Client ids are hex; anything else (a NUL byte PostgreSQL would
+            # refuse, say) matches no application.
             return None
         app = self.dbsession.execute(
             select(Application).where(Application.client_id == client_id)
@@ -180,6 +185,18 @@ class SeatShareValidator(RequestValidator):
         """RFC 7636 §4.4.1 and RFC 8252 §8.1: a public client must use PKCE."""
         app = request.client or self._application(client_id)
         return app is not None and not app.confidential
+
+    def check_code_challenge(self, request):
+        """RFC 7636 §4.2: a challenge has the shape of one (oauthlib stores any
+        string). A ``post_auth`` validator: the error is redirected."""
+        if request.code_challenge is not None and not CODE_CHALLENGE_RE.match(
+            request.code_challenge
+        ):
+            raise errors.InvalidRequestError(
+                description="code_challenge must be 43 to 128 unreserved characters.",
+                request=request,
+            )
+        return {}
 
     def get_code_challenge(self, code, request):
         """RFC 7636 §4.6: the challenge stored with the code."""

@@ -4,6 +4,13 @@ import colander
 MIN_PASSWORD_LENGTH = 10
 
 
+def printable(node, value):
+    """No control characters: PostgreSQL refuses NUL in text, and no name or
+    address needs the others."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise colander.Invalid(node, "Remove the control characters.")
+
+
 def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -14,22 +21,25 @@ def _email(value):
 
 class SignInForm(colander.MappingSchema):
     email = colander.SchemaNode(
-        colander.String(), preparer=_email, validator=colander.Length(max=254)
+        colander.String(), preparer=_email,
+        validator=colander.All(colander.Length(max=254), printable),
     )
     password = colander.SchemaNode(colander.String(), validator=colander.Length(max=1024))
 
 
 class SignUpForm(colander.MappingSchema):
     first_name = colander.SchemaNode(
-        colander.String(), preparer=_stripped, validator=colander.Length(1, 100)
+        colander.String(), preparer=_stripped,
+        validator=colander.All(colander.Length(1, 100), printable),
     )
     last_name = colander.SchemaNode(
-        colander.String(), preparer=_stripped, validator=colander.Length(1, 100)
+        colander.String(), preparer=_stripped,
+        validator=colander.All(colander.Length(1, 100), printable),
     )
     email = colander.SchemaNode(
         colander.String(),
         preparer=_email,
-        validator=colander.All(colander.Length(max=254), colander.Email()),
+        validator=colander.All(colander.Length(max=254), printable, colander.Email()),
     )
     password = colander.SchemaNode(
         colander.String(),

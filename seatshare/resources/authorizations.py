@@ -1,0 +1,105 @@
+"""``/api/v1/authorizations``: the applications you approved, and revoking them.
+
+An application is yours to see while you have a remembered approval for it
+or a live token from it (access not expired, or refresh still usable).
+Everything here is the caller's own: the list is filtered by your user id,
+and a context is only ever built for you.
+"""
+from pyramid.authorization import Allow
+from sqlalchemy import and_, case, delete, func, literal, or_, select, union_all, update
+
+from .. import principals as p
+from ..models import Application, Approval, AuthorizationCode, Token, utcnow
+from ..permissions import Permission
+from . import Resource, register_container
+from .lists import DENY_ALL, ListContainer
+
+# The scopes API.md §2 defines, in their canonical order.
+SCOPES = ("read", "write")
+
+
+def live_token(now):
+    return and_(
+        Token.revoked_at.is_(None),
+        or_(
+            Token.expires_at > now,
+            and_(
+                Token.refresh_token_hash.is_not(None),
+                Token.refresh_used_at.is_(None),
+                Token.refresh_expires_at > now,
+            ),
+        ),
+    )
+
+
+def authorizations(user_id):
+    """``(Application, approved_at, has_read, has_write)`` per application
+    ``user_id`` approved: the earliest approval or live token, and whether
+    any of them carries each scope."""
+    now = utcnow()
+    grants = union_all(
+        select(Approval.application_id, Approval.scopes, Approval.created_at).where(
+            Approval.user_id == user_id
+        ),
+        select(Token.application_id, Token.scopes, Token.created_at).where(
+            Token.user_id == user_id, live_token(now)
+        ),
+    ).subquery()
+    # Scopes are space-separated words; padding with spaces matches whole words.
+    padded = literal(" ") + grants.c.scopes + literal(" ")
+    carries = [
+        func.max(case((padded.like(f"% {scope} %"), 1), else_=0)).label(scope)
+        for scope in SCOPES
+    ]
+    approved_at = func.min(grants.c.created_at).label("approved_at")
+    return (
+        select(Application, approved_at, *carries)
+        .join(grants, grants.c.application_id == Application.id)
+        .group_by(Application.id)
+    )
+
+
+class AuthorizationContext(Resource):
+    def __init__(self, request, name, parent, row, user_id):
+        super().__init__(request, name, parent)
+        self.row = row
+        self.user_id = user_id
+
+    def __acl__(self):
+        return [(Allow, p.user(self.user_id), (Permission.VIEW, Permission.DELETE)), DENY_ALL]
+
+    def revoke(self):
+        """Revoke every token of this application for the user, forget the
+        approvals and spend the codes not yet exchanged."""
+        dbsession = self.request.dbsession
+        application_id, now = self.row[0].id, utcnow()
+        dbsession.execute(
+            update(Token)
+            .where(
+                Token.user_id == self.user_id,
+                Token.application_id == application_id,
+                Token.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        for model in (Approval, AuthorizationCode):
+            dbsession.execute(
+                delete(model)
+                .where(model.user_id == self.user_id, model.application_id == application_id)
+                .execution_options(synchronize_session=False)
+            )
+
+
+@register_container("authorizations")
+class AuthorizationContainer(ListContainer):
+    def load(self, application_id):
+        row = self.request.dbsession.execute(
+            authorizations(self.user_id).where(Application.id == application_id)
+        ).first()
+        if row is None:
+            return None
+        return AuthorizationContext(self.request, str(application_id), self, row, self.user_id)
+
+    def list_query(self, params):
+        return authorizations(self.user_id).order_by("approved_at", Application.id)

@@ -1,0 +1,106 @@
+"""``/groups/ID/members`` and ``/groups/ID/invitations``: running a group.
+
+Members see the member list; administrators change roles, remove members
+and invite; every member may remove themselves (leave).
+"""
+from pyramid.authorization import Allow
+from sqlalchemy import select
+
+from .. import principals as p
+from ..models import GroupInvitation, Membership, User
+from ..permissions import Permission
+from . import Resource, register_child
+from .groups import GroupContext
+from .lists import DENY_ALL, ListContainer
+
+
+class GroupChildContainer(ListContainer):
+    """A list under one group; ``self.group`` is the parent's group."""
+
+    @property
+    def group(self):
+        return self.__parent__.group
+
+
+class MemberContext(Resource):
+    """One member of a group, addressed by user id."""
+
+    def __init__(self, request, name, parent, membership, user):
+        super().__init__(request, name, parent)
+        self.membership = membership
+        self.user = user
+
+    def __acl__(self):
+        group_id = self.membership.group_id
+        return [
+            (
+                Allow,
+                p.group_admin(group_id),
+                (Permission.VIEW, Permission.EDIT, Permission.LEAVE),
+            ),
+            (Allow, p.user(self.membership.user_id), Permission.LEAVE),
+            (Allow, p.group_member(group_id), Permission.VIEW),
+            DENY_ALL,
+        ]
+
+
+@register_child(GroupContext, "members")
+class MemberContainer(GroupChildContainer):
+    def __acl__(self):
+        return [(Allow, p.group_member(self.group.id), Permission.LIST), DENY_ALL]
+
+    def load(self, user_id):
+        row = self.request.dbsession.execute(
+            self.members().where(Membership.user_id == user_id)
+        ).first()
+        if row is None:
+            return None
+        return MemberContext(self.request, str(user_id), self, *row)
+
+    def members(self):
+        return (
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.group_id == self.group.id)
+        )
+
+    def list_query(self, params):
+        return self.members().order_by(User.last_name, User.first_name, User.id)
+
+
+class InvitationContext(Resource):
+    def __init__(self, request, name, parent, invitation):
+        super().__init__(request, name, parent)
+        self.invitation = invitation
+
+    def __acl__(self):
+        return [(Allow, p.group_admin(self.invitation.group_id), Permission.VIEW), DENY_ALL]
+
+
+@register_child(GroupContext, "invitations")
+class InvitationContainer(GroupChildContainer):
+    """The group's single-use invitations: its administrators' business."""
+
+    def __acl__(self):
+        return [
+            (Allow, p.group_admin(self.group.id), (Permission.LIST, Permission.CREATE)),
+            DENY_ALL,
+        ]
+
+    def load(self, invitation_id):
+        invitation = self.request.dbsession.scalar(
+            select(GroupInvitation).where(
+                GroupInvitation.id == invitation_id,
+                GroupInvitation.group_id == self.group.id,
+            )
+        )
+        if invitation is None:
+            return None
+        return InvitationContext(self.request, str(invitation_id), self, invitation)
+
+    def list_query(self, params):
+        return (
+            select(GroupInvitation)
+            .where(GroupInvitation.group_id == self.group.id)
+            .order_by(GroupInvitation.created_at, GroupInvitation.id)
+        )

@@ -1,0 +1,61 @@
+"""``POST /tickets``: one ticket (``event_id``) or a season ticket (``event_ids``)."""
+import decimal
+
+import colander
+
+from ..models import Ticket
+from .types import JSONInt, JSONString, Money, Nullable, column_length
+
+READ_ONLY = ("id", "owner_id", "created_at", "updated_at")
+MAX_EVENTS = 200  # a season of any sport, with room to spare
+
+
+class JSONIdList(colander.SchemaType):
+    """A non-empty JSON array of distinct ids, at most ``max_items`` long."""
+
+    def __init__(self, max_items):
+        self.max_items = max_items
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if not isinstance(cstruct, list) or not cstruct:
+            raise colander.Invalid(node, "must be a non-empty array of event ids")
+        if len(cstruct) > self.max_items:
+            raise colander.Invalid(node, f"must hold at most {self.max_items} event ids")
+        ids = [JSONInt().deserialize(node, item) for item in cstruct]
+        if len(set(ids)) != len(ids):
+            raise colander.Invalid(node, "must not name an event twice")
+        return ids
+
+    def serialize(self, node, appstruct):
+        return appstruct
+
+
+def one_event_field(node, value):
+    """Exactly one of ``event_id`` and ``event_ids``."""
+    given = [name for name in ("event_id", "event_ids") if name in value]
+    if len(given) != 1:
+        error = colander.Invalid(node)
+        message = "give event_id or event_ids, not both" if given else "is required"
+        error["event_id"] = message
+        raise error
+
+
+def _text(attribute):
+    return colander.SchemaNode(JSONString(column_length(attribute)), missing="")
+
+
+class TicketCreate(colander.MappingSchema):
+    group_id = colander.SchemaNode(JSONInt())
+    event_id = colander.SchemaNode(JSONInt(), missing=colander.drop)
+    event_ids = colander.SchemaNode(JSONIdList(MAX_EVENTS), missing=colander.drop)
+    section = _text(Ticket.section)
+    row = _text(Ticket.row)
+    seat = _text(Ticket.seat)
+    cost = colander.SchemaNode(Money(), missing=decimal.Decimal("0.00"))
+    note = _text(Ticket.note)
+    assignee_id = colander.SchemaNode(Nullable(JSONInt()), missing=None)
+    alias_id = colander.SchemaNode(Nullable(JSONInt()), missing=None)
+
+    validator = one_event_field

@@ -1,0 +1,182 @@
+"""Running a group: create it, join it, invite to it, change roles, leave it.
+
+The rules that need the database live here; who may do each is the
+``__acl__`` of the context the view hangs on (resources/group_members.py).
+"""
+import secrets
+
+from sqlalchemy import func, or_, select, update
+
+from ..errors import APIError
+from ..models import (
+    Group,
+    GroupInvitation,
+    HistoryAction,
+    Membership,
+    RequestStatus,
+    Role,
+    Ticket,
+    TicketRequest,
+    utcnow,
+)
+from ..tokens import hash_token
+from .history import action_for, diff, record_ticket_change, snapshot
+
+UNKNOWN_CODE = "No group has this invitation code, or it was already used."
+LAST_ADMIN = "A group needs at least one administrator: promote another member first."
+
+
+def new_invitation_code() -> str:
+    """A group's standing code, or a single-use invitation's (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+def create_group(dbsession, creator_id: int, name: str, entity_id: int) -> Group:
+    """A new active group following ``entity_id``; its creator is its administrator."""
+    group = Group(
+        name=name,
+        entity_id=entity_id,
+        creator_id=creator_id,
+        invitation_code=new_invitation_code(),
+    )
+    dbsession.add(group)
+    dbsession.flush()
+    dbsession.add(Membership(group_id=group.id, user_id=creator_id, role=Role.ADMIN))
+    dbsession.flush()
+    return group
+
+
+def invite(dbsession, group: Group, email: str, inviter_id: int):
+    """A single-use invitation to ``email``: ``(invitation, code)``. Only
+    the code's hash is stored; the plain code goes out by mail, once."""
+    code = new_invitation_code()
+    invitation = GroupInvitation(
+        group_id=group.id, email=email, code_hash=hash_token(code), inviter_id=inviter_id
+    )
+    dbsession.add(invitation)
+    dbsession.flush()
+    return invitation, code
+
+
+def join_group(dbsession, user_id: int, code: str):
+    """Join the active group whose standing code, or one of whose unused
+    invitations, is ``code``: ``(group, role)``. A member who joins again
+    keeps their role, and an invitation is not spent on them. An unknown
+    or spent code is a 404."""
+    group = dbsession.scalar(
+        select(Group).where(Group.invitation_code == code, Group.active.is_(True))
+    )
+    invitation_id = None
+    if group is None:
+        row = dbsession.execute(
+            select(GroupInvitation.id, Group)
+            .join(Group, Group.id == GroupInvitation.group_id)
+            .where(
+                GroupInvitation.code_hash == hash_token(code),
+                GroupInvitation.used_at.is_(None),
+                Group.active.is_(True),
+            )
+        ).first()
+        if row is None:
+            raise APIError(404, UNKNOWN_CODE)
+        invitation_id, group = row
+    role = dbsession.scalar(
+        select(Membership.role).where(
+            Membership.group_id == group.id, Membership.user_id == user_id
+        )
+    )
+    if role is not None:
+        return group, role
+    if invitation_id is not None and not spend_invitation(dbsession, invitation_id, user_id):
+        raise APIError(404, UNKNOWN_CODE)
+    dbsession.add(Membership(group_id=group.id, user_id=user_id, role=Role.MEMBER))
+    dbsession.flush()
+    return group, Role.MEMBER
+
+
+def spend_invitation(dbsession, invitation_id: int, user_id: int) -> bool:
+    """Mark the invitation used, if it still is not: of two joins racing
+    with one code, exactly one sees a row change."""
+    result = dbsession.execute(
+        update(GroupInvitation)
+        .where(GroupInvitation.id == invitation_id, GroupInvitation.used_at.is_(None))
+        .values(used_at=utcnow(), used_by_id=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def lock_group(dbsession, group_id: int) -> None:
+    """Serialize role changes within one group (a row lock on PostgreSQL;
+    SQLite's transactions already take the write lock up front), so two
+    administrators demoting each other at once cannot leave it with none."""
+    dbsession.execute(select(Group.id).where(Group.id == group_id).with_for_update())
+
+
+def keep_an_administrator(dbsession, membership: Membership) -> None:
+    """409 when ``membership`` is its group's last administrator."""
+    if membership.role != Role.ADMIN:
+        return
+    admins = dbsession.scalar(
+        select(func.count()).where(
+            Membership.group_id == membership.group_id, Membership.role == Role.ADMIN
+        )
+    )
+    if admins <= 1:
+        raise APIError(409, LAST_ADMIN)
+
+
+def set_role(dbsession, membership: Membership, role: Role) -> Membership:
+    lock_group(dbsession, membership.group_id)
+    dbsession.refresh(membership)
+    if role != membership.role:
+        keep_an_administrator(dbsession, membership)
+        membership.role = role
+        dbsession.flush()
+    return membership
+
+
+def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
+    """The member leaves (or is removed) and keeps nothing in the group:
+    tickets assigned to them are unassigned, tickets they own are deleted
+    (each with a history entry), their pending requests are withdrawn."""
+    lock_group(dbsession, membership.group_id)
+    dbsession.refresh(membership)
+    keep_an_administrator(dbsession, membership)
+    group_id, user_id = membership.group_id, membership.user_id
+    tickets = dbsession.scalars(
+        select(Ticket).where(
+            Ticket.group_id == group_id,
+            or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
+        )
+    ).all()
+    for ticket in tickets:
+        if ticket.owner_id == user_id:
+            record_ticket_change(
+                dbsession, ticket, actor_id, HistoryAction.DELETED, snapshot(ticket)
+            )
+            dbsession.delete(ticket)
+        else:
+            before = snapshot(ticket)
+            ticket.assignee_id = None
+            ticket.alias_id = None
+            changed = diff(before, snapshot(ticket))
+            record_ticket_change(dbsession, ticket, actor_id, action_for(changed), changed)
+    dbsession.execute(
+        update(TicketRequest)
+        .where(
+            TicketRequest.requester_id == user_id,
+            TicketRequest.status == RequestStatus.PENDING,
+            TicketRequest.ticket_id.in_(select(Ticket.id).where(Ticket.group_id == group_id)),
+        )
+        .values(status=RequestStatus.WITHDRAWN, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    dbsession.delete(membership)
+    dbsession.flush()
+
+
+def deactivate_group(dbsession, group: Group) -> None:
+    """The group leaves every list and stops making its members mutual members."""
+    group.active = False
+    dbsession.flush()

@@ -1,0 +1,121 @@
+"""Asking for a ticket, and answering: accept, decline, withdraw.
+
+Only a pending request changes, and the change is one conditional UPDATE
+(``... WHERE status = 'pending'``), so of two answers racing for one request
+exactly one sees a row change. Accepting first locks the ticket's row: two
+owners' accepts of two requests for one ticket run one after the other, and
+the first declines the second's request before the second gets to it.
+"""
+from sqlalchemy import select, update
+
+from ..errors import APIError
+from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
+from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, utcnow
+from .history import action_for, diff, record_ticket_change, snapshot
+
+ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
+
+
+def ask_for_ticket(request, ticket: Ticket, requester_id: int, message: str) -> TicketRequest:
+    """A pending request, a "requested" history entry and a mail to the owner."""
+    dbsession = request.dbsession
+    pending = dbsession.scalar(
+        select(TicketRequest.id).where(
+            TicketRequest.ticket_id == ticket.id,
+            TicketRequest.requester_id == requester_id,
+            TicketRequest.status == RequestStatus.PENDING,
+        )
+    )
+    if pending is not None:
+        raise APIError(409, ALREADY_ASKED)
+    ticket_request = TicketRequest(
+        ticket_id=ticket.id, requester_id=requester_id, message=message
+    )
+    dbsession.add(ticket_request)
+    dbsession.flush()
+    record_ticket_change(
+        dbsession, ticket, requester_id, HistoryAction.REQUESTED,
+        {"request_id": ticket_request.id},
+    )
+    dbsession.flush()
+    mail_ticket_request(request, ticket_request)
+    return ticket_request
+
+
+def answer_request(request, ticket_request: TicketRequest, status: RequestStatus, actor_id: int):
+    """Move a pending request to ``status`` (409 if it is no longer pending)
+    and mail the other party. Accepting assigns the ticket to the requester,
+    clears its alias and declines every other pending request for it."""
+    dbsession = request.dbsession
+    if status == RequestStatus.ACCEPTED:
+        ticket = dbsession.scalars(
+            select(Ticket)
+            .where(Ticket.id == ticket_request.ticket_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+    if not change_status(dbsession, [ticket_request.id], status):
+        dbsession.refresh(ticket_request)
+        raise APIError(
+            409,
+            f"Only a pending request can change; this one is {ticket_request.status.value}.",
+        )
+    dbsession.refresh(ticket_request)
+    if status == RequestStatus.WITHDRAWN:
+        mail_request_withdrawn(request, ticket_request)
+        return ticket_request
+    mail_request_answer(request, ticket_request)
+    if status == RequestStatus.ACCEPTED:
+        assign(dbsession, ticket, ticket_request, actor_id)
+        for other in decline_others(dbsession, ticket_request):
+            mail_request_answer(request, other)
+    return ticket_request
+
+
+def change_status(dbsession, request_ids, status) -> list[int]:
+    """The ids among ``request_ids`` that were pending and now have ``status``."""
+    return list(
+        dbsession.scalars(
+            update(TicketRequest)
+            .where(
+                TicketRequest.id.in_(request_ids),
+                TicketRequest.status == RequestStatus.PENDING,
+            )
+            .values(status=status, updated_at=utcnow())
+            .returning(TicketRequest.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def assign(dbsession, ticket: Ticket, ticket_request: TicketRequest, actor_id: int):
+    before = snapshot(ticket)
+    ticket.assignee_id = ticket_request.requester_id
+    ticket.alias_id = None
+    changed = diff(before, snapshot(ticket))
+    if changed:
+        record_ticket_change(
+            dbsession, ticket, actor_id, action_for(changed),
+            {**changed, "request_id": ticket_request.id},
+        )
+    dbsession.flush()
+
+
+def decline_others(dbsession, accepted: TicketRequest) -> list[TicketRequest]:
+    """Decline the ticket's other pending requests: it is taken."""
+    others = select(TicketRequest.id).where(
+        TicketRequest.ticket_id == accepted.ticket_id,
+        TicketRequest.status == RequestStatus.PENDING,
+        TicketRequest.id != accepted.id,
+    )
+    declined = change_status(dbsession, others, RequestStatus.DECLINED)
+    if not declined:
+        return []
+    return list(
+        dbsession.scalars(
+            select(TicketRequest)
+            .where(TicketRequest.id.in_(declined))
+            .order_by(TicketRequest.id)
+            .execution_options(populate_existing=True)
+        )
+    )

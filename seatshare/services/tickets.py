@@ -1,0 +1,48 @@
+"""Adding tickets: one, or a season ticket across many events, all or none."""
+from sqlalchemy import insert, select
+
+from ..errors import APIError
+from ..models import Event, Group, HistoryAction, Ticket
+from ..resources.tickets import ticket_field_errors
+from .history import record_ticket_change, snapshot
+
+TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias_id")
+
+
+def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -> list[Ticket]:
+    """A ticket per event in ``event_ids``, owned by ``owner_id``, each with
+    a "created" history entry; or a 400 naming every field at fault, with
+    nothing written. The statements sent do not grow with the events."""
+    group = dbsession.scalar(
+        select(Group).where(Group.id == data["group_id"], Group.active.is_(True))
+    )
+    if group is None:
+        raise APIError(400, fields={"group_id": "is not a known group"})
+    fields = ticket_field_errors(dbsession, group.id, data, data)
+    found = set(
+        dbsession.scalars(
+            select(Event.id).where(Event.id.in_(event_ids), Event.entity_id == group.entity_id)
+        )
+    )
+    strangers = [event_id for event_id in event_ids if event_id not in found]
+    if strangers:
+        field = "event_ids" if "event_ids" in data else "event_id"
+        fields[field] = "must be events of the group's entity; not: " + ", ".join(
+            str(event_id) for event_id in strangers
+        )
+    if fields:
+        raise APIError(400, fields=fields)
+    values = {name: data[name] for name in TICKET_FIELDS}
+    rows = [
+        {"group_id": group.id, "event_id": event_id, "owner_id": owner_id, **values}
+        for event_id in event_ids
+    ]
+    tickets = list(
+        dbsession.scalars(insert(Ticket).returning(Ticket, sort_by_parameter_order=True), rows)
+    )
+    for ticket in tickets:
+        record_ticket_change(
+            dbsession, ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)
+        )
+    dbsession.flush()
+    return tickets

@@ -1,0 +1,120 @@
+"""Creating, joining, deactivating groups; members and invitations (API.md §4)."""
+from pyramid.view import view_config, view_defaults
+
+from ..errors import APIError
+from ..mail import mail_invitation
+from ..models import Entity, GroupInvitation, Role
+from ..permissions import Permission
+from ..resources.group_members import (
+    InvitationContainer,
+    InvitationContext,
+    MemberContainer,
+    MemberContext,
+)
+from ..resources.groups import GroupContainer, GroupContext
+from ..schemas import validate_body
+from ..schemas.group_admin import (
+    CREATE_READ_ONLY,
+    INVITATION_READ_ONLY,
+    MEMBER_READ_ONLY,
+    GroupCreate,
+    GroupJoin,
+    InvitationCreate,
+    InvitationListQuery,
+    MemberListQuery,
+    MemberUpdate,
+)
+from ..services import groups as service
+from . import ResourceViews, created, no_content
+from .groups import group_json
+
+INVITATION_FIELDS = ("id", "group_id", "email", "inviter_id", "used_at", "used_by_id", "created_at")
+
+
+def member_json(membership, user) -> dict:
+    return {
+        "group_id": membership.group_id,
+        "user_id": user.id,
+        "role": Role(membership.role).value,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "created_at": membership.created_at,
+    }
+
+
+def invitation_json(invitation: GroupInvitation) -> dict:
+    return {name: getattr(invitation, name) for name in INVITATION_FIELDS}
+
+
+@view_defaults(renderer="json")
+class GroupAdminViews(ResourceViews):
+    @view_config(context=GroupContainer, request_method="POST", permission=Permission.CREATE)
+    def create(self):
+        data = validate_body(self.request, GroupCreate(), CREATE_READ_ONLY)
+        dbsession = self.request.dbsession
+        if dbsession.get(Entity, data["entity_id"]) is None:
+            raise APIError(400, fields={"entity_id": "is not a known entity"})
+        group = service.create_group(
+            dbsession, self.request.identity.user_id, data["name"], data["entity_id"]
+        )
+        created(self.request, self.request.resource_url(self.context, str(group.id)))
+        return group_json(group, Role.ADMIN)
+
+    @view_config(
+        context=GroupContainer, name="join", request_method="POST", permission=Permission.JOIN
+    )
+    def join(self):
+        data = validate_body(self.request, GroupJoin())
+        group, role = service.join_group(
+            self.request.dbsession, self.request.identity.user_id, data["invitation_code"]
+        )
+        return group_json(group, role)
+
+    @view_config(context=GroupContext, request_method="DELETE", permission=Permission.DELETE)
+    def deactivate(self):
+        service.deactivate_group(self.request.dbsession, self.context.group)
+        return no_content()
+
+    @view_config(context=MemberContainer, request_method="GET", permission=Permission.LIST)
+    def members(self):
+        return self.list_page(MemberListQuery(), lambda row: member_json(*row))
+
+    @view_config(context=MemberContext, request_method="GET", permission=Permission.VIEW)
+    def member(self):
+        return member_json(self.context.membership, self.context.user)
+
+    @view_config(context=MemberContext, request_method="PUT", permission=Permission.EDIT)
+    def change_role(self):
+        changes = validate_body(self.request, MemberUpdate(), MEMBER_READ_ONLY)
+        membership = self.context.membership
+        if "role" in changes:
+            service.set_role(self.request.dbsession, membership, changes["role"])
+        return member_json(membership, self.context.user)
+
+    @view_config(context=MemberContext, request_method="DELETE", permission=Permission.LEAVE)
+    def remove_member(self):
+        service.remove_member(
+            self.request.dbsession, self.context.membership, self.request.identity.user_id
+        )
+        return no_content()
+
+    @view_config(context=InvitationContainer, request_method="GET", permission=Permission.LIST)
+    def invitations(self):
+        return self.list_page(InvitationListQuery(), invitation_json)
+
+    @view_config(context=InvitationContext, request_method="GET", permission=Permission.VIEW)
+    def invitation(self):
+        return invitation_json(self.context.invitation)
+
+    @view_config(context=InvitationContainer, request_method="POST", permission=Permission.CREATE)
+    def invite(self):
+        """The code goes only to the invitee's address, never into the answer."""
+        data = validate_body(self.request, InvitationCreate(), INVITATION_READ_ONLY)
+        identity = self.request.identity
+        group = self.context.group
+        invitation, code = service.invite(
+            self.request.dbsession, group, data["email"], identity.user_id
+        )
+        mail_invitation(self.request, group, data["email"], code, identity.user)
+        created(self.request, self.request.resource_url(self.context, str(invitation.id)))
+        return invitation_json(invitation)

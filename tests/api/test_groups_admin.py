@@ -1,0 +1,338 @@
+"""API.md §4: creating, joining, deactivating groups; members and invitations."""
+import re
+
+import pytest
+
+from seatshare.models import (
+    Group,
+    GroupInvitation,
+    HistoryAction,
+    Membership,
+    RequestStatus,
+    Role,
+    Ticket,
+    TicketHistory,
+    TicketRequest,
+)
+from seatshare.tokens import hash_token
+
+from .. import factories as f
+
+API = "/api/v1"
+
+
+def membership(dbsession, group, user):
+    return dbsession.query(Membership).filter_by(group_id=group.id, user_id=user.id).one_or_none()
+
+
+# --- POST /groups ----------------------------------------------------------
+
+def test_create_group_makes_you_its_administrator(testapp, world, dbsession):
+    res = testapp.post_json(
+        f"{API}/groups", {"name": "Balcony", "entity_id": world.entity.id},
+        headers=world.headers("non_member"), status=201,
+    )
+    body = res.json
+    assert res.headers["Location"] == f"http://example.com{API}/groups/{body['id']}"
+    assert body["role"] == "admin" and body["creator_id"] == world.outsider.id
+    assert body["entity_id"] == world.entity.id and body["name"] == "Balcony"
+    assert len(body["invitation_code"]) >= 16
+    dbsession.expire_all()
+    group = dbsession.get(Group, body["id"])
+    assert group.active and group.invitation_code == body["invitation_code"]
+    assert membership(dbsession, group, world.outsider).role == Role.ADMIN
+    shown = testapp.get(res.headers["Location"], headers=world.headers("non_member")).json
+    assert shown == body
+
+
+def test_create_group_ignores_read_only_fields(testapp, world):
+    body = testapp.post_json(
+        f"{API}/groups",
+        {"name": "Balcony", "entity_id": world.entity.id, "role": "member",
+         "invitation_code": "mine", "creator_id": world.admin.id, "id": 99},
+        headers=world.headers("member"), status=201,
+    ).json
+    assert body["role"] == "admin" and body["creator_id"] == world.member.id
+    assert body["invitation_code"] != "mine" and body["id"] != 99
+
+
+def test_create_group_with_unknown_entity_is_400_and_writes_nothing(testapp, world, dbsession):
+    before = dbsession.query(Group).count()
+    res = testapp.post_json(
+        f"{API}/groups", {"name": "Balcony", "entity_id": 999999},
+        headers=world.headers("member"), status=400,
+    )
+    assert res.json["fields"] == {"entity_id": "is not a known entity"}
+    assert dbsession.query(Group).count() == before
+
+
+def test_create_group_needs_a_name_and_an_entity(testapp, world):
+    res = testapp.post_json(f"{API}/groups", {"name": " "}, headers=world.headers("member"),
+                            status=400)
+    assert res.json["fields"] == {"name": "must not be blank", "entity_id": "Required"}
+
+
+# --- POST /groups/join -----------------------------------------------------
+
+def test_join_with_the_groups_code_makes_you_a_member(testapp, world, dbsession):
+    res = testapp.post_json(
+        f"{API}/groups/join", {"invitation_code": world.group.invitation_code},
+        headers=world.headers("non_member"),
+    )
+    assert res.status_int == 200
+    assert res.json["id"] == world.group.id and res.json["role"] == "member"
+    assert "invitation_code" not in res.json
+    assert membership(dbsession, world.group, world.outsider).role == Role.MEMBER
+
+
+def test_join_with_an_unknown_code_is_404(testapp, world):
+    res = testapp.post_json(
+        f"{API}/groups/join", {"invitation_code": "no-such-code"},
+        headers=world.headers("non_member"), status=404,
+    )
+    assert res.json["code"] == 404
+
+
+def test_join_again_is_200_and_keeps_one_membership_and_the_role(testapp, world, dbsession):
+    for _ in range(2):
+        res = testapp.post_json(
+            f"{API}/groups/join", {"invitation_code": world.group.invitation_code},
+            headers=world.headers("admin"),
+        )
+        assert res.json["role"] == "admin"
+    assert dbsession.query(Membership).filter_by(
+        group_id=world.group.id, user_id=world.admin.id).count() == 1
+
+
+def test_join_an_inactive_group_is_404(testapp, world, dbsession):
+    old = f.make_group(creator=world.admin, active=False)
+    testapp.post_json(f"{API}/groups/join", {"invitation_code": old.invitation_code},
+                      headers=world.headers("non_member"), status=404)
+
+
+def test_join_needs_a_code(testapp, world):
+    res = testapp.post_json(f"{API}/groups/join", {}, headers=world.headers("member"), status=400)
+    assert res.json["fields"] == {"invitation_code": "Required"}
+
+
+# --- DELETE /groups/ID -----------------------------------------------------
+
+def test_admin_deactivates_group_and_it_leaves_every_list(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("admin"), status=204)
+    dbsession.expire_all()
+    assert dbsession.get(Group, world.group.id).active is False
+    member = world.headers("member")
+    assert world.group.id not in [g["id"] for g in testapp.get(f"{API}/groups", headers=member).json]
+    assert testapp.get(f"{API}/tickets", headers=member).json == []
+    assert testapp.get(f"{API}/events", headers=member).json == []
+    testapp.get(f"{API}/groups/{world.group.id}", headers=member, status=404)
+
+
+def test_deactivated_group_no_longer_makes_mutual_members(testapp, world):
+    testapp.get(f"{API}/users/{world.owner.id}", headers=world.headers("member"), status=200)
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("admin"), status=204)
+    testapp.get(f"{API}/users/{world.owner.id}", headers=world.headers("member"), status=403)
+    listed = testapp.get(f"{API}/users", headers=world.headers("member")).json
+    assert [u["id"] for u in listed] == [world.member.id]
+
+
+def test_member_gets_403_deactivating_group(testapp, world):
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("member"), status=403)
+
+
+# --- POST /groups/ID/invitations -------------------------------------------
+
+def invite(testapp, world, email="friend@example.com"):
+    return testapp.post_json(
+        f"{API}/groups/{world.group.id}/invitations", {"email": email},
+        headers=world.headers("admin"), status=201,
+    )
+
+
+def mailed_code(message) -> str:
+    return re.search(r"Your invitation code:\s+(\S+)", message.body).group(1)
+
+
+def test_admin_invites_by_mail_and_only_the_hash_is_stored(testapp, world, dbsession, outbox):
+    res = invite(testapp, world, "Friend@Example.com")
+    body = res.json
+    assert {"id", "group_id", "email", "created_at"} <= set(body)
+    assert "code" not in body and body["group_id"] == world.group.id
+    assert body["email"] == "friend@example.com"
+    assert res.headers["Location"].endswith(f"/groups/{world.group.id}/invitations/{body['id']}")
+    [message] = outbox
+    assert message.to == "friend@example.com"
+    code = mailed_code(message)
+    stored = dbsession.get(GroupInvitation, body["id"])
+    assert stored.code_hash == hash_token(code) and code not in res.text
+    assert stored.inviter_id == world.admin.id
+
+
+def test_invitation_code_works_once(testapp, world, dbsession, outbox):
+    invite(testapp, world)
+    code = mailed_code(outbox[0])
+    first = testapp.post_json(f"{API}/groups/join", {"invitation_code": code},
+                              headers=world.headers("non_member"))
+    assert first.json["id"] == world.group.id and first.json["role"] == "member"
+    newcomer = f.make_user()
+    testapp.post_json(f"{API}/groups/join", {"invitation_code": code},
+                      headers=world.auth_headers(newcomer), status=404)
+    assert membership(dbsession, world.group, newcomer) is None
+    dbsession.expire_all()
+    [invitation] = dbsession.query(GroupInvitation).all()
+    assert invitation.used_by_id == world.outsider.id and invitation.used_at is not None
+
+
+def test_an_existing_member_does_not_spend_an_invitation(testapp, world, dbsession, outbox):
+    invite(testapp, world)
+    code = mailed_code(outbox[0])
+    testapp.post_json(f"{API}/groups/join", {"invitation_code": code},
+                      headers=world.headers("member"), status=200)
+    testapp.post_json(f"{API}/groups/join", {"invitation_code": code},
+                      headers=world.headers("non_member"), status=200)
+
+
+def test_invitation_needs_an_email_address(testapp, world, outbox):
+    res = testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": "nope"},
+                            headers=world.headers("admin"), status=400)
+    assert res.json["fields"] == {"email": "must be an email address"}
+    assert outbox == []
+
+
+def test_member_gets_403_inviting(testapp, world, outbox):
+    testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": "a@example.com"},
+                      headers=world.headers("member"), status=403)
+    assert outbox == []
+
+
+def test_admin_lists_invitations(testapp, world, outbox):
+    first = invite(testapp, world, "a@example.com").json
+    second = invite(testapp, world, "b@example.com").json
+    res = testapp.get(f"{API}/groups/{world.group.id}/invitations", headers=world.headers("admin"))
+    assert [i["id"] for i in res.json] == [first["id"], second["id"]]
+    assert res.headers["X-Total-Count"] == "2"
+
+
+# --- /groups/ID/members ----------------------------------------------------
+
+def test_members_list_the_group_ordered_by_name(testapp, world):
+    res = testapp.get(f"{API}/groups/{world.group.id}/members", headers=world.headers("member"))
+    assert [m["user_id"] for m in res.json] == [
+        world.admin.id, world.alias_owner.id, world.assignee.id, world.member.id, world.owner.id
+    ]
+    assert res.json[0] == {
+        "group_id": world.group.id, "user_id": world.admin.id, "role": "admin",
+        "first_name": world.admin.first_name, "last_name": "Adams",
+        "created_at": res.json[0]["created_at"],
+    }
+
+
+def test_non_member_gets_403_on_members(testapp, world):
+    testapp.get(f"{API}/groups/{world.group.id}/members", headers=world.headers("non_member"),
+                status=403)
+
+
+def test_someone_who_is_not_a_member_is_404_under_members(testapp, world):
+    testapp.get(f"{API}/groups/{world.group.id}/members/{world.outsider.id}",
+                headers=world.headers("member"), status=404)
+
+
+def test_admin_promotes_a_member(testapp, world, dbsession):
+    res = testapp.put_json(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                           {"role": "admin"}, headers=world.headers("admin"))
+    assert res.json["role"] == "admin"
+    dbsession.expire_all()
+    assert membership(dbsession, world.group, world.member).role == Role.ADMIN
+    shown = testapp.get(f"{API}/groups/{world.group.id}", headers=world.headers("member")).json
+    assert shown["role"] == "admin" and "invitation_code" in shown
+
+
+def test_role_must_be_admin_or_member(testapp, world):
+    res = testapp.put_json(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                           {"role": "owner"}, headers=world.headers("admin"), status=400)
+    assert res.json["fields"] == {"role": 'must be one of "admin", "member"'}
+
+
+def test_member_gets_403_changing_roles(testapp, world):
+    testapp.put_json(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                     {"role": "admin"}, headers=world.headers("member"), status=403)
+
+
+def test_last_administrator_cannot_be_demoted_409(testapp, world, dbsession):
+    res = testapp.put_json(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
+                           {"role": "member"}, headers=world.headers("admin"), status=409)
+    assert res.json["code"] == 409 and "administrator" in res.json["error_detail"]
+    dbsession.expire_all()
+    assert membership(dbsession, world.group, world.admin).role == Role.ADMIN
+
+
+def test_an_administrator_can_step_down_when_another_remains(testapp, world, dbsession):
+    f.make_membership(world.group, f.make_user(), role=Role.ADMIN)
+    res = testapp.put_json(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
+                           {"role": "member"}, headers=world.headers("admin"))
+    assert res.json["role"] == "member"
+
+
+def test_last_administrator_cannot_leave_409(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
+                   headers=world.headers("admin"), status=409)
+    assert membership(dbsession, world.group, world.admin) is not None
+
+
+def test_member_leaves(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("member"), status=204)
+    dbsession.expire_all()
+    assert membership(dbsession, world.group, world.member) is None
+    testapp.get(f"{API}/groups/{world.group.id}", headers=world.headers("member"), status=403)
+
+
+def test_admin_removes_a_member(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    assert membership(dbsession, world.group, world.member) is None
+
+
+def test_member_gets_403_removing_someone_else(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("member"), status=403)
+    assert membership(dbsession, world.group, world.owner) is not None
+
+
+def test_a_member_who_leaves_keeps_nothing(testapp, world, dbsession):
+    """Tickets they own are deleted, tickets assigned to them unassigned
+    (alias cleared), each with a history entry; their pending requests end."""
+    owned_id = world.ticket.id
+    assigned = f.make_ticket(group=world.group, event=world.event, owner=world.member,
+                             assignee=world.owner)
+    elsewhere = f.make_group(entity=world.entity, creator=world.owner)
+    kept = f.make_ticket(group=elsewhere, event=world.event, owner=world.owner)
+    theirs = f.make_ticket(group=world.group, event=world.event, owner=world.member)
+    asked = f.make_ticket_request(theirs, requester=world.owner)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("owner"), status=204)
+    dbsession.expire_all()
+    assert dbsession.get(Ticket, owned_id) is None
+    assert dbsession.get(Ticket, assigned.id).assignee_id is None
+    assert dbsession.get(Ticket, kept.id) is not None
+    assert dbsession.get(TicketRequest, asked.id).status == RequestStatus.WITHDRAWN
+    entries = {
+        e.ticket_id: e for e in dbsession.query(TicketHistory).filter(
+            TicketHistory.ticket_id.in_([owned_id, assigned.id]))
+    }
+    assert entries[owned_id].action == HistoryAction.DELETED
+    assert entries[owned_id].actor_id == world.owner.id
+    assert entries[assigned.id].action == HistoryAction.UNASSIGNED
+    assert entries[assigned.id].changes == {"assignee_id": [world.owner.id, None]}
+
+
+def test_removed_assignee_loses_the_alias_too(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.assignee.id}",
+                   headers=world.headers("admin"), status=204)
+    dbsession.expire_all()
+    ticket = dbsession.get(Ticket, world.ticket.id)
+    assert (ticket.assignee_id, ticket.alias_id) == (None, None)
+    [entry] = dbsession.query(TicketHistory).filter_by(ticket_id=ticket.id).all()
+    assert entry.action == HistoryAction.UNASSIGNED and entry.actor_id == world.admin.id
+    assert entry.changes == {"assignee_id": [world.assignee.id, None],
+                             "alias_id": [world.assignee_alias.id, None]}
