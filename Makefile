@@ -30,7 +30,7 @@ demo: upgrade
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 		echo "SeatShare needs Python 3.11 or newer; '$(PYTHON)' is" \
-			"$$($(PYTHON) --version 2>&1 || echo missing)." \
+			"$$($(PYTHON) --version 2>/dev/null || echo missing)." \
 			"Run e.g.: make PYTHON=python3.11 $(MAKECMDGOALS)" >&2; \
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
