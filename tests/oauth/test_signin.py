@@ -198,3 +198,19 @@ def test_signed_up_user_can_authorize_an_application(testapp, dbsession):
     user = dbsession.execute(select(User).where(User.email == "new@example.com")).scalar_one()
     flow = Flow(testapp, application, secret, user)
     assert flow.tokens()["token_type"] == "bearer"
+
+
+def test_unknown_email_costs_one_password_verification(testapp, user, app, monkeypatch):
+    """So response time does not tell an unknown email from a wrong password."""
+    calls = []
+    hasher = factories.FAST_HASHER
+    real_verify = type(hasher).verify
+
+    def counting_verify(self, password_hash, password):
+        calls.append(password_hash)
+        return real_verify(self, password_hash, password)
+
+    monkeypatch.setattr(type(hasher), "verify", counting_verify)
+    submit_sign_in(testapp, "nobody@example.com", "wrong", status=400)
+    submit_sign_in(testapp, user.email, "wrong", status=400)
+    assert len(calls) == 2 and calls[0].startswith("$argon2id$")
