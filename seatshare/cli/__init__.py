@@ -10,7 +10,7 @@ import json
 import sys
 
 from pyramid.paster import get_appsettings, setup_logging
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from ..settings import apply_environment
 from . import app, db, entity, schedule, tokens, user
@@ -55,8 +55,10 @@ def main(argv=None, stdout=None, stderr=None):
     except CommandError as exc:
         return fail(stderr, str(exc))
     except (OperationalError, InterfaceError) as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-        return fail(stderr, "database error: " + (reason[0] if reason else type(exc).__name__))
+        return fail(stderr, "database error: " + first_line(exc))
+    except IntegrityError as exc:
+        # Another writer got there first (a unique name or email, say).
+        return fail(stderr, "conflicts with the data in the database: " + first_line(exc))
     finally:
         if env is not None:
             env.close()
@@ -65,6 +67,12 @@ def main(argv=None, stdout=None, stderr=None):
     else:
         print(outcome.text, file=stdout)
     return 0
+
+
+def first_line(exc):
+    """The driver's message without SQLAlchemy's SQL and parameters."""
+    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def fail(stderr, message):

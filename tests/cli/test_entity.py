@@ -40,3 +40,21 @@ def test_an_unreachable_database_is_one_line_and_exit_1(seatshare, tmp_path):
     assert run.code == 1
     assert run.err.startswith("seatshare: error: database error:")
     assert run.err.count("\n") == 1
+
+
+def test_a_write_that_conflicts_in_the_database_is_one_line_and_exit_1(
+    seatshare, db, monkeypatch
+):
+    """A race the command's own check cannot see: the unique constraint wins."""
+    import sqlalchemy as sa
+
+    from seatshare.cli import entity
+
+    seatshare("entity", "create", "--name", "Riverside Rovers")
+    # The command's look-up misses the existing row, as if it were not yet committed.
+    monkeypatch.setattr(entity, "select", lambda *cols: sa.select(*cols).where(sa.false()))
+    run = seatshare("entity", "create", "--name", "Riverside Rovers")
+    assert run.code == 1
+    assert run.err.startswith("seatshare: error: conflicts with the data in the database:")
+    assert run.err.count("\n") == 1
+    assert count(db, Entity) == 1
