@@ -156,13 +156,19 @@ def http_exception_view(exc, request):
     return json_error(request, exc.code, exc.detail or None, headers=headers)
 
 
+# Outside /api/, the paths whose callers are programs that read JSON.
+JSON_OUTAGE_PATHS = frozenset(
+    {"/healthz", "/oauth/token", "/oauth/revoke", "/oauth/introspect"}
+)
+
+
 def database_unavailable_view(exc, request):
     """The database cannot be reached: 503, and pool pre-ping heals later."""
     if not _is_connection_error(exc):
         return server_error_view(exc, request)
     log.error("database unavailable: %s", exc.__class__.__name__)
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
-    if is_api_request(request) or request.path_info == "/healthz":
+    if is_api_request(request) or request.path_info in JSON_OUTAGE_PATHS:
         return json_error(request, 503, headers=headers)
     response = Response("Service temporarily unavailable.", status=503)
     response.headers.update(headers)
