@@ -1,0 +1,159 @@
+"""The database goes away under a running server, then comes back.
+
+With the app served by waitress, the database is made unreachable: on
+PostgreSQL a throwaway cluster this test started itself is stopped
+(``pg_ctl -m immediate``, which drops every connection); on SQLite the folder
+holding the file is renamed and the pool's idle connections are closed, so
+connecting fails. Every request that needs the database answers the
+contract's 503 body with ``Retry-After`` within 2 seconds, none hangs; when
+the database returns, requests succeed again without restarting the server
+(pool pre-ping), and ``/healthz`` follows the database's state throughout.
+"""
+import concurrent.futures
+import dataclasses
+import json
+import time
+
+import pytest
+import requests
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from seatshare.models import meta
+from tests import factories as f
+from tests.e2e.conftest import serve_app
+
+from .pgcluster import ThrowawayCluster, missing_reason
+
+pytestmark = pytest.mark.live
+
+ANSWER_WITHIN = 2.0  # seconds, API.md §1 / issue 6
+RECOVER_WITHIN = 15.0
+CONTRACT_503 = {
+    "error": "Service Unavailable",
+    "error_detail": "The API wasn't able to fulfill your request because of an outage. "
+    "Please contact support.",
+    "code": 503,
+}
+
+
+@dataclasses.dataclass
+class Outage:
+    url: str
+    go_down: object
+    come_back: object
+
+
+@pytest.fixture
+def outage(backend, tmp_path):
+    if backend == "sqlite":
+        folder = tmp_path / "db"
+        folder.mkdir()
+        away = tmp_path / "db-away"
+        url = f"sqlite:///{folder}/seatshare.sqlite"
+        engine = sa.create_engine(url)
+        meta.metadata.create_all(engine)
+        engine.dispose()
+
+        def go_down(server):
+            folder.rename(away)
+            server.engine.dispose()  # what an outage does to open connections
+
+        yield Outage(url, go_down, lambda: away.rename(folder))
+        return
+    reason = missing_reason()
+    if reason:
+        pytest.skip(f"no throwaway PostgreSQL cluster: {reason}")
+    cluster = ThrowawayCluster()
+    try:
+        cluster.start()
+        cluster.create_schema(meta.metadata)
+        yield Outage(cluster.url, lambda server: cluster.stop(), cluster.start)
+    finally:
+        cluster.destroy()
+
+
+def seed(url):
+    """A member with a token and a ticket, committed."""
+    engine = sa.create_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        f.bind(session)
+        try:
+            user = f.make_user()
+            group = f.make_group(creator=user)
+            ticket = f.make_ticket(group=group, owner=user)
+            _, token = f.make_token(user=user)
+        finally:
+            f.bind(None)
+        session.commit()
+    engine.dispose()
+    return token, ticket.id
+
+
+def requests_needing_the_database(base, token, ticket_id):
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return [
+        ("GET", f"{base}/healthz", {}, None),
+        ("GET", f"{base}/api/v1/users/me", auth, None),
+        ("GET", f"{base}/api/v1/tickets?per_page=5", auth, None),
+        ("GET", f"{base}/api/v1/ticket/{ticket_id}", auth, None),
+        ("PUT", f"{base}/api/v1/ticket/{ticket_id}", auth, json.dumps({"note": "row 5"})),
+        ("GET", f"{base}/api/v1/groups", auth, None),
+        ("POST", f"{base}/oauth/token", {}, "grant_type=refresh_token&refresh_token=x&client_id=abc123&client_secret=s"),
+    ]
+
+
+def timed(method, url, headers, body):
+    started = time.monotonic()
+    try:
+        res = requests.request(method, url, headers=headers, data=body, timeout=10)
+    except requests.Timeout:
+        return None, 10.0
+    return res, time.monotonic() - started
+
+
+def fire(calls, rounds=3, workers=8):
+    """Every call ``rounds`` times, ``workers`` at once: [(call, response, seconds)]."""
+    work = [call for _ in range(rounds) for call in calls]
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(lambda call: timed(*call), work))
+    return [(call, res, seconds) for call, (res, seconds) in zip(work, results)]
+
+
+def test_outage_answers_503_fast_and_recovers_by_itself(outage):
+    token, ticket_id = seed(outage.url)
+    with serve_app(outage.url, threads=4) as server:
+        calls = requests_needing_the_database(server.url, token, ticket_id)
+        before = fire(calls, rounds=1)
+        assert all(res.status_code < 500 for _, res, _ in before)
+        assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+
+        outage.go_down(server)
+        during = fire(calls)
+        slowest = max(seconds for _, _, seconds in during)
+        for (method, url, _, _), res, seconds in during:
+            assert res is not None, f"{method} {url} hung"
+            assert seconds < ANSWER_WITHIN, f"{method} {url} took {seconds:.2f}s"
+            assert res.status_code == 503, (method, url, res.status_code, res.text)
+            assert int(res.headers["Retry-After"]) > 0
+            assert res.headers["Content-Type"].startswith("application/json"), url
+            assert res.json() == CONTRACT_503, (method, url)
+
+        outage.come_back()
+        back_at = time.monotonic()
+        while True:
+            res = requests.get(server.url + "/api/v1/users/me", timeout=5,
+                               headers={"Authorization": f"Bearer {token}"})
+            if res.status_code == 200:
+                break
+            assert res.status_code == 503
+            assert time.monotonic() - back_at < RECOVER_WITHIN, "did not recover"
+            time.sleep(0.05)
+        recovery = time.monotonic() - back_at
+
+        after = fire(calls, rounds=1)
+        for (method, url, _, _), res, _ in after:
+            assert res.status_code < 500, (method, url, res.status_code, res.text)
+        assert requests.get(server.url + "/healthz", timeout=5).json() == {"status": "ok"}
+    print(f"\noutage: {len(during)} requests answered 503, slowest {slowest:.3f}s; "
+          f"recovered {recovery:.3f}s after the database returned")
