@@ -15,7 +15,6 @@ from sqlalchemy import exists, select
 from ..models import (
     Entity,
     Event,
-    Group,
     HistoryAction,
     Membership,
     Role,
@@ -25,6 +24,7 @@ from ..models import (
     UserAlias,
     utcnow,
 )
+from .groups import create_group
 from .history import record_ticket_change
 
 PEOPLE = [
@@ -213,18 +213,9 @@ def _season(entity, prefix, opponents, weeks_ago, hour):
 
 
 def _group(dbsession, name, entity, admin, members):
-    group = Group(
-        name=name,
-        entity_id=entity.id,
-        creator_id=admin.id,
-        invitation_code=secrets.token_urlsafe(9),
-    )
-    dbsession.add(group)
-    dbsession.flush()
-    dbsession.add(Membership(group_id=group.id, user_id=admin.id, role=Role.ADMIN))
+    group = create_group(dbsession, admin.id, name, entity.id)
     dbsession.add_all(
         Membership(group_id=group.id, user_id=member.id, role=Role.MEMBER)
         for member in members
     )
     return group
-
