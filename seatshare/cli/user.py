@@ -1,11 +1,11 @@
-"""``user create``."""
-from sqlalchemy import func, select
+"""``user create``: an account, held to the sign-up page's rules."""
+import colander
+from sqlalchemy import select
 
 from ..models import User
 from ..passwords import passwords_from_settings
+from ..web.forms import SignUpForm
 from .base import CommandError, Outcome, add_command
-
-MIN_PASSWORD_LENGTH = 8
 
 
 def register(groups):
@@ -19,23 +19,21 @@ def register(groups):
 
 
 def create(args, env):
-    email = args.email.strip().lower()
-    if "@" not in email or any(c.isspace() for c in email) or len(email) > 254:
-        raise CommandError(f"not an email address: {args.email!r}")
-    if len(args.password) < MIN_PASSWORD_LENGTH:
-        raise CommandError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    first_name, last_name = args.first_name.strip(), args.last_name.strip()
-    if not first_name or not last_name:
-        raise CommandError("first and last name must not be blank")
+    values = validated(
+        email=args.email,
+        password=args.password,
+        first_name=args.first_name,
+        last_name=args.last_name,
+    )
     dbsession = env.dbsession
-    taken = dbsession.scalar(select(User.id).where(func.lower(User.email) == email))
+    taken = dbsession.scalar(select(User.id).where(User.email == values["email"]))
     if taken is not None:
-        raise CommandError(f"a user with email {email} already exists (id {taken})")
+        raise CommandError(f"a user with email {values['email']} already exists (id {taken})")
     user = User(
-        email=email,
-        password_hash=passwords_from_settings(env.settings).hash(args.password),
-        first_name=first_name,
-        last_name=last_name,
+        email=values["email"],
+        password_hash=passwords_from_settings(env.settings).hash(values["password"]),
+        first_name=values["first_name"],
+        last_name=values["last_name"],
     )
     dbsession.add(user)
     dbsession.flush()
@@ -45,4 +43,16 @@ def create(args, env):
         "first_name": user.first_name,
         "last_name": user.last_name,
     }
-    return Outcome(record, f"Created user {user.id}: {first_name} {last_name} <{email}>.")
+    text = f"Created user {user.id}: {user.first_name} {user.last_name} <{user.email}>."
+    return Outcome(record, text)
+
+
+def validated(**fields):
+    try:
+        return SignUpForm().deserialize(fields)
+    except colander.Invalid as exc:
+        problems = "; ".join(
+            f"--{name.split('.')[-1].replace('_', '-')}: {message}"
+            for name, message in exc.asdict().items()
+        )
+        raise CommandError(problems) from None

@@ -88,7 +88,7 @@ def test_db_demo_text_names_the_sign_in(seatshare):
 
 
 def test_db_demo_skips_a_database_that_has_users(seatshare, db):
-    seatshare("user", "create", "--email", "ops@example.com", "--password", "long enough",
+    seatshare("user", "create", "--email", "ops@example.com", "--password", "long enough for sign-up",
               "--first-name", "Op", "--last-name", "Erator")
     run = seatshare("db", "demo", "--json")
     assert run.code == 0
