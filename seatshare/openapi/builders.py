@@ -1,0 +1,202 @@
+"""Small builders for the OpenAPI document: errors, lists, bodies, parameters.
+
+Request bodies and query parameters are derived from the colander schemas the
+views validate with, so the document cannot drift from what the API accepts.
+"""
+import colander
+
+from ..schemas.types import (
+    MAX_ID,
+    MAX_MONEY,
+    JSONBool,
+    JSONInt,
+    JSONString,
+    Money,
+    Nullable,
+    QueryChoice,
+    QueryInt,
+)
+
+REASONS = {
+    400: "The body or the query fails validation (the body names the `fields`).",
+    401: "No token, or a token that is unknown, expired or revoked.",
+    403: "The record exists but you may not read or change it, or the token lacks the scope.",
+    404: "No such record, no such route, or a filter names a record that does not exist.",
+    409: "The request conflicts with the current state of the record.",
+    413: "The request body is too large.",
+    500: "An unexpected error; logged, nothing internal in the body.",
+    503: "The database cannot be reached; retry after `Retry-After` seconds.",
+}
+ERROR_HEADERS = {
+    401: {"WWW-Authenticate": {
+        "description": 'Bearer realm="seatshare", with error="invalid_token" when a token was sent.',
+        "schema": {"type": "string"},
+    }},
+    503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
+}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def error_response(status: int) -> dict:
+    schema = "ValidationError" if status == 400 else "Error"
+    response = {
+        "description": REASONS[status],
+        "content": {"application/json": {"schema": ref(schema)}},
+    }
+    if status in ERROR_HEADERS:
+        response["headers"] = ERROR_HEADERS[status]
+    return response
+
+
+def responses(success: dict, *errors: int) -> dict:
+    """``success`` (status → response) and the contract's errors, plus the
+    ones every authenticated endpoint can answer (401, 403, 500, 503)."""
+    codes = sorted(set(errors) | {401, 403, 500, 503})
+    return {**{str(k): v for k, v in success.items()}, **{str(c): error_response(c) for c in codes}}
+
+
+def json_response(description: str, schema: dict, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+LIST_HEADERS = {
+    "Link": {
+        "description": 'RFC 8288 links to the `first`, `prev`, `next` and `last` pages as they '
+        "apply (empty on a single page); they keep the query's filters.",
+        "schema": {"type": "string"},
+    },
+    "X-Total-Count": {
+        "description": "The number of records in the whole list.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+}
+LOCATION_HEADER = {
+    "Location": {"description": "The new record's URL.", "schema": {"type": "string", "format": "uri"}}
+}
+
+
+def operation(summary, description, tag, success, *errors, scope="read", **extra) -> dict:
+    return {
+        "summary": summary,
+        "description": description,
+        "tags": [tag],
+        "operationId": extra.pop("operation_id"),
+        "security": [{"oauth2": [scope]}],
+        **extra,
+        "responses": responses(success, *errors),
+    }
+
+
+def list_operation(summary, description, tag, item_schema, query_schema, operation_id,
+                   filters_404=False) -> dict:
+    """A paginated list: the query's parameters, the array, Link and X-Total-Count."""
+    errors = (400, 404) if filters_404 else (400,)
+    return operation(
+        summary,
+        description,
+        tag,
+        {200: json_response("One page of the list.", {"type": "array", "items": item_schema},
+                            LIST_HEADERS)},
+        *errors,
+        operation_id=operation_id,
+        parameters=query_parameters(query_schema),
+    )
+
+
+def json_body(schema: colander.SchemaNode, read_only=(), description="") -> dict:
+    body = json_schema(schema)
+    body["description"] = " ".join(
+        filter(None, [description, "Unknown fields are a 400."
+                      + (f" Read-only fields ({', '.join(read_only)}) are ignored." if read_only else "")])
+    )
+    # Read-only fields may be sent (they are ignored), so they are allowed.
+    body["properties"].update({name: {"readOnly": True} for name in read_only})
+    return {"required": True, "content": {"application/json": {"schema": body}}}
+
+
+def json_schema(node: colander.SchemaNode) -> dict:
+    """The JSON Schema (2020-12) of a colander mapping built from our strict types."""
+    if isinstance(node.typ, colander.Mapping):
+        properties = {child.name: json_schema(child) for child in node.children}
+        required = [child.name for child in node.children if child.missing is colander.required]
+        schema = {"type": "object", "properties": properties, "additionalProperties": False}
+        if required:
+            schema["required"] = required
+        return schema
+    return type_schema(node.typ)
+
+
+def type_schema(typ) -> dict:
+    if isinstance(typ, Nullable):
+        inner = type_schema(typ.inner)
+        return {**inner, "type": [inner["type"], "null"]}
+    if isinstance(typ, JSONString):
+        schema = {"type": "string", "maxLength": typ.max_length}
+        if not typ.blank:
+            schema.update(minLength=1, pattern=r"\S")
+        return schema
+    if isinstance(typ, JSONInt):
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    if isinstance(typ, JSONBool):
+        return {"type": "boolean"}
+    if isinstance(typ, Money):
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$"},
+                {"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)},
+            ],
+            "description": 'Money: a decimal string ("45.00") or a JSON number, '
+            "at least 0, at most two decimal places.",
+        }
+    raise TypeError(f"no JSON Schema for {typ!r}")
+
+
+def query_parameters(schema: colander.SchemaNode) -> list:
+    parameters = []
+    for child in schema.children:
+        typ = child.typ
+        if isinstance(typ, QueryInt):
+            value = {"type": "integer", "minimum": 1}
+            if not typ.clamp:
+                value["maximum"] = typ.maximum
+        elif isinstance(typ, QueryChoice):
+            value = {"type": "string", "enum": list(typ.choices)}
+        else:
+            raise TypeError(f"no parameter schema for {typ!r}")
+        if child.missing not in (colander.drop, colander.required):
+            value["default"] = child.missing
+        parameters.append(
+            {"name": child.name, "in": "query", "required": False, "schema": value,
+             "description": PARAMETER_DESCRIPTIONS.get(child.name, "")}
+        )
+    return parameters
+
+
+PARAMETER_DESCRIPTIONS = {
+    "page": "The page, from 1.",
+    "per_page": "Records per page; larger values than 100 are served as 100.",
+    "group_id": "Only this group's records; 404 if it does not exist, 403 unless you are a member.",
+    "event_id": "Only this event's records; 404 if it does not exist, "
+    "403 unless the event is one of your groups'.",
+    "show": "`past`: events that started before now; `future`: the rest.",
+    "owner": "`me`: only the tickets you own.",
+    "assignee": "`me`: only the tickets assigned to you.",
+    "q": "Only the records whose name contains this text, in any case.",
+    "status": "Only the requests with this status.",
+}
+
+
+def path_id(name="id", description="The record's id.") -> dict:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    }
