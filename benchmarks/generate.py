@@ -85,7 +85,8 @@ class Progress:
         self.stream.flush()
 
     def close(self):
-        self.draw()
+        if self.done < self.total:
+            self.draw()
         self.stream.write("\n")
         self.stream.flush()
 
@@ -407,6 +408,21 @@ def existing_dataset(database_url, out_dir, tickets):
     if expires - utcnow() < datetime.timedelta(days=1):
         return None
     return dataset
+
+
+def discard_exchanges(database_url, dataset):
+    """Forget the codes of earlier runs, the tokens they were exchanged for
+    (every token past the one per user) and the history earlier PUTs wrote,
+    so that repeated runs measure the same data."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM oauth_tokens WHERE id > :users"),
+                               {"users": dataset["users"]})
+            connection.execute(sa.text("DELETE FROM oauth_authorization_codes"))
+            connection.execute(sa.text("DELETE FROM ticket_history"))
+    finally:
+        engine.dispose()
 
 
 def make_authorization_codes(database_url, dataset, count, path, lifetime=600):

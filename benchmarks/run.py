@@ -545,6 +545,7 @@ def run_dataset(name, args, ceiling, rows, profiles, plans):
     codes_path = os.path.join(out_dir, "codes.txt")
     wanted = [s for s in SCENARIOS if s[0] in args.scenarios]
 
+    generate.discard_exchanges(url, dataset)
     in_process = InProcess(url)
     probes = {}
     try:

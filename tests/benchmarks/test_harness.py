@@ -95,6 +95,9 @@ def test_authorization_codes_are_stored_hashed(tiny, tmp_path):
     codes = generate.make_authorization_codes(url, dataset, 5, str(tmp_path / "codes.txt"))
     assert _count(url, "oauth_authorization_codes") == before + 5
     assert (tmp_path / "codes.txt").read_text().split() == codes
+    generate.discard_exchanges(url, dataset)
+    assert _count(url, "oauth_authorization_codes") == 0
+    assert _count(url, "oauth_tokens") == dataset["users"]
 
 
 @pytest.mark.parametrize("size", [10, 262, 599, 600, 6028, 25000])
