@@ -36,6 +36,8 @@ tests_require = [
     "requests-oauthlib>=2.0",
     "playwright",
     "schemathesis>=4,<5",
+    # validates responses against the OpenAPI document (tests/api)
+    "jsonschema_rs",
     "hypothesis",
 ]
 

@@ -12,6 +12,7 @@ import pytest
 from seatshare.tokens import new_token
 
 from .. import factories as f
+from .openapi_check import checker
 
 
 @dataclasses.dataclass
@@ -89,3 +90,18 @@ def world(dbsession, auth_headers):
         ticket=ticket,
         auth_headers=auth_headers,
     )
+
+
+@pytest.fixture
+def testapp(testapp):
+    """The suite's TestApp, with every API response checked against the
+    OpenAPI document (tests/api/openapi_check.py), so the document stays true."""
+    do_request = testapp.do_request
+
+    def checked(req, status=None, expect_errors=None):
+        res = do_request(req, status=status, expect_errors=expect_errors)
+        checker().check(req.method, req.url, res.status_int, res.headers, res.body)
+        return res
+
+    testapp.do_request = checked
+    return testapp

@@ -1,0 +1,216 @@
+"""The paths of API.md §3: users, user aliases, groups, events, tickets.
+
+Each resource is a function returning ``{path: {method: operation}}``; add a
+new resource (§4) as another function and list it in ``PATH_BUILDERS`` of
+``seatshare.openapi``.
+"""
+from ..schemas import aliases, events, groups, tickets, users
+from .builders import (
+    LOCATION_HEADER,
+    json_body,
+    json_response,
+    list_operation,
+    operation,
+    path_id,
+    ref,
+)
+
+
+def no_content(description):
+    return {"description": description}
+
+
+def user_paths() -> dict:
+    return {
+        "/api/v1/users": {
+            "get": list_operation(
+                "List users",
+                "Your mutual members (you included), ordered by `last_name`, `first_name`, "
+                "`id`; with `group_id`, that group's members (403 unless you are a member).",
+                "Users", ref("User"), users.UserListQuery(), "listUsers", filters_404=True,
+            )
+        },
+        "/api/v1/users/me": {
+            "get": operation(
+                "Your profile", "You, with `mobile` and `sms_notify`.", "Users",
+                {200: json_response("You.", ref("CurrentUser"))},
+                operation_id="getCurrentUser",
+            ),
+            "put": operation(
+                "Update your profile",
+                "A partial update. `email` must be unique (400 if taken), `timezone` an IANA "
+                "name, `sms_notify` a JSON boolean.",
+                "Users",
+                {200: json_response("You, updated.", ref("CurrentUser"))},
+                400,
+                scope="write",
+                operation_id="updateCurrentUser",
+                requestBody=json_body(users.CurrentUserUpdate(), users.READ_ONLY),
+            ),
+        },
+        "/api/v1/users/{id}": {
+            "parameters": [path_id()],
+            "get": operation(
+                "Get a user", "A mutual member.", "Users",
+                {200: json_response("The user.", ref("User"))}, 404,
+                operation_id="getUser",
+            ),
+        },
+    }
+
+
+def alias_paths() -> dict:
+    return {
+        "/api/v1/user_aliases": {
+            "get": list_operation(
+                "List user aliases",
+                "Yours and your mutual members', ordered by `last_name`, `first_name`, `id`.",
+                "User aliases", ref("UserAlias"), aliases.UserAliasListQuery(),
+                "listUserAliases",
+            ),
+            "post": operation(
+                "Create a user alias",
+                "Always yours: a `user_id` other than yours is a 403.",
+                "User aliases",
+                {201: json_response("The new alias.", ref("UserAlias"), LOCATION_HEADER)},
+                400,
+                scope="write",
+                operation_id="createUserAlias",
+                requestBody=json_body(aliases.UserAliasCreate(), aliases.READ_ONLY),
+            ),
+        },
+        "/api/v1/user_aliases/{id}": {
+            "parameters": [path_id()],
+            "get": operation(
+                "Get a user alias", "Yours or a mutual member's.", "User aliases",
+                {200: json_response("The alias.", ref("UserAlias"))}, 404,
+                operation_id="getUserAlias",
+            ),
+            "put": operation(
+                "Update a user alias", "Yours only; a partial update.", "User aliases",
+                {200: json_response("The alias, updated.", ref("UserAlias"))}, 400, 404,
+                scope="write",
+                operation_id="updateUserAlias",
+                requestBody=json_body(aliases.UserAliasUpdate(), aliases.READ_ONLY),
+            ),
+            "delete": operation(
+                "Delete a user alias",
+                "Yours only. Tickets that used the alias lose it.",
+                "User aliases", {204: no_content("Deleted.")}, 404,
+                scope="write",
+                operation_id="deleteUserAlias",
+            ),
+        },
+    }
+
+
+def group_paths() -> dict:
+    return {
+        "/api/v1/groups": {
+            "get": list_operation(
+                "List your groups",
+                "Active groups you are a member or administrator of, ordered by `name`, `id`.",
+                "Groups", ref("Group"), groups.GroupListQuery(), "listGroups",
+            ),
+        },
+        "/api/v1/groups/{id}": {
+            "parameters": [path_id()],
+            "get": operation(
+                "Get a group", "A member or administrator. An inactive group is a 404.",
+                "Groups", {200: json_response("The group.", ref("Group"))}, 404,
+                operation_id="getGroup",
+            ),
+            "put": operation(
+                "Rename a group", "Administrators only.", "Groups",
+                {200: json_response("The group, updated.", ref("Group"))}, 400, 404,
+                scope="write",
+                operation_id="updateGroup",
+                requestBody=json_body(groups.GroupUpdate(), groups.READ_ONLY),
+            ),
+        },
+    }
+
+
+def event_paths() -> dict:
+    return {
+        "/api/v1/events": {
+            "get": list_operation(
+                "List events",
+                "Events of the entities your groups follow, ordered by `start_time`, `id`.",
+                "Events", ref("Event"), events.EventListQuery(), "listEvents", filters_404=True,
+            ),
+        },
+        "/api/v1/events/{id}": {
+            "parameters": [path_id()],
+            "get": operation(
+                "Get an event", "An event of one of your groups.", "Events",
+                {200: json_response("The event.", ref("Event"))}, 404,
+                operation_id="getEvent",
+            ),
+        },
+    }
+
+
+def ticket_item(prefix: str, suffix: str) -> dict:
+    alias = "" if prefix == "ticket" else " (the same resource as `/ticket/{id}`)"
+    return {
+        "parameters": [path_id()],
+        "get": operation(
+            "Get a ticket", f"A member of the ticket's group{alias}.", "Tickets",
+            {200: json_response("The ticket.", ref("Ticket"))}, 404,
+            operation_id=f"getTicket{suffix}",
+        ),
+        "put": operation(
+            "Update a ticket",
+            "Its owner or assignee; a partial update. `assignee_id` is null or a member of "
+            "the group; `alias_id` null or an alias of the assignee; changing the assignee "
+            "clears the alias. At least one of `section`/`row`/`seat` stays non-blank; "
+            "`cost` is at least 0. Each change is recorded in the ticket's history.",
+            "Tickets",
+            {200: json_response("The ticket, updated.", ref("Ticket"))}, 400, 404,
+            scope="write",
+            operation_id=f"updateTicket{suffix}",
+            requestBody=json_body(tickets.TicketUpdate(), tickets.READ_ONLY),
+        ),
+        "delete": operation(
+            "Delete a ticket", "Its owner or assignee.", "Tickets",
+            {204: no_content("Deleted.")}, 404,
+            scope="write",
+            operation_id=f"deleteTicket{suffix}",
+        ),
+    }
+
+
+def ticket_paths() -> dict:
+    return {
+        "/api/v1/tickets": {
+            "get": list_operation(
+                "List tickets",
+                "Tickets in your groups, ordered by event `start_time`, `section`, `row`, "
+                "`seat`, `id`. `show` lists only tickets you own or are assigned, by event "
+                "time. Filters combine.",
+                "Tickets", ref("Ticket"), tickets.TicketListQuery(), "listTickets",
+                filters_404=True,
+            ),
+        },
+        "/api/v1/ticket/{id}": ticket_item("ticket", ""),
+        "/api/v1/tickets/{id}": ticket_item("tickets", "ByPluralPath"),
+    }
+
+
+def document_paths() -> dict:
+    return {
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "description": "The OpenAPI 3.1 document of the API; no token needed.",
+                "tags": ["Documentation"],
+                "operationId": "getOpenAPIDocument",
+                "security": [],
+                "responses": {"200": json_response("The document.", {"type": "object"})},
+            }
+        }
+    }
+
+
+PATH_BUILDERS = [document_paths, user_paths, alias_paths, group_paths, event_paths, ticket_paths]

@@ -1,0 +1,115 @@
+"""Component schemas: the resources as the API answers them, and the error body."""
+
+ID = {"type": "integer", "minimum": 1}
+NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
+TIMESTAMP = {"type": "string", "format": "date-time", "description": "UTC, ISO 8601 with `Z`."}
+MONEY = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": 'Two places: "45.00".'}
+STRING = {"type": "string"}
+
+
+def record(properties: dict, optional=(), description="") -> dict:
+    """An object with exactly these properties, all present except ``optional``."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": [name for name in properties if name not in optional],
+        "additionalProperties": False,
+    }
+
+
+USER = {
+    "id": ID,
+    "first_name": STRING,
+    "last_name": STRING,
+    "email": {"type": "string", "format": "email"},
+    "timezone": {"type": "string", "description": "An IANA time zone name."},
+    "bio": STRING,
+    "location": STRING,
+    "created_at": TIMESTAMP,
+}
+
+SCHEMAS = {
+    "Error": record(
+        {
+            "error": {"type": "string", "description": "The HTTP reason phrase."},
+            "error_detail": STRING,
+            "code": {"type": "integer", "description": "The HTTP status."},
+        },
+        description="Every error on an /api/ path.",
+    ),
+    "ValidationError": record(
+        {
+            "error": {"type": "string", "const": "Bad Request"},
+            "error_detail": STRING,
+            "code": {"type": "integer", "const": 400},
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": 'The fields at fault: {"cost": "must be at least 0"}.',
+            },
+        },
+        optional=("fields",),
+        description="A 400: the body or the query fails validation.",
+    ),
+    "User": record(USER, description="A user, as mutual members see them."),
+    "CurrentUser": record(
+        {
+            **USER,
+            "mobile": STRING,
+            "sms_notify": {"type": "boolean"},
+            "calendar_url": {
+                "type": "string",
+                "format": "uri",
+                "description": "Your secret iCalendar feed URL; "
+                "`PUT /users/me {\"reset_calendar_url\": true}` replaces it.",
+            },
+        },
+        optional=("calendar_url",),
+        description="You, with your private fields.",
+    ),
+    "UserAlias": record(
+        {"id": ID, "user_id": ID, "first_name": STRING, "last_name": STRING},
+        description="Someone without an account who uses a ticket assigned to `user_id`.",
+    ),
+    "Group": record(
+        {
+            "id": ID,
+            "name": STRING,
+            "entity_id": ID,
+            "creator_id": NULLABLE_ID,
+            "role": {"type": "string", "enum": ["admin", "member"], "description": "Your role."},
+            "created_at": TIMESTAMP,
+            "invitation_code": {"type": "string", "description": "Administrators only."},
+        },
+        optional=("invitation_code",),
+    ),
+    "Event": record(
+        {
+            "id": ID,
+            "entity_id": ID,
+            "name": STRING,
+            "description": STRING,
+            "start_time": TIMESTAMP,
+            "date_tba": {"type": "boolean"},
+            "time_tba": {"type": "boolean"},
+        }
+    ),
+    "Ticket": record(
+        {
+            "id": ID,
+            "group_id": ID,
+            "event_id": ID,
+            "owner_id": ID,
+            "assignee_id": NULLABLE_ID,
+            "alias_id": NULLABLE_ID,
+            "section": STRING,
+            "row": STRING,
+            "seat": STRING,
+            "cost": MONEY,
+            "note": STRING,
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        }
+    ),
+}

@@ -1,0 +1,265 @@
+"""The OAuth 2.0 authorization server's endpoints (API.md §2)."""
+from .builders import json_response
+
+FORM = "application/x-www-form-urlencoded"
+NO_STORE = {
+    "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}},
+}
+HTML = {"text/html": {"schema": {"type": "string"}}}
+
+
+def string(description, **extra):
+    return {"type": "string", "description": description, **extra}
+
+
+def query(name, description, required=False, **schema):
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+OAUTH_ERROR = {
+    "type": "object",
+    "description": "RFC 6749 §5.2, with the HTTP status as `code`.",
+    "properties": {
+        "error": string(
+            "",
+            enum=[
+                "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+                "unsupported_grant_type", "invalid_scope", "unsupported_token_type",
+            ],
+        ),
+        "error_description": {"type": "string"},
+        "code": {"type": "integer"},
+    },
+    "required": ["error", "error_description", "code"],
+}
+
+TOKEN_RESPONSE = {
+    "type": "object",
+    "properties": {
+        "access_token": string("64 lowercase hex.", pattern="^[0-9a-f]{64}$"),
+        "token_type": string("", const="bearer"),
+        "expires_in": {"type": "integer", "description": "Seconds; 7200 by default."},
+        "refresh_token": string("64 lowercase hex; rotates on every use.", pattern="^[0-9a-f]{64}$"),
+        "scope": string("Space-separated: `read`, `write`."),
+    },
+    "required": ["access_token", "token_type", "expires_in", "refresh_token", "scope"],
+}
+
+TOKEN_FORM = {
+    "type": "object",
+    "properties": {
+        "grant_type": string("", enum=["authorization_code", "refresh_token"]),
+        "code": string("With `authorization_code`: the code (works once, lives 10 minutes)."),
+        "redirect_uri": string("With `authorization_code`: as sent to /oauth/authorization."),
+        "code_verifier": string("With `authorization_code`, where PKCE (S256) was used."),
+        "refresh_token": string("With `refresh_token`."),
+        "scope": string("With `refresh_token`: at most the scopes granted."),
+        "client_id": string("Client authentication in the body (or HTTP Basic)."),
+        "client_secret": string("Client authentication in the body (or HTTP Basic)."),
+    },
+    "required": ["grant_type"],
+}
+
+TOKEN_QUERY = [
+    query(name, schema["description"], required=name == "grant_type",
+          **{k: v for k, v in schema.items() if k not in ("type", "description")})
+    for name, schema in TOKEN_FORM["properties"].items()
+]
+
+CLIENT_AUTH = [{"clientBasic": []}, {}]
+
+
+def token_responses():
+    return {
+        "200": json_response(
+            "The tokens.", TOKEN_RESPONSE, {**NO_STORE},
+        ),
+        "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR, NO_STORE),
+        "401": json_response("`invalid_client`.", OAUTH_ERROR, NO_STORE),
+    }
+
+
+def form_body(properties: dict, required: list) -> dict:
+    schema = {"type": "object", "properties": properties, "required": required}
+    return {"required": True, "content": {FORM: {"schema": schema}}}
+
+
+def token_hint_form(description):
+    return form_body(
+        {
+            "token": string(description),
+            "token_type_hint": string("", enum=["access_token", "refresh_token"]),
+            "client_id": string("Client authentication in the body (or HTTP Basic)."),
+            "client_secret": string("Client authentication in the body."),
+        },
+        ["token"],
+    )
+
+
+def oauth_paths() -> dict:
+    authorization_query = [
+        query("client_id", "The application's client id.", required=True),
+        query("redirect_uri", "Exactly one of the application's registered redirect URIs.",
+              required=True),
+        query("response_type", "", required=True, enum=["code"]),
+        query("state", "Returned unchanged with the code."),
+        query("scope", "Space-separated `read` and/or `write`; both by default."),
+        query("code_challenge", "PKCE: BASE64URL(SHA256(code_verifier)). Public clients must "
+              "send one."),
+        query("code_challenge_method", "PKCE: only `S256`.", enum=["S256"]),
+    ]
+    redirect = {
+        "description": "To `redirect_uri` with `code` and `state`, or with `error` "
+        "(`access_denied` when the user denied) as RFC 6749 §4.1.2.1 says.",
+        "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+    }
+    return {
+        "/oauth/authorization": {
+            "get": {
+                "summary": "Authorization request (RFC 6749 §4.1.1)",
+                "description": "Not signed in: the HTML sign-in page, then back here. Signed in: "
+                "the HTML consent page, unless an approval for this application and these "
+                "scopes is remembered (or the application is trusted): then a redirect with "
+                "the code.",
+                "tags": ["OAuth"],
+                "operationId": "authorize",
+                "security": [],
+                "parameters": authorization_query,
+                "responses": {
+                    "200": {"description": "The sign-in or consent page.", "content": HTML},
+                    "302": redirect,
+                    "400": {"description": "Unknown `client_id` or an unregistered "
+                            "`redirect_uri`: an HTML page, never a redirect.", "content": HTML},
+                },
+            },
+            "post": {
+                "summary": "Approve or deny (the consent form)",
+                "description": "The consent page's form, with CSRF protection; the query "
+                "string repeats the authorization request.",
+                "tags": ["OAuth"],
+                "operationId": "decideAuthorization",
+                "security": [],
+                "parameters": authorization_query,
+                "requestBody": form_body(
+                    {
+                        "csrf_token": string("From the consent page."),
+                        "decision": string("", enum=["approve", "deny"]),
+                    },
+                    ["csrf_token", "decision"],
+                ),
+                "responses": {
+                    "302": redirect,
+                    "400": {"description": "A bad authorization request or CSRF token.",
+                            "content": HTML},
+                },
+            },
+        },
+        "/oauth/token": {
+            "post": {
+                "summary": "Token request (RFC 6749 §4.1.3, §6)",
+                "description": "Exchange a code, or rotate a refresh token (presenting a "
+                "rotated refresh token again revokes its whole family). A replayed code is "
+                "refused and every token issued from it revoked.",
+                "tags": ["OAuth"],
+                "operationId": "token",
+                "security": CLIENT_AUTH,
+                "requestBody": form_body(TOKEN_FORM["properties"], TOKEN_FORM["required"]),
+                "responses": token_responses(),
+            },
+            "get": {
+                "summary": "Token request with everything in the query string (the seed's)",
+                "description": "As POST; an ini setting (`seatshare.token_endpoint_allow_get`) "
+                "can turn it off.",
+                "tags": ["OAuth"],
+                "operationId": "tokenByGet",
+                "security": CLIENT_AUTH,
+                "parameters": TOKEN_QUERY,
+                "responses": token_responses(),
+            },
+        },
+        "/oauth/revoke": {
+            "post": {
+                "summary": "Revoke a token (RFC 7009)",
+                "tags": ["OAuth"],
+                "operationId": "revoke",
+                "security": CLIENT_AUTH,
+                "requestBody": token_hint_form("The access or refresh token to revoke."),
+                "responses": {
+                    "200": {"description": "Revoked, or there was nothing to revoke."},
+                    "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
+                    "401": json_response("`invalid_client`.", OAUTH_ERROR),
+                },
+            }
+        },
+        "/oauth/introspect": {
+            "post": {
+                "summary": "Introspect a token (RFC 7662)",
+                "description": "The client authenticates; only its own tokens are active.",
+                "tags": ["OAuth"],
+                "operationId": "introspect",
+                "security": [{"clientBasic": []}],
+                "requestBody": token_hint_form("The token to describe."),
+                "responses": {
+                    "200": json_response(
+                        "`{\"active\": false}` for anything but a live token of this client.",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "active": {"type": "boolean"},
+                                "scope": {"type": "string"},
+                                "client_id": {"type": "string"},
+                                "username": {"type": "string"},
+                                "sub": {"type": "string"},
+                                "token_type": {"type": "string"},
+                                "exp": {"type": "integer"},
+                                "iat": {"type": "integer"},
+                            },
+                            "required": ["active"],
+                        },
+                    ),
+                    "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
+                    "401": json_response("`invalid_client`.", OAUTH_ERROR),
+                },
+            }
+        },
+        "/.well-known/oauth-authorization-server": {
+            "get": {
+                "summary": "Authorization server metadata (RFC 8414)",
+                "tags": ["OAuth"],
+                "operationId": "oauthMetadata",
+                "security": [],
+                "responses": {
+                    "200": json_response(
+                        "The server's endpoints and capabilities.",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "issuer": {"type": "string", "format": "uri"},
+                                "authorization_endpoint": {"type": "string", "format": "uri"},
+                                "token_endpoint": {"type": "string", "format": "uri"},
+                                "revocation_endpoint": {"type": "string", "format": "uri"},
+                                "introspection_endpoint": {"type": "string", "format": "uri"},
+                                "scopes_supported": {"type": "array", "items": {"type": "string"}},
+                                "response_types_supported": {
+                                    "type": "array", "items": {"type": "string"}
+                                },
+                                "grant_types_supported": {
+                                    "type": "array", "items": {"type": "string"}
+                                },
+                                "code_challenge_methods_supported": {
+                                    "type": "array", "items": {"type": "string"}
+                                },
+                            },
+                            "required": ["issuer", "authorization_endpoint", "token_endpoint"],
+                        },
+                    )
+                },
+            }
+        },
+    }

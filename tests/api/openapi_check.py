@@ -1,0 +1,91 @@
+"""Check real responses against the OpenAPI document.
+
+``ResponseChecker.check(response)`` finds the operation for the request's
+method and path, and asserts that the status is documented, that the body
+validates against the documented JSON Schema (2020-12, by jsonschema_rs) and
+that documented headers are present. A request to a path or method the
+document does not have (a 404 or 405 test) must still answer the error body.
+"""
+import functools
+import json
+import re
+from urllib.parse import urlsplit
+
+import jsonschema_rs
+
+from seatshare.openapi import document
+
+
+def inline_refs(node, root):
+    """The schema with every local ``$ref`` replaced by what it names."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = root
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            return inline_refs(target, root)
+        return {key: inline_refs(value, root) for key, value in node.items()}
+    if isinstance(node, list):
+        return [inline_refs(item, root) for item in node]
+    return node
+
+
+class ResponseChecker:
+    def __init__(self, doc=None):
+        self.doc = doc or document()
+        self.routes = [
+            (re.compile("^" + re.sub(r"\{[^}]+\}", r"[1-9][0-9]*", path) + "$"), path)
+            for path in self.doc["paths"]
+        ]
+        self.seen = set()
+
+    @functools.cache
+    def validator(self, pointer):
+        schema = self.doc
+        for part in pointer:
+            schema = schema[part]
+        return jsonschema_rs.Draft202012Validator(inline_refs(schema, self.doc))
+
+    def template_for(self, path):
+        for pattern, template in self.routes:
+            if pattern.match(path):
+                return template
+        return None
+
+    def check(self, method, url, status, headers, body: bytes):
+        path = urlsplit(url).path
+        template = self.template_for(path)
+        operation = self.doc["paths"].get(template, {}).get(method.lower())
+        if method == "HEAD":
+            return
+        if operation is None:
+            # Not an operation of the document: an API error must still be one.
+            if path.startswith("/api/"):
+                assert status in (401, 404, 405), (
+                    f"{method} {path} answered {status} but is not in the OpenAPI document: "
+                    "describe it in seatshare/openapi (see its docstring)"
+                )
+                self.validate(("components", "schemas", "Error"), json.loads(body))
+            return
+        responses = operation["responses"]
+        assert str(status) in responses, f"{method} {template} answered undocumented {status}"
+        self.seen.add((method, template, status))
+        response = responses[str(status)]
+        for name in response.get("headers", {}):
+            assert name in headers, f"{method} {template} {status} lacks header {name}"
+        content = response.get("content", {})
+        if "application/json" in content:
+            pointer = ("paths", template, method.lower(), "responses", str(status), "content",
+                       "application/json", "schema")
+            self.validate(pointer, json.loads(body))
+        elif not content:
+            assert body == b"", f"{method} {template} {status} should have no body"
+
+    def validate(self, pointer, instance):
+        errors = [e.message for e in self.validator(pointer).iter_errors(instance)]
+        assert not errors, f"{'/'.join(pointer)}: {errors[:3]} in {instance!r:.500}"
+
+
+@functools.cache
+def checker() -> ResponseChecker:
+    return ResponseChecker()

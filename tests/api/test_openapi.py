@@ -1,0 +1,144 @@
+"""The OpenAPI document: served, valid OpenAPI 3.1, and true to real responses.
+
+Every response of every test under tests/api is checked against the document
+(``testapp`` in tests/api/conftest.py); here each documented /api/v1
+operation is also called once for its success status.
+"""
+import json
+
+import jsonschema_rs
+import pytest
+import schemathesis
+from schemathesis.specs.openapi.definitions import OPENAPI_31
+
+from seatshare.openapi import api_v1, document
+
+from .openapi_check import ResponseChecker
+
+API = "/api/v1"
+
+# (method, path) → (caller, path with the world's ids, body): one success each.
+EXAMPLES = {
+    ("GET", "/api/v1/openapi.json"): ("anonymous", "/openapi.json", None),
+    ("GET", "/api/v1/users"): ("member", "/users?group_id={group}", None),
+    ("GET", "/api/v1/users/me"): ("member", "/users/me", None),
+    ("PUT", "/api/v1/users/me"): ("member", "/users/me", {"bio": "hello", "sms_notify": True}),
+    ("GET", "/api/v1/users/{id}"): ("member", "/users/{owner}", None),
+    ("GET", "/api/v1/user_aliases"): ("member", "/user_aliases?per_page=1", None),
+    ("POST", "/api/v1/user_aliases"): ("member", "/user_aliases", {"first_name": "Jo"}),
+    ("GET", "/api/v1/user_aliases/{id}"): ("member", "/user_aliases/{alias}", None),
+    ("PUT", "/api/v1/user_aliases/{id}"): ("alias_owner", "/user_aliases/{alias}", {"last_name": "Q"}),
+    ("DELETE", "/api/v1/user_aliases/{id}"): ("alias_owner", "/user_aliases/{alias}", None),
+    ("GET", "/api/v1/groups"): ("admin", "/groups", None),
+    ("GET", "/api/v1/groups/{id}"): ("admin", "/groups/{group}", None),
+    ("PUT", "/api/v1/groups/{id}"): ("admin", "/groups/{group}", {"name": "Box"}),
+    ("GET", "/api/v1/events"): ("member", "/events?show=future&group_id={group}", None),
+    ("GET", "/api/v1/events/{id}"): ("member", "/events/{event}", None),
+    ("GET", "/api/v1/tickets"): ("owner", "/tickets?owner=me&event_id={event}", None),
+    ("GET", "/api/v1/ticket/{id}"): ("member", "/ticket/{ticket}", None),
+    ("PUT", "/api/v1/ticket/{id}"): ("owner", "/ticket/{ticket}", {"cost": 10, "assignee_id": None}),
+    ("DELETE", "/api/v1/ticket/{id}"): ("assignee", "/ticket/{ticket}", None),
+    ("GET", "/api/v1/tickets/{id}"): ("member", "/tickets/{ticket}", None),
+    ("PUT", "/api/v1/tickets/{id}"): ("assignee", "/tickets/{ticket}", {"note": "n"}),
+    ("DELETE", "/api/v1/tickets/{id}"): ("owner", "/tickets/{ticket}", None),
+}
+
+
+def api_operations():
+    doc = document()
+    return sorted(
+        (method.upper(), path)
+        for path, item in doc["paths"].items()
+        if path.startswith("/api/v1/")
+        for method in item
+        if method != "parameters"
+    )
+
+
+def test_document_is_served_without_a_token(testapp):
+    res = testapp.get(f"{API}/openapi.json", status=200)
+    assert res.content_type == "application/json"
+    assert res.json == json.loads(json.dumps(document()))
+    assert res.json["openapi"] == "3.1.0"
+
+
+def test_document_is_valid_openapi_3_1():
+    doc = document()
+    errors = [e.message for e in jsonschema_rs.validator_for(OPENAPI_31).iter_errors(doc)]
+    assert errors == []
+
+
+def test_every_schema_in_the_document_is_valid_json_schema():
+    checker = ResponseChecker()
+    count = 0
+    for path, item in checker.doc["paths"].items():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            for status, response in op["responses"].items():
+                for media in response.get("content", {}):
+                    checker.validator(("paths", path, method, "responses", status, "content",
+                                       media, "schema"))
+                    count += 1
+    assert count > 40
+
+
+def test_schemathesis_loads_every_operation(app):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    labels = {op.ok().label for op in schema.get_all_operations()}
+    # (schemathesis leaves out the operation that serves the document itself)
+    assert {f"{m} {p}" for m, p in api_operations()} - {"GET /api/v1/openapi.json"} <= labels
+    assert {"POST /oauth/token", "GET /oauth/authorization", "POST /oauth/revoke",
+            "POST /oauth/introspect", "GET /.well-known/oauth-authorization-server"} <= labels
+
+
+def test_oauth_metadata_matches_the_document(testapp):
+    res = testapp.get("/.well-known/oauth-authorization-server")
+    ResponseChecker().check("GET", res.request.url, res.status_int, res.headers, res.body)
+
+
+def seed_operations():
+    """The operations of API.md §3 (and the document itself)."""
+    return {
+        (method.upper(), path)
+        for build in api_v1.PATH_BUILDERS
+        for path, item in build().items()
+        for method in item
+        if method != "parameters"
+    }
+
+
+def test_every_seed_operation_has_an_example():
+    # Operations beyond the seed may add examples too; every example must be documented.
+    assert seed_operations() <= set(EXAMPLES) <= set(api_operations())
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(EXAMPLES), ids=[f"{m} {p}" for m, p in sorted(EXAMPLES)])
+def test_operation_answers_its_documented_success(testapp, world, method, path):
+    caller, url, body = EXAMPLES[(method, path)]
+    url = API + url.format(group=world.group.id, owner=world.owner.id, alias=world.alias.id,
+                           event=world.event.id, ticket=world.ticket.id)
+    res = testapp.request(
+        url, method=method, headers={**world.headers(caller), "Content-Type": "application/json"},
+        body=json.dumps(body).encode() if body is not None else b"",
+    )
+    # The testapp fixture has checked status, headers and body against the document.
+    success = [int(s) for s in document()["paths"][path][method.lower()]["responses"] if s < "300"]
+    assert res.status_int in success
+
+
+def test_checker_refuses_an_undocumented_status():
+    with pytest.raises(AssertionError, match="undocumented 418"):
+        ResponseChecker().check("GET", "http://x/api/v1/groups", 418, {}, b"{}")
+
+
+def test_checker_refuses_a_body_that_breaks_the_schema():
+    body = json.dumps([{"id": "seven"}]).encode()
+    headers = {"Link": "", "X-Total-Count": "1"}
+    with pytest.raises(AssertionError):
+        ResponseChecker().check("GET", "http://x/api/v1/groups", 200, headers, body)
+
+
+def test_checker_refuses_a_missing_list_header():
+    with pytest.raises(AssertionError, match="lacks header Link"):
+        ResponseChecker().check("GET", "http://x/api/v1/groups", 200, {}, b"[]")
