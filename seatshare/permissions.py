@@ -17,3 +17,4 @@ class Permission(enum.StrEnum):
     ANSWER = "answer"  # accept or decline a ticket request
     WITHDRAW = "withdraw"  # withdraw your own ticket request
     LEAVE = "leave"  # remove a membership
+    JOIN = "join"  # join a group with an invitation code

@@ -17,11 +17,12 @@ class Resource:
         self.__parent__ = parent
 
 
-class Root(Resource):
-    """``/``: the HTML pages, the OAuth endpoints and ``/healthz`` hang here.
+class Parent(Resource):
+    """A resource with named children: the root, ``/api/v1``, and records
+    with sub-resources (``/groups/ID/members``).
 
-    Children register with ``@register_root_child("oauth")``; views that need
-    no child resource (``/healthz``) are named views on the Root itself.
+    Each subclass declares its own ``children = {}``; modules that serve a
+    child register it with ``@register_child(GroupContext, "members")``.
     """
 
     children: dict[str, type] = {}
@@ -33,15 +34,30 @@ class Root(Resource):
         return child(self.request, name, self)
 
 
-def register_root_child(*names):
-    """Class decorator: serve this resource at ``/<name>``."""
+def register_child(parent: type, *names):
+    """Class decorator: serve this resource at ``<parent>/<name>``."""
 
     def decorate(cls):
         for name in names:
-            Root.children[name] = cls
+            parent.children[name] = cls
         return cls
 
     return decorate
+
+
+class Root(Parent):
+    """``/``: the HTML pages, the OAuth endpoints and ``/healthz`` hang here.
+
+    Children register with ``@register_root_child("oauth")``; views that need
+    no child resource (``/healthz``) are named views on the Root itself.
+    """
+
+    children: dict[str, type] = {}
+
+
+def register_root_child(*names):
+    """Class decorator: serve this resource at ``/<name>``."""
+    return register_child(Root, *names)
 
 
 @register_root_child("api")
@@ -52,27 +68,15 @@ class ApiRoot(Resource):
         raise KeyError(name)
 
 
-class V1(Resource):
+class V1(Parent):
     """``/api/v1``. Containers register themselves in ``children`` by name."""
 
     children: dict[str, type] = {}
 
-    def __getitem__(self, name):
-        container = self.children.get(name)
-        if container is None:
-            raise KeyError(name)
-        return container(self.request, name, self)
-
 
 def register_container(*names):
     """Class decorator: serve this container at ``/api/v1/<name>``."""
-
-    def decorate(cls):
-        for name in names:
-            V1.children[name] = cls
-        return cls
-
-    return decorate
+    return register_child(V1, *names)
 
 
 def parse_id(key) -> int:

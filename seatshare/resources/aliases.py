@@ -3,13 +3,11 @@ from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import select
 
 from .. import principals as p
-from ..errors import APIError
 from ..models import HistoryAction, Ticket, UserAlias
 from ..permissions import Permission
-from ..schemas import json_object
 from ..services.history import record_ticket_change
 from . import Resource, register_container
-from .lists import DENY_ALL, ListContainer
+from .lists import DENY_ALL, ListContainer, body_id
 from .membership import is_mutual_member, load_active_group_ids
 
 
@@ -60,15 +58,7 @@ class UserAliasContainer(ListContainer):
         ]
 
     def claimed_owner_id(self) -> int | None:
-        if self.request.method != "POST":
-            return None
-        try:
-            owner_id = json_object(self.request).get("user_id")
-        except APIError:
-            return None
-        if isinstance(owner_id, int) and not isinstance(owner_id, bool):
-            return owner_id
-        return None
+        return body_id(self.request, "user_id")
 
     def load(self, alias_id):
         alias = self.request.dbsession.get(UserAlias, alias_id)

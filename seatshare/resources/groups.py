@@ -5,12 +5,17 @@ from sqlalchemy import select
 from .. import principals as p
 from ..models import Group, Membership
 from ..permissions import Permission
-from . import Resource, register_container
+from . import Parent, register_container
 from .lists import DENY_ALL, ListContainer
 
 
-class GroupContext(Resource):
-    """An active group; ``role`` is the caller's role in it (None if not a member)."""
+class GroupContext(Parent):
+    """An active group; ``role`` is the caller's role in it (None if not a member).
+
+    Children: ``members`` and ``invitations`` (resources/group_members.py).
+    """
+
+    children: dict[str, type] = {}
 
     def __init__(self, request, name, parent, group, role=None):
         super().__init__(request, name, parent)
@@ -19,7 +24,11 @@ class GroupContext(Resource):
 
     def __acl__(self):
         return [
-            (Allow, p.group_admin(self.group.id), (Permission.VIEW, Permission.EDIT)),
+            (
+                Allow,
+                p.group_admin(self.group.id),
+                (Permission.VIEW, Permission.EDIT, Permission.DELETE, Permission.ADMINISTER),
+            ),
             (Allow, p.group_member(self.group.id), Permission.VIEW),
             DENY_ALL,
         ]
@@ -27,6 +36,10 @@ class GroupContext(Resource):
 
 @register_container("groups")
 class GroupContainer(ListContainer):
+    # Any signed-in user may create a group, or join one with a code
+    # (``POST /groups/join``, a view named "join" on this container).
+    granted = (Permission.LIST, Permission.CREATE, Permission.JOIN)
+
     def load(self, group_id):
         """One query: the active group and the caller's role in it."""
         row = self.request.dbsession.execute(

@@ -11,6 +11,8 @@ from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Deny, E
 from .. import principals as p
 from ..models import Event, Group
 from ..permissions import Permission
+from ..errors import APIError
+from ..schemas import json_object
 from ..schemas.types import MAX_ID, DIGITS_RE
 from . import Container
 
@@ -24,6 +26,30 @@ def filter_id(request, name) -> int | None:
         return None
     value = int(value)
     return value if 1 <= value <= MAX_ID else None
+
+
+def body_id(request, name) -> int | None:
+    """The integer ``name`` of a POST's JSON body, or None.
+
+    For an ACL that depends on the record a body names (``user_id`` of a new
+    alias, ``group_id`` of a new ticket); anything that is not an id is left
+    to the view's schema, which answers 400.
+    """
+    if request.method != "POST":
+        return None
+    value = body_value(request, name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def body_value(request, name):
+    """``name`` of the request's JSON body as sent, or None (no such key, or
+    no JSON object: the view's schema answers that with a 400)."""
+    try:
+        return json_object(request).get(name)
+    except APIError:
+        return None
 
 
 def group_filter_principal(request, group_id) -> str:

@@ -1,22 +1,35 @@
 """``/api/v1/tickets`` (and ``/api/v1/ticket``): tickets in your groups."""
-from pyramid.authorization import Allow
+from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import or_, select
 
 from .. import principals as p
 from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
 from ..permissions import Permission
+from ..security import READ_METHODS
 from ..services.history import action_for, diff, record_ticket_change, snapshot
-from . import Resource, register_container
+from . import Parent, register_container
 from .events import time_filter
-from .lists import DENY_ALL, ListContainer, event_filter_principal, group_filter_principal
+from .lists import (
+    DENY_ALL,
+    ListContainer,
+    body_id,
+    event_filter_principal,
+    group_filter_principal,
+)
 from .membership import active_group_ids
 
 SEAT_FIELDS = ("section", "row", "seat")
 
 
-class TicketContext(Resource):
-    """A ticket of an active group: members read it, owner and assignee change it."""
+class TicketContext(Parent):
+    """A ticket of an active group: members read it, owner and assignee change it.
+
+    Children: ``requests`` (resources/ticket_requests.py) and ``history``
+    (resources/ticket_history.py).
+    """
+
+    children: dict[str, type] = {}
 
     def __init__(self, request, name, parent, ticket):
         super().__init__(request, name, parent)
@@ -53,29 +66,7 @@ class TicketContext(Resource):
         return ticket
 
     def invalid_fields(self, changes, after) -> dict:
-        dbsession = self.request.dbsession
-        fields = {}
-        if not any(after[name].strip() for name in SEAT_FIELDS):
-            for name in SEAT_FIELDS:
-                if name in changes:
-                    fields[name] = "at least one of section, row and seat must not be blank"
-        assignee_id = after["assignee_id"]
-        if changes.get("assignee_id") is not None:
-            member = dbsession.scalar(
-                select(Membership.id).where(
-                    Membership.group_id == self.ticket.group_id,
-                    Membership.user_id == assignee_id,
-                )
-            )
-            if member is None:
-                fields["assignee_id"] = "must be a member of the ticket's group"
-        if changes.get("alias_id") is not None:
-            owner_id = dbsession.scalar(
-                select(UserAlias.user_id).where(UserAlias.id == changes["alias_id"])
-            )
-            if assignee_id is None or owner_id != assignee_id:
-                fields["alias_id"] = "must be an alias of the ticket's assignee"
-        return fields
+        return ticket_field_errors(self.request.dbsession, self.ticket.group_id, changes, after)
 
     def delete(self, actor_id: int):
         dbsession = self.request.dbsession
@@ -86,16 +77,72 @@ class TicketContext(Resource):
         dbsession.flush()
 
 
+def group_is_active(dbsession, group_id) -> bool:
+    return dbsession.scalar(
+        select(Group.id).where(Group.id == group_id, Group.active.is_(True))
+    ) is not None
+
+
+def ticket_field_errors(dbsession, group_id, changes, after) -> dict:
+    """The 400 messages for a ticket of ``group_id`` whose fields become
+    ``after`` through ``changes`` (an update's, or a new ticket's every field)."""
+    fields = {}
+    if not any(after[name].strip() for name in SEAT_FIELDS):
+        for name in SEAT_FIELDS:
+            if name in changes:
+                fields[name] = "at least one of section, row and seat must not be blank"
+    assignee_id = after["assignee_id"]
+    if changes.get("assignee_id") is not None:
+        member = dbsession.scalar(
+            select(Membership.id).where(
+                Membership.group_id == group_id,
+                Membership.user_id == assignee_id,
+            )
+        )
+        if member is None:
+            fields["assignee_id"] = "must be a member of the ticket's group"
+    if changes.get("alias_id") is not None:
+        owner_id = dbsession.scalar(
+            select(UserAlias.user_id).where(UserAlias.id == changes["alias_id"])
+        )
+        if assignee_id is None or owner_id != assignee_id:
+            fields["alias_id"] = "must be an alias of the ticket's assignee"
+    return fields
+
+
 @register_container("tickets", "ticket")
 class TicketContainer(ListContainer):
     filters = {"group_id": group_filter_principal, "event_id": event_filter_principal}
+    granted = (Permission.LIST, Permission.CREATE)
+
+    def __acl__(self):
+        if self.request.method != "POST":
+            return super().__acl__()
+        # POST /tickets: only a member of the body's group may add tickets
+        # to it (403). A group that does not exist (or is inactive) is a
+        # field error the view's validation reports (400), not a 404.
+        group_id = body_id(self.request, "group_id")
+        if group_id is None:
+            return [(Allow, Authenticated, Permission.CREATE), DENY_ALL]
+        member = p.group_member(group_id)
+        if member in self.request.effective_principals:
+            return [(Allow, member, Permission.CREATE), DENY_ALL]  # no query needed
+        if group_is_active(self.request.dbsession, group_id):
+            return [DENY_ALL]
+        return [(Allow, Authenticated, Permission.CREATE), DENY_ALL]
 
     def load(self, ticket_id):
-        ticket = self.request.dbsession.scalar(
+        stmt = (
             select(Ticket)
             .join(Group, Group.id == Ticket.group_id)
             .where(Ticket.id == ticket_id, Group.active.is_(True))
         )
+        if self.request.method not in READ_METHODS:
+            # Writers of one ticket take turns, so each starts from what the
+            # last one left and its history entry's "before" is true. (On
+            # SQLite, BEGIN IMMEDIATE already serializes writers.)
+            stmt = stmt.with_for_update(of=Ticket)
+        ticket = self.request.dbsession.scalar(stmt)
         if ticket is None:
             return None
         return TicketContext(self.request, str(ticket_id), self, ticket)

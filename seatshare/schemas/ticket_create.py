@@ -4,32 +4,10 @@ import decimal
 import colander
 
 from ..models import Ticket
-from .types import JSONInt, JSONString, Money, Nullable, column_length
+from .types import JSONIdList, JSONInt, JSONString, Money, Nullable, column_length
 
 READ_ONLY = ("id", "owner_id", "created_at", "updated_at")
 MAX_EVENTS = 200  # a season of any sport, with room to spare
-
-
-class JSONIdList(colander.SchemaType):
-    """A non-empty JSON array of distinct ids, at most ``max_items`` long."""
-
-    def __init__(self, max_items):
-        self.max_items = max_items
-
-    def deserialize(self, node, cstruct):
-        if cstruct is colander.null:
-            return colander.null
-        if not isinstance(cstruct, list) or not cstruct:
-            raise colander.Invalid(node, "must be a non-empty array of event ids")
-        if len(cstruct) > self.max_items:
-            raise colander.Invalid(node, f"must hold at most {self.max_items} event ids")
-        ids = [JSONInt().deserialize(node, item) for item in cstruct]
-        if len(set(ids)) != len(ids):
-            raise colander.Invalid(node, "must not name an event twice")
-        return ids
-
-    def serialize(self, node, appstruct):
-        return appstruct
 
 
 def one_event_field(node, value):

@@ -67,6 +67,20 @@ class JSONString(_JSONType):
         return cstruct
 
 
+class JSONChoice(JSONString):
+    """A JSON string naming one of ``members`` (of a string enum): the member."""
+
+    def __init__(self, *members):
+        super().__init__(max(len(m.value) for m in members))
+        self.members = members
+
+    def convert(self, node, cstruct):
+        if not isinstance(cstruct, str) or cstruct not in self.members:
+            allowed = ", ".join(f'"{m.value}"' for m in self.members)
+            raise colander.Invalid(node, f"must be one of {allowed}")
+        return next(m for m in self.members if m.value == cstruct)
+
+
 class JSONInt(_JSONType):
     """A JSON integer (not a boolean, not a string) that is a valid id."""
 
@@ -165,6 +179,45 @@ class QueryChoice(colander.SchemaType):
             allowed = ", ".join(repr(c) for c in self.choices)
             raise colander.Invalid(node, f"must be one of {allowed}")
         return cstruct
+
+    def serialize(self, node, appstruct):
+        return appstruct
+
+
+class JSONIdList(colander.SchemaType):
+    """A non-empty JSON array of distinct ids, at most ``max_items`` long."""
+
+    def __init__(self, max_items):
+        self.max_items = max_items
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if not isinstance(cstruct, list) or not cstruct:
+            raise colander.Invalid(node, "must be a non-empty array of event ids")
+        if len(cstruct) > self.max_items:
+            raise colander.Invalid(node, f"must hold at most {self.max_items} event ids")
+        ids = [JSONInt().deserialize(node, item) for item in cstruct]
+        if len(set(ids)) != len(ids):
+            raise colander.Invalid(node, "must not name an event twice")
+        return ids
+
+    def serialize(self, node, appstruct):
+        return appstruct
+
+
+class QueryText(colander.SchemaType):
+    """A query-string text of at most ``max_length`` characters."""
+
+    def __init__(self, max_length):
+        self.max_length = max_length
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if len(cstruct) > self.max_length:
+            raise colander.Invalid(node, f"must be at most {self.max_length} characters")
+        return cstruct.strip()
 
     def serialize(self, node, appstruct):
         return appstruct

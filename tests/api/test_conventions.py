@@ -309,7 +309,7 @@ def test_unknown_route_is_404_with_or_without_token(testapp, world):
 
 
 def test_405_with_allow_for_a_method_the_route_lacks(testapp, world):
-    res = testapp.delete(f"{API}/groups", headers=world.headers("member"), status=405)
+    res = testapp.delete(f"{API}/users", headers=world.headers("member"), status=405)
     assert res.headers["Allow"] == "GET, HEAD"
     assert res.json["code"] == 405
     res = testapp.post_json(f"{API}/ticket/{world.ticket.id}", {}, headers=world.headers("owner"),
