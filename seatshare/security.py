@@ -58,7 +58,8 @@ def bearer_token_from(request) -> str | None:
 def is_api_request(request) -> bool:
     # The raw WSGI path: request.path_info raises on a path that is not UTF-8,
     # and this runs for every response, error responses included.
-    return request.environ.get("PATH_INFO", "").startswith("/api/")
+    path = request.environ.get("PATH_INFO", "")
+    return path == "/api" or path.startswith("/api/")
 
 
 def load_token_identity(dbsession, token_value: str) -> Identity | None:

@@ -34,7 +34,9 @@ def test_unknown_api_route_is_json_404(testapp):
     assert res.json == NOT_FOUND
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v2/users", "/api/", "/api/v1/users/me/x/y"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nope", "/api/v2/users", "/api", "/api/", "/api/v1/users/me/x/y"]
+)
 def test_unknown_api_route_is_404_with_a_token_too(testapp, auth_headers, path):
     res = testapp.get(path, headers=auth_headers(factories.make_user()), status=404)
     assert res.json == NOT_FOUND
