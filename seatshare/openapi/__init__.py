@@ -10,9 +10,9 @@ tests/api/test_openapi.py checks real responses against the document.
 import copy
 import functools
 
-from . import api_v1, components, oauth
+from . import api_v1, beyond_seed, components, oauth
 
-PATH_BUILDERS = [*api_v1.PATH_BUILDERS, oauth.oauth_paths]
+PATH_BUILDERS = [*api_v1.PATH_BUILDERS, *beyond_seed.PATH_BUILDERS, oauth.oauth_paths]
 
 DESCRIPTION = """\
 SeatShare lets a group of friends share season tickets.
@@ -48,11 +48,11 @@ def _document() -> dict:
         "tags": [
             {"name": name}
             for name in ("Users", "User aliases", "Groups", "Events", "Tickets",
-                         "OAuth", "Documentation")
+                         *beyond_seed.TAGS, "OAuth", "Documentation")
         ],
         "paths": paths,
         "components": {
-            "schemas": components.SCHEMAS,
+            "schemas": {**components.SCHEMAS, **beyond_seed.SCHEMAS},
             "securitySchemes": {
                 "oauth2": {
                     "type": "oauth2",

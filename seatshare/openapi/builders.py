@@ -9,12 +9,15 @@ from ..schemas.types import (
     MAX_ID,
     MAX_MONEY,
     JSONBool,
+    JSONChoice,
+    JSONIdList,
     JSONInt,
     JSONString,
     Money,
     Nullable,
     QueryChoice,
     QueryInt,
+    QueryText,
 )
 
 REASONS = {
@@ -136,6 +139,16 @@ def type_schema(typ) -> dict:
     if isinstance(typ, Nullable):
         inner = type_schema(typ.inner)
         return {**inner, "type": [inner["type"], "null"]}
+    if isinstance(typ, JSONChoice):
+        return {"type": "string", "enum": [member.value for member in typ.members]}
+    if isinstance(typ, JSONIdList):
+        return {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            "minItems": 1,
+            "maxItems": typ.max_items,
+            "uniqueItems": True,
+        }
     if isinstance(typ, JSONString):
         schema = {"type": "string", "maxLength": typ.max_length}
         if not typ.blank:
@@ -167,6 +180,8 @@ def query_parameters(schema: colander.SchemaNode) -> list:
                 value["maximum"] = typ.maximum
         elif isinstance(typ, QueryChoice):
             value = {"type": "string", "enum": list(typ.choices)}
+        elif isinstance(typ, QueryText):
+            value = {"type": "string", "maxLength": typ.max_length}
         else:
             raise TypeError(f"no parameter schema for {typ!r}")
         if child.missing not in (colander.drop, colander.required):

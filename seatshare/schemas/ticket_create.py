@@ -36,4 +36,4 @@ class TicketCreate(colander.MappingSchema):
     assignee_id = colander.SchemaNode(Nullable(JSONInt()), missing=None)
     alias_id = colander.SchemaNode(Nullable(JSONInt()), missing=None)
 
-    validator = one_event_field
+    validator = staticmethod(one_event_field)

@@ -1,0 +1,359 @@
+"""The paths of API.md §4 ("Beyond the seed"): entities, running a group,
+creating tickets and season tickets, ticket requests, ticket history and
+the applications you authorized. Listed in ``PATH_BUILDERS`` of
+``seatshare.openapi``; a builder's operations are merged into any the seed's
+builders already gave the same path (``POST /groups`` beside ``GET``).
+"""
+from ..schemas import entities, group_admin, ticket_create, ticket_requests
+from ..schemas.lists import ListQuery
+from .builders import (
+    LOCATION_HEADER,
+    json_body,
+    json_response,
+    list_operation,
+    operation,
+    path_id,
+    ref,
+)
+from .components import ID, NULLABLE_ID, STRING, TIMESTAMP, record
+
+TAGS = ("Entities", "Group administration", "Ticket requests", "Authorizations")
+
+SCHEMAS = {
+    "Entity": record({"id": ID, "name": STRING, "created_at": TIMESTAMP},
+                     description="A team (or venue) whose events groups follow."),
+    "Member": record(
+        {
+            "group_id": ID,
+            "user_id": ID,
+            "role": {"type": "string", "enum": ["admin", "member"]},
+            "first_name": STRING,
+            "last_name": STRING,
+            "created_at": {**TIMESTAMP, "description": "When they joined."},
+        },
+        description="A member of a group, addressed by user id.",
+    ),
+    "Invitation": record(
+        {
+            "id": ID,
+            "group_id": ID,
+            "email": {"type": "string", "format": "email"},
+            "inviter_id": NULLABLE_ID,
+            "used_at": {"type": ["string", "null"], "format": "date-time"},
+            "used_by_id": NULLABLE_ID,
+            "created_at": TIMESTAMP,
+        },
+        description="A single-use invitation. Its code is mailed to `email` and never "
+        "shown by the API; only its SHA-256 hash is stored.",
+    ),
+    "TicketRequest": record(
+        {
+            "id": ID,
+            "ticket_id": ID,
+            "requester_id": ID,
+            "owner_id": {**ID, "description": "The ticket's owner, who answers."},
+            "message": STRING,
+            "status": {"type": "string", "enum": ["pending", "accepted", "declined", "withdrawn"]},
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        }
+    ),
+    "TicketHistoryEntry": record(
+        {
+            "id": ID,
+            "ticket_id": ID,
+            "action": {
+                "type": "string",
+                "enum": ["created", "updated", "assigned", "unassigned", "requested", "deleted"],
+            },
+            "actor_id": NULLABLE_ID,
+            "changes": {
+                "type": "object",
+                "description": 'For an update, `{"field": [old, new]}`; for "created" and '
+                '"deleted", the ticket\'s fields; for "requested", `{"request_id"}`; an '
+                'assignment by an accepted request adds its `request_id`.',
+            },
+            "created_at": TIMESTAMP,
+        }
+    ),
+    "Authorization": record(
+        {
+            "id": {**ID, "description": "The application's id."},
+            "name": STRING,
+            "client_id": STRING,
+            "scopes": {"type": "string", "description": 'Space-separated, e.g. "read write".'},
+            "approved_at": {**TIMESTAMP, "description": "Your first approval or token."},
+        },
+        description="An application you approved.",
+    ),
+}
+
+CONFLICT = 409
+
+
+def no_content(description):
+    return {"description": description}
+
+
+def entity_paths() -> dict:
+    return {
+        "/api/v1/entities": {
+            "get": list_operation(
+                "List entities",
+                "The teams a group can follow, ordered by `name`, `id`; any signed-in user. "
+                "`q` keeps those whose name contains it, in any case.",
+                "Entities", ref("Entity"), entities.EntityListQuery(), "listEntities",
+            )
+        },
+        "/api/v1/entities/{id}": {
+            "parameters": [path_id()],
+            "get": operation(
+                "Get an entity", "Any signed-in user.", "Entities",
+                {200: json_response("The entity.", ref("Entity"))}, 404,
+                operation_id="getEntity",
+            ),
+        },
+    }
+
+
+def group_admin_paths() -> dict:
+    group_id = path_id(description="The group's id.")
+    return {
+        "/api/v1/groups": {
+            "post": operation(
+                "Create a group",
+                "Any signed-in user; you become its administrator, and the answer carries "
+                "its standing `invitation_code`. An `entity_id` that names no entity is a 400.",
+                "Groups",
+                {201: json_response("The new group.", ref("Group"), LOCATION_HEADER)}, 400,
+                scope="write", operation_id="createGroup",
+                requestBody=json_body(group_admin.GroupCreate(), group_admin.CREATE_READ_ONLY),
+            ),
+        },
+        "/api/v1/groups/join": {
+            "post": operation(
+                "Join a group",
+                "With the group's standing `invitation_code` or a single-use invitation's "
+                "code (which then stops working). 404 for an unknown or spent code, or an "
+                "inactive group. Joining a group you belong to answers 200 with your role "
+                "and spends nothing.",
+                "Groups",
+                {200: json_response("The group you joined.", ref("Group"))}, 400, 404,
+                scope="write", operation_id="joinGroup",
+                requestBody=json_body(group_admin.GroupJoin()),
+            ),
+        },
+        "/api/v1/groups/{id}": {
+            "delete": operation(
+                "Deactivate a group",
+                "Administrators only. The group leaves every list, its tickets and events "
+                "stop being shown through it, and its members stop being mutual members "
+                "through it.",
+                "Groups", {204: no_content("Deactivated.")}, 404,
+                scope="write", operation_id="deactivateGroup",
+            ),
+        },
+        "/api/v1/groups/{id}/members": {
+            "parameters": [group_id],
+            "get": list_operation(
+                "List a group's members",
+                "Members only; ordered by `last_name`, `first_name`, `user_id`.",
+                "Group administration", ref("Member"), group_admin.MemberListQuery(),
+                "listGroupMembers",
+            ),
+        },
+        "/api/v1/groups/{id}/members/{user_id}": {
+            "parameters": [group_id, path_id("user_id", "The member's user id.")],
+            "get": operation(
+                "Get a member", "Members only; 404 if the user is not a member.",
+                "Group administration",
+                {200: json_response("The member.", ref("Member"))}, 404,
+                operation_id="getGroupMember",
+            ),
+            "put": operation(
+                "Change a member's role",
+                'Administrators only. `role` is "admin" or "member". Demoting the last '
+                "administrator is a 409.",
+                "Group administration",
+                {200: json_response("The member, updated.", ref("Member"))}, 400, 404, CONFLICT,
+                scope="write", operation_id="updateGroupMember",
+                requestBody=json_body(group_admin.MemberUpdate(), group_admin.MEMBER_READ_ONLY),
+            ),
+            "delete": operation(
+                "Remove a member, or leave",
+                "Administrators, or the member themselves. The last administrator cannot "
+                "leave (409): promote someone first, or deactivate the group. A member who "
+                "leaves keeps nothing in the group: tickets assigned to them are unassigned "
+                "(their alias cleared), tickets they own are deleted, each with a history "
+                "entry, and their pending requests are withdrawn.",
+                "Group administration", {204: no_content("Removed.")}, 404, CONFLICT,
+                scope="write", operation_id="removeGroupMember",
+            ),
+        },
+        "/api/v1/groups/{id}/invitations": {
+            "parameters": [group_id],
+            "get": list_operation(
+                "List a group's invitations",
+                "Administrators only; ordered by `created_at`, `id`.",
+                "Group administration", ref("Invitation"), group_admin.InvitationListQuery(),
+                "listGroupInvitations",
+            ),
+            "post": operation(
+                "Invite someone by mail",
+                "Administrators only. Creates a single-use invitation code and mails it to "
+                "`email`; the code is not in the answer (the mailbox holds the only copy). "
+                "Joining with it works once, whoever signs in with it.",
+                "Group administration",
+                {201: json_response("The invitation.", ref("Invitation"), LOCATION_HEADER)},
+                400, 404,
+                scope="write", operation_id="createGroupInvitation",
+                requestBody=json_body(
+                    group_admin.InvitationCreate(), group_admin.INVITATION_READ_ONLY
+                ),
+            ),
+        },
+        "/api/v1/groups/{id}/invitations/{invitation_id}": {
+            "parameters": [group_id, path_id("invitation_id", "The invitation's id.")],
+            "get": operation(
+                "Get an invitation", "Administrators only.", "Group administration",
+                {200: json_response("The invitation.", ref("Invitation"))}, 404,
+                operation_id="getGroupInvitation",
+            ),
+        },
+    }
+
+
+def ticket_create_paths() -> dict:
+    tickets = {"type": "array", "items": ref("Ticket")}
+    return {
+        "/api/v1/tickets": {
+            "post": operation(
+                "Add a ticket, or a season ticket",
+                "A member of `group_id` (403 otherwise; a `group_id` naming no active group "
+                "is a 400), for events of the entity the group follows; you are the owner. "
+                "Give `event_id` for one ticket (201 with the ticket) or `event_ids` for a "
+                "season ticket (201 with the array of tickets, in the order given; all or "
+                "none: one event that is not the group's is a 400 and nothing is written). "
+                "`Location` names the (first) new ticket. Each ticket gets a \"created\" "
+                "history entry.",
+                "Tickets",
+                {201: json_response(
+                    "The new ticket, or the array of new tickets.",
+                    {"oneOf": [ref("Ticket"), tickets]},
+                    LOCATION_HEADER,
+                )},
+                400,
+                scope="write", operation_id="createTickets",
+                requestBody=json_body(ticket_create.TicketCreate(), ticket_create.READ_ONLY),
+            ),
+        },
+    }
+
+
+def ticket_child_paths(prefix: str, suffix: str) -> dict:
+    return {
+        f"/api/v1/{prefix}/{{id}}/requests": {
+            "parameters": [path_id(description="The ticket's id.")],
+            "post": operation(
+                "Ask for a ticket",
+                "A member of the ticket's group who is not its owner. The owner is mailed; "
+                "the ticket's history records the request. A second pending request by "
+                "you for the same ticket is a 409.",
+                "Ticket requests",
+                {201: json_response("The request.", ref("TicketRequest"), LOCATION_HEADER)},
+                400, 404, CONFLICT,
+                scope="write", operation_id=f"requestTicket{suffix}",
+                requestBody=json_body(
+                    ticket_requests.TicketRequestCreate(), ticket_requests.READ_ONLY
+                ),
+            ),
+        },
+        f"/api/v1/{prefix}/{{id}}/history": {
+            "parameters": [path_id(description="The ticket's id.")],
+            "get": list_operation(
+                "A ticket's history",
+                "Members of the ticket's group: who created, updated, assigned, unassigned "
+                "and requested it, and when; ordered by `created_at`, `id`.",
+                "Tickets", ref("TicketHistoryEntry"), ListQuery(), f"listTicketHistory{suffix}",
+            ),
+        },
+    }
+
+
+def ticket_request_paths() -> dict:
+    return {
+        **ticket_child_paths("ticket", ""),
+        **ticket_child_paths("tickets", "ByPluralPath"),
+        "/api/v1/ticket_requests": {
+            "get": list_operation(
+                "List ticket requests",
+                "The requests you made and those for your tickets, in active groups, "
+                "ordered by `created_at`, `id`.",
+                "Ticket requests", ref("TicketRequest"),
+                ticket_requests.TicketRequestListQuery(), "listTicketRequests",
+            ),
+        },
+        "/api/v1/ticket_requests/{id}": {
+            "parameters": [path_id()],
+            "get": operation(
+                "Get a ticket request", "Its requester or the ticket's owner.",
+                "Ticket requests",
+                {200: json_response("The request.", ref("TicketRequest"))}, 404,
+                operation_id="getTicketRequest",
+            ),
+            "put": operation(
+                "Answer or withdraw a ticket request",
+                '`"accepted"` or `"declined"`: the ticket\'s owner only; accepting assigns '
+                "the ticket to the requester (its alias cleared, an \"assigned\" history "
+                "entry) and declines the ticket's other pending requests. `\"withdrawn\"`: "
+                "the requester only. Only a pending request can change: otherwise 409. The "
+                "other party is mailed.",
+                "Ticket requests",
+                {200: json_response("The request, updated.", ref("TicketRequest"))},
+                400, 404, CONFLICT,
+                scope="write", operation_id="answerTicketRequest",
+                requestBody=json_body(
+                    ticket_requests.TicketRequestUpdate(), ticket_requests.READ_ONLY
+                ),
+            ),
+        },
+    }
+
+
+def authorization_paths() -> dict:
+    return {
+        "/api/v1/authorizations": {
+            "get": list_operation(
+                "List the applications you approved",
+                "Applications with a remembered approval or a live token of yours, ordered "
+                "by `approved_at`, `id`.",
+                "Authorizations", ref("Authorization"), ListQuery(), "listAuthorizations",
+            ),
+        },
+        "/api/v1/authorizations/{id}": {
+            "parameters": [path_id(description="The application's id.")],
+            "get": operation(
+                "Get an application you approved", "Yours only (404 otherwise).",
+                "Authorizations",
+                {200: json_response("The authorization.", ref("Authorization"))}, 404,
+                operation_id="getAuthorization",
+            ),
+            "delete": operation(
+                "Revoke an application",
+                "Revokes every token of that application for you (the one making this "
+                "call too, if it is that application's), forgets your approvals, so the "
+                "consent page asks again, and voids its unused authorization codes.",
+                "Authorizations", {204: no_content("Revoked.")}, 404,
+                scope="write", operation_id="revokeAuthorization",
+            ),
+        },
+    }
+
+
+PATH_BUILDERS = [
+    entity_paths,
+    group_admin_paths,
+    ticket_create_paths,
+    ticket_request_paths,
+    authorization_paths,
+]
