@@ -214,3 +214,16 @@ def test_unknown_email_costs_one_password_verification(testapp, user, app, monke
     submit_sign_in(testapp, "nobody@example.com", "wrong", status=400)
     submit_sign_in(testapp, user.email, "wrong", status=400)
     assert len(calls) == 2 and calls[0].startswith("$argon2id$")
+
+
+def test_forms_work_over_https_when_the_browser_posts_origin_null(testapp, user):
+    """Under Referrer-Policy: no-referrer a browser posts ``Origin: null``
+    and no Referer; the CSRF token alone must carry the form."""
+    testapp.extra_environ["wsgi.url_scheme"] = "https"
+    page = testapp.get("/signin")
+    form = page.forms["signin"]
+    form["email"] = user.email
+    form["password"] = factories.DEFAULT_PASSWORD
+    form.submit(headers={"Origin": "null"}, status=302)
+    assert session_of(testapp)["user_id"] == user.id
+    testapp.post("/signout", {"csrf_token": "forged"}, headers={"Origin": "null"}, status=400)
