@@ -23,6 +23,9 @@ CSV_REQUIRED = ("name", "start_time")
 CSV_OPTIONAL = ("description", "date_tba", "time_tba", "key")
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
+# The control characters a name or key (TAB) or a description may contain.
+TAB = "\t"
+MULTILINE = "\t\r\n"
 # Keys looked up per SELECT: well under every backend's bound-parameter limit.
 LOOKUP_BATCH = 500
 
@@ -138,7 +141,9 @@ def _csv_event(line, values):
         key=_checked_key(line, key),
         name=_checked_name(line, values["name"]),
         start_time=start_time,
-        description=values.get("description", "").strip(),
+        description=_checked_text(
+            line, "description", values.get("description", ""), MULTILINE
+        ),
         date_tba=_parse_bool(line, "date_tba", values.get("date_tba", "")),
         time_tba=_parse_bool(line, "time_tba", values.get("time_tba", "")),
     )
@@ -158,7 +163,7 @@ def _parse_start_time(line, value):
             f"start_time {value!r} needs an offset or Z "
             "(e.g. 2025-04-01T19:05:00-04:00)",
         )
-    return _naive_utc(moment)
+    return _naive_utc(line, moment)
 
 
 def _parse_bool(line, field, value):
@@ -171,7 +176,7 @@ def _parse_bool(line, field, value):
 
 
 def _checked_name(line, name):
-    name = name.strip()
+    name = _checked_text(line, "name", name)
     if not name:
         raise ScheduleError(line, "the event has no name")
     if len(name) > MAX_NAME_LENGTH:
@@ -180,13 +185,25 @@ def _checked_name(line, name):
 
 
 def _checked_key(line, key):
+    key = _checked_text(line, "key", key)
     if len(key) > MAX_KEY_LENGTH:
         raise ScheduleError(line, f"the key is longer than {MAX_KEY_LENGTH} characters")
     return key
 
 
-def _naive_utc(moment):
-    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+def _checked_text(line, field, value, allowed=TAB):
+    """Stripped, and without control characters (PostgreSQL refuses NUL)."""
+    value = value.strip()
+    if any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in value):
+        raise ScheduleError(line, f"the {field} contains control characters")
+    return value
+
+
+def _naive_utc(line, moment):
+    try:
+        return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise ScheduleError(line, f"{moment.isoformat()} is out of range") from None
 
 
 # --- iCalendar ---------------------------------------------------------------
@@ -285,13 +302,18 @@ def _ics_event(component, lines):
     elif start.tzinfo is None:
         raise ScheduleError(start_line, "DTSTART needs a time zone (a TZID or Z)")
     else:
-        start_time = _naive_utc(start)
+        start_time = _naive_utc(start_line, start)
     return ScheduledEvent(
         line=lines.begin,
         key=_checked_key(lines.properties["UID"], str(component.get("UID")).strip()),
         name=_checked_name(lines.properties["SUMMARY"], str(component.get("SUMMARY"))),
         start_time=start_time,
-        description=str(component.get("DESCRIPTION", "")).strip(),
+        description=_checked_text(
+            lines.properties.get("DESCRIPTION", lines.begin),
+            "description",
+            str(component.get("DESCRIPTION", "")),
+            MULTILINE,
+        ),
         time_tba=time_tba,
     )
 

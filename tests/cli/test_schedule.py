@@ -133,6 +133,8 @@ def test_a_malformed_csv_names_the_line_and_writes_nothing(
             "already used on line 2",
         ),
         ("", 1, "empty"),
+        ("name,start_time\nGa\x00me,2025-04-01T19:05:00Z\n", 2, "control characters"),
+        ("name,start_time\nGame,0001-01-01T00:00:00+01:00\n", 2, "out of range"),
     ],
 )
 def test_csv_faults_name_their_line(text, line, message):
