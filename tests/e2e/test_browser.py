@@ -95,3 +95,32 @@ def test_pages_refuse_to_be_framed(live_server, browser):
     assert "Unauthorized" in page.frame_locator("#api").locator("body").inner_text()
     assert page.frame_locator("#page").locator("#email").count() == 0
     page.close()
+
+
+def test_sign_up_in_a_browser_then_approve(live_server, live_client, browser, backend):
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1100, "height": 760})
+    page.goto(
+        f"{base}/oauth/authorization?client_id={live_client.client_id}"
+        f"&redirect_uri={live_client.redirect_uri}&response_type=code&scope=read"
+    )
+    page.click("text=Create an account")
+    page.fill("#first_name", "Robin")
+    page.fill("#last_name", "Reyes")
+    page.fill("#email", "not an email")
+    page.fill("#password", "short")
+    page.click("button[type=submit]")
+    assert page.locator(".field-error").count() == 2
+    page.screenshot(path=screenshot_path(f"signup-errors-{backend}.png"), full_page=True)
+
+    email = f"robin-{backend}@example.com"
+    page.fill("#email", email)
+    page.fill("#password", "a sufficiently long password")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/oauth/authorization?**")
+    assert email in page.inner_text(".who")
+    assert "Write" not in page.inner_text("ul.scopes")
+    page.click("button[value=approve]")
+    page.wait_for_url(live_client.redirect_uri + "?*")
+    assert HEX64.match(parse_qs(urlsplit(page.url).query)["code"][0])
+    page.close()
