@@ -30,6 +30,7 @@ import time
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from seatshare.models import meta
 from seatshare.tokens import hash_token, new_token
@@ -370,21 +371,34 @@ def _fill(loader, connection, plan, rng, now, out_dir):
     }
 
 
+def schema_fingerprint(dialect):
+    """SHA-256 of the DDL the models make on ``dialect``: a data set built
+    before a model or an index changed is built again."""
+    ddl = []
+    for table in meta.metadata.sorted_tables:
+        ddl.append(str(CreateTable(table).compile(dialect=dialect)))
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            ddl.append(str(CreateIndex(index).compile(dialect=dialect)))
+    return hash_token("\n".join(ddl))
+
+
 def _write_marker(connection, plan, dataset):
     connection.exec_driver_sql(
         f"CREATE TABLE {MARKER_TABLE} (tickets INTEGER, client_id VARCHAR(64), "
-        "tokens_expire_at VARCHAR(40))"
+        "tokens_expire_at VARCHAR(40), schema_sha256 VARCHAR(64))"
     )
     connection.execute(
-        sa.text(f"INSERT INTO {MARKER_TABLE} VALUES (:t, :c, :e)"),
+        sa.text(f"INSERT INTO {MARKER_TABLE} VALUES (:t, :c, :e, :s)"),
         {"t": plan.tickets, "c": dataset["client_id"],
-         "e": dataset["tokens_expire_at"]},
+         "e": dataset["tokens_expire_at"],
+         "s": schema_fingerprint(connection.dialect)},
     )
 
 
 def existing_dataset(database_url, out_dir, tickets):
     """The data set already in the database, when it is the one asked for,
-    its files are at hand and its tokens live for another day; else None."""
+    on the models' current schema, its files are at hand and its tokens live
+    for another day; else None."""
     path = os.path.join(out_dir, "dataset.json")
     if not os.path.exists(path) or not os.path.exists(
         os.path.join(out_dir, "tokens.tsv")
@@ -397,12 +411,19 @@ def existing_dataset(database_url, out_dir, tickets):
         with engine.connect() as connection:
             if not sa.inspect(connection).has_table(MARKER_TABLE):
                 return None
+            columns = {c["name"] for c in sa.inspect(connection).get_columns(MARKER_TABLE)}
+            if "schema_sha256" not in columns:
+                return None
             row = connection.execute(
-                sa.text(f"SELECT tickets, client_id, tokens_expire_at FROM {MARKER_TABLE}")
+                sa.text(f"SELECT tickets, client_id, tokens_expire_at, schema_sha256 "
+                        f"FROM {MARKER_TABLE}")
             ).first()
+            fingerprint = schema_fingerprint(connection.dialect)
     finally:
         engine.dispose()
-    if row is None or (row[0], row[1]) != (tickets, dataset["client_id"]):
+    if row is None or tuple(row[:2]) != (tickets, dataset["client_id"]):
+        return None
+    if row[3] != fingerprint:
         return None
     expires = datetime.datetime.fromisoformat(row[2].rstrip("Z"))
     if expires - utcnow() < datetime.timedelta(days=1):

@@ -70,6 +70,12 @@ def test_generated_data_set_is_recognised_for_reuse(tiny):
     assert generate.existing_dataset(url, folder, TICKETS * 2) is None
 
 
+def test_data_set_built_on_another_schema_is_not_reused(tiny, monkeypatch):
+    url, folder, _ = tiny
+    monkeypatch.setattr(generate, "schema_fingerprint", lambda dialect: "changed")
+    assert generate.existing_dataset(url, folder, TICKETS) is None
+
+
 def test_generator_refuses_a_database_that_holds_data(tiny):
     url, folder, _ = tiny
     with pytest.raises(SystemExit):
