@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 import waitress
+from waitress import wasyncore
 from sqlalchemy.orm import Session
 
 from seatshare import main
@@ -41,8 +42,11 @@ def serve_app(url, threads=4, **settings):
     try:
         yield LiveServer(f"http://127.0.0.1:{server.effective_port}", app.registry["dbengine"])
     finally:
-        server.close()
+        # Close the sockets from inside the server's own loop: closing them
+        # from this thread races the loop's select() (EBADF in that thread).
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
         app.registry["dbengine"].dispose()
 
 
