@@ -1,0 +1,270 @@
+"""Conflicting writes at once against a live server: nothing lost, one winner.
+
+The app runs under waitress with production's eight threads against a real,
+committed database. Each test releases its writers together (a barrier) and
+then checks the database: zero 5xx; one history entry per successful write of
+a ticket, each starting from the value the previous one left; and exactly one
+winner wherever only one may win: two accepts of requests for one ticket, one
+authorization code exchanged twice, one refresh token used twice, two users
+joining with one single-use invitation. On PostgreSQL serialization failures
+and deadlocks are retried by pyramid_retry; on SQLite writers wait their turn
+(BEGIN IMMEDIATE and a busy timeout).
+"""
+import concurrent.futures
+import secrets
+import threading
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from seatshare import models
+from seatshare.models import meta
+from seatshare.oauth.applications import register_application
+from seatshare.tokens import hash_token
+from tests import factories as f
+from tests.conftest import create_database
+from tests.e2e.conftest import Client, serve_app
+from tests.e2e.test_oauth_live import sign_in_and_approve
+
+pytestmark = pytest.mark.live
+
+PRODUCTION_THREADS = 8  # production.ini's [server:main] threads
+RACES = 8  # independent races per test: more chances for the race to bite
+
+
+@pytest.fixture(scope="module")
+def live_server(backend, tmp_path_factory):
+    """Overrides the e2e fixture of the same name (for live_user/live_client)."""
+    url, drop = create_database(backend, str(tmp_path_factory.mktemp("race")))
+    engine = sa.create_engine(url)
+    meta.metadata.create_all(engine)
+    engine.dispose()
+    with serve_app(url, threads=PRODUCTION_THREADS) as server:
+        yield server
+    drop()
+
+
+def build(server, make):
+    """Run ``make()`` with the factories bound to a committed session."""
+    with server.session() as session:
+        f.bind(session)
+        try:
+            result = make()
+        finally:
+            f.bind(None)
+        session.commit()
+    return result
+
+
+def race(calls):
+    """Start every ``(method, url, kwargs)`` at the same instant; the responses."""
+    barrier = threading.Barrier(len(calls))
+
+    def send(call):
+        method, url, kwargs = call
+        barrier.wait()
+        return requests.request(method, url, timeout=60, **kwargs)
+
+    with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(send, calls))
+
+
+def bearer(value):
+    return {"Authorization": f"Bearer {value}"}
+
+
+def statuses(responses):
+    return sorted(r.status_code for r in responses)
+
+
+def test_concurrent_updates_of_one_ticket_lose_nothing(live_server):
+    def world():
+        group = f.make_group()
+        owner, assignee = f.make_user(), f.make_user()
+        f.make_membership(group, owner)
+        f.make_membership(group, assignee)
+        ticket = f.make_ticket(group=group, owner=owner, assignee=assignee, note="start")
+        return ticket.id, [f.make_token(user=u)[1] for u in (owner, assignee)]
+
+    ticket_id, tokens = build(live_server, world)
+    writers = 4 * PRODUCTION_THREADS
+    url = f"{live_server.url}/api/v1/ticket/{ticket_id}"
+    calls = [("PUT", url, {"json": {"note": f"writer {i}"}, "headers": bearer(tokens[i % 2])})
+             for i in range(writers)]
+    responses = race(calls)
+
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+    won = [r for r in responses if r.status_code == 200]
+    assert len(won) == writers  # a PUT of a note has nothing to conflict over
+    with live_server.session() as session:
+        entries = session.scalars(
+            select(models.TicketHistory)
+            .where(models.TicketHistory.ticket_id == ticket_id)
+            .order_by(models.TicketHistory.id)
+        ).all()
+        final = session.get(models.Ticket, ticket_id).note
+    assert len(entries) == len(won)
+    # Each write started from what the one before it left: none was lost.
+    previous = "start"
+    for entry in entries:
+        old, new = entry.changes["note"]
+        assert old == previous
+        previous = new
+    assert final == previous
+    print(f"\nticket updates: {writers} writers at once, {len(won)} succeeded, "
+          f"{len(entries)} history entries")
+
+
+def test_two_accepted_requests_for_one_ticket_one_wins(live_server):
+    def world():
+        races = []
+        for _ in range(RACES):
+            group = f.make_group()
+            owner = f.make_user()
+            f.make_membership(group, owner)
+            ticket = f.make_ticket(group=group, owner=owner)
+            requests_ = []
+            for _ in range(2):
+                requester = f.make_user()
+                f.make_membership(group, requester)
+                requests_.append(f.make_ticket_request(ticket, requester).id)
+            races.append((ticket.id, f.make_token(user=owner)[1], requests_))
+        return races
+
+    races = build(live_server, world)
+    calls = [
+        ("PUT", f"{live_server.url}/api/v1/ticket_requests/{request_id}",
+         {"json": {"status": "accepted"}, "headers": bearer(token)})
+        for _, token, request_ids in races for request_id in request_ids
+    ]
+    responses = race(calls)
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+    for i, (ticket_id, _, request_ids) in enumerate(races):
+        pair = responses[2 * i: 2 * i + 2]
+        assert statuses(pair) == [200, 409], [r.text for r in pair]
+        winner = next(r for r in pair if r.status_code == 200).json()
+        with live_server.session() as session:
+            ticket = session.get(models.Ticket, ticket_id)
+            states = {r.id: r.status for r in session.scalars(
+                select(models.TicketRequest).where(models.TicketRequest.ticket_id == ticket_id))}
+        assert ticket.assignee_id == winner["requester_id"]
+        assert sorted(states.values()) == ["accepted", "declined"]
+    print(f"\nticket requests: {len(calls)} accepts at once on {len(races)} tickets, "
+          f"{sum(r.status_code == 200 for r in responses)} won")
+
+
+@pytest.fixture(scope="module")
+def approved(live_server, live_user, live_client):
+    """A browser that signed in and approved the client once: further
+    authorization requests redirect straight back with a code."""
+    base = live_server.url
+    authorization_url = (
+        f"{base}/oauth/authorization?client_id={live_client.client_id}"
+        f"&redirect_uri={live_client.redirect_uri}&response_type=code"
+    )
+    browser = requests.Session()
+    first = sign_in_and_approve(browser, base, authorization_url, live_user.email)
+
+    def new_code():
+        response = browser.get(authorization_url, allow_redirects=False)
+        assert response.status_code == 302
+        return parse_qs(urlsplit(response.headers["Location"]).query)["code"][0]
+
+    yield parse_qs(urlsplit(first).query)["code"][0], new_code
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def live_user(live_server):
+    return build(live_server, f.make_user)
+
+
+@pytest.fixture(scope="module")
+def live_client(live_server):
+    redirect_uri = live_server.url + "/callback"
+    with live_server.session() as session:
+        app, secret = register_application(session, "Courtside Companion", [redirect_uri])
+        session.commit()
+        return Client(app.client_id, secret, redirect_uri)
+
+
+def exchange_call(base, client, code):
+    data = {"grant_type": "authorization_code", "code": code,
+            "redirect_uri": client.redirect_uri}
+    return ("POST", base + "/oauth/token",
+            {"data": data, "auth": (client.client_id, client.client_secret)})
+
+
+def test_one_code_exchanged_at_once_has_one_winner(live_server, live_client, approved):
+    first, new_code = approved
+    codes = [first] + [new_code() for _ in range(RACES - 1)]
+    tries = 3
+    calls = [exchange_call(live_server.url, live_client, code) for code in codes
+             for _ in range(tries)]
+    responses = race(calls)
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+    for i in range(len(codes)):
+        group = responses[tries * i: tries * (i + 1)]
+        assert statuses(group) == [200] + [400] * (tries - 1), [r.text for r in group]
+        assert all(r.json()["error"] == "invalid_grant" for r in group if r.status_code == 400)
+    with live_server.session() as session:
+        issued = session.scalar(select(sa.func.count(models.Token.id)).where(
+            models.Token.application_id == select(models.Application.id)
+            .where(models.Application.client_id == live_client.client_id).scalar_subquery()))
+    assert issued == len(codes)  # the losers were refused before any token was made
+    print(f"\ncodes: {len(calls)} exchanges at once of {len(codes)} codes, "
+          f"{sum(r.status_code == 200 for r in responses)} won")
+
+
+def test_one_refresh_token_used_at_once_has_one_winner(live_server, live_client, approved):
+    _, new_code = approved
+    refresh_tokens = []
+    for _ in range(RACES):
+        method, url, kwargs = exchange_call(live_server.url, live_client, new_code())
+        response = requests.request(method, url, timeout=30, **kwargs)
+        assert response.status_code == 200, response.text
+        refresh_tokens.append(response.json()["refresh_token"])
+    tries = 3
+    auth = (live_client.client_id, live_client.client_secret)
+    calls = [("POST", live_server.url + "/oauth/token",
+              {"data": {"grant_type": "refresh_token", "refresh_token": value}, "auth": auth})
+             for value in refresh_tokens for _ in range(tries)]
+    responses = race(calls)
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+    for i in range(len(refresh_tokens)):
+        group = responses[tries * i: tries * (i + 1)]
+        assert statuses(group) == [200] + [400] * (tries - 1), [r.text for r in group]
+    print(f"\nrefresh tokens: {len(calls)} uses at once of {len(refresh_tokens)} tokens, "
+          f"{sum(r.status_code == 200 for r in responses)} won")
+
+
+def test_two_users_joining_with_one_invitation_one_wins(live_server):
+    def world():
+        races = []
+        for _ in range(RACES):
+            group = f.make_group()
+            code = secrets.token_urlsafe(16)
+            f._add(models.GroupInvitation(group_id=group.id, email="guest@example.com",
+                                          code_hash=hash_token(code)))
+            tokens = [f.make_token(user=f.make_user())[1] for _ in range(2)]
+            races.append((group.id, code, tokens))
+        return races
+
+    races = build(live_server, world)
+    calls = [("POST", f"{live_server.url}/api/v1/groups/join",
+              {"json": {"invitation_code": code}, "headers": bearer(token)})
+             for _, code, tokens in races for token in tokens]
+    responses = race(calls)
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+    for i, (group_id, _, _) in enumerate(races):
+        pair = responses[2 * i: 2 * i + 2]
+        assert statuses(pair) == [200, 404], [r.text for r in pair]
+        with live_server.session() as session:
+            members = session.scalar(select(sa.func.count(models.Membership.id))
+                                     .where(models.Membership.group_id == group_id))
+        assert members == 2  # the creator and the one winner
+    print(f"\ninvitations: {len(calls)} joins at once with {len(races)} codes, "
+          f"{sum(r.status_code == 200 for r in responses)} won")
