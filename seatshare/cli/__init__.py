@@ -10,7 +10,7 @@ import json
 import sys
 
 from pyramid.paster import get_appsettings, setup_logging
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
 from ..settings import apply_environment
 from . import app, db, entity, schedule, tokens, user
@@ -59,6 +59,9 @@ def main(argv=None, stdout=None, stderr=None):
     except IntegrityError as exc:
         # Another writer got there first (a unique name or email, say).
         return fail(stderr, "conflicts with the data in the database: " + first_line(exc))
+    except DataError as exc:
+        # A value the database cannot store (PostgreSQL refuses NUL, say).
+        return fail(stderr, "the database refused a value: " + first_line(exc))
     finally:
         if env is not None:
             env.close()

@@ -18,6 +18,8 @@ def create(args, env):
     name = args.name.strip()
     if not name:
         raise CommandError("the name must not be blank")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise CommandError("the name must not contain control characters")
     if len(name) > MAX_NAME_LENGTH:
         raise CommandError(f"the name is longer than {MAX_NAME_LENGTH} characters")
     dbsession = env.dbsession

@@ -58,3 +58,11 @@ def test_a_write_that_conflicts_in_the_database_is_one_line_and_exit_1(
     assert run.err.startswith("seatshare: error: conflicts with the data in the database:")
     assert run.err.count("\n") == 1
     assert count(db, Entity) == 1
+
+
+def test_entity_create_refuses_control_characters(seatshare, db):
+    run = seatshare("entity", "create", "--name", "Rovers\x01")
+    assert run.code == 1
+    assert "control characters" in run.err
+    assert count(db, Entity) == 0
+
