@@ -28,6 +28,8 @@ TAB = "\t"
 MULTILINE = "\t\r\n"
 # Keys looked up per SELECT: well under every backend's bound-parameter limit.
 LOOKUP_BATCH = 500
+# Events written between two progress reports.
+PROGRESS_BATCH = 100
 
 
 class ScheduleError(ValueError):
@@ -333,8 +335,11 @@ def import_events(dbsession, entity_id, events, progress=None) -> ImportResult:
             created += 1
         elif _apply(event, scheduled):
             updated += 1
-        if progress and (done % 100 == 0 or done == total):
-            progress(done, total)
+        if done % PROGRESS_BATCH == 0 or done == total:
+            # Written batch by batch, so the progress shown is work done.
+            dbsession.flush()
+            if progress:
+                progress(done, total)
     dbsession.flush()
     return ImportResult(created, updated, total - created - updated)
 
