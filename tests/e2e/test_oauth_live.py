@@ -108,36 +108,69 @@ def test_seed_literal_steps(live_server, live_user, live_client):
     assert me.json()["id"] == live_user.id and "sms_notify" in me.json()
 
 
-def test_two_parallel_exchanges_of_one_code(live_server, live_user, live_client):
-    base = live_server.url
+def live_code(live_server, live_user, live_client):
     authorization_url = (
-        f"{base}/oauth/authorization?client_id={live_client.client_id}"
+        f"{live_server.url}/oauth/authorization?client_id={live_client.client_id}"
         f"&redirect_uri={live_client.redirect_uri}&response_type=code"
     )
     with requests.Session() as browser:
-        callback = sign_in_and_approve(browser, base, authorization_url, live_user.email)
-    code = parse_qs(urlsplit(callback).query)["code"][0]
-    data = {"grant_type": "authorization_code", "code": code,
-            "redirect_uri": live_client.redirect_uri}
-    auth = (live_client.client_id, live_client.client_secret)
+        callback = sign_in_and_approve(
+            browser, live_server.url, authorization_url, live_user.email
+        )
+    return parse_qs(urlsplit(callback).query)["code"][0]
+
+
+def post_twice_at_once(url, data, auth):
+    """Two identical POSTs released together; their responses."""
     start = threading.Barrier(2)
     results = []
 
-    def exchange():
+    def post():
         start.wait()
-        results.append(requests.post(base + "/oauth/token", data=data, auth=auth, timeout=30))
+        results.append(requests.post(url, data=data, auth=auth, timeout=30))
 
-    threads = [threading.Thread(target=exchange) for _ in range(2)]
+    threads = [threading.Thread(target=post) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+def test_two_parallel_exchanges_of_one_code(live_server, live_user, live_client):
+    base = live_server.url
+    data = {"grant_type": "authorization_code",
+            "code": live_code(live_server, live_user, live_client),
+            "redirect_uri": live_client.redirect_uri}
+    auth = (live_client.client_id, live_client.client_secret)
+    results = post_twice_at_once(base + "/oauth/token", data, auth)
 
     assert sorted(r.status_code for r in results) == [200, 400]
     winner = next(r for r in results if r.status_code == 200).json()
     loser = next(r for r in results if r.status_code == 400).json()
     assert loser["error"] == "invalid_grant" and loser["code"] == 400
     # The loser revoked what the winner got.
+    me = requests.get(base + "/api/v1/users/me",
+                      headers={"Authorization": f"Bearer {winner['access_token']}"}, timeout=10)
+    assert me.status_code == 401
+
+
+def test_two_parallel_refreshes_of_one_refresh_token(live_server, live_user, live_client):
+    base = live_server.url
+    auth = (live_client.client_id, live_client.client_secret)
+    first = requests.post(
+        base + "/oauth/token",
+        data={"grant_type": "authorization_code",
+              "code": live_code(live_server, live_user, live_client),
+              "redirect_uri": live_client.redirect_uri},
+        auth=auth, timeout=10,
+    ).json()
+    data = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    results = post_twice_at_once(base + "/oauth/token", data, auth)
+
+    assert sorted(r.status_code for r in results) == [200, 400]
+    winner = next(r for r in results if r.status_code == 200).json()
+    # A refresh token used twice leaked: the whole family is revoked.
     me = requests.get(base + "/api/v1/users/me",
                       headers={"Authorization": f"Bearer {winner['access_token']}"}, timeout=10)
     assert me.status_code == 401

@@ -58,10 +58,11 @@ def test_list_and_disable(dbsession, testapp, user):
     assert app in list_applications(dbsession)
     flow = Flow(testapp, app, secret, user)
     flow.sign_in()
-    token = flow.tokens()["access_token"]
+    tokens = flow.tokens()
     disable_application(dbsession, app.client_id)
     assert app.disabled
-    api_me(testapp, token, status=401)
+    api_me(testapp, tokens["access_token"], status=401)
+    assert flow.refresh(tokens["refresh_token"], 401).json["error"] == "invalid_client"
     testapp.get(authorization_url(app.client_id), status=400)
     with pytest.raises(ApplicationError):
         disable_application(dbsession, "unknown")
