@@ -160,6 +160,7 @@ def group_admin_paths() -> dict:
                 "Members only; ordered by `last_name`, `first_name`, `user_id`.",
                 "Group administration", ref("Member"), group_admin.MemberListQuery(),
                 "listGroupMembers",
+                filters_404=True,  # the group in the path
             ),
         },
         "/api/v1/groups/{id}/members/{user_id}": {
@@ -197,6 +198,7 @@ def group_admin_paths() -> dict:
                 "Administrators only; ordered by `created_at`, `id`.",
                 "Group administration", ref("Invitation"), group_admin.InvitationListQuery(),
                 "listGroupInvitations",
+                filters_404=True,  # the group in the path
             ),
             "post": operation(
                 "Invite someone by mail",
@@ -275,6 +277,7 @@ def ticket_child_paths(prefix: str, suffix: str) -> dict:
                 "Members of the ticket's group: who created, updated, assigned, unassigned "
                 "and requested it, and when; ordered by `created_at`, `id`.",
                 "Tickets", ref("TicketHistoryEntry"), ListQuery(), f"listTicketHistory{suffix}",
+                filters_404=True,  # the ticket in the path
             ),
         },
     }

@@ -55,7 +55,15 @@ def action_for(changes: dict) -> HistoryAction:
 def record_ticket_change(dbsession, ticket, actor_id, action, changes=None):
     """Add one history row for ``ticket``; ``changes`` is stored as given,
     with its values made JSON-safe."""
-    entry = TicketHistory(
+    entry = TicketHistory(**history_values(ticket, actor_id, action, changes))
+    dbsession.add(entry)
+    return entry
+
+
+def history_values(ticket, actor_id, action, changes=None) -> dict:
+    """The columns of one history row, for ``TicketHistory(**...)`` or a
+    bulk ``insert(TicketHistory)`` of many."""
+    return dict(
         ticket_id=ticket.id,
         group_id=ticket.group_id,
         actor_id=actor_id,
@@ -65,5 +73,3 @@ def record_ticket_change(dbsession, ticket, actor_id, action, changes=None):
             for key, value in (changes or {}).items()
         },
     )
-    dbsession.add(entry)
-    return entry

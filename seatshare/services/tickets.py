@@ -2,9 +2,9 @@
 from sqlalchemy import insert, select
 
 from ..errors import APIError
-from ..models import Event, Group, HistoryAction, Ticket
+from ..models import Event, Group, HistoryAction, Ticket, TicketHistory
 from ..resources.tickets import ticket_field_errors
-from .history import record_ticket_change, snapshot
+from .history import history_values, snapshot
 
 TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias_id")
 
@@ -37,12 +37,15 @@ def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -
         {"group_id": group.id, "event_id": event_id, "owner_id": owner_id, **values}
         for event_id in event_ids
     ]
-    tickets = list(
-        dbsession.scalars(insert(Ticket).returning(Ticket, sort_by_parameter_order=True), rows)
-    )
-    for ticket in tickets:
-        record_ticket_change(
-            dbsession, ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)
-        )
-    dbsession.flush()
+    # Bulk inserts: one statement for the tickets, one for their history.
+    # RETURNING need not keep the rows' order (SQLite could only promise it
+    # row by row): event ids are distinct, so they put the tickets in order.
+    by_event = {ticket.event_id: ticket for ticket in dbsession.scalars(
+        insert(Ticket).returning(Ticket), rows
+    )}
+    tickets = [by_event[event_id] for event_id in event_ids]
+    dbsession.execute(insert(TicketHistory), [
+        history_values(ticket, owner_id, HistoryAction.CREATED, snapshot(ticket))
+        for ticket in tickets
+    ])
     return tickets

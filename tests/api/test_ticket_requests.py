@@ -1,0 +1,176 @@
+"""API.md §4: ticket requests: ask, list, accept, decline, withdraw."""
+import pytest
+
+from seatshare.models import HistoryAction, RequestStatus, Ticket, TicketHistory, TicketRequest
+
+from .. import factories as f
+
+API = "/api/v1"
+
+
+def ask(testapp, world, caller="member", ticket=None, **body):
+    ticket = ticket or world.ticket
+    return testapp.post_json(f"{API}/ticket/{ticket.id}/requests", body,
+                             headers=world.headers(caller), status="*")
+
+
+def answer(testapp, world, caller, request_id, status):
+    return testapp.put_json(f"{API}/ticket_requests/{request_id}", {"status": status},
+                            headers=world.headers(caller), status="*")
+
+
+def fresh(dbsession, model, record_id):
+    dbsession.expire_all()
+    return dbsession.get(model, record_id)
+
+
+# --- POST /ticket/ID/requests ----------------------------------------------
+
+def test_member_asks_the_owner_and_the_owner_is_mailed(testapp, world, dbsession, outbox):
+    res = ask(testapp, world, message="My dad's birthday!")
+    assert res.status_int == 201
+    body = res.json
+    assert body["status"] == "pending" and body["requester_id"] == world.member.id
+    assert body["owner_id"] == world.owner.id and body["ticket_id"] == world.ticket.id
+    assert body["message"] == "My dad's birthday!"
+    assert res.headers["Location"] == f"http://example.com{API}/ticket_requests/{body['id']}"
+    [message] = outbox
+    assert world.owner.email in message.to and "My dad's birthday!" in message.body
+    [entry] = dbsession.query(TicketHistory).filter_by(ticket_id=world.ticket.id).all()
+    assert entry.action == HistoryAction.REQUESTED and entry.actor_id == world.member.id
+    assert entry.changes == {"request_id": body["id"]}
+
+
+def test_owner_gets_403_asking_for_their_own_ticket(testapp, world, outbox):
+    assert ask(testapp, world, "owner").status_int == 403
+    assert outbox == []
+
+
+def test_non_member_gets_403_asking(testapp, world):
+    assert ask(testapp, world, "non_member").status_int == 403
+
+
+def test_second_pending_request_by_the_same_member_is_409(testapp, world, dbsession):
+    assert ask(testapp, world).status_int == 201
+    res = ask(testapp, world)
+    assert res.status_int == 409 and res.json["code"] == 409
+    assert dbsession.query(TicketRequest).count() == 1
+
+
+def test_request_message_must_be_a_string(testapp, world):
+    res = ask(testapp, world, message=5)
+    assert res.status_int == 400 and res.json["fields"] == {"message": "must be a string"}
+
+
+# --- GET /ticket_requests ---------------------------------------------------
+
+def test_list_holds_yours_and_those_for_your_tickets_in_order(testapp, world, dbsession):
+    mine = f.make_ticket(group=world.group, event=world.event, owner=world.member)
+    asked_of_me = f.make_ticket_request(mine, requester=world.admin)
+    i_asked = f.make_ticket_request(world.ticket, requester=world.member)
+    f.make_ticket_request(world.ticket, requester=world.alias_owner)  # neither
+    gone = f.make_group(entity=world.entity, creator=world.member, active=False)
+    f.make_ticket_request(f.make_ticket(group=gone, event=world.event, owner=world.member),
+                          requester=world.admin)
+    res = testapp.get(f"{API}/ticket_requests", headers=world.headers("member"))
+    assert [r["id"] for r in res.json] == [asked_of_me.id, i_asked.id]
+    assert res.headers["X-Total-Count"] == "2"
+
+
+def test_list_filters_by_status(testapp, world):
+    pending = f.make_ticket_request(world.ticket, requester=world.member)
+    f.make_ticket_request(world.ticket, requester=world.admin, status=RequestStatus.DECLINED)
+    res = testapp.get(f"{API}/ticket_requests?status=pending", headers=world.headers("owner"))
+    assert [r["id"] for r in res.json] == [pending.id]
+    res = testapp.get(f"{API}/ticket_requests?status=maybe", headers=world.headers("owner"),
+                      status=400)
+    assert "status" in res.json["fields"]
+
+
+def test_requester_and_owner_see_a_request_others_get_403(testapp, world):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    for caller in ("member", "owner"):
+        testapp.get(f"{API}/ticket_requests/{asked.id}", headers=world.headers(caller), status=200)
+    for caller in ("assignee", "admin", "non_member"):
+        testapp.get(f"{API}/ticket_requests/{asked.id}", headers=world.headers(caller), status=403)
+
+
+# --- PUT /ticket_requests/ID -----------------------------------------------
+
+def test_owner_accepts_and_the_ticket_goes_to_the_requester(testapp, world, dbsession, outbox):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    res = answer(testapp, world, "owner", asked.id, "accepted")
+    assert res.status_int == 200 and res.json["status"] == "accepted"
+    ticket = fresh(dbsession, Ticket, world.ticket.id)
+    assert (ticket.assignee_id, ticket.alias_id) == (world.member.id, None)
+    [entry] = dbsession.query(TicketHistory).filter_by(ticket_id=ticket.id).all()
+    assert entry.action == HistoryAction.ASSIGNED and entry.actor_id == world.owner.id
+    assert entry.changes == {
+        "assignee_id": [world.assignee.id, world.member.id],
+        "alias_id": [world.assignee_alias.id, None],
+        "request_id": asked.id,
+    }
+    [message] = outbox
+    assert world.member.email in message.to and "accepted" in message.subject
+
+
+def test_accepting_declines_the_other_pending_requests(testapp, world, dbsession, outbox):
+    accepted = f.make_ticket_request(world.ticket, requester=world.member)
+    other = f.make_ticket_request(world.ticket, requester=world.admin)
+    withdrawn = f.make_ticket_request(world.ticket, requester=world.alias_owner,
+                                      status=RequestStatus.WITHDRAWN)
+    assert answer(testapp, world, "owner", accepted.id, "accepted").status_int == 200
+    assert fresh(dbsession, TicketRequest, other.id).status == RequestStatus.DECLINED
+    assert fresh(dbsession, TicketRequest, withdrawn.id).status == RequestStatus.WITHDRAWN
+    verdicts = {m.to.split("<")[1].rstrip(">"): m.subject for m in outbox}
+    assert set(verdicts) == {world.member.email, world.admin.email}
+    assert "accepted" in verdicts[world.member.email]
+    assert "declined" in verdicts[world.admin.email]
+
+
+def test_owner_declines_and_the_ticket_stays(testapp, world, dbsession, outbox):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    res = answer(testapp, world, "owner", asked.id, "declined")
+    assert res.json["status"] == "declined"
+    assert fresh(dbsession, Ticket, world.ticket.id).assignee_id == world.assignee.id
+    [message] = outbox
+    assert "declined" in message.subject
+
+
+def test_requester_withdraws_and_the_owner_is_mailed(testapp, world, outbox):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    res = answer(testapp, world, "member", asked.id, "withdrawn")
+    assert res.status_int == 200 and res.json["status"] == "withdrawn"
+    [message] = outbox
+    assert world.owner.email in message.to and "withdrew" in message.subject
+
+
+@pytest.mark.parametrize(("caller", "status"), [
+    ("member", "accepted"), ("member", "declined"), ("owner", "withdrawn"),
+    ("admin", "accepted"), ("assignee", "withdrawn"),
+])
+def test_only_the_owner_answers_and_only_the_requester_withdraws(
+        testapp, world, dbsession, caller, status):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    assert answer(testapp, world, caller, asked.id, status).status_int == 403
+    assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.PENDING
+
+
+def test_only_a_pending_request_changes_else_409(testapp, world, dbsession, outbox):
+    asked = f.make_ticket_request(world.ticket, requester=world.member,
+                                  status=RequestStatus.DECLINED)
+    res = answer(testapp, world, "owner", asked.id, "accepted")
+    assert res.status_int == 409
+    assert res.json["error_detail"] == "Only a pending request can change; this one is declined."
+    assert fresh(dbsession, Ticket, world.ticket.id).assignee_id == world.assignee.id
+    assert answer(testapp, world, "member", asked.id, "withdrawn").status_int == 409
+    assert outbox == []
+
+
+@pytest.mark.parametrize("status", ["pending", "yes", 1])
+def test_status_must_be_an_answer(testapp, world, status):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    res = answer(testapp, world, "owner", asked.id, status)
+    assert res.status_int == 400
+    assert res.json["fields"] == {
+        "status": 'must be one of "accepted", "declined", "withdrawn"'}
