@@ -26,6 +26,7 @@ from ..models import (
 )
 from .groups import create_group
 from .history import record_ticket_change
+from .schedule import ScheduledEvent, import_events
 
 PEOPLE = [
     # email, first name, last name
@@ -57,15 +58,18 @@ def load(dbsession, passwords, password=None, register_application=None):
         )
         for email, first, last in PEOPLE
     ]
-    rovers = Entity(name="Riverside Rovers")
-    lightning = Entity(name="Lakeside Lightning")
-    dbsession.add_all([*people, rovers, lightning])
+    dbsession.add_all(people)
     dbsession.flush()
     jordan = UserAlias(user_id=blair.id, first_name="Jordan", last_name="Chen")
     sam = UserAlias(user_id=alex.id, first_name="Sam", last_name="Morgan")
-    rovers_games = _season(rovers, "Rovers vs.", OPPONENTS, weeks_ago=8, hour=23)
-    lightning_games = _season(lightning, "Lightning vs.", OPPONENTS[:10], weeks_ago=3, hour=0)
-    dbsession.add_all([jordan, sam, *rovers_games, *lightning_games])
+    dbsession.add_all([jordan, sam])
+    # Entities an operator made already are reused, their schedules extended.
+    rovers = _entity(dbsession, "Riverside Rovers")
+    lightning = _entity(dbsession, "Lakeside Lightning")
+    rovers_games = _season(dbsession, rovers, "Rovers vs.", OPPONENTS, weeks_ago=8, hour=23)
+    lightning_games = _season(
+        dbsession, lightning, "Lightning vs.", OPPONENTS[:10], weeks_ago=3, hour=0
+    )
 
     crew = _group(dbsession, "Section 112 Crew", rovers, alex, [blair, casey, devon])
     family = _group(dbsession, "Lightning Family Plan", lightning, devon, [emery])
@@ -183,25 +187,35 @@ OPPONENTS = [
 ]
 
 
-def _season(entity, prefix, opponents, weeks_ago, hour):
-    """One home game a week from ``weeks_ago`` weeks back, then two to be announced."""
+def _entity(dbsession, name):
+    entity = dbsession.scalar(select(Entity).where(Entity.name == name))
+    if entity is None:
+        entity = Entity(name=name)
+        dbsession.add(entity)
+        dbsession.flush()
+    return entity
+
+
+def _season(dbsession, entity, prefix, opponents, weeks_ago, hour):
+    """One home game a week from ``weeks_ago`` weeks back, then two to be
+    announced; imported by key like any schedule. The events, in order."""
     first = (utcnow() - datetime.timedelta(weeks=weeks_ago)).replace(
         hour=hour, minute=5, second=0, microsecond=0
     )
-    games = [
-        Event(
-            entity_id=entity.id,
+    schedule = [
+        ScheduledEvent(
+            line=week + 1,
             key=f"demo-{week + 1}",
             name=f"{prefix} {opponent}",
             start_time=first + datetime.timedelta(weeks=week),
         )
         for week, opponent in enumerate(opponents)
     ]
-    playoffs_day = games[-1].start_time.replace(hour=0, minute=0)
+    playoffs_day = schedule[-1].start_time.replace(hour=0, minute=0)
     for number, date_tba in ((1, False), (2, True)):
-        games.append(
-            Event(
-                entity_id=entity.id,
+        schedule.append(
+            ScheduledEvent(
+                line=len(schedule) + 1,
                 key=f"demo-playoff-{number}",
                 name=f"{prefix} to be announced (playoffs, game {number})",
                 start_time=playoffs_day + datetime.timedelta(weeks=number),
@@ -209,7 +223,10 @@ def _season(entity, prefix, opponents, weeks_ago, hour):
                 time_tba=True,
             )
         )
-    return games
+    import_events(dbsession, entity.id, schedule)
+    keys = [event.key for event in schedule]
+    query = select(Event).where(Event.entity_id == entity.id, Event.key.in_(keys))
+    return sorted(dbsession.scalars(query), key=lambda event: keys.index(event.key))
 
 
 def _group(dbsession, name, entity, admin, members):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from seatshare.models import (
     Application,
+    Entity,
     Event,
     Group,
     Membership,
@@ -97,3 +98,13 @@ def test_db_demo_skips_a_database_that_has_users(seatshare, db):
     assert count(db, Group) == 0
     text = seatshare("db", "demo")
     assert text.out == "The database already has users: demo data not loaded.\n"
+
+
+def test_db_demo_reuses_entities_an_operator_made(seatshare, db):
+    seatshare("entity", "create", "--name", "Riverside Rovers")
+    run = seatshare("db", "demo", "--json")
+    assert run.code == 0, run.err
+    assert [e.name for e in db.scalars(select(Entity).order_by(Entity.id))] == [
+        "Riverside Rovers",
+        "Lakeside Lightning",
+    ]
