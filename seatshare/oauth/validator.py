@@ -62,20 +62,23 @@ class SeatShareValidator(RequestValidator):
         # Set by the introspection view: RFC 7662 §2.1 wants the caller
         # authenticated, which a public client (no secret) cannot be.
         self.confidential_clients_only = False
+        self._applications = {}
 
     # -- clients (RFC 6749 §2.3, §3.2.1) ------------------------------------
 
     def _application(self, client_id) -> Application | None:
+        """The enabled application, looked up once per request (oauthlib asks
+        several validator methods about the same client)."""
         if not isinstance(client_id, str) or not client_id.isalnum() or len(client_id) > 64:
             # Client ids are hex; anything else (a NUL byte PostgreSQL would
             # refuse, say) matches no application.
             return None
-        app = self.dbsession.execute(
-            select(Application).where(Application.client_id == client_id)
-        ).scalar_one_or_none()
-        if app is None or app.disabled:
-            return None
-        return app
+        if client_id not in self._applications:
+            app = self.dbsession.execute(
+                select(Application).where(Application.client_id == client_id)
+            ).scalar_one_or_none()
+            self._applications[client_id] = app if app is not None and not app.disabled else None
+        return self._applications[client_id]
 
     @staticmethod
     def _basic_credentials(request):

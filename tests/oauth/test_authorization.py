@@ -201,3 +201,11 @@ def test_code_challenge_must_look_like_one(signed_in_flow, testapp):
                                 code_challenge_method="S256", state="c")
         response = testapp.get(url, status=302)
         assert query_of(response.location)["error"] == "invalid_request"
+
+
+def test_remembered_approval_query_count(signed_in_flow, query_counter):
+    signed_in_flow.approve()
+    query_counter.reset()
+    assert signed_in_flow.consent_page().status_int == 302
+    # the client, the signed-in user, the approval, the new code
+    assert query_counter.count == 4, query_counter.statements
