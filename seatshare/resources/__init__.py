@@ -5,6 +5,7 @@ traversal answers 404. Containers under ``/api/v1`` first demand a token: a
 caller without one learns nothing about which ids exist (401 before 404).
 """
 from pyramid.httpexceptions import HTTPForbidden
+from pyramid.traversal import lineage, split_path_info
 
 
 class Resource:
@@ -79,6 +80,18 @@ def register_container(*names):
     return register_child(V1, *names)
 
 
+def has_route_below(registry, item_class, name) -> bool:
+    """Whether ``<item>/<name>`` is a route: a child resource or a named view."""
+    if item_class is None or name in getattr(item_class, "children", {}):
+        return True
+    for intr in registry.introspector.get_category("views") or []:
+        view = intr["introspectable"]
+        context = view["context"]
+        if view["name"] == name and isinstance(context, type) and issubclass(item_class, context):
+            return True
+    return False
+
+
 def parse_id(key) -> int:
     """A path segment as a record id; anything else is a 404."""
     if not (isinstance(key, str) and key.isascii() and key.isdigit()):
@@ -100,12 +113,26 @@ class Container(Resource):
             # The forbidden view turns this into a 401 with WWW-Authenticate.
             raise HTTPForbidden()
 
+    #: The context class ``load`` returns. With it, an anonymous request for
+    #: a path below an item is told 401 when that route exists and 404 when
+    #: it does not (``/tickets/1/nope``); neither says whether the id exists.
+    item_class: type | None = None
+
     def __getitem__(self, key):
-        self.require_identity()
-        context = self.load(parse_id(key))
+        # A key that is no id is a named view of the container, or a 404.
+        record_id = parse_id(key)
+        if self.request.identity is None:
+            self.refuse_anonymous(key)
+        context = self.load(record_id)
         if context is None:
             raise KeyError(key)
         return context
+
+    def refuse_anonymous(self, key):
+        rest = split_path_info(self.request.path_info)[len(list(lineage(self))):]
+        if rest and not has_route_below(self.request.registry, self.item_class, rest[0]):
+            raise KeyError(key)
+        raise HTTPForbidden()  # the forbidden view answers 401
 
     def load(self, record_id):
         raise NotImplementedError

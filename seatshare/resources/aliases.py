@@ -43,6 +43,7 @@ class UserAliasContext(Resource):
 
 @register_container("user_aliases")
 class UserAliasContainer(ListContainer):
+    item_class = UserAliasContext
     granted = (Permission.LIST, Permission.CREATE)
 
     def __acl__(self):

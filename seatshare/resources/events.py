@@ -27,6 +27,7 @@ def time_filter(column, show):
 
 @register_container("events")
 class EventContainer(ListContainer):
+    item_class = EventContext
     filters = {"group_id": group_filter_principal}
 
     def load(self, event_id):

@@ -36,6 +36,7 @@ class GroupContext(Parent):
 
 @register_container("groups")
 class GroupContainer(ListContainer):
+    item_class = GroupContext
     # Any signed-in user may create a group, or join one with a code
     # (``POST /groups/join``, a view named "join" on this container).
     granted = (Permission.LIST, Permission.CREATE, Permission.JOIN)

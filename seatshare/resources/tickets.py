@@ -112,6 +112,7 @@ def ticket_field_errors(dbsession, group_id, changes, after) -> dict:
 
 @register_container("tickets", "ticket")
 class TicketContainer(ListContainer):
+    item_class = TicketContext
     filters = {"group_id": group_filter_principal, "event_id": event_filter_principal}
     granted = (Permission.LIST, Permission.CREATE)
 

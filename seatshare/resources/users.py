@@ -35,6 +35,7 @@ class CurrentUserContext(UserContext):
 
 @register_container("users")
 class UserContainer(ListContainer):
+    item_class = UserContext
     filters = {"group_id": group_filter_principal}
 
     def __getitem__(self, key):

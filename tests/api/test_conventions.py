@@ -308,6 +308,17 @@ def test_unknown_route_is_404_with_or_without_token(testapp, world):
                 status=404)
 
 
+def test_unknown_route_below_a_record_is_404_without_a_token_too(testapp, world):
+    for ticket_id in (world.ticket.id, 999999):
+        testapp.get(f"{API}/tickets/{ticket_id}/nope", status=404)
+        testapp.get(f"{API}/users/{ticket_id}/nope", status=404)
+        # Routes that exist stay 401, whether or not the id does.
+        testapp.get(f"{API}/tickets/{ticket_id}", status=401)
+        testapp.get(f"{API}/ticket/{ticket_id}/history", status=401)
+    testapp.get(f"{API}/groups/nope", status=404)
+    testapp.get(f"{API}/groups/nope", headers=world.headers("member"), status=404)
+
+
 def test_405_with_allow_for_a_method_the_route_lacks(testapp, world):
     res = testapp.delete(f"{API}/users", headers=world.headers("member"), status=405)
     assert res.headers["Allow"] == "GET, HEAD"
