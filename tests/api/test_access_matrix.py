@@ -1,4 +1,4 @@
-"""Every endpoint of API.md §3 against every kind of caller: the exact status.
+"""Every endpoint of API.md §3 and §4 against every kind of caller: the exact status.
 
 One row per endpoint, one column per caller, so a missing cell shows in the
 table itself (``test_every_row_has_a_cell_per_caller``). The callers stand in
@@ -11,6 +11,8 @@ To add an endpoint: a row here, and a body in BODIES if it takes one.
 import json
 
 import pytest
+
+from .beyond_seed import beyond_seed_ids, fill
 
 CALLERS = (
     "anonymous",
@@ -60,6 +62,38 @@ MATRIX = [
     ("PUT /tickets/{ticket}",                401, 401, 401, 403, 403, 403, 200, 200, 403, 403),
     ("DELETE /ticket/{ticket}",              401, 401, 401, 403, 403, 403, 204, 204, 403, 403),
     ("DELETE /tickets/{ticket}",             401, 401, 401, 403, 403, 403, 204, 204, 403, 403),
+    # §4, beyond the seed. {request} is member's pending request for another
+    # ticket of owner's; {invitation} an unused invitation; {application} an
+    # application member approved (tests/api/beyond_seed.py).
+    # endpoint                                        anon unkn expd  ro   nonm memb ownr asgn alia admn
+    ("GET /entities",                                  401, 401, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET /entities?q=team",                           401, 401, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET /entities/{entity}",                         401, 401, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("POST /groups",                                   401, 401, 401, 403, 201, 201, 201, 201, 201, 201),
+    ("POST /groups/join",                              401, 401, 401, 403, 200, 200, 200, 200, 200, 200),
+    ("DELETE /groups/{group}",                         401, 401, 401, 403, 403, 403, 403, 403, 403, 204),
+    ("GET /groups/{group}/members",                    401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
+    ("GET /groups/{group}/members/{member_id}",        401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
+    ("PUT /groups/{group}/members/{member_id}",        401, 401, 401, 403, 403, 403, 403, 403, 403, 200),
+    ("DELETE /groups/{group}/members/{member_id}",     401, 401, 401, 403, 403, 204, 403, 403, 403, 204),
+    ("GET /groups/{group}/invitations",                401, 401, 401, 403, 403, 403, 403, 403, 403, 200),
+    ("POST /groups/{group}/invitations",               401, 401, 401, 403, 403, 403, 403, 403, 403, 201),
+    ("GET /groups/{group}/invitations/{invitation}",   401, 401, 401, 403, 403, 403, 403, 403, 403, 200),
+    ("POST /tickets (one event)",                      401, 401, 401, 403, 403, 201, 201, 201, 201, 201),
+    ("POST /tickets (season)",                         401, 401, 401, 403, 403, 201, 201, 201, 201, 201),
+    ("POST /ticket/{ticket}/requests",                 401, 401, 401, 403, 403, 201, 403, 201, 201, 201),
+    ("POST /tickets/{ticket}/requests",                401, 401, 401, 403, 403, 201, 403, 201, 201, 201),
+    ("GET /ticket/{ticket}/history",                   401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
+    ("GET /tickets/{ticket}/history",                  401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
+    ("GET /ticket_requests",                           401, 401, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET /ticket_requests?status=pending",            401, 401, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET /ticket_requests/{request}",                 401, 401, 401, 200, 403, 200, 200, 403, 403, 403),
+    ("PUT /ticket_requests/{request} (accept)",        401, 401, 401, 403, 403, 403, 200, 403, 403, 403),
+    ("PUT /ticket_requests/{request} (decline)",       401, 401, 401, 403, 403, 403, 200, 403, 403, 403),
+    ("PUT /ticket_requests/{request} (withdraw)",      401, 401, 401, 403, 403, 200, 403, 403, 403, 403),
+    ("GET /authorizations",                            401, 401, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET /authorizations/{application}",              401, 401, 401, 404, 404, 200, 404, 404, 404, 404),
+    ("DELETE /authorizations/{application}",           401, 401, 401, 404, 404, 204, 404, 404, 404, 404),
 ]
 # fmt: on
 
@@ -71,11 +105,23 @@ BODIES = {
     "PUT /groups/{group}": {"name": "Renamed"},
     "PUT /ticket/{ticket}": {"note": "aisle seat"},
     "PUT /tickets/{ticket}": {"note": "aisle seat"},
+    "POST /groups": {"name": "Bleachers", "entity_id": "{entity}"},
+    "POST /groups/join": {"invitation_code": "{code}"},
+    "PUT /groups/{group}/members/{member_id}": {"role": "admin"},
+    "POST /groups/{group}/invitations": {"email": "pal@example.com"},
+    "POST /tickets (one event)": {"group_id": "{group}", "event_id": "{event}", "seat": "9"},
+    "POST /tickets (season)": {"group_id": "{group}", "event_ids": ["{event}"], "seat": "9"},
+    "POST /ticket/{ticket}/requests": {"message": "May I?"},
+    "POST /tickets/{ticket}/requests": {"message": "May I?"},
+    "PUT /ticket_requests/{request} (accept)": {"status": "accepted"},
+    "PUT /ticket_requests/{request} (decline)": {"status": "declined"},
+    "PUT /ticket_requests/{request} (withdraw)": {"status": "withdrawn"},
 }
 
 
-def ids(world) -> dict:
+def ids(world, dbsession) -> dict:
     return {
+        **beyond_seed_ids(world, dbsession),
         "group": world.group.id,
         "owner_id": world.owner.id,
         "admin_id": world.admin.id,
@@ -85,17 +131,14 @@ def ids(world) -> dict:
     }
 
 
-def request_for(endpoint, world):
+def request_for(endpoint, world, dbsession):
     """``(method, url, body)`` for a row's endpoint in this world."""
     method, path = endpoint.split(" (")[0].split(" ", 1)
-    values = ids(world)
+    values = ids(world, dbsession)
     url = "/api/v1" + path.format(**values)
     body = BODIES.get(endpoint)
     if body is not None:
-        body = {
-            key: int(value.format(**values)) if isinstance(value, str) and value.startswith("{") else value
-            for key, value in body.items()
-        }
+        body = fill(body, values)
     return method, url, body
 
 
@@ -113,8 +156,8 @@ def test_every_row_has_a_cell_per_caller():
 
 
 @pytest.mark.parametrize(("endpoint", "caller", "status"), CELLS)
-def test_access(testapp, world, endpoint, caller, status):
-    method, url, body = request_for(endpoint, world)
+def test_access(testapp, world, dbsession, endpoint, caller, status):
+    method, url, body = request_for(endpoint, world, dbsession)
     res = testapp.request(
         url,
         method=method,
