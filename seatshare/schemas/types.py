@@ -217,6 +217,9 @@ class QueryText(colander.SchemaType):
             return colander.null
         if len(cstruct) > self.max_length:
             raise colander.Invalid(node, f"must be at most {self.max_length} characters")
+        if not is_storable_text(cstruct):
+            # A NUL would reach PostgreSQL in the search pattern: a 500.
+            raise colander.Invalid(node, "must be text without NUL characters")
         return cstruct.strip()
 
     def serialize(self, node, appstruct):
