@@ -360,7 +360,8 @@ def test_sign_in_is_limited_and_case_or_spaces_do_not_reset_the_count(testapp, d
     locked = sign_in(testapp, user.email, f.DEFAULT_PASSWORD)
     assert locked.status_int == 429
     assert int(locked.headers["Retry-After"]) > 0
-    assert "user_id" not in testapp.cookies.get("session", "")
+    # Not signed in: the sign-in page still offers the form.
+    assert "signin" in testapp.get("/signin").forms
 
 
 def test_a_huge_sign_in_form_is_refused_without_a_500(testapp):
@@ -411,3 +412,20 @@ def test_a_token_in_the_query_string_or_body_is_never_accepted(testapp, world):
     res = testapp.put("/api/v1/users/me", json.dumps({"access_token": value}),
                       headers=JSON, expect_errors=True)
     assert_error(res, 401)
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("/entities?q=a%00b", 400),
+    ("/tickets?show=%00", 400),
+    ("/tickets?owner=me%00", 400),
+    ("/ticket_requests?status=%00", 400),
+    ("/entities?q=%25", 200),  # a literal "%", matching no team's name
+    ("/entities?q=%5F%5C", 200),
+])
+def test_control_and_pattern_characters_in_a_query_are_not_a_500(testapp, world, query, status):
+    res = testapp.get("/api/v1" + query, headers=world.headers("member"), expect_errors=True)
+    assert res.status_int == status, res.text
+    if status == 200:
+        assert res.json == []
+    else:
+        assert res.json["code"] == 400
