@@ -51,6 +51,21 @@ def register_application(dbsession, name, redirect_uris, public=False, trusted=F
     return application, secret
 
 
+def enabled_application(dbsession, client_id) -> Application | None:
+    """The application with this client_id unless it is disabled.
+
+    Client ids are hex; anything else (a NUL byte PostgreSQL would refuse,
+    say) matches no application without asking the database.
+    """
+    if not isinstance(client_id, str) or not client_id.isalnum() or len(client_id) > 64:
+        return None
+    return dbsession.execute(
+        select(Application).where(
+            Application.client_id == client_id, Application.disabled.is_(False)
+        )
+    ).scalar_one_or_none()
+
+
 def find_application(dbsession, client_id) -> Application:
     application = dbsession.execute(
         select(Application).where(Application.client_id == client_id)

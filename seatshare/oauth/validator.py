@@ -19,6 +19,7 @@ from sqlalchemy import or_, select, update
 
 from ..models import Application, AuthorizationCode, Token, User, utcnow
 from ..tokens import hash_token, tokens_equal
+from .applications import enabled_application
 
 SCOPES = ("read", "write")
 # RFC 7636 §4.2: 43 to 128 unreserved characters.
@@ -69,15 +70,8 @@ class SeatShareValidator(RequestValidator):
     def _application(self, client_id) -> Application | None:
         """The enabled application, looked up once per request (oauthlib asks
         several validator methods about the same client)."""
-        if not isinstance(client_id, str) or not client_id.isalnum() or len(client_id) > 64:
-            # Client ids are hex; anything else (a NUL byte PostgreSQL would
-            # refuse, say) matches no application.
-            return None
         if client_id not in self._applications:
-            app = self.dbsession.execute(
-                select(Application).where(Application.client_id == client_id)
-            ).scalar_one_or_none()
-            self._applications[client_id] = app if app is not None and not app.disabled else None
+            self._applications[client_id] = enabled_application(self.dbsession, client_id)
         return self._applications[client_id]
 
     @staticmethod

@@ -4,7 +4,7 @@ Messages never say whether an account exists; a wrong password and an
 unknown email read, and take, the same. Signing in starts a fresh session
 (new contents, new CSRF token) so nothing planted before survives it.
 """
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from pyramid.csrf import new_csrf_token
 from pyramid.exceptions import BadCSRFToken
@@ -15,7 +15,8 @@ from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from ..models import User
+from ..models import Application, User
+from ..oauth.applications import enabled_application
 from .forms import SignInForm, SignUpForm, validate
 from .ratelimit import SignInLimiter, attempt_keys
 from .resources import SignInPage, SignOutPage, SignUpPage
@@ -52,11 +53,20 @@ def page(request, template, code=200, **values):
     )
 
 
-def sign_in_form(request, status=200, error=None, email="", next_url=None):
-    next_url = next_url or safe_next(request.params.get("next"))
+def requesting_application(dbsession, next_url) -> Application | None:
+    """The application whose authorization request the user signs in for."""
+    parts = urlsplit(next_url or "")
+    if parts.path != "/oauth/authorization":
+        return None
+    return enabled_application(dbsession, parse_qs(parts.query).get("client_id", [""])[0])
+
+
+def sign_in_form(request, status=200, error=None, email=""):
+    next_url = safe_next(request.params.get("next"))
     signup_url = "/signup" + ("?" + urlencode({"next": next_url}) if next_url else "")
     return page(request, "signin.jinja2", status, error=error, email=email,
-                next_url=next_url or "", signup_url=signup_url)
+                next_url=next_url or "", signup_url=signup_url,
+                application=requesting_application(request.dbsession, next_url))
 
 
 def start_session(request, user) -> HTTPFound:

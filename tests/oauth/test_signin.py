@@ -9,7 +9,7 @@ from seatshare.models import SignInAttempt, User, utcnow
 from seatshare.web.views import safe_next
 from tests import factories
 
-from .conftest import Flow
+from .conftest import Flow, authorization_url
 
 
 def submit_sign_in(testapp, email, password, status=None, next_url=None):
@@ -227,3 +227,10 @@ def test_forms_work_over_https_when_the_browser_posts_origin_null(testapp, user)
     form.submit(headers={"Origin": "null"}, status=302)
     assert session_of(testapp)["user_id"] == user.id
     testapp.post("/signout", {"csrf_token": "forged"}, headers={"Origin": "null"}, status=400)
+
+
+def test_sign_in_page_names_the_application_asking(flow, testapp):
+    page = testapp.get(authorization_url(flow.application.client_id)).follow()
+    assert f"continue to {flow.application.name}" in page.html.find(class_="lead").text
+    page = testapp.get("/signin?next=%2Foauth%2Fauthorization%3Fclient_id%3Dunknown")
+    assert "Welcome back" in page.html.find(class_="lead").text
