@@ -88,6 +88,14 @@ def make_membership(group, user=None, role=models.Role.MEMBER):
     return _add(models.Membership(group_id=group.id, user_id=user.id, role=role))
 
 
+def make_invitation(group, code=None, **kw):
+    """A single-use invitation to ``group``; its code (``code``, or a fresh
+    one) is stored hashed, as the API stores it."""
+    kw.setdefault("email", f"invitee{n()}@example.com")
+    kw.setdefault("code_hash", hash_token(code or new_token()))
+    return _add(models.GroupInvitation(group_id=group.id, **kw))
+
+
 def make_ticket(group=None, event=None, owner=None, assignee=None, alias=None, **kw):
     group = group or make_group()
     if event is None:

@@ -8,8 +8,7 @@ name; ``fill(body, ids)`` puts ids into a request body's ``"{name}"`` strings.
 """
 import re
 
-from seatshare.models import Approval, GroupInvitation
-from seatshare.tokens import hash_token, new_token
+from seatshare.models import Approval
 
 from .. import factories as f
 
@@ -17,15 +16,11 @@ from .. import factories as f
 def beyond_seed_ids(world, dbsession) -> dict:
     asked_ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
     ticket_request = f.make_ticket_request(asked_ticket, requester=world.member, message="Please?")
-    invitation = GroupInvitation(
-        group_id=world.group.id, email="friend@example.com",
-        code_hash=hash_token(new_token()), inviter_id=world.admin.id,
-    )
+    invitation = f.make_invitation(world.group, inviter_id=world.admin.id)
     application, _ = f.make_application(name="Scoreboard")
-    dbsession.add_all([
-        invitation,
-        Approval(user_id=world.member.id, application_id=application.id, scopes="read write"),
-    ])
+    dbsession.add(
+        Approval(user_id=world.member.id, application_id=application.id, scopes="read write")
+    )
     dbsession.flush()
     return {
         "entity": world.entity.id,

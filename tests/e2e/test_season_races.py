@@ -1,0 +1,143 @@
+"""Races over real HTTP, against a live server and a committed database:
+what two (or more) requests at the same moment must never both get."""
+import threading
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from seatshare.models import (
+    GroupInvitation,
+    Membership,
+    RequestStatus,
+    Role,
+    Ticket,
+    TicketRequest,
+    meta,
+)
+from seatshare.tokens import new_token
+from tests import factories as f
+from tests.conftest import create_database
+
+from .conftest import serve_app
+
+pytestmark = pytest.mark.live
+ROUNDS = 3
+
+
+@pytest.fixture(scope="module")
+def race_server(backend, tmp_path_factory):
+    url, drop = create_database(backend, str(tmp_path_factory.mktemp("races")))
+    engine = sa.create_engine(url)
+    meta.metadata.create_all(engine)
+    engine.dispose()
+    with serve_app(url, threads=6) as server:
+        yield server
+    drop()
+
+
+def committed(server, build):
+    """Run ``build()`` with the factories bound to a session, and commit."""
+    with server.session() as session:
+        f.bind(session)
+        try:
+            result = build()
+        finally:
+            f.bind(None)
+        session.commit()
+    return result
+
+
+def bearer(user):
+    return {"Authorization": f"Bearer {f.make_token(user=user)[1]}"}
+
+
+def at_once(calls):
+    """Start every ``(method, url, headers, json)`` at the same moment;
+    their status codes, in the order given."""
+    start = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, method, url, headers, body):
+        start.wait()
+        results[i] = requests.request(method, url, headers=headers, json=body, timeout=60)
+
+    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [r.status_code for r in results]
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_one_invitation_code_joined_at_once_lets_exactly_one_in(race_server, round_):
+    code = new_token()
+
+    def build():
+        group = f.make_group()
+        f.make_invitation(group, code)
+        people = [f.make_user() for _ in range(4)]
+        return group.id, [(p.id, bearer(p)) for p in people]
+
+    group_id, people = committed(race_server, build)
+    url = race_server.url + "/api/v1/groups/join"
+    statuses = at_once([("POST", url, headers, {"invitation_code": code})
+                        for _, headers in people])
+    assert sorted(statuses) == [200, 404, 404, 404]
+    with race_server.session() as session:
+        joined = session.scalars(sa.select(Membership.user_id).where(
+            Membership.group_id == group_id, Membership.role == Role.MEMBER)).all()
+        invitation = session.scalars(sa.select(GroupInvitation).where(
+            GroupInvitation.group_id == group_id)).one()
+    winner = people[statuses.index(200)][0]
+    assert joined == [winner] and invitation.used_by_id == winner
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_two_accepts_for_one_ticket_at_once_exactly_one_wins(race_server, round_):
+    def build():
+        group = f.make_group()
+        owner, first, second = f.make_user(), f.make_user(), f.make_user()
+        for user in (owner, first, second):
+            f.make_membership(group, user)
+        ticket = f.make_ticket(group=group, owner=owner)
+        asks = [f.make_ticket_request(ticket, requester=user) for user in (first, second)]
+        return ticket.id, [(a.id, a.requester_id) for a in asks], bearer(owner)
+
+    ticket_id, asks, owner_headers = committed(race_server, build)
+    statuses = at_once([
+        ("PUT", f"{race_server.url}/api/v1/ticket_requests/{request_id}", owner_headers,
+         {"status": "accepted"})
+        for request_id, _ in asks
+    ])
+    assert sorted(statuses) == [200, 409]
+    winner_request, winner = asks[statuses.index(200)]
+    with race_server.session() as session:
+        assert session.get(Ticket, ticket_id).assignee_id == winner
+        status = {r.id: r.status for r in session.scalars(
+            sa.select(TicketRequest).where(TicketRequest.ticket_id == ticket_id))}
+    assert status[winner_request] == RequestStatus.ACCEPTED
+    assert sorted(status.values()) == [RequestStatus.ACCEPTED, RequestStatus.DECLINED]
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_two_administrators_stepping_down_at_once_leave_one(race_server, round_):
+    def build():
+        first = f.make_user()
+        group = f.make_group(creator=first)
+        second = f.make_user()
+        f.make_membership(group, second, role=Role.ADMIN)
+        return group.id, [(u.id, bearer(u)) for u in (first, second)]
+
+    group_id, admins = committed(race_server, build)
+    statuses = at_once([
+        ("PUT", f"{race_server.url}/api/v1/groups/{group_id}/members/{user_id}", headers,
+         {"role": "member"})
+        for user_id, headers in admins
+    ])
+    assert sorted(statuses) == [200, 409]
+    with race_server.session() as session:
+        roles = session.scalars(sa.select(Membership.role).where(
+            Membership.group_id == group_id)).all()
+    assert sorted(roles) == [Role.ADMIN, Role.MEMBER]
