@@ -65,8 +65,14 @@ def get_engine(settings, prefix="sqlalchemy."):
     outage: a dead pooled connection is replaced instead of failing a request.
     """
     url = settings[f"{prefix}url"]
+    # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
+    # errors never show parameter values, which carry submitted codes.
     engine = engine_from_config(
-        settings, prefix, pool_pre_ping=True, **_engine_kwargs(url, settings)
+        settings,
+        prefix,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        **_engine_kwargs(url, settings),
     )
     if engine.dialect.name == "sqlite":
         _setup_sqlite(engine)
