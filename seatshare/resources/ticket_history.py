@@ -23,8 +23,14 @@ class TicketHistoryContainer(ListContainer):
         return None  # entries are listed, not addressed one by one
 
     def list_query(self, params):
+        ticket = self.ticket
         return (
             select(TicketHistory)
-            .where(TicketHistory.ticket_id == self.ticket.id)
+            .where(
+                TicketHistory.ticket_id == ticket.id,
+                # SQLite may give a new ticket the id of the last deleted
+                # one; the deleted ticket's entries are older than this one.
+                TicketHistory.created_at >= ticket.created_at,
+            )
             .order_by(TicketHistory.created_at, TicketHistory.id)
         )

@@ -77,3 +77,14 @@ def test_history_of_another_ticket_is_not_mixed_in(testapp, world):
     other = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
     testapp.put_json(f"{API}/ticket/{other.id}", {"note": "x"}, headers=world.headers("owner"))
     assert history(testapp, world).json == []
+
+
+def test_a_new_ticket_does_not_inherit_a_deleted_tickets_history(testapp, world):
+    """SQLite reuses the id of the last row deleted: the history must not."""
+    headers = world.headers("owner")
+    body = {"group_id": world.group.id, "event_id": world.event.id, "seat": "1"}
+    first = testapp.post_json(f"{API}/tickets", body, headers=headers, status=201).json
+    testapp.delete(f"{API}/ticket/{first['id']}", headers=headers, status=204)
+    second = testapp.post_json(f"{API}/tickets", body, headers=headers, status=201).json
+    res = history(testapp, world, ticket_id=second["id"])
+    assert [e["action"] for e in res.json] == ["created"]
