@@ -118,8 +118,11 @@ def json_body(schema: colander.SchemaNode, read_only=(), description="") -> dict
         filter(None, [description, "Unknown fields are a 400."
                       + (f" Read-only fields ({', '.join(read_only)}) are ignored." if read_only else "")])
     )
-    # Read-only fields may be sent (they are ignored), so they are allowed.
-    body["properties"].update({name: {"readOnly": True} for name in read_only})
+    # Read-only fields may be sent and are ignored: any value is valid. (Not
+    # "readOnly": that would make sending them invalid, which it is not.)
+    body["properties"].update(
+        {name: {"description": "Read-only: ignored if sent."} for name in read_only}
+    )
     return {"required": True, "content": {"application/json": {"schema": body}}}
 
 
@@ -132,7 +135,8 @@ def json_schema(node: colander.SchemaNode) -> dict:
         if required:
             schema["required"] = required
         return schema
-    return type_schema(node.typ)
+    # A validator may describe itself (schemas.types.EmailAddress).
+    return {**type_schema(node.typ), **getattr(node.validator, "json_schema", {})}
 
 
 def type_schema(typ) -> dict:

@@ -22,7 +22,7 @@ USER = {
     "id": ID,
     "first_name": STRING,
     "last_name": STRING,
-    "email": {"type": "string", "format": "email"},
+    "email": {"type": "string", "description": "An email address, lower-cased."},
     "timezone": {"type": "string", "description": "An IANA time zone name."},
     "bio": STRING,
     "location": STRING,

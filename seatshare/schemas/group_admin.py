@@ -3,7 +3,7 @@ import colander
 
 from ..models import Group, GroupInvitation, Role
 from .lists import ListQuery
-from .types import JSONChoice, JSONInt, JSONString, column_length
+from .types import EmailAddress, JSONChoice, JSONInt, JSONString, column_length
 from .users import normalize_email
 
 # POST /groups: entity_id is required here, unlike PUT, where it is read-only.
@@ -27,7 +27,7 @@ class InvitationCreate(colander.MappingSchema):
     email = colander.SchemaNode(
         JSONString(column_length(GroupInvitation.email), blank=False),
         preparer=normalize_email,
-        validator=colander.Email(msg="must be an email address"),
+        validator=EmailAddress(),
     )
 
 

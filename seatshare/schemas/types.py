@@ -81,6 +81,24 @@ class JSONChoice(JSONString):
         return next(m for m in self.members if m.value == cstruct)
 
 
+ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# A dot-atom local part at a dotted host name: stricter than colander.Email,
+# which lets "a.@b" through.
+EMAIL_RE = rf"^{ATOM}(?:\.{ATOM})*@{LABEL}(?:\.{LABEL})+$"
+
+
+class EmailAddress(colander.Regex):
+    """An email address; ``json_schema`` describes the rule to the OpenAPI
+    document (any validator may carry one: seatshare.openapi.builders)."""
+
+    json_schema = {"pattern": EMAIL_RE}
+
+    def __init__(self):
+        # \Z, not $: Python's $ also matches before a final newline.
+        super().__init__(EMAIL_RE.removesuffix("$") + r"\Z", msg="must be an email address")
+
+
 class JSONInt(_JSONType):
     """A JSON integer (not a boolean, not a string) that is a valid id."""
 

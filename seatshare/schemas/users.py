@@ -5,7 +5,7 @@ import colander
 
 from ..models import User
 from .lists import ListQuery, id_filter
-from .types import JSONBool, JSONString, column_length
+from .types import EmailAddress, JSONBool, JSONString, column_length
 
 READ_ONLY = ("id", "created_at", "updated_at", "calendar_url")
 
@@ -24,8 +24,12 @@ def timezone_validator(node, value):
         raise colander.Invalid(node, 'must be an IANA time zone name such as "America/Chicago"')
 
 
+timezone_validator.json_schema = {"enum": sorted(iana_timezones())}
+
+
 def normalize_email(value):
-    return value.strip().lower() if isinstance(value, str) else value
+    """Lower-cased; surrounding whitespace is refused, as the document's pattern says."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def _text(attribute, **kw):
@@ -42,7 +46,7 @@ class CurrentUserUpdate(colander.MappingSchema):
     email = colander.SchemaNode(
         JSONString(column_length(User.email), blank=False),
         preparer=normalize_email,
-        validator=colander.Email(msg="must be an email address"),
+        validator=EmailAddress(),
         missing=colander.drop,
     )
     timezone = colander.SchemaNode(
