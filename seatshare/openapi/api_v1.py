@@ -8,6 +8,7 @@ from ..schemas import aliases, events, groups, tickets, users
 from .builders import (
     LOCATION_HEADER,
     json_body,
+    get_operation,
     json_response,
     list_operation,
     operation,
@@ -50,10 +51,10 @@ def user_paths() -> dict:
         },
         "/api/v1/users/{id}": {
             "parameters": [path_id()],
-            "get": operation(
-                "Get a user", "A mutual member.", "Users",
-                {200: json_response("The user.", ref("User"))}, 404,
-                operation_id="getUser",
+            "get": get_operation(
+                "Get a user",
+                "A mutual member.",
+                "Users", "User", "getUser",
             ),
         },
     }
@@ -81,10 +82,10 @@ def alias_paths() -> dict:
         },
         "/api/v1/user_aliases/{id}": {
             "parameters": [path_id()],
-            "get": operation(
-                "Get a user alias", "Yours or a mutual member's.", "User aliases",
-                {200: json_response("The alias.", ref("UserAlias"))}, 404,
-                operation_id="getUserAlias",
+            "get": get_operation(
+                "Get a user alias",
+                "Yours or a mutual member's.",
+                "User aliases", "UserAlias", "getUserAlias",
             ),
             "put": operation(
                 "Update a user alias", "Yours only; a partial update.", "User aliases",
@@ -115,10 +116,10 @@ def group_paths() -> dict:
         },
         "/api/v1/groups/{id}": {
             "parameters": [path_id()],
-            "get": operation(
-                "Get a group", "A member or administrator. An inactive group is a 404.",
-                "Groups", {200: json_response("The group.", ref("Group"))}, 404,
-                operation_id="getGroup",
+            "get": get_operation(
+                "Get a group",
+                "A member or administrator. An inactive group is a 404.",
+                "Groups", "Group", "getGroup",
             ),
             "put": operation(
                 "Rename a group", "Administrators only.", "Groups",
@@ -142,10 +143,10 @@ def event_paths() -> dict:
         },
         "/api/v1/events/{id}": {
             "parameters": [path_id()],
-            "get": operation(
-                "Get an event", "An event of one of your groups.", "Events",
-                {200: json_response("The event.", ref("Event"))}, 404,
-                operation_id="getEvent",
+            "get": get_operation(
+                "Get an event",
+                "An event of one of your groups.",
+                "Events", "Event", "getEvent",
             ),
         },
     }
@@ -155,10 +156,10 @@ def ticket_item(prefix: str, suffix: str) -> dict:
     alias = "" if prefix == "ticket" else " (the same resource as `/ticket/{id}`)"
     return {
         "parameters": [path_id()],
-        "get": operation(
-            "Get a ticket", f"A member of the ticket's group{alias}.", "Tickets",
-            {200: json_response("The ticket.", ref("Ticket"))}, 404,
-            operation_id=f"getTicket{suffix}",
+        "get": get_operation(
+            "Get a ticket",
+            f"A member of the ticket's group{alias}.",
+            "Tickets", "Ticket", f"getTicket{suffix}",
         ),
         "put": operation(
             "Update a ticket",

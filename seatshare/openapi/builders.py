@@ -96,6 +96,14 @@ def operation(summary, description, tag, success, *errors, scope="read", **extra
     }
 
 
+def get_operation(summary, who, tag, schema_name, operation_id) -> dict:
+    """``GET`` one record: 200 with ``schema_name``, 404 when there is none."""
+    return operation(
+        summary, who, tag, {200: json_response("The record.", ref(schema_name))},
+        404, operation_id=operation_id,
+    )
+
+
 def list_operation(summary, description, tag, item_schema, query_schema, operation_id,
                    filters_404=False) -> dict:
     """A paginated list: the query's parameters, the array, Link and X-Total-Count."""
