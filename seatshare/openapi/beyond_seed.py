@@ -6,6 +6,7 @@ builders already gave the same path (``POST /groups`` beside ``GET``).
 """
 from ..schemas import entities, group_admin, ticket_create, ticket_requests
 from ..schemas.lists import ListQuery
+from .api_v1 import no_content
 from .builders import (
     LOCATION_HEADER,
     json_body,
@@ -89,10 +90,6 @@ SCHEMAS = {
 }
 
 CONFLICT = 409
-
-
-def no_content(description):
-    return {"description": description}
 
 
 def entity_paths() -> dict:

@@ -50,15 +50,25 @@ def serve_app(url, threads=4, **settings):
         app.registry["dbengine"].dispose()
 
 
-@pytest.fixture(scope="module")
-def live_server(backend, tmp_path_factory):
-    url, drop = create_database(backend, str(tmp_path_factory.mktemp("live")))
+@contextlib.contextmanager
+def serve_new_database(backend, tmp_dir, threads=4, **settings):
+    """``serve_app`` on a new database of ``backend`` with the whole schema,
+    dropped afterwards."""
+    url, drop = create_database(backend, tmp_dir)
     engine = sa.create_engine(url)
     meta.metadata.create_all(engine)
     engine.dispose()
-    with serve_app(url) as server:
+    try:
+        with serve_app(url, threads, **settings) as server:
+            yield server
+    finally:
+        drop()
+
+
+@pytest.fixture(scope="module")
+def live_server(backend, tmp_path_factory):
+    with serve_new_database(backend, str(tmp_path_factory.mktemp("live"))) as server:
         yield server
-    drop()
 
 
 @dataclasses.dataclass

@@ -22,13 +22,11 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 import icalendar
 import pytest
 import requests
-import sqlalchemy as sa
 
-from seatshare.models import Entity, Event, meta, utcnow
+from seatshare.models import Entity, Event, utcnow
 from seatshare.oauth.applications import register_application
-from tests.conftest import create_database
 
-from .conftest import HEX64, forms_of, serve_app
+from .conftest import HEX64, forms_of, serve_new_database
 
 pytestmark = pytest.mark.live
 
@@ -42,12 +40,9 @@ def season_server(backend, tmp_path_factory):
     """A live server whose mail lands in a folder, with an entity, its
     season and a registered application committed."""
     tmp = tmp_path_factory.mktemp("season")
-    url, drop = create_database(backend, str(tmp))
-    engine = sa.create_engine(url)
-    meta.metadata.create_all(engine)
-    engine.dispose()
     mail_folder = str(tmp / "mail")
-    with serve_app(url, **{"mail.mailer": "debug", "mail.debug_path": mail_folder}) as server:
+    settings = {"mail.mailer": "debug", "mail.debug_path": mail_folder}
+    with serve_new_database(backend, str(tmp), **settings) as server:
         redirect_uri = server.url + "/callback"
         with server.session() as session:
             entity = Entity(name=TEAM)
@@ -64,7 +59,6 @@ def season_server(backend, tmp_path_factory):
         server.mail_folder = mail_folder
         server.client = (application.client_id, secret, redirect_uri)
         yield server
-    drop()
 
 
 def mail_to(folder, address):

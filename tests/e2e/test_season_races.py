@@ -13,13 +13,11 @@ from seatshare.models import (
     Role,
     Ticket,
     TicketRequest,
-    meta,
 )
 from seatshare.tokens import new_token
 from tests import factories as f
-from tests.conftest import create_database
 
-from .conftest import serve_app
+from .conftest import serve_new_database
 
 pytestmark = pytest.mark.live
 ROUNDS = 3
@@ -27,13 +25,8 @@ ROUNDS = 3
 
 @pytest.fixture(scope="module")
 def race_server(backend, tmp_path_factory):
-    url, drop = create_database(backend, str(tmp_path_factory.mktemp("races")))
-    engine = sa.create_engine(url)
-    meta.metadata.create_all(engine)
-    engine.dispose()
-    with serve_app(url, threads=6) as server:
+    with serve_new_database(backend, str(tmp_path_factory.mktemp("races")), threads=6) as server:
         yield server
-    drop()
 
 
 def committed(server, build):
