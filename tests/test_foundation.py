@@ -187,6 +187,18 @@ def test_every_setting_in_the_ini_files_is_in_the_readme_table(ini):
     assert set(parser["app:main"]) - documented == set()
 
 
+def test_every_setting_the_app_defaults_or_reads_from_the_environment_is_documented():
+    import os
+
+    from seatshare.settings import DEFAULTS, ENVIRONMENT_OVERRIDES
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "README.md")) as f:
+        readme = f.read()
+    names = {*DEFAULTS, *ENVIRONMENT_OVERRIDES, *ENVIRONMENT_OVERRIDES.values()}
+    assert {name for name in names if f"`{name}" not in readme} == set()
+
+
 def test_readme_opens_with_the_two_commands():
     import os
 
