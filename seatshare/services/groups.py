@@ -20,7 +20,7 @@ from ..models import (
     utcnow,
 )
 from ..tokens import hash_token
-from .history import action_for, diff, record_ticket_change, snapshot
+from .history import action_for, diff, record_ticket_changes, snapshot
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
 LAST_ADMIN = "A group needs at least one administrator: promote another member first."
@@ -150,18 +150,18 @@ def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
             or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
         )
     ).all()
+    history = []
     for ticket in tickets:
         if ticket.owner_id == user_id:
-            record_ticket_change(
-                dbsession, ticket, actor_id, HistoryAction.DELETED, snapshot(ticket)
-            )
+            history.append((ticket, actor_id, HistoryAction.DELETED, snapshot(ticket)))
             dbsession.delete(ticket)
         else:
             before = snapshot(ticket)
             ticket.assignee_id = None
             ticket.alias_id = None
             changed = diff(before, snapshot(ticket))
-            record_ticket_change(dbsession, ticket, actor_id, action_for(changed), changed)
+            history.append((ticket, actor_id, action_for(changed), changed))
+    record_ticket_changes(dbsession, history)
     dbsession.execute(
         update(TicketRequest)
         .where(

@@ -7,6 +7,8 @@ import datetime
 import decimal
 import enum
 
+from sqlalchemy import insert
+
 from ..models import HistoryAction, TicketHistory
 
 TRACKED_FIELDS = (
@@ -58,6 +60,14 @@ def record_ticket_change(dbsession, ticket, actor_id, action, changes=None):
     entry = TicketHistory(**history_values(ticket, actor_id, action, changes))
     dbsession.add(entry)
     return entry
+
+
+def record_ticket_changes(dbsession, entries) -> None:
+    """Add a history row per ``(ticket, actor_id, action, changes)`` in one
+    bulk INSERT, however many there are (a season ticket, a member leaving)."""
+    rows = [history_values(*entry) for entry in entries]
+    if rows:
+        dbsession.execute(insert(TicketHistory), rows)
 
 
 def history_values(ticket, actor_id, action, changes=None) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from ..errors import APIError
 from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
-from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, utcnow
+from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, User, utcnow
 from .history import action_for, diff, record_ticket_change, snapshot
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
@@ -67,8 +67,7 @@ def answer_request(request, ticket_request: TicketRequest, status: RequestStatus
     mail_request_answer(request, ticket_request)
     if status == RequestStatus.ACCEPTED:
         assign(dbsession, ticket, ticket_request, actor_id)
-        for other in decline_others(dbsession, ticket_request):
-            mail_request_answer(request, other)
+        decline_others(request, ticket_request)
     return ticket_request
 
 
@@ -101,8 +100,10 @@ def assign(dbsession, ticket: Ticket, ticket_request: TicketRequest, actor_id: i
     dbsession.flush()
 
 
-def decline_others(dbsession, accepted: TicketRequest) -> list[TicketRequest]:
-    """Decline the ticket's other pending requests: it is taken."""
+def decline_others(request, accepted: TicketRequest) -> None:
+    """Decline the ticket's other pending requests, it is taken, and tell
+    each requester."""
+    dbsession = request.dbsession
     others = select(TicketRequest.id).where(
         TicketRequest.ticket_id == accepted.ticket_id,
         TicketRequest.status == RequestStatus.PENDING,
@@ -110,12 +111,18 @@ def decline_others(dbsession, accepted: TicketRequest) -> list[TicketRequest]:
     )
     declined = change_status(dbsession, others, RequestStatus.DECLINED)
     if not declined:
-        return []
-    return list(
-        dbsession.scalars(
-            select(TicketRequest)
-            .where(TicketRequest.id.in_(declined))
-            .order_by(TicketRequest.id)
-            .execution_options(populate_existing=True)
-        )
-    )
+        return
+    requests = dbsession.scalars(
+        select(TicketRequest)
+        .where(TicketRequest.id.in_(declined))
+        .order_by(TicketRequest.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    # Each mail names its requester: load them at once (and hold them, so
+    # the session's identity map serves each mail) rather than one by one.
+    requesters = dbsession.scalars(
+        select(User).where(User.id.in_([r.requester_id for r in requests]))
+    ).all()
+    for declined_request in requests:
+        mail_request_answer(request, declined_request)
+    del requesters

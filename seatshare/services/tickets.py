@@ -2,9 +2,9 @@
 from sqlalchemy import insert, select
 
 from ..errors import APIError
-from ..models import Event, Group, HistoryAction, Ticket, TicketHistory
+from ..models import Event, Group, HistoryAction, Ticket
 from ..resources.tickets import ticket_field_errors
-from .history import history_values, snapshot
+from .history import record_ticket_changes, snapshot
 
 TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias_id")
 
@@ -44,8 +44,7 @@ def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -
         insert(Ticket).returning(Ticket), rows
     )}
     tickets = [by_event[event_id] for event_id in event_ids]
-    dbsession.execute(insert(TicketHistory), [
-        history_values(ticket, owner_id, HistoryAction.CREATED, snapshot(ticket))
-        for ticket in tickets
+    record_ticket_changes(dbsession, [
+        (ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)) for ticket in tickets
     ])
     return tickets

@@ -1,0 +1,106 @@
+"""The §4 lists and writes send a number of SQL statements that does not grow
+with the rows they touch (the season ticket's own test is in
+test_season_tickets.py)."""
+import pytest
+
+from seatshare.models import Role
+
+from .. import factories as f
+
+API = "/api/v1"
+
+
+def statements(testapp, query_counter, method, url, headers, body=None):
+    query_counter.reset()
+    testapp.request(url, method=method, headers={**headers, "Content-Type": "application/json"},
+                    body=body or b"", status="2*")
+    return query_counter.count
+
+
+def more_requests(world, n):
+    for _ in range(n):
+        ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+        f.make_ticket_request(ticket, requester=world.member)
+
+
+def more_members(world, n):
+    for _ in range(n):
+        f.make_membership(world.group, f.make_user())
+
+
+
+@pytest.mark.parametrize(("url", "grow"), [
+    ("/ticket_requests", more_requests),
+    ("/groups/{group}/members", more_members),
+    ("/entities", lambda world, n: [f.make_entity() for _ in range(n)]),
+])
+def test_a_list_costs_the_same_statements_for_few_rows_and_many(
+        testapp, world, query_counter, url, grow):
+    headers = world.headers("owner")
+    url = API + url.format(group=world.group.id)
+    grow(world, 2)
+    few = statements(testapp, query_counter, "GET", url, headers)
+    grow(world, 20)
+    assert statements(testapp, query_counter, "GET", url, headers) == few
+
+
+def test_history_costs_the_same_statements_for_few_entries_and_many(
+        testapp, world, query_counter):
+    url = f"{API}/ticket/{world.ticket.id}"
+    headers = world.headers("owner")
+
+    def edit(n):
+        for i in range(n):
+            testapp.put_json(url, {"note": f"note {i} of {n}"}, headers=headers)
+
+    edit(2)
+    few = statements(testapp, query_counter, "GET", f"{url}/history", headers)
+    edit(20)
+    assert statements(testapp, query_counter, "GET", f"{url}/history", headers) == few
+
+
+def test_authorizations_cost_the_same_statements_for_few_applications_and_many(
+        testapp, world, query_counter):
+    headers = world.headers("member")
+
+    def approve(n):
+        for _ in range(n):
+            f.make_token(user=world.member)
+
+    approve(2)
+    few = statements(testapp, query_counter, "GET", f"{API}/authorizations", headers)
+    approve(20)
+    assert statements(testapp, query_counter, "GET", f"{API}/authorizations", headers) == few
+
+
+def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
+        testapp, world, query_counter, dbsession):
+    def leaver_with(n):
+        user = f.make_user()
+        f.make_membership(world.group, user)
+        for _ in range(n):
+            f.make_ticket(group=world.group, event=world.event, owner=user)
+            f.make_ticket(group=world.group, event=world.event, owner=world.owner, assignee=user)
+        return user
+
+    few, many = leaver_with(2), leaver_with(20)
+    url = f"{API}/groups/{world.group.id}/members/{{}}"
+    assert statements(testapp, query_counter, "DELETE", url.format(few.id),
+                      world.auth_headers(few)) == statements(
+        testapp, query_counter, "DELETE", url.format(many.id), world.auth_headers(many))
+
+
+def test_accepting_costs_the_same_statements_for_few_other_requests_and_many(
+        testapp, world, query_counter):
+    def accept_with_others(n):
+        ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+        accepted = f.make_ticket_request(ticket, requester=world.member)
+        for _ in range(n):
+            other = f.make_user()
+            f.make_membership(world.group, other, role=Role.MEMBER)
+            f.make_ticket_request(ticket, requester=other)
+        body = b'{"status": "accepted"}'
+        return statements(testapp, query_counter, "PUT", f"{API}/ticket_requests/{accepted.id}",
+                          world.headers("owner"), body)
+
+    assert accept_with_others(1) == accept_with_others(10)
