@@ -119,18 +119,22 @@ class Container(Resource):
     item_class: type | None = None
 
     def __getitem__(self, key):
-        # A key that is no id is a named view of the container, or a 404.
-        record_id = parse_id(key)
         if self.request.identity is None:
             self.refuse_anonymous(key)
-        context = self.load(record_id)
+        # A key that is no id is a named view of the container, or a 404.
+        context = self.load(parse_id(key))
         if context is None:
             raise KeyError(key)
         return context
 
     def refuse_anonymous(self, key):
+        """401 for anything that may be a record (API.md: 401 before 404),
+        404 for a path below it that is no route, and a named view of the
+        container (``/groups/join``) is left to that view's permission."""
         rest = split_path_info(self.request.path_info)[len(list(lineage(self))):]
         if rest and not has_route_below(self.request.registry, self.item_class, rest[0]):
+            raise KeyError(key)
+        if not rest and has_route_below(self.request.registry, type(self), key):
             raise KeyError(key)
         raise HTTPForbidden()  # the forbidden view answers 401
 
