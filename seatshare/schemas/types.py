@@ -103,6 +103,15 @@ class JSONInt(_JSONType):
     """A JSON integer (not a boolean, not a string) that is a valid id."""
 
     def convert(self, node, cstruct):
+        if isinstance(cstruct, decimal.Decimal):
+            # JSON (and JSON Schema's "integer") counts 1.0 and 1e2 as
+            # integers. Range-checked as a Decimal first: int() of 1e999999
+            # would build a million digits.
+            if not cstruct.is_finite() or cstruct != cstruct.to_integral_value():
+                raise colander.Invalid(node, "must be an integer")
+            if not 1 <= cstruct <= MAX_ID:
+                raise colander.Invalid(node, f"must be between 1 and {MAX_ID}")
+            return int(cstruct)
         if isinstance(cstruct, bool) or not isinstance(cstruct, int):
             raise colander.Invalid(node, "must be an integer")
         if not 1 <= cstruct <= MAX_ID:
