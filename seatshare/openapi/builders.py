@@ -142,9 +142,15 @@ def json_schema(node: colander.SchemaNode) -> dict:
         schema = {"type": "object", "properties": properties, "additionalProperties": False}
         if required:
             schema["required"] = required
-        return schema
+        # A mapping's validator may describe itself too (ticket_create.one_event_field).
+        return {**schema, **getattr(node.validator, "json_schema", {})}
     # A validator may describe itself (schemas.types.EmailAddress).
     return {**type_schema(node.typ), **getattr(node.validator, "json_schema", {})}
+
+
+# What str.strip() removes (the app's "blank"), spelled out: JSON Schema's \s
+# (ECMA 262) is a slightly different set.
+BLANK = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def type_schema(typ) -> dict:
@@ -162,9 +168,11 @@ def type_schema(typ) -> dict:
             "uniqueItems": True,
         }
     if isinstance(typ, JSONString):
-        schema = {"type": "string", "maxLength": typ.max_length}
+        # No NUL (a 400: PostgreSQL cannot store it); non-blank ones need a
+        # character that is neither space nor NUL.
+        schema = {"type": "string", "maxLength": typ.max_length, "pattern": r"^[^\x00]*$"}
         if not typ.blank:
-            schema.update(minLength=1, pattern=r"\S")
+            schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{BLANK}][^\x00]*$")
         return schema
     if isinstance(typ, JSONInt):
         return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
@@ -174,7 +182,8 @@ def type_schema(typ) -> dict:
         return {
             "anyOf": [
                 {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$"},
-                {"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)},
+                {"type": "number", "minimum": 0, "maximum": float(MAX_MONEY),
+                 "multipleOf": 0.01},
             ],
             "description": 'Money: a decimal string ("45.00") or a JSON number, '
             "at least 0, at most two decimal places.",

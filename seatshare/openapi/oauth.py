@@ -93,8 +93,10 @@ def form_body(properties: dict, required: list) -> dict:
 def token_hint_form(description):
     return form_body(
         {
-            "token": string(description),
-            "token_type_hint": string("", enum=["access_token", "refresh_token"]),
+            "token": string(description, minLength=1),
+            # RFC 7009 §2.1 / RFC 7662 §2.1: a hint the server does not know is ignored.
+            "token_type_hint": string("`access_token` or `refresh_token`; other values "
+                                      "are ignored."),
             "client_id": string("Client authentication in the body (or HTTP Basic)."),
             "client_secret": string("Client authentication in the body."),
         },

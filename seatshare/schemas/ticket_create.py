@@ -20,6 +20,10 @@ def one_event_field(node, value):
         raise error
 
 
+# Exactly one of the two, for the OpenAPI document (seatshare.openapi.builders).
+one_event_field.json_schema = {"oneOf": [{"required": ["event_id"]}, {"required": ["event_ids"]}]}
+
+
 def _text(attribute):
     return colander.SchemaNode(JSONString(column_length(attribute)), missing="")
 
