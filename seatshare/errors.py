@@ -19,7 +19,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .calendar import redact_feed_token
-from .security import ScopeDenied, bearer_token_from, is_api_request
+from .security import ScopeDenied, bearer_token_from, bearer_token_sent, is_api_request
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def forbidden_view(exc, request):
     if request.identity is None:
         if is_api_request(request):
             challenge = 'Bearer realm="seatshare"'
-            if request.headers.get("Authorization"):
+            if bearer_token_sent(request):
                 challenge += ', error="invalid_token"'
             return json_error(request, 401, headers={"WWW-Authenticate": challenge})
         return HTTPForbidden()

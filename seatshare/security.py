@@ -23,6 +23,8 @@ from .tokens import hash_token
 # "Bearer TOKEN", scheme case-insensitive, a trailing ";" or whitespace
 # tolerated: the seed's own example sends "bearer TOKEN;".
 BEARER_RE = re.compile(r"^\s*bearer\s+([0-9A-Za-z._~+/=-]+)\s*;?\s*$", re.IGNORECASE)
+# "Bearer" and something after it, well formed or not: a token was sent.
+BEARER_SENT_RE = re.compile(r"^\s*bearer\s+[^\s;]", re.IGNORECASE)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_AUTHORIZATION_LENGTH = 4096
 
@@ -53,6 +55,13 @@ def bearer_token_from(request) -> str | None:
         return None
     match = BEARER_RE.match(header)
     return match.group(1) if match else None
+
+
+def bearer_token_sent(request) -> bool:
+    """Whether ``Authorization`` carries a bearer token, live or not. Another
+    scheme (Basic) or the word alone sends none: RFC 6750 §3.1 names no error
+    for those, so the 401 challenge then says only ``realm``."""
+    return BEARER_SENT_RE.match(request.headers.get("Authorization", "")) is not None
 
 
 def is_api_request(request) -> bool:
