@@ -6,6 +6,7 @@ from .. import principals as p
 from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
 from ..permissions import Permission
+from ..schemas.types import MAX_ID
 from ..security import READ_METHODS
 from ..services.history import action_for, diff, record_ticket_change, snapshot
 from . import Parent, register_container
@@ -78,6 +79,8 @@ class TicketContext(Parent):
 
 
 def group_is_active(dbsession, group_id) -> bool:
+    if not 1 <= group_id <= MAX_ID:
+        return False  # no group has it; and PostgreSQL would refuse it (a 500)
     return dbsession.scalar(
         select(Group.id).where(Group.id == group_id, Group.active.is_(True))
     ) is not None
