@@ -101,3 +101,21 @@ def test_token_hint_forms_need_a_token_and_ignore_unknown_hints(testapp, doc, pa
     assert res.status_int == 400 and res.json["error"] == "invalid_request"
     res = testapp.post(path, {"token": "x" * 64, "token_type_hint": "AAA"}, headers=auth)
     assert res.status_int == 200
+
+
+# POST /tickets' ACL reads group_id from the body before the schema checks
+# it, and sent an out-of-range integer to PostgreSQL: a 500.
+@pytest.mark.parametrize("value", [0, -1, 2**31, 2**63, 10**30])
+def test_an_out_of_range_group_id_of_a_new_ticket_is_400(testapp, world, value):
+    body = {"group_id": value, "event_id": world.event.id, "seat": "1"}
+    res = testapp.post("/api/v1/tickets", json.dumps(body),
+                       headers={**world.headers("member"), **JSON}, expect_errors=True)
+    assert res.status_int == 400 and "group_id" in res.json["fields"]
+
+
+@pytest.mark.parametrize("value", [0, -1, 2**31, 2**63, 10**30])
+def test_an_out_of_range_user_id_of_a_new_alias_is_403(testapp, world, value):
+    """Not yours, whatever it is (API.md §3)."""
+    res = testapp.post("/api/v1/user_aliases", json.dumps({"first_name": "Kid", "user_id": value}),
+                       headers={**world.headers("member"), **JSON}, expect_errors=True)
+    assert res.status_int == 403
