@@ -6,6 +6,8 @@ then 404 (the record named does not exist), then 403 (the ACL grants LIST only
 to the principal that may see that record), then 400 (the view's schema). A
 filter value that is not an id is left alone here; the schema refuses it.
 """
+import decimal
+
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Deny, Everyone
 
 from .. import principals as p
@@ -38,6 +40,11 @@ def body_id(request, name) -> int | None:
     if request.method != "POST":
         return None
     value = body_value(request, name)
+    if isinstance(value, decimal.Decimal) and value.is_finite() and value == value.to_integral_value():
+        # 1.0 and 1e0 are the id 1 to JSON and to the schema (JSONInt), so
+        # the ACL must read them as 1 too. Out of range (never int() of
+        # 1e999999, which would build its digits) it names no record: 0.
+        value = int(value) if 1 <= value <= MAX_ID else 0
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return None

@@ -19,3 +19,36 @@ def test_401_without_a_bearer_token_sends_the_plain_challenge(testapp, world, he
 def test_401_with_a_bearer_token_that_is_no_good_says_invalid_token(testapp, world, header):
     res = testapp.get(f"{API}/users/me", headers={"Authorization": header}, status=401)
     assert res.headers["WWW-Authenticate"] == CHALLENGE + ', error="invalid_token"'
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("written", ["{id}.0", "{id}e0", "{id}.00"])
+def test_non_member_gets_403_adding_a_ticket_however_the_group_id_is_written(
+    testapp, world, dbsession, written
+):
+    """§4 POST /tickets: a member of the group. The schema takes 1.0 as the
+    id 1 (JSON's integers), so the ACL must read it as 1 too."""
+    group_id = written.format(id=world.group.id)
+    body = f'{{"group_id": {group_id}, "event_id": {world.event.id}, "seat": "1"}}'
+    res = testapp.post(
+        f"{API}/tickets", body, headers={**world.headers("non_member"), **JSON}, status=403
+    )
+    assert res.json["code"] == 403
+    res = testapp.post(f"{API}/tickets", body, headers={**world.headers("member"), **JSON}, status=201)
+    assert res.json["group_id"] == world.group.id
+
+
+@pytest.mark.parametrize("written", ["{id}.0", "{id}e0"])
+def test_alias_for_another_user_is_403_however_the_user_id_is_written(testapp, world, written):
+    """§3 POST /user_aliases: a user_id other than yours is a 403."""
+    user_id = written.format(id=world.owner.id)
+    body = f'{{"user_id": {user_id}, "first_name": "Kid"}}'
+    testapp.post(f"{API}/user_aliases", body, headers={**world.headers("member"), **JSON}, status=403)
+    own = written.format(id=world.member.id)
+    res = testapp.post(
+        f"{API}/user_aliases", f'{{"user_id": {own}, "first_name": "Kid"}}',
+        headers={**world.headers("member"), **JSON}, status=201,
+    )
+    assert res.json["user_id"] == world.member.id
