@@ -202,7 +202,8 @@ def query_parameters(schema: colander.SchemaNode) -> list:
         elif isinstance(typ, QueryChoice):
             value = {"type": "string", "enum": list(typ.choices)}
         elif isinstance(typ, QueryText):
-            value = {"type": "string", "maxLength": typ.max_length}
+            # A NUL is refused (PostgreSQL cannot compare text with one).
+            value = {"type": "string", "maxLength": typ.max_length, "pattern": "^[^\\u0000]*$"}
         else:
             raise TypeError(f"no parameter schema for {typ!r}")
         if child.missing not in (colander.drop, colander.required):
