@@ -361,10 +361,6 @@ class InProcess:
 
         app = TestApp(self.app, extra_environ={"HTTP_HOST": "localhost"})
         self.statements = []
-        # The pool's pre-ping is not the request's.
-        with self.engine.connect():
-            pass
-        self.statements = []
         response = app.request(path, method=method, headers=headers, body=body or b"",
                                expect_errors=True)
         return response.status_int, len(response.body), len(self.statements)

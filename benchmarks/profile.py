@@ -1,0 +1,55 @@
+"""One scenario in-process under pyinstrument: where a request's time goes,
+without waitress, threads or other load in the picture.
+
+    python -m benchmarks.profile pg-10k tickets_group_page [--requests 300]
+
+Runs against a data set ``benchmarks.run`` has built (it builds it when
+missing), through webtest, one request after another, and prints the
+per-request time and pyinstrument's call tree.
+"""
+import argparse
+import time
+
+from . import generate, run
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset", choices=sorted(run.DATASETS))
+    parser.add_argument("scenario", choices=run.SCENARIO_NAMES)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--show-all", action="store_true",
+                        help="keep library frames pyinstrument would hide")
+    args = parser.parse_args(argv)
+    from pyinstrument import Profiler
+
+    url = run.dataset_url(args.dataset)
+    dataset, out_dir = run.prepare_dataset(args.dataset, url)
+    generate.discard_exchanges(url, dataset)
+    tokens_path = f"{out_dir}/tokens.tsv"
+    scenario = next(s for s in run.SCENARIOS if s[0] == args.scenario)
+    codes = [None] * (args.requests + 20)
+    if args.scenario == "token_exchange":
+        codes = generate.make_authorization_codes(
+            url, dataset, args.requests + 20, f"{out_dir}/codes-profile.txt")
+    app = run.InProcess(url)
+    try:
+        for code in codes[:20]:  # warm the caches
+            status, size, statements = run.probe(app, scenario, tokens_path, dataset, code)
+        profiler = Profiler(interval=0.001)
+        started = time.perf_counter()
+        profiler.start()
+        for code in codes[20:]:
+            run.probe(app, scenario, tokens_path, dataset, code)
+        profiler.stop()
+        took = time.perf_counter() - started
+    finally:
+        app.close()
+    print(f"{args.scenario} on {args.dataset}: status {status}, {size} bytes, "
+          f"{statements} SQL statements, {1000 * took / args.requests:.2f} ms per "
+          f"request in-process (webtest, one thread, profiler on)")
+    print(profiler.output_text(unicode=False, color=False, show_all=args.show_all))
+
+
+if __name__ == "__main__":
+    main()
