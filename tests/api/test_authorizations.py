@@ -3,6 +3,7 @@ DELETE /authorizations/ID (revoke every token of that application for you)."""
 import datetime
 
 from seatshare.models import Approval, AuthorizationCode, Token, utcnow
+from seatshare.tokens import new_token
 
 from .. import factories as f
 
@@ -104,3 +105,15 @@ def test_revoking_needs_the_write_scope(testapp, world, dbsession):
     approve(dbsession, world.member, application)
     testapp.delete(f"{API}/authorizations/{application.id}",
                    headers=world.auth_headers(world.member, scopes="read"), status=403)
+
+
+def test_revoked_refresh_tokens_no_longer_refresh(testapp, world):
+    application, secret = f.make_application()
+    refresh = new_token()
+    f.make_token(user=world.member, application=application, refresh_token=refresh)
+    grant = {"grant_type": "refresh_token", "refresh_token": refresh}
+    testapp.delete(f"{API}/authorizations/{application.id}", headers=world.headers("member"),
+                   status=204)
+    testapp.authorization = ("Basic", (application.client_id, secret))
+    res = testapp.post("/oauth/token", grant, status=400)
+    assert res.json["error"] == "invalid_grant"
