@@ -56,3 +56,12 @@ bench: setup $(BENCH_INSTALLED)
 $(BENCH_INSTALLED): benchmarks/requirements.txt | $(INSTALLED)
 	$(BIN)/python -m pip install -r benchmarks/requirements.txt
 	touch $@
+
+
+.PHONY: fuzz
+
+## fuzz: the long schemathesis run against the OpenAPI document, every phase
+## (SEATSHARE_FUZZ_LONG_EXAMPLES examples per operation, default 200; PostgreSQL
+## too when SEATSHARE_TEST_DATABASE_URL is set)
+fuzz: setup
+	$(BIN)/python -m pytest -m slow -s tests/fuzz
