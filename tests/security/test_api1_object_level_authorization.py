@@ -187,3 +187,19 @@ def test_a_calendar_feed_token_opens_only_its_own_users_feed(testapp, world):
     index = parts.index(str(world.member.id))
     parts[index] = str(world.owner.id)
     assert testapp.get("/".join(parts), expect_errors=True).status_int == 404
+
+
+@pytest.mark.parametrize("spelling", ["{id}", "{id}.0", "{id}e0", "{id}0e-1"])
+def test_an_id_in_a_body_is_checked_however_it_is_written(testapp, world, dbsession, spelling):
+    """1.0 is the id 1 to the schema, so it must be to the access check too."""
+    count = dbsession.scalar(select(func.count(models.Ticket.id)))
+    body = ('{"group_id": %s, "event_id": %d, "seat": "1"}'
+            % (spelling.format(id=world.group.id), world.event.id))
+    res = testapp.post("/api/v1/tickets", body, headers={**world.headers("non_member"), **JSON},
+                       expect_errors=True)
+    assert res.status_int == 403, res.text
+    alias = '{"first_name": "Kid", "user_id": %s}' % spelling.format(id=world.owner.id)
+    res = testapp.post("/api/v1/user_aliases", alias,
+                       headers={**world.headers("member"), **JSON}, expect_errors=True)
+    assert res.status_int == 403, res.text
+    assert dbsession.scalar(select(func.count(models.Ticket.id))) == count
