@@ -106,11 +106,25 @@ def spend_invitation(dbsession, invitation_id: int, user_id: int) -> bool:
     return result.rowcount == 1
 
 
-def lock_group(dbsession, group_id: int) -> None:
-    """Serialize role changes within one group (a row lock on PostgreSQL;
-    SQLite's transactions already take the write lock up front), so two
-    administrators demoting each other at once cannot leave it with none."""
-    dbsession.execute(select(Group.id).where(Group.id == group_id).with_for_update())
+def lock_membership(dbsession, membership: Membership) -> Membership:
+    """Lock the membership's group and read the membership again.
+
+    Role changes and removals within one group run one after the other (a
+    row lock on PostgreSQL; SQLite's transactions take the write lock up
+    front), so two administrators demoting each other at once cannot leave
+    it with none. A membership removed meanwhile is a 404.
+    """
+    dbsession.execute(
+        select(Group.id).where(Group.id == membership.group_id).with_for_update()
+    )
+    current = dbsession.scalar(
+        select(Membership)
+        .where(Membership.id == membership.id)
+        .execution_options(populate_existing=True)
+    )
+    if current is None:
+        raise APIError(404)
+    return current
 
 
 def keep_an_administrator(dbsession, membership: Membership) -> None:
@@ -127,8 +141,7 @@ def keep_an_administrator(dbsession, membership: Membership) -> None:
 
 
 def set_role(dbsession, membership: Membership, role: Role) -> Membership:
-    lock_group(dbsession, membership.group_id)
-    dbsession.refresh(membership)
+    membership = lock_membership(dbsession, membership)
     if role != membership.role:
         keep_an_administrator(dbsession, membership)
         membership.role = role
@@ -140,8 +153,7 @@ def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
     (each with a history entry), their pending requests are withdrawn."""
-    lock_group(dbsession, membership.group_id)
-    dbsession.refresh(membership)
+    membership = lock_membership(dbsession, membership)
     keep_an_administrator(dbsession, membership)
     group_id, user_id = membership.group_id, membership.user_id
     tickets = dbsession.scalars(

@@ -88,7 +88,7 @@ class GroupAdminViews(ResourceViews):
         changes = validate_body(self.request, MemberUpdate(), MEMBER_READ_ONLY)
         membership = self.context.membership
         if "role" in changes:
-            service.set_role(self.request.dbsession, membership, changes["role"])
+            membership = service.set_role(self.request.dbsession, membership, changes["role"])
         return member_json(membership, self.context.user)
 
     @view_config(context=MemberContext, request_method="DELETE", permission=Permission.LEAVE)

@@ -134,3 +134,22 @@ def test_two_administrators_stepping_down_at_once_leave_one(race_server, round_)
         roles = session.scalars(sa.select(Membership.role).where(
             Membership.group_id == group_id)).all()
     assert sorted(roles) == [Role.ADMIN, Role.MEMBER]
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_removed_and_leaving_at_once_is_one_removal(race_server, round_):
+    def build():
+        admin, member = f.make_user(), f.make_user()
+        group = f.make_group(creator=admin)
+        f.make_membership(group, member)
+        f.make_ticket(group=group, owner=member)
+        return group.id, member.id, bearer(admin), bearer(member)
+
+    group_id, member_id, admin_headers, member_headers = committed(race_server, build)
+    url = f"{race_server.url}/api/v1/groups/{group_id}/members/{member_id}"
+    statuses = at_once([("DELETE", url, admin_headers, None), ("DELETE", url, member_headers, None)])
+    assert sorted(statuses) in ([204, 403], [204, 404])
+    with race_server.session() as session:
+        assert session.scalars(sa.select(Membership.id).where(
+            Membership.group_id == group_id, Membership.user_id == member_id)).all() == []
+        assert session.scalars(sa.select(Ticket.id).where(Ticket.group_id == group_id)).all() == []
