@@ -24,9 +24,14 @@ DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
 def filter_id(request, name) -> int | None:
     """``?name=ID`` as an int, or None when absent or not an id."""
     value = request.GET.get(name)
-    if value is None or not DIGITS_RE.match(value) or len(value) > 10:
+    if value is None or not DIGITS_RE.match(value):
         return None
-    value = int(value)
+    # Leading zeros as the schema (QueryInt) reads them: 00000000001 is 1,
+    # and its restriction must hold (a longer id than MAX_ID's is none).
+    digits = value.lstrip("0")
+    if len(digits) > len(str(MAX_ID)):
+        return None
+    value = int(digits or "0")
     return value if 1 <= value <= MAX_ID else None
 
 

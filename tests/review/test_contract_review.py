@@ -52,3 +52,29 @@ def test_alias_for_another_user_is_403_however_the_user_id_is_written(testapp, w
         headers={**world.headers("member"), **JSON}, status=201,
     )
     assert res.json["user_id"] == world.member.id
+
+
+@pytest.mark.parametrize("path", ["/users?group_id={id}", "/events?group_id={id}",
+                                  "/tickets?group_id={id}"])
+@pytest.mark.parametrize("width", [11, 12, 30])
+def test_non_member_gets_403_on_a_group_filter_written_with_leading_zeros(testapp, world, path, width):
+    """§3 ?group_id=ID: 403 unless you are a member. The schema reads
+    00000000001 as 1, so the ACL must too, or the filter's rule is skipped."""
+    padded = str(world.group.id).zfill(width)
+    url = API + path.format(id=padded)
+    assert testapp.get(url, headers=world.headers("non_member"), status=403).json["code"] == 403
+    assert testapp.get(url, headers=world.headers("member"), status=200).json
+
+
+@pytest.mark.parametrize("width", [11, 12, 30])
+def test_filter_naming_no_record_is_404_with_leading_zeros_too(testapp, world, width):
+    testapp.get(f"{API}/users?group_id={'999999'.zfill(width)}",
+                headers=world.headers("member"), status=404)
+    testapp.get(f"{API}/tickets?event_id={'999999'.zfill(width)}",
+                headers=world.headers("member"), status=404)
+
+
+def test_non_member_gets_403_on_an_event_filter_written_with_leading_zeros(testapp, world):
+    url = f"{API}/tickets?event_id={str(world.event.id).zfill(12)}"
+    testapp.get(url, headers=world.headers("non_member"), status=403)
+    testapp.get(url, headers=world.headers("member"), status=200)
