@@ -53,14 +53,18 @@ def answer_request(request, ticket_request: TicketRequest, status: RequestStatus
             .where(Ticket.id == ticket_request.ticket_id)
             .with_for_update()
             .execution_options(populate_existing=True)
-        ).one()
-    if not change_status(dbsession, [ticket_request.id], status):
-        dbsession.refresh(ticket_request)
+        ).one_or_none()
+        if ticket is None:
+            raise APIError(404)  # deleted since the request was read
+    changed = change_status(dbsession, [ticket_request.id], status)
+    current = dbsession.get(TicketRequest, ticket_request.id, populate_existing=True)
+    if current is None:
+        raise APIError(404)  # its ticket was deleted meanwhile
+    if not changed:
         raise APIError(
-            409,
-            f"Only a pending request can change; this one is {ticket_request.status.value}.",
+            409, f"Only a pending request can change; this one is {current.status.value}."
         )
-    dbsession.refresh(ticket_request)
+    ticket_request = current
     if status == RequestStatus.WITHDRAWN:
         mail_request_withdrawn(request, ticket_request)
         return ticket_request

@@ -153,3 +153,25 @@ def test_removed_and_leaving_at_once_is_one_removal(race_server, round_):
         assert session.scalars(sa.select(Membership.id).where(
             Membership.group_id == group_id, Membership.user_id == member_id)).all() == []
         assert session.scalars(sa.select(Ticket.id).where(Ticket.group_id == group_id)).all() == []
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_accepting_while_the_ticket_is_deleted_never_fails(race_server, round_):
+    def build():
+        group = f.make_group()
+        owner, asker = f.make_user(), f.make_user()
+        f.make_membership(group, owner)
+        f.make_membership(group, asker)
+        ticket = f.make_ticket(group=group, owner=owner)
+        asked = f.make_ticket_request(ticket, requester=asker)
+        return ticket.id, asked.id, bearer(owner)
+
+    ticket_id, request_id, owner_headers = committed(race_server, build)
+    api = race_server.url + "/api/v1"
+    statuses = at_once([
+        ("PUT", f"{api}/ticket_requests/{request_id}", owner_headers, {"status": "accepted"}),
+        ("DELETE", f"{api}/ticket/{ticket_id}", owner_headers, None),
+    ])
+    assert statuses[1] == 204 and statuses[0] in (200, 404)
+    with race_server.session() as session:
+        assert session.get(Ticket, ticket_id) is None
