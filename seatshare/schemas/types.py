@@ -14,7 +14,8 @@ import colander
 
 MAX_ID = 2**31 - 1
 MAX_MONEY = decimal.Decimal("99999999.99")  # Numeric(10, 2)
-DIGITS_RE = re.compile(r"^[0-9]+$")
+# \Z, not $: Python's $ also matches before a final newline ("1\n").
+DIGITS_RE = re.compile(r"\A[0-9]+\Z")
 
 
 class _JSONType(colander.SchemaType):

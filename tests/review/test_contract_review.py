@@ -78,3 +78,18 @@ def test_non_member_gets_403_on_an_event_filter_written_with_leading_zeros(testa
     url = f"{API}/tickets?event_id={str(world.event.id).zfill(12)}"
     testapp.get(url, headers=world.headers("non_member"), status=403)
     testapp.get(url, headers=world.headers("member"), status=200)
+
+
+@pytest.mark.parametrize("query", ["page=1%0A", "per_page=5%0A", "group_id={id}%0A"])
+def test_a_query_integer_with_a_trailing_newline_is_400(testapp, world, query):
+    """§1: a non-integer page/per_page (or id filter) is a 400."""
+    url = f"{API}/users?" + query.format(id=world.group.id)
+    res = testapp.get(url, headers=world.headers("member"), status=400)
+    assert set(res.json["fields"]) == {query.split("=")[0]}
+
+
+def test_a_ten_digit_filter_with_a_trailing_newline_is_never_served_unchecked(testapp, world):
+    """The ACL and the schema read the filter alike: no value passes one and
+    skips the other's restriction."""
+    testapp.get(f"{API}/users?group_id=1234567890%0A", headers=world.headers("non_member"),
+                status=400)
