@@ -30,6 +30,9 @@ class Ticket(Base):
         Index("ix_tickets_owner_id_event_id", "owner_id", "event_id"),
         Index("ix_tickets_assignee_id_event_id", "assignee_id", "event_id"),
         Index("ix_tickets_alias_id", "alias_id"),
+        # A ticket id is never reused, even on SQLite after the newest ticket
+        # is deleted: its history (keyed by ticket id) outlives it.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -26,11 +26,6 @@ class TicketHistoryContainer(ListContainer):
         ticket = self.ticket
         return (
             select(TicketHistory)
-            .where(
-                TicketHistory.ticket_id == ticket.id,
-                # SQLite may give a new ticket the id of the last deleted
-                # one; the deleted ticket's entries are older than this one.
-                TicketHistory.created_at >= ticket.created_at,
-            )
+            .where(TicketHistory.ticket_id == ticket.id)
             .order_by(TicketHistory.created_at, TicketHistory.id)
         )

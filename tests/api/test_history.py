@@ -86,5 +86,6 @@ def test_a_new_ticket_does_not_inherit_a_deleted_tickets_history(testapp, world)
     first = testapp.post_json(f"{API}/tickets", body, headers=headers, status=201).json
     testapp.delete(f"{API}/ticket/{first['id']}", headers=headers, status=204)
     second = testapp.post_json(f"{API}/tickets", body, headers=headers, status=201).json
+    assert second["id"] != first["id"]
     res = history(testapp, world, ticket_id=second["id"])
     assert [e["action"] for e in res.json] == ["created"]

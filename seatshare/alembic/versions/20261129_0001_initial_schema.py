@@ -226,7 +226,8 @@ def upgrade():
         sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_tickets_event_id_events'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_tickets_group_id_groups'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_tickets_owner_id_users'), ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets'))
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets')),
+        sqlite_autoincrement=True,
     )
     op.create_index('ix_tickets_alias_id', 'tickets', ['alias_id'])
     op.create_index('ix_tickets_assignee_id_event_id', 'tickets', ['assignee_id', 'event_id'])
