@@ -4,6 +4,8 @@ A container looks a record up and raises ``KeyError`` when there is none, so
 traversal answers 404. Containers under ``/api/v1`` first demand a token: a
 caller without one learns nothing about which ids exist (401 before 404).
 """
+import re
+
 from pyramid.httpexceptions import HTTPForbidden
 from pyramid.traversal import lineage, split_path_info
 
@@ -92,9 +94,16 @@ def has_route_below(registry, item_class, name) -> bool:
     return False
 
 
+INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+
+
+def is_id(key) -> bool:
+    return isinstance(key, str) and key.isascii() and key.isdigit()
+
+
 def parse_id(key) -> int:
     """A path segment as a record id; anything else is a 404."""
-    if not (isinstance(key, str) and key.isascii() and key.isdigit()):
+    if not is_id(key):
         raise KeyError(key)
     value = int(key)
     if value < 1 or value > 2**31 - 1:
@@ -134,7 +143,12 @@ class Container(Resource):
         rest = split_path_info(self.request.path_info)[len(list(lineage(self))):]
         if rest and not has_route_below(self.request.registry, self.item_class, rest[0]):
             raise KeyError(key)
-        if not rest and has_route_below(self.request.registry, type(self), key):
+        if not rest and (
+            has_route_below(self.request.registry, type(self), key)
+            or not INTEGER_RE.fullmatch(key)
+        ):
+            # A named view of the container, or no route at all: ids are
+            # integers, so a key that is not one names no record (404).
             raise KeyError(key)
         raise HTTPForbidden()  # the forbidden view answers 401
 

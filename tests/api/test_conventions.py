@@ -315,9 +315,11 @@ def test_unknown_route_below_a_record_is_404_without_a_token_too(testapp, world)
         # Routes that exist stay 401, whether or not the id does.
         testapp.get(f"{API}/tickets/{ticket_id}", status=401)
         testapp.get(f"{API}/ticket/{ticket_id}/history", status=401)
-    # A key that is no id may still name a record: 401 first, then 404.
-    testapp.get(f"{API}/groups/nope", status=401)
+    # Ids are integers: a key that is none is no route, with or without a token.
+    testapp.get(f"{API}/groups/nope", status=404)
     testapp.get(f"{API}/groups/nope", headers=world.headers("member"), status=404)
+    # A number is an id whether or not it exists: 401 first.
+    testapp.get(f"{API}/groups/0", status=401)
 
 
 def test_405_with_allow_for_a_method_the_route_lacks(testapp, world):
