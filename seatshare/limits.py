@@ -3,8 +3,14 @@
 And a URL that is not UTF-8 (``/api/v1/tickets/%FF``, ``?page=%FF``) is a 400
 before anything decodes it: WebOb raises on such a path or query string, and
 every later layer (routing, the security policy, the error views) reads them.
+The query string is parsed here too, with "&" as the only separator (WebOb
+also splits on ";", so ``?q=a;b`` searched for "a"; CVE-2021-23336 is the
+same ambiguity), and WebOb's ``request.GET`` serves that parse.
 """
+from urllib.parse import unquote_to_bytes
+
 from pyramid.tweens import INGRESS
+from webob.multidict import GetDict
 
 from .errors import json_error
 from .security import is_api_request
@@ -34,11 +40,25 @@ def body_size_limit_tween_factory(handler, registry):
     return body_size_limit_tween
 
 
+def parse_query_string(request) -> None:
+    """Parse QUERY_STRING as WebOb would, but split on "&" only, and store
+    it where ``request.GET`` looks first. Raises UnicodeDecodeError."""
+    environ = request.environ
+    query = environ.get("QUERY_STRING", "")
+    pairs = []
+    for item in query.encode("latin-1").split(b"&"):
+        if item:
+            name, _, value = item.replace(b"+", b" ").partition(b"=")
+            pairs.append((unquote_to_bytes(name).decode("utf-8"),
+                          unquote_to_bytes(value).decode("utf-8")))
+    environ["webob._parsed_query_vars"] = (GetDict(pairs, environ), query)
+
+
 def undecodable_url_tween_factory(handler, registry):
     def undecodable_url_tween(request):
         try:
             request.path_info
-            request.GET
+            parse_query_string(request)
         except UnicodeDecodeError:
             if is_api_request(request):
                 return json_error(request, 400, "The URL is not valid UTF-8.")
