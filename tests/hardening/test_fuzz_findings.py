@@ -119,3 +119,16 @@ def test_an_out_of_range_user_id_of_a_new_alias_is_403(testapp, world, value):
     res = testapp.post("/api/v1/user_aliases", json.dumps({"first_name": "Kid", "user_id": value}),
                        headers={**world.headers("member"), **JSON}, expect_errors=True)
     assert res.status_int == 403
+
+
+# WebOb splits a query string on ";" as well as "&": ?q=Rock;Roll searched for
+# "Rock" and sent "Roll" as an unknown parameter (a 400).
+def test_a_semicolon_in_a_query_value_is_part_of_the_value(testapp, world):
+    from tests import factories as f
+
+    entity = f.make_entity(name="Rock;Roll Stars")
+    res = testapp.get("/api/v1/entities?q=rock;roll", headers=world.headers("member"))
+    assert [row["id"] for row in res.json] == [entity.id]
+    res = testapp.get("/api/v1/tickets?per_page=5;page=2", headers=world.headers("member"),
+                      expect_errors=True)
+    assert res.status_int == 400 and "per_page" in res.json["fields"]
