@@ -31,6 +31,18 @@ class LiveServer:
     def session(self):
         return Session(self.engine, expire_on_commit=False)
 
+    def build(self, make):
+        """Run ``make()`` with the factories bound to a session, commit, and
+        return what it returned."""
+        with self.session() as session:
+            factories.bind(session)
+            try:
+                result = make()
+            finally:
+                factories.bind(None)
+            session.commit()
+        return result
+
 
 @contextlib.contextmanager
 def serve_app(url, threads=4, **settings):
@@ -81,14 +93,7 @@ class Client:
 @pytest.fixture
 def live_user(live_server):
     """A committed user whose password is ``PASSWORD``."""
-    with live_server.session() as session:
-        factories.bind(session)
-        try:
-            user = factories.make_user()
-        finally:
-            factories.bind(None)
-        session.commit()
-    return user
+    return live_server.build(factories.make_user)
 
 
 @pytest.fixture

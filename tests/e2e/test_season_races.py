@@ -29,18 +29,6 @@ def race_server(backend, tmp_path_factory):
         yield server
 
 
-def committed(server, build):
-    """Run ``build()`` with the factories bound to a session, and commit."""
-    with server.session() as session:
-        f.bind(session)
-        try:
-            result = build()
-        finally:
-            f.bind(None)
-        session.commit()
-    return result
-
-
 def bearer(user):
     return {"Authorization": f"Bearer {f.make_token(user=user)[1]}"}
 
@@ -73,7 +61,7 @@ def test_one_invitation_code_joined_at_once_lets_exactly_one_in(race_server, rou
         people = [f.make_user() for _ in range(4)]
         return group.id, [(p.id, bearer(p)) for p in people]
 
-    group_id, people = committed(race_server, build)
+    group_id, people = race_server.build(build)
     url = race_server.url + "/api/v1/groups/join"
     statuses = at_once([("POST", url, headers, {"invitation_code": code})
                         for _, headers in people])
@@ -98,7 +86,7 @@ def test_two_accepts_for_one_ticket_at_once_exactly_one_wins(race_server, round_
         asks = [f.make_ticket_request(ticket, requester=user) for user in (first, second)]
         return ticket.id, [(a.id, a.requester_id) for a in asks], bearer(owner)
 
-    ticket_id, asks, owner_headers = committed(race_server, build)
+    ticket_id, asks, owner_headers = race_server.build(build)
     statuses = at_once([
         ("PUT", f"{race_server.url}/api/v1/ticket_requests/{request_id}", owner_headers,
          {"status": "accepted"})
@@ -123,7 +111,7 @@ def test_two_administrators_stepping_down_at_once_leave_one(race_server, round_)
         f.make_membership(group, second, role=Role.ADMIN)
         return group.id, [(u.id, bearer(u)) for u in (first, second)]
 
-    group_id, admins = committed(race_server, build)
+    group_id, admins = race_server.build(build)
     statuses = at_once([
         ("PUT", f"{race_server.url}/api/v1/groups/{group_id}/members/{user_id}", headers,
          {"role": "member"})
@@ -145,7 +133,7 @@ def test_removed_and_leaving_at_once_is_one_removal(race_server, round_):
         f.make_ticket(group=group, owner=member)
         return group.id, member.id, bearer(admin), bearer(member)
 
-    group_id, member_id, admin_headers, member_headers = committed(race_server, build)
+    group_id, member_id, admin_headers, member_headers = race_server.build(build)
     url = f"{race_server.url}/api/v1/groups/{group_id}/members/{member_id}"
     statuses = at_once([("DELETE", url, admin_headers, None), ("DELETE", url, member_headers, None)])
     assert sorted(statuses) in ([204, 403], [204, 404])
@@ -166,7 +154,7 @@ def test_accepting_while_the_ticket_is_deleted_never_fails(race_server, round_):
         asked = f.make_ticket_request(ticket, requester=asker)
         return ticket.id, asked.id, bearer(owner)
 
-    ticket_id, request_id, owner_headers = committed(race_server, build)
+    ticket_id, request_id, owner_headers = race_server.build(build)
     api = race_server.url + "/api/v1"
     statuses = at_once([
         ("PUT", f"{api}/ticket_requests/{request_id}", owner_headers, {"status": "accepted"}),

@@ -21,12 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from seatshare import models
-from seatshare.models import meta
 from seatshare.oauth.applications import register_application
 from seatshare.tokens import hash_token
 from tests import factories as f
-from tests.conftest import create_database
-from tests.e2e.conftest import Client, serve_app
+from tests.e2e.conftest import Client, serve_new_database
 from tests.e2e.test_oauth_live import sign_in_and_approve
 
 pytestmark = pytest.mark.live
@@ -38,25 +36,9 @@ RACES = 8  # independent races per test: more chances for the race to bite
 @pytest.fixture(scope="module")
 def live_server(backend, tmp_path_factory):
     """Overrides the e2e fixture of the same name (for live_user/live_client)."""
-    url, drop = create_database(backend, str(tmp_path_factory.mktemp("race")))
-    engine = sa.create_engine(url)
-    meta.metadata.create_all(engine)
-    engine.dispose()
-    with serve_app(url, threads=PRODUCTION_THREADS) as server:
+    tmp_dir = str(tmp_path_factory.mktemp("race"))
+    with serve_new_database(backend, tmp_dir, threads=PRODUCTION_THREADS) as server:
         yield server
-    drop()
-
-
-def build(server, make):
-    """Run ``make()`` with the factories bound to a committed session."""
-    with server.session() as session:
-        f.bind(session)
-        try:
-            result = make()
-        finally:
-            f.bind(None)
-        session.commit()
-    return result
 
 
 def race(calls):
@@ -89,7 +71,7 @@ def test_concurrent_updates_of_one_ticket_lose_nothing(live_server):
         ticket = f.make_ticket(group=group, owner=owner, assignee=assignee, note="start")
         return ticket.id, [f.make_token(user=u)[1] for u in (owner, assignee)]
 
-    ticket_id, tokens = build(live_server, world)
+    ticket_id, tokens = live_server.build(world)
     writers = 4 * PRODUCTION_THREADS
     url = f"{live_server.url}/api/v1/ticket/{ticket_id}"
     calls = [("PUT", url, {"json": {"note": f"writer {i}"}, "headers": bearer(tokens[i % 2])})
@@ -134,7 +116,7 @@ def test_two_accepted_requests_for_one_ticket_one_wins(live_server):
             races.append((ticket.id, f.make_token(user=owner)[1], requests_))
         return races
 
-    races = build(live_server, world)
+    races = live_server.build(world)
     calls = [
         ("PUT", f"{live_server.url}/api/v1/ticket_requests/{request_id}",
          {"json": {"status": "accepted"}, "headers": bearer(token)})
@@ -179,7 +161,7 @@ def approved(live_server, live_user, live_client):
 
 @pytest.fixture(scope="module")
 def live_user(live_server):
-    return build(live_server, f.make_user)
+    return live_server.build(f.make_user)
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +235,7 @@ def test_two_users_joining_with_one_invitation_one_wins(live_server):
             races.append((group.id, code, tokens))
         return races
 
-    races = build(live_server, world)
+    races = live_server.build(world)
     calls = [("POST", f"{live_server.url}/api/v1/groups/join",
               {"json": {"invitation_code": code}, "headers": bearer(token)})
              for _, code, tokens in races for token in tokens]
