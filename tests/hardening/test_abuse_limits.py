@@ -282,13 +282,32 @@ def test_an_id_outside_the_range_in_a_path_is_404_not_500(testapp, world, collec
 # --- encodings and JSON --------------------------------------------------------
 
 
+# Bodies a JSON API must refuse: not UTF-8, not a JSON object, nested too deep.
+MALFORMED_BODIES = {
+    "not UTF-8": [
+        b'{"note": "\xff"}',
+        b'{"note": "caf\xe9"}',  # Latin-1
+        b'{"note": "\xc0\xaf"}',  # an overlong encoding
+        b'\xff\xfe{\x00}\x00',  # UTF-16
+    ],
+    "not a JSON object": [
+        b"", b"not json", b'{"note": ', b'{"note": "x"} trailing', b"{'note': 'x'}",
+        b"null", b"[]", b'"note"', b"42", b'{"note": "x",}', b"\xef\xbb\xbf{}",
+    ],
+    "nested too deep": [
+        b"[" * 60000,
+        b'{"a":' * 10000 + b"1" + b"}" * 10000,
+        b'{"note": ' + b"[" * 30000 + b"]" * 30000 + b"}",
+        b'{"note": ' + b"[" * 500 + b"]" * 500 + b"}",
+    ],
+}
+
+
 @pytest.mark.parametrize("body", [
-    b'{"note": "\xff"}',
-    b'{"note": "caf\xe9"}',  # Latin-1
-    b'{"note": "\xc0\xaf"}',  # an overlong encoding
-    b'\xff\xfe{\x00}\x00',  # UTF-16
+    pytest.param(body, id=f"{kind} {i}")
+    for kind, bodies in MALFORMED_BODIES.items() for i, body in enumerate(bodies)
 ])
-def test_a_body_that_is_not_utf8_is_400(testapp, world, dbsession, body):
+def test_a_malformed_body_is_400_and_changes_nothing(testapp, world, dbsession, body):
     before = ticket_row(dbsession, world.ticket.id)
     res = send(testapp, "PUT", f"/api/v1/ticket/{world.ticket.id}", body, world.headers("owner"))
     assert_error(res, 400)
@@ -317,30 +336,6 @@ def test_a_token_request_body_that_is_not_utf8_is_400(testapp):
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert res.status_int == 400
     assert res.json["error"] == "invalid_request"
-
-
-@pytest.mark.parametrize("body", [
-    b"", b"not json", b'{"note": ', b'{"note": "x"} trailing', b"{'note': 'x'}",
-    b"null", b"[]", b'"note"', b"42", b'{"note": "x",}', b"\xef\xbb\xbf{}",
-])
-def test_a_body_that_is_not_a_json_object_is_400(testapp, world, dbsession, body):
-    before = ticket_row(dbsession, world.ticket.id)
-    res = send(testapp, "PUT", f"/api/v1/ticket/{world.ticket.id}", body, world.headers("owner"))
-    assert_error(res, 400)
-    assert ticket_row(dbsession, world.ticket.id) == before
-
-
-@pytest.mark.parametrize("body", [
-    b"[" * 60000,
-    b'{"a":' * 10000 + b"1" + b"}" * 10000,
-    b'{"note": ' + b"[" * 30000 + b"]" * 30000 + b"}",
-    b'{"note": ' + b"[" * 500 + b"]" * 500 + b"}",
-])
-def test_deeply_nested_json_is_400(testapp, world, dbsession, body):
-    before = ticket_row(dbsession, world.ticket.id)
-    res = send(testapp, "PUT", f"/api/v1/ticket/{world.ticket.id}", body, world.headers("owner"))
-    assert_error(res, 400)
-    assert ticket_row(dbsession, world.ticket.id) == before
 
 
 # --- the sign-in rate limit ----------------------------------------------------
