@@ -87,3 +87,43 @@ def test_url_comes_from_the_ini_with_the_environment_override(
     monkeypatch.setenv("SEATSHARE_DATABASE_URL", fresh_url)
     command.upgrade(Config(str(ini)), "head")
     assert "tickets" in table_names(fresh_url)
+
+
+def schema_details(url):
+    """What autogenerate does not compare: check constraints and, on SQLite,
+    which tables never reuse ids (AUTOINCREMENT)."""
+    engine = sa.create_engine(url)
+    try:
+        inspector = sa.inspect(engine)
+        details = {}
+        for table in sorted(inspector.get_table_names()):
+            if table == "alembic_version":
+                continue
+            checks = sorted(
+                (ck["name"], " ".join(ck["sqltext"].split()))
+                for ck in inspector.get_check_constraints(table)
+            )
+            details[table] = {"checks": checks}
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+                for name, sql in rows:
+                    if name in details:
+                        details[name]["autoincrement"] = "AUTOINCREMENT" in sql.upper()
+        return details
+    finally:
+        engine.dispose()
+
+
+def test_migrations_match_what_autogenerate_cannot_see(backend, tmp_path):
+    migrated_url, drop_migrated = create_database(backend, str(tmp_path))
+    created_url, drop_created = create_database(backend, str(tmp_path))
+    try:
+        command.upgrade(alembic_config(migrated_url), "head")
+        engine = sa.create_engine(created_url)
+        metadata.create_all(engine)
+        engine.dispose()
+        assert schema_details(migrated_url) == schema_details(created_url)
+    finally:
+        drop_migrated()
+        drop_created()
