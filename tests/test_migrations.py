@@ -106,7 +106,9 @@ def schema_details(url):
             details[table] = {"checks": checks}
         if engine.dialect.name == "sqlite":
             with engine.connect() as conn:
-                rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+                rows = conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+                )
                 for name, sql in rows:
                     if name in details:
                         details[name]["autoincrement"] = "AUTOINCREMENT" in sql.upper()
