@@ -8,6 +8,8 @@ connecting fails. Every request that needs the database answers the
 contract's 503 body with ``Retry-After`` within 2 seconds, none hangs; when
 the database returns, requests succeed again without restarting the server
 (pool pre-ping), and ``/healthz`` follows the database's state throughout.
+On PostgreSQL, connections terminated under a running server are replaced
+without a single failed request.
 """
 import concurrent.futures
 import dataclasses
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from seatshare.models import meta
 from tests import factories as f
-from tests.e2e.conftest import serve_app
+from tests.e2e.conftest import serve_app, serve_new_database
 
 from .pgcluster import ThrowawayCluster, missing_reason
 
@@ -157,3 +159,25 @@ def test_outage_answers_503_fast_and_recovers_by_itself(outage):
         assert requests.get(server.url + "/healthz", timeout=5).json() == {"status": "ok"}
     print(f"\noutage: {len(during)} requests answered 503, slowest {slowest:.3f}s; "
           f"recovered {recovery:.3f}s after the database returned")
+
+
+def test_connections_killed_under_the_server_are_replaced_without_an_error(backend, tmp_path):
+    """PostgreSQL restarts a backend, a proxy drops idle connections: the
+    pool's connections die while the database stays up. Pre-ping replaces
+    them, so not one request fails."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has no server connections to terminate")
+    with serve_new_database(backend, str(tmp_path), threads=4) as server:
+        token, ticket_id = seed(server.engine.url.render_as_string(hide_password=False))
+        calls = requests_needing_the_database(server.url, token, ticket_id)
+        assert all(res.status_code < 500 for _, res, _ in fire(calls, rounds=1))
+        with server.engine.connect() as conn:
+            killed = conn.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).scalar()
+        assert killed >= 1  # the server's pooled connections
+        after = fire(calls)
+        for (method, url, _, _), res, _ in after:
+            assert res.status_code < 500, (method, url, res.status_code, res.text)
+    print(f"\nterminated connections: {killed} killed, {len(after)} requests after, no error")
