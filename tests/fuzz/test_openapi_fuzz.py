@@ -98,6 +98,22 @@ def call_and_validate(case, target):
         )
 
 
+BUILT_IN_CHECKS = {
+    "not_a_server_error", "status_code_conformance", "content_type_conformance",
+    "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
+    "positive_data_acceptance", "missing_required_header", "unsupported_method",
+    "allow_header_conformance", "use_after_free", "ensure_resource_availability",
+    "ignored_auth", "object_level_authorization",
+}
+
+
+@pytest.mark.parametrize("fuzzed", [schema, long_schema], ids=["bounded", "long"])
+def test_every_built_in_check_is_on(fuzzed):
+    """The runs below rely on schemathesis's defaults: all of them enabled."""
+    enabled = {name for name in BUILT_IN_CHECKS if getattr(fuzzed.config.checks, name).enabled}
+    assert enabled == BUILT_IN_CHECKS
+
+
 @schema.parametrize()
 @settings(max_examples=FAST_EXAMPLES, derandomize=True, **HYPOTHESIS)
 def test_every_operation_conforms(case, fuzz_target):
