@@ -42,7 +42,8 @@ def live_server(backend, tmp_path_factory):
 
 
 def race(calls):
-    """Start every ``(method, url, kwargs)`` at the same instant; the responses."""
+    """Start every ``(method, url, kwargs)`` at the same instant; the
+    responses, none of them a 5xx."""
     barrier = threading.Barrier(len(calls))
 
     def send(call):
@@ -51,7 +52,10 @@ def race(calls):
         return requests.request(method, url, timeout=60, **kwargs)
 
     with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(send, calls))
+        responses = list(pool.map(send, calls))
+    # Whatever the race, no writer ever sees a server error.
+    assert [r.text for r in responses if r.status_code >= 500] == []
+    return responses
 
 
 def bearer(value):
@@ -78,7 +82,6 @@ def test_concurrent_updates_of_one_ticket_lose_nothing(live_server):
              for i in range(writers)]
     responses = race(calls)
 
-    assert [r.status_code for r in responses if r.status_code >= 500] == []
     won = [r for r in responses if r.status_code == 200]
     assert len(won) == writers  # a PUT of a note has nothing to conflict over
     with live_server.session() as session:
@@ -123,7 +126,6 @@ def test_two_accepted_requests_for_one_ticket_one_wins(live_server):
         for _, token, request_ids in races for request_id in request_ids
     ]
     responses = race(calls)
-    assert [r.status_code for r in responses if r.status_code >= 500] == []
     for i, (ticket_id, _, request_ids) in enumerate(races):
         pair = responses[2 * i: 2 * i + 2]
         assert statuses(pair) == [200, 409], [r.text for r in pair]
@@ -187,7 +189,6 @@ def test_one_code_exchanged_at_once_has_one_winner(live_server, live_client, app
     calls = [exchange_call(live_server.url, live_client, code) for code in codes
              for _ in range(tries)]
     responses = race(calls)
-    assert [r.status_code for r in responses if r.status_code >= 500] == []
     for i in range(len(codes)):
         group = responses[tries * i: tries * (i + 1)]
         assert statuses(group) == [200] + [400] * (tries - 1), [r.text for r in group]
@@ -215,7 +216,6 @@ def test_one_refresh_token_used_at_once_has_one_winner(live_server, live_client,
               {"data": {"grant_type": "refresh_token", "refresh_token": value}, "auth": auth})
              for value in refresh_tokens for _ in range(tries)]
     responses = race(calls)
-    assert [r.status_code for r in responses if r.status_code >= 500] == []
     for i in range(len(refresh_tokens)):
         group = responses[tries * i: tries * (i + 1)]
         assert statuses(group) == [200] + [400] * (tries - 1), [r.text for r in group]
@@ -240,7 +240,6 @@ def test_two_users_joining_with_one_invitation_one_wins(live_server):
               {"json": {"invitation_code": code}, "headers": bearer(token)})
              for _, code, tokens in races for token in tokens]
     responses = race(calls)
-    assert [r.status_code for r in responses if r.status_code >= 500] == []
     for i, (group_id, _, _) in enumerate(races):
         pair = responses[2 * i: 2 * i + 2]
         assert statuses(pair) == [200, 404], [r.text for r in pair]
