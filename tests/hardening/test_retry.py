@@ -1,0 +1,71 @@
+"""PostgreSQL's serialization failures and deadlocks are retried.
+
+PostgreSQL may abort one of two conflicting transactions with SQLSTATE 40001
+(serialization failure) or 40P01 (deadlock detected); the right answer is to
+run the request again. zope.sqlalchemy reports those errors as retryable to
+pyramid_tm, which tags them for pyramid_retry, which replays the request
+(``retry.attempts``). The error is raised here on purpose, on either
+database, because a real one cannot be produced on demand.
+"""
+import json
+
+import psycopg.errors
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import func, select
+
+from seatshare import models
+from seatshare.resources.tickets import TicketContext
+
+JSON = {"Content-Type": "application/json"}
+TRANSIENT = [psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected]
+
+
+def failing_update(monkeypatch, error, failures):
+    """TicketContext.update raises ``error`` for its first ``failures`` calls."""
+    calls = []
+    original = TicketContext.update
+
+    def update(self, changes, actor_id):
+        calls.append(actor_id)
+        if len(calls) <= failures:
+            # Something has run in this transaction, as in a real conflict.
+            self.request.dbsession.execute(select(1))
+            raise sa.exc.OperationalError("UPDATE tickets ...", {}, error("simulated"))
+        return original(self, changes, actor_id)
+
+    monkeypatch.setattr(TicketContext, "update", update)
+    return calls
+
+
+def history_count(dbsession, ticket_id):
+    return dbsession.scalar(select(func.count(models.TicketHistory.id))
+                            .where(models.TicketHistory.ticket_id == ticket_id))
+
+
+@pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: e.__name__)
+def test_a_conflict_aborted_by_the_database_is_run_again(
+    testapp, world, dbsession, monkeypatch, error
+):
+    headers = {**world.headers("owner"), **JSON}
+    calls = failing_update(monkeypatch, error, failures=1)
+    res = testapp.put(f"/api/v1/ticket/{world.ticket.id}", json.dumps({"note": "again"}),
+                      headers=headers)
+    assert res.status_int == 200 and res.json["note"] == "again"
+    assert len(calls) == 2
+    assert history_count(dbsession, world.ticket.id) == 1  # the aborted try left nothing
+
+
+@pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: e.__name__)
+def test_a_conflict_that_never_clears_is_a_503_to_retry_later(
+    testapp, world, dbsession, monkeypatch, app, error
+):
+    headers = {**world.headers("owner"), **JSON}
+    attempts = int(app.registry.settings["retry.attempts"])
+    calls = failing_update(monkeypatch, error, failures=attempts)
+    res = testapp.put(f"/api/v1/ticket/{world.ticket.id}", json.dumps({"note": "never"}),
+                      headers=headers, expect_errors=True)
+    assert len(calls) == attempts
+    assert res.status_int == 503 and res.json["code"] == 503
+    assert int(res.headers["Retry-After"]) > 0
+    assert history_count(dbsession, world.ticket.id) == 0
