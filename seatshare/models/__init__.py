@@ -9,7 +9,7 @@ import pyramid_retry
 import zope.sqlalchemy
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import configure_mappers, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 from .entity import Entity, Event  # noqa: F401
 from .group import Group, GroupInvitation, Membership, Role  # noqa: F401
@@ -34,6 +34,12 @@ configure_mappers()
 
 log = logging.getLogger(__name__)
 
+# Execution option of a session whose transaction never writes.
+READ_ONLY = "seatshare_read_only"
+# API requests with these methods only read: no GET or HEAD view under /api/
+# writes (the before_flush guard below fails one that would).
+READ_ONLY_API_METHODS = frozenset({"GET", "HEAD"})
+
 def _setup_sqlite(engine):
     """Make SQLite behave like a server database under concurrent writers.
 
@@ -55,7 +61,20 @@ def _setup_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_read_only_writes(session, flush_context, instances):
+    """A read-only session must not write: on SQLite its DEFERRED transaction
+    could fail with "database is locked" instead of waiting for the lock."""
+    if not session.execution_options.get(READ_ONLY):
+        return
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise RuntimeError("a read-only request tried to write to the database")
 
 
 def get_engine(settings, prefix="sqlalchemy."):
@@ -92,9 +111,16 @@ def get_session_factory(engine):
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def get_tm_session(session_factory, transaction_manager, request=None):
-    """A session joined to ``transaction_manager``: pyramid_tm commits or aborts it."""
-    dbsession = session_factory(info={"request": request})
+def get_tm_session(session_factory, transaction_manager, request=None, read_only=False):
+    """A session joined to ``transaction_manager``: pyramid_tm commits or aborts it.
+
+    ``read_only``: the session never writes, so on SQLite its transaction may
+    begin DEFERRED (see ``_setup_sqlite``).
+    """
+    options = {"info": {"request": request}}
+    if read_only:
+        options["execution_options"] = {READ_ONLY: True}
+    dbsession = session_factory(**options)
     zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
     return dbsession
 
@@ -103,8 +129,19 @@ def request_dbsession(request):
     """``request.dbsession``. The factory is read from the registry on each
     request so that tests can bind requests to their own connection."""
     return get_tm_session(
-        request.registry["dbsession_factory"], request.tm, request=request
+        request.registry["dbsession_factory"],
+        request.tm,
+        request=request,
+        read_only=is_read_only_request(request),
     )
+
+
+def is_read_only_request(request) -> bool:
+    """A GET or HEAD under ``/api/``: no API read writes to the database."""
+    if request.method not in READ_ONLY_API_METHODS:
+        return False
+    path = request.environ.get("PATH_INFO", "")
+    return path == "/api" or path.startswith("/api/")
 
 
 def includeme(config):
