@@ -1,8 +1,14 @@
-"""The JSON renderer: timestamps as ISO 8601 UTC with ``Z``, money as "45.00"."""
+"""The JSON renderer: timestamps as ISO 8601 UTC with ``Z``, money as "45.00".
+
+One encoder for the process, with a plain ``default`` that checks the two
+types it knows: Pyramid's ``JSON`` renderer would build a closure and an
+encoder per response and ask its adapter registry about each value.
+"""
 import datetime
 import decimal
+import json
 
-from pyramid.renderers import JSON
+_CENTS = decimal.Decimal("0.01")
 
 
 def isoformat_z(value: datetime.datetime) -> str:
@@ -12,11 +18,33 @@ def isoformat_z(value: datetime.datetime) -> str:
 
 
 def money(value: decimal.Decimal) -> str:
-    return str(value.quantize(decimal.Decimal("0.01")))
+    return str(value.quantize(_CENTS))
+
+
+def _default(value):
+    if isinstance(value, datetime.datetime):
+        return isoformat_z(value)
+    if isinstance(value, decimal.Decimal):
+        return money(value)
+    raise TypeError(f"{value!r} is not JSON serializable")
+
+
+# json.dumps's defaults (", " and ": " separators, ASCII only), so the bytes
+# are those Pyramid's JSON renderer wrote.
+_encode = json.JSONEncoder(default=_default).encode
+
+
+def json_renderer_factory(info):
+    def render(value, system):
+        request = system.get("request")
+        if request is not None:
+            response = request.response
+            if response.content_type == response.default_content_type:
+                response.content_type = "application/json"
+        return _encode(value)
+
+    return render
 
 
 def includeme(config):
-    renderer = JSON()
-    renderer.add_adapter(datetime.datetime, lambda v, request: isoformat_z(v))
-    renderer.add_adapter(decimal.Decimal, lambda v, request: money(v))
-    config.add_renderer("json", renderer)
+    config.add_renderer("json", json_renderer_factory)
