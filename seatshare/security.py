@@ -13,11 +13,11 @@ from pyramid.interfaces import ISecurityPolicy
 from pyramid.request import RequestLocalCache
 from pyramid.security import Denied
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import make_transient_to_detached
 from zope.interface import implementer
 
 from . import principals as p
-from .models import Application, Group, Membership, Role, Token, User, utcnow
+from .models import READ_ONLY, Application, Group, Membership, Role, Token, User, utcnow
 from .tokens import hash_token
 
 # "Bearer TOKEN", scheme case-insensitive, a trailing ";" or whitespace
@@ -29,19 +29,52 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_AUTHORIZATION_LENGTH = 4096
 
 
-@dataclasses.dataclass(frozen=True)
 class Identity:
-    user: User
-    token: Token | None = None  # None for a signed-in browser session
-    scopes: frozenset = frozenset()
+    """Who the request is: ``user_id`` and, for a bearer token, its scopes.
+
+    ``user`` is the ORM ``User``. A token's identity is read as one plain row
+    (``load_token_identity``) and makes the ``User`` only when a view asks for
+    it, from the same row and without another statement.
+    """
+
+    __slots__ = ("_user", "_user_row", "_dbsession", "user_id", "token", "scopes")
+
+    def __init__(self, user=None, token=None, scopes=frozenset(), *,
+                 user_row=None, dbsession=None):
+        self._user = user
+        self._user_row = user_row
+        self._dbsession = dbsession
+        self.user_id = user.id if user is not None else user_row.id
+        self.token = token  # None for a signed-in browser session
+        self.scopes = scopes
 
     @property
-    def user_id(self) -> int:
-        return self.user.id
+    def user(self) -> User:
+        if self._user is None:
+            self._user = user_from_row(self._dbsession, self._user_row)
+        return self._user
 
-    @property
-    def application(self) -> Application | None:
-        return self.token.application if self.token else None
+    def __repr__(self):
+        return f"<Identity user_id={self.user_id} scopes={sorted(self.scopes)}>"
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenInfo:
+    """The live token behind an identity."""
+
+    id: int
+    application_id: int
+
+
+USER_COLUMNS = tuple(User.__table__.columns)
+
+
+def user_from_row(dbsession, row) -> User:
+    """The persistent ``User`` of a row holding all its columns, without SQL:
+    the session's own instance when it already has one."""
+    user = User(**{column.key: getattr(row, column.key) for column in USER_COLUMNS})
+    make_transient_to_detached(user)
+    return dbsession.merge(user, load=False)
 
 
 class ScopeDenied(Denied):
@@ -71,25 +104,39 @@ def is_api_request(request) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
+TOKEN_IDENTITY_COLUMNS = (Token.id.label("token_id"), Token.application_id, Token.scopes)
+
+
 def load_token_identity(dbsession, token_value: str) -> Identity | None:
-    """One query: the live token, its user and its application."""
-    now = utcnow()
+    """One query: the live token of an enabled application, and its user, as
+    a plain row. A read builds the ORM ``User`` only if it asks for it."""
     stmt = (
-        select(Token)
-        .join(Token.user)
-        .join(Token.application)
-        .options(contains_eager(Token.user), contains_eager(Token.application))
+        select(*TOKEN_IDENTITY_COLUMNS, *USER_COLUMNS)
+        .select_from(Token)
+        .join(User, User.id == Token.user_id)
+        .join(Application, Application.id == Token.application_id)
         .where(
             Token.access_token_hash == hash_token(token_value),
             Token.revoked_at.is_(None),
-            Token.expires_at > now,
+            Token.expires_at > utcnow(),
             Application.disabled.is_(False),
         )
     )
-    token = dbsession.execute(stmt).scalar_one_or_none()
-    if token is None:
+    row = dbsession.execute(stmt).one_or_none()
+    if row is None:
         return None
-    return Identity(user=token.user, token=token, scopes=frozenset(token.scopes.split()))
+    identity = Identity(
+        token=TokenInfo(row.token_id, row.application_id),
+        scopes=frozenset(row.scopes.split()),
+        user_row=row,
+        dbsession=dbsession,
+    )
+    if not dbsession.execution_options.get(READ_ONLY):
+        # A request that may write keeps its user in the session, as the ORM
+        # load did: code that looks the actor up by id (the mails of
+        # services/ticket_requests.py) finds it without a statement.
+        identity.user  # noqa: B018
+    return identity
 
 
 def membership_principals(dbsession, user_id: int) -> list[str]:
