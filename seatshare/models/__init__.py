@@ -6,7 +6,7 @@ complete for alembic and for the tests.
 import logging
 
 import pyramid_retry
-import zope.sqlalchemy
+from zope.sqlalchemy.datamanager import ZopeTransactionEvents
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
@@ -77,6 +77,62 @@ def _refuse_read_only_writes(session, flush_context, instances):
         raise RuntimeError("a read-only request tried to write to the database")
 
 
+# zope.sqlalchemy's listeners, registered once on the Session class: each
+# session's own ``ZopeTransactionEvents`` (its request's transaction manager)
+# is in its ``info``. zope.sqlalchemy.register(session) would add seven event
+# listeners to every request's session, which costs more than the lookups.
+ZOPE_EVENTS = "seatshare_zope_events"
+
+
+@event.listens_for(Session, "after_begin")
+def _zope_after_begin(session, transaction, connection):
+    ext = session.info.get(ZOPE_EVENTS)
+    if ext is not None:
+        ext.after_begin(session, transaction, connection)
+
+
+@event.listens_for(Session, "after_attach")
+def _zope_after_attach(session, instance):
+    ext = session.info.get(ZOPE_EVENTS)
+    if ext is not None:
+        ext.after_attach(session, instance)
+
+
+@event.listens_for(Session, "after_flush")
+def _zope_after_flush(session, flush_context):
+    ext = session.info.get(ZOPE_EVENTS)
+    if ext is not None:
+        ext.after_flush(session, flush_context)
+
+
+@event.listens_for(Session, "after_bulk_update")
+def _zope_after_bulk_update(update_context):
+    ext = update_context.session.info.get(ZOPE_EVENTS)
+    if ext is not None:
+        ext.after_bulk_update(update_context)
+
+
+@event.listens_for(Session, "after_bulk_delete")
+def _zope_after_bulk_delete(delete_context):
+    ext = delete_context.session.info.get(ZOPE_EVENTS)
+    if ext is not None:
+        ext.after_bulk_delete(delete_context)
+
+
+@event.listens_for(Session, "before_commit")
+def _zope_before_commit(session):
+    ext = session.info.get(ZOPE_EVENTS)
+    if ext is not None:
+        ext.before_commit(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _zope_do_orm_execute(execute_state):
+    ext = execute_state.session.info.get(ZOPE_EVENTS)
+    if ext is not None:
+        ext.do_orm_execute(execute_state)
+
+
 def get_engine(settings, prefix="sqlalchemy."):
     """The engine for ``sqlalchemy.url``.
 
@@ -117,12 +173,13 @@ def get_tm_session(session_factory, transaction_manager, request=None, read_only
     ``read_only``: the session never writes, so on SQLite its transaction may
     begin DEFERRED (see ``_setup_sqlite``).
     """
-    options = {"info": {"request": request}}
+    info = {
+        "request": request,
+        ZOPE_EVENTS: ZopeTransactionEvents(transaction_manager=transaction_manager),
+    }
     if read_only:
-        options["execution_options"] = {READ_ONLY: True}
-    dbsession = session_factory(**options)
-    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
-    return dbsession
+        return session_factory(info=info, execution_options={READ_ONLY: True})
+    return session_factory(info=info)
 
 
 def request_dbsession(request):
