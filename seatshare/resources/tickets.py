@@ -21,6 +21,23 @@ from .lists import (
 from .membership import active_group_ids
 
 SEAT_FIELDS = ("section", "row", "seat")
+# A ticket's fields in the API, in order (views/tickets.py serializes them).
+TICKET_FIELDS = (
+    "id",
+    "group_id",
+    "event_id",
+    "owner_id",
+    "assignee_id",
+    "alias_id",
+    "section",
+    "row",
+    "seat",
+    "cost",
+    "note",
+    "created_at",
+    "updated_at",
+)
+TICKET_COLUMNS = tuple(getattr(Ticket, name) for name in TICKET_FIELDS)
 
 
 class TicketContext(Parent):
@@ -152,9 +169,12 @@ class TicketContainer(ListContainer):
         return TicketContext(self.request, str(ticket_id), self, ticket)
 
     def list_query(self, params):
+        """The page's tickets as plain rows of ``TICKET_COLUMNS``: a list
+        needs their values, not ORM objects."""
         me = self.user_id
         stmt = (
-            select(Ticket)
+            select(*TICKET_COLUMNS)
+            .select_from(Ticket)
             .join(Event, Event.id == Ticket.event_id)
             .where(Ticket.group_id.in_(active_group_ids(me)))
         )

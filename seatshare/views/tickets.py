@@ -3,37 +3,28 @@ from pyramid.view import view_config, view_defaults
 
 from ..models import Ticket
 from ..permissions import Permission
-from ..resources.tickets import TicketContainer, TicketContext
+from ..resources.tickets import TICKET_FIELDS, TicketContainer, TicketContext
 from ..schemas import validate_body
 from ..schemas.tickets import READ_ONLY, TicketListQuery, TicketUpdate
 from . import ResourceViews, no_content
 
-FIELDS = (
-    "id",
-    "group_id",
-    "event_id",
-    "owner_id",
-    "assignee_id",
-    "alias_id",
-    "section",
-    "row",
-    "seat",
-    "cost",
-    "note",
-    "created_at",
-    "updated_at",
-)
+FIELDS = TICKET_FIELDS
 
 
 def ticket_json(ticket: Ticket) -> dict:
     return {name: getattr(ticket, name) for name in FIELDS}
 
 
+def ticket_row_json(row) -> dict:
+    """A row of ``TICKET_COLUMNS`` (the list's), as ``ticket_json``."""
+    return dict(zip(FIELDS, row))
+
+
 @view_defaults(renderer="json")
 class TicketViews(ResourceViews):
     @view_config(context=TicketContainer, request_method="GET", permission=Permission.LIST)
     def list(self):
-        return self.list_page(TicketListQuery(), ticket_json)
+        return self.list_page(TicketListQuery(), ticket_row_json)
 
     @view_config(context=TicketContext, request_method="GET", permission=Permission.VIEW)
     def show(self):
