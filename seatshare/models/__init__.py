@@ -84,53 +84,35 @@ def _refuse_read_only_writes(session, flush_context, instances):
 ZOPE_EVENTS = "seatshare_zope_events"
 
 
-@event.listens_for(Session, "after_begin")
-def _zope_after_begin(session, transaction, connection):
-    ext = session.info.get(ZOPE_EVENTS)
-    if ext is not None:
-        ext.after_begin(session, transaction, connection)
+def _zope_listener(name, session_of):
+    """A Session-class listener that hands the event to the session's own
+    ``ZopeTransactionEvents`` method ``name``, if the session has one."""
+    def listener(*args):
+        ext = session_of(args[0]).info.get(ZOPE_EVENTS)
+        if ext is not None:
+            getattr(ext, name)(*args)
+    return listener
 
 
-@event.listens_for(Session, "after_attach")
-def _zope_after_attach(session, instance):
-    ext = session.info.get(ZOPE_EVENTS)
-    if ext is not None:
-        ext.after_attach(session, instance)
+def _session_itself(session):
+    return session
 
 
-@event.listens_for(Session, "after_flush")
-def _zope_after_flush(session, flush_context):
-    ext = session.info.get(ZOPE_EVENTS)
-    if ext is not None:
-        ext.after_flush(session, flush_context)
+def _session_of_context(context):
+    return context.session
 
 
-@event.listens_for(Session, "after_bulk_update")
-def _zope_after_bulk_update(update_context):
-    ext = update_context.session.info.get(ZOPE_EVENTS)
-    if ext is not None:
-        ext.after_bulk_update(update_context)
-
-
-@event.listens_for(Session, "after_bulk_delete")
-def _zope_after_bulk_delete(delete_context):
-    ext = delete_context.session.info.get(ZOPE_EVENTS)
-    if ext is not None:
-        ext.after_bulk_delete(delete_context)
-
-
-@event.listens_for(Session, "before_commit")
-def _zope_before_commit(session):
-    ext = session.info.get(ZOPE_EVENTS)
-    if ext is not None:
-        ext.before_commit(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _zope_do_orm_execute(execute_state):
-    ext = execute_state.session.info.get(ZOPE_EVENTS)
-    if ext is not None:
-        ext.do_orm_execute(execute_state)
+# The events and methods of zope.sqlalchemy.register.
+for _name, _session_of in (
+    ("after_begin", _session_itself),
+    ("after_attach", _session_itself),
+    ("after_flush", _session_itself),
+    ("after_bulk_update", _session_of_context),
+    ("after_bulk_delete", _session_of_context),
+    ("before_commit", _session_itself),
+    ("do_orm_execute", _session_of_context),
+):
+    event.listen(Session, _name, _zope_listener(_name, _session_of))
 
 
 def get_engine(settings, prefix="sqlalchemy."):
