@@ -9,6 +9,10 @@ from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, group_filter_principal
 from .membership import followed_entity_ids
 
+# An event's fields in the API, in order (views/events.py serializes them).
+EVENT_FIELDS = ("id", "entity_id", "name", "description", "start_time", "date_tba", "time_tba")
+EVENT_COLUMNS = tuple(getattr(Event, name) for name in EVENT_FIELDS)
+
 
 class EventContext(Resource):
     def __init__(self, request, name, parent, event):
@@ -37,7 +41,8 @@ class EventContainer(ListContainer):
         return EventContext(self.request, str(event_id), self, event)
 
     def list_query(self, params):
-        stmt = select(Event)
+        """The page's events as plain rows of ``EVENT_COLUMNS``."""
+        stmt = select(*EVENT_COLUMNS)
         if "group_id" in params:
             entity = select(Group.entity_id).where(Group.id == params["group_id"])
             stmt = stmt.where(Event.entity_id == entity.scalar_subquery())

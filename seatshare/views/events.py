@@ -3,22 +3,27 @@ from pyramid.view import view_config, view_defaults
 
 from ..models import Event
 from ..permissions import Permission
-from ..resources.events import EventContainer, EventContext
+from ..resources.events import EVENT_FIELDS, EventContainer, EventContext
 from ..schemas.events import EventListQuery
 from . import ResourceViews
 
-FIELDS = ("id", "entity_id", "name", "description", "start_time", "date_tba", "time_tba")
+FIELDS = EVENT_FIELDS
 
 
 def event_json(event: Event) -> dict:
     return {name: getattr(event, name) for name in FIELDS}
 
 
+def event_row_json(row) -> dict:
+    """A row of ``EVENT_COLUMNS`` (the list's), as ``event_json``."""
+    return dict(zip(FIELDS, row))
+
+
 @view_defaults(renderer="json")
 class EventViews(ResourceViews):
     @view_config(context=EventContainer, request_method="GET", permission=Permission.LIST)
     def list(self):
-        return self.list_page(EventListQuery(), event_json)
+        return self.list_page(EventListQuery(), event_row_json)
 
     @view_config(context=EventContext, request_method="GET", permission=Permission.VIEW)
     def show(self):
