@@ -19,7 +19,8 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .calendar import redact_feed_token
-from .security import ScopeDenied, bearer_token_from, bearer_token_sent, is_api_request
+from .paths import is_api_request
+from .security import ScopeDenied, bearer_token_from, bearer_token_sent
 
 log = logging.getLogger(__name__)
 

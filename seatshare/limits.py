@@ -13,7 +13,7 @@ from pyramid.tweens import INGRESS
 from webob.multidict import GetDict
 
 from .errors import json_error
-from .security import is_api_request
+from .paths import is_api_request
 
 
 def body_size_limit_tween_factory(handler, registry):

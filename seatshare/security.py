@@ -17,6 +17,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from zope.interface import implementer
 
 from . import principals as p
+from .paths import is_api_request
 from .models import READ_ONLY, Application, Group, Membership, Role, Token, User, utcnow
 from .tokens import hash_token
 
@@ -95,13 +96,6 @@ def bearer_token_sent(request) -> bool:
     scheme (Basic) or the word alone sends none: RFC 6750 §3.1 names no error
     for those, so the 401 challenge then says only ``realm``."""
     return BEARER_SENT_RE.match(request.headers.get("Authorization", "")) is not None
-
-
-def is_api_request(request) -> bool:
-    # The raw WSGI path: request.path_info raises on a path that is not UTF-8,
-    # and this runs for every response, error responses included.
-    path = request.environ.get("PATH_INFO", "")
-    return path == "/api" or path.startswith("/api/")
 
 
 TOKEN_IDENTITY_COLUMNS = (Token.id.label("token_id"), Token.application_id, Token.scopes)

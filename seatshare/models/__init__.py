@@ -11,6 +11,7 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
+from ..paths import is_api_request
 from .entity import Entity, Event  # noqa: F401
 from .group import Group, GroupInvitation, Membership, Role  # noqa: F401
 from .meta import Base, metadata, utcnow  # noqa: F401
@@ -177,10 +178,7 @@ def request_dbsession(request):
 
 def is_read_only_request(request) -> bool:
     """A GET or HEAD under ``/api/``: no API read writes to the database."""
-    if request.method not in READ_ONLY_API_METHODS:
-        return False
-    path = request.environ.get("PATH_INFO", "")
-    return path == "/api" or path.startswith("/api/")
+    return request.method in READ_ONLY_API_METHODS and is_api_request(request)
 
 
 def includeme(config):

@@ -6,7 +6,7 @@ the next site in ``Referer``.
 """
 from pyramid.events import NewResponse, subscriber
 
-from ..security import is_api_request
+from ..paths import is_api_request
 
 # No form-action: Chromium applies it to the redirect after the consent
 # form, which goes to the client's own (other-origin) redirect URI.
