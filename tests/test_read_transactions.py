@@ -1,0 +1,99 @@
+"""How API reads and writes meet the database, against a real engine (the
+other tests bind requests to their own rolled-back connection instead).
+
+An API GET never writes: on SQLite its transaction begins DEFERRED, so reads
+never wait for the write lock; on PostgreSQL it runs in autocommit, with no
+BEGIN or ROLLBACK round trip, and psycopg keeps its prepared statements (a
+ROLLBACK would drop them). Every other request is one transaction.
+"""
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from webtest import TestApp
+
+from seatshare import main
+from seatshare.models import meta
+from tests import factories
+from tests.conftest import create_database, make_settings
+
+
+@pytest.fixture
+def real_app(backend, tmp_path):
+    url, drop = create_database(backend, str(tmp_path))
+    engine = sa.create_engine(url)
+    meta.metadata.create_all(engine)
+    engine.dispose()
+    wsgi = main({}, **make_settings(url))
+    try:
+        yield wsgi
+    finally:
+        wsgi.registry["dbengine"].dispose()
+        drop()
+
+
+@pytest.fixture
+def token_headers(real_app):
+    with Session(real_app.registry["dbengine"], expire_on_commit=False) as session:
+        factories.bind(session)
+        try:
+            user = factories.make_user(first_name="Ada")
+            _, token = factories.make_token(user=user)
+        finally:
+            factories.bind(None)
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def statements(real_app):
+    """Each statement the app sends: (SQL, whether the DBAPI connection is in
+    autocommit)."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        dbapi = conn.connection.dbapi_connection
+        autocommit = getattr(dbapi, "autocommit", None)
+        seen.append((statement.strip(), autocommit))
+
+    engine = real_app.registry["dbengine"]
+    sa.event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_api_read_never_takes_a_write_transaction(backend, real_app, token_headers, statements):
+    testapp = TestApp(real_app)
+    assert testapp.get("/api/v1/users/me", headers=token_headers).json["first_name"] == "Ada"
+    assert statements, "the read made no statement"
+    if backend == "postgresql":
+        assert all(autocommit for _, autocommit in statements), statements
+    else:
+        begins = [sql for sql, _ in statements if sql.startswith("BEGIN")]
+        assert begins == ["BEGIN DEFERRED"]
+
+
+def test_api_write_is_one_transaction(backend, real_app, token_headers, statements):
+    testapp = TestApp(real_app)
+    testapp.put_json("/api/v1/users/me", {"first_name": "Grace"}, headers=token_headers)
+    assert any(sql.startswith("UPDATE users") for sql, _ in statements)
+    if backend == "postgresql":
+        assert not any(autocommit for _, autocommit in statements), statements
+    else:
+        begins = [sql for sql, _ in statements if sql.startswith("BEGIN")]
+        assert begins == ["BEGIN IMMEDIATE"]
+    # Committed: a new read sees it.
+    assert testapp.get("/api/v1/users/me", headers=token_headers).json["first_name"] == "Grace"
+
+
+def test_postgresql_reads_keep_their_prepared_statements(backend, real_app, token_headers):
+    if backend != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    testapp = TestApp(real_app)
+    # psycopg prepares a statement on its fifth use on a connection; the
+    # serial requests here all use the pool's one connection.
+    for _ in range(6):
+        testapp.get("/api/v1/users/me", headers=token_headers)
+    with real_app.registry["dbengine"].connect() as connection:
+        prepared = connection.exec_driver_sql(
+            "SELECT statement FROM pg_prepared_statements").scalars().all()
+    assert any("FROM oauth_tokens" in sql for sql in prepared), prepared
