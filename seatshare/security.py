@@ -12,7 +12,7 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.interfaces import ISecurityPolicy
 from pyramid.request import RequestLocalCache
 from pyramid.security import Denied
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
 from zope.interface import implementer
 
@@ -38,16 +38,20 @@ class Identity:
     it, from the same row and without another statement.
     """
 
-    __slots__ = ("_user", "_user_row", "_dbsession", "user_id", "token", "scopes")
+    __slots__ = ("_user", "_user_row", "_dbsession", "user_id", "token", "scopes",
+                 "principals")
 
     def __init__(self, user=None, token=None, scopes=frozenset(), *,
-                 user_row=None, dbsession=None):
+                 user_row=None, dbsession=None, principals=None):
         self._user = user
         self._user_row = user_row
         self._dbsession = dbsession
         self.user_id = user.id if user is not None else user_row.id
         self.token = token  # None for a signed-in browser session
         self.scopes = scopes
+        # The membership principals, when read with the identity; None: the
+        # security policy reads them when it needs them.
+        self.principals = principals
 
     @property
     def user(self) -> User:
@@ -98,32 +102,60 @@ def bearer_token_sent(request) -> bool:
     return BEARER_SENT_RE.match(request.headers.get("Authorization", "")) is not None
 
 
-TOKEN_IDENTITY_COLUMNS = (Token.id.label("token_id"), Token.application_id, Token.scopes)
+_tokens, _users, _apps = Token.__table__, User.__table__, Application.__table__
+_memberships, _groups = Membership.__table__, Group.__table__
+
+# A bearer token's identity and principals in one statement, built once: the
+# live token of an enabled application, its user, and one row per membership
+# of the user (a LEFT JOIN: none when the user belongs to no group; the group
+# columns are NULL for an inactive group). Core on the tables, with bound
+# parameters, so a request neither builds it nor computes its cache key.
+TOKEN_IDENTITY = (
+    select(
+        _tokens.c.id.label("token_id"),
+        _tokens.c.application_id,
+        _tokens.c.scopes,
+        *_users.c,
+        _groups.c.id.label("member_group_id"),
+        _memberships.c.role.label("member_role"),
+        _groups.c.entity_id.label("member_entity_id"),
+    )
+    .select_from(
+        _tokens.join(_users, _users.c.id == _tokens.c.user_id)
+        .join(_apps, _apps.c.id == _tokens.c.application_id)
+        .outerjoin(_memberships, _memberships.c.user_id == _users.c.id)
+        .outerjoin(
+            _groups,
+            and_(_groups.c.id == _memberships.c.group_id, _groups.c.active.is_(True)),
+        )
+    )
+    .where(
+        _tokens.c.access_token_hash == bindparam("token_hash"),
+        _tokens.c.revoked_at.is_(None),
+        _tokens.c.expires_at > bindparam("now"),
+        _apps.c.disabled.is_(False),
+    )
+)
 
 
 def load_token_identity(dbsession, token_value: str) -> Identity | None:
-    """One query: the live token of an enabled application, and its user, as
-    a plain row. A read builds the ORM ``User`` only if it asks for it."""
-    stmt = (
-        select(*TOKEN_IDENTITY_COLUMNS, *USER_COLUMNS)
-        .select_from(Token)
-        .join(User, User.id == Token.user_id)
-        .join(Application, Application.id == Token.application_id)
-        .where(
-            Token.access_token_hash == hash_token(token_value),
-            Token.revoked_at.is_(None),
-            Token.expires_at > utcnow(),
-            Application.disabled.is_(False),
-        )
-    )
-    row = dbsession.execute(stmt).one_or_none()
-    if row is None:
+    """One statement: the token's identity and its user's principals, as
+    plain rows. A read builds the ORM ``User`` only if it asks for it."""
+    rows = dbsession.connection().execute(
+        TOKEN_IDENTITY, {"token_hash": hash_token(token_value), "now": utcnow()}
+    ).all()
+    if not rows:
         return None
+    row = rows[0]
     identity = Identity(
         token=TokenInfo(row.token_id, row.application_id),
         scopes=frozenset(row.scopes.split()),
         user_row=row,
         dbsession=dbsession,
+        principals=principals_of(
+            (r.member_group_id, r.member_role, r.member_entity_id)
+            for r in rows if r.member_group_id is not None
+        ),
     )
     if not dbsession.execution_options.get(READ_ONLY):
         # A request that may write keeps its user in the session, as the ORM
@@ -134,14 +166,19 @@ def load_token_identity(dbsession, token_value: str) -> Identity | None:
 
 
 def membership_principals(dbsession, user_id: int) -> list[str]:
-    """One query: a principal per active group membership, role and entity."""
-    rows = dbsession.execute(
+    """One query: a principal per active group membership, role and entity
+    (a signed-in browser's; a token's come with its identity)."""
+    return principals_of(dbsession.execute(
         select(Membership.group_id, Membership.role, Group.entity_id)
         .join(Group, Group.id == Membership.group_id)
         .where(Membership.user_id == user_id, Group.active.is_(True))
-    ).all()
+    ))
+
+
+def principals_of(memberships) -> list[str]:
+    """The principals of ``(group_id, role, entity_id)`` memberships."""
     found = []
-    for group_id, role, entity_id in rows:
+    for group_id, role, entity_id in memberships:
         found.append(p.group_member(group_id))
         if role == Role.ADMIN:
             found.append(p.group_admin(group_id))
@@ -173,7 +210,10 @@ class SecurityPolicy:
         found = [Everyone]
         if identity is not None:
             found += [Authenticated, p.user(identity.user_id)]
-            found += membership_principals(request.dbsession, identity.user_id)
+            if identity.principals is not None:
+                found += identity.principals
+            else:
+                found += membership_principals(request.dbsession, identity.user_id)
         return found
 
     def identity(self, request):
