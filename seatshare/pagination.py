@@ -1,30 +1,62 @@
 """Paginate a list query: one statement for the page and the total.
 
-``paginate(request, stmt, params)`` runs ``stmt`` (a SELECT with its ORDER
+``paginate(request, query, params)`` runs ``query`` (a SELECT with its ORDER
 BY) for the requested page with ``count(*) OVER ()`` beside each row, so the
 page and ``X-Total-Count`` cost one statement; only a page past the end,
 which has no rows to carry the count, costs a second. It sets ``Link``
 (RFC 8288) and ``X-Total-Count`` on ``request.response`` and returns the rows.
+
+A busy list builds its ``PagedQuery`` once, with bound parameters for every
+value, and hands ``paginate`` a ``Bound`` (the query and this request's
+values): no statement to build and no cache key to compute per request.
 """
+import dataclasses
+import functools
 import math
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 
-def paginate(request, stmt, params) -> list:
+class PagedQuery:
+    """A list's SELECT made ready to page: its rows with the total beside
+    each, LIMIT and OFFSET bound parameters."""
+
+    def __init__(self, stmt):
+        self.stmt = stmt
+        self.page = (
+            stmt.add_columns(func.count().over().label("_total"))
+            .limit(bindparam("_limit", type_=Integer))
+            .offset(bindparam("_offset", type_=Integer))
+        )
+
+    @functools.cached_property
+    def count(self):
+        """The total alone, for a page past the end (it has no rows)."""
+        return select(func.count()).select_from(self.stmt.order_by(None).subquery())
+
+
+@dataclasses.dataclass(frozen=True)
+class Bound:
+    """A prebuilt ``PagedQuery`` and the values of its parameters."""
+
+    query: PagedQuery
+    values: dict
+
+
+def paginate(request, query, params) -> list:
+    """``query``: a SELECT built for this request, or a ``Bound``."""
+    if not isinstance(query, Bound):
+        query = Bound(PagedQuery(query), {})
     page, per_page = params["page"], params["per_page"]
-    total_column = func.count().over().label("_total")
-    rows = request.dbsession.execute(
-        stmt.add_columns(total_column).limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    values = {**query.values, "_limit": per_page, "_offset": (page - 1) * per_page}
+    rows = request.dbsession.execute(query.query.page, values).all()
     if rows:
         total = rows[0][-1]
     elif page == 1:
         total = 0
     else:
-        counted = stmt.order_by(None).subquery()
-        total = request.dbsession.execute(select(func.count()).select_from(counted)).scalar()
+        total = request.dbsession.execute(query.query.count, query.values).scalar()
     set_list_headers(request, page, per_page, total)
     return [row[0] if len(row) == 2 else row[:-1] for row in rows]
 

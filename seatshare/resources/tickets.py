@@ -1,10 +1,13 @@
 """``/api/v1/tickets`` (and ``/api/v1/ticket``): tickets in your groups."""
+import functools
+
 from pyramid.authorization import Allow, Authenticated
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, bindparam, or_, select
 
 from .. import principals as p
 from ..errors import APIError
-from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
+from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias, utcnow
+from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from ..schemas.types import MAX_ID
 from ..security import READ_METHODS
@@ -37,7 +40,6 @@ TICKET_FIELDS = (
     "created_at",
     "updated_at",
 )
-TICKET_COLUMNS = tuple(getattr(Ticket, name) for name in TICKET_FIELDS)
 
 
 class TicketContext(Parent):
@@ -169,29 +171,52 @@ class TicketContainer(ListContainer):
         return TicketContext(self.request, str(ticket_id), self, ticket)
 
     def list_query(self, params):
-        """The page's tickets as plain rows of ``TICKET_COLUMNS``: a list
-        needs their values, not ORM objects."""
-        me = self.user_id
-        stmt = (
-            select(*TICKET_COLUMNS)
-            .select_from(Ticket)
-            .join(Event, Event.id == Ticket.event_id)
-            .where(Ticket.group_id.in_(active_group_ids(me)))
+        """The page's tickets as plain rows of ``TICKET_FIELDS``: a list
+        needs their values, not ORM objects. The statement of each
+        combination of filters is built once (``ticket_list``)."""
+        query = ticket_list(
+            params.get("owner") == "me",
+            params.get("assignee") == "me",
+            params.get("show"),
+            "group_id" in params,
+            "event_id" in params,
         )
-        if params.get("owner") == "me":
-            stmt = stmt.where(Ticket.owner_id == me)
-        if params.get("assignee") == "me":
-            stmt = stmt.where(Ticket.assignee_id == me)
-        if "show" in params:
-            # By event time, among the tickets you own or are assigned.
-            stmt = stmt.where(
-                or_(Ticket.owner_id == me, Ticket.assignee_id == me),
-                time_filter(Event.start_time, params["show"]),
-            )
-        if "group_id" in params:
-            stmt = stmt.where(Ticket.group_id == params["group_id"])
-        if "event_id" in params:
-            stmt = stmt.where(Ticket.event_id == params["event_id"])
-        return stmt.order_by(
-            Event.start_time, Ticket.section, Ticket.row, Ticket.seat, Ticket.id
+        values = {"me": self.user_id, "now": utcnow()}
+        for name in ("group_id", "event_id"):
+            if name in params:
+                values[name] = params[name]
+        return Bound(query, values)
+
+
+_tickets, _events = Ticket.__table__, Event.__table__
+
+
+@functools.cache
+def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
+    """The tickets list for one combination of filters, with bound parameters
+    ``me``, ``now``, ``group_id`` and ``event_id``: in the caller's active
+    groups, by event time, then seat."""
+    t = _tickets.c
+    me = bindparam("me", type_=Integer)
+    stmt = (
+        select(*(t[name] for name in TICKET_FIELDS))
+        .select_from(_tickets.join(_events, _events.c.id == t.event_id))
+        .where(t.group_id.in_(active_group_ids(me)))
+    )
+    if owner_me:
+        stmt = stmt.where(t.owner_id == me)
+    if assignee_me:
+        stmt = stmt.where(t.assignee_id == me)
+    if show is not None:
+        # By event time, among the tickets you own or are assigned.
+        stmt = stmt.where(
+            or_(t.owner_id == me, t.assignee_id == me),
+            time_filter(_events.c.start_time, show, bindparam("now")),
         )
+    if by_group:
+        stmt = stmt.where(t.group_id == bindparam("group_id", type_=Integer))
+    if by_event:
+        stmt = stmt.where(t.event_id == bindparam("event_id", type_=Integer))
+    return PagedQuery(
+        stmt.order_by(_events.c.start_time, t.section, t.row, t.seat, t.id)
+    )

@@ -16,7 +16,7 @@ def ticket_json(ticket: Ticket) -> dict:
 
 
 def ticket_row_json(row) -> dict:
-    """A row of ``TICKET_COLUMNS`` (the list's), as ``ticket_json``."""
+    """A row of the list (``TICKET_FIELDS``), as ``ticket_json``."""
     return dict(zip(FIELDS, row))
 
 
