@@ -15,7 +15,7 @@ import functools
 import math
 from urllib.parse import urlencode
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import BigInteger, Integer, bindparam, func, select
 
 
 class PagedQuery:
@@ -27,7 +27,8 @@ class PagedQuery:
         self.page = (
             stmt.add_columns(func.count().over().label("_total"))
             .limit(bindparam("_limit", type_=Integer))
-            .offset(bindparam("_offset", type_=Integer))
+            # A page far past the end has an offset beyond 32 bits.
+            .offset(bindparam("_offset", type_=BigInteger))
         )
 
     @functools.cached_property
