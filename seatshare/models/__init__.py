@@ -117,6 +117,15 @@ for _name, _session_of in (
     event.listen(Session, _name, _zope_listener(_name, _session_of))
 
 
+def mark_changed(dbsession) -> None:
+    """Tell the request's transaction that ``dbsession`` wrote through Core
+    on its connection (which zope.sqlalchemy does not watch), so that
+    pyramid_tm commits it rather than rolling it back."""
+    events = dbsession.info.get(ZOPE_EVENTS)
+    if events is not None:
+        events.mark_changed(dbsession)
+
+
 def get_engine(settings, prefix="sqlalchemy."):
     """The engine for ``sqlalchemy.url``.
 
@@ -230,4 +239,4 @@ def includeme(config):
     pyramid_retry.mark_error_retryable(IntegrityError)
 
 
-__all__ = ["get_engine", "get_session_factory", "get_tm_session", "includeme"]
+__all__ = ["get_engine", "get_session_factory", "get_tm_session", "includeme", "mark_changed"]

@@ -3,7 +3,7 @@ import datetime
 import uuid
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..models import Application
 from ..renderers import isoformat_z
@@ -51,19 +51,26 @@ def register_application(dbsession, name, redirect_uris, public=False, trusted=F
     return application, secret
 
 
-def enabled_application(dbsession, client_id) -> Application | None:
-    """The application with this client_id unless it is disabled.
+_applications = Application.__table__
+# Built once: every token request and authorization page asks it.
+ENABLED_APPLICATION = select(_applications).where(
+    _applications.c.client_id == bindparam("client_id"),
+    _applications.c.disabled.is_(False),
+)
+
+
+def enabled_application(dbsession, client_id):
+    """The application with this client_id unless it is disabled, as a
+    read-only row of its columns (``app.id``, ``app.redirect_uris``, ...).
 
     Client ids are hex; anything else (a NUL byte PostgreSQL would refuse,
     say) matches no application without asking the database.
     """
     if not isinstance(client_id, str) or not client_id.isalnum() or len(client_id) > 64:
         return None
-    return dbsession.execute(
-        select(Application).where(
-            Application.client_id == client_id, Application.disabled.is_(False)
-        )
-    ).scalar_one_or_none()
+    return dbsession.connection().execute(
+        ENABLED_APPLICATION, {"client_id": client_id}
+    ).one_or_none()
 
 
 def find_application(dbsession, client_id) -> Application:

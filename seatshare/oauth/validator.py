@@ -15,9 +15,9 @@ from urllib.parse import unquote_plus
 
 from oauthlib.oauth2 import RequestValidator
 from oauthlib.oauth2.rfc6749 import errors
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
-from ..models import Application, AuthorizationCode, Token, User, utcnow
+from ..models import Application, AuthorizationCode, Token, User, mark_changed, utcnow
 from ..tokens import hash_token, tokens_equal
 from .applications import enabled_application
 
@@ -50,6 +50,21 @@ def revoke_family(dbsession, family: str, now: datetime.datetime) -> None:
         .where(Token.family == family, Token.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+# The code exchange's statements, built once (Core on the tables, bound
+# parameters): the exchange is the busiest OAuth request.
+_codes, _tokens = AuthorizationCode.__table__, Token.__table__
+CODE_OF_CLIENT = select(_codes).where(
+    _codes.c.code_hash == bindparam("code_hash"),
+    _codes.c.application_id == bindparam("application_id"),
+)
+CONSUME_CODE = (
+    update(_codes)
+    .where(_codes.c.id == bindparam("code_id"), _codes.c.used_at.is_(None))
+    .values(used_at=bindparam("now"))
+)
+INSERT_TOKEN = insert(_tokens).inline()  # no RETURNING: nothing reads the id
 
 
 class SeatShareValidator(RequestValidator):
@@ -235,12 +250,9 @@ class SeatShareValidator(RequestValidator):
         """
         if not isinstance(code, str) or len(code) > 128:
             return False
-        record = self.dbsession.execute(
-            select(AuthorizationCode).where(
-                AuthorizationCode.code_hash == hash_token(code),
-                AuthorizationCode.application_id == client.id,
-            )
-        ).scalar_one_or_none()
+        record = self.dbsession.connection().execute(
+            CODE_OF_CLIENT, {"code_hash": hash_token(code), "application_id": client.id}
+        ).one_or_none()
         if record is None:
             return False
         now = utcnow()
@@ -269,14 +281,9 @@ class SeatShareValidator(RequestValidator):
         if request.grant_type != "authorization_code":
             return
         now = utcnow()
-        result = self.dbsession.execute(
-            update(AuthorizationCode)
-            .where(
-                AuthorizationCode.id == request.authorization_code_id,
-                AuthorizationCode.used_at.is_(None),
-            )
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
+        mark_changed(self.dbsession)
+        result = self.dbsession.connection().execute(
+            CONSUME_CODE, {"code_id": request.authorization_code_id, "now": now}
         )
         if result.rowcount != 1:
             revoke_family_of_code(self.dbsession, request.authorization_code_id, now)
@@ -295,23 +302,22 @@ class SeatShareValidator(RequestValidator):
         refreshed pair joins its predecessor's family (RFC 6819 §5.2.2.3)."""
         now = utcnow()
         refresh = token.get("refresh_token")
-        self.dbsession.add(
-            Token(
-                access_token_hash=hash_token(token["access_token"]),
-                refresh_token_hash=hash_token(refresh) if refresh else None,
-                application_id=request.client.id,
-                user_id=request.user,
-                scopes=normalize_scopes(request.scopes),
-                family=request.token_family,
-                authorization_code_id=request.authorization_code_id,
-                expires_at=now + datetime.timedelta(seconds=token["expires_in"]),
-                refresh_expires_at=(
-                    now + datetime.timedelta(seconds=self.refresh_token_lifetime)
-                    if refresh else None
-                ),
-            )
-        )
-        self.dbsession.flush()
+        mark_changed(self.dbsession)
+        self.dbsession.connection().execute(INSERT_TOKEN, {
+            "access_token_hash": hash_token(token["access_token"]),
+            "refresh_token_hash": hash_token(refresh) if refresh else None,
+            "application_id": request.client.id,
+            "user_id": request.user,
+            "scopes": normalize_scopes(request.scopes),
+            "family": request.token_family,
+            "authorization_code_id": request.authorization_code_id,
+            "created_at": now,
+            "expires_at": now + datetime.timedelta(seconds=token["expires_in"]),
+            "refresh_expires_at": (
+                now + datetime.timedelta(seconds=self.refresh_token_lifetime)
+                if refresh else None
+            ),
+        })
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """RFC 6749 §6 and §10.4: the refresh token is live and was issued to
