@@ -164,7 +164,8 @@ JSON_OUTAGE_PATHS = frozenset(
 
 
 def database_unavailable_view(exc, request):
-    """The database cannot be reached: 503, and pool pre-ping heals later."""
+    """The database cannot be reached: 503 (after pyramid_retry's attempts
+    on fresh connections), and the pool reconnects once it is back."""
     if not _is_connection_error(exc):
         return server_error_view(exc, request)
     log.error("database unavailable: %s", exc.__class__.__name__)

@@ -129,8 +129,11 @@ def mark_changed(dbsession) -> None:
 def get_engine(settings, prefix="sqlalchemy."):
     """The engine for ``sqlalchemy.url``.
 
-    ``pool_pre_ping`` lets the server recover by itself after a database
-    outage: a dead pooled connection is replaced instead of failing a request.
+    A pooled connection that died (the database restarted, a proxy dropped
+    it) fails the statement that finds out; SQLAlchemy then replaces every
+    connection of the pool, and ``_retry_after_disconnect`` has the request
+    run again on a fresh one. That costs nothing while connections live,
+    where ``pool_pre_ping`` would add a round trip to every request.
     """
     url = settings[f"{prefix}url"]
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
@@ -138,13 +141,22 @@ def get_engine(settings, prefix="sqlalchemy."):
     engine = engine_from_config(
         settings,
         prefix,
-        pool_pre_ping=True,
         hide_parameters=True,
         **_engine_kwargs(url, settings),
     )
+    event.listen(engine, "handle_error", _retry_after_disconnect)
     if engine.dialect.name == "sqlite":
         _setup_sqlite(engine)
     return engine
+
+
+def _retry_after_disconnect(context):
+    """A statement failed because its connection was gone: the transaction
+    died with it, so pyramid_retry may safely run the request again. Not a
+    failed COMMIT (no statement): whether that one committed is unknown."""
+    if context.is_disconnect and context.statement is not None:
+        if context.sqlalchemy_exception is not None:
+            pyramid_retry.mark_error_retryable(context.sqlalchemy_exception)
 
 
 def _engine_kwargs(url, settings):

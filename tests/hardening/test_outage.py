@@ -7,7 +7,7 @@ holding the file is renamed and the pool's idle connections are closed, so
 connecting fails. Every request that needs the database answers the
 contract's 503 body with ``Retry-After`` within 2 seconds, none hangs; when
 the database returns, requests succeed again without restarting the server
-(pool pre-ping), and ``/healthz`` follows the database's state throughout.
+(the pool reconnects), and ``/healthz`` follows the database's state throughout.
 On PostgreSQL, connections terminated under a running server are replaced
 without a single failed request.
 """
@@ -163,8 +163,9 @@ def test_outage_answers_503_fast_and_recovers_by_itself(outage):
 
 def test_connections_killed_under_the_server_are_replaced_without_an_error(backend, tmp_path):
     """PostgreSQL restarts a backend, a proxy drops idle connections: the
-    pool's connections die while the database stays up. Pre-ping replaces
-    them, so not one request fails."""
+    pool's connections die while the database stays up. A request that finds
+    its connection dead runs again on a fresh one (models.get_engine), so not
+    one request fails."""
     if backend != "postgresql":
         pytest.skip("SQLite has no server connections to terminate")
     with serve_new_database(backend, str(tmp_path), threads=4) as server:

@@ -10,6 +10,7 @@ database, because a real one cannot be produced on demand.
 import json
 
 import psycopg.errors
+import pyramid_retry
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -69,3 +70,26 @@ def test_a_conflict_that_never_clears_is_a_503_to_retry_later(
     assert res.status_int == 503 and res.json["code"] == 503
     assert int(res.headers["Retry-After"]) > 0
     assert history_count(dbsession, world.ticket.id) == 0
+
+
+class DisconnectContext:
+    """What SQLAlchemy's ``handle_error`` event passes, for a lost connection."""
+
+    def __init__(self, statement):
+        self.is_disconnect = True
+        self.statement = statement
+        self.sqlalchemy_exception = sa.exc.OperationalError(statement, {}, Exception("gone"))
+
+
+def test_a_statement_on_a_dead_connection_is_retryable():
+    context = DisconnectContext("SELECT 1")
+    models._retry_after_disconnect(context)
+    assert pyramid_retry.IRetryableError.providedBy(context.sqlalchemy_exception)
+
+
+def test_a_commit_on_a_dead_connection_is_not_retried():
+    """The commit may have happened: running the request again could do its
+    writes twice."""
+    context = DisconnectContext(None)
+    models._retry_after_disconnect(context)
+    assert not pyramid_retry.IRetryableError.providedBy(context.sqlalchemy_exception)
