@@ -11,7 +11,6 @@ value, and hands ``paginate`` a ``Bound`` (the query and this request's
 values): no statement to build and no cache key to compute per request.
 """
 import dataclasses
-import functools
 import math
 from urllib.parse import urlencode
 
@@ -20,21 +19,29 @@ from sqlalchemy import BigInteger, Integer, bindparam, func, select
 
 class PagedQuery:
     """A list's SELECT made ready to page: its rows with the total beside
-    each, LIMIT and OFFSET bound parameters."""
+    each, LIMIT and OFFSET bound parameters.
 
-    def __init__(self, stmt):
+    ``count``: a ``SELECT count(*)`` equal to the number of the SELECT's rows
+    but cheaper (it may leave out a join that cannot change the count). The
+    total is then that scalar subquery, computed once, and the database may
+    stop reading rows at the page's end; without it the total is
+    ``count(*) OVER ()``, which reads every row of the list.
+    """
+
+    def __init__(self, stmt, count=None):
         self.stmt = stmt
+        if count is None:
+            total = func.count().over()
+            count = select(func.count()).select_from(stmt.order_by(None).subquery())
+        else:
+            total = count.scalar_subquery()
+        self.count = count
         self.page = (
-            stmt.add_columns(func.count().over().label("_total"))
+            stmt.add_columns(total.label("_total"))
             .limit(bindparam("_limit", type_=Integer))
             # A page far past the end has an offset beyond 32 bits.
             .offset(bindparam("_offset", type_=BigInteger))
         )
-
-    @functools.cached_property
-    def count(self):
-        """The total alone, for a page past the end (it has no rows)."""
-        return select(func.count()).select_from(self.stmt.order_by(None).subquery())
 
 
 @dataclasses.dataclass(frozen=True)

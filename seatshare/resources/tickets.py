@@ -2,7 +2,7 @@
 import functools
 
 from pyramid.authorization import Allow, Authenticated
-from sqlalchemy import Integer, bindparam, or_, select
+from sqlalchemy import Integer, bindparam, func, or_, select
 
 from .. import principals as p
 from ..errors import APIError
@@ -198,25 +198,31 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
     groups, by event time, then seat."""
     t = _tickets.c
     me = bindparam("me", type_=Integer)
-    stmt = (
-        select(*(t[name] for name in TICKET_FIELDS))
-        .select_from(_tickets.join(_events, _events.c.id == t.event_id))
-        .where(t.group_id.in_(active_group_ids(me)))
-    )
+    conditions = [t.group_id.in_(active_group_ids(me))]
     if owner_me:
-        stmt = stmt.where(t.owner_id == me)
+        conditions.append(t.owner_id == me)
     if assignee_me:
-        stmt = stmt.where(t.assignee_id == me)
+        conditions.append(t.assignee_id == me)
     if show is not None:
         # By event time, among the tickets you own or are assigned.
-        stmt = stmt.where(
-            or_(t.owner_id == me, t.assignee_id == me),
-            time_filter(_events.c.start_time, show, bindparam("now")),
-        )
+        conditions.append(or_(t.owner_id == me, t.assignee_id == me))
+        conditions.append(time_filter(_events.c.start_time, show, bindparam("now")))
     if by_group:
-        stmt = stmt.where(t.group_id == bindparam("group_id", type_=Integer))
+        conditions.append(t.group_id == bindparam("group_id", type_=Integer))
     if by_event:
-        stmt = stmt.where(t.event_id == bindparam("event_id", type_=Integer))
-    return PagedQuery(
-        stmt.order_by(_events.c.start_time, t.section, t.row, t.seat, t.id)
+        conditions.append(t.event_id == bindparam("event_id", type_=Integer))
+    with_events = _tickets.join(_events, _events.c.id == t.event_id)
+    stmt = (
+        select(*(t[name] for name in TICKET_FIELDS))
+        .select_from(with_events)
+        .where(*conditions)
+        .order_by(_events.c.start_time, t.section, t.row, t.seat, t.id)
     )
+    # Every ticket has exactly one event (NOT NULL foreign key), so the
+    # count needs the events only to filter by their time.
+    count = (
+        select(func.count())
+        .select_from(with_events if show is not None else _tickets)
+        .where(*conditions)
+    )
+    return PagedQuery(stmt, count=count)
