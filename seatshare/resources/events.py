@@ -1,9 +1,12 @@
 """``/api/v1/events``: the events of the entities your groups follow."""
+import functools
+
 from pyramid.authorization import Allow
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, func, select
 
 from .. import principals as p
 from ..models import Event, Group, utcnow
+from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, group_filter_principal
@@ -11,7 +14,6 @@ from .membership import followed_entity_ids
 
 # An event's fields in the API, in order (views/events.py serializes them).
 EVENT_FIELDS = ("id", "entity_id", "name", "description", "start_time", "date_tba", "time_tba")
-EVENT_COLUMNS = tuple(getattr(Event, name) for name in EVENT_FIELDS)
 
 
 class EventContext(Resource):
@@ -43,13 +45,36 @@ class EventContainer(ListContainer):
         return EventContext(self.request, str(event_id), self, event)
 
     def list_query(self, params):
-        """The page's events as plain rows of ``EVENT_COLUMNS``."""
-        stmt = select(*EVENT_COLUMNS)
+        """The page's events as plain rows of ``EVENT_FIELDS``; the statement
+        of each combination of filters is built once (``event_list``)."""
+        values = {"me": self.user_id, "now": utcnow()}
         if "group_id" in params:
-            entity = select(Group.entity_id).where(Group.id == params["group_id"])
-            stmt = stmt.where(Event.entity_id == entity.scalar_subquery())
-        else:
-            stmt = stmt.where(Event.entity_id.in_(followed_entity_ids(self.user_id)))
-        if "show" in params:
-            stmt = stmt.where(time_filter(Event.start_time, params["show"]))
-        return stmt.order_by(Event.start_time, Event.id)
+            values["group_id"] = params["group_id"]
+        return Bound(event_list("group_id" in params, params.get("show")), values)
+
+
+_events, _groups = Event.__table__, Group.__table__
+
+
+@functools.cache
+def event_list(by_group, show) -> PagedQuery:
+    """The events list for one combination of filters, with bound parameters
+    ``me``, ``now`` and ``group_id``: the events of the entities the caller's
+    active groups follow (or the one group's), by time."""
+    e = _events.c
+    if by_group:
+        entity = select(_groups.c.entity_id).where(
+            _groups.c.id == bindparam("group_id", type_=Integer)
+        )
+        conditions = [e.entity_id == entity.scalar_subquery()]
+    else:
+        conditions = [e.entity_id.in_(followed_entity_ids(bindparam("me", type_=Integer)))]
+    if show is not None:
+        conditions.append(time_filter(e.start_time, show, bindparam("now")))
+    stmt = (
+        select(*(e[name] for name in EVENT_FIELDS))
+        .where(*conditions)
+        .order_by(e.start_time, e.id)
+    )
+    count = select(func.count()).select_from(_events).where(*conditions)
+    return PagedQuery(stmt, count=count)

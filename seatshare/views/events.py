@@ -15,7 +15,7 @@ def event_json(event: Event) -> dict:
 
 
 def event_row_json(row) -> dict:
-    """A row of ``EVENT_COLUMNS`` (the list's), as ``event_json``."""
+    """A row of the list (``EVENT_FIELDS``), as ``event_json``."""
     return dict(zip(FIELDS, row))
 
 
