@@ -198,6 +198,18 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
     groups, by event time, then seat."""
     t = _tickets.c
     me = bindparam("me", type_=Integer)
+    # Each ticket's event time, looked up by the event's primary key. A
+    # subquery, not a join: joined, PostgreSQL may walk the events in time
+    # order hoping to meet the page's tickets early, which at a million
+    # tickets read every event for some groups (44 ms instead of 0.5).
+    # This way a page reads the list's own tickets, through the filter's
+    # index, and no other rows.
+    start_time = (
+        select(_events.c.start_time)
+        .where(_events.c.id == t.event_id)
+        .correlate(_tickets)
+        .scalar_subquery()
+    )
     conditions = [t.group_id.in_(active_group_ids(me))]
     if owner_me:
         conditions.append(t.owner_id == me)
@@ -206,23 +218,14 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
     if show is not None:
         # By event time, among the tickets you own or are assigned.
         conditions.append(or_(t.owner_id == me, t.assignee_id == me))
-        conditions.append(time_filter(_events.c.start_time, show, bindparam("now")))
+        conditions.append(time_filter(start_time, show, bindparam("now")))
     if by_group:
         conditions.append(t.group_id == bindparam("group_id", type_=Integer))
     if by_event:
         conditions.append(t.event_id == bindparam("event_id", type_=Integer))
-    with_events = _tickets.join(_events, _events.c.id == t.event_id)
     stmt = (
         select(*(t[name] for name in TICKET_FIELDS))
-        .select_from(with_events)
         .where(*conditions)
-        .order_by(_events.c.start_time, t.section, t.row, t.seat, t.id)
+        .order_by(start_time, t.section, t.row, t.seat, t.id)
     )
-    # Every ticket has exactly one event (NOT NULL foreign key), so the
-    # count needs the events only to filter by their time.
-    count = (
-        select(func.count())
-        .select_from(with_events if show is not None else _tickets)
-        .where(*conditions)
-    )
-    return PagedQuery(stmt, count=count)
+    return PagedQuery(stmt, count=select(func.count()).select_from(_tickets).where(*conditions))
