@@ -59,6 +59,12 @@ class Identity:
             self._user = user_from_row(self._dbsession, self._user_row)
         return self._user
 
+    @property
+    def user_values(self):
+        """The user's columns for reading: the plain row the identity was
+        read as (no ORM object built), else the ORM ``User``."""
+        return self._user_row if self._user_row is not None else self.user
+
     def __repr__(self):
         return f"<Identity user_id={self.user_id} scopes={sorted(self.scopes)}>"
 

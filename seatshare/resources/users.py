@@ -5,6 +5,7 @@ from sqlalchemy import select
 from .. import principals as p
 from ..models import Membership, User
 from ..permissions import Permission
+from ..security import READ_METHODS
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, group_filter_principal
 from .membership import is_mutual_member, load_active_group_ids
@@ -41,7 +42,11 @@ class UserContainer(ListContainer):
     def __getitem__(self, key):
         if key == "me":
             self.require_identity()
-            return CurrentUserContext(self.request, key, self, self.request.identity.user)
+            identity = self.request.identity
+            # A read needs the values only; a change needs the ORM object.
+            reading = self.request.method in READ_METHODS
+            user = identity.user_values if reading else identity.user
+            return CurrentUserContext(self.request, key, self, user)
         return super().__getitem__(key)
 
     def load(self, user_id):
