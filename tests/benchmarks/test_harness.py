@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from webtest import TestApp
 
-from benchmarks import ceiling, generate, run
+from benchmarks import ceiling, generate, run, statement_cost
 from seatshare import main
 from seatshare.tokens import hash_token
 
@@ -93,6 +93,12 @@ def test_generated_token_authenticates_against_the_app(tiny):
         assert response.json["id"] == 1
     finally:
         app.registry["dbengine"].dispose()
+
+
+def test_statement_cost_runs_the_token_statement_both_ways(tiny):
+    url, folder, _ = tiny
+    core, raw = statement_cost.measure(url, os.path.join(folder, "tokens.tsv"), runs=20)
+    assert core > 0 and raw > 0
 
 
 def test_authorization_codes_are_stored_hashed(tiny, tmp_path):
