@@ -21,6 +21,7 @@ DEFAULTS = {
     "seatshare.signin_window_seconds": "900",
     "seatshare.password_hash_fast": "false",
     "seatshare.db_connect_timeout": "2",
+    "seatshare.db_prepared_statements": "true",
     "seatshare.session_secure": "false",
     "retry.attempts": "3",
     "mail.mailer": "smtp",

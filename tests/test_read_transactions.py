@@ -6,6 +6,8 @@ never wait for the write lock; on PostgreSQL it runs in autocommit, with no
 BEGIN or ROLLBACK round trip, and psycopg keeps its prepared statements (a
 ROLLBACK would drop them). Every other request is one transaction.
 """
+import contextlib
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -17,13 +19,13 @@ from tests import factories
 from tests.conftest import create_database, make_settings
 
 
-@pytest.fixture
-def real_app(backend, tmp_path):
+@contextlib.contextmanager
+def app_on_new_database(backend, tmp_path, **settings):
     url, drop = create_database(backend, str(tmp_path))
     engine = sa.create_engine(url)
     meta.metadata.create_all(engine)
     engine.dispose()
-    wsgi = main({}, **make_settings(url))
+    wsgi = main({}, **make_settings(url, **settings))
     try:
         yield wsgi
     finally:
@@ -31,9 +33,9 @@ def real_app(backend, tmp_path):
         drop()
 
 
-@pytest.fixture
-def token_headers(real_app):
-    with Session(real_app.registry["dbengine"], expire_on_commit=False) as session:
+def committed_token_headers(wsgi):
+    """The bearer header of a new user Ada's token, committed."""
+    with Session(wsgi.registry["dbengine"], expire_on_commit=False) as session:
         factories.bind(session)
         try:
             user = factories.make_user(first_name="Ada")
@@ -42,6 +44,29 @@ def token_headers(real_app):
             factories.bind(None)
         session.commit()
     return {"Authorization": f"Bearer {token}"}
+
+
+def prepared_statements_after_reads(wsgi, headers):
+    """The statements PostgreSQL holds prepared after six identical reads
+    (psycopg prepares on the fifth use; serial requests share the pool's one
+    connection)."""
+    testapp = TestApp(wsgi)
+    for _ in range(6):
+        testapp.get("/api/v1/users/me", headers=headers)
+    with wsgi.registry["dbengine"].connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT statement FROM pg_prepared_statements").scalars().all()
+
+
+@pytest.fixture
+def real_app(backend, tmp_path):
+    with app_on_new_database(backend, tmp_path) as wsgi:
+        yield wsgi
+
+
+@pytest.fixture
+def token_headers(real_app):
+    return committed_token_headers(real_app)
 
 
 @pytest.fixture
@@ -88,12 +113,14 @@ def test_api_write_is_one_transaction(backend, real_app, token_headers, statemen
 def test_postgresql_reads_keep_their_prepared_statements(backend, real_app, token_headers):
     if backend != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    testapp = TestApp(real_app)
-    # psycopg prepares a statement on its fifth use on a connection; the
-    # serial requests here all use the pool's one connection.
-    for _ in range(6):
-        testapp.get("/api/v1/users/me", headers=token_headers)
-    with real_app.registry["dbengine"].connect() as connection:
-        prepared = connection.exec_driver_sql(
-            "SELECT statement FROM pg_prepared_statements").scalars().all()
+    prepared = prepared_statements_after_reads(real_app, token_headers)
     assert any("FROM oauth_tokens" in sql for sql in prepared), prepared
+
+
+def test_prepared_statements_can_be_turned_off(backend, tmp_path):
+    """For a pooler that cannot keep them (PgBouncer in transaction mode)."""
+    if backend != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings = {"seatshare.db_prepared_statements": "false"}
+    with app_on_new_database(backend, tmp_path, **settings) as wsgi:
+        assert prepared_statements_after_reads(wsgi, committed_token_headers(wsgi)) == []

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 from ..paths import is_api_request
+from ..settings import as_bool
 from .entity import Entity, Event  # noqa: F401
 from .group import Group, GroupInvitation, Membership, Role  # noqa: F401
 from .meta import Base, metadata, utcnow  # noqa: F401
@@ -164,7 +165,11 @@ def _engine_kwargs(url, settings):
         # A server that cannot reach PostgreSQL answers 503 quickly rather than
         # hanging on connect.
         timeout = int(settings.get("seatshare.db_connect_timeout", 2))
-        return {"connect_args": {"connect_timeout": timeout}}
+        connect_args = {"connect_timeout": timeout}
+        if not as_bool(settings.get("seatshare.db_prepared_statements", "true")):
+            # psycopg prepares a statement on its fifth use on a connection.
+            connect_args["prepare_threshold"] = None
+        return {"connect_args": connect_args}
     return {}
 
 
