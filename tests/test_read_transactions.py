@@ -124,3 +124,31 @@ def test_prepared_statements_can_be_turned_off(backend, tmp_path):
     settings = {"seatshare.db_prepared_statements": "false"}
     with app_on_new_database(backend, tmp_path, **settings) as wsgi:
         assert prepared_statements_after_reads(wsgi, committed_token_headers(wsgi)) == []
+
+
+def test_a_migration_that_changes_a_result_type_does_not_break_reads(
+    backend, real_app, token_headers
+):
+    """PostgreSQL refuses a prepared statement whose result type a migration
+    changed ("cached plan must not change result type"), on every use. Reads
+    never roll back, so nothing else would drop it: the server must, and
+    answer the request anyway."""
+    if backend != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    testapp = TestApp(real_app)
+    for _ in range(6):  # psycopg prepares on the fifth use
+        testapp.get("/api/v1/users/me", headers=token_headers)
+    # As a running server meets `seatshare db upgrade`: another connection
+    # changes the type of a column the prepared statements return. (Not one
+    # of the app's pool: its return to the pool would roll back, which drops
+    # the prepared statements this test is about.)
+    url = real_app.registry["dbengine"].url.render_as_string(hide_password=False)
+    other = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with other.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE users ALTER COLUMN first_name TYPE text")
+    other.dispose()
+    assert testapp.get("/api/v1/users/me", headers=token_headers).json["first_name"] == "Ada"
+    response = testapp.put_json("/api/v1/users/me", {"first_name": "Grace"},
+                                headers=token_headers)
+    assert response.json["first_name"] == "Grace"
+    assert testapp.get("/api/v1/users/me", headers=token_headers).json["first_name"] == "Grace"

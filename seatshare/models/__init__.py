@@ -154,10 +154,32 @@ def get_engine(settings, prefix="sqlalchemy."):
 def _retry_after_disconnect(context):
     """A statement failed because its connection was gone: the transaction
     died with it, so pyramid_retry may safely run the request again. Not a
-    failed COMMIT (no statement): whether that one committed is unknown."""
+    failed COMMIT (no statement): whether that one committed is unknown.
+
+    A connection whose prepared statements a migration made stale is as
+    good as gone: PostgreSQL refuses such a statement on every use, and
+    only a ROLLBACK, which reads in autocommit never send, would make
+    psycopg forget it. Every pooled connection holds the same statements,
+    so the pool is replaced, as after a disconnect, and the request runs
+    again on a fresh connection.
+    """
+    if is_stale_prepared_statement(context.original_exception):
+        context.is_disconnect = True
     if context.is_disconnect and context.statement is not None:
         if context.sqlalchemy_exception is not None:
             pyramid_retry.mark_error_retryable(context.sqlalchemy_exception)
+
+
+def is_stale_prepared_statement(error) -> bool:
+    """PostgreSQL's "cached plan must not change result type": a prepared
+    statement whose result columns changed type since it was prepared. Told
+    by the server function that raises it, which no locale translates."""
+    diag = getattr(error, "diag", None)
+    return (
+        getattr(error, "sqlstate", None) == "0A000"
+        and diag is not None
+        and diag.source_function == "RevalidateCachedQuery"
+    )
 
 
 def _engine_kwargs(url, settings):

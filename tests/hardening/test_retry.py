@@ -78,7 +78,9 @@ class DisconnectContext:
     def __init__(self, statement):
         self.is_disconnect = True
         self.statement = statement
-        self.sqlalchemy_exception = sa.exc.OperationalError(statement, {}, Exception("gone"))
+        self.original_exception = Exception("gone")
+        self.sqlalchemy_exception = sa.exc.OperationalError(
+            statement, {}, self.original_exception)
 
 
 def test_a_statement_on_a_dead_connection_is_retryable():
@@ -93,3 +95,27 @@ def test_a_commit_on_a_dead_connection_is_not_retried():
     context = DisconnectContext(None)
     models._retry_after_disconnect(context)
     assert not pyramid_retry.IRetryableError.providedBy(context.sqlalchemy_exception)
+
+
+class FakeDiag:
+    def __init__(self, source_function):
+        self.source_function = source_function
+
+
+class FakePostgresError(Exception):
+    def __init__(self, sqlstate, source_function):
+        super().__init__("refused")
+        self.sqlstate = sqlstate
+        self.diag = FakeDiag(source_function)
+
+
+def test_only_a_stale_prepared_statement_counts_as_one():
+    """Another "feature not supported" error (same SQLSTATE) is the request's
+    own fault: replacing the pool and running it again would not help."""
+    assert models.is_stale_prepared_statement(
+        FakePostgresError("0A000", "RevalidateCachedQuery"))
+    assert not models.is_stale_prepared_statement(
+        FakePostgresError("0A000", "transformLockingClause"))
+    assert not models.is_stale_prepared_statement(
+        FakePostgresError("40001", "RevalidateCachedQuery"))
+    assert not models.is_stale_prepared_statement(Exception("gone"))
