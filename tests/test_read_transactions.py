@@ -10,11 +10,12 @@ import contextlib
 
 import pytest
 import sqlalchemy as sa
+import transaction
 from sqlalchemy.orm import Session
 from webtest import TestApp
 
 from seatshare import main
-from seatshare.models import meta
+from seatshare.models import User, get_tm_session, meta, read_only_bind
 from tests import factories
 from tests.conftest import create_database, make_settings
 
@@ -152,3 +153,48 @@ def test_a_migration_that_changes_a_result_type_does_not_break_reads(
                                 headers=token_headers)
     assert response.json["first_name"] == "Grace"
     assert testapp.get("/api/v1/users/me", headers=token_headers).json["first_name"] == "Grace"
+
+
+@pytest.fixture
+def read_only_session(session_factory):
+    """A session as an API GET gets it (``request.dbsession``)."""
+    manager = transaction.TransactionManager(explicit=True)
+    manager.begin()
+    session = get_tm_session(session_factory, manager, read_only=True)
+    yield session
+    manager.abort()
+
+
+def test_a_read_only_request_cannot_write_through_the_orm(dbsession, read_only_session):
+    user = factories.make_user(first_name="Ada")
+    found = read_only_session.get(User, user.id)
+    found.first_name = "Grace"
+    with pytest.raises(RuntimeError, match="read-only request tried to write"):
+        read_only_session.flush()
+
+
+def test_a_read_in_autocommit_cannot_write_through_core(backend, real_app, token_headers):
+    """On PostgreSQL an API read runs in autocommit, where a write would
+    commit at once (and a retried request would make it twice): the read's
+    engine refuses one; the engine of requests that may write does not."""
+    if backend != "postgresql":
+        pytest.skip("SQLite reads are transactions")
+    engine = real_app.registry["dbengine"]
+    update = sa.update(User).where(User.first_name == "Ada").values(first_name="Grace")
+    with read_only_bind(engine).connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(User)).scalar() == 1
+        with pytest.raises(RuntimeError, match="read-only request tried to write"):
+            connection.execute(update)
+    with engine.begin() as connection:
+        assert connection.execute(update).rowcount == 1
+
+
+def test_a_request_that_may_write_writes_through_core(dbsession, session_factory):
+    manager = transaction.TransactionManager(explicit=True)
+    manager.begin()
+    session = get_tm_session(session_factory, manager)
+    user = factories.make_user(first_name="Ada")
+    session.connection().execute(
+        sa.update(User).where(User.id == user.id).values(first_name="Grace"))
+    assert session.scalar(sa.select(User.first_name).where(User.id == user.id)) == "Grace"
+    manager.abort()

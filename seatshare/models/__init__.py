@@ -11,6 +11,7 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
+from sqlalchemy.sql.expression import UpdateBase
 
 from ..paths import is_api_request
 from ..settings import as_bool
@@ -70,14 +71,27 @@ def _setup_sqlite(engine):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+READ_ONLY_WRITE = "a read-only request tried to write to the database"
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_read_only_writes(session, flush_context, instances):
     """A read-only session must not write: on SQLite its DEFERRED transaction
-    could fail with "database is locked" instead of waiting for the lock."""
+    could fail with "database is locked" instead of waiting for the lock, and
+    on PostgreSQL, in autocommit, each write would commit on its own."""
     if not session.execution_options.get(READ_ONLY):
         return
     if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
-        raise RuntimeError("a read-only request tried to write to the database")
+        raise RuntimeError(READ_ONLY_WRITE)
+
+
+def _refuse_autocommit_writes(conn, clauseelement, multiparams, params, options):
+    """The same, on PostgreSQL, for an INSERT, UPDATE or DELETE sent through
+    Core (on ``dbsession.connection()``), which no flush sees: in autocommit
+    it would commit at once, whatever the request did next, and a retried
+    request would make it twice."""
+    if isinstance(clauseelement, UpdateBase):
+        raise RuntimeError(READ_ONLY_WRITE)
 
 
 # zope.sqlalchemy's listeners, registered once on the Session class: each
@@ -233,6 +247,8 @@ def read_only_bind(bind):
     autocommit = bind.__dict__.get("_seatshare_autocommit")
     if autocommit is None:
         autocommit = bind.execution_options(isolation_level="AUTOCOMMIT")
+        # Its own listener: the engine's other users may write.
+        event.listen(autocommit, "before_execute", _refuse_autocommit_writes)
         bind._seatshare_autocommit = autocommit
     return autocommit
 
