@@ -1,11 +1,12 @@
 """Registering and managing client applications (``seatshare … app …``)."""
+import collections
 import datetime
 import uuid
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
-from ..models import Application
+from ..models import Application, AuthorizationCode
 from ..renderers import isoformat_z
 from ..tokens import hash_token, new_token
 
@@ -59,18 +60,60 @@ ENABLED_APPLICATION = select(_applications).where(
 )
 
 
+_codes = AuthorizationCode.__table__
+# The same, and the authorization code of that application with a given
+# hash, in one statement: a code exchange needs both, and a round trip costs
+# more than the join. The code's columns are named ``code_<column>``, all
+# NULL when the application has no such code.
+ENABLED_APPLICATION_WITH_CODE = (
+    select(*_applications.c, *(column.label(f"code_{column.key}") for column in _codes.c))
+    .select_from(
+        _applications.outerjoin(
+            _codes,
+            and_(
+                _codes.c.application_id == _applications.c.id,
+                _codes.c.code_hash == bindparam("code_hash"),
+            ),
+        )
+    )
+    .where(
+        _applications.c.client_id == bindparam("client_id"),
+        _applications.c.disabled.is_(False),
+    )
+)
+# An authorization code's columns, as read with its application.
+CodeRecord = collections.namedtuple("CodeRecord", [column.key for column in _codes.c])
+
+
+def could_be_client_id(client_id) -> bool:
+    """Client ids are hex; anything else (a NUL byte PostgreSQL would
+    refuse, say) matches no application without asking the database."""
+    return isinstance(client_id, str) and client_id.isalnum() and len(client_id) <= 64
+
+
 def enabled_application(dbsession, client_id):
     """The application with this client_id unless it is disabled, as a
-    read-only row of its columns (``app.id``, ``app.redirect_uris``, ...).
-
-    Client ids are hex; anything else (a NUL byte PostgreSQL would refuse,
-    say) matches no application without asking the database.
-    """
-    if not isinstance(client_id, str) or not client_id.isalnum() or len(client_id) > 64:
+    read-only row of its columns (``app.id``, ``app.redirect_uris``, ...)."""
+    if not could_be_client_id(client_id):
         return None
     return dbsession.connection().execute(
         ENABLED_APPLICATION, {"client_id": client_id}
     ).one_or_none()
+
+
+def enabled_application_with_code(dbsession, client_id, code_hash):
+    """``(application, code)``: ``enabled_application`` and its authorization
+    code with this hash as a ``CodeRecord``; each None when there is none."""
+    if not could_be_client_id(client_id):
+        return None, None
+    row = dbsession.connection().execute(
+        ENABLED_APPLICATION_WITH_CODE, {"client_id": client_id, "code_hash": code_hash}
+    ).one_or_none()
+    if row is None:
+        return None, None
+    if row.code_id is None:
+        return row, None
+    return row, CodeRecord._make(getattr(row, f"code_{key}") for key in CodeRecord._fields)
 
 
 def find_application(dbsession, client_id) -> Application:

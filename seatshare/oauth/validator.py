@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 
 from ..models import Application, AuthorizationCode, Token, User, mark_changed, utcnow
 from ..tokens import hash_token, tokens_equal
-from .applications import enabled_application
+from .applications import enabled_application, enabled_application_with_code
 
 SCOPES = ("read", "write")
 # RFC 7636 §4.2: 43 to 128 unreserved characters.
@@ -65,6 +65,31 @@ CONSUME_CODE = (
     .values(used_at=bindparam("now"))
 )
 INSERT_TOKEN = insert(_tokens).inline()  # no RETURNING: nothing reads the id
+# Where the database can (PostgreSQL: an UPDATE in a WITH clause), the code
+# is consumed and its token stored by one statement: the token row exists
+# only if this exchange is the one that consumed the code. Its parameters
+# are ``new_<column>``: a parameter named like a column would also be taken
+# as a value for that column by the UPDATE.
+_ISSUED_VALUES = ("access_token_hash", "refresh_token_hash", "application_id", "user_id",
+                  "scopes", "family", "created_at", "expires_at", "refresh_expires_at")
+_consumed = CONSUME_CODE.returning(_codes.c.id).cte("consumed")
+CONSUME_CODE_AND_INSERT_TOKEN = insert(_tokens).from_select(
+    [*_ISSUED_VALUES, "authorization_code_id"],
+    select(
+        *(bindparam(f"new_{name}", type_=_tokens.c[name].type) for name in _ISSUED_VALUES),
+        _consumed.c.id,
+    ).select_from(_consumed),
+).returning(_tokens.c.id)  # no row: the code was consumed already
+
+
+def exchanged_code(request) -> str | None:
+    """The code of an authorization-code exchange, if it could be one."""
+    code = getattr(request, "code", None)
+    if getattr(request, "grant_type", None) != "authorization_code":
+        return None
+    if not isinstance(code, str) or len(code) > 128:
+        return None
+    return code
 
 
 class SeatShareValidator(RequestValidator):
@@ -79,14 +104,26 @@ class SeatShareValidator(RequestValidator):
         # authenticated, which a public client (no secret) cannot be.
         self.confidential_clients_only = False
         self._applications = {}
+        # (application id, code): its CodeRecord or None, read with the
+        # application during an exchange.
+        self._codes = {}
 
     # -- clients (RFC 6749 §2.3, §3.2.1) ------------------------------------
 
-    def _application(self, client_id) -> Application | None:
+    def _application(self, client_id, request=None) -> Application | None:
         """The enabled application, looked up once per request (oauthlib asks
-        several validator methods about the same client)."""
+        several validator methods about the same client). During a code
+        exchange, the code it presents is read with it (``validate_code``)."""
         if client_id not in self._applications:
-            self._applications[client_id] = enabled_application(self.dbsession, client_id)
+            code = exchanged_code(request)
+            if code is None:
+                app = enabled_application(self.dbsession, client_id)
+            else:
+                app, record = enabled_application_with_code(
+                    self.dbsession, client_id, hash_token(code))
+                if app is not None:
+                    self._codes[(app.id, code)] = record
+            self._applications[client_id] = app
         return self._applications[client_id]
 
     @staticmethod
@@ -111,7 +148,7 @@ class SeatShareValidator(RequestValidator):
         endpoint; public clients (no secret) identify themselves by client_id."""
         if self.confidential_clients_only or self._basic_credentials(request):
             return True
-        app = self._application(request.client_id)
+        app = self._application(request.client_id, request)
         return app is None or app.confidential or bool(request.client_secret)
 
     def authenticate_client(self, request, *args, **kwargs):
@@ -125,7 +162,7 @@ class SeatShareValidator(RequestValidator):
                 return False
         else:
             client_id, secret = request.client_id, request.client_secret
-        app = self._application(client_id)
+        app = self._application(client_id, request)
         if app is None or not app.client_secret_hash or not secret:
             return False
         if not tokens_equal(app.client_secret_hash, hash_token(secret)):
@@ -137,7 +174,7 @@ class SeatShareValidator(RequestValidator):
     def authenticate_client_id(self, client_id, request, *args, **kwargs):
         """RFC 6749 §3.2.1: a public client identifies itself by client_id;
         oauthlib 4 expects ``request.client`` to be set here."""
-        app = self._application(client_id)
+        app = self._application(client_id, request)
         if app is None or app.confidential:
             return False
         request.client = app
@@ -250,9 +287,12 @@ class SeatShareValidator(RequestValidator):
         """
         if not isinstance(code, str) or len(code) > 128:
             return False
-        record = self.dbsession.connection().execute(
-            CODE_OF_CLIENT, {"code_hash": hash_token(code), "application_id": client.id}
-        ).one_or_none()
+        if (client.id, code) in self._codes:
+            record = self._codes[(client.id, code)]
+        else:
+            record = self.dbsession.connection().execute(
+                CODE_OF_CLIENT, {"code_hash": hash_token(code), "application_id": client.id}
+            ).one_or_none()
         if record is None:
             return False
         now = utcnow()
@@ -280,16 +320,29 @@ class SeatShareValidator(RequestValidator):
         winner got."""
         if request.grant_type != "authorization_code":
             return
+        if self._consume_with_token():
+            # ``save_bearer_token`` consumes it, in the statement that
+            # stores the token.
+            request.code_to_consume = request.authorization_code_id
+            return
         now = utcnow()
         mark_changed(self.dbsession)
         result = self.dbsession.connection().execute(
             CONSUME_CODE, {"code_id": request.authorization_code_id, "now": now}
         )
         if result.rowcount != 1:
-            revoke_family_of_code(self.dbsession, request.authorization_code_id, now)
-            raise errors.InvalidGrantError(
-                description="The authorization code was already used.", request=request
-            )
+            self._code_was_used(request, now)
+
+    def _consume_with_token(self) -> bool:
+        """Whether the database runs ``CONSUME_CODE_AND_INSERT_TOKEN``."""
+        return self.dbsession.get_bind().dialect.name == "postgresql"
+
+    def _code_was_used(self, request, now):
+        """Another exchange consumed the code first: revoke what it got."""
+        revoke_family_of_code(self.dbsession, request.authorization_code_id, now)
+        raise errors.InvalidGrantError(
+            description="The authorization code was already used.", request=request
+        )
 
     def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
         """RFC 6749 §4.1.2: already done, atomically, by
@@ -302,22 +355,33 @@ class SeatShareValidator(RequestValidator):
         refreshed pair joins its predecessor's family (RFC 6819 §5.2.2.3)."""
         now = utcnow()
         refresh = token.get("refresh_token")
-        mark_changed(self.dbsession)
-        self.dbsession.connection().execute(INSERT_TOKEN, {
+        values = {
             "access_token_hash": hash_token(token["access_token"]),
             "refresh_token_hash": hash_token(refresh) if refresh else None,
             "application_id": request.client.id,
             "user_id": request.user,
             "scopes": normalize_scopes(request.scopes),
             "family": request.token_family,
-            "authorization_code_id": request.authorization_code_id,
             "created_at": now,
             "expires_at": now + datetime.timedelta(seconds=token["expires_in"]),
             "refresh_expires_at": (
                 now + datetime.timedelta(seconds=self.refresh_token_lifetime)
                 if refresh else None
             ),
-        })
+        }
+        mark_changed(self.dbsession)
+        connection = self.dbsession.connection()
+        code_id = getattr(request, "code_to_consume", None)
+        if code_id is None:
+            values["authorization_code_id"] = request.authorization_code_id
+            connection.execute(INSERT_TOKEN, values)
+            return
+        parameters = {f"new_{name}": value for name, value in values.items()}
+        issued = connection.execute(
+            CONSUME_CODE_AND_INSERT_TOKEN, {**parameters, "code_id": code_id, "now": now}
+        ).first()
+        if issued is None:
+            self._code_was_used(request, now)
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """RFC 6749 §6 and §10.4: the refresh token is live and was issued to
