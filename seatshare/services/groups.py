@@ -106,13 +106,6 @@ def spend_invitation(dbsession, invitation_id: int, user_id: int) -> bool:
     return result.rowcount == 1
 
 
-def lock_group(dbsession, group_id: int) -> None:
-    """Changes to who is in the group, and what a member is given, take
-    turns: a row lock on the group (PostgreSQL; SQLite's transactions take
-    the write lock up front)."""
-    dbsession.execute(select(Group.id).where(Group.id == group_id).with_for_update())
-
-
 def lock_membership(dbsession, membership: Membership) -> Membership:
     """Lock the membership's group and read the membership again.
 
@@ -121,7 +114,9 @@ def lock_membership(dbsession, membership: Membership) -> Membership:
     front), so two administrators demoting each other at once cannot leave
     it with none. A membership removed meanwhile is a 404.
     """
-    lock_group(dbsession, membership.group_id)
+    dbsession.execute(
+        select(Group.id).where(Group.id == membership.group_id).with_for_update()
+    )
     current = dbsession.scalar(
         select(Membership)
         .where(Membership.id == membership.id)

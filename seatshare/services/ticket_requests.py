@@ -5,17 +5,12 @@ Only a pending request changes, and the change is one conditional UPDATE
 exactly one sees a row change. Accepting first locks the ticket's row: two
 owners' accepts of two requests for one ticket run one after the other, and
 the first declines the second's request before the second gets to it.
-Before that it locks the ticket's group, as a member's removal does: a
-requester who leaves at that moment either leaves first (their request is
-withdrawn, and accepting it is a 409) or after (and the ticket they were
-just given is unassigned as they go).
 """
 from sqlalchemy import select, update
 
 from ..errors import APIError
 from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
 from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, User, utcnow
-from .groups import lock_group
 from .history import action_for, diff, record_ticket_change, snapshot
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
@@ -53,11 +48,6 @@ def answer_request(request, ticket_request: TicketRequest, status: RequestStatus
     clears its alias and declines every other pending request for it."""
     dbsession = request.dbsession
     if status == RequestStatus.ACCEPTED:
-        # The ticket as the request's context read it (no statement).
-        ticket = dbsession.get(Ticket, ticket_request.ticket_id)
-        if ticket is None:
-            raise APIError(404)
-        lock_group(dbsession, ticket.group_id)
         ticket = dbsession.scalars(
             select(Ticket)
             .where(Ticket.id == ticket_request.ticket_id)
