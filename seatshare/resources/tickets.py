@@ -11,6 +11,7 @@ from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from ..schemas.types import MAX_ID
 from ..security import READ_METHODS
+from ..services.groups import lock_group_of_ticket
 from ..services.history import action_for, diff, record_ticket_change, snapshot
 from . import Parent, register_container
 from .events import time_filter
@@ -163,7 +164,9 @@ class TicketContainer(ListContainer):
         if self.request.method not in READ_METHODS:
             # Writers of one ticket take turns, so each starts from what the
             # last one left and its history entry's "before" is true. (On
-            # SQLite, BEGIN IMMEDIATE already serializes writers.)
+            # SQLite, BEGIN IMMEDIATE already serializes writers.) The
+            # group's lock comes first, as in every ticket write.
+            lock_group_of_ticket(self.request.dbsession, ticket_id)
             stmt = stmt.with_for_update(of=Ticket)
         ticket = self.request.dbsession.scalar(stmt)
         if ticket is None:

@@ -106,6 +106,27 @@ def spend_invitation(dbsession, invitation_id: int, user_id: int) -> bool:
     return result.rowcount == 1
 
 
+def lock_group_of_ticket(dbsession, ticket_id: int) -> None:
+    """A key-share lock on the ticket's group, for a request about to lock
+    the ticket itself.
+
+    Every ticket write takes its locks in one order, the group's and then
+    the ticket's, as a member's removal does (``lock_membership``: an update
+    lock on the group, then the member's tickets); the history entry's
+    foreign key would otherwise take the group's key-share lock after the
+    ticket's, and a write and a removal could deadlock. Key-share locks do
+    not block each other: writers of one group's tickets wait only for a
+    removal of a member. PostgreSQL only: SQLite runs one writing
+    transaction at a time.
+    """
+    if dbsession.get_bind().dialect.name != "postgresql":
+        return
+    group_id = select(Ticket.group_id).where(Ticket.id == ticket_id).scalar_subquery()
+    dbsession.execute(
+        select(Group.id).where(Group.id == group_id).with_for_update(read=True, key_share=True)
+    )
+
+
 def lock_membership(dbsession, membership: Membership) -> Membership:
     """Lock the membership's group and read the membership again.
 

@@ -5,12 +5,17 @@ Only a pending request changes, and the change is one conditional UPDATE
 exactly one sees a row change. Accepting first locks the ticket's row: two
 owners' accepts of two requests for one ticket run one after the other, and
 the first declines the second's request before the second gets to it.
+Before the ticket it locks the group (``lock_group_of_ticket``), as every
+ticket write does: a requester leaving at that moment leaves either first
+(their request is then withdrawn: 409) or after (and the ticket they were
+just given is unassigned as they go), without a deadlock.
 """
 from sqlalchemy import select, update
 
 from ..errors import APIError
 from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
 from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, User, utcnow
+from .groups import lock_group_of_ticket
 from .history import action_for, diff, record_ticket_change, snapshot
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
@@ -48,6 +53,7 @@ def answer_request(request, ticket_request: TicketRequest, status: RequestStatus
     clears its alias and declines every other pending request for it."""
     dbsession = request.dbsession
     if status == RequestStatus.ACCEPTED:
+        lock_group_of_ticket(dbsession, ticket_request.ticket_id)
         ticket = dbsession.scalars(
             select(Ticket)
             .where(Ticket.id == ticket_request.ticket_id)

@@ -196,3 +196,83 @@ def test_a_requester_leaving_as_their_request_is_accepted_keeps_no_ticket(
         assert session.get(Ticket, ticket_id).assignee_id is None
         assert session.get(TicketRequest, ask_id).status in (
             RequestStatus.ACCEPTED, RequestStatus.WITHDRAWN)
+
+
+def removal_in_progress_build():
+    owner, requester = f.make_user(), f.make_user()
+    group = f.make_group(creator=owner)
+    f.make_membership(group, requester)
+    ticket = f.make_ticket(group=group, owner=owner)
+    ask = f.make_ticket_request(ticket, requester=requester)
+    return group.id, ticket.id, ask.id, requester.id, bearer(owner)
+
+
+def while_a_removal_holds_the_group(race_server, group_id, method, url, headers, body, then):
+    """Send a request while another transaction holds the group's update
+    lock, as a member's removal does from its start (services.groups.
+    lock_membership); the request must wait for it, and ``then(connection)``
+    runs in that transaction while it waits. The request's status."""
+    done = threading.Event()
+    statuses = []
+
+    def send():
+        statuses.append(requests.request(
+            method, url, json=body, headers=headers, timeout=60).status_code)
+        done.set()
+
+    thread = threading.Thread(target=send)
+    with race_server.engine.connect() as removal:
+        removal.execute(sa.text("SELECT id FROM groups WHERE id = :id FOR UPDATE"),
+                        {"id": group_id})
+        thread.start()
+        assert not done.wait(1.0), "the request did not wait for the group's lock"
+        then(removal)
+        removal.commit()
+    thread.join(60)
+    return statuses[0]
+
+
+def test_a_ticket_write_waits_for_a_removal_holding_nothing_it_needs(backend, race_server):
+    """Ticket writes lock the ticket's group before the ticket, so one that
+    meets a removal in progress holds no lock the removal needs (before, it
+    held the ticket's, and the two deadlocked until PostgreSQL cancelled
+    one)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, ticket_id, _, _, owner_headers = race_server.build(removal_in_progress_build)
+
+    def the_ticket_is_free(removal):
+        removal.execute(sa.select(Ticket.id).where(Ticket.id == ticket_id)
+                        .with_for_update(nowait=True))
+
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, "PUT", f"{race_server.url}/api/v1/ticket/{ticket_id}",
+        owner_headers, {"note": "after the removal"}, the_ticket_is_free)
+    assert status == 200
+
+
+def test_an_accept_waits_for_a_leaving_requester_without_a_deadlock(backend, race_server):
+    """An accept locks the group before the ticket and the request: it
+    waits for a removal in progress holding nothing the removal needs, then
+    finds the request withdrawn (before, it changed the request first, and
+    the two deadlocked until PostgreSQL cancelled one)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, ticket_id, ask_id, requester_id, owner_headers = race_server.build(
+        removal_in_progress_build)
+
+    def the_requester_leaves(removal):  # what remove_member does next
+        removal.execute(sa.select(TicketRequest.id).where(TicketRequest.id == ask_id)
+                        .with_for_update(nowait=True))
+        removal.execute(sa.update(TicketRequest).where(
+            TicketRequest.id == ask_id, TicketRequest.status == RequestStatus.PENDING,
+        ).values(status=RequestStatus.WITHDRAWN))
+        removal.execute(sa.delete(Membership).where(
+            Membership.group_id == group_id, Membership.user_id == requester_id))
+
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, "PUT", f"{race_server.url}/api/v1/ticket_requests/{ask_id}",
+        owner_headers, {"status": "accepted"}, the_requester_leaves)
+    assert status == 409
+    with race_server.session() as session:
+        assert session.get(Ticket, ticket_id).assignee_id is None
