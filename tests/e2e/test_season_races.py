@@ -170,20 +170,9 @@ def test_a_requester_leaving_as_their_request_is_accepted_keeps_no_ticket(
     race_server, round_
 ):
     """Whichever goes first, the requester ends up out of the group with no
-    ticket of it. (On PostgreSQL the two can deadlock: the accept locks the
-    ticket, then the group through its history entry's foreign key, the
-    removal the other way round. PostgreSQL cancels one and pyramid_retry
-    runs it again.)"""
-    def build():
-        owner, requester = f.make_user(), f.make_user()
-        group = f.make_group(creator=owner)
-        f.make_membership(group, requester)
-        ticket = f.make_ticket(group=group, owner=owner)
-        ask = f.make_ticket_request(ticket, requester=requester)
-        return group.id, ticket.id, ask.id, requester.id, bearer(owner), bearer(requester)
-
+    ticket of it."""
     group_id, ticket_id, ask_id, requester_id, owner_headers, requester_headers = (
-        race_server.build(build))
+        race_server.build(removal_in_progress_build))
     statuses = at_once([
         ("PUT", f"{race_server.url}/api/v1/ticket_requests/{ask_id}", owner_headers,
          {"status": "accepted"}),
@@ -204,7 +193,7 @@ def removal_in_progress_build():
     f.make_membership(group, requester)
     ticket = f.make_ticket(group=group, owner=owner)
     ask = f.make_ticket_request(ticket, requester=requester)
-    return group.id, ticket.id, ask.id, requester.id, bearer(owner)
+    return group.id, ticket.id, ask.id, requester.id, bearer(owner), bearer(requester)
 
 
 def while_a_removal_holds_the_group(race_server, group_id, method, url, headers, body, then):
@@ -239,7 +228,7 @@ def test_a_ticket_write_waits_for_a_removal_holding_nothing_it_needs(backend, ra
     one)."""
     if backend != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time")
-    group_id, ticket_id, _, _, owner_headers = race_server.build(removal_in_progress_build)
+    group_id, ticket_id, _, _, owner_headers, _ = race_server.build(removal_in_progress_build)
 
     def the_ticket_is_free(removal):
         removal.execute(sa.select(Ticket.id).where(Ticket.id == ticket_id)
@@ -258,7 +247,7 @@ def test_an_accept_waits_for_a_leaving_requester_without_a_deadlock(backend, rac
     the two deadlocked until PostgreSQL cancelled one)."""
     if backend != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time")
-    group_id, ticket_id, ask_id, requester_id, owner_headers = race_server.build(
+    group_id, ticket_id, ask_id, requester_id, owner_headers, _ = race_server.build(
         removal_in_progress_build)
 
     def the_requester_leaves(removal):  # what remove_member does next
