@@ -55,10 +55,6 @@ def revoke_family(dbsession, family: str, now: datetime.datetime) -> None:
 # The code exchange's statements, built once (Core on the tables, bound
 # parameters): the exchange is the busiest OAuth request.
 _codes, _tokens = AuthorizationCode.__table__, Token.__table__
-CODE_OF_CLIENT = select(_codes).where(
-    _codes.c.code_hash == bindparam("code_hash"),
-    _codes.c.application_id == bindparam("application_id"),
-)
 CONSUME_CODE = (
     update(_codes)
     .where(_codes.c.id == bindparam("code_id"), _codes.c.used_at.is_(None))
@@ -105,7 +101,7 @@ class SeatShareValidator(RequestValidator):
         self.confidential_clients_only = False
         self._applications = {}
         # (application id, code): its CodeRecord or None, read with the
-        # application during an exchange.
+        # application during an exchange; the only source of the code.
         self._codes = {}
 
     # -- clients (RFC 6749 §2.3, §3.2.1) ------------------------------------
@@ -287,12 +283,9 @@ class SeatShareValidator(RequestValidator):
         """
         if not isinstance(code, str) or len(code) > 128:
             return False
-        if (client.id, code) in self._codes:
-            record = self._codes[(client.id, code)]
-        else:
-            record = self.dbsession.connection().execute(
-                CODE_OF_CLIENT, {"code_hash": hash_token(code), "application_id": client.id}
-            ).one_or_none()
+        # Read with the client (``_application``): oauthlib authenticates
+        # the client before it asks about the code.
+        record = self._codes.get((client.id, code))
         if record is None:
             return False
         now = utcnow()
