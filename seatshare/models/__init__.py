@@ -141,6 +141,12 @@ def mark_changed(dbsession) -> None:
         events.mark_changed(dbsession)
 
 
+def on_postgresql(dbsession) -> bool:
+    """Whether ``dbsession`` runs on PostgreSQL (where row locks and
+    data-modifying WITH clauses exist; SQLite has neither)."""
+    return dbsession.get_bind().dialect.name == "postgresql"
+
+
 def get_engine(settings, prefix="sqlalchemy."):
     """The engine for ``sqlalchemy.url``.
 
@@ -294,4 +300,7 @@ def includeme(config):
     pyramid_retry.mark_error_retryable(IntegrityError)
 
 
-__all__ = ["get_engine", "get_session_factory", "get_tm_session", "includeme", "mark_changed"]
+__all__ = [
+    "get_engine", "get_session_factory", "get_tm_session", "includeme", "mark_changed",
+    "on_postgresql",
+]

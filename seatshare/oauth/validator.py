@@ -17,7 +17,15 @@ from oauthlib.oauth2 import RequestValidator
 from oauthlib.oauth2.rfc6749 import errors
 from sqlalchemy import bindparam, insert, or_, select, update
 
-from ..models import Application, AuthorizationCode, Token, User, mark_changed, utcnow
+from ..models import (
+    Application,
+    AuthorizationCode,
+    Token,
+    User,
+    mark_changed,
+    on_postgresql,
+    utcnow,
+)
 from ..tokens import hash_token, tokens_equal
 from .applications import enabled_application, enabled_application_with_code
 
@@ -328,7 +336,7 @@ class SeatShareValidator(RequestValidator):
 
     def _consume_with_token(self) -> bool:
         """Whether the database runs ``CONSUME_CODE_AND_INSERT_TOKEN``."""
-        return self.dbsession.get_bind().dialect.name == "postgresql"
+        return on_postgresql(self.dbsession)
 
     def _code_was_used(self, request, now):
         """Another exchange consumed the code first: revoke what it got."""

@@ -17,6 +17,7 @@ from ..models import (
     Role,
     Ticket,
     TicketRequest,
+    on_postgresql,
     utcnow,
 )
 from ..tokens import hash_token
@@ -119,7 +120,7 @@ def lock_group_of_ticket(dbsession, ticket_id: int) -> None:
     removal of a member. PostgreSQL only: SQLite runs one writing
     transaction at a time.
     """
-    if dbsession.get_bind().dialect.name != "postgresql":
+    if not on_postgresql(dbsession):
         return
     group_id = select(Ticket.group_id).where(Ticket.id == ticket_id).scalar_subquery()
     dbsession.execute(
