@@ -1,10 +1,11 @@
 """Paginate a list query: one statement for the page and the total.
 
 ``paginate(request, query, params)`` runs ``query`` (a SELECT with its ORDER
-BY) for the requested page with ``count(*) OVER ()`` beside each row, so the
-page and ``X-Total-Count`` cost one statement; only a page past the end,
-which has no rows to carry the count, costs a second. It sets ``Link``
-(RFC 8288) and ``X-Total-Count`` on ``request.response`` and returns the rows.
+BY) for the requested page with the list's total beside each row (see
+``PagedQuery``), so the page and ``X-Total-Count`` cost one statement; only
+a page past the end, which has no rows to carry the total, costs a second.
+It sets ``Link`` (RFC 8288) and ``X-Total-Count`` on ``request.response``
+and returns the rows.
 
 A busy list builds its ``PagedQuery`` once, with bound parameters for every
 value, and hands ``paginate`` a ``Bound`` (the query and this request's

@@ -25,11 +25,8 @@ class EventContext(Resource):
         return [(Allow, p.entity_follower(self.event.entity_id), Permission.VIEW), DENY_ALL]
 
 
-def time_filter(column, show, now=None):
-    """``?show=past``: before ``now`` (by default the present time);
-    ``?show=future``: the rest."""
-    if now is None:
-        now = utcnow()
+def time_filter(column, show, now):
+    """``?show=past``: before ``now``; ``?show=future``: the rest."""
     return column < now if show == "past" else column >= now
 
 
