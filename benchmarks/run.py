@@ -363,6 +363,7 @@ class InProcess:
         self.statements = []
         response = app.request(path, method=method, headers=headers, body=body or b"",
                                expect_errors=True)
+        self.last_body = response.body
         return response.status_int, len(response.body), len(self.statements)
 
     def close(self):

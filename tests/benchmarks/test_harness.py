@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from webtest import TestApp
 
-from benchmarks import ceiling, generate, run, statement_cost
+from benchmarks import ceiling, floor, generate, run, statement_cost
 from seatshare import main
 from seatshare.tokens import hash_token
 
@@ -152,3 +152,29 @@ def test_targets_compare_large_and_small_p99():
 
     lines = run.targets([row("pg-10k", 10_000), row("pg-1m", 12_000)])
     assert any("x1.20" in line and " met" in line for line in lines)
+
+
+@pytest.mark.parametrize("scenario_name", ["tickets_group_page", "users_me"])
+def test_floor_answers_what_the_application_answers(tiny, tmp_path, scenario_name):
+    """The floor replays the application's own statements on the bare driver
+    and renders the same fields, so its response is the application's."""
+    url, folder, dataset = tiny
+    tokens_path = os.path.join(folder, "tokens.tsv")
+    scenario = next(s for s in run.SCENARIOS if s[0] == scenario_name)
+    in_process = run.InProcess(url)
+    try:
+        status, size, statements = floor.record(
+            in_process, scenario, tokens_path, dataset, str(tmp_path / "recording"))
+        expected = in_process.last_body
+    finally:
+        in_process.close()
+    assert status == 200 and statements >= 1
+    app = TestApp(floor.main({}, **{"floor.url": url,
+                                    "floor.recording": str(tmp_path / "recording")}))
+    token, group_id, _ = run.first_owner(tokens_path)
+    path = scenario[2].replace("{group_id}", group_id)
+    response = app.get(path, headers={"Authorization": f"Bearer {token}"})
+    assert response.body == expected and len(expected) == size
+    if isinstance(response.json, list):
+        assert int(response.headers["X-Total-Count"]) > len(response.json)
+    app.get(path, status=401)
