@@ -44,6 +44,74 @@ def test_tickets_lists_tickets_in_your_groups_in_contract_order(testapp, world, 
     assert set(res.json[0]) == FIELDS
 
 
+FILTER_COMBINATIONS = [
+    (owner, assignee, show, by_group, by_event)
+    for owner in (False, True)
+    for assignee in (False, True)
+    for show in (None, "past", "future")
+    for by_group in (False, True)
+    for by_event in (False, True)
+]
+
+
+def test_every_combination_of_filters_lists_its_tickets_in_contract_order(
+    testapp, world, dbsession
+):
+    """Each combination of filters has its own statement (on a group, one
+    that joins the group's events): against the rule read straight off the
+    rows, every one lists the right tickets, in the contract's order (event
+    time, then section, row, seat, id), with the right total and pages."""
+    me = world.member
+    mine = f.make_group(entity=world.entity, creator=me)  # a second group of yours
+    f.make_membership(mine, world.owner)
+    tied = at(-3)  # two events at one time: their tickets interleave by seat
+    events = [f.make_event(entity=world.entity, start_time=tied) for _ in range(2)]
+    events.append(f.make_event(entity=world.entity, start_time=at(-5)))
+    events.append(f.make_event(entity=world.entity, start_time=at(4)))
+    for group in (world.group, mine):
+        for event in events:
+            for section, owner, assignee in (
+                ("B", me, None), ("A", world.owner, me), ("A", world.owner, None),
+                ("C", me, world.owner),
+            ):
+                f.make_ticket(group=group, event=event, owner=owner, assignee=assignee,
+                              section=section, row="1", seat=str(event.id % 3))
+    f.make_ticket(group=world.other_group, owner=world.outsider)  # not in your groups
+    dbsession.flush()
+    now = utcnow()
+    starts = {e.id: e.start_time for e in dbsession.query(type(world.event))}
+    yours = [t for t in dbsession.query(Ticket) if t.group_id in (world.group.id, mine.id)]
+    headers = world.headers("member")
+    for owner, assignee, show, by_group, by_event in FILTER_COMBINATIONS:
+        query = {}
+        expected = yours
+        if owner:
+            query["owner"] = "me"
+            expected = [t for t in expected if t.owner_id == me.id]
+        if assignee:
+            query["assignee"] = "me"
+            expected = [t for t in expected if t.assignee_id == me.id]
+        if show:
+            query["show"] = show
+            expected = [t for t in expected if me.id in (t.owner_id, t.assignee_id)
+                        and (starts[t.event_id] < now) == (show == "past")]
+        if by_group:
+            query["group_id"] = mine.id
+            expected = [t for t in expected if t.group_id == mine.id]
+        if by_event:
+            query["event_id"] = events[0].id
+            expected = [t for t in expected if t.event_id == events[0].id]
+        expected = [t.id for t in sorted(
+            expected, key=lambda t: (starts[t.event_id], t.section, t.row, t.seat, t.id))]
+        res = testapp.get(f"{API}/tickets", {**query, "per_page": 100}, headers=headers)
+        assert ids(res) == expected, query
+        assert res.headers["X-Total-Count"] == str(len(expected)), query
+        second_page = testapp.get(f"{API}/tickets", {**query, "per_page": 3, "page": 2},
+                                  headers=headers)
+        assert ids(second_page) == expected[3:6], query
+        assert second_page.headers["X-Total-Count"] == str(len(expected)), query
+
+
 def test_tickets_of_inactive_groups_are_not_listed(testapp, world):
     old = f.make_group(creator=world.member, active=False)
     gone = f.make_ticket(group=old, owner=world.member)
