@@ -25,6 +25,7 @@ import json
 import math
 import os
 import random
+import secrets
 import sys
 import time
 import uuid
@@ -368,6 +369,9 @@ def _fill(loader, connection, plan, rng, now, out_dir):
         "redirect_uri": REDIRECT_URI,
         "generated_at": now.isoformat() + "Z",
         "tokens_expire_at": expires.isoformat() + "Z",
+        # Tells this generation's files from another's (the seed makes the
+        # rest alike).
+        "generation": secrets.token_hex(16),
     }
 
 
@@ -385,20 +389,22 @@ def schema_fingerprint(dialect):
 def _write_marker(connection, plan, dataset):
     connection.exec_driver_sql(
         f"CREATE TABLE {MARKER_TABLE} (tickets INTEGER, client_id VARCHAR(64), "
-        "tokens_expire_at VARCHAR(40), schema_sha256 VARCHAR(64))"
+        "tokens_expire_at VARCHAR(40), schema_sha256 VARCHAR(64), generation VARCHAR(32))"
     )
     connection.execute(
-        sa.text(f"INSERT INTO {MARKER_TABLE} VALUES (:t, :c, :e, :s)"),
+        sa.text(f"INSERT INTO {MARKER_TABLE} VALUES (:t, :c, :e, :s, :g)"),
         {"t": plan.tickets, "c": dataset["client_id"],
          "e": dataset["tokens_expire_at"],
-         "s": schema_fingerprint(connection.dialect)},
+         "s": schema_fingerprint(connection.dialect),
+         "g": dataset["generation"]},
     )
 
 
 def existing_dataset(database_url, out_dir, tickets):
     """The data set already in the database, when it is the one asked for,
-    on the models' current schema, its files are at hand and its tokens live
-    for another day; else None."""
+    on the models' current schema, its files (those of the generation the
+    database holds) are at hand and its tokens live for another day; else
+    None."""
     path = os.path.join(out_dir, "dataset.json")
     if not os.path.exists(path) or not os.path.exists(
         os.path.join(out_dir, "tokens.tsv")
@@ -412,16 +418,20 @@ def existing_dataset(database_url, out_dir, tickets):
             if not sa.inspect(connection).has_table(MARKER_TABLE):
                 return None
             columns = {c["name"] for c in sa.inspect(connection).get_columns(MARKER_TABLE)}
-            if "schema_sha256" not in columns:
+            if not {"schema_sha256", "generation"} <= columns:
                 return None
             row = connection.execute(
-                sa.text(f"SELECT tickets, client_id, tokens_expire_at, schema_sha256 "
-                        f"FROM {MARKER_TABLE}")
+                sa.text(f"SELECT tickets, client_id, tokens_expire_at, schema_sha256, "
+                        f"generation FROM {MARKER_TABLE}")
             ).first()
             fingerprint = schema_fingerprint(connection.dialect)
     finally:
         engine.dispose()
+    # The files of an earlier generation (or another checkout's) name tokens
+    # the database no longer holds.
     if row is None or tuple(row[:2]) != (tickets, dataset["client_id"]):
+        return None
+    if row[4] != dataset.get("generation"):
         return None
     if row[3] != fingerprint:
         return None

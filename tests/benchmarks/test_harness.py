@@ -70,6 +70,20 @@ def test_generated_data_set_is_recognised_for_reuse(tiny):
     assert generate.existing_dataset(url, folder, TICKETS * 2) is None
 
 
+def test_files_of_another_generation_are_not_reused(tmp_path):
+    """Two checkouts share one benchmark database: when one regenerates it,
+    the other's files name tokens that no longer exist, so they are not
+    taken for the data set in the database."""
+    url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+    quiet = open(os.devnull, "w")
+    first = generate.generate(url, 10, str(tmp_path / "first"), stream=quiet)
+    assert generate.existing_dataset(url, str(tmp_path / "first"), 10) == first
+    second = generate.generate(url, 10, str(tmp_path / "second"), reset=True, stream=quiet)
+    assert second["client_id"] == first["client_id"]  # the same seed
+    assert generate.existing_dataset(url, str(tmp_path / "first"), 10) is None
+    assert generate.existing_dataset(url, str(tmp_path / "second"), 10) == second
+
+
 def test_data_set_built_on_another_schema_is_not_reused(tiny, monkeypatch):
     url, folder, _ = tiny
     monkeypatch.setattr(generate, "schema_fingerprint", lambda dialect: "changed")
