@@ -12,7 +12,7 @@ from benchmarks import ceiling, floor, generate, run, statement_cost
 from seatshare import main
 from seatshare.tokens import hash_token
 
-from ..conftest import make_settings
+from ..conftest import PG_ENV, create_database, make_settings
 
 TICKETS = 700  # three groups, the last one partly filled
 
@@ -192,3 +192,31 @@ def test_floor_answers_what_the_application_answers(tiny, tmp_path, scenario_nam
     if isinstance(response.json, list):
         assert int(response.headers["X-Total-Count"]) > len(response.json)
     app.get(path, status=401)
+
+
+@pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"needs PostgreSQL; set {PG_ENV}")
+def test_floor_can_have_postgresql_render_the_page(tmp_path):
+    """--json-in-database: the same tickets, in the same order, with the
+    same total, rendered by PostgreSQL."""
+
+    url, drop = create_database("postgresql", str(tmp_path))
+    try:
+        dataset = generate.generate(url, TICKETS, str(tmp_path), stream=open(os.devnull, "w"))
+        tokens_path = str(tmp_path / "tokens.tsv")
+        scenario = next(s for s in run.SCENARIOS if s[0] == "tickets_group_page")
+        in_process = run.InProcess(url)
+        try:
+            floor.record(in_process, scenario, tokens_path, dataset, str(tmp_path / "rec"))
+            expected = json.loads(in_process.last_body)
+        finally:
+            in_process.close()
+        app = TestApp(floor.main({}, **{"floor.url": url, "floor.recording": str(tmp_path / "rec"),
+                                        "floor.json_in_database": "true"}))
+        token, group_id, _ = run.first_owner(tokens_path)
+        response = app.get(f"/api/v1/tickets?group_id={group_id}",
+                           headers={"Authorization": f"Bearer {token}"})
+        assert [t["id"] for t in response.json] == [t["id"] for t in expected]
+        assert set(response.json[0]) == set(expected[0])
+        assert int(response.headers["X-Total-Count"]) > len(expected) == 25
+    finally:
+        drop()
