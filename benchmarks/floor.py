@@ -27,7 +27,6 @@ import argparse
 import contextlib
 import datetime
 import decimal
-import hashlib
 import json
 import os
 import pickle
@@ -73,12 +72,18 @@ JSON_PAGE = (
 )
 
 
+def set_list_headers(response, request, total):
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["Link"] = (
+        f'<{request.path_url}?page=2&per_page=25>; rel="next"' if total > 25 else "")
+
+
 def main(global_config, **settings):
     from pyramid.config import Configurator
+    from pyramid.response import Response
 
     from seatshare.renderers import json_renderer_factory
-
-    from pyramid.response import Response
+    from seatshare.tokens import hash_token
 
     json_in_database = settings.get("floor.json_in_database") == "true"
     with open(settings["floor.recording"], "rb") as f:
@@ -100,9 +105,7 @@ def main(global_config, **settings):
         cursor.execute(JSON_PAGE.format(page=sql), params)
         body, total = cursor.fetchone()
         response = Response(body=body.encode(), content_type="application/json")
-        response.headers["X-Total-Count"] = str(total or 0)
-        response.headers["Link"] = (
-            f'<{request.path_url}?page=2&per_page=25>; rel="next"' if total > 25 else "")
+        set_list_headers(response, request, total or 0)
         return response
 
     def floor_view(request):
@@ -110,7 +113,7 @@ def main(global_config, **settings):
         if scheme.lower() != "bearer" or not token:
             request.response.status = 401
             return {"error": "Unauthorized"}
-        hashlib.sha256(token.strip().encode()).hexdigest()
+        hash_token(token.strip())  # as the application looks the token up
         cursor = connection().cursor()
         if json_in_database and is_list:
             return page_rendered_by_database(request, cursor)
@@ -123,10 +126,7 @@ def main(global_config, **settings):
         picks = [(field, names.index(field)) for field in fields if field in names]
         if not is_list:
             return {**fields, **{field: rows[0][i] for field, i in picks}}
-        total = rows[0][-1] if rows else 0
-        request.response.headers["X-Total-Count"] = str(total)
-        request.response.headers["Link"] = (
-            f'<{request.path_url}?page=2&per_page=25>; rel="next"' if total > 25 else "")
+        set_list_headers(request.response, request, rows[0][-1] if rows else 0)
         return [{field: row[i] for field, i in picks} for row in rows]
 
     with Configurator(settings=settings) as config:
@@ -155,8 +155,7 @@ def record(in_process, scenario, tokens_path, dataset, path):
 def check(server, scenario, tokens_path, size, exact=True):
     """One request to the floor, as wrk sends them: it must answer 200 with
     the application's number of bytes (about as many, unless ``exact``)."""
-    token, group_id, ticket_id = run.first_owner(tokens_path)
-    path = scenario[2].replace("{group_id}", group_id).replace("{ticket_id}", ticket_id)
+    token, path = run.owner_request(scenario, tokens_path)
     request = urllib.request.Request(server.base + path,
                                      headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -167,34 +166,14 @@ def check(server, scenario, tokens_path, size, exact=True):
 
 
 def measure(target, server, scenario, path, args, tokens_path, database):
-    if args.warmup:
-        run.run_wrk(server.base, scenario, args.connections, args.warmup, tokens_path, path=path)
-    with run.CpuMeter(server.process.pid, database) as cpu:
-        figures = run.run_wrk(server.base, scenario, args.connections, args.duration,
-                              tokens_path, path=path)
-    requests = max(figures["requests"], 1)
-    figures["cpu_ms"] = 1000 * cpu.server / requests
-    figures["db_cpu_ms"] = 1000 * cpu.db / requests
+    figures = run.load(server, database, scenario, args, tokens_path, path=path)
     errors = figures["non2xx"] + figures["socket_errors"]
     run.log(f"  {target:7} {figures['rps']:8.1f} req/s  p99 {figures['p99_us'] / 1000:7.2f} ms"
-            f"  errors {errors}  CPU ms/req: server {figures['cpu_ms']:.2f},"
-            f" database {figures['db_cpu_ms']:.2f}")
+            f"  errors {errors}  CPU {figures['cpu_ms']:.2f} ms/req"
+            + (f" (+ database {figures['db_cpu_ms']:.2f})" if database else ""))
     if errors:
         raise SystemExit(f"{target}: {errors} requests failed")
     return figures
-
-
-def start(name, app_section, env, ready_path):
-    port = run.free_port()
-    ini = os.path.join(run.RESULTS, f"server-{name}.ini")
-    run.write_ini(ini, app_section, port)
-    server = run.Server(name, ini, port, env)
-    try:
-        server.wait_ready(ready_path)
-    except BaseException:
-        server.stop()
-        raise
-    return server
 
 
 def parse_args(argv):
@@ -235,16 +214,15 @@ def main_cli(argv=None):
         "| floor ratio | app ratio | ceiling CPU | floor CPU (+ DB) | app CPU (+ DB) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
     def db(figures):
         return f" (+ {figures['db_cpu_ms']:.2f})" if database else ""
 
     in_process = run.InProcess(url)
     servers = []
     try:
-        servers.append(start("ceiling", {"use": "call:benchmarks.ceiling:main"},
-                             run.server_env(None), "/ceiling/10"))
-        servers.append(start(f"seatshare ({args.dataset})", run.real_app_section(url),
-                             run.server_env(url), "/healthz"))
+        servers.append(run.start_ceiling())
+        servers.append(run.start_app(args.dataset, url))
         ceiling, app = servers
         for name in args.scenarios:
             scenario = next(s for s in run.SCENARIOS if s[0] == name)
@@ -252,7 +230,7 @@ def main_cli(argv=None):
             status, size, count = record(in_process, scenario, tokens_path, dataset, recording)
             if status != 200:
                 raise SystemExit(f"{name}: the application answers {status}")
-            floor = start(f"floor ({name})", {
+            floor = run.start_server(f"floor ({name})", f"server-floor-{name}.ini", {
                 "use": "call:benchmarks.floor:main",
                 "floor.url": url,
                 "floor.recording": recording,

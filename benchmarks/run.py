@@ -254,6 +254,32 @@ class Server:
         self.log_file.close()
 
 
+def start_server(name, ini_name, app_section, env, ready_path):
+    """``pserve`` of an ini written from ``production.ini`` for
+    ``app_section``, once it answers ``ready_path``."""
+    port = free_port()
+    ini = os.path.join(RESULTS, ini_name)
+    write_ini(ini, app_section, port)
+    server = Server(name, ini, port, env)
+    try:
+        server.wait_ready(ready_path)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def start_ceiling():
+    return start_server("ceiling", "server-ceiling.ini",
+                        {"use": "call:benchmarks.ceiling:main"}, server_env(None), "/ceiling/10")
+
+
+def start_app(dataset_name, url):
+    """The real application, served as production serves it, on the data set."""
+    return start_server(f"seatshare ({dataset_name})", f"server-{dataset_name}.ini",
+                        real_app_section(url), server_env(url), "/healthz")
+
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -381,11 +407,17 @@ def first_owner(tokens_path):
     raise SystemExit(f"no ticket owner in {tokens_path}")
 
 
+def owner_request(scenario, tokens_path):
+    """``(token, path)``: the scenario's path for the first ticket owner,
+    with their bearer token."""
+    token, group_id, ticket_id = first_owner(tokens_path)
+    return token, scenario[2].replace("{group_id}", group_id).replace("{ticket_id}", ticket_id)
+
+
 def probe(in_process, scenario, tokens_path, dataset, code):
     """One request in-process: (status, response bytes, SQL statements)."""
     name, method, template, _ = scenario
-    token, group_id, ticket_id = first_owner(tokens_path)
-    path = template.replace("{group_id}", group_id).replace("{ticket_id}", ticket_id)
+    token, path = owner_request(scenario, tokens_path)
     headers = {"Authorization": f"Bearer {token}"}
     body = None
     if name == "ticket_put":
@@ -424,6 +456,24 @@ def run_wrk(base, scenario, connections, duration, tokens_path, path=None,
             figures["rps"] = figures["requests"] / seconds if seconds else 0.0
             return figures
     raise SystemExit(f"wrk gave no figures:\n{result.stdout}\n{result.stderr}")
+
+
+def load(server, database, scenario, args, tokens_path, path=None, before_run=None,
+         **wrk_options):
+    """wrk on ``server``: the warm-up, then the measured run, whose figures
+    it returns with the CPU per request of the server (``cpu_ms``) and of its
+    PostgreSQL backends (``db_cpu_ms``, None without ``database``).
+    ``before_run(seconds)`` runs before each."""
+    for seconds in ([args.warmup] if args.warmup else []) + [args.duration]:
+        if before_run is not None:
+            before_run(seconds)
+        with CpuMeter(server.process.pid, database) as cpu:
+            figures = run_wrk(server.base, scenario, args.connections, seconds,
+                              tokens_path, path=path, **wrk_options)
+    requests = max(figures["requests"], 1)
+    figures["cpu_ms"] = 1000 * cpu.server / requests
+    figures["db_cpu_ms"] = 1000 * cpu.db / requests if database else None
+    return figures
 
 
 def require_wrk():
@@ -557,12 +607,12 @@ def run_dataset(name, args, ceiling, rows, profiles, plans):
     finally:
         in_process.close()
 
-    port = free_port()
-    ini = os.path.join(RESULTS, f"server-{name}.ini")
-    write_ini(ini, real_app_section(url), port)
-    server = Server(f"seatshare ({name})", ini, port, server_env(url))
+    def fresh_codes(seconds):
+        # Every exchange run gets its own codes: each works once.
+        generate.make_authorization_codes(url, dataset, code_count(args, seconds), codes_path)
+
+    server = start_app(name, url)
     try:
-        server.wait_ready("/healthz")
         for scenario in wanted:
             scenario_name, method, template, is_read = scenario
             status, size, statements = probes[scenario_name]
@@ -576,22 +626,12 @@ def run_dataset(name, args, ceiling, rows, profiles, plans):
             codes = codes_path if is_exchange else None
             ceiling_path = f"/ceiling/{size}"
             log(f"{name} {scenario_name}: {size} bytes, {statements} SQL statements")
-            for target, base, path in (("ceiling", ceiling.base, ceiling_path),
-                                       ("app", server.base, None)):
-                pid = (ceiling if target == "ceiling" else server).process.pid
+            for target, target_server, path in (("ceiling", ceiling, ceiling_path),
+                                                ("app", server, None)):
                 database = None if target == "ceiling" else database_name(url)
-                for seconds in ([args.warmup] if args.warmup else []) + [args.duration]:
-                    if is_exchange:
-                        # Fresh codes for every run: each works once.
-                        generate.make_authorization_codes(
-                            url, dataset, code_count(args, seconds), codes_path)
-                    with CpuMeter(pid, database) as cpu:
-                        figures = run_wrk(base, scenario, args.connections, seconds,
-                                          tokens_path, path=path, codes_path=codes,
-                                          dataset=dataset)
-                requests = max(figures["requests"], 1)
-                figures["cpu_ms"] = 1000 * cpu.server / requests
-                figures["db_cpu_ms"] = 1000 * cpu.db / requests if database else None
+                figures = load(target_server, database, scenario, args, tokens_path,
+                               path=path, before_run=fresh_codes if is_exchange else None,
+                               codes_path=codes, dataset=dataset)
                 row[target] = figures
                 log(f"  {target:7} {figures['rps']:8.1f} req/s  p50 "
                     f"{figures['p50_us'] / 1000:7.2f} ms  p99 {figures['p99_us'] / 1000:7.2f} ms"
@@ -789,13 +829,9 @@ def main(argv=None):
     require_wrk()
     os.makedirs(RESULTS, exist_ok=True)
     started = datetime.datetime.now(datetime.UTC)
-    port = free_port()
-    ceiling_ini = os.path.join(RESULTS, "server-ceiling.ini")
-    write_ini(ceiling_ini, {"use": "call:benchmarks.ceiling:main"}, port)
-    ceiling = Server("ceiling", ceiling_ini, port, server_env(None))
+    ceiling = start_ceiling()
     rows, profiles, plans = [], {}, {}
     try:
-        ceiling.wait_ready("/ceiling/10")
         for name in args.datasets:
             run_dataset(name, args, ceiling, rows, profiles, plans)
     finally:

@@ -168,26 +168,32 @@ def test_targets_compare_large_and_small_p99():
     assert any("x1.20" in line and " met" in line for line in lines)
 
 
+def _floor_and_application(url, tokens_path, dataset, scenario_name, tmp_path, **settings):
+    """The floor app for ``scenario_name``, recorded from one request to the
+    application: ``(floor app, path, headers, the application's probe and
+    body)``."""
+    scenario = next(s for s in run.SCENARIOS if s[0] == scenario_name)
+    recording = str(tmp_path / "recording")
+    in_process = run.InProcess(url)
+    try:
+        probed = floor.record(in_process, scenario, tokens_path, dataset, recording)
+        body = in_process.last_body
+    finally:
+        in_process.close()
+    app = TestApp(floor.main({}, **{"floor.url": url, "floor.recording": recording, **settings}))
+    token, path = run.owner_request(scenario, tokens_path)
+    return app, path, {"Authorization": f"Bearer {token}"}, probed, body
+
+
 @pytest.mark.parametrize("scenario_name", ["tickets_group_page", "users_me"])
 def test_floor_answers_what_the_application_answers(tiny, tmp_path, scenario_name):
     """The floor replays the application's own statements on the bare driver
     and renders the same fields, so its response is the application's."""
     url, folder, dataset = tiny
-    tokens_path = os.path.join(folder, "tokens.tsv")
-    scenario = next(s for s in run.SCENARIOS if s[0] == scenario_name)
-    in_process = run.InProcess(url)
-    try:
-        status, size, statements = floor.record(
-            in_process, scenario, tokens_path, dataset, str(tmp_path / "recording"))
-        expected = in_process.last_body
-    finally:
-        in_process.close()
+    app, path, headers, (status, size, statements), expected = _floor_and_application(
+        url, os.path.join(folder, "tokens.tsv"), dataset, scenario_name, tmp_path)
     assert status == 200 and statements >= 1
-    app = TestApp(floor.main({}, **{"floor.url": url,
-                                    "floor.recording": str(tmp_path / "recording")}))
-    token, group_id, _ = run.first_owner(tokens_path)
-    path = scenario[2].replace("{group_id}", group_id)
-    response = app.get(path, headers={"Authorization": f"Bearer {token}"})
+    response = app.get(path, headers=headers)
     assert response.body == expected and len(expected) == size
     if isinstance(response.json, list):
         assert int(response.headers["X-Total-Count"]) > len(response.json)
@@ -198,23 +204,14 @@ def test_floor_answers_what_the_application_answers(tiny, tmp_path, scenario_nam
 def test_floor_can_have_postgresql_render_the_page(tmp_path):
     """--json-in-database: the same tickets, in the same order, with the
     same total, rendered by PostgreSQL."""
-
     url, drop = create_database("postgresql", str(tmp_path))
     try:
         dataset = generate.generate(url, TICKETS, str(tmp_path), stream=open(os.devnull, "w"))
-        tokens_path = str(tmp_path / "tokens.tsv")
-        scenario = next(s for s in run.SCENARIOS if s[0] == "tickets_group_page")
-        in_process = run.InProcess(url)
-        try:
-            floor.record(in_process, scenario, tokens_path, dataset, str(tmp_path / "rec"))
-            expected = json.loads(in_process.last_body)
-        finally:
-            in_process.close()
-        app = TestApp(floor.main({}, **{"floor.url": url, "floor.recording": str(tmp_path / "rec"),
-                                        "floor.json_in_database": "true"}))
-        token, group_id, _ = run.first_owner(tokens_path)
-        response = app.get(f"/api/v1/tickets?group_id={group_id}",
-                           headers={"Authorization": f"Bearer {token}"})
+        app, path, headers, _, body = _floor_and_application(
+            url, str(tmp_path / "tokens.tsv"), dataset, "tickets_group_page", tmp_path,
+            **{"floor.json_in_database": "true"})
+        expected = json.loads(body)
+        response = app.get(path, headers=headers)
         assert [t["id"] for t in response.json] == [t["id"] for t in expected]
         assert set(response.json[0]) == set(expected[0])
         assert int(response.headers["X-Total-Count"]) > len(expected) == 25
