@@ -86,14 +86,18 @@ CONSUME_CODE_AND_INSERT_TOKEN = insert(_tokens).from_select(
 ).returning(_tokens.c.id)  # no row: the code was consumed already
 
 
+def could_be_issued(value) -> bool:
+    """Whether ``value`` could be a code or token we issued (a string of at
+    most 128 characters); anything else matches none without a query."""
+    return isinstance(value, str) and len(value) <= 128
+
+
 def exchanged_code(request) -> str | None:
     """The code of an authorization-code exchange, if it could be one."""
     code = getattr(request, "code", None)
     if getattr(request, "grant_type", None) != "authorization_code":
         return None
-    if not isinstance(code, str) or len(code) > 128:
-        return None
-    return code
+    return code if could_be_issued(code) else None
 
 
 class SeatShareValidator(RequestValidator):
@@ -289,7 +293,7 @@ class SeatShareValidator(RequestValidator):
         RFC 7636 §4.5: a ``code_verifier`` for a code stored without a
         challenge is refused, where oauthlib would ignore it.
         """
-        if not isinstance(code, str) or len(code) > 128:
+        if not could_be_issued(code):
             return False
         # Read with the client (``_application``): oauthlib authenticates
         # the client before it asks about the code.
@@ -321,9 +325,9 @@ class SeatShareValidator(RequestValidator):
         winner got."""
         if request.grant_type != "authorization_code":
             return
-        if self._consume_with_token():
+        if on_postgresql(self.dbsession):
             # ``save_bearer_token`` consumes it, in the statement that
-            # stores the token.
+            # stores the token (``CONSUME_CODE_AND_INSERT_TOKEN``).
             request.code_to_consume = request.authorization_code_id
             return
         now = utcnow()
@@ -333,10 +337,6 @@ class SeatShareValidator(RequestValidator):
         )
         if result.rowcount != 1:
             self._code_was_used(request, now)
-
-    def _consume_with_token(self) -> bool:
-        """Whether the database runs ``CONSUME_CODE_AND_INSERT_TOKEN``."""
-        return on_postgresql(self.dbsession)
 
     def _code_was_used(self, request, now):
         """Another exchange consumed the code first: revoke what it got."""
@@ -388,7 +388,7 @@ class SeatShareValidator(RequestValidator):
         """RFC 6749 §6 and §10.4: the refresh token is live and was issued to
         this client. A rotated one presented again means it leaked: its whole
         family is revoked (OAuth 2.0 Security BCP §4.14.2)."""
-        if not isinstance(refresh_token, str) or len(refresh_token) > 128:
+        if not could_be_issued(refresh_token):
             return False
         record = self.dbsession.execute(
             select(Token).where(
@@ -452,7 +452,7 @@ class SeatShareValidator(RequestValidator):
     def _find_token(self, value, hint, request):
         """The token row whose access or refresh token is ``value`` and that
         was issued to the calling client (RFC 7009 §2.1, RFC 7662 §2.1)."""
-        if not isinstance(value, str) or len(value) > 128:
+        if not could_be_issued(value):
             return None, None
         digest = hash_token(value)
         row = self.dbsession.execute(
