@@ -427,10 +427,10 @@ def existing_dataset(database_url, out_dir, tickets):
             fingerprint = schema_fingerprint(connection.dialect)
     finally:
         engine.dispose()
-    # The files of an earlier generation (or another checkout's) name tokens
-    # the database no longer holds.
     if row is None or tuple(row[:2]) != (tickets, dataset["client_id"]):
         return None
+    # The files of an earlier generation (or another checkout's) name tokens
+    # the database no longer holds.
     if row[4] != dataset.get("generation"):
         return None
     if row[3] != fingerprint:
