@@ -12,7 +12,9 @@ request, with that request's parameters) straight to the DBAPI driver on one
 connection per thread (psycopg in autocommit, as the application's reads run
 on PostgreSQL; or sqlite3), and renders the last statement's rows, with the
 fields of the application's response, through the application's JSON
-renderer, with ``X-Total-Count`` and ``Link`` on a list. With
+renderer (or, where the application's statement writes each row's JSON,
+joins those as the application does), with ``X-Total-Count`` and ``Link`` on
+a list. With
 ``--json-in-database``, PostgreSQL renders a list page's JSON and Python only
 passes its text on.
 
@@ -64,12 +66,25 @@ def connect(url):
 
 
 # --json-in-database: PostgreSQL renders a list page's JSON, and Python only
-# passes its text on. Its details differ from the contract's (timestamps
-# without "Z", money as a number, keys in jsonb's order); its cost is the point.
+# passes its text on. A page whose rows are typed columns becomes jsonb, whose
+# details differ from the contract's (timestamps without "Z", money as a
+# number, keys in jsonb's order: its cost is the point); a page whose rows
+# are already JSON objects (the tickets list, seatshare/sqljson.py) is
+# joined into its array, the application's bytes.
 JSON_PAGE = (
     "SELECT coalesce(jsonb_agg(to_jsonb(r) - '_total' - '_n' ORDER BY r._n), '[]')::text, "
     "max(r._total) FROM (SELECT q.*, row_number() OVER () AS _n FROM ({page}) q) r"
 )
+JSON_TEXT_PAGE = (
+    "SELECT '[' || coalesce(string_agg(r.{column}, ', ' ORDER BY r._n), '') || ']', "
+    "max(r._total) FROM (SELECT q.*, row_number() OVER () AS _n FROM ({page}) q) r"
+)
+
+
+def rows_are_json(names, fields) -> bool:
+    """Whether a list statement's columns are one JSON object per row and
+    the total (``seatshare.sqljson``), not the response's fields."""
+    return len(names) == 2 and names[0] not in fields
 
 
 def set_list_headers(response, request, total):
@@ -83,6 +98,7 @@ def main(global_config, **settings):
     from pyramid.response import Response
 
     from seatshare.renderers import json_renderer_factory
+    from seatshare.sqljson import json_array
     from seatshare.tokens import hash_token
 
     json_in_database = settings.get("floor.json_in_database") == "true"
@@ -97,12 +113,23 @@ def main(global_config, **settings):
             conn = local.conn = connect(url)
         return conn
 
+    json_column = None
+    if is_list:
+        cursor = connection().cursor()
+        cursor.execute(*statements[-1])
+        names = [column[0] for column in cursor.description]
+        cursor.fetchall()
+        if rows_are_json(names, fields):
+            json_column = names[0]
+
     def page_rendered_by_database(request, cursor):
         for sql, params in statements[:-1]:
             cursor.execute(sql, params)
             cursor.fetchall()
         sql, params = statements[-1]
-        cursor.execute(JSON_PAGE.format(page=sql), params)
+        column = json_column
+        query = JSON_TEXT_PAGE if column else JSON_PAGE
+        cursor.execute(query.format(page=sql, column=column), params)
         body, total = cursor.fetchone()
         response = Response(body=body.encode(), content_type="application/json")
         set_list_headers(response, request, total or 0)
@@ -127,6 +154,8 @@ def main(global_config, **settings):
         if not is_list:
             return {**fields, **{field: rows[0][i] for field, i in picks}}
         set_list_headers(request.response, request, rows[0][-1] if rows else 0)
+        if rows_are_json(names, fields):
+            return json_array(row[0] for row in rows)
         return [{field: row[i] for field, i in picks} for row in rows]
 
     with Configurator(settings=settings) as config:

@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy import BigInteger, Integer, bindparam, func, select
 
+from .sqljson import json_object
+
 
 class PagedQuery:
     """A list's SELECT made ready to page: its rows with the total beside
@@ -29,7 +31,20 @@ class PagedQuery:
     ``count(*) OVER ()``, which reads every row of the list.
     """
 
-    def __init__(self, stmt, count=None):
+    def __init__(self, stmt, count=None, json_fields=None, order_by=()):
+        """``json_fields``: select each row as the text of its JSON object
+        (``seatshare.sqljson``), with these columns of ``stmt``; ``order_by``
+        is then the list's order, which ``stmt`` must not have yet.
+
+        The objects are written in a SELECT around the page's: written in
+        the page's own, they would be written for every row of the list that
+        the sort reads (PostgreSQL and SQLite both compute a SELECT's
+        columns before its ORDER BY and LIMIT), a group's whole season where
+        25 are returned. The outer SELECT keeps the order by the page's own
+        sort keys, 25 rows sorted again."""
+        if json_fields:
+            keys = [key.label(f"_order_{i}") for i, key in enumerate(order_by)]
+            stmt = stmt.add_columns(*keys).order_by(*order_by)
         self.stmt = stmt
         if count is None:
             total = func.count().over()
@@ -43,6 +58,12 @@ class PagedQuery:
             # A page far past the end has an offset beyond 32 bits.
             .offset(bindparam("_offset", type_=BigInteger))
         )
+        if json_fields:
+            page = self.page.subquery("page")
+            self.page = select(
+                json_object({name: page.c[name] for name in json_fields}).label("json"),
+                page.c._total,
+            ).order_by(*(page.c[key.name] for key in keys))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """The JSON renderer: timestamps as ISO 8601 UTC with ``Z``, money as "45.00".
 
+Or JSON the database wrote (``JSONText``), passed on as it is.
+
 One encoder for the process, with a plain ``default`` that checks the two
 types it knows: Pyramid's ``JSON`` renderer would build a closure and an
 encoder per response and ask its adapter registry about each value.
@@ -34,6 +36,13 @@ def _default(value):
 _encode = json.JSONEncoder(default=_default).encode
 
 
+class JSONText(str):
+    """JSON already written (by the database, ``seatshare.sqljson``): the
+    renderer passes it on as it is."""
+
+    __slots__ = ()
+
+
 def json_renderer_factory(info):
     def render(value, system):
         request = system.get("request")
@@ -41,6 +50,8 @@ def json_renderer_factory(info):
             response = request.response
             if response.content_type == response.default_content_type:
                 response.content_type = "application/json"
+        if type(value) is JSONText:
+            return str(value)
         return _encode(value)
 
     return render

@@ -25,7 +25,8 @@ from .lists import (
 from .membership import active_group_ids
 
 SEAT_FIELDS = ("section", "row", "seat")
-# A ticket's fields in the API, in order (views/tickets.py serializes them).
+# A ticket's fields in the API, in order: views/tickets.py serializes one
+# ticket, and ticket_list has the database write a list's.
 TICKET_FIELDS = (
     "id",
     "group_id",
@@ -174,9 +175,9 @@ class TicketContainer(ListContainer):
         return TicketContext(self.request, str(ticket_id), self, ticket)
 
     def list_query(self, params):
-        """The page's tickets as plain rows of ``TICKET_FIELDS``: a list
-        needs their values, not ORM objects. The statement of each
-        combination of filters is built once (``ticket_list``)."""
+        """The page's tickets, each as the text of its JSON object: a list
+        needs their JSON, not ORM objects or Python values. The statement
+        of each combination of filters is built once (``ticket_list``)."""
         query = ticket_list(
             params.get("owner") == "me",
             params.get("assignee") == "me",
@@ -196,7 +197,8 @@ _tickets, _events = Ticket.__table__, Event.__table__
 
 @functools.cache
 def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
-    """The tickets list for one combination of filters, with bound parameters
+    """The tickets list for one combination of filters, each ticket the text
+    of its JSON object (``TICKET_FIELDS``), with bound parameters
     ``me``, ``now``, ``group_id`` and ``event_id``: in the caller's active
     groups, by event time, then seat."""
     t = _tickets.c
@@ -248,11 +250,11 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
         select(*(t[name] for name in TICKET_FIELDS))
         .select_from(source)
         .where(*conditions, *event_conditions)
-        .order_by(start_time, t.section, t.row, t.seat, t.id)
     )
+    order_by = (start_time, t.section, t.row, t.seat, t.id)
     if show is None:
         # No condition on an event's time: the count reads no events.
         count = select(func.count()).select_from(_tickets).where(*conditions)
     else:
         count = select(func.count()).select_from(source).where(*conditions, *event_conditions)
-    return PagedQuery(stmt, count=count)
+    return PagedQuery(stmt, count=count, json_fields=TICKET_FIELDS, order_by=order_by)

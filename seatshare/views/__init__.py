@@ -13,7 +13,9 @@ returns a dict for the JSON renderer::
 from pyramid.response import Response
 
 from ..pagination import paginate
+from ..renderers import JSONText
 from ..schemas import validate_query
+from ..sqljson import json_array
 
 
 class ResourceViews:
@@ -26,9 +28,16 @@ class ResourceViews:
     def list_page(self, query_schema, serialize) -> list:
         """The container's list: validate the query, run the container's
         ``list_query`` for one page, serialize each row."""
+        return [serialize(row) for row in self.page_rows(query_schema)]
+
+    def json_list_page(self, query_schema) -> JSONText:
+        """``list_page`` of a list whose query selects each row as the text
+        of its JSON object (``seatshare.sqljson``)."""
+        return json_array(self.page_rows(query_schema))
+
+    def page_rows(self, query_schema) -> list:
         params = validate_query(self.request, query_schema)
-        rows = paginate(self.request, self.context.list_query(params), params)
-        return [serialize(row) for row in rows]
+        return paginate(self.request, self.context.list_query(params), params)
 
 
 def no_content() -> Response:
