@@ -97,8 +97,7 @@ def main(global_config, **settings):
     from pyramid.config import Configurator
     from pyramid.response import Response
 
-    from seatshare.renderers import json_renderer_factory
-    from seatshare.sqljson import json_array
+    from seatshare.renderers import json_array, json_renderer_factory
     from seatshare.tokens import hash_token
 
     json_in_database = settings.get("floor.json_in_database") == "true"

@@ -40,11 +40,16 @@ class PagedQuery:
         the page's own, they would be written for every row of the list that
         the sort reads (PostgreSQL and SQLite both compute a SELECT's
         columns before its ORDER BY and LIMIT), a group's whole season where
-        25 are returned. The outer SELECT keeps the order by the page's own
-        sort keys, 25 rows sorted again."""
+        25 are returned. The page selects its sort keys, and the outer
+        SELECT orders by them too (PostgreSQL sees that the rows come
+        sorted; SQLite sorts the page's rows again)."""
         if json_fields:
+            if not order_by:
+                raise ValueError("a list written as JSON needs its order_by")
             keys = [key.label(f"_order_{i}") for i, key in enumerate(order_by)]
-            stmt = stmt.add_columns(*keys).order_by(*order_by)
+            # By the labels: each key (an event's time, looked up per
+            # ticket) is computed once per row, not again for the ORDER BY.
+            stmt = stmt.add_columns(*keys).order_by(*keys)
         self.stmt = stmt
         if count is None:
             total = func.count().over()

@@ -43,6 +43,11 @@ class JSONText(str):
     __slots__ = ()
 
 
+def json_array(objects) -> JSONText:
+    """JSON objects' texts (a page the database wrote) as a JSON array."""
+    return JSONText("[" + ", ".join(objects) + "]")
+
+
 def json_renderer_factory(info):
     def render(value, system):
         request = system.get("request")

@@ -7,23 +7,21 @@ request spends. ``json_object(columns)`` instead selects each row as the text
 of one JSON object, built by the database (PostgreSQL's ``json_build_object``,
 SQLite's ``json_object``) with ``seatshare.renderers``' formats: timestamps
 as ISO 8601 UTC with ``Z`` and whole seconds, money as ``"45.00"``. Python
-joins a page's objects into its array (``JSONText``), and the statement's
-ORDER BY, LIMIT and plan stay what they were.
+joins a page's objects into its array (``renderers.json_array``).
+``pagination.PagedQuery`` has them written for the page's rows only.
 
 The JSON is the same value the renderer writes for the same record; the
 bytes differ only in whitespace and in leaving non-ASCII characters as
-UTF-8 where Python writes ``\\uXXXX`` (tests/test_sqljson.py compares them).
+UTF-8 where Python writes ``\\uXXXX`` (tests/api/test_list_json.py compares
+them).
 """
-from sqlalchemy import DateTime, Integer, Numeric, String, Text, literal_column
+from sqlalchemy import DateTime, Enum, Float, Integer, Numeric, String, Text, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-
-from .renderers import JSONText
 
 # The renderer's isoformat_z: whole seconds, no offset (every timestamp
 # column stores naive UTC), "Z".
 _PG_TIME = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
-_SQLITE_TIME = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class _Formatted(FunctionElement):
@@ -62,18 +60,21 @@ class json_object(FunctionElement):
 
 def _as_json(column):
     column_type = column.type
+    # A boolean would be 0/1 on SQLite, not false/true, a float is not
+    # money, an enum may be no plain string: a type not listed here needs
+    # its own formatting first.
+    if isinstance(column_type, (Float, Enum)):
+        raise TypeError(f"no JSON format for {column_type!r}")
     if isinstance(column_type, DateTime):
         return json_time(column)
     if isinstance(column_type, Numeric):
         return json_money(column)
     if isinstance(column_type, (Integer, String, Text)):
         return column
-    # A boolean would be 0/1 on SQLite, not false/true: a type not listed
-    # here needs its own formatting first.
     raise TypeError(f"no JSON format for {column_type!r}")
 
 
-def _sql(element, dialect, template, literal=None):
+def _compile_as(element, dialect, template, literal=None):
     """Compile ``element`` on ``dialect`` as ``template``: ``{arg}`` its
     arguments, ``{literal}`` the string ``literal`` quoted for that dialect."""
 
@@ -83,16 +84,14 @@ def _sql(element, dialect, template, literal=None):
         return template.format(arg=compiler.process(element.clauses, **kw), literal=quoted)
 
 
-_sql(json_object, "postgresql", "json_build_object({arg})::text")
-_sql(json_object, "sqlite", "json_object({arg})")
-_sql(json_time, "postgresql", "to_char({arg}, {literal})", _PG_TIME)
-_sql(json_time, "sqlite", "strftime({literal}, {arg})", _SQLITE_TIME)
-_sql(json_money, "postgresql", "round({arg}, 2)::text")
+_compile_as(json_object, "postgresql", "json_build_object({arg})::text")
+_compile_as(json_object, "sqlite", "json_object({arg})")
+_compile_as(json_time, "postgresql", "to_char({arg}, {literal})", _PG_TIME)
+# SQLAlchemy stores a DateTime on SQLite as text, "2026-03-04 05:06:07.123456":
+# its date, "T", its whole seconds, "Z". (strftime would parse it, round it
+# to milliseconds, and turn the last of 9999 into NULL.)
+_compile_as(json_time, "sqlite", "substr({arg}, 1, 10) || 'T' || substr({arg}, 12, 8) || 'Z'")
+_compile_as(json_money, "postgresql", "round({arg}, 2)::text")
 # SQLite stores a Numeric as a number; SQLAlchemy reads it back as
 # Decimal("%.2f" % value), which is what printf writes.
-_sql(json_money, "sqlite", "printf({literal}, {arg})", "%.2f")
-
-
-def json_array(objects) -> JSONText:
-    """A page of ``json_object`` texts as the JSON array the view returns."""
-    return JSONText("[" + ", ".join(objects) + "]")
+_compile_as(json_money, "sqlite", "printf({literal}, {arg})", "%.2f")

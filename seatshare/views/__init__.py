@@ -13,9 +13,8 @@ returns a dict for the JSON renderer::
 from pyramid.response import Response
 
 from ..pagination import paginate
-from ..renderers import JSONText
+from ..renderers import JSONText, json_array
 from ..schemas import validate_query
-from ..sqljson import json_array
 
 
 class ResourceViews:

@@ -5,10 +5,11 @@ import decimal
 import json
 
 import pytest
-from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, Table, select
+from sqlalchemy import Boolean, Column, DateTime, Enum, Float, Integer, MetaData, Table, select
 
-from seatshare.renderers import JSONText, json_renderer_factory
-from seatshare.sqljson import json_array, json_object
+from seatshare.pagination import PagedQuery
+from seatshare.renderers import JSONText, json_array, json_renderer_factory
+from seatshare.sqljson import json_object
 
 from .. import factories as f
 
@@ -25,7 +26,7 @@ TICKETS = [
     dict(section="B", row="2", seat="3", cost=decimal.Decimal("0.01"), note="x" * 2000),
 ]
 CREATED = datetime.datetime(2026, 3, 4, 5, 6, 7, 999999)
-UPDATED = datetime.datetime(1999, 12, 31, 23, 59, 59)
+UPDATED = datetime.datetime(9999, 12, 31, 23, 59, 59, 999999)  # no rounding up
 
 
 def test_the_list_writes_the_same_json_as_a_single_ticket(testapp, world, dbsession):
@@ -47,7 +48,7 @@ def test_the_list_writes_the_same_json_as_a_single_ticket(testapp, world, dbsess
     written = [listed[t.id] for t in tickets]
     assert [t["cost"] for t in written] == ["0.00", "12.50", "99999999.99", "0.01"]
     assert {t["created_at"] for t in written} == {"2026-03-04T05:06:07Z"}
-    assert {t["updated_at"] for t in written} == {"1999-12-31T23:59:59Z"}
+    assert {t["updated_at"] for t in written} == {"9999-12-31T23:59:59Z"}
     assert [t["note"] for t in written] == [values["note"] for values in TICKETS]
     assert [t["seat"] for t in written] == [values["seat"] for values in TICKETS]
     assert [(t["assignee_id"], t["alias_id"]) for t in written] == [
@@ -72,12 +73,23 @@ def test_the_renderer_passes_database_json_on_and_encodes_the_rest():
 
 
 def test_a_column_without_a_json_format_is_refused():
-    table = Table("t", MetaData(), Column("id", Integer), Column("flag", Boolean))
-    with pytest.raises(TypeError):
-        json_object({"flag": table.c.flag})
+    table = Table("t", MetaData(), Column("id", Integer), Column("flag", Boolean),
+                  Column("ratio", Float), Column("kind", Enum("a", "b")))
+    for column in (table.c.flag, table.c.ratio, table.c.kind):
+        with pytest.raises(TypeError):
+            json_object({"x": column})
     with pytest.raises(ValueError):
         json_object({"it's": table.c.id})
 
+
+def test_a_list_written_as_json_needs_its_order():
+    from sqlalchemy.dialects import sqlite
+
+    table = Table("t", MetaData(), Column("id", Integer))
+    with pytest.raises(ValueError):
+        PagedQuery(select(table.c.id), json_fields=("id",))
+    page = PagedQuery(select(table.c.id), json_fields=("id",), order_by=(table.c.id,)).page
+    assert str(page.compile(dialect=sqlite.dialect())).endswith("ORDER BY page._order_0")
 
 
 def test_each_database_writes_the_object():
@@ -90,6 +102,6 @@ def test_each_database_writes_the_object():
         """to_char(t.at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text AS json_object_1 \nFROM t"""
     )
     assert str(stmt.compile(dialect=sqlite.dialect())) == (
-        "SELECT json_object('id', t.id, 'at', strftime('%Y-%m-%dT%H:%M:%SZ', t.at)) "
-        "AS json_object_1 \nFROM t"
+        "SELECT json_object('id', t.id, 'at', "
+        "substr(t.at, 1, 10) || 'T' || substr(t.at, 12, 8) || 'Z') AS json_object_1 \nFROM t"
     )
