@@ -117,14 +117,18 @@ def set_list_headers(request, page, per_page, total):
     response = request.response
     # Present on every list, empty when there is a single page (RFC 8288's
     # Link is a #rule list, which may be empty).
-    response.headers["Link"] = ", ".join(
-        f'<{page_url(request, number, per_page)}>; rel="{rel}"' for rel, number in links
-    )
+    if links:
+        base = list_url(request)
+        response.headers["Link"] = ", ".join(
+            f'<{base}page={number}&per_page={per_page}>; rel="{rel}"' for rel, number in links
+        )
+    else:
+        response.headers["Link"] = ""
     response.headers["X-Total-Count"] = str(total)
 
 
-def page_url(request, page, per_page):
-    """This list's URL for ``page``, keeping the query's filters."""
+def list_url(request) -> str:
+    """This list's URL with its filters, ready for ``page=N&per_page=M``:
+    built once for all of a response's links (its filters encoded once)."""
     query = [(k, v) for k, v in request.GET.items() if k not in ("page", "per_page")]
-    query += [("page", page), ("per_page", per_page)]
-    return f"{request.path_url}?{urlencode(query)}"
+    return f"{request.path_url}?{urlencode(query)}&" if query else f"{request.path_url}?"
