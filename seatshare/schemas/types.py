@@ -87,17 +87,22 @@ LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 # A dot-atom local part at a dotted host name: stricter than colander.Email,
 # which lets "a.@b" through.
 EMAIL_RE = rf"^{ATOM}(?:\.{ATOM})*@{LABEL}(?:\.{LABEL})+$"
+# And a local part of at most 64 characters (RFC 5321 4.5.3.1.1), which the
+# OpenAPI document says with "format": "email" (a lookahead in its pattern
+# would leave generators of examples unable to draw one).
+LOCAL_PART_RE = r"(?=[^@]{1,64}@)"
 
 
 class EmailAddress(colander.Regex):
     """An email address; ``json_schema`` describes the rule to the OpenAPI
     document (any validator may carry one: seatshare.openapi.builders)."""
 
-    json_schema = {"pattern": EMAIL_RE}
+    json_schema = {"pattern": EMAIL_RE, "format": "email"}
 
     def __init__(self):
         # \Z, not $: Python's $ also matches before a final newline.
-        super().__init__(EMAIL_RE.removesuffix("$") + r"\Z", msg="must be an email address")
+        regex = "^" + LOCAL_PART_RE + EMAIL_RE.removeprefix("^").removesuffix("$") + r"\Z"
+        super().__init__(regex, msg="must be an email address")
 
 
 class JSONInt(_JSONType):

@@ -192,8 +192,9 @@ def test_an_existing_member_does_not_spend_an_invitation(testapp, world, dbsessi
                       headers=world.headers("non_member"), status=200)
 
 
-def test_invitation_needs_an_email_address(testapp, world, outbox):
-    res = testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": "nope"},
+@pytest.mark.parametrize("email", ["nope", "a" * 65 + "@example.com"])
+def test_invitation_needs_an_email_address(testapp, world, outbox, email):
+    res = testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": email},
                             headers=world.headers("admin"), status=400)
     assert res.json["fields"] == {"email": "must be an email address"}
     assert outbox == []

@@ -107,11 +107,18 @@ def test_put_me_timezone_must_be_an_iana_name(testapp, world):
 
 
 def test_put_me_email_must_be_an_address(testapp, world):
-    for bad in ("not an email", "a.@example.com", "a@example", "a@example.com\n", "@example.com"):
+    for bad in ("not an email", "a.@example.com", "a@example", "a@example.com\n", "@example.com",
+                "a" * 65 + "@example.com"):
         res = testapp.put_json(
             f"{API}/users/me", {"email": bad}, headers=world.headers("member"), status=400
         )
         assert res.json["fields"] == {"email": "must be an email address"}
+
+
+def test_put_me_email_local_part_may_have_64_characters(testapp, world):
+    email = "a" * 64 + "@example.com"
+    res = testapp.put_json(f"{API}/users/me", {"email": email}, headers=world.headers("member"))
+    assert res.json["email"] == email
 
 
 def test_put_me_ignores_read_only_fields(testapp, world):
