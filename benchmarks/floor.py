@@ -126,9 +126,8 @@ def main(global_config, **settings):
             cursor.execute(sql, params)
             cursor.fetchall()
         sql, params = statements[-1]
-        column = json_column
-        query = JSON_TEXT_PAGE if column else JSON_PAGE
-        cursor.execute(query.format(page=sql, column=column), params)
+        query = JSON_TEXT_PAGE if json_column else JSON_PAGE
+        cursor.execute(query.format(page=sql, column=json_column), params)
         body, total = cursor.fetchone()
         response = Response(body=body.encode(), content_type="application/json")
         set_list_headers(response, request, total or 0)
@@ -153,7 +152,7 @@ def main(global_config, **settings):
         if not is_list:
             return {**fields, **{field: rows[0][i] for field, i in picks}}
         set_list_headers(request.response, request, rows[0][-1] if rows else 0)
-        if rows_are_json(names, fields):
+        if json_column:
             return json_array(row[0] for row in rows)
         return [{field: row[i] for field, i in picks} for row in rows]
 

@@ -50,7 +50,6 @@ class PagedQuery:
             # By the labels: each key (an event's time, looked up per
             # ticket) is computed once per row, not again for the ORDER BY.
             stmt = stmt.add_columns(*keys).order_by(*keys)
-        self.stmt = stmt
         if count is None:
             total = func.count().over()
             count = select(func.count()).select_from(stmt.order_by(None).subquery())

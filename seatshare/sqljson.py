@@ -69,7 +69,7 @@ def _as_json(column):
         return json_time(column)
     if isinstance(column_type, Numeric):
         return json_money(column)
-    if isinstance(column_type, (Integer, String, Text)):
+    if isinstance(column_type, (Integer, String)):  # Text is a String
         return column
     raise TypeError(f"no JSON format for {column_type!r}")
 
