@@ -7,7 +7,7 @@ from ..models import HistoryAction, Ticket, UserAlias
 from ..permissions import Permission
 from ..services.history import record_ticket_change
 from . import Resource, register_container
-from .lists import DENY_ALL, ListContainer, body_id
+from .lists import DENY_ALL, ListContainer, body_id, body_value
 from .membership import is_mutual_member, load_active_group_ids
 
 
@@ -50,8 +50,8 @@ class UserAliasContainer(ListContainer):
         claimed = self.claimed_owner_id()
         if claimed is None:
             return super().__acl__()
-        # You may only create aliases for yourself: a body naming another
-        # user_id is a 403 (API.md §3), anything else the schema judges.
+        # You may only create aliases for yourself: a body naming any
+        # user_id but yours is a 403 (API.md §3); the schema judges the rest.
         return [
             (Allow, Authenticated, Permission.LIST),
             (Allow, p.user(claimed), Permission.CREATE),
@@ -59,7 +59,13 @@ class UserAliasContainer(ListContainer):
         ]
 
     def claimed_owner_id(self) -> int | None:
-        return body_id(self.request, "user_id")
+        """The user a POST's body names as the alias's owner: None when it
+        names nobody (no ``user_id``, or null). A ``user_id`` that is not
+        an id ("1", 1.5, true) is not yours either: 0, which no user is."""
+        request = self.request
+        if request.method != "POST" or body_value(request, "user_id") is None:
+            return None
+        return body_id(request, "user_id") or 0
 
     def load(self, alias_id):
         alias = self.request.dbsession.get(UserAlias, alias_id)

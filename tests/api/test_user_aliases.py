@@ -1,4 +1,6 @@
 """API.md §3 User aliases."""
+import pytest
+
 from seatshare.models import HistoryAction, Ticket, TicketHistory, UserAlias
 
 from .. import factories as f
@@ -47,6 +49,27 @@ def test_create_alias_for_another_user_is_403(testapp, world, dbsession):
     )
     assert res.json["code"] == 403
     assert dbsession.query(UserAlias).filter_by(first_name="Kim").count() == 0
+
+
+@pytest.mark.parametrize("user_id", ['"OWNER"', '"abc"', "1.5", "true", "false", "[OWNER]",
+                                     '{"id": OWNER}', "0", "-1", "2147483648", "1e999"])
+def test_create_alias_with_a_user_id_that_is_not_yours_is_403(testapp, world, dbsession,
+                                                               user_id):
+    """"A user_id other than yours is a 403" (API.md §3): whatever its type,
+    as the string of another's id or a boolean that Python would equal 1."""
+    body = '{"first_name": "Kim", "user_id": %s}' % user_id.replace("OWNER", str(world.owner.id))
+    res = testapp.post(f"{API}/user_aliases", body, headers={
+        **world.headers("member"), "Content-Type": "application/json"}, status=403)
+    assert res.json["code"] == 403
+    assert dbsession.query(UserAlias).filter_by(first_name="Kim").count() == 0
+
+
+@pytest.mark.parametrize("user_id", ["MEMBER", "MEMBER.0", "null"])
+def test_create_alias_with_your_id_or_null_is_yours(testapp, world, user_id):
+    body = '{"first_name": "Kim", "user_id": %s}' % user_id.replace("MEMBER", str(world.member.id))
+    res = testapp.post(f"{API}/user_aliases", body, headers={
+        **world.headers("member"), "Content-Type": "application/json"}, status=201)
+    assert res.json["user_id"] == world.member.id
 
 
 def test_create_alias_needs_a_first_name(testapp, world):
