@@ -19,6 +19,8 @@ from sqlalchemy import BigInteger, Integer, bindparam, func, select
 
 from .sqljson import json_object
 
+MAX_OFFSET = 2**63 - 1  # OFFSET's BigInteger bind parameter
+
 
 class PagedQuery:
     """A list's SELECT made ready to page: its rows with the total beside
@@ -90,7 +92,9 @@ def paginate(request, query, params) -> list:
     if not isinstance(query, Bound):
         query = Bound(PagedQuery(query), {})
     page, per_page = params["page"], params["per_page"]
-    values = {**query.values, "_limit": per_page, "_offset": (page - 1) * per_page}
+    # Past BIGINT's end a page is as empty as at it.
+    offset = min((page - 1) * per_page, MAX_OFFSET)
+    values = {**query.values, "_limit": per_page, "_offset": offset}
     dbsession = request.dbsession
     execute = dbsession.connection().execute if query.query.on_connection else dbsession.execute
     rows = execute(query.query.page, values).all()

@@ -197,7 +197,7 @@ def query_parameters(schema: colander.SchemaNode) -> list:
         typ = child.typ
         if isinstance(typ, QueryInt):
             value = {"type": "integer", "minimum": 1}
-            if not typ.clamp:
+            if typ.maximum is not None and not typ.clamp:
                 value["maximum"] = typ.maximum
         elif isinstance(typ, QueryChoice):
             value = {"type": "string", "enum": list(typ.choices)}

@@ -15,24 +15,25 @@ from ..models import Event, Group
 from ..permissions import Permission
 from ..errors import APIError
 from ..schemas import json_object
-from ..schemas.types import MAX_ID, DIGITS_RE
+from ..schemas.types import MAX_ID, INTEGER_RE
 from . import Container
 
 DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
 
 
 def filter_id(request, name) -> int | None:
-    """``?name=ID`` as an int, or None when absent or not an id."""
+    """``?name=ID`` as an int, or None when absent or not an integer (the
+    view's schema answers 400). An integer no record can have (0, -1,
+    2147483648) names no record: KeyError, a 404 (API.md §1), as in a path."""
     value = request.GET.get(name)
-    if value is None or not DIGITS_RE.match(value):
+    if value is None or not INTEGER_RE.match(value):
         return None
     # Leading zeros as the schema (QueryInt) reads them: 00000000001 is 1,
-    # and its restriction must hold (a longer id than MAX_ID's is none).
+    # and its restriction must hold.
     digits = value.lstrip("0")
-    if len(digits) > len(str(MAX_ID)):
-        return None
-    value = int(digits or "0")
-    return value if 1 <= value <= MAX_ID else None
+    if len(digits) > len(str(MAX_ID)) or not 1 <= int(digits or "0") <= MAX_ID:
+        raise KeyError(value)
+    return int(digits)
 
 
 def body_id(request, name) -> int | None:

@@ -8,7 +8,9 @@ DEFAULT_PER_PAGE = 25
 
 
 class ListQuery(colander.MappingSchema):
-    page = colander.SchemaNode(QueryInt(), missing=1)
+    # Any page: one past the end is an empty list (API.md §1 makes only a
+    # non-integer or non-positive page a 400).
+    page = colander.SchemaNode(QueryInt(maximum=None), missing=1)
     # Larger values are served as the maximum (API.md §1), not refused.
     per_page = colander.SchemaNode(
         QueryInt(maximum=MAX_PER_PAGE, clamp=True), missing=DEFAULT_PER_PAGE

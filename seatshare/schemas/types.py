@@ -16,6 +16,8 @@ MAX_ID = 2**31 - 1
 MAX_MONEY = decimal.Decimal("99999999.99")  # Numeric(10, 2)
 # \Z, not $: Python's $ also matches before a final newline ("1\n").
 DIGITS_RE = re.compile(r"\A[0-9]+\Z")
+# An integer in a query string: digits, perhaps a minus sign.
+INTEGER_RE = re.compile(r"\A-?[0-9]+\Z")
 
 
 class _JSONType(colander.SchemaType):
@@ -174,7 +176,8 @@ class QueryInt(colander.SchemaType):
     """A query-string integer: ASCII digits only, at least 1.
 
     ``clamp`` serves larger values as the maximum instead of refusing them
-    (``per_page``); otherwise a value above ``maximum`` is a 400.
+    (``per_page``); otherwise a value above ``maximum`` is a 400. Without a
+    maximum (``page``), any positive integer is served.
     """
 
     def __init__(self, maximum=MAX_ID, clamp=False):
@@ -186,12 +189,13 @@ class QueryInt(colander.SchemaType):
             return colander.null
         if not (isinstance(cstruct, str) and DIGITS_RE.match(cstruct)):
             raise colander.Invalid(node, "must be a positive integer")
-        # Digits only; a very long number is simply too large.
         digits = cstruct.lstrip("0") or "0"
-        value = int(digits) if len(digits) <= 12 else MAX_ID + 1
+        # Past 18 digits a number is above every maximum here and past the
+        # end of every list, as 10**18 is: never int() of a million digits.
+        value = int(digits) if len(digits) <= 18 else 10**18
         if value < 1:
             raise colander.Invalid(node, "must be a positive integer")
-        if value > self.maximum:
+        if self.maximum is not None and value > self.maximum:
             if self.clamp:
                 return self.maximum
             raise colander.Invalid(node, f"must be at most {self.maximum}")

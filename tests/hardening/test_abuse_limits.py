@@ -256,13 +256,43 @@ def test_money_outside_the_column_is_400(testapp, world, dbsession, value):
     assert ticket_row(dbsession, world.ticket.id) == before
 
 
-@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40])
+@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40, "0", "-1",
+                                   "0" * 30, "-" + "9" * 40])
 @pytest.mark.parametrize("query", ["/tickets?group_id=", "/tickets?event_id=",
-                                   "/users?group_id=", "/events?group_id=", "/tickets?page="])
-def test_an_integer_outside_the_range_in_a_query_is_400(testapp, world, query, value):
-    res = testapp.get("/api/v1" + query + value, headers=world.headers("member"),
-                      expect_errors=True)
-    assert_error(res, 400, query.split("?")[1].rstrip("="))
+                                   "/users?group_id=", "/events?group_id="])
+def test_a_filter_naming_an_id_no_record_can_have_is_404(testapp, world, query, value):
+    """"A filter naming a record that does not exist is a 404" (API.md §1),
+    whatever its size, after the 401 and before the 400 of a bad page."""
+    url = "/api/v1" + query + urllib.parse.quote(value)
+    assert_error(testapp.get(url, expect_errors=True), 401)
+    assert_error(testapp.get(url, headers=world.headers("member"), expect_errors=True), 404)
+    res = testapp.get(url + "&page=x", headers=world.headers("member"), expect_errors=True)
+    assert_error(res, 404)
+
+
+@pytest.mark.parametrize("value", ["1.5", "1e3", "+1", "x", ""])
+def test_a_filter_that_is_no_integer_is_400(testapp, world, value):
+    res = testapp.get(f"/api/v1/tickets?group_id={urllib.parse.quote(value)}",
+                      headers=world.headers("member"), expect_errors=True)
+    assert_error(res, 400, "group_id")
+
+
+@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40, "9" * 5000])
+def test_any_page_past_the_end_is_an_empty_list(testapp, world, value):
+    """Only a non-integer or non-positive page is a 400 (API.md §1); any
+    other is served, empty past the end, with first and prev (the last
+    page) as its links."""
+    f.make_ticket(world.group, world.event, world.member, seat="2")
+    res = testapp.get(f"/api/v1/tickets?page={value}&per_page=1",
+                      headers=world.headers("member"))
+    assert res.json == []
+    last = int(res.headers["X-Total-Count"])
+    assert last >= 2
+    base = res.request.host_url + "/api/v1/tickets"
+    assert res.headers["Link"] == (
+        f'<{base}?page=1&per_page=1>; rel="first", '
+        f'<{base}?page={last}&per_page=1>; rel="prev"'
+    )
 
 
 @pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40, "-1", "0", "1e3"])
