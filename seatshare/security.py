@@ -27,6 +27,9 @@ BEARER_RE = re.compile(r"^\s*bearer\s+([0-9A-Za-z._~+/=-]+)\s*;?\s*$", re.IGNORE
 # "Bearer" and something after it, well formed or not: a token was sent.
 BEARER_SENT_RE = re.compile(r"^\s*bearer\s+[^\s;]", re.IGNORECASE)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The realm of every challenge SeatShare sends (RFC 7235 §2.2): the API's
+# Bearer one and the OAuth endpoints' Basic one.
+REALM = "seatshare"
 MAX_AUTHORIZATION_LENGTH = 4096
 
 

@@ -1,7 +1,7 @@
 """The oauthlib server object, built per request around the validator.
 
 Where oauthlib's defaults differ from the contract, this module changes them,
-each in one place:
+each in one place (or names the place):
 
 * tokens and codes are 64 lowercase hex characters (``new_token``), not
   oauthlib's 30-character default, and ``token_type`` is ``"bearer"``;
@@ -9,7 +9,12 @@ each in one place:
 * codes and refresh tokens are consumed by a conditional UPDATE after every
   other check (``post_token`` validators), so single use holds under races;
 * the token endpoint accepts ``GET`` when ``seatshare.token_endpoint_allow_get``
-  is on (oauthlib allows POST only).
+  is on (oauthlib allows POST only);
+* ``invalid_client``'s 401 challenges ``Basic``, the scheme clients
+  authenticate with (RFC 6749 §5.2), where oauthlib sends ``Bearer``: the
+  views' ``oauth_response``, which every answer of the token, revocation
+  and introspection endpoints goes through (oauthlib returns this error
+  rather than raising it).
 """
 from oauthlib.oauth2 import WebApplicationServer
 from oauthlib.oauth2.rfc6749.endpoints.metadata import MetadataEndpoint

@@ -1,9 +1,14 @@
 """The OAuth 2.0 authorization server's endpoints (API.md §2)."""
+from ..security import REALM
 from .builders import json_response
 
 FORM = "application/x-www-form-urlencoded"
 NO_STORE = {
     "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}},
+}
+# RFC 6749 §5.2: the scheme a client authenticates with, whichever it used.
+CLIENT_CHALLENGE = {
+    "WWW-Authenticate": {"description": f'`Basic realm="{REALM}"`.', "schema": {"type": "string"}},
 }
 HTML = {"text/html": {"schema": {"type": "string"}}}
 
@@ -81,7 +86,7 @@ def token_responses():
             "The tokens.", TOKEN_RESPONSE, {**NO_STORE},
         ),
         "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR, NO_STORE),
-        "401": json_response("`invalid_client`.", OAUTH_ERROR, NO_STORE),
+        "401": json_response("`invalid_client`.", OAUTH_ERROR, {**NO_STORE, **CLIENT_CHALLENGE}),
     }
 
 
@@ -195,7 +200,7 @@ def oauth_paths() -> dict:
                 "responses": {
                     "200": {"description": "Revoked, or there was nothing to revoke."},
                     "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
-                    "401": json_response("`invalid_client`.", OAUTH_ERROR),
+                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE),
                 },
             }
         },
@@ -226,7 +231,7 @@ def oauth_paths() -> dict:
                         },
                     ),
                     "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
-                    "401": json_response("`invalid_client`.", OAUTH_ERROR),
+                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE),
                 },
             }
         },

@@ -57,6 +57,20 @@ def test_a_client_cannot_revoke_another_clients_token(signed_in_flow, testapp):
     api_me(testapp, tokens["access_token"])
 
 
+def test_revocation_and_introspection_challenge_basic_on_invalid_client(signed_in_flow):
+    """RFC 6749 §5.2: a client's failed authentication is challenged in the
+    scheme clients authenticate with, HTTP Basic, not RFC 6750's Bearer."""
+    tokens = signed_in_flow.tokens()
+    wrong = basic(signed_in_flow.application.client_id, "wrong")
+    for response in (
+        revoke(signed_in_flow, tokens["access_token"], 401, client_secret="bad"),
+        introspect(signed_in_flow, tokens["access_token"], 401, headers=wrong),
+        signed_in_flow.testapp.post("/oauth/introspect", {"token": "0" * 64}, status=401),
+    ):
+        assert response.json["error"] == "invalid_client"
+        assert response.headers.getall("WWW-Authenticate") == ['Basic realm="seatshare"']
+
+
 def test_revoke_is_post_only(testapp):
     response = testapp.get("/oauth/revoke", status=405)
     assert "POST" in response.headers["Allow"]

@@ -16,6 +16,7 @@ from tests import factories
 from .conftest import REDIRECT_URI, Flow, api_me, basic, pkce_pair
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+CLIENT_CHALLENGE = 'Basic realm="seatshare"'
 
 
 def assert_error(response, error, status):
@@ -77,6 +78,23 @@ def test_wrong_or_missing_client_secret_is_invalid_client_401(signed_in_flow, te
     assert_error(response, "invalid_client", 401)
     # None of these used the code up.
     assert signed_in_flow.exchange(code).status_int == 200
+
+
+def test_invalid_client_challenges_basic_however_the_client_authenticated(
+    signed_in_flow, testapp
+):
+    """RFC 6749 §5.2: the 401 names the scheme the client used, HTTP Basic
+    (not RFC 6750's Bearer); a client that sent its secret in the body is
+    told the same scheme, the only one it could use in a header."""
+    code = signed_in_flow.code()
+    params = signed_in_flow.token_params(code, client_secret=None)
+    headers = basic(signed_in_flow.application.client_id, "wrong")
+    by_basic = testapp.post("/oauth/token", params, headers=headers, status=401)
+    in_body = signed_in_flow.exchange(code, 401, client_secret="0" * 64)
+    refresh = signed_in_flow.refresh("0" * 64, 401, client_secret="0" * 64)
+    for response in (by_basic, in_body, refresh):
+        assert_error(response, "invalid_client", 401)
+        assert response.headers.getall("WWW-Authenticate") == [CLIENT_CHALLENGE]
 
 
 def test_unknown_client_is_invalid_client_401(signed_in_flow):
