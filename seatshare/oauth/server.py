@@ -14,9 +14,16 @@ each in one place (or names the place):
   authenticate with (RFC 6749 §5.2), where oauthlib sends ``Bearer``: the
   views' ``oauth_response``, which every answer of the token, revocation
   and introspection endpoints goes through (oauthlib returns this error
-  rather than raising it).
+  rather than raising it);
+* a code presented with another redirect_uri than its authorization
+  request's is ``invalid_grant`` (RFC 6749 §5.2), where oauthlib says
+  ``invalid_request``: ``SeatShareValidator.confirm_redirect_uri`` raises it;
+* a token request without ``grant_type`` is ``invalid_request`` (a missing
+  parameter, RFC 6749 §5.2), where oauthlib hands it to its default grant,
+  which answers ``unsupported_grant_type``: ``validate_token_request``.
 """
 from oauthlib.oauth2 import WebApplicationServer
+from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.endpoints.metadata import MetadataEndpoint
 from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
     code_challenge_method_s256,
@@ -68,6 +75,16 @@ class SeatShareServer(WebApplicationServer):
         # One attribute for the token, revocation and introspection endpoints
         # alike: the views route only POST to the latter two.
         self.valid_request_methods = ("GET", "POST") if allow_get else ("POST",)
+
+    def validate_token_request(self, request):
+        """RFC 6749 §4.1.3, §6: ``grant_type`` is required; without it (or
+        with it empty, which §3.1 counts as absent) the request is
+        ``invalid_request``, before any grant is asked about it."""
+        super().validate_token_request(request)
+        if not request.grant_type:
+            raise errors.InvalidRequestError(
+                description="Missing grant_type parameter.", request=request
+            )
 
     def metadata(self, issuer: str) -> dict:
         """RFC 8414 §2: the server's metadata, with its endpoints under ``issuer``."""

@@ -218,9 +218,20 @@ class SeatShareValidator(RequestValidator):
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
         """RFC 6749 §4.1.3: the token request repeats the authorization
-        request's redirect_uri exactly."""
+        request's redirect_uri exactly. Another one is ``invalid_grant``
+        (§5.2: the grant "does not match the redirection URI used in the
+        authorization request"), raised here: oauthlib would answer
+        ``invalid_request``. An empty one is absent (§3.1): ``invalid_request``,
+        as oauthlib answers a missing one."""
+        if not redirect_uri:
+            raise errors.MissingRedirectURIError(request=request)
         record = getattr(request, "code_record", None)
-        return record is not None and redirect_uri == record.redirect_uri
+        if record is None or redirect_uri != record.redirect_uri:
+            raise errors.InvalidGrantError(
+                description="redirect_uri differs from the authorization request's.",
+                request=request,
+            )
+        return True
 
     # -- scopes (RFC 6749 §3.3) ----------------------------------------------
 

@@ -145,6 +145,17 @@ def test_unsupported_grant_type(signed_in_flow, testapp):
     assert_error(response, "unsupported_grant_type", 400)
 
 
+@pytest.mark.parametrize("grant_type", [None, ""])
+def test_missing_grant_type_is_invalid_request(signed_in_flow, grant_type):
+    """RFC 6749 §5.2: a missing required parameter is invalid_request, not
+    unsupported_grant_type (an empty one counts as missing, §3.1)."""
+    code = signed_in_flow.code()
+    response = signed_in_flow.exchange(code, 400, grant_type=grant_type)
+    assert_error(response, "invalid_request", 400)
+    assert "grant_type" in response.json["error_description"]
+    assert signed_in_flow.exchange(code).status_int == 200
+
+
 def test_expired_code_is_refused(signed_in_flow, dbsession):
     code = signed_in_flow.code()
     dbsession.execute(
@@ -166,10 +177,14 @@ def test_code_of_another_client_is_refused(signed_in_flow, testapp):
 
 
 def test_redirect_uri_must_repeat_the_authorization_request(signed_in_flow, dbsession):
+    """RFC 6749 §5.2: another redirect_uri than the authorization request's is
+    invalid_grant; none at all (or an empty one, §3.1) is a missing
+    parameter, invalid_request."""
     code = signed_in_flow.code()
     response = signed_in_flow.exchange(code, 400, redirect_uri=REDIRECT_URI + "/")
-    assert_error(response, "invalid_request", 400)
+    assert_error(response, "invalid_grant", 400)
     assert_error(signed_in_flow.exchange(code, 400, redirect_uri=None), "invalid_request", 400)
+    assert_error(signed_in_flow.exchange(code, 400, redirect_uri=""), "invalid_request", 400)
     assert signed_in_flow.exchange(code).status_int == 200
 
 
