@@ -4,7 +4,7 @@ import datetime
 import uuid
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import bindparam, select
 
 from ..models import Application, AuthorizationCode
 from ..renderers import isoformat_z
@@ -61,21 +61,16 @@ ENABLED_APPLICATION = select(_applications).where(
 
 
 _codes = AuthorizationCode.__table__
-# The same, and the authorization code of that application with a given
-# hash, in one statement: a code exchange needs both, and a round trip costs
-# more than the join. The code's columns are named ``code_<column>``, all
-# NULL when the application has no such code.
+# The same, and the authorization code with a given hash, in one statement: a
+# code exchange needs both, and a round trip costs more than the join. The
+# code is found by its hash alone (unique), whichever application it was
+# issued to: the validator compares its ``application_id`` with the client's,
+# so that another client's presentation of it is seen, not mistaken for an
+# unknown code. The code's columns are named ``code_<column>``, all NULL when
+# no code has that hash.
 ENABLED_APPLICATION_WITH_CODE = (
     select(*_applications.c, *(column.label(f"code_{column.key}") for column in _codes.c))
-    .select_from(
-        _applications.outerjoin(
-            _codes,
-            and_(
-                _codes.c.application_id == _applications.c.id,
-                _codes.c.code_hash == bindparam("code_hash"),
-            ),
-        )
-    )
+    .select_from(_applications.outerjoin(_codes, _codes.c.code_hash == bindparam("code_hash")))
     .where(
         _applications.c.client_id == bindparam("client_id"),
         _applications.c.disabled.is_(False),
@@ -102,8 +97,10 @@ def enabled_application(dbsession, client_id):
 
 
 def enabled_application_with_code(dbsession, client_id, code_hash):
-    """``(application, code)``: ``enabled_application`` and its authorization
-    code with this hash as a ``CodeRecord``; each None when there is none."""
+    """``(application, code)``: ``enabled_application`` and the authorization
+    code with this hash, whichever application it was issued to, as a
+    ``CodeRecord``; each None when there is none (the code too when there is
+    no such application)."""
     if not could_be_client_id(client_id):
         return None, None
     row = dbsession.connection().execute(

@@ -112,8 +112,8 @@ class SeatShareValidator(RequestValidator):
         # authenticated, which a public client (no secret) cannot be.
         self.confidential_clients_only = False
         self._applications = {}
-        # (application id, code): its CodeRecord or None, read with the
-        # application during an exchange; the only source of the code.
+        # code: its CodeRecord or None, read with the application during an
+        # exchange (by its hash alone); the only source of the code.
         self._codes = {}
 
     # -- clients (RFC 6749 §2.3, §3.2.1) ------------------------------------
@@ -127,10 +127,8 @@ class SeatShareValidator(RequestValidator):
             if code is None:
                 app = enabled_application(self.dbsession, client_id)
             else:
-                app, record = enabled_application_with_code(
+                app, self._codes[code] = enabled_application_with_code(
                     self.dbsession, client_id, hash_token(code))
-                if app is not None:
-                    self._codes[(app.id, code)] = record
             self._applications[client_id] = app
         return self._applications[client_id]
 
@@ -299,21 +297,37 @@ class SeatShareValidator(RequestValidator):
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         """RFC 6749 §4.1.3 and §10.5: the code exists, belongs to this client
         and has not expired. A code used before is refused, and (§4.1.2)
-        every token issued from it is revoked.
+        every token issued from it is revoked, whichever authenticated client
+        presents it. Another client's unused code is refused and burned.
 
         RFC 7636 §4.5: a ``code_verifier`` for a code stored without a
         challenge is refused, where oauthlib would ignore it.
         """
         if not could_be_issued(code):
             return False
-        # Read with the client (``_application``): oauthlib authenticates
-        # the client before it asks about the code.
-        record = self._codes.get((client.id, code))
+        # Read with the client (``_application``) by its hash alone; oauthlib
+        # authenticates the client before it asks about the code, so only an
+        # authenticated client gets this far.
+        record = self._codes.get(code)
         if record is None:
             return False
         now = utcnow()
         if record.used_at is not None:
             revoke_family_of_code(self.dbsession, record.id, now)
+            return False
+        if record.application_id != client.id:
+            # Refused: a code is bound to the client it was issued to
+            # (§4.1.3). And burned (marked used): in another client's hands
+            # it has leaked, and §10.5 keeps codes single-use so that a
+            # leaked one is worth nothing. So the order of the two
+            # presentations does not matter: after its client's exchange,
+            # this one revokes what that exchange got (above); before it,
+            # it makes that exchange a replay, refused. Either way nothing
+            # issued from a leaked code stays valid, at the cost of the user
+            # authorizing again.
+            if not self._consume_code(record.id, now):
+                # Its client exchanged it meanwhile: a replay after all.
+                revoke_family_of_code(self.dbsession, record.id, now)
             return False
         if record.expires_at <= now:
             return False
@@ -342,12 +356,17 @@ class SeatShareValidator(RequestValidator):
             request.code_to_consume = request.authorization_code_id
             return
         now = utcnow()
+        if not self._consume_code(request.authorization_code_id, now):
+            self._code_was_used(request, now)
+
+    def _consume_code(self, code_id, now) -> bool:
+        """Mark the code used unless it is: whether this call did. One
+        conditional UPDATE, so of two callers exactly one does."""
         mark_changed(self.dbsession)
         result = self.dbsession.connection().execute(
-            CONSUME_CODE, {"code_id": request.authorization_code_id, "now": now}
+            CONSUME_CODE, {"code_id": code_id, "now": now}
         )
-        if result.rowcount != 1:
-            self._code_was_used(request, now)
+        return result.rowcount == 1
 
     def _code_was_used(self, request, now):
         """Another exchange consumed the code first: revoke what it got."""

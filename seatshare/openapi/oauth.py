@@ -172,7 +172,9 @@ def oauth_paths() -> dict:
                 "summary": "Token request (RFC 6749 §4.1.3, §6)",
                 "description": "Exchange a code, or rotate a refresh token (presenting a "
                 "rotated refresh token again revokes its whole family). A replayed code is "
-                "refused and every token issued from it revoked.",
+                "refused and every token issued from it revoked, whichever client replays "
+                "it; a code presented by another client than its own is refused and stops "
+                "working.",
                 "tags": ["OAuth"],
                 "operationId": "token",
                 "security": CLIENT_AUTH,

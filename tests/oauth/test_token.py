@@ -168,12 +168,63 @@ def test_unknown_code_is_refused(signed_in_flow):
     assert_error(signed_in_flow.exchange("f" * 64, 400), "invalid_grant", 400)
 
 
-def test_code_of_another_client_is_refused(signed_in_flow, testapp):
-    code = signed_in_flow.code()
+def other_client(flow):
+    """Another registered client, with its own valid credentials."""
     other, secret = factories.make_application(redirect_uris=[REDIRECT_URI])
-    other_flow = Flow(testapp, other, secret, signed_in_flow.user)
-    assert_error(other_flow.exchange(code, 400), "invalid_grant", 400)
-    assert signed_in_flow.exchange(code).status_int == 200
+    return Flow(flow.testapp, other, secret, flow.user)
+
+
+def test_code_of_another_client_is_refused_and_burned(signed_in_flow):
+    """RFC 6749 §4.1.3: a code works only for its client. Presented by
+    another, it has leaked: refused, and dead for its own client too."""
+    code = signed_in_flow.code()
+    assert_error(other_client(signed_in_flow).exchange(code, 400), "invalid_grant", 400)
+    assert_error(signed_in_flow.exchange(code, 400), "invalid_grant", 400)
+
+
+def test_used_code_presented_by_another_client_revokes_what_it_issued(
+    signed_in_flow, testapp
+):
+    """API.md §2, RFC 6749 §4.1.2: a replayed code is refused and every token
+    issued from it revoked, whichever authenticated client replays it."""
+    code = signed_in_flow.code()
+    first = signed_in_flow.exchange(code).json
+    refreshed = signed_in_flow.refresh(first["refresh_token"]).json
+
+    assert_error(other_client(signed_in_flow).exchange(code, 400), "invalid_grant", 400)
+
+    api_me(testapp, first["access_token"], status=401)
+    api_me(testapp, refreshed["access_token"], status=401)
+    assert_error(signed_in_flow.refresh(refreshed["refresh_token"], 400), "invalid_grant", 400)
+
+
+def test_another_clients_presentation_that_loses_the_race_revokes_the_winners_tokens(
+    signed_in_flow, testapp, dbsession
+):
+    """Another client read the code unused, but its own client consumed it
+    before the burn: a replay after all, so what that exchange got is revoked."""
+    code = signed_in_flow.code()
+    other = other_client(signed_in_flow).application
+    validator_request = OAuthRequest("https://example.com/oauth/token")
+    validator_request.grant_type = "authorization_code"
+    validator_request.code = code
+    validator = SeatShareValidator(dbsession, 7200, 3600, 600)
+    validator._application(other.client_id, validator_request)  # reads the code unused
+    first = signed_in_flow.exchange(code).json
+    assert not validator.validate_code(other.client_id, code, other, validator_request)
+    dbsession.flush()
+    api_me(testapp, first["access_token"], status=401)
+
+
+def test_used_code_presented_without_client_authentication_revokes_nothing(
+    signed_in_flow, testapp
+):
+    code = signed_in_flow.code()
+    first = signed_in_flow.exchange(code).json
+    other = other_client(signed_in_flow)
+    assert_error(other.exchange(code, 401, client_secret="0" * 64), "invalid_client", 401)
+    assert_error(signed_in_flow.exchange(code, 401, client_id="unknown"), "invalid_client", 401)
+    api_me(testapp, first["access_token"])
 
 
 def test_redirect_uri_must_repeat_the_authorization_request(signed_in_flow, dbsession):
