@@ -154,7 +154,9 @@ class Money(_JSONType):
             raise colander.Invalid(node, f"must be at most {MAX_MONEY}")
         if value != value.quantize(decimal.Decimal("0.01")):
             raise colander.Invalid(node, "must have at most two decimal places")
-        return value.quantize(decimal.Decimal("0.01"))
+        # Not negative by now, but maybe a negative zero (-0.0, "-0e5"),
+        # which would be answered as "-0.00": copy_abs() makes it 0.00.
+        return value.quantize(decimal.Decimal("0.01")).copy_abs()
 
 
 class Nullable(colander.SchemaType):

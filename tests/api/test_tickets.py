@@ -283,6 +283,23 @@ def test_cost_accepts_a_number_or_decimal_string(testapp, world, cost):
     assert res.json["cost"] == str(expected)
 
 
+# A negative zero is zero: answered "0.00", as a GET afterwards says.
+@pytest.mark.parametrize("cost", ["-0.0", "-0.00", "-0e5", "-0", '"-0"', '"-0.00"', '"-0e5"'])
+def test_a_negative_zero_cost_is_answered_as_zero(testapp, world, dbsession, cost):
+    url = f"{API}/ticket/{world.ticket.id}"
+    res = testapp.put(url, '{"cost": %s}' % cost, headers={
+        **world.headers("owner"), "Content-Type": "application/json"})
+    assert res.json["cost"] == "0.00"
+    assert testapp.get(url, headers=world.headers("owner")).json["cost"] == "0.00"
+    [entry] = history(dbsession, world.ticket.id)
+    assert entry.changes == {"cost": ["45.00", "0.00"]}
+    res = testapp.post(f"{API}/tickets", '{"group_id": %d, "event_id": %d, "seat": "1", '
+                       '"cost": %s}' % (world.group.id, world.event.id, cost),
+                       headers={**world.headers("owner"), "Content-Type": "application/json"},
+                       status=201)
+    assert res.json["cost"] == "0.00"
+
+
 @pytest.mark.parametrize(
     ("cost", "message"),
     [
