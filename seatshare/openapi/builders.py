@@ -181,12 +181,12 @@ def type_schema(typ) -> dict:
     if isinstance(typ, Money):
         return {
             "anyOf": [
-                {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$"},
+                {"type": "string", "pattern": Money.STRING_PATTERN},
                 {"type": "number", "minimum": 0, "maximum": float(MAX_MONEY),
                  "multipleOf": 0.01},
             ],
-            "description": 'Money: a decimal string ("45.00") or a JSON number, '
-            "at least 0, at most two decimal places.",
+            "description": 'Money: a decimal string of ASCII digits ("45.00"; no sign '
+            "or exponent) or a JSON number, at least 0, at most two decimal places.",
         }
     raise TypeError(f"no JSON Schema for {typ!r}")
 

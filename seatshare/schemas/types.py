@@ -135,26 +135,48 @@ class JSONBool(_JSONType):
 
 
 class Money(_JSONType):
-    """A JSON number or a decimal string, at least 0, at most two places."""
+    """A JSON number, or a string of ASCII digits with an optional point and
+    at most two places ("45.00"); at least 0, at most ``MAX_MONEY``."""
+
+    # The string form, as the OpenAPI document publishes it
+    # (seatshare.openapi.builders): a string is accepted exactly when it
+    # matches. No sign, exponent, "_", space or non-ASCII digit.
+    STRING_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+    # \Z, not $ ("1\n"); [0-9], not \d (which also takes "١٢").
+    _string_re = re.compile(STRING_PATTERN.removesuffix("$") + r"\Z")
+    # Any signed decimal: one the pattern refuses gets the message that says
+    # why, where there is one ("-1", "0.001", "100000000").
+    _signed_decimal_re = re.compile(r"\A-?[0-9]+(?:\.(?P<places>[0-9]+))?\Z")
+    MALFORMED = 'must be a decimal amount such as "45.00"'
 
     def convert(self, node, cstruct):
-        if isinstance(cstruct, bool) or not isinstance(
-            cstruct, (int, decimal.Decimal, float, str)
-        ):
-            raise colander.Invalid(node, 'must be a decimal amount such as "45.00"')
-        try:
-            value = decimal.Decimal(str(cstruct).strip())
-        except decimal.InvalidOperation:
-            raise colander.Invalid(node, 'must be a decimal amount such as "45.00"')
+        if isinstance(cstruct, str):
+            return self.from_string(node, cstruct)
+        if isinstance(cstruct, bool) or not isinstance(cstruct, (int, decimal.Decimal, float)):
+            raise colander.Invalid(node, self.MALFORMED)
+        return self.amount(node, decimal.Decimal(str(cstruct)))
+
+    def from_string(self, node, text):
+        if self._string_re.match(text):
+            return self.amount(node, decimal.Decimal(text))
+        match = self._signed_decimal_re.match(text)
+        if match is None:
+            raise colander.Invalid(node, self.MALFORMED)
+        self.amount(node, decimal.Decimal(text))
+        if len(match["places"] or "") > 2:  # "45.100"
+            raise colander.Invalid(node, "must have at most two decimal places")
+        raise colander.Invalid(node, self.MALFORMED)  # "-0", nine digits "000000045"
+
+    def amount(self, node, value):
         if not value.is_finite():
-            raise colander.Invalid(node, 'must be a decimal amount such as "45.00"')
+            raise colander.Invalid(node, self.MALFORMED)
         if value < 0:
             raise colander.Invalid(node, "must be at least 0")
         if value > MAX_MONEY:
             raise colander.Invalid(node, f"must be at most {MAX_MONEY}")
         if value != value.quantize(decimal.Decimal("0.01")):
             raise colander.Invalid(node, "must have at most two decimal places")
-        # Not negative by now, but maybe a negative zero (-0.0, "-0e5"),
+        # Not negative by now, but maybe a negative zero (the number -0.0),
         # which would be answered as "-0.00": copy_abs() makes it 0.00.
         return value.quantize(decimal.Decimal("0.01")).copy_abs()
 

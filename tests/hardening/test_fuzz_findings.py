@@ -4,6 +4,7 @@ Each case checks the app and, where the finding was a gap between the app
 and its OpenAPI document, that the document now says what the app does (the
 document's schema is applied with the validator schemathesis uses).
 """
+import decimal
 import json
 
 import jsonschema_rs
@@ -84,6 +85,36 @@ def test_money_as_a_number_has_at_most_two_places_in_both(testapp, world, doc, c
     assert validator.is_valid({"cost": cost}) is valid
     res = put_ticket(testapp, world, json.dumps({"cost": cost}))
     assert res.status_int == (200 if valid else 400), res.text
+
+
+# Money as a string: the document's pattern is plain ASCII digits with at
+# most two places; the app also took "1e3", "+5", "12_000", " 45 ", "١٢" and
+# answered "-0" as "-0.00". Each JSON text here is valid in both (and
+# answered as the amount given) or in neither (and changes nothing).
+@pytest.mark.parametrize(("cost", "answered"), [
+    ('"45"', "45.00"), ('"45.5"', "45.50"), ('"0045.00"', "45.00"), ('"0"', "0.00"),
+    ('"99999999.99"', "99999999.99"), ("1e3", "1000.00"), ("1.5", "1.50"), ("45", "45.00"),
+    ("-0.0", "0.00"),
+    *[(cost, None) for cost in (
+        '"-0"', '"-0.00"', '"1e3"', '"1E+2"', '"+5"', '".5"', '"45."', '" 45 "', '"12_000"',
+        '"1_0.5_0"', '"\u0661\u0662"', '"\uff11\uff12"', '"45.100"', '"000000045"', '"-1"',
+        "-1",
+    )],
+])
+def test_money_is_valid_in_the_document_exactly_when_the_app_takes_it(
+        testapp, world, doc, dbsession, cost, answered):
+    from seatshare.models import Ticket
+
+    validator = request_schema(doc, "/api/v1/ticket/{id}", "put")
+    assert validator.is_valid(json.loads('{"cost": %s}' % cost)) is (answered is not None)
+    res = put_ticket(testapp, world, '{"cost": %s}' % cost)
+    assert res.status_int == (400 if answered is None else 200), res.text
+    dbsession.expire_all()
+    stored = dbsession.get(Ticket, world.ticket.id).cost
+    if answered is None:
+        assert stored == decimal.Decimal("45.00")
+    else:
+        assert res.json["cost"] == answered and stored == decimal.Decimal(answered)
 
 
 # RFC 7009 / 7662: an empty token is missing (400); an unknown hint is ignored.
