@@ -23,6 +23,8 @@ requires = [
     "pyramid_tm>=2.5",
     "SQLAlchemy>=2.0,<2.2",
     "transaction>=3.0",
+    # the IANA zone names a user's timezone may be, the same on every host
+    "tzdata",
     "waitress>=3.0",
     "zope.sqlalchemy>=3.0",
 ]

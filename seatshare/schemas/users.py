@@ -1,5 +1,5 @@
 import functools
-import zoneinfo
+import importlib.resources
 
 import colander
 
@@ -16,7 +16,14 @@ class UserListQuery(ListQuery):
 
 @functools.cache
 def iana_timezones() -> frozenset:
-    return frozenset(zoneinfo.available_timezones())
+    """The IANA zone names of the tzdata package: the same on every host.
+
+    zoneinfo.available_timezones() also lists what the system's zone
+    directory holds besides (Debian's "localtime"). Each of these names
+    loads with zoneinfo.ZoneInfo: from the system's files, or from tzdata's
+    where the system has none.
+    """
+    return frozenset(importlib.resources.files("tzdata").joinpath("zones").read_text().split())
 
 
 def timezone_validator(node, value):

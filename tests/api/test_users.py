@@ -1,5 +1,9 @@
 """API.md §3 Users."""
+import zoneinfo
+
 from seatshare.models import User
+from seatshare.openapi import document
+from seatshare.schemas.users import iana_timezones
 
 from .. import factories as f
 
@@ -104,6 +108,42 @@ def test_put_me_timezone_must_be_an_iana_name(testapp, world):
             f"{API}/users/me", {"timezone": bad}, headers=world.headers("member"), status=400
         )
         assert "timezone" in res.json["fields"]
+
+
+# "localtime" is a file in Debian's /usr/share/zoneinfo (zoneinfo listed it
+# there, and only there); "posix/" and "right/" are system directories.
+def test_put_me_timezone_is_refused_when_it_names_no_iana_zone(testapp, world, dbsession):
+    before = (world.member.timezone, world.member.bio)
+    for bad in ("localtime", "posixrules", "posix/UTC", "right/UTC", "zone.tab"):
+        res = testapp.put_json(f"{API}/users/me", {"timezone": bad, "bio": "changed"},
+                               headers=world.headers("member"), status=400)
+        assert res.json["fields"] == {
+            "timezone": 'must be an IANA time zone name such as "America/Chicago"'}
+    dbsession.expire_all()
+    user = dbsession.get(User, world.member.id)
+    assert (user.timezone, user.bio) == before
+
+
+def test_timezones_are_the_same_on_a_host_without_zone_files():
+    """With no system zone directory, zoneinfo falls back to the tzdata
+    package: the same names are accepted, and each of them loads."""
+    names = iana_timezones()
+    try:
+        zoneinfo.reset_tzpath(to=())
+        assert iana_timezones.__wrapped__() == names
+        for name in names:
+            zoneinfo.ZoneInfo.no_cache(name)
+    finally:
+        zoneinfo.reset_tzpath()
+    for name in names:
+        zoneinfo.ZoneInfo.no_cache(name)
+    assert {"America/Chicago", "UTC", "Europe/London"} <= names
+
+
+def test_the_document_lists_the_accepted_timezones():
+    schema = document()["paths"]["/api/v1/users/me"]["put"]["requestBody"]
+    timezone = schema["content"]["application/json"]["schema"]["properties"]["timezone"]
+    assert timezone["enum"] == sorted(iana_timezones())
 
 
 def test_put_me_email_must_be_an_address(testapp, world):
