@@ -41,12 +41,24 @@ DETAILS = {
     "Please contact support.",
 }
 RETRY_AFTER_SECONDS = "5"
-# RFC 9110's reason phrases, whichever Python's http module we run on.
-REASONS = {413: "Content Too Large", 422: "Unprocessable Content"}
+# RFC 9110's reason phrases, whichever Python's http module we run on
+# (before 3.13 it says RFC 2616's, as WebOb does: "Request Entity Too Large").
+REASONS = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
 
 
 def reason(status: int) -> str:
     return REASONS.get(status) or HTTPStatus(status).phrase
+
+
+def status_line(status: int) -> str:
+    """``"413 Content Too Large"``: a response's status with the phrase its
+    body's ``error`` says (WebOb would fill in its own for a bare number)."""
+    return f"{status} {reason(status)}"
 
 
 def error_body(status: int, detail: str | None = None, fields: dict | None = None):
@@ -64,7 +76,7 @@ def json_error(request, status: int, detail=None, fields=None, headers=None):
     """A JSON error response in the contract's shape."""
     response = Response(
         json_body=error_body(status, detail, fields),
-        status=status,
+        status=status_line(status),
         content_type="application/json",
         charset="utf-8",
     )

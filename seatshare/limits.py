@@ -12,7 +12,7 @@ from urllib.parse import unquote_to_bytes
 from pyramid.tweens import INGRESS
 from webob.multidict import GetDict
 
-from .errors import json_error
+from .errors import json_error, status_line
 from .paths import is_api_request
 
 
@@ -34,7 +34,8 @@ def body_size_limit_tween_factory(handler, registry):
                     413,
                     f"The request body is larger than {limit} bytes.",
                 )
-            return request.response.__class__("Request body too large.", status=413)
+            return request.response.__class__("Request body too large.",
+                                              status=status_line(413))
         return handler(request)
 
     return body_size_limit_tween

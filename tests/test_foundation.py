@@ -8,7 +8,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from webtest import TestApp
 
 from seatshare import main
-from seatshare.errors import error_body
+from seatshare.errors import DETAILS, error_body, json_error
 from seatshare.resources import ApiRoot
 from seatshare.tokens import new_token
 
@@ -81,6 +81,20 @@ def test_error_body_uses_reason_phrase():
     assert error_body(400, fields={"cost": "must be at least 0"})["fields"] == {
         "cost": "must be at least 0"
     }
+
+
+# WebOb's status line said "413 Request Entity Too Large" under a body saying
+# "Content Too Large"; both now say RFC 9110's phrase.
+@pytest.mark.parametrize(("status", "phrase"), [
+    (413, "Content Too Large"), (414, "URI Too Long"), (416, "Range Not Satisfiable"),
+    (422, "Unprocessable Content"), *((status, None) for status in DETAILS),
+])
+def test_a_json_errors_status_line_says_the_phrase_its_body_does(status, phrase):
+    response = json_error(None, status)
+    assert response.status_code == status
+    assert response.status == f"{status} {response.json['error']}"
+    if phrase is not None:
+        assert response.json["error"] == phrase
 
 
 # --- 500 ----------------------------------------------------------------------

@@ -287,6 +287,20 @@ def test_403_body_names_the_record_you_cannot_reach(testapp, world):
     assert res.json["error"] == "Forbidden" and res.json["code"] == 403
 
 
+def test_error_is_the_reason_phrase_of_the_status_line(testapp, world):
+    """And the 413's: tests/hardening/test_abuse_limits.py."""
+    member, url = world.headers("member"), f"{API}/ticket/{world.ticket.id}"
+    responses = [
+        testapp.get(f"{API}/tickets?page=0", headers=member, status=400),
+        testapp.get(f"{API}/tickets", status=401),
+        testapp.put_json(url, {"note": "x"}, headers=member, status=403),
+        testapp.get(f"{API}/tickets/999999", headers=member, status=404),
+        testapp.delete(f"{API}/users", headers=member, status=405),
+    ]
+    for res in responses:
+        assert res.status == f"{res.json['code']} {res.json['error']}"
+
+
 def test_404_for_no_such_record(testapp, world):
     res = testapp.get(f"{API}/tickets/999999", headers=world.headers("member"), status=404)
     assert res.json == {

@@ -60,7 +60,15 @@ def test_body_over_the_limit_is_413_with_the_contract_body(testapp, world, dbses
     res = send(testapp, "POST", "/api/v1/user_aliases", body, world.headers("member"))
     assert_error(res, 413)
     assert res.json["error"] == "Content Too Large"
+    assert res.status == "413 Content Too Large"  # the status line agrees
     assert dbsession.scalar(select(func.count(models.UserAlias.id))) == before
+
+
+def test_body_over_the_limit_outside_the_api_is_413_with_the_same_phrase(testapp, app):
+    limit = int(app.registry.settings["seatshare.max_body_bytes"])
+    res = testapp.post("/signin", b"x" * (limit + 1), expect_errors=True,
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert res.status == "413 Content Too Large"
 
 
 def test_body_at_the_limit_reaches_validation(testapp, world, app):
@@ -84,7 +92,7 @@ def test_chunked_body_without_length_is_413_too(live_server):
     res = conn.getresponse()
     body = json.loads(res.read())
     conn.close()
-    assert res.status == 413
+    assert (res.status, res.reason) == (413, "Content Too Large")
     assert body["code"] == 413 and body["error"] == "Content Too Large"
 
 
