@@ -5,6 +5,7 @@ views validate with, so the document cannot drift from what the API accepts.
 """
 import colander
 
+from ..security import REALM
 from ..schemas.types import (
     MAX_ID,
     MAX_MONEY,
@@ -32,7 +33,7 @@ REASONS = {
 }
 ERROR_HEADERS = {
     401: {"WWW-Authenticate": {
-        "description": 'Bearer realm="seatshare", with error="invalid_token" when a token was sent.',
+        "description": f'Bearer realm="{REALM}", with error="invalid_token" when a token was sent.',
         "schema": {"type": "string"},
     }},
     503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
@@ -85,6 +86,9 @@ LOCATION_HEADER = {
 
 
 def operation(summary, description, tag, success, *errors, scope="read", **extra) -> dict:
+    if "requestBody" in extra:
+        # seatshare.limits refuses a body over seatshare.max_body_bytes.
+        errors += (413,)
     return {
         "summary": summary,
         "description": description,

@@ -5,6 +5,7 @@ Every response of every test under tests/api is checked against the document
 operation is also called once for its success status.
 """
 import json
+import re
 
 import jsonschema_rs
 import pytest
@@ -44,14 +45,15 @@ EXAMPLES = {
 }
 
 
-def api_operations():
+def api_operations(with_body=False):
+    """The document's /api/v1 operations; ``with_body``: those taking a body."""
     doc = document()
     return sorted(
         (method.upper(), path)
         for path, item in doc["paths"].items()
         if path.startswith("/api/v1/")
-        for method in item
-        if method != "parameters"
+        for method, op in item.items()
+        if method != "parameters" and (not with_body or "requestBody" in op)
     )
 
 
@@ -142,3 +144,16 @@ def test_checker_refuses_a_body_that_breaks_the_schema():
 def test_checker_refuses_a_missing_list_header():
     with pytest.raises(AssertionError, match="lacks header Link"):
         ResponseChecker().check("GET", "http://x/api/v1/groups", 200, {}, b"[]")
+
+
+@pytest.mark.parametrize(("method", "path"), api_operations(with_body=True),
+                         ids=[f"{m} {p}" for m, p in api_operations(with_body=True)])
+def test_every_operation_with_a_body_documents_its_413(testapp, world, app, method, path):
+    """A body over seatshare.max_body_bytes is a 413 on every operation
+    that takes one, and the document says so (the testapp fixture checks)."""
+    assert "413" in document()["paths"][path][method.lower()]["responses"]
+    limit = int(app.registry.settings["seatshare.max_body_bytes"])
+    url = re.sub(r"\{[a-z_]+\}", str(world.ticket.id), path)
+    res = testapp.request(url, method=method, body=b" " * (limit + 1), expect_errors=True,
+                          headers={**world.headers("owner"), "Content-Type": "application/json"})
+    assert res.status_int == 413
