@@ -480,15 +480,14 @@ class SeatShareValidator(RequestValidator):
     # -- revocation (RFC 7009) and introspection (RFC 7662) --------------------
 
     def _find_token(self, value, hint, request):
-        """The token row whose access or refresh token is ``value`` and that
-        was issued to the calling client (RFC 7009 §2.1, RFC 7662 §2.1)."""
+        """The token row whose access or refresh token is ``value``, whichever
+        client it was issued to, and which of the two it is."""
         if not could_be_issued(value):
             return None, None
         digest = hash_token(value)
         row = self.dbsession.execute(
             select(Token).where(
-                or_(Token.access_token_hash == digest, Token.refresh_token_hash == digest),
-                Token.application_id == request.client.id,
+                or_(Token.access_token_hash == digest, Token.refresh_token_hash == digest)
             )
         ).scalar_one_or_none()
         if row is None:
@@ -499,10 +498,15 @@ class SeatShareValidator(RequestValidator):
     def revoke_token(self, token, token_type_hint, request, *args, **kwargs):
         """RFC 7009 §2.1: revoking an access token revokes its pair; revoking a
         refresh token revokes every token of the same grant (its family). An
-        unknown token is not an error (§2.2)."""
+        unknown token is not an error (§2.2); another client's token is
+        refused, and the client told (§2.1), with ``unauthorized_client``."""
         row, kind = self._find_token(token, token_type_hint, request)
         if row is None:
             return
+        if row.application_id != request.client.id:
+            raise errors.UnauthorizedClientError(
+                description="The token was not issued to this client.", request=request
+            )
         now = utcnow()
         if kind == "refresh_token":
             revoke_family(self.dbsession, row.family, now)
@@ -514,7 +518,8 @@ class SeatShareValidator(RequestValidator):
         """RFC 7662 §2.2: the claims of a live token issued to the caller;
         None (``{"active": false}``) for anything else."""
         row, kind = self._find_token(token, token_type_hint, request)
-        if row is None or row.revoked_at is not None:
+        if row is None or row.application_id != request.client.id or row.revoked_at is not None:
+            # §2.2: another client's token is as inactive as an unknown one.
             return None
         now = utcnow()
         if kind == "access_token":

@@ -201,7 +201,9 @@ def oauth_paths() -> dict:
                 "requestBody": token_hint_form("The access or refresh token to revoke."),
                 "responses": {
                     "200": {"description": "Revoked, or there was nothing to revoke."},
-                    "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
+                    "400": json_response(
+                        "RFC 6749 §5.2 error; `unauthorized_client` for a token issued to "
+                        "another client (RFC 7009 §2.1).", OAUTH_ERROR),
                     "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE),
                 },
             }

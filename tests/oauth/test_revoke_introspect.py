@@ -2,6 +2,7 @@
 GET /.well-known/oauth-authorization-server (RFC 8414)."""
 import datetime
 
+import pytest
 from sqlalchemy import update
 
 from seatshare.models import Token, utcnow
@@ -50,11 +51,22 @@ def test_revocation_needs_client_authentication(signed_in_flow, testapp):
     api_me(testapp, tokens["access_token"])
 
 
-def test_a_client_cannot_revoke_another_clients_token(signed_in_flow, testapp):
+@pytest.mark.parametrize("kind", ["access_token", "refresh_token"])
+def test_a_client_cannot_revoke_another_clients_token(signed_in_flow, testapp, kind):
+    """RFC 7009 §2.1: the request is refused and the client told; the token
+    keeps working."""
     tokens = signed_in_flow.tokens()
     other, secret = factories.make_application()
-    revoke(Flow(testapp, other, secret, signed_in_flow.user), tokens["access_token"])
+    response = revoke(Flow(testapp, other, secret, signed_in_flow.user), tokens[kind], 400)
+    assert response.json == {
+        "error": "unauthorized_client",
+        "error_description": "The token was not issued to this client.",
+        "code": 400,
+    }
+    assert response.headers["Cache-Control"] == "no-store"
     api_me(testapp, tokens["access_token"])
+    refreshed = signed_in_flow.refresh(tokens["refresh_token"])
+    assert refreshed.status_int == 200
 
 
 def test_revocation_and_introspection_challenge_basic_on_invalid_client(signed_in_flow):
