@@ -2,12 +2,13 @@
 from pyramid.config import Configurator
 
 from .resources import Root
-from .settings import apply_environment
+from .settings import apply_environment, check_secrets
 
 
 def main(global_config, **settings):
     """The WSGI application: ``pserve development.ini`` calls this."""
     settings = apply_environment(settings)
+    check_secrets(settings)
     with Configurator(settings=settings, root_factory=Root) as config:
         config.include("pyramid_jinja2")
         config.include(".renderers")

@@ -3,6 +3,8 @@ overridable from the environment so that no secret need sit in an ini file.
 """
 import os
 
+from pyramid.exceptions import ConfigurationError
+
 # environment variable → setting it overrides
 ENVIRONMENT_OVERRIDES = {
     "SEATSHARE_DATABASE_URL": "sqlalchemy.url",
@@ -34,6 +36,37 @@ def apply_environment(settings: dict, environ=os.environ) -> dict:
         if environ.get(variable):
             merged[key] = environ[variable]
     return merged
+
+
+# The secrets and the variables that set them. A secret anyone can read
+# signs anyone's session cookie (so signs them in as any user) or calendar
+# URL: the placeholders production.ini ships with ("set-…") and the secrets
+# development.ini publishes, which an HTTPS deployment must not keep.
+SECRETS = {
+    "seatshare.session_secret": "SEATSHARE_SESSION_SECRET",
+    "seatshare.calendar_secret": "SEATSHARE_CALENDAR_SECRET",
+}
+PUBLISHED_SECRETS = frozenset({"dev-session-secret-change-me", "dev-calendar-secret-change-me"})
+MIN_SECRET_LENGTH = 16
+
+
+def check_secrets(settings: dict) -> None:
+    """Refuse to start with a secret that is missing, a placeholder, short,
+    or (once cookies are HTTPS-only, as in production) published."""
+    for key, variable in SECRETS.items():
+        value = str(settings.get(key) or "").strip()
+        if not value or value.startswith("set-"):
+            problem = "is not set"
+        elif len(value) < MIN_SECRET_LENGTH:
+            problem = f"is shorter than {MIN_SECRET_LENGTH} characters"
+        elif value in PUBLISHED_SECRETS and as_bool(settings.get("seatshare.session_secure")):
+            problem = "is development.ini's, which anyone can read"
+        else:
+            continue
+        raise ConfigurationError(
+            f"{key} {problem}: set {variable} to a long random value, such as "
+            "the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
 
 
 def as_bool(value) -> bool:

@@ -184,6 +184,60 @@ def test_service_recovers_by_itself_when_the_database_returns(tmp_path):
         wsgi.registry["dbengine"].dispose()
 
 
+# --- secrets ---------------------------------------------------------------------
+
+
+def ini_app_settings(ini, here):
+    """The ini's [app:main], with ``here`` (a temporary directory) for %(here)s."""
+    import configparser
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser = configparser.ConfigParser(defaults={"here": str(here)})
+    parser.read(os.path.join(root, ini))
+    return {key: parser["app:main"][key] for key in parser.options("app:main") if key != "here"}
+
+
+@pytest.mark.parametrize("variable", ["SEATSHARE_SESSION_SECRET", "SEATSHARE_CALENDAR_SECRET"])
+def test_production_ini_does_not_start_without_its_secrets(monkeypatch, tmp_path, variable):
+    """production.ini ships placeholders: without the variable, no server
+    whose session cookies anyone could sign."""
+    from pyramid.exceptions import ConfigurationError
+
+    for name in ("SEATSHARE_SESSION_SECRET", "SEATSHARE_CALENDAR_SECRET"):
+        monkeypatch.setenv(name, "x" * 64)
+    monkeypatch.delenv(variable)
+    settings = {**ini_app_settings("production.ini", tmp_path),
+                "sqlalchemy.url": f"sqlite:///{tmp_path}/db.sqlite"}
+    with pytest.raises(ConfigurationError, match=variable):
+        main({}, **settings)
+    monkeypatch.setenv(variable, "y" * 64)
+    assert main({}, **settings) is not None
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("", "is not set"),
+    ("   ", "is not set"),
+    ("set-SEATSHARE_SESSION_SECRET", "is not set"),
+    ("short-secret", "shorter than 16"),
+    ("dev-session-secret-change-me", "development.ini's"),
+])
+def test_a_secret_anyone_can_know_is_refused_in_production(value, problem):
+    from pyramid.exceptions import ConfigurationError
+
+    from seatshare.settings import check_secrets
+
+    settings = {"seatshare.session_secret": value, "seatshare.calendar_secret": "c" * 32,
+                "seatshare.session_secure": "true"}
+    with pytest.raises(ConfigurationError, match=problem):
+        check_secrets(settings)
+
+
+def test_development_ini_starts_with_its_published_secrets(tmp_path):
+    settings = ini_app_settings("development.ini", tmp_path)
+    assert main({}, **settings) is not None
+
+
 # --- the documentation keeps up -----------------------------------------------
 
 
