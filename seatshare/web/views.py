@@ -4,7 +4,8 @@ Messages never say whether an account exists; a wrong password and an
 unknown email read, and take, the same. Signing in starts a fresh session
 (new contents, new CSRF token) so nothing planted before survives it.
 """
-from urllib.parse import parse_qs, urlencode, urlsplit
+import re
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from pyramid.csrf import new_csrf_token
 from pyramid.exceptions import BadCSRFToken
@@ -24,22 +25,32 @@ from .resources import SignInPage, SignOutPage, SignUpPage
 SIGN_IN_FAILED = "That email and password do not match an account."
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
 MAX_NEXT_LENGTH = 4096
+# What a URL carries as it is: RFC 3986's reserved characters and the "%" of
+# escapes already made (the app's own paths and queries arrive encoded).
+URL_SAFE = "!#$&'()*+,/:;=?@[]~%"
+STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def safe_next(value) -> str | None:
     """A same-site path to return to after signing in, or None.
 
     Only ``/path?query``: no scheme, no host, no ``//`` or ``/\\`` that a
-    browser would read as another host (an open redirect).
+    browser would read as another host (an open redirect). The result is
+    ASCII, ready for a Location header (RFC 9110 §10.2.2): anything else is
+    percent-encoded as UTF-8 (RFC 3986 §2.5), existing escapes kept as they
+    are, so encoding twice changes nothing.
     """
     if not isinstance(value, str) or not value or len(value) > MAX_NEXT_LENGTH:
         return None
     if not value.startswith("/") or value.startswith(("//", "/\\")):
         return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or any(c in value for c in "\r\n\t\\"):
+    if any(c in value for c in "\r\n\t\\"):
         return None
-    return value
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    encoded = STRAY_PERCENT.sub("%25", quote(value, safe=URL_SAFE))
+    return encoded if len(encoded) <= MAX_NEXT_LENGTH else None
 
 
 def page(request, template, code=200, **values):

@@ -99,6 +99,31 @@ def test_next_returns_to_the_page(testapp, user):
     assert response.location == "http://example.com/oauth/authorization?a=b"
 
 
+@pytest.mark.parametrize("target,location", [
+    ("/日本", "/%E6%97%A5%E6%9C%AC"),
+    ("/café?q=ü&r=1", "/caf%C3%A9?q=%C3%BC&r=1"),
+    ("/\u3000/x", "/%E3%80%80/x"),
+    ("/a b\"<>", "/a%20b%22%3C%3E"),
+    ("/already%20encoded?next=%2Fx", "/already%20encoded?next=%2Fx"),
+    ("/100%", "/100%25"),
+])
+def test_next_is_ascii_and_encoding_it_again_changes_nothing(target, location):
+    assert safe_next(target) == location
+    assert safe_next(location) == location
+
+
+def test_next_beyond_latin_1_redirects_to_an_ascii_location(testapp, user):
+    response = submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, 302,
+                              next_url="/%E6%97%A5%E6%9C%AC")
+    assert response.location == "http://example.com/%E6%97%A5%E6%9C%AC"
+    assert session_of(testapp)["user_id"] == user.id
+    # Signed in already, the page sends the browser straight on.
+    for query, location in (("/%E3%80%80/x", "/%E3%80%80/x"), ("/caf%C3%A9", "/caf%C3%A9")):
+        response = testapp.get("/signin?next=" + query, status=302)
+        assert response.headers["Location"] == "http://example.com" + location
+        assert response.headers["Location"].isascii()
+
+
 def test_five_failures_lock_the_account_until_the_window_passes(testapp, user, dbsession):
     for _ in range(5):
         submit_sign_in(testapp, user.email, "wrong", status=400)
