@@ -2,6 +2,7 @@
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 
 from ..settings import as_bool
+from .forms import TextTokenCSRFPolicy
 
 
 def includeme(config):
@@ -23,5 +24,6 @@ def includeme(config):
     # Referrer-Policy: no-referrer, under which browsers post "Origin: null";
     # the token check alone protects the forms. No API view uses CSRF.
     config.set_default_csrf_options(require_csrf=False, check_origin=False)
+    config.set_csrf_storage_policy(TextTokenCSRFPolicy())
     config.include("seatshare.passwords")
     config.scan(__name__)

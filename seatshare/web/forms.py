@@ -1,7 +1,9 @@
-"""Colander schemas for the HTML forms (every value arrives as a string)."""
+"""Colander schemas for the HTML forms, and reading what a form posted."""
 import colander
+from pyramid.csrf import LegacySessionCSRFStoragePolicy
 
 MIN_PASSWORD_LENGTH = 10
+NOT_TEXT = "Type this in: a file cannot be sent here."
 
 
 def printable(node, value):
@@ -51,10 +53,32 @@ class SignUpForm(colander.MappingSchema):
     )
 
 
+def posted_text(request, name) -> str | None:
+    """A posted field's text ("" when absent), or None when it is not text:
+    a multipart form may send a file part (``cgi.FieldStorage``) for any
+    field, and nothing downstream expects one."""
+    value = request.POST.get(name, "")
+    return value if isinstance(value, str) else None
+
+
+class TextTokenCSRFPolicy(LegacySessionCSRFStoragePolicy):
+    """The session's CSRF token, as Pyramid's default policy keeps it; a
+    token posted as a file part is a wrong token (the "form has expired"
+    page), where comparing it raised a TypeError."""
+
+    def check_csrf_token(self, request, supplied_token):
+        return isinstance(supplied_token, str) and super().check_csrf_token(
+            request, supplied_token
+        )
+
+
 def validate(schema, request) -> tuple[dict | None, dict]:
     """``(values, {})`` or ``(None, {field: message})`` for a posted form."""
-    data = {node.name: request.POST.get(node.name, "") for node in schema}
+    data = {node.name: posted_text(request, node.name) for node in schema}
+    errors = {name: NOT_TEXT for name, value in data.items() if value is None}
     try:
-        return schema.deserialize(data), {}
+        values = schema.deserialize({name: value or "" for name, value in data.items()})
     except colander.Invalid as exc:
-        return None, {key.split(".")[-1]: msg for key, msg in exc.asdict().items()}
+        invalid = {key.split(".")[-1]: msg for key, msg in exc.asdict().items()}
+        return None, {**invalid, **errors}
+    return (None, errors) if errors else (values, {})

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..models import Application, User
 from ..oauth.applications import enabled_application
-from .forms import SignInForm, SignUpForm, validate
+from .forms import NOT_TEXT, SignInForm, SignUpForm, posted_text, validate
 from .ratelimit import SignInLimiter, attempt_keys
 from .resources import SignInPage, SignOutPage, SignUpPage
 
@@ -106,9 +106,10 @@ def sign_in_page(request):
     permission=NO_PERMISSION_REQUIRED,
 )
 def sign_in(request):
-    values, _ = validate(SignInForm(), request)
+    values, errors = validate(SignInForm(), request)
     if values is None:
-        return sign_in_form(request, 400, SIGN_IN_FAILED)
+        return sign_in_form(request, 400, NOT_TEXT if NOT_TEXT in errors.values()
+                            else SIGN_IN_FAILED)
     limiter = SignInLimiter.from_settings(request.registry.settings)
     keys = attempt_keys(values["email"], request.client_addr)
     wait = limiter.retry_after(request.dbsession, keys)
@@ -153,7 +154,7 @@ def sign_up_page(request):
 )
 def sign_up(request):
     values, errors = validate(SignUpForm(), request)
-    entered = {k: request.POST.get(k, "") for k in ("first_name", "last_name", "email")}
+    entered = {k: posted_text(request, k) or "" for k in ("first_name", "last_name", "email")}
     next_url = safe_next(request.POST.get("next")) or ""
     if values is not None:
         taken = request.dbsession.execute(

@@ -1,5 +1,10 @@
 """Bad input on the OAuth endpoints and forms: a clear 400, never a 500."""
 import pytest
+from sqlalchemy import select
+
+from seatshare.models import User
+from seatshare.web.forms import NOT_TEXT
+from tests import factories
 
 from .conftest import authorization_url
 
@@ -66,3 +71,57 @@ def test_nul_bytes_in_forms_are_400_on_every_database(testapp):
     response = form.submit(status=400)
     for field in ("first_name", "last_name", "email"):
         assert response.html.find(id=field)["aria-invalid"] == "true"
+
+
+def csrf_token_of(testapp, path="/signin"):
+    return testapp.get(path).forms[0]["csrf_token"].value
+
+
+def test_a_multipart_form_of_text_still_works(testapp, user):
+    token = csrf_token_of(testapp)
+    testapp.post("/signin", {"csrf_token": token, "email": user.email,
+                             "password": factories.DEFAULT_PASSWORD},
+                 content_type="multipart/form-data", status=302)
+
+
+@pytest.mark.parametrize("field", ["email", "password"])
+def test_a_file_for_a_sign_in_field_is_a_400_form(testapp, user, field):
+    values = {"csrf_token": csrf_token_of(testapp), "email": user.email,
+              "password": factories.DEFAULT_PASSWORD}
+    del values[field]
+    response = testapp.post("/signin", values, upload_files=[(field, "x.txt", b"x")],
+                            status=400)
+    assert response.html.find(class_="error").text == NOT_TEXT
+    assert response.forms["signin"]
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "email", "password"])
+def test_a_file_for_a_sign_up_field_is_a_400_form(testapp, dbsession, field):
+    values = {"csrf_token": csrf_token_of(testapp, "/signup"), "first_name": "Ada",
+              "last_name": "Lovelace", "email": "ada@example.com",
+              "password": "a long enough password"}
+    del values[field]
+    response = testapp.post("/signup", values, upload_files=[(field, "x.txt", b"x")],
+                            status=400)
+    assert response.html.find(id=field)["aria-invalid"] == "true"
+    assert NOT_TEXT in response.text and "FieldStorage" not in response.text
+    assert dbsession.execute(select(User).where(User.email == "ada@example.com")).first() is None
+
+
+@pytest.mark.parametrize("path", ["/signin", "/signup", "/signout"])
+def test_a_file_for_the_csrf_token_is_an_expired_form(testapp, path):
+    token = csrf_token_of(testapp).encode()
+    response = testapp.post(path, {"email": "a@example.com"},
+                            upload_files=[("csrf_token", "token.txt", token)], status=400)
+    assert "This form has expired" in response.text
+
+
+def test_a_file_for_the_consent_forms_fields_is_refused(signed_in_flow, testapp, dbsession):
+    page = signed_in_flow.consent_page()
+    action, token = page.forms["consent"].action, page.forms["consent"]["csrf_token"].value
+    response = testapp.post(action, {}, upload_files=[
+        ("csrf_token", "token.txt", token.encode())], status=400)
+    assert "This form has expired" in response.text
+    response = testapp.post(action, {"csrf_token": token},
+                            upload_files=[("decision", "d.txt", b"approve")], status=302)
+    assert "error=access_denied" in response.location
