@@ -4,7 +4,6 @@ The endpoints are public (``NO_PERMISSION_REQUIRED``): clients authenticate to
 oauthlib, users to the sign-in page.
 """
 import json
-from urllib.parse import urlencode
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.httpexceptions import HTTPFound
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from ..models import Approval
 from ..security import REALM
-from ..web.views import page
+from ..web.views import page, with_next
 from .resources import OAuthRoot, WellKnown
 from .validator import normalize_scopes
 
@@ -161,8 +160,7 @@ def is_approved(request, application, scopes) -> bool:
 
 
 def sign_in_first(request) -> Response:
-    query = urlencode({"next": request.path_qs})
-    return HTTPFound(location=request.application_url + "/signin?" + query)
+    return HTTPFound(location=request.application_url + with_next("/signin", request.path_qs))
 
 
 @view_config(

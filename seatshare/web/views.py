@@ -53,6 +53,19 @@ def safe_next(value) -> str | None:
     return encoded if len(encoded) <= MAX_NEXT_LENGTH else None
 
 
+def with_next(path, next_url) -> str:
+    """``path``, carrying ``next`` in its query when there is one."""
+    return path + ("?" + urlencode({"next": next_url}) if next_url else "")
+
+
+def form_again_url(request) -> str:
+    """Where to fill a posted form in again, still going where it went: the
+    sign-up page for sign-up, else the sign-in page, which sends a user who
+    is signed in straight on to ``next``."""
+    path = "/signup" if request.path == "/signup" else "/signin"
+    return with_next(path, safe_next(request.params.get("next")))
+
+
 def page(request, template, code=200, **values):
     """An HTML page from ``seatshare/templates``, never cached (it may carry a
     CSRF token or name the signed-in user)."""
@@ -74,9 +87,8 @@ def requesting_application(dbsession, next_url) -> Application | None:
 
 def sign_in_form(request, status=200, error=None, email=""):
     next_url = safe_next(request.params.get("next"))
-    signup_url = "/signup" + ("?" + urlencode({"next": next_url}) if next_url else "")
     return page(request, "signin.jinja2", status, error=error, email=email,
-                next_url=next_url or "", signup_url=signup_url,
+                next_url=next_url or "", signup_url=with_next("/signup", next_url),
                 application=requesting_application(request.dbsession, next_url))
 
 
@@ -117,7 +129,8 @@ def sign_in(request):
         response = page(request, "error.jinja2", 429, status=429,
                         title="Too many attempts",
                         message="Too many failed sign-ins. Please wait "
-                        f"{max(1, round(wait / 60))} minute(s) and try again.")
+                        f"{max(1, round(wait / 60))} minute(s) and try again.",
+                        back_url=form_again_url(request), back_label="Back to sign in")
         response.headers["Retry-After"] = str(wait)
         return response
     user = request.dbsession.execute(
@@ -136,8 +149,11 @@ def sign_in(request):
     permission=NO_PERMISSION_REQUIRED,
 )
 def sign_out(request):
+    """Sign out; with a ``next`` (the consent page's "Not you?"), the sign-in
+    page then goes back there as whoever signs in."""
     forget(request)
-    return HTTPFound(location=request.application_url + "/signin")
+    next_url = safe_next(request.POST.get("next"))
+    return HTTPFound(location=request.application_url + with_next("/signin", next_url))
 
 
 @view_config(context=SignUpPage, request_method="GET", permission=NO_PERMISSION_REQUIRED)
@@ -180,4 +196,5 @@ def sign_up(request):
 def bad_csrf_token(exc, request):
     """A form posted without this session's token (an old tab, or another site)."""
     return page(request, "error.jinja2", 400, status=400, title="This form has expired",
-                message="Go back, reload the page and try again.")
+                message="Open the form again and try once more.",
+                back_url=form_again_url(request), back_label="Back to the form")

@@ -28,6 +28,38 @@ def test_not_signed_in_gets_sign_in_page_then_back_to_same_request(flow, testapp
     assert signed_in.location == "http://example.com" + url
 
 
+def test_not_you_signs_out_and_comes_back_to_the_same_request(signed_in_flow, testapp):
+    """"Not you?" on the consent page: sign in as someone else, then the
+    same authorization request asks them (API.md §2)."""
+    url = authorization_url(signed_in_flow.application.client_id, state="s1", scope="read")
+    consent = testapp.get(url)
+    signed_out = consent.forms["signout"].submit(status=302)
+    assert signed_out.location == f"http://example.com/signin?next={quote(url, safe='')}"
+    sign_in_page = signed_out.follow()
+    assert signed_in_flow.application.name in sign_in_page.html.find(class_="lead").text
+    other = factories.make_user()
+    form = sign_in_page.forms["signin"]
+    form["email"], form["password"] = other.email, factories.DEFAULT_PASSWORD
+    back = form.submit(status=302)
+    assert back.location == "http://example.com" + url
+    consent = back.follow()
+    assert other.email in consent.text and signed_in_flow.user.email not in consent.text
+    approved = consent.forms["consent"].submit("decision", value="approve", status=302)
+    assert query_of(approved.location)["state"] == "s1"
+
+
+def test_expired_consent_form_links_back_to_the_same_request(signed_in_flow, testapp):
+    url = authorization_url(signed_in_flow.application.client_id, state="s1")
+    form = testapp.get(url).forms["consent"]
+    form["csrf_token"] = "stale"
+    expired = form.submit("decision", value="approve", status=400)
+    assert "This form has expired" in expired.text
+    link = expired.html.find("a", string="Back to the form")["href"]
+    assert link == f"/signin?next={quote(url, safe='')}"
+    # Still signed in, the sign-in page sends the browser on to the consent page.
+    assert testapp.get(link, status=302).location == "http://example.com" + url
+
+
 def test_consent_page_names_application_and_scopes(signed_in_flow):
     page = signed_in_flow.consent_page(scope="read")
     assert page.status_int == 200

@@ -137,6 +137,26 @@ def test_five_failures_lock_the_account_until_the_window_passes(testapp, user, d
     submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=302)
 
 
+def test_too_many_attempts_page_links_back_to_sign_in_with_next(testapp, user):
+    for _ in range(5):
+        submit_sign_in(testapp, user.email, "wrong", status=400)
+    locked = submit_sign_in(testapp, user.email, "wrong", status=429,
+                            next_url="%2Foauth%2Fauthorization%3Fa%3Db")
+    link = locked.html.find("a", string="Back to sign in")["href"]
+    assert link == "/signin?next=%2Foauth%2Fauthorization%3Fa%3Db"
+
+
+@pytest.mark.parametrize("path", ["/signin", "/signup"])
+def test_expired_form_links_back_to_the_form_with_next(testapp, path):
+    form = testapp.get(path + "?next=%2Foauth%2Fauthorization%3Fa%3Db").forms[path[1:]]
+    form["csrf_token"] = "stale"
+    expired = form.submit(status=400)
+    assert "This form has expired" in expired.text
+    link = expired.html.find("a", string="Back to the form")["href"]
+    assert link == path + "?next=%2Foauth%2Fauthorization%3Fa%3Db"
+    assert testapp.get(link).forms[path[1:]]["next"].value == "/oauth/authorization?a=b"
+
+
 def test_failures_from_one_address_lock_every_account(testapp, dbsession):
     for _ in range(5):
         submit_sign_in(testapp, f"nobody{_}@example.com", "wrong", status=400)
