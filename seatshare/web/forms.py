@@ -2,7 +2,8 @@
 import colander
 from pyramid.csrf import LegacySessionCSRFStoragePolicy
 
-MIN_PASSWORD_LENGTH = 10
+from ..passwords import password_problem
+
 NOT_TEXT = "Type this in: a file cannot be sent here."
 
 
@@ -11,6 +12,14 @@ def printable(node, value):
     address needs the others."""
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise colander.Invalid(node, "Remove the control characters.")
+
+
+def strong_password(node, value):
+    """The password rules that need nothing else, so the form shows them
+    beside the other fields' errors."""
+    problem = password_problem(value)
+    if problem:
+        raise colander.Invalid(node, problem)
 
 
 def _stripped(value):
@@ -44,13 +53,17 @@ class SignUpForm(colander.MappingSchema):
         validator=colander.All(colander.Length(max=254), printable, colander.Email()),
     )
     password = colander.SchemaNode(
-        colander.String(),
-        validator=colander.Length(
-            MIN_PASSWORD_LENGTH,
-            1024,
-            min_err=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
-        ),
+        colander.String(), validator=colander.All(colander.Length(max=1024), strong_password)
     )
+
+    def validator(self, node, values):
+        """The password rule that needs the email, once every field is valid
+        (the CLI's ``user create`` deserializes this form too)."""
+        problem = password_problem(values["password"], values["email"])
+        if problem:
+            error = colander.Invalid(node)
+            error["password"] = problem
+            raise error
 
 
 def posted_text(request, name) -> str | None:

@@ -1,3 +1,4 @@
+import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
@@ -52,6 +53,22 @@ def test_user_create_refuses_a_short_password(seatshare, db):
     )
     assert run.code == 1
     assert "--password: Use at least 10 characters." in run.err
+    assert count(db, User) == 0
+
+
+@pytest.mark.parametrize("password,message", [
+    ("          ", "cannot be only spaces"),
+    ("aaaaaaaaaa", "cannot be one character repeated"),
+    ("ADA.LOVELACE@example.com", "cannot be your email address"),
+    ("Password123", "one of the most common passwords"),
+])
+def test_user_create_refuses_a_weak_password_as_sign_up_does(seatshare, db, password, message):
+    run = seatshare(
+        "user", "create", "--email", "ada.lovelace@example.com", "--password", password,
+        "--first-name", "Ada", "--last-name", "Lovelace",
+    )
+    assert run.code == 1
+    assert "--password: " in run.err and message in run.err
     assert count(db, User) == 0
 
 

@@ -6,6 +6,7 @@ from webob.cookies import SignedSerializer
 from sqlalchemy import func, select, update
 
 from seatshare.models import SignInAttempt, User, utcnow
+from seatshare.passwords import common_passwords, password_problem
 from seatshare.web.views import safe_next
 from tests import factories
 
@@ -231,6 +232,52 @@ def test_sign_up_refuses_bad_input_and_leaves_the_database_alone(testapp, dbsess
     assert "cannot be used" in form.submit(status=400).text
     dbsession.expire_all()
     assert dbsession.execute(select(func.count(User.id))).scalar_one() == count
+
+
+@pytest.mark.parametrize("password,message", [
+    ("          ", "A password cannot be only spaces."),
+    ("aaaaaaaaaa", "A password cannot be one character repeated."),
+    ("Casey.Jones@Example.com", "A password cannot be your email address or the part before the @."),
+    (" casey.jones ", "A password cannot be your email address or the part before the @."),
+    ("Password123", "This is one of the most common passwords; choose another."),
+    ("1234567890", "This is one of the most common passwords; choose another."),
+    ("short", "Use at least 10 characters."),
+])
+def test_sign_up_refuses_weak_passwords(testapp, dbsession, password, message):
+    """NIST SP 800-63B §5.1.1.2: context-specific words, repetition and
+    common passwords are refused, with the reason beside the field."""
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": "Casey", "last_name": "Jones",
+                        "email": "casey.jones@example.com", "password": password}.items():
+        form[name] = value
+    response = form.submit(status=400)
+    assert response.html.find(id="password")["aria-invalid"] == "true"
+    assert response.html.find(class_="field-error").text == message
+    dbsession.expire_all()
+    assert dbsession.execute(
+        select(User).where(User.email == "casey.jones@example.com")).first() is None
+
+
+def test_sign_up_shows_a_weak_password_beside_other_errors(testapp):
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": "Casey", "last_name": "Jones",
+                        "email": "not-an-email", "password": "aaaaaaaaaa"}.items():
+        form[name] = value
+    response = form.submit(status=400)
+    for field in ("email", "password"):
+        assert response.html.find(id=field)["aria-invalid"] == "true"
+
+
+@pytest.mark.parametrize("password", ["casey.jones and more", "a long enough password",
+                                      "Tr0ub4dor&3x"])
+def test_password_problem_allows_what_is_not_weak(password):
+    assert password_problem(password, "casey.jones@example.com") is None
+
+
+def test_common_password_list_ships_with_the_package():
+    common = common_passwords()
+    assert len(common) >= 100
+    assert all(len(p) >= 10 and p == p.lower() for p in common)
 
 
 def test_signed_up_user_can_authorize_an_application(testapp, dbsession):
