@@ -330,12 +330,19 @@ class CpuMeter:
         self.db = sum(v - self.database_before.get(pid, 0.0) for pid, v in after.items())
 
 
+def fresh_secrets() -> dict:
+    """A random value for each secret production.ini leaves to the
+    environment (the app refuses its placeholders): variable → value."""
+    from seatshare.settings import SECRETS
+
+    return {variable: secrets.token_hex(32) for variable in SECRETS.values()}
+
+
 def server_env(url):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEATSHARE_")}
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env["SEATSHARE_DATABASE_URL"] = url or ""
-    env["SEATSHARE_SESSION_SECRET"] = secrets.token_hex(32)
-    env["SEATSHARE_CALENDAR_SECRET"] = secrets.token_hex(32)
+    env.update(fresh_secrets())
     return env
 
 
@@ -347,8 +354,9 @@ class InProcess:
 
     def __init__(self, url):
         from seatshare import main
+        from seatshare.settings import apply_environment
 
-        self.app = main({}, **real_app_section(url))
+        self.app = main({}, **apply_environment(real_app_section(url), fresh_secrets()))
         self.engine = self.app.registry["dbengine"]
         self.statements = []
         sa.event.listen(self.engine, "before_cursor_execute", self._count)
