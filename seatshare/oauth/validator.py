@@ -297,8 +297,11 @@ class SeatShareValidator(RequestValidator):
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         """RFC 6749 §4.1.3 and §10.5: the code exists, belongs to this client
         and has not expired. A code used before is refused, and (§4.1.2)
-        every token issued from it is revoked, whichever authenticated client
-        presents it. Another client's unused code is refused and burned.
+        every token issued from it is revoked, whether its own client or
+        another confidential one (authenticated by its secret) presents it;
+        another confidential client's presentation of an unused code burns
+        it. A public client proves nothing with its client_id: another
+        application's code presented by one is refused and left as it is.
 
         RFC 7636 §4.5: a ``code_verifier`` for a code stored without a
         challenge is refused, where oauthlib would ignore it.
@@ -306,10 +309,13 @@ class SeatShareValidator(RequestValidator):
         if not could_be_issued(code):
             return False
         # Read with the client (``_application``) by its hash alone; oauthlib
-        # authenticates the client before it asks about the code, so only an
-        # authenticated client gets this far.
+        # authenticates the client before it asks about the code: by its
+        # secret when it is confidential, by its client_id alone when public.
         record = self._codes.get(code)
         if record is None:
+            return False
+        if record.application_id != client.id and not client.confidential:
+            # Anyone may send a public client's id: no effect on another's code.
             return False
         now = utcnow()
         if record.used_at is not None:

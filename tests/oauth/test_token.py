@@ -198,6 +198,31 @@ def test_used_code_presented_by_another_client_revokes_what_it_issued(
     assert_error(signed_in_flow.refresh(refreshed["refresh_token"], 400), "invalid_grant", 400)
 
 
+def public_client(flow):
+    """A registered public client: it sends its client_id, which anyone can."""
+    other, _ = factories.make_application(redirect_uris=[REDIRECT_URI], confidential=False)
+    return Flow(flow.testapp, other, None, flow.user)
+
+
+def test_a_public_client_cannot_burn_another_applications_code(signed_in_flow):
+    """Only a client authenticated by its secret may burn another's code: a
+    public client's id proves nothing, so the code stays good for its own."""
+    code = signed_in_flow.code()
+    public = public_client(signed_in_flow)
+    assert_error(public.exchange(code, 400, code_verifier="v" * 43), "invalid_grant", 400)
+    assert_error(public.exchange(code, 400), "invalid_grant", 400)
+    assert signed_in_flow.exchange(code).json["access_token"]
+
+
+def test_a_public_client_replaying_another_applications_code_revokes_nothing(
+    signed_in_flow, testapp
+):
+    code = signed_in_flow.code()
+    tokens = signed_in_flow.exchange(code).json
+    assert_error(public_client(signed_in_flow).exchange(code, 400), "invalid_grant", 400)
+    api_me(testapp, tokens["access_token"])
+
+
 def test_another_clients_presentation_that_loses_the_race_revokes_the_winners_tokens(
     signed_in_flow, testapp, dbsession
 ):
