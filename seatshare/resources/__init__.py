@@ -9,6 +9,8 @@ import re
 from pyramid.httpexceptions import HTTPForbidden
 from pyramid.traversal import lineage, split_path_info
 
+from ..schemas.types import record_id
+
 
 class Resource:
     __name__ = ""
@@ -105,10 +107,7 @@ def parse_id(key) -> int:
     """A path segment as a record id; anything else is a 404."""
     if not is_id(key):
         raise KeyError(key)
-    value = int(key)
-    if value < 1 or value > 2**31 - 1:
-        raise KeyError(key)
-    return value
+    return record_id(key)
 
 
 class Container(Resource):

@@ -15,7 +15,7 @@ from ..models import Event, Group
 from ..permissions import Permission
 from ..errors import APIError
 from ..schemas import json_object
-from ..schemas.types import MAX_ID, INTEGER_RE
+from ..schemas.types import MAX_ID, INTEGER_RE, record_id
 from . import Container
 
 DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
@@ -28,12 +28,7 @@ def filter_id(request, name) -> int | None:
     value = request.GET.get(name)
     if value is None or not INTEGER_RE.match(value):
         return None
-    # Leading zeros as the schema (QueryInt) reads them: 00000000001 is 1,
-    # and its restriction must hold.
-    digits = value.lstrip("0")
-    if len(digits) > len(str(MAX_ID)) or not 1 <= int(digits or "0") <= MAX_ID:
-        raise KeyError(value)
-    return int(digits)
+    return record_id(value)
 
 
 def body_id(request, name) -> int | None:

@@ -20,6 +20,20 @@ DIGITS_RE = re.compile(r"\A[0-9]+\Z")
 INTEGER_RE = re.compile(r"\A-?[0-9]+\Z")
 
 
+def record_id(text: str) -> int:
+    """The id a decimal integer's text names (leading zeros allowed, as
+    00000000001 is 1); KeyError, a 404, when no record can have it: 0, a
+    negative number, or more than MAX_ID, however many digits (never int()
+    of them all: Python refuses more than 4300)."""
+    digits = text.lstrip("0")
+    if text.startswith("-") or len(digits) > len(str(MAX_ID)):
+        raise KeyError(text)
+    value = int(digits or "0")
+    if not 1 <= value <= MAX_ID:
+        raise KeyError(text)
+    return value
+
+
 class _JSONType(colander.SchemaType):
     expected = "a value"
 

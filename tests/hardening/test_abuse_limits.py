@@ -264,8 +264,8 @@ def test_money_outside_the_column_is_400(testapp, world, dbsession, value):
     assert ticket_row(dbsession, world.ticket.id) == before
 
 
-@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40, "0", "-1",
-                                   "0" * 30, "-" + "9" * 40])
+@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40, "9" * 5000, "0",
+                                   "-1", "0" * 30, "-" + "9" * 40, "-" + "9" * 5000])
 @pytest.mark.parametrize("query", ["/tickets?group_id=", "/tickets?event_id=",
                                    "/users?group_id=", "/events?group_id="])
 def test_a_filter_naming_an_id_no_record_can_have_is_404(testapp, world, query, value):
@@ -303,7 +303,8 @@ def test_any_page_past_the_end_is_an_empty_list(testapp, world, value):
     )
 
 
-@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40, "-1", "0", "1e3"])
+@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), "9" * 40, "9" * 5000, "-1",
+                                   "0", "1e3"])
 @pytest.mark.parametrize("collection", ["users", "user_aliases", "groups", "events",
                                         "tickets", "ticket"])
 def test_an_id_outside_the_range_in_a_path_is_404_not_500(testapp, world, collection, value):
@@ -315,6 +316,13 @@ def test_an_id_outside_the_range_in_a_path_is_404_not_500(testapp, world, collec
     assert_error(testapp.get(url, headers=world.headers("member"), expect_errors=True), 404)
     res = send(testapp, "PUT", url, {"name": "x"}, world.headers("member"))
     assert_error(res, 404)
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "9" * 5000, "0"])
+def test_a_calendar_url_with_an_id_no_user_can_have_is_404(testapp, value):
+    for path in (f"/calendar/{value}/{'a' * 64}/tickets.ics",
+                 f"/calendar/1/{'a' * 64}/groups/{value}.ics"):
+        assert testapp.get(path, expect_errors=True).status_int == 404
 
 
 # --- encodings and JSON --------------------------------------------------------
