@@ -34,8 +34,10 @@ def body_size_limit_tween_factory(handler, registry):
                     413,
                     f"The request body is larger than {limit} bytes.",
                 )
-            return request.response.__class__("Request body too large.",
-                                              status=status_line(413))
+            return request.response.__class__(
+                f"The request body is larger than {limit} bytes.\n",
+                status=status_line(413), content_type="text/plain", charset="utf-8",
+            )
         return handler(request)
 
     return body_size_limit_tween
