@@ -233,6 +233,15 @@ def test_a_secret_anyone_can_know_is_refused_in_production(value, problem):
         check_secrets(settings)
 
 
+def test_development_ini_publishes_only_secrets_the_check_knows(tmp_path):
+    """An HTTPS deployment refuses development.ini's secrets: the check's
+    list must be what development.ini says."""
+    from seatshare.settings import PUBLISHED_SECRETS, SECRETS
+
+    settings = ini_app_settings("development.ini", tmp_path)
+    assert {settings[key] for key in SECRETS} <= PUBLISHED_SECRETS
+
+
 def test_development_ini_starts_with_its_published_secrets(tmp_path):
     settings = ini_app_settings("development.ini", tmp_path)
     assert main({}, **settings) is not None

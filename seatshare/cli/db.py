@@ -4,9 +4,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from ..oauth.applications import register_application
-from ..passwords import passwords_from_settings
+from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
-from .base import Outcome, add_command
+from .base import CommandError, Outcome, add_command
 
 # Where the migrations live when the ini file has no [alembic] section.
 SCRIPT_LOCATION = "seatshare:alembic"
@@ -38,6 +38,10 @@ def upgrade(args, env):
 
 
 def load_demo(args, env):
+    # The demo users sign in with it: the sign-up page's rules apply.
+    problem = args.password is not None and password_problem(args.password)
+    if problem:
+        raise CommandError(f"--password: {problem}")
     summary = demo.load(
         env.dbsession,
         passwords_from_settings(env.settings),

@@ -130,7 +130,6 @@ def test_timezones_are_the_same_on_a_host_without_zone_files():
     names = iana_timezones()
     try:
         zoneinfo.reset_tzpath(to=())
-        assert iana_timezones.__wrapped__() == names
         for name in names:
             zoneinfo.ZoneInfo.no_cache(name)
     finally:

@@ -1,4 +1,5 @@
 """``db upgrade`` and ``db demo``."""
+import pytest
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -86,6 +87,14 @@ def test_db_demo_text_names_the_sign_in(seatshare):
     run = seatshare("db", "demo", "--password", "demo-password-1")
     assert run.code == 0, run.err
     assert "Sign in as alex@example.com with the password demo-password-1" in run.out
+
+
+@pytest.mark.parametrize("password", ["short", "aaaaaaaaaa", "qwertyuiop", " " * 12])
+def test_db_demo_refuses_a_password_sign_up_would_refuse(seatshare, db, password):
+    run = seatshare("db", "demo", "--password", password)
+    assert run.code != 0
+    assert "--password: " in run.err
+    assert count(db, User) == 0
 
 
 def test_db_demo_skips_a_database_that_has_users(seatshare, db):
