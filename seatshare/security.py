@@ -2,8 +2,8 @@
 
 ``/api/`` paths authenticate with a bearer token only; a browser cookie never
 authenticates an API call. The HTML pages (sign-in, consent, sign-up) use the
-signed-cookie session instead. Identity and principals are computed once per
-request.
+signed-cookie session instead, which signing out ends on the server too (see
+``browser_identity``). Identity and principals are computed once per request.
 """
 import dataclasses
 import re
@@ -12,7 +12,7 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.interfaces import ISecurityPolicy
 from pyramid.request import RequestLocalCache
 from pyramid.security import Denied
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from zope.interface import implementer
 
@@ -195,6 +195,37 @@ def principals_of(memberships) -> list[str]:
     return found
 
 
+def browser_identity(request) -> Identity | None:
+    """The user a browser session signed in, while the session lasts.
+
+    The cookie is signed, so only SeatShare wrote it, but a copy of it stays
+    valid as long as the cookie does. The user's ``session_generation`` is
+    the server's side of it: a session signed in under another generation
+    (the user has signed out since, here or elsewhere) has ended. The User
+    is loaded anyway, so the comparison costs no statement.
+    """
+    session = request.session
+    user_id = session.get("user_id")
+    if user_id is None:
+        return None
+    user = request.dbsession.get(User, user_id)
+    if user is None or session.get("generation") != user.session_generation:
+        return None
+    return Identity(user=user)
+
+
+def end_browser_sessions(dbsession, user_id: int) -> None:
+    """End every browser session of the user: one UPDATE, adding one in
+    SQL so concurrent sign-outs both count. ``updated_at`` stays: signing
+    out changes nothing the user would call their account."""
+    dbsession.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1,
+                updated_at=User.updated_at)
+    )
+
+
 @implementer(ISecurityPolicy)
 class SecurityPolicy:
     def __init__(self):
@@ -208,11 +239,7 @@ class SecurityPolicy:
             if token is None:
                 return None
             return load_token_identity(request.dbsession, token)
-        user_id = request.session.get("user_id")
-        if user_id is None:
-            return None
-        user = request.dbsession.get(User, user_id)
-        return Identity(user=user) if user is not None else None
+        return browser_identity(request)
 
     def _load_principals(self, request):
         identity = request.identity
@@ -243,11 +270,19 @@ class SecurityPolicy:
                 return ScopeDenied(f"The token lacks the {needed!r} scope.")
         return self.acl.permits(context, self.effective_principals(request), permission)
 
-    def remember(self, request, userid, **kw):
+    def remember(self, request, userid, *, generation, **kw):
+        """Sign ``userid`` in on this browser session, under the user's
+        current ``session_generation``."""
         request.session["user_id"] = userid
+        request.session["generation"] = generation
         return []
 
     def forget(self, request, **kw):
+        """Sign out: this session, and every other browser session of the
+        user, wherever a copy of its cookie went."""
+        identity = request.identity
+        if identity is not None and identity.token is None:
+            end_browser_sessions(request.dbsession, identity.user_id)
         request.session.invalidate()
         return []
 

@@ -129,3 +129,29 @@ def test_migrations_match_what_autogenerate_cannot_see(backend, tmp_path):
     finally:
         drop_migrated()
         drop_created()
+
+
+def test_session_generation_migration_keeps_existing_users(fresh_url):
+    """0002 gives users from before it generation 0, and its downgrade keeps them."""
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0001")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO users (email, first_name, last_name, timezone, bio, location,"
+                " mobile, sms_notify, calendar_nonce, created_at, updated_at) VALUES"
+                " ('old@example.com', 'O', 'U', 'UTC', '', '', '', false, 'n',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        command.upgrade(config, "0002")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text(
+                "SELECT session_generation FROM users")).scalar_one() == 0
+        command.downgrade(config, "0001")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT email FROM users")).scalar_one() == (
+                "old@example.com")
+        assert "session_generation" not in {
+            c["name"] for c in sa.inspect(engine).get_columns("users")}
+    finally:
+        engine.dispose()

@@ -32,6 +32,10 @@ class User(Base):
     # The calendar feed URL carries HMAC(secret, user id, nonce); resetting
     # the feed secret changes the nonce. Nothing secret is stored here.
     calendar_nonce: Mapped[str] = mapped_column(String(64), default=new_calendar_nonce)
+    # A browser session holds the value it was signed in under and ends once
+    # the two differ: signing out adds one, which ends every browser session
+    # of the user, copies of the cookie included.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow

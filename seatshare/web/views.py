@@ -97,7 +97,7 @@ def start_session(request, user) -> HTTPFound:
     target = safe_next(request.POST.get("next")) or "/signin"
     request.session.invalidate()
     new_csrf_token(request)
-    remember(request, user.id)
+    remember(request, user.id, generation=user.session_generation)
     return HTTPFound(location=request.application_url + target)
 
 
@@ -149,8 +149,9 @@ def sign_in(request):
     permission=NO_PERMISSION_REQUIRED,
 )
 def sign_out(request):
-    """Sign out; with a ``next`` (the consent page's "Not you?"), the sign-in
-    page then goes back there as whoever signs in."""
+    """Sign out, everywhere: every browser session of the user ends, copies
+    of this one's cookie included. With a ``next`` (the consent page's "Not
+    you?"), the sign-in page then goes back there as whoever signs in."""
     forget(request)
     next_url = safe_next(request.POST.get("next"))
     return HTTPFound(location=request.application_url + with_next("/signin", next_url))

@@ -207,6 +207,7 @@ def test_sign_up_page_creates_an_account_and_signs_in(testapp, dbsession):
     assert "a long enough password" not in user.password_hash
     assert user.calendar_nonce
     assert session_of(testapp)["user_id"] == user.id
+    assert session_of(testapp)["generation"] == user.session_generation == 0
 
 
 def test_sign_up_refuses_bad_input_and_leaves_the_database_alone(testapp, dbsession, user):
