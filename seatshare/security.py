@@ -7,8 +7,10 @@ signed-cookie session instead, which signing out ends on the server too (see
 """
 import dataclasses
 import re
+import time
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.exceptions import ConfigurationError
 from pyramid.interfaces import ISecurityPolicy
 from pyramid.request import RequestLocalCache
 from pyramid.security import Denied
@@ -195,18 +197,24 @@ def principals_of(memberships) -> list[str]:
     return found
 
 
-def browser_identity(request) -> Identity | None:
+def browser_identity(request, max_age: int) -> Identity | None:
     """The user a browser session signed in, while the session lasts.
 
     The cookie is signed, so only SeatShare wrote it, but a copy of it stays
-    valid as long as the cookie does. The user's ``session_generation`` is
-    the server's side of it: a session signed in under another generation
-    (the user has signed out since, here or elsewhere) has ended. The User
-    is loaded anyway, so the comparison costs no statement.
+    valid as long as the cookie does, and Pyramid reissues it while it is
+    used. Two checks end it whatever the cookie says: ``max_age`` seconds
+    after signing in (``seatshare.session_max_age``; no statement), and the
+    user's ``session_generation``, the server's side of it: a session signed
+    in under another generation (the user has signed out since, here or
+    elsewhere) has ended. The User is loaded anyway, so comparing costs no
+    statement.
     """
     session = request.session
     user_id = session.get("user_id")
     if user_id is None:
+        return None
+    signed_in_at = session.get("signed_in_at")
+    if not isinstance(signed_in_at, int) or time.time() - signed_in_at >= max_age:
         return None
     user = request.dbsession.get(User, user_id)
     if user is None or session.get("generation") != user.session_generation:
@@ -228,7 +236,8 @@ def end_browser_sessions(dbsession, user_id: int) -> None:
 
 @implementer(ISecurityPolicy)
 class SecurityPolicy:
-    def __init__(self):
+    def __init__(self, session_max_age: int):
+        self.session_max_age = session_max_age
         self.identity_cache = RequestLocalCache(self._load_identity)
         self.principals_cache = RequestLocalCache(self._load_principals)
         self.acl = ACLHelper()
@@ -239,7 +248,7 @@ class SecurityPolicy:
             if token is None:
                 return None
             return load_token_identity(request.dbsession, token)
-        return browser_identity(request)
+        return browser_identity(request, self.session_max_age)
 
     def _load_principals(self, request):
         identity = request.identity
@@ -272,9 +281,10 @@ class SecurityPolicy:
 
     def remember(self, request, userid, *, generation, **kw):
         """Sign ``userid`` in on this browser session, under the user's
-        current ``session_generation``."""
+        current ``session_generation``, from now."""
         request.session["user_id"] = userid
         request.session["generation"] = generation
+        request.session["signed_in_at"] = int(time.time())
         return []
 
     def forget(self, request, **kw):
@@ -287,8 +297,17 @@ class SecurityPolicy:
         return []
 
 
+def session_max_age(settings) -> int:
+    """``seatshare.session_max_age``: seconds a browser sign-in lasts."""
+    value = str(settings["seatshare.session_max_age"]).strip()
+    if not value.isdigit() or int(value) <= 0:
+        raise ConfigurationError(
+            f"seatshare.session_max_age must be a positive number of seconds, not {value!r}")
+    return int(value)
+
+
 def includeme(config):
-    config.set_security_policy(SecurityPolicy())
+    config.set_security_policy(SecurityPolicy(session_max_age(config.get_settings())))
     config.add_request_method(
         lambda r: r.registry.queryUtility(ISecurityPolicy).effective_principals(r),
         "effective_principals",

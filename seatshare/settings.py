@@ -25,6 +25,7 @@ DEFAULTS = {
     "seatshare.db_connect_timeout": "2",
     "seatshare.db_prepared_statements": "true",
     "seatshare.session_secure": "false",
+    "seatshare.session_max_age": "43200",
     "retry.attempts": "3",
     "mail.mailer": "smtp",
 }
