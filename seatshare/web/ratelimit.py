@@ -1,9 +1,12 @@
-"""Sign-in throttling: failures counted per account and per address.
+"""Sign-in and sign-up throttling: attempts counted per key in the database.
 
-The failures live in the ``sign_in_attempts`` table, so every server process
-sees the same count. After ``seatshare.signin_max_failures`` failures within
-``seatshare.signin_window_seconds`` for the account or for the address, sign-in
-answers 429 until the oldest of those failures leaves the window.
+The attempts live in the ``sign_in_attempts`` table, so every server process
+sees the same count. Sign-in counts its failures per account and per address;
+sign-up counts every attempt that reaches the "is this email taken" check per
+address, under keys of its own. After ``seatshare.signin_max_failures`` of
+them within ``seatshare.signin_window_seconds`` for any key, the page answers
+429 until the oldest leaves the window: sign-up tells whether an email has an
+account, so learning that costs an address as much there as at sign-in.
 """
 import dataclasses
 import datetime
@@ -16,6 +19,10 @@ from ..models import SignInAttempt, utcnow
 
 def attempt_keys(email: str, address: str | None) -> list[str]:
     return [f"account:{email}"[:300], f"address:{address or 'unknown'}"[:300]]
+
+
+def sign_up_keys(address: str | None) -> list[str]:
+    return [f"signup-address:{address or 'unknown'}"[:300]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +59,7 @@ class SignInLimiter:
         return max(1, math.ceil(max(waits)))
 
     def record_failure(self, dbsession, keys, now=None) -> None:
+        """Count one attempt against ``keys``: a failed sign-in, or any sign-up."""
         now = now or utcnow()
         dbsession.add_all(SignInAttempt(key=key, created_at=now) for key in keys)
         dbsession.flush()

@@ -1,7 +1,8 @@
 """Sign-in, sign-out and sign-up pages.
 
-Messages never say whether an account exists; a wrong password and an
-unknown email read, and take, the same. Signing in starts a fresh session
+Sign-in never says whether an account exists; a wrong password and an
+unknown email read, and take, the same. Sign-up must say when an email is
+taken, so it is throttled per address as sign-in is. Signing in starts a fresh session
 (new contents, new CSRF token) so nothing planted before survives it.
 """
 import re
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from ..models import Application, User
 from ..oauth.applications import enabled_application
 from .forms import NOT_TEXT, SignInForm, SignUpForm, posted_text, validate
-from .ratelimit import SignInLimiter, attempt_keys
+from .ratelimit import SignInLimiter, attempt_keys, sign_up_keys
 from .resources import SignInPage, SignOutPage, SignUpPage
 
 SIGN_IN_FAILED = "That email and password do not match an account."
@@ -77,6 +78,16 @@ def page(request, template, code=200, **values):
     )
 
 
+def too_many_attempts(request, wait, attempts, back_label):
+    """The 429 page of a throttled form, with Retry-After in seconds."""
+    response = page(request, "error.jinja2", 429, status=429, title="Too many attempts",
+                    message=f"Too many {attempts}. Please wait "
+                    f"{max(1, round(wait / 60))} minute(s) and try again.",
+                    back_url=form_again_url(request), back_label=back_label)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def requesting_application(dbsession, next_url) -> Application | None:
     """The application whose authorization request the user signs in for."""
     parts = urlsplit(next_url or "")
@@ -126,13 +137,7 @@ def sign_in(request):
     keys = attempt_keys(values["email"], request.client_addr)
     wait = limiter.retry_after(request.dbsession, keys)
     if wait is not None:
-        response = page(request, "error.jinja2", 429, status=429,
-                        title="Too many attempts",
-                        message="Too many failed sign-ins. Please wait "
-                        f"{max(1, round(wait / 60))} minute(s) and try again.",
-                        back_url=form_again_url(request), back_label="Back to sign in")
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return too_many_attempts(request, wait, "failed sign-ins", "Back to sign in")
     user = request.dbsession.execute(
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
@@ -170,10 +175,17 @@ def sign_up_page(request):
     permission=NO_PERMISSION_REQUIRED,
 )
 def sign_up(request):
+    limiter = SignInLimiter.from_settings(request.registry.settings)
+    keys = sign_up_keys(request.client_addr)
+    wait = limiter.retry_after(request.dbsession, keys)
+    if wait is not None:
+        return too_many_attempts(request, wait, "sign-ups from your address", "Back to sign up")
     values, errors = validate(SignUpForm(), request)
     entered = {k: posted_text(request, k) or "" for k in ("first_name", "last_name", "email")}
     next_url = safe_next(request.POST.get("next")) or ""
     if values is not None:
+        # Whether the email is taken or not: each answer tells something.
+        limiter.record_failure(request.dbsession, keys)
         taken = request.dbsession.execute(
             select(User.id).where(User.email == values["email"])
         ).first()

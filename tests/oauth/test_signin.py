@@ -184,6 +184,53 @@ def test_failures_are_recorded_in_the_database(testapp, user, dbsession):
     assert any(key.startswith("address:") for key in keys)
 
 
+def submit_sign_up(testapp, email, password="a long enough password"):
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": "Casey", "last_name": "Jones", "email": email,
+                        "password": password}.items():
+        form[name] = value
+    return form.submit(expect_errors=True)
+
+
+def test_sign_up_attempts_from_one_address_stop_at_the_sign_in_limit(testapp, user, dbsession):
+    """Sign-up says when an email is taken, so asking costs an address as
+    much as at sign-in: taken or not, each answer counts."""
+    statuses = [submit_sign_up(testapp, email).status_int for email in (
+        user.email, "taken-or-not@example.com", user.email, "new1@example.com", user.email)]
+    assert statuses == [400, 302, 400, 302, 400]
+    throttled = submit_sign_up(testapp, "new2@example.com")
+    assert throttled.status_int == 429
+    assert 0 < int(throttled.headers["Retry-After"]) <= 900
+    assert "Too many sign-ups" in throttled.text
+    assert throttled.html.find("a", string="Back to sign up")["href"] == "/signup"
+    assert "cannot be used" not in submit_sign_up(testapp, user.email).text
+    assert dbsession.execute(
+        select(User).where(User.email == "new2@example.com")).first() is None
+    # Another address may still sign up.
+    testapp.extra_environ["REMOTE_ADDR"] = "192.0.2.7"
+    testapp.reset()
+    assert submit_sign_up(testapp, "new2@example.com").status_int == 302
+
+
+def test_sign_up_form_errors_do_not_count_and_sign_in_failures_do_not_block_it(
+        testapp, app, monkeypatch):
+    monkeypatch.setitem(app.registry.settings, "seatshare.signin_max_failures", "2")
+    for _ in range(3):
+        assert submit_sign_up(testapp, "casey@example.com", "short").status_int == 400
+        submit_sign_in(testapp, "nobody@example.com", "wrong", status="*")
+    assert submit_sign_up(testapp, "casey@example.com").status_int == 302
+
+
+def test_sign_up_limits_come_from_the_sign_in_settings(testapp, user, app, monkeypatch):
+    monkeypatch.setitem(app.registry.settings, "seatshare.signin_max_failures", "2")
+    monkeypatch.setitem(app.registry.settings, "seatshare.signin_window_seconds", "60")
+    for _ in range(2):
+        assert submit_sign_up(testapp, user.email).status_int == 400
+    throttled = submit_sign_up(testapp, "new@example.com")
+    assert throttled.status_int == 429
+    assert 0 < int(throttled.headers["Retry-After"]) <= 60
+
+
 def test_sign_out(signed_in_flow, testapp):
     page = testapp.get("/signin")
     assert "You are signed in" in page.text

@@ -10,7 +10,8 @@ serve at most 100 rows a page and cost the same few statements however many
 rows there are; strings have maximum lengths; a season ticket names at most
 200 events; deeply nested JSON is refused; a bad token costs no more than one
 query and a malformed one none; password guessing is limited per account and
-per address (429). The fuller abuse-limit tests are in tests/hardening.
+per address (429), and so are sign-ups per address, which would otherwise
+create accounts and test emails without end. The fuller abuse-limit tests are in tests/hardening.
 """
 import json
 
@@ -91,5 +92,17 @@ def test_password_guessing_stops_at_the_limit(testapp, app, dbsession):
     for _ in range(limit + 3):
         form = testapp.get("/signin").forms["signin"]
         form["email"], form["password"] = user.email, "guess"
+        statuses.append(form.submit(expect_errors=True).status_int)
+    assert statuses == [400] * limit + [429] * 3
+
+
+def test_sign_up_probing_stops_at_the_limit(testapp, app):
+    user = f.make_user()
+    limit = int(app.registry.settings["seatshare.signin_max_failures"])
+    statuses = []
+    for _ in range(limit + 3):
+        form = testapp.get("/signup").forms["signup"]
+        form["first_name"], form["last_name"] = "Probe", "Probe"
+        form["email"], form["password"] = user.email, "a long enough password"
         statuses.append(form.submit(expect_errors=True).status_int)
     assert statuses == [400] * limit + [429] * 3
