@@ -343,6 +343,9 @@ def server_env(url):
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env["SEATSHARE_DATABASE_URL"] = url or ""
     env.update(fresh_secrets())
+    # production.ini allows only its placeholder host name: the servers are
+    # asked at 127.0.0.1:PORT (wrk, urllib), the in-process app as localhost.
+    env["SEATSHARE_ALLOWED_HOSTS"] = "127.0.0.1 localhost"
     return env
 
 
@@ -356,7 +359,7 @@ class InProcess:
         from seatshare import main
         from seatshare.settings import apply_environment
 
-        self.app = main({}, **apply_environment(real_app_section(url), fresh_secrets()))
+        self.app = main({}, **apply_environment(real_app_section(url), server_env(url)))
         self.engine = self.app.registry["dbengine"]
         self.statements = []
         sa.event.listen(self.engine, "before_cursor_execute", self._count)

@@ -16,6 +16,7 @@ def main(global_config, **settings):
         config.include(".mail")
         config.include(".security")
         config.include(".errors")
+        config.include(".hosts")
         config.include(".limits")
         config.include(".web")
         config.include(".oauth")

@@ -1,5 +1,6 @@
 """Settings: the ini file's values, with secrets and the database URL
-overridable from the environment so that no secret need sit in an ini file.
+overridable from the environment so that no secret need sit in an ini file
+(and the allowed hosts, which differ from one deployment to the next).
 """
 import os
 
@@ -11,6 +12,7 @@ ENVIRONMENT_OVERRIDES = {
     "SEATSHARE_SESSION_SECRET": "seatshare.session_secret",
     "SEATSHARE_CALENDAR_SECRET": "seatshare.calendar_secret",
     "SEATSHARE_MAIL_PASSWORD": "mail.password",
+    "SEATSHARE_ALLOWED_HOSTS": "seatshare.allowed_hosts",
 }
 
 DEFAULTS = {
