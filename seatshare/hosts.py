@@ -37,7 +37,15 @@ def parse_host(value: str) -> tuple[str, str | None] | None:
 
 
 def parse_allowed_hosts(value) -> frozenset | None:
-    """The setting's hosts, or None (any host) when it is blank."""
+    """The setting's hosts, or None (any host) when it is blank. Still
+    production.ini's ``set-…`` placeholder, the server does not start (it
+    would answer nothing but /healthz, which load balancers would take for
+    health)."""
+    if str(value or "").strip().startswith("set-"):
+        raise ConfigurationError(
+            "seatshare.allowed_hosts is not set: set SEATSHARE_ALLOWED_HOSTS to the "
+            "host names clients use, separated by spaces"
+        )
     hosts = set()
     for entry in str(value or "").split():
         host = parse_host(entry)

@@ -198,20 +198,27 @@ def ini_app_settings(ini, here):
     return {key: parser["app:main"][key] for key in parser.options("app:main") if key != "here"}
 
 
-@pytest.mark.parametrize("variable", ["SEATSHARE_SESSION_SECRET", "SEATSHARE_CALENDAR_SECRET"])
-def test_production_ini_does_not_start_without_its_secrets(monkeypatch, tmp_path, variable):
+PRODUCTION_VARIABLES = {
+    "SEATSHARE_SESSION_SECRET": "x" * 64,
+    "SEATSHARE_CALENDAR_SECRET": "x" * 64,
+    "SEATSHARE_ALLOWED_HOSTS": "seatshare.example.com",
+}
+
+
+@pytest.mark.parametrize("variable", sorted(PRODUCTION_VARIABLES))
+def test_production_ini_does_not_start_without_its_variables(monkeypatch, tmp_path, variable):
     """production.ini ships placeholders: without the variable, no server
-    whose session cookies anyone could sign."""
+    whose session cookies anyone could sign, or that answers no host."""
     from pyramid.exceptions import ConfigurationError
 
-    for name in ("SEATSHARE_SESSION_SECRET", "SEATSHARE_CALENDAR_SECRET"):
-        monkeypatch.setenv(name, "x" * 64)
+    for name, value in PRODUCTION_VARIABLES.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv(variable)
     settings = {**ini_app_settings("production.ini", tmp_path),
                 "sqlalchemy.url": f"sqlite:///{tmp_path}/db.sqlite"}
     with pytest.raises(ConfigurationError, match=variable):
         main({}, **settings)
-    monkeypatch.setenv(variable, "y" * 64)
+    monkeypatch.setenv(variable, PRODUCTION_VARIABLES[variable])
     assert main({}, **settings) is not None
 
 

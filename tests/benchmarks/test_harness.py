@@ -147,24 +147,27 @@ def test_server_ini_keeps_production_waitress_settings(tmp_path):
 
 
 def test_production_like_servers_answer_at_their_local_address(tiny):
-    """production.ini allows only its placeholder host; the servers the
-    driver starts are asked at 127.0.0.1:PORT, the in-process app as
-    localhost, so their environment allows those."""
+    """production.ini's allowed hosts are a placeholder, with which the app
+    does not start; the servers the driver starts are asked at
+    127.0.0.1:PORT, the in-process app as localhost, so their environment
+    allows those, and no other host."""
+    from pyramid.exceptions import ConfigurationError
+
     from seatshare.settings import apply_environment
 
     url, _, _ = tiny
+    with pytest.raises(ConfigurationError, match="SEATSHARE_ALLOWED_HOSTS"):
+        main({}, **apply_environment(run.real_app_section(url), run.fresh_secrets()))
     served = main({}, **apply_environment(run.real_app_section(url), run.server_env(url)))
-    bare = main({}, **apply_environment(run.real_app_section(url), run.fresh_secrets()))
     try:
         for host in ("127.0.0.1:12345", "localhost"):
             app = TestApp(served, extra_environ={"HTTP_HOST": host})
             assert app.get("/.well-known/oauth-authorization-server").json["issuer"] == (
                 f"http://{host}")
-        TestApp(bare, extra_environ={"HTTP_HOST": "127.0.0.1:12345"}).get(
+        TestApp(served, extra_environ={"HTTP_HOST": "evil.example"}).get(
             "/.well-known/oauth-authorization-server", status=400)
     finally:
         served.registry["dbengine"].dispose()
-        bare.registry["dbengine"].dispose()
 
 
 def test_profile_summary_reads_py_spy_raw_output(tmp_path):
