@@ -22,13 +22,14 @@ DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
 
 
 def filter_id(request, name) -> int | None:
-    """``?name=ID`` as an int, or None when absent or not an integer (the
-    view's schema answers 400). An integer no record can have (0, -1,
-    2147483648) names no record: KeyError, a 404 (API.md §1), as in a path."""
-    value = request.GET.get(name)
-    if value is None or not INTEGER_RE.match(value):
+    """``?name=ID`` as an int, or None when absent, repeated or not an
+    integer (the view's schema answers 400). An integer no record can have
+    (0, -1, 2147483648) names no record: KeyError, a 404 (API.md §1), as in
+    a path."""
+    values = request.GET.getall(name)
+    if len(values) != 1 or not INTEGER_RE.match(values[0]):
         return None
-    return record_id(value)
+    return record_id(values[0])
 
 
 def body_id(request, name) -> int | None:

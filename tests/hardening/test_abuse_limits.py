@@ -278,6 +278,16 @@ def test_a_filter_naming_an_id_no_record_can_have_is_404(testapp, world, query, 
     assert_error(res, 404)
 
 
+@pytest.mark.parametrize("query", ["group_id={group}&group_id=0", "group_id=0&group_id={group}",
+                                   "group_id=999999&group_id=0", "group_id={group}&group_id=x"])
+def test_a_repeated_filter_is_400_whatever_its_values(testapp, world, query):
+    """Given twice, a filter names no one record: the schema's 400, in
+    whichever order the values come."""
+    url = "/api/v1/tickets?" + query.format(group=world.group.id)
+    res = testapp.get(url, headers=world.headers("member"), expect_errors=True)
+    assert_error(res, 400, "group_id")
+
+
 @pytest.mark.parametrize("value", ["1.5", "1e3", "+1", "x", ""])
 def test_a_filter_that_is_no_integer_is_400(testapp, world, value):
     res = testapp.get(f"/api/v1/tickets?group_id={urllib.parse.quote(value)}",
