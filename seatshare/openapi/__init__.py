@@ -11,6 +11,7 @@ import copy
 import functools
 
 from . import api_v1, beyond_seed, components, oauth
+from .builders import with_body_limit
 
 PATH_BUILDERS = [*api_v1.PATH_BUILDERS, *beyond_seed.PATH_BUILDERS, oauth.oauth_paths]
 
@@ -40,7 +41,11 @@ def _document() -> dict:
     for build in PATH_BUILDERS:
         # A later builder adds methods to a path an earlier one described.
         for path, operations in build().items():
-            paths.setdefault(path, {}).update(operations)
+            # Every operation that takes a body can get the body limit's 413.
+            paths.setdefault(path, {}).update(
+                (method, value if method == "parameters" else with_body_limit(path, value))
+                for method, value in operations.items()
+            )
     return {
         "openapi": "3.1.0",
         "info": {"title": "SeatShare API", "version": "1.0.0", "description": DESCRIPTION},

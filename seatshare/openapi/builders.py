@@ -62,6 +62,24 @@ def responses(success: dict, *errors: int) -> dict:
     return {**{str(k): v for k, v in success.items()}, **{str(c): error_response(c) for c in codes}}
 
 
+# seatshare.limits refuses a body over seatshare.max_body_bytes: the contract's
+# JSON error under /api/, plain text elsewhere.
+TOO_LARGE_TEXT = {
+    "description": "The request body is larger than `seatshare.max_body_bytes`.",
+    "content": {"text/plain": {"schema": {"type": "string"}}},
+}
+
+
+def with_body_limit(path: str, operation: dict) -> dict:
+    """``operation`` with its 413 when it takes a request body, in the
+    media type seatshare.limits answers on ``path``; responses by status."""
+    if "requestBody" not in operation:
+        return operation
+    too_large = error_response(413) if path.startswith("/api/") else TOO_LARGE_TEXT
+    responses = {**operation["responses"], "413": too_large}
+    return {**operation, "responses": dict(sorted(responses.items()))}
+
+
 def json_response(description: str, schema: dict, headers: dict | None = None) -> dict:
     response = {"description": description, "content": {"application/json": {"schema": schema}}}
     if headers:
@@ -86,9 +104,6 @@ LOCATION_HEADER = {
 
 
 def operation(summary, description, tag, success, *errors, scope="read", **extra) -> dict:
-    if "requestBody" in extra:
-        # seatshare.limits refuses a body over seatshare.max_body_bytes.
-        errors += (413,)
     return {
         "summary": summary,
         "description": description,

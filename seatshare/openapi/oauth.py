@@ -109,24 +109,7 @@ def token_hint_form(description):
     )
 
 
-# seatshare.limits refuses a body over seatshare.max_body_bytes, as plain
-# text outside /api/.
-TOO_LARGE = {
-    "description": "The request body is larger than `seatshare.max_body_bytes`.",
-    "content": {"text/plain": {"schema": {"type": "string"}}},
-}
-
-
 def oauth_paths() -> dict:
-    paths = _oauth_paths()
-    for item in paths.values():
-        for operation in item.values():
-            if "requestBody" in operation:
-                operation["responses"]["413"] = TOO_LARGE
-    return paths
-
-
-def _oauth_paths() -> dict:
     authorization_query = [
         query("client_id", "The application's client id.", required=True),
         query("redirect_uri", "Exactly one of the application's registered redirect URIs.",
