@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .calendar import redact_feed_token
 from .paths import is_api_request
-from .security import REALM, ScopeDenied, bearer_token_from, bearer_token_sent
+from .security import BEARER_CHALLENGE, ScopeDenied, bearer_token_from, bearer_token_sent
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def forbidden_view(exc, request):
     """401 when nobody is signed in, 403 when the caller may not do this."""
     if request.identity is None:
         if is_api_request(request):
-            challenge = f'Bearer realm="{REALM}"'
+            challenge = BEARER_CHALLENGE
             if bearer_token_sent(request):
                 challenge += ', error="invalid_token"'
             return json_error(request, 401, headers={"WWW-Authenticate": challenge})

@@ -13,7 +13,7 @@ from pyramid.view import view_config
 from sqlalchemy import select
 
 from ..models import Approval
-from ..security import REALM
+from ..security import CLIENT_CHALLENGE
 from ..web.views import page, with_next
 from .resources import OAuthRoot, WellKnown
 from .validator import normalize_scopes
@@ -36,14 +36,6 @@ ERROR_DESCRIPTIONS = {
     "invalid_scope": "The requested scope is invalid or exceeds what was granted.",
     "unsupported_token_type": "The token type is not supported.",
 }
-
-# RFC 6749 §5.2: the 401 of ``invalid_client`` challenges the scheme the
-# client authenticated with; the only header scheme a client can use here is
-# HTTP Basic (§2.3.1), so the challenge is Basic, where oauthlib sends RFC
-# 6750's Bearer (a resource server's). A client that sent its credentials in
-# the body, or none, gets the same Basic challenge: a 401 must carry one (RFC
-# 7235 §3.1), and §5.2 lets it name the scheme the server supports.
-CLIENT_CHALLENGE = {"WWW-Authenticate": f'Basic realm="{REALM}"'}
 
 FATAL_MESSAGES = {
     errors.InvalidClientIdError:
@@ -85,7 +77,7 @@ def oauth_response(headers, body, status) -> Response:
         )
         payload["code"] = status
         if payload["error"] == "invalid_client":
-            headers = {**headers, **CLIENT_CHALLENGE}
+            headers = {**headers, "WWW-Authenticate": CLIENT_CHALLENGE}
     if payload is not None:
         response.content_type = "application/json"
         response.json_body = payload

@@ -5,7 +5,7 @@ views validate with, so the document cannot drift from what the API accepts.
 """
 import colander
 
-from ..security import REALM
+from ..security import BEARER_CHALLENGE
 from ..schemas.types import (
     MAX_ID,
     MAX_MONEY,
@@ -33,7 +33,7 @@ REASONS = {
 }
 ERROR_HEADERS = {
     401: {"WWW-Authenticate": {
-        "description": f'Bearer realm="{REALM}", with error="invalid_token" when a token was sent.',
+        "description": f'{BEARER_CHALLENGE}, with error="invalid_token" when a token was sent.',
         "schema": {"type": "string"},
     }},
     503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},

@@ -1,5 +1,5 @@
 """The OAuth 2.0 authorization server's endpoints (API.md §2)."""
-from ..security import REALM
+from ..security import CLIENT_CHALLENGE
 from .builders import json_response
 
 FORM = "application/x-www-form-urlencoded"
@@ -7,8 +7,8 @@ NO_STORE = {
     "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}},
 }
 # RFC 6749 §5.2: the scheme a client authenticates with, whichever it used.
-CLIENT_CHALLENGE = {
-    "WWW-Authenticate": {"description": f'`Basic realm="{REALM}"`.', "schema": {"type": "string"}},
+CLIENT_CHALLENGE_HEADER = {
+    "WWW-Authenticate": {"description": f"`{CLIENT_CHALLENGE}`.", "schema": {"type": "string"}},
 }
 HTML = {"text/html": {"schema": {"type": "string"}}}
 
@@ -86,7 +86,7 @@ def token_responses():
             "The tokens.", TOKEN_RESPONSE, {**NO_STORE},
         ),
         "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR, NO_STORE),
-        "401": json_response("`invalid_client`.", OAUTH_ERROR, {**NO_STORE, **CLIENT_CHALLENGE}),
+        "401": json_response("`invalid_client`.", OAUTH_ERROR, {**NO_STORE, **CLIENT_CHALLENGE_HEADER}),
     }
 
 
@@ -205,7 +205,7 @@ def oauth_paths() -> dict:
                     "400": json_response(
                         "RFC 6749 §5.2 error; `unauthorized_client` for a token issued to "
                         "another client (RFC 7009 §2.1).", OAUTH_ERROR),
-                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE),
+                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE_HEADER),
                 },
             }
         },
@@ -236,7 +236,7 @@ def oauth_paths() -> dict:
                         },
                     ),
                     "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
-                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE),
+                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE_HEADER),
                 },
             }
         },
