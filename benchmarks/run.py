@@ -343,8 +343,9 @@ def server_env(url):
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env["SEATSHARE_DATABASE_URL"] = url or ""
     env.update(fresh_secrets())
-    # production.ini allows only its placeholder host name: the servers are
-    # asked at 127.0.0.1:PORT (wrk, urllib), the in-process app as localhost.
+    # production.ini's allowed hosts are a placeholder the app refuses to
+    # start with: the servers are asked at 127.0.0.1:PORT (wrk, urllib), the
+    # in-process app as localhost.
     env["SEATSHARE_ALLOWED_HOSTS"] = "127.0.0.1 localhost"
     return env
 

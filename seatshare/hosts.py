@@ -21,6 +21,7 @@ from pyramid.tweens import INGRESS
 
 from .errors import json_error, status_line
 from .paths import is_api_request
+from .settings import is_placeholder
 
 EXEMPT_PATHS = frozenset({"/healthz"})
 HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::(?P<port>[0-9]{1,5}))?")
@@ -41,7 +42,7 @@ def parse_allowed_hosts(value) -> frozenset | None:
     production.ini's ``set-…`` placeholder, the server does not start (it
     would answer nothing but /healthz, which load balancers would take for
     health)."""
-    if str(value or "").strip().startswith("set-"):
+    if is_placeholder(value):
         raise ConfigurationError(
             "seatshare.allowed_hosts is not set: set SEATSHARE_ALLOWED_HOSTS to the "
             "host names clients use, separated by spaces"

@@ -53,12 +53,18 @@ PUBLISHED_SECRETS = frozenset({"dev-session-secret-change-me", "dev-calendar-sec
 MIN_SECRET_LENGTH = 16
 
 
+def is_placeholder(value) -> bool:
+    """production.ini's ``set-VARIABLE``: a value still to be given, in that
+    environment variable; the server refuses to start with one."""
+    return str(value or "").strip().startswith("set-")
+
+
 def check_secrets(settings: dict) -> None:
     """Refuse to start with a secret that is missing, a placeholder, short,
     or (once cookies are HTTPS-only, as in production) published."""
     for key, variable in SECRETS.items():
         value = str(settings.get(key) or "").strip()
-        if not value or value.startswith("set-"):
+        if not value or is_placeholder(value):
             problem = "is not set"
         elif len(value) < MIN_SECRET_LENGTH:
             problem = f"is shorter than {MIN_SECRET_LENGTH} characters"
