@@ -18,3 +18,4 @@ class Permission(enum.StrEnum):
     WITHDRAW = "withdraw"  # withdraw your own ticket request
     LEAVE = "leave"  # remove a membership
     JOIN = "join"  # join a group with an invitation code
+    CHANGE_PASSWORD = "change_password"  # the signed-in browser's own password

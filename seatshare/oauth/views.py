@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..models import Approval
 from ..security import CLIENT_CHALLENGE
-from ..web.views import page, with_next
+from ..web.views import page, sign_in_first
 from .resources import OAuthRoot, WellKnown
 from .validator import normalize_scopes
 
@@ -149,10 +149,6 @@ def is_approved(request, application, scopes) -> bool:
             Approval.scopes == normalize_scopes(scopes),
         )
     ).first() is not None
-
-
-def sign_in_first(request) -> Response:
-    return HTTPFound(location=request.application_url + with_next("/signin", request.path_qs))
 
 
 @view_config(

@@ -66,6 +66,18 @@ class SignUpForm(colander.MappingSchema):
             raise error
 
 
+class PasswordForm(colander.MappingSchema):
+    """Change-password: the current password, the new one twice. The view
+    checks the current one, the rule that needs the email, and the match."""
+    current_password = colander.SchemaNode(
+        colander.String(), validator=colander.Length(max=1024))
+    new_password = colander.SchemaNode(
+        colander.String(), validator=colander.All(colander.Length(max=1024), strong_password)
+    )
+    new_password_again = colander.SchemaNode(
+        colander.String(), validator=colander.Length(max=1024))
+
+
 def posted_text(request, name) -> str | None:
     """A posted field's text ("" when absent), or None when it is not text:
     a multipart form may send a file part (``cgi.FieldStorage``) for any

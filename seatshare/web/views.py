@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and sign-up pages.
+"""Sign-in, sign-out, sign-up and change-password pages.
 
 Sign-in never says whether an account exists; a wrong password and an
 unknown email read, and take, the same. Sign-up must say when an email is
@@ -14,17 +14,24 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
-from pyramid.view import view_config
+from pyramid.view import forbidden_view_config, view_config
 from sqlalchemy import select
 
 from ..models import Application, User
 from ..oauth.applications import enabled_application
-from .forms import NOT_TEXT, SignInForm, SignUpForm, posted_text, validate
+from ..passwords import password_problem
+from ..permissions import Permission
+from ..security import end_browser_sessions
+from .forms import NOT_TEXT, PasswordForm, SignInForm, SignUpForm, posted_text, validate
 from .ratelimit import SignInLimiter, attempt_keys, sign_up_keys
-from .resources import SignInPage, SignOutPage, SignUpPage
+from .resources import PasswordPage, SignInPage, SignOutPage, SignUpPage
 
 SIGN_IN_FAILED = "That email and password do not match an account."
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
+WRONG_PASSWORD = "This is not your current password."
+PASSWORDS_DIFFER = "The two new passwords differ."
+PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
+                    "signed in has been signed out.")
 MAX_NEXT_LENGTH = 4096
 # What a URL carries as it is: RFC 3986's reserved characters and the "%" of
 # escapes already made (the app's own paths and queries arrive encoded).
@@ -61,10 +68,15 @@ def with_next(path, next_url) -> str:
 
 def form_again_url(request) -> str:
     """Where to fill a posted form in again, still going where it went: the
-    sign-up page for sign-up, else the sign-in page, which sends a user who
-    is signed in straight on to ``next``."""
-    path = "/signup" if request.path == "/signup" else "/signin"
+    sign-up or change-password page for those, else the sign-in page, which
+    sends a user who is signed in straight on to ``next``."""
+    path = request.path if request.path in ("/signup", "/password") else "/signin"
     return with_next(path, safe_next(request.params.get("next")))
+
+
+def sign_in_first(request) -> HTTPFound:
+    """To the sign-in page, and back to this request after it."""
+    return HTTPFound(location=request.application_url + with_next("/signin", request.path_qs))
 
 
 def page(request, template, code=200, **values):
@@ -118,7 +130,8 @@ def sign_in_page(request):
     if request.identity is not None:
         if next_url:
             return HTTPFound(location=request.application_url + next_url)
-        return page(request, "signed_in.jinja2", user=request.identity.user)
+        return page(request, "signed_in.jinja2", user=request.identity.user,
+                    messages=request.session.pop_flash())
     return sign_in_form(request)
 
 
@@ -203,6 +216,61 @@ def sign_up(request):
     request.dbsession.add(user)
     request.dbsession.flush()
     return start_session(request, user)
+
+
+@forbidden_view_config(containment=PasswordPage)
+def sign_in_to_continue(exc, request):
+    """A page for signed-in browsers: sign in first, then back here."""
+    if request.identity is None:
+        return sign_in_first(request)
+    return exc
+
+
+@view_config(context=PasswordPage, request_method="GET",
+             permission=Permission.CHANGE_PASSWORD)
+def password_page(request):
+    return page(request, "password.jinja2", errors={}, user=request.identity.user)
+
+
+@view_config(
+    context=PasswordPage,
+    request_method="POST",
+    require_csrf=True,
+    permission=Permission.CHANGE_PASSWORD,
+)
+def change_password(request):
+    """A new password, given the current one; every other browser session
+    of the user ends (a password is changed when someone else may know
+    it), and this one goes on under a fresh cookie. A wrong current
+    password counts as a failed sign-in of the account, so a session left
+    open cannot be used to guess it beyond sign-in's limit. Tokens of
+    approved applications stay valid: ``DELETE /api/v1/authorizations/ID``
+    ends those."""
+    user = request.identity.user
+    limiter = SignInLimiter.from_settings(request.registry.settings)
+    keys = attempt_keys(user.email, request.client_addr)
+    wait = limiter.retry_after(request.dbsession, keys)
+    if wait is not None:
+        return too_many_attempts(request, wait, "wrong passwords", "Back to your password")
+    values, errors = validate(PasswordForm(), request)
+    current = posted_text(request, "current_password")
+    if current and "current_password" not in errors:
+        if not request.passwords.verify(user.password_hash, current):
+            limiter.record_failure(request.dbsession, keys)
+            values, errors = None, {**errors, "current_password": WRONG_PASSWORD}
+    if values is not None:
+        problem = password_problem(values["new_password"], user.email)
+        if problem:
+            values, errors = None, {"new_password": problem}
+        elif values["new_password_again"] != values["new_password"]:
+            values, errors = None, {"new_password_again": PASSWORDS_DIFFER}
+    if values is None:
+        return page(request, "password.jinja2", 400, errors=errors, user=user)
+    user.password_hash = request.passwords.hash(values["new_password"])
+    end_browser_sessions(request.dbsession, user.id)
+    response = start_session(request, user)
+    request.session.flash(PASSWORD_CHANGED)
+    return response
 
 
 @view_config(context=BadCSRFToken, permission=NO_PERMISSION_REQUIRED)

@@ -1,0 +1,175 @@
+"""The change-password page (``/password``): signed-in browsers only, the
+current password first, the sign-up rules for the new one, and every other
+browser session of the user ended once it is changed."""
+import pytest
+from sqlalchemy import func, select
+
+from seatshare.models import SignInAttempt, User
+from tests import factories
+
+from .conftest import Flow
+from .test_browser_sessions import browser, is_signed_in
+from .test_signin import session_of, submit_sign_in
+
+NEW_PASSWORD = "a new and long passphrase"
+
+
+def change(testapp, current=factories.DEFAULT_PASSWORD, new=NEW_PASSWORD, again=None,
+           status=None):
+    form = testapp.get("/password").forms["password"]
+    form["current_password"] = current
+    form["new_password"] = new
+    form["new_password_again"] = new if again is None else again
+    return form.submit(status=status)
+
+
+def password_hash(dbsession, user):
+    dbsession.expire_all()
+    return dbsession.execute(
+        select(User.password_hash).where(User.id == user.id)).scalar_one()
+
+
+def test_anonymous_is_sent_to_sign_in_and_back(testapp, user):
+    response = testapp.get("/password", status=302)
+    assert response.location == "http://example.com/signin?next=%2Fpassword"
+    signed_in = submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, 302,
+                               next_url="%2Fpassword")
+    assert signed_in.location == "http://example.com/password"
+    assert testapp.get("/password").forms["password"]
+
+
+def test_anonymous_post_changes_nothing(testapp, user, dbsession):
+    before = password_hash(dbsession, user)
+    testapp.get("/signin")
+    token = session_of(testapp)["_csrft_"]
+    response = testapp.post("/password", {"csrf_token": token,
+                                          "current_password": factories.DEFAULT_PASSWORD,
+                                          "new_password": NEW_PASSWORD,
+                                          "new_password_again": NEW_PASSWORD}, status=302)
+    assert response.location.startswith("http://example.com/signin?next=")
+    assert password_hash(dbsession, user) == before
+
+
+def test_a_bearer_token_does_not_sign_a_browser_page_in(signed_in_flow, testapp):
+    """Outside /api/ only the browser session counts."""
+    access_token = signed_in_flow.tokens()["access_token"]
+    other = browser(testapp.app)
+    response = other.get("/password", headers={"Authorization": f"Bearer {access_token}"},
+                         status=302)
+    assert response.location.startswith("http://example.com/signin?next=")
+
+
+def test_the_signed_in_page_links_to_it(signed_in_flow, testapp):
+    page = testapp.get("/signin")
+    assert page.html.find("a", string="Change your password")["href"] == "/password"
+
+
+def test_changing_the_password(signed_in_flow, testapp, dbsession, app):
+    user = signed_in_flow.user
+    response = change(testapp, status=302)
+    assert response.location == "http://example.com/signin"
+    page = response.follow()
+    assert "Your password has been changed" in page.html.find(class_="notice").text
+    assert "Your password has been changed" not in testapp.get("/signin").text
+    stored = password_hash(dbsession, user)
+    assert stored.startswith("$argon2id$") and NEW_PASSWORD not in stored
+    other = browser(app)
+    assert submit_sign_in(other, user.email, factories.DEFAULT_PASSWORD, 400)
+    assert submit_sign_in(other, user.email, NEW_PASSWORD, 302)
+
+
+def test_changing_it_ends_every_other_browser_session_but_this_one(signed_in_flow, testapp,
+                                                                    app, dbsession):
+    laptop = browser(app)
+    Flow(laptop, signed_in_flow.application, signed_in_flow.secret,
+         signed_in_flow.user).sign_in()
+    copied = browser(app)
+    copied.set_cookie("seatshare_session", testapp.cookies["seatshare_session"])
+    csrf_before = session_of(testapp)["_csrft_"]
+    change(testapp, status=302)
+    assert is_signed_in(testapp)
+    assert session_of(testapp)["_csrft_"] != csrf_before
+    assert not is_signed_in(laptop)
+    assert not is_signed_in(copied)
+    dbsession.expire_all()
+    assert session_of(testapp)["generation"] == dbsession.get(
+        User, signed_in_flow.user.id).session_generation == 1
+
+
+def test_approved_applications_stay_connected(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    change(testapp, status=302)
+    me = testapp.get("/api/v1/users/me",
+                     headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert me.json["id"] == signed_in_flow.user.id
+
+
+@pytest.mark.parametrize("current, new, again, field, message", [
+    ("wrong password", NEW_PASSWORD, None, "current_password",
+     "This is not your current password."),
+    ("", NEW_PASSWORD, None, "current_password", "Required"),
+    (factories.DEFAULT_PASSWORD, "short", None, "new_password", "Use at least 10 characters."),
+    (factories.DEFAULT_PASSWORD, "password123", None, "new_password",
+     "This is one of the most common passwords; choose another."),
+    (factories.DEFAULT_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!", "new_password_again",
+     "The two new passwords differ."),
+    (factories.DEFAULT_PASSWORD, NEW_PASSWORD, "", "new_password_again", "Required"),
+])
+def test_bad_input_is_a_400_and_changes_nothing(signed_in_flow, testapp, dbsession,
+                                               current, new, again, field, message):
+    before = password_hash(dbsession, signed_in_flow.user)
+    generation = session_of(testapp)["generation"]
+    page = change(testapp, current, new, again, status=400)
+    assert page.html.find(id=field)["aria-invalid"] == "true"
+    assert page.html.find(id=field).find_next(class_="field-error").text == message
+    assert password_hash(dbsession, signed_in_flow.user) == before
+    assert session_of(testapp)["generation"] == generation
+    assert is_signed_in(testapp)
+
+
+def test_the_new_password_cannot_be_the_email_or_its_local_part(signed_in_flow, testapp):
+    email = signed_in_flow.user.email
+    for new in (email, email.split("@")[0].upper()):
+        page = change(testapp, new=new, status=400)
+        assert page.html.find(id="new_password").find_next(class_="field-error").text == (
+            "A password cannot be your email address or the part before the @.")
+
+
+def test_a_wrong_current_password_counts_as_a_failed_sign_in(signed_in_flow, testapp,
+                                                             dbsession):
+    user = signed_in_flow.user
+    for _ in range(5):
+        change(testapp, current="wrong password", status=400)
+    assert dbsession.execute(select(func.count()).where(
+        SignInAttempt.key == f"account:{user.email}")).scalar_one() == 5
+    throttled = change(testapp, status=429)
+    assert throttled.headers["Retry-After"].isdigit()
+    assert throttled.html.find("a", string="Back to your password")["href"] == "/password"
+    assert submit_sign_in(browser(testapp.app), user.email, factories.DEFAULT_PASSWORD, 429)
+
+
+def test_the_form_needs_the_csrf_token(signed_in_flow, testapp, dbsession):
+    before = password_hash(dbsession, signed_in_flow.user)
+    testapp.post("/password", {"current_password": factories.DEFAULT_PASSWORD,
+                               "new_password": NEW_PASSWORD,
+                               "new_password_again": NEW_PASSWORD}, status=400)
+    assert password_hash(dbsession, signed_in_flow.user) == before
+
+
+def test_a_file_part_is_a_form_error(signed_in_flow, testapp, dbsession):
+    before = password_hash(dbsession, signed_in_flow.user)
+    token = session_of(testapp)["_csrft_"]
+    page = testapp.post("/password", {"csrf_token": token,
+                                      "new_password": NEW_PASSWORD,
+                                      "new_password_again": NEW_PASSWORD},
+                        upload_files=[("current_password", "p.txt",
+                                       factories.DEFAULT_PASSWORD.encode())], status=400)
+    assert "a file cannot be sent here" in page.text
+    assert password_hash(dbsession, signed_in_flow.user) == before
+
+
+def test_the_page_is_never_cached_and_sends_security_headers(signed_in_flow, testapp):
+    page = testapp.get("/password")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.forms["password"]["csrf_token"].value == session_of(testapp)["_csrft_"]
