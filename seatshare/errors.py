@@ -18,8 +18,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from .calendar import redact_feed_token
-from .paths import is_api_request
+from .paths import is_api_request, redact_secrets
 from .security import BEARER_CHALLENGE, ScopeDenied, bearer_token_from, bearer_token_sent
 
 log = logging.getLogger(__name__)
@@ -196,7 +195,7 @@ def _is_connection_error(exc):
 
 
 def server_error_view(exc, request):
-    path = redact_feed_token(request.path_info)
+    path = redact_secrets(request.path_info)
     log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     if is_api_request(request):
         return json_error(request, 500)

@@ -19,3 +19,4 @@ class Permission(enum.StrEnum):
     LEAVE = "leave"  # remove a membership
     JOIN = "join"  # join a group with an invitation code
     CHANGE_PASSWORD = "change_password"  # the signed-in browser's own password
+    RESET_PASSWORD = "reset_password"  # the password a reset link is for

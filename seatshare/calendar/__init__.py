@@ -10,14 +10,12 @@ no feed URL; resetting the nonce (``reset_feed_secret``) retires the old URL.
 """
 import hashlib
 import hmac
-import re
 
 from pyramid.exceptions import ConfigurationError
 
 from ..models.user import User, new_calendar_nonce
 
 TOKEN_LENGTH = 64  # hex digits of a SHA-256 HMAC
-FEED_PATH_RE = re.compile(r"^(/calendar/[^/]+/)[^/]+")
 
 
 def _secret(settings) -> bytes:
@@ -64,11 +62,6 @@ def user_for_token(dbsession, settings, user_id: int, token: str):
     if not hmac.compare_digest(expected.encode(), token.encode()) or user is None:
         return None
     return user
-
-
-def redact_feed_token(path: str) -> str:
-    """``path`` fit for a log: a feed URL's token is a password."""
-    return FEED_PATH_RE.sub(r"\1[token]", path)
 
 
 def reset_feed_secret(user) -> None:

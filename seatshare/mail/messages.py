@@ -6,7 +6,7 @@ from a view after the change they announce, e.g.
 ``mail_ticket_request(request, ticket_request)`` once the request is added.
 
 Bodies never carry access tokens or feed URLs; an invitation carries its
-invitation code, because that is what it is for.
+invitation code, and a reset mail its link, because that is what they are for.
 """
 from email.utils import formataddr
 from textwrap import indent
@@ -50,6 +50,26 @@ nothing happens unless the code is used.
         body=body,
         reply_to=inviter,
     )
+
+
+def mail_password_reset(request, user, link):
+    """To ``user``: the link that sets a new password (asked for on the
+    reset page, by them or by someone who knows their email)."""
+    body = f"""\
+Hello {user.first_name or person_name(user)},
+
+Someone, hopefully you, asked to choose a new password for your SeatShare
+account. To choose one, open this link:
+
+{link}
+
+It works for an hour, and once. Choosing a new password signs you out in
+every other browser.
+
+If you did not ask for this, ignore this message: your password stays as
+it is.
+"""
+    _send(request, to=user, subject="Choose a new SeatShare password", body=body)
 
 
 def mail_ticket_request(request, ticket_request):

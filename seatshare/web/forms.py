@@ -5,6 +5,7 @@ from pyramid.csrf import LegacySessionCSRFStoragePolicy
 from ..passwords import password_problem
 
 NOT_TEXT = "Type this in: a file cannot be sent here."
+PASSWORDS_DIFFER = "The two new passwords differ."
 
 
 def printable(node, value):
@@ -66,16 +67,38 @@ class SignUpForm(colander.MappingSchema):
             raise error
 
 
-class PasswordForm(colander.MappingSchema):
-    """Change-password: the current password, the new one twice. The view
-    checks the current one, the rule that needs the email, and the match."""
-    current_password = colander.SchemaNode(
-        colander.String(), validator=colander.Length(max=1024))
+class NewPasswordForm(colander.MappingSchema):
+    """A new password, twice: the reset link's form."""
     new_password = colander.SchemaNode(
         colander.String(), validator=colander.All(colander.Length(max=1024), strong_password)
     )
     new_password_again = colander.SchemaNode(
         colander.String(), validator=colander.Length(max=1024))
+
+
+class PasswordForm(NewPasswordForm):
+    """Change-password: the current password too, which the view checks."""
+    current_password = colander.SchemaNode(
+        colander.String(), validator=colander.Length(max=1024))
+
+
+class ResetRequestForm(colander.MappingSchema):
+    email = colander.SchemaNode(
+        colander.String(),
+        preparer=_email,
+        validator=colander.All(colander.Length(max=254), printable, colander.Email()),
+    )
+
+
+def new_password_errors(values, email) -> dict:
+    """What a valid form's new password still fails: the rule that needs the
+    account's email, and the two copies matching."""
+    problem = password_problem(values["new_password"], email)
+    if problem:
+        return {"new_password": problem}
+    if values["new_password_again"] != values["new_password"]:
+        return {"new_password_again": PASSWORDS_DIFFER}
+    return {}
 
 
 def posted_text(request, name) -> str | None:

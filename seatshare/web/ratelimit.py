@@ -3,7 +3,8 @@
 The attempts live in the ``sign_in_attempts`` table, so every server process
 sees the same count. Sign-in counts its failures per account and per address;
 sign-up counts every attempt that reaches the "is this email taken" check per
-address, under keys of its own. After ``seatshare.signin_max_failures`` of
+address, and the reset page every link asked for, per address and per email,
+under keys of their own. After ``seatshare.signin_max_failures`` of
 them within ``seatshare.signin_window_seconds`` for any key, the page answers
 429 until the oldest leaves the window: sign-up tells whether an email has an
 account, so learning that costs an address as much there as at sign-in.
@@ -23,6 +24,12 @@ def attempt_keys(email: str, address: str | None) -> list[str]:
 
 def sign_up_keys(address: str | None) -> list[str]:
     return [f"signup-address:{address or 'unknown'}"[:300]]
+
+
+def reset_keys(email: str, address: str | None) -> list[str]:
+    """A reset link asked for: per address, and per email (no mailbox is
+    sent more than the limit's worth of links)."""
+    return [f"reset-address:{address or 'unknown'}"[:300], f"reset-account:{email}"[:300]]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,17 +19,17 @@ from sqlalchemy import select
 
 from ..models import Application, User
 from ..oauth.applications import enabled_application
-from ..passwords import password_problem
 from ..permissions import Permission
 from ..security import end_browser_sessions
-from .forms import NOT_TEXT, PasswordForm, SignInForm, SignUpForm, posted_text, validate
+from .forms import (
+    NOT_TEXT, PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
+)
 from .ratelimit import SignInLimiter, attempt_keys, sign_up_keys
 from .resources import PasswordPage, SignInPage, SignOutPage, SignUpPage
 
 SIGN_IN_FAILED = "That email and password do not match an account."
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
 WRONG_PASSWORD = "This is not your current password."
-PASSWORDS_DIFFER = "The two new passwords differ."
 PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
                     "signed in has been signed out.")
 MAX_NEXT_LENGTH = 4096
@@ -68,9 +68,11 @@ def with_next(path, next_url) -> str:
 
 def form_again_url(request) -> str:
     """Where to fill a posted form in again, still going where it went: the
-    sign-up or change-password page for those, else the sign-in page, which
+    sign-up, password or reset-link page for those, else the sign-in page, which
     sends a user who is signed in straight on to ``next``."""
-    path = request.path if request.path in ("/signup", "/password") else "/signin"
+    path = request.path
+    if path not in ("/signup", "/password") and not path.startswith("/password-reset"):
+        path = "/signin"
     return with_next(path, safe_next(request.params.get("next")))
 
 
@@ -259,12 +261,8 @@ def change_password(request):
             limiter.record_failure(request.dbsession, keys)
             values, errors = None, {**errors, "current_password": WRONG_PASSWORD}
     if values is not None:
-        problem = password_problem(values["new_password"], user.email)
-        if problem:
-            values, errors = None, {"new_password": problem}
-        elif values["new_password_again"] != values["new_password"]:
-            values, errors = None, {"new_password_again": PASSWORDS_DIFFER}
-    if values is None:
+        errors = new_password_errors(values, user.email)
+    if values is None or errors:
         return page(request, "password.jinja2", 400, errors=errors, user=user)
     user.password_hash = request.passwords.hash(values["new_password"])
     end_browser_sessions(request.dbsession, user.id)

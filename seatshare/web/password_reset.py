@@ -1,0 +1,160 @@
+"""Forgotten passwords: a link by mail, good for an hour and for one change.
+
+``/password-reset`` asks for an email and, when an account has it, mails
+``/password-reset/<user id>-<expires>-<mac>``, where ``mac`` is an
+HMAC-SHA256, under a key derived from ``seatshare.session_secret``, of the
+user's id, the expiry, and the account's email and password hash. Nothing is
+stored: the link verifies itself, and it stops working once the password or
+the email changes (after it is used, say) or the hour is over. The page
+answers the same whether or not an account has the email, and is throttled
+per address and per email like sign-in.
+"""
+import hashlib
+import hmac
+import re
+import time
+
+from pyramid.authorization import DENY_ALL, Allow, Everyone
+from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.view import forbidden_view_config, view_config
+from sqlalchemy import select
+
+from ..mail.messages import mail_password_reset
+from ..models import User
+from ..permissions import Permission
+from ..resources import Resource, register_root_child
+from ..schemas.types import record_id
+from ..security import end_browser_sessions
+from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
+from .ratelimit import SignInLimiter, reset_keys
+from .views import PASSWORD_CHANGED, page, start_session, too_many_attempts
+
+LINK_SECONDS = 3600
+LINK_RE = re.compile(r"^([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})$")
+SENT = ("If an account uses {email}, we have sent it a link to choose a new "
+        "password. The link works for an hour, and once.")
+
+
+def _mac(settings, user_id: int, expires: int, user: User | None) -> str:
+    key = hmac.new(settings["seatshare.session_secret"].encode("utf-8"),
+                   b"seatshare password reset", hashlib.sha256).digest()
+    email, password_hash = (user.email, user.password_hash or "") if user else ("", "")
+    message = f"{user_id}\n{expires}\n{email}\n{password_hash}".encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def reset_key(settings, user: User, now: float | None = None) -> str:
+    """The last path segment of ``user``'s reset link, valid for an hour."""
+    expires = int(now if now is not None else time.time()) + LINK_SECONDS
+    return f"{user.id}-{expires}-{_mac(settings, user.id, expires, user)}"
+
+
+def user_for_reset_key(dbsession, settings, key: str, now: float | None = None):
+    """The user a reset link is for, or None when it is malformed, forged,
+    used (the password changed), for an email the account no longer has,
+    or expired. An unknown user costs the same HMAC as a known one."""
+    match = LINK_RE.match(key)
+    if match is None:
+        return None
+    try:
+        user_id = record_id(match[1])
+    except KeyError:
+        return None
+    expires = int(match[2])
+    user = dbsession.get(User, user_id)
+    valid = hmac.compare_digest(_mac(settings, user_id, expires, user), match[3])
+    now = now if now is not None else time.time()
+    return user if valid and user is not None and now < expires else None
+
+
+@register_root_child("password-reset")
+class PasswordResetPage(Resource):
+    """``/password-reset``: anyone may ask for a link."""
+
+    def __getitem__(self, key):
+        user = user_for_reset_key(self.request.dbsession, self.request.registry.settings, key)
+        return PasswordResetLink(self.request, key, self, user)
+
+
+class PasswordResetLink(Resource):
+    """``/password-reset/<key>``: the link is the credential, so whoever
+    holds a valid one may set the password of the account it is for."""
+
+    def __init__(self, request, name, parent, user):
+        super().__init__(request, name, parent)
+        self.user = user
+
+    def __acl__(self):
+        if self.user is None:
+            return [DENY_ALL]
+        return [(Allow, Everyone, Permission.RESET_PASSWORD), DENY_ALL]
+
+
+def request_form(request, status=200, errors=None, email=""):
+    return page(request, "password_reset.jinja2", status, errors=errors or {}, email=email,
+                sent=None)
+
+
+@view_config(context=PasswordResetPage, request_method="GET",
+             permission=NO_PERMISSION_REQUIRED)
+def ask_for_link(request):
+    return request_form(request)
+
+
+@view_config(context=PasswordResetPage, request_method="POST", require_csrf=True,
+             permission=NO_PERMISSION_REQUIRED)
+def send_link(request):
+    values, errors = validate(ResetRequestForm(), request)
+    if values is None:
+        return request_form(request, 400, errors, posted_text(request, "email") or "")
+    limiter = SignInLimiter.from_settings(request.registry.settings)
+    keys = reset_keys(values["email"], request.client_addr)
+    wait = limiter.retry_after(request.dbsession, keys)
+    if wait is not None:
+        return too_many_attempts(request, wait, "reset links asked for", "Back")
+    limiter.record_failure(request.dbsession, keys)
+    user = request.dbsession.execute(
+        select(User).where(User.email == values["email"])
+    ).scalar_one_or_none()
+    if user is not None:
+        key = reset_key(request.registry.settings, user)
+        mail_password_reset(request, user, f"{request.application_url}/password-reset/{key}")
+    return page(request, "password_reset.jinja2", errors={}, email=values["email"],
+                sent=SENT.format(email=values["email"]))
+
+
+def new_password_form(request, status=200, errors=None):
+    return page(request, "password.jinja2", status, errors=errors or {},
+                user=request.context.user, action=request.path, ask_current=False)
+
+
+@view_config(context=PasswordResetLink, request_method="GET",
+             permission=Permission.RESET_PASSWORD)
+def reset_form(request):
+    return new_password_form(request)
+
+
+@view_config(context=PasswordResetLink, request_method="POST", require_csrf=True,
+             permission=Permission.RESET_PASSWORD)
+def reset_password(request):
+    """Set the new password, end every browser session of the user, and
+    sign this browser in (the mailbox proved who it is)."""
+    user = request.context.user
+    values, errors = validate(NewPasswordForm(), request)
+    if values is not None:
+        errors = new_password_errors(values, user.email)
+    if values is None or errors:
+        return new_password_form(request, 400, errors)
+    user.password_hash = request.passwords.hash(values["new_password"])
+    end_browser_sessions(request.dbsession, user.id)
+    response = start_session(request, user)
+    request.session.flash(PASSWORD_CHANGED)
+    return response
+
+
+@forbidden_view_config(containment=PasswordResetLink)
+def link_expired(exc, request):
+    return page(request, "error.jinja2", 400, status=400, title="This link has expired",
+                message="A link to choose a new password works for an hour, and once. "
+                        "Ask for a new one.",
+                back_url="/password-reset", back_label="Ask for a new link")

@@ -1,0 +1,201 @@
+"""Forgotten passwords (``/password-reset``): a mailed link that verifies
+itself, works for an hour and once, and tells nobody whether an account
+exists."""
+import logging
+import re
+import time
+
+import pytest
+from seatshare.web.password_reset import LINK_SECONDS, reset_key, user_for_reset_key
+from tests import factories
+
+from .conftest import Flow
+from .test_browser_sessions import browser, is_signed_in
+from .test_password_change import NEW_PASSWORD, password_hash
+from .test_signin import session_of, submit_sign_in
+
+LINK = re.compile(r"^(http://example\.com(/password-reset/[0-9]+-[0-9]+-[0-9a-f]{64}))$", re.M)
+
+
+def ask(testapp, email, status=200):
+    form = testapp.get("/password-reset").forms["password-reset"]
+    form["email"] = email
+    return form.submit(status=status)
+
+
+def mailed_link(outbox) -> str:
+    [message] = outbox
+    return LINK.search(message.body)[2]
+
+
+def choose(testapp, path, new=NEW_PASSWORD, again=None, status=302):
+    form = testapp.get(path).forms["password"]
+    form["new_password"] = new
+    form["new_password_again"] = new if again is None else again
+    return form.submit(status=status)
+
+
+def test_the_sign_in_page_links_to_it(testapp):
+    link = testapp.get("/signin").html.find("a", string="Forgot your password?")
+    assert link["href"] == "/password-reset"
+
+
+def test_a_link_is_mailed_and_sets_a_new_password(testapp, user, outbox, dbsession, app):
+    page = ask(testapp, f"  {user.email.upper()} ")
+    assert f"If an account uses {user.email}" in page.html.find(class_="notice").text
+    [message] = outbox
+    assert message.to == f"{user.first_name} {user.last_name} <{user.email}>"
+    assert message.subject == "Choose a new SeatShare password"
+    path = mailed_link(outbox)
+    form_page = testapp.get(path)
+    assert form_page.headers["Cache-Control"] == "no-store"
+    assert "current_password" not in form_page.forms["password"].fields
+    response = choose(testapp, path)
+    assert response.location == "http://example.com/signin"
+    assert "Your password has been changed" in response.follow().text
+    assert session_of(testapp)["user_id"] == user.id
+    assert submit_sign_in(browser(app), user.email, NEW_PASSWORD, 302)
+    assert submit_sign_in(browser(app), user.email, factories.DEFAULT_PASSWORD, 400)
+
+
+def test_an_unknown_email_reads_the_same_and_mails_nothing(testapp, user, outbox):
+    known = ask(testapp, user.email).html.find(class_="notice").text
+    unknown = ask(testapp, "nobody@example.com").html.find(class_="notice").text
+    assert unknown == known.replace(user.email, "nobody@example.com")
+    assert len(outbox) == 1
+
+
+def test_a_link_works_once(testapp, user, outbox):
+    ask(testapp, user.email)
+    path = mailed_link(outbox)
+    choose(testapp, path)
+    again = browser(testapp.app).get(path, status=400)
+    assert "This link has expired" in again.text
+    assert again.html.find("a", string="Ask for a new link")["href"] == "/password-reset"
+
+
+def test_a_link_stops_working_when_the_password_changes_otherwise(testapp, user, outbox,
+                                                                  dbsession):
+    ask(testapp, user.email)
+    path = mailed_link(outbox)
+    Flow(testapp, None, None, user).sign_in()
+    form = testapp.get("/password").forms["password"]
+    form["current_password"] = factories.DEFAULT_PASSWORD
+    form["new_password"] = form["new_password_again"] = NEW_PASSWORD
+    form.submit(status=302)
+    browser(testapp.app).get(path, status=400)
+
+
+def test_a_link_stops_working_when_the_email_changes(testapp, user, outbox, dbsession):
+    ask(testapp, user.email)
+    path = mailed_link(outbox)
+    user.email = "moved@example.com"
+    dbsession.flush()
+    testapp.get(path, status=400)
+
+
+def test_an_expired_link_is_refused(app, dbsession, user):
+    settings = app.registry.settings
+    key = reset_key(settings, user, now=time.time() - LINK_SECONDS - 1)
+    assert user_for_reset_key(dbsession, settings, key) is None
+    fresh = reset_key(settings, user, now=time.time() - LINK_SECONDS + 60)
+    assert user_for_reset_key(dbsession, settings, fresh) == user
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda key: key[:-1] + ("0" if key[-1] != "0" else "1"),  # another MAC
+    lambda key: key.replace("-", "-9", 1),  # a later expiry, same MAC
+    lambda key: "1" + key,  # another user id, same MAC
+    lambda key: key.upper(),
+    lambda key: "99999999999999999999-1-" + "0" * 64,
+    lambda key: "abc",
+])
+def test_a_forged_or_malformed_link_is_refused(testapp, user, dbsession, app, mangle):
+    key = mangle(reset_key(app.registry.settings, user))
+    response = testapp.get(f"/password-reset/{key}", status=(400, 404))
+    before = password_hash(dbsession, user)
+    if response.status_int == 400:
+        assert "This link has expired" in response.text
+        testapp.post(f"/password-reset/{key}", {"new_password": NEW_PASSWORD,
+                                               "new_password_again": NEW_PASSWORD},
+                     status=400)
+    assert password_hash(dbsession, user) == before
+
+
+def test_resetting_ends_every_browser_session_of_the_user(testapp, user, outbox, app):
+    laptop = browser(app)
+    Flow(laptop, None, None, user).sign_in()
+    ask(testapp, user.email)
+    path = mailed_link(outbox)
+    choose(testapp, path)
+    assert not is_signed_in(laptop)
+    assert is_signed_in(testapp)
+
+
+@pytest.mark.parametrize("new, again, field, message", [
+    ("short", None, "new_password", "Use at least 10 characters."),
+    ("password123", None, "new_password",
+     "This is one of the most common passwords; choose another."),
+    (NEW_PASSWORD, NEW_PASSWORD + "!", "new_password_again", "The two new passwords differ."),
+])
+def test_bad_new_passwords_are_a_400_and_change_nothing(testapp, user, outbox, dbsession,
+                                                       new, again, field, message):
+    ask(testapp, user.email)
+    path = mailed_link(outbox)
+    before = password_hash(dbsession, user)
+    page = choose(testapp, path, new, again, status=400)
+    assert page.html.find(id=field).find_next(class_="field-error").text == message
+    assert password_hash(dbsession, user) == before
+    assert "user_id" not in session_of(testapp)
+    choose(testapp, path)  # the link still works
+
+
+def test_the_new_password_cannot_be_the_email(testapp, user, outbox):
+    ask(testapp, user.email)
+    path = mailed_link(outbox)
+    page = choose(testapp, path, user.email, status=400)
+    assert "your email address" in page.html.find(class_="field-error").text
+
+
+def test_a_bad_email_is_a_form_error(testapp, outbox):
+    page = ask(testapp, "not an email", status=400)
+    assert page.html.find(id="email")["aria-invalid"] == "true"
+    assert outbox == []
+
+
+def test_asking_is_throttled_per_email_and_per_address(testapp, user, outbox, app):
+    for _ in range(5):
+        ask(testapp, user.email)
+    assert len(outbox) == 5
+    throttled = ask(testapp, user.email, status=429)
+    assert throttled.headers["Retry-After"].isdigit()
+    elsewhere = browser(app)
+    ask(elsewhere, user.email, status=429)  # the same mailbox from anywhere
+    other = factories.make_user()
+    ask(testapp, other.email, status=429)  # the same address for any email
+    assert len(outbox) == 5
+
+
+def test_the_forms_need_the_csrf_token(testapp, user, outbox, dbsession, app):
+    testapp.post("/password-reset", {"email": user.email}, status=400)
+    assert outbox == []
+    key = reset_key(app.registry.settings, user)
+    before = password_hash(dbsession, user)
+    expired = testapp.post(f"/password-reset/{key}", {"new_password": NEW_PASSWORD,
+                                                     "new_password_again": NEW_PASSWORD},
+                           status=400)
+    assert expired.html.find("a", string="Back to the form")["href"] == f"/password-reset/{key}"
+    assert password_hash(dbsession, user) == before
+
+
+def test_the_link_is_not_logged_when_its_page_fails(testapp, user, app, monkeypatch, caplog):
+    key = reset_key(app.registry.settings, user)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("seatshare.web.password_reset.page", broken)
+    with caplog.at_level(logging.ERROR):
+        testapp.get(f"/password-reset/{key}", status=500)
+    assert "/password-reset/[token]" in caplog.text
+    assert key.rsplit("-", 1)[1] not in caplog.text
