@@ -28,6 +28,7 @@ DEFAULTS = {
     "seatshare.db_prepared_statements": "true",
     "seatshare.session_secure": "false",
     "seatshare.session_max_age": "43200",
+    "seatshare.hsts_max_age": "0",
     "retry.attempts": "3",
     "mail.mailer": "smtp",
 }

@@ -157,6 +157,27 @@ def testapp(app, session_factory, dbsession, monkeypatch):
     dbsession.expire_all()
 
 
+@pytest.fixture(scope="module")
+def configured_app(request, app_settings):
+    """An app with the test module's ``APP_OVERRIDES`` to the test settings."""
+    app = main({}, **{**app_settings, **request.module.APP_OVERRIDES})
+    yield app
+    app.registry["dbengine"].dispose()
+
+
+@pytest.fixture
+def make_client(configured_app, session_factory, dbsession, monkeypatch):
+    """``make_client(app=configured_app, **environ)``: a TestApp on
+    ``configured_app`` (or a middleware around it) whose requests run on the
+    test's connection, as ``testapp``'s do."""
+    monkeypatch.setitem(configured_app.registry, "dbsession_factory", session_factory)
+
+    def make_client(app=configured_app, **environ):
+        return TestApp(app, extra_environ={"HTTP_HOST": "example.com", **environ})
+
+    return make_client
+
+
 class QueryCounter:
     """Counts the SQL statements sent, leaving out savepoint bookkeeping."""
 

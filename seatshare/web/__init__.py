@@ -26,4 +26,5 @@ def includeme(config):
     config.set_default_csrf_options(require_csrf=False, check_origin=False)
     config.set_csrf_storage_policy(TextTokenCSRFPolicy())
     config.include("seatshare.passwords")
+    config.include(".headers")
     config.scan(__name__)

@@ -1,10 +1,14 @@
-"""Security headers on every page outside ``/api/``.
+"""Security headers on every page outside ``/api/``, and HSTS on every
+HTTPS response.
 
 No page may be framed (the consent page above all: clickjacking would let
 another site press Approve), none runs script, and none leaks its URL to
-the next site in ``Referer``.
+the next site in ``Referer``. With ``seatshare.hsts_max_age``, a browser
+that has seen the site over HTTPS comes back over HTTPS only (RFC 6797),
+so nobody on the way can serve it the sign-in page over plain HTTP.
 """
 from pyramid.events import NewResponse, subscriber
+from pyramid.exceptions import ConfigurationError
 
 from ..paths import is_api_request
 
@@ -22,9 +26,30 @@ PAGE_HEADERS = {
 }
 
 
+HSTS_KEY = "seatshare.hsts_header"
+
+
+def hsts_header(settings) -> str | None:
+    """``Strict-Transport-Security``'s value, or None for ``0``."""
+    value = str(settings["seatshare.hsts_max_age"]).strip()
+    if not value.isdigit():
+        raise ConfigurationError(
+            f"seatshare.hsts_max_age must be a number of seconds (0: off), not {value!r}")
+    return f"max-age={int(value)}" if int(value) else None
+
+
 @subscriber(NewResponse)
 def add_page_headers(event):
-    if is_api_request(event.request):
+    request = event.request
+    hsts = request.registry.get(HSTS_KEY)
+    # RFC 6797 §7.2: never over plain HTTP.
+    if hsts is not None and request.scheme == "https":
+        event.response.headers.setdefault("Strict-Transport-Security", hsts)
+    if is_api_request(request):
         return
     for name, value in PAGE_HEADERS.items():
         event.response.headers.setdefault(name, value)
+
+
+def includeme(config):
+    config.registry[HSTS_KEY] = hsts_header(config.get_settings())

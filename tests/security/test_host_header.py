@@ -11,7 +11,6 @@ import logging
 import pytest
 from pyramid.exceptions import ConfigurationError
 from waitress.proxy_headers import proxy_headers_middleware
-from webtest import TestApp
 
 from seatshare import main
 from seatshare.settings import apply_environment
@@ -23,22 +22,13 @@ ALLOWED = "SeatShare.example.com localhost:6606 [::1]:6606"
 METADATA = "/.well-known/oauth-authorization-server"
 
 
-@pytest.fixture(scope="module")
-def hosts_app(app_settings):
-    app = main({}, **{**app_settings, "seatshare.allowed_hosts": ALLOWED})
-    yield app
-    app.registry["dbengine"].dispose()
+APP_OVERRIDES = {"seatshare.allowed_hosts": ALLOWED}
 
 
 @pytest.fixture
-def client(hosts_app, session_factory, dbsession, monkeypatch):
-    """As the ``testapp`` fixture, on the app that allows only ALLOWED."""
-    monkeypatch.setitem(hosts_app.registry, "dbsession_factory", session_factory)
-
-    def client(host, app=hosts_app):
-        return TestApp(app, extra_environ={"HTTP_HOST": host})
-
-    return client
+def client(make_client):
+    """A client sending ``Host: host``, on the app that allows only ALLOWED."""
+    return lambda host, *app: make_client(*app, HTTP_HOST=host)
 
 
 def test_without_the_setting_any_host_is_served(testapp):
@@ -86,11 +76,11 @@ def test_healthz_answers_any_host_for_the_load_balancer(client):
     assert client("10.0.0.5:6543").get("/healthz").json == {"status": "ok"}
 
 
-def test_the_host_checked_is_the_one_the_trusted_proxy_forwards(client, hosts_app):
+def test_the_host_checked_is_the_one_the_trusted_proxy_forwards(client, configured_app):
     """waitress replaces Host with a trusted proxy's X-Forwarded-Host
     before the app sees it; that is what the URLs are built from."""
     proxied = proxy_headers_middleware(
-        hosts_app, trusted_proxy="127.0.0.1", trusted_proxy_headers={"x-forwarded-host"},
+        configured_app, trusted_proxy="127.0.0.1", trusted_proxy_headers={"x-forwarded-host"},
         logger=logging.getLogger(__name__))
     app = client("10.0.0.5:6543", proxied)
     app.extra_environ["REMOTE_ADDR"] = "127.0.0.1"
