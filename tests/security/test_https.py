@@ -1,7 +1,8 @@
 """Serving over HTTPS. Strict-Transport-Security (RFC 6797): with
 ``seatshare.hsts_max_age``, every response served over HTTPS, pages, API and
 errors alike, tells the browser to come back over HTTPS only; never a
-response over plain HTTP."""
+response over plain HTTP. With ``seatshare.session_secure``, the session
+cookie is a ``__Host-`` cookie (RFC 6265bis §4.1.3.2)."""
 import pytest
 from pyramid.exceptions import ConfigurationError
 from waitress.proxy_headers import proxy_headers_middleware
@@ -15,7 +16,7 @@ from ..oauth.conftest import authorization_url
 YEAR = "31536000"
 
 
-APP_OVERRIDES = {"seatshare.hsts_max_age": YEAR}
+APP_OVERRIDES = {"seatshare.hsts_max_age": YEAR, "seatshare.session_secure": "true"}
 
 
 @pytest.fixture
@@ -69,3 +70,24 @@ def test_a_bad_value_refuses_to_start(app_settings, value):
     with pytest.raises(ConfigurationError, match="seatshare.hsts_max_age"):
         main({}, **{**app_settings, "seatshare.hsts_max_age": value})
 
+
+
+def test_a_secure_session_cookie_is_a_host_cookie(client):
+    browser = client("https")
+    user = factories.make_user()
+    form = browser.get("/signin").forms["signin"]
+    assert set(browser.cookies) == {"__Host-seatshare_session"}
+    form["email"] = user.email
+    form["password"] = factories.DEFAULT_PASSWORD
+    signed_in = form.submit(status=302)
+    header = signed_in.headers["Set-Cookie"]
+    assert header.startswith("__Host-seatshare_session=")
+    attributes = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
+    assert {"secure", "path", "httponly", "samesite"} <= attributes
+    assert "domain" not in attributes and "; Path=/;" in header
+    assert "You are signed in" in browser.get("/signin").text
+
+
+def test_without_https_the_cookie_keeps_its_plain_name(testapp):
+    testapp.get("/signin")
+    assert set(testapp.cookies) == {"seatshare_session"}
