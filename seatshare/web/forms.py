@@ -31,31 +31,53 @@ def _email(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
-class SignInForm(colander.MappingSchema):
-    email = colander.SchemaNode(
-        colander.String(), preparer=_email,
-        validator=colander.All(colander.Length(max=254), printable),
+def first_problem(*validators):
+    """Run ``validators`` in order and report the first failure only: a form
+    shows one sentence per field (``colander.All`` joins them all)."""
+
+    def validate(node, value):
+        for validator in validators:
+            validator(node, value)
+
+    return validate
+
+
+def text(missing: str, max_length: int, *validators, preparer=None):
+    """A text field: ``missing`` when it is left empty (or, stripped by
+    ``preparer``, becomes so), a plain sentence when it is too long."""
+    return colander.SchemaNode(
+        colander.String(),
+        preparer=preparer,
+        missing_msg=missing,
+        validator=first_problem(
+            colander.Length(1, max_length, min_err=missing,
+                            max_err="Use at most ${max} characters."),
+            *validators,
+        ),
     )
-    password = colander.SchemaNode(colander.String(), validator=colander.Length(max=1024))
+
+
+def email_field(missing="Enter your email address.", *validators):
+    return text(missing, 254, printable, *validators, preparer=_email)
+
+
+def password_field(missing, *validators):
+    return text(missing, 1024, *validators)
+
+
+VALID_EMAIL = colander.Email(msg="Enter an email address, like name@example.com.")
+
+
+class SignInForm(colander.MappingSchema):
+    email = email_field()
+    password = password_field("Enter your password.")
 
 
 class SignUpForm(colander.MappingSchema):
-    first_name = colander.SchemaNode(
-        colander.String(), preparer=_stripped,
-        validator=colander.All(colander.Length(1, 100), printable),
-    )
-    last_name = colander.SchemaNode(
-        colander.String(), preparer=_stripped,
-        validator=colander.All(colander.Length(1, 100), printable),
-    )
-    email = colander.SchemaNode(
-        colander.String(),
-        preparer=_email,
-        validator=colander.All(colander.Length(max=254), printable, colander.Email()),
-    )
-    password = colander.SchemaNode(
-        colander.String(), validator=colander.All(colander.Length(max=1024), strong_password)
-    )
+    first_name = text("Enter your first name.", 100, printable, preparer=_stripped)
+    last_name = text("Enter your last name.", 100, printable, preparer=_stripped)
+    email = email_field("Enter your email address.", VALID_EMAIL)
+    password = password_field("Choose a password.", strong_password)
 
     def validator(self, node, values):
         """The password rule that needs the email, once every field is valid
@@ -69,25 +91,17 @@ class SignUpForm(colander.MappingSchema):
 
 class NewPasswordForm(colander.MappingSchema):
     """A new password, twice: the reset link's form."""
-    new_password = colander.SchemaNode(
-        colander.String(), validator=colander.All(colander.Length(max=1024), strong_password)
-    )
-    new_password_again = colander.SchemaNode(
-        colander.String(), validator=colander.Length(max=1024))
+    new_password = password_field("Choose a new password.", strong_password)
+    new_password_again = password_field("Type the new password again.")
 
 
 class PasswordForm(NewPasswordForm):
     """Change-password: the current password too, which the view checks."""
-    current_password = colander.SchemaNode(
-        colander.String(), validator=colander.Length(max=1024))
+    current_password = password_field("Enter your current password.")
 
 
 class ResetRequestForm(colander.MappingSchema):
-    email = colander.SchemaNode(
-        colander.String(),
-        preparer=_email,
-        validator=colander.All(colander.Length(max=254), printable, colander.Email()),
-    )
+    email = email_field("Enter your email address.", VALID_EMAIL)
 
 
 def new_password_errors(values, email) -> dict:

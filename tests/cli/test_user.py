@@ -75,5 +75,5 @@ def test_user_create_refuses_a_weak_password_as_sign_up_does(seatshare, db, pass
 def test_user_create_refuses_something_that_is_not_an_email(seatshare, db):
     run = seatshare("user", "create", "--email", "not an email", *ARGS)
     assert run.code == 1
-    assert "--email: Invalid email address" in run.err
+    assert "--email: Enter an email address, like name@example.com." in run.err
     assert count(db, User) == 0

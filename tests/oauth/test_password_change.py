@@ -107,13 +107,14 @@ def test_approved_applications_stay_connected(signed_in_flow, testapp):
 @pytest.mark.parametrize("current, new, again, field, message", [
     ("wrong password", NEW_PASSWORD, None, "current_password",
      "This is not your current password."),
-    ("", NEW_PASSWORD, None, "current_password", "Required"),
+    ("", NEW_PASSWORD, None, "current_password", "Enter your current password."),
     (factories.DEFAULT_PASSWORD, "short", None, "new_password", "Use at least 10 characters."),
     (factories.DEFAULT_PASSWORD, "password123", None, "new_password",
      "This is one of the most common passwords; choose another."),
     (factories.DEFAULT_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!", "new_password_again",
      "The two new passwords differ."),
-    (factories.DEFAULT_PASSWORD, NEW_PASSWORD, "", "new_password_again", "Required"),
+    (factories.DEFAULT_PASSWORD, NEW_PASSWORD, "", "new_password_again",
+     "Type the new password again."),
 ])
 def test_bad_input_is_a_400_and_changes_nothing(signed_in_flow, testapp, dbsession,
                                                current, new, again, field, message):

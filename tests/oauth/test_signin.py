@@ -282,6 +282,29 @@ def test_sign_up_refuses_bad_input_and_leaves_the_database_alone(testapp, dbsess
     assert dbsession.execute(select(func.count(User.id))).scalar_one() == count
 
 
+@pytest.mark.parametrize("field, value, message", [
+    ("first_name", "", "Enter your first name."),
+    ("first_name", "   ", "Enter your first name."),
+    ("last_name", "", "Enter your last name."),
+    ("last_name", "x" * 101, "Use at most 100 characters."),
+    ("email", "", "Enter your email address."),
+    ("email", "not-an-email", "Enter an email address, like name@example.com."),
+    ("email", "a" * 250 + "@example.com", "Use at most 254 characters."),
+    ("password", "", "Choose a password."),
+    ("first_name", "Ann\x07", "Remove the control characters."),
+])
+def test_sign_up_says_what_to_fix_in_one_plain_sentence(testapp, field, value, message):
+    form = testapp.get("/signup").forms["signup"]
+    values = {"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
+              "password": "long enough pw", field: value}
+    for name, text in values.items():
+        form[name] = text
+    page = form.submit(status=400)
+    errors = {e.find_previous("input")["name"]: e.text
+              for e in page.html.find_all(class_="field-error")}
+    assert errors == {field: message}
+
+
 @pytest.mark.parametrize("password,message", [
     ("          ", "A password cannot be only spaces."),
     ("aaaaaaaaaa", "A password cannot be one character repeated."),
