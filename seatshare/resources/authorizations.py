@@ -69,26 +69,29 @@ class AuthorizationContext(Resource):
         return [(Allow, p.user(self.user_id), (Permission.VIEW, Permission.DELETE)), DENY_ALL]
 
     def revoke(self):
-        """Revoke every token of this application for the user, forget the
-        approvals and spend the codes not yet exchanged."""
-        dbsession = self.request.dbsession
-        application_id, now = self.row[0].id, utcnow()
+        revoke_authorization(self.request.dbsession, self.user_id, self.row[0].id)
+
+
+def revoke_authorization(dbsession, user_id: int, application_id: int) -> None:
+    """Revoke every token of the application for the user, forget the
+    approvals and spend the codes not yet exchanged: the API's
+    ``DELETE /authorizations/ID`` and the connected-apps page's Disconnect."""
+    dbsession.execute(
+        update(Token)
+        .where(
+            Token.user_id == user_id,
+            Token.application_id == application_id,
+            Token.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    for model in (Approval, AuthorizationCode):
         dbsession.execute(
-            update(Token)
-            .where(
-                Token.user_id == self.user_id,
-                Token.application_id == application_id,
-                Token.revoked_at.is_(None),
-            )
-            .values(revoked_at=now)
+            delete(model)
+            .where(model.user_id == user_id, model.application_id == application_id)
             .execution_options(synchronize_session=False)
         )
-        for model in (Approval, AuthorizationCode):
-            dbsession.execute(
-                delete(model)
-                .where(model.user_id == self.user_id, model.application_id == application_id)
-                .execution_options(synchronize_session=False)
-            )
 
 
 @register_container("authorizations")

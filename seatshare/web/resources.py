@@ -1,9 +1,11 @@
 """Traversal resources for the HTML pages: ``/signin``, ``/signout``,
-``/signup`` and ``/password``."""
+``/signup``, ``/password`` and ``/apps``."""
 from pyramid.authorization import Allow, Authenticated
 
+from ..models import Application
 from ..permissions import Permission
-from ..resources import Resource, register_root_child
+from ..resources import Resource, parse_id, register_root_child
+from ..resources.authorizations import AuthorizationContext, authorizations
 from ..resources.lists import DENY_ALL
 
 
@@ -22,10 +24,38 @@ class SignUpPage(Resource):
     pass
 
 
+class SignedInPage(Resource):
+    """A page for the browser's signed-in user only. A browser that is not
+    signed in goes to the sign-in page first, and back here after it
+    (``views.sign_in_to_continue``)."""
+
+
 @register_root_child("password")
-class PasswordPage(Resource):
-    """Change your password: whoever this browser signed in, nobody else.
-    A browser that is not signed in goes to the sign-in page first, and
-    back here after it (``views.sign_in_to_continue``)."""
+class PasswordPage(SignedInPage):
+    """Change your password: whoever this browser signed in, nobody else."""
 
     __acl__ = [(Allow, Authenticated, Permission.CHANGE_PASSWORD), DENY_ALL]
+
+
+@register_root_child("apps")
+class ConnectedAppsPage(SignedInPage):
+    """The applications you approved, each with a Disconnect button: the
+    API's ``/authorizations`` for people rather than programs."""
+
+    __acl__ = [(Allow, Authenticated, Permission.LIST), DENY_ALL]
+
+    def __getitem__(self, key):
+        identity = self.request.identity
+        if identity is None:
+            # Nobody to look the application up for: sign in first.
+            return ConnectedApp(self.request, key, self, None, None)
+        row = self.request.dbsession.execute(
+            authorizations(identity.user_id).where(Application.id == parse_id(key))
+        ).first()
+        if row is None:
+            raise KeyError(key)
+        return ConnectedApp(self.request, key, self, row, identity.user_id)
+
+
+class ConnectedApp(SignedInPage, AuthorizationContext):
+    """``/apps/ID``: one of your applications, which only you may disconnect."""

@@ -25,7 +25,7 @@ from .forms import (
     NOT_TEXT, PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
 )
 from .ratelimit import SignInLimiter, attempt_keys, sign_up_keys
-from .resources import PasswordPage, SignInPage, SignOutPage, SignUpPage
+from .resources import PasswordPage, SignedInPage, SignInPage, SignOutPage, SignUpPage
 
 SIGN_IN_FAILED = "That email and password do not match an account."
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
@@ -220,7 +220,7 @@ def sign_up(request):
     return start_session(request, user)
 
 
-@forbidden_view_config(containment=PasswordPage)
+@forbidden_view_config(containment=SignedInPage)
 def sign_in_to_continue(exc, request):
     """A page for signed-in browsers: sign in first, then back here."""
     if request.identity is None:
