@@ -1,5 +1,5 @@
 """Traversal resources for the HTML pages: ``/signin``, ``/signout``,
-``/signup``, ``/password`` and ``/apps``."""
+``/signup``, ``/password``, ``/apps`` and ``/calendars``."""
 from pyramid.authorization import Allow, Authenticated
 
 from ..models import Application
@@ -59,3 +59,10 @@ class ConnectedAppsPage(SignedInPage):
 
 class ConnectedApp(SignedInPage, AuthorizationContext):
     """``/apps/ID``: one of your applications, which only you may disconnect."""
+
+
+@register_root_child("calendars")
+class CalendarsPage(SignedInPage):
+    """Your calendar feed URLs, and making new ones (the old stop working)."""
+
+    __acl__ = [(Allow, Authenticated, (Permission.VIEW, Permission.EDIT)), DENY_ALL]

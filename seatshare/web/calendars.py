@@ -1,0 +1,47 @@
+"""``/calendars``: the signed-in user's secret calendar feed URLs, to paste
+into a calendar app, and new ones when the old have leaked."""
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from ..calendar import group_feed_url, reset_feed_secret, user_feed_url
+from ..models import Group
+from ..permissions import Permission
+from ..resources.membership import active_group_ids
+from .resources import CalendarsPage
+from .views import page
+
+NEW_LINKS = ("New calendar links made: the old ones no longer work. Subscribe "
+             "again with the links below in each calendar app you use.")
+
+
+def subscribe_link(url: str) -> str:
+    """The ``webcal:`` form of a feed URL, which calendar apps open to subscribe."""
+    return "webcal:" + url.split(":", 1)[1]
+
+
+@view_config(context=CalendarsPage, request_method="GET", permission=Permission.VIEW)
+def calendars(request):
+    user = request.identity.user
+    groups = request.dbsession.execute(
+        select(Group.id, Group.name)
+        .where(Group.id.in_(active_group_ids(user.id)))
+        .order_by(Group.name, Group.id)
+    ).all()
+    feeds = [("Your tickets", "The tickets you own or are assigned.",
+              user_feed_url(request, user))]
+    feeds += [(name, "The group's events, with your seats.",
+               group_feed_url(request, user, group_id)) for group_id, name in groups]
+    return page(request, "calendars.jinja2", user=user, messages=request.session.pop_flash(),
+                feeds=[{"title": title, "about": about, "url": url,
+                        "subscribe": subscribe_link(url)} for title, about, url in feeds])
+
+
+@view_config(context=CalendarsPage, request_method="POST", require_csrf=True,
+             permission=Permission.EDIT)
+def new_calendar_links(request):
+    """New secret, so every earlier feed URL answers 404 from now on (as
+    ``PUT /api/v1/users/me {"reset_calendar_url": true}`` does)."""
+    reset_feed_secret(request.identity.user)
+    request.session.flash(NEW_LINKS)
+    return HTTPFound(location=request.application_url + "/calendars")

@@ -1,0 +1,69 @@
+"""The calendar-feeds page (``/calendars``): the signed-in user's own feed
+URLs, ready to paste or subscribe to, and new ones on demand."""
+from seatshare.calendar import group_feed_url, user_feed_url
+from tests import factories
+from tests.calendar.conftest import feed_request  # noqa: F401
+
+from .test_browser_sessions import browser
+from .test_signin import session_of
+
+
+def feeds(page):
+    return [(div.find("strong").text, div.find("input")["value"], div.find("a")["href"])
+            for div in page.html.select("div.feed")]
+
+
+def test_anonymous_is_sent_to_sign_in_and_back(flow, testapp):
+    assert testapp.get("/calendars", status=302).location == (
+        "http://example.com/signin?next=%2Fcalendars")
+    assert flow.sign_in(next_url="%2Fcalendars").location == "http://example.com/calendars"
+
+
+def test_the_page_shows_the_users_own_feeds(signed_in_flow, testapp, feed_request):
+    user = signed_in_flow.user
+    beta = factories.make_group(name="Beta Seats", creator=user)
+    alpha = factories.make_group(name="Alpha Seats")
+    factories.make_membership(alpha, user)
+    factories.make_group(name="Not Mine")
+    factories.make_membership(factories.make_group(name="Closed", active=False), user)
+    page = testapp.get("/signin").click("Calendar feeds")
+    assert page.headers["Cache-Control"] == "no-store"
+    ticket_url = user_feed_url(feed_request, user)
+    alpha_url = group_feed_url(feed_request, user, alpha.id)
+    beta_url = group_feed_url(feed_request, user, beta.id)
+    assert feeds(page) == [
+        ("Your tickets", ticket_url, ticket_url.replace("http:", "webcal:", 1)),
+        ("Alpha Seats", alpha_url, alpha_url.replace("http:", "webcal:", 1)),
+        ("Beta Seats", beta_url, beta_url.replace("http:", "webcal:", 1)),
+    ]
+    for _, url, _ in feeds(page):
+        assert testapp.get(url.removeprefix("http://example.com")).content_type == (
+            "text/calendar")
+
+
+def test_new_links_retire_the_old_ones(signed_in_flow, testapp, feed_request, dbsession):
+    user = signed_in_flow.user
+    old = user_feed_url(feed_request, user)
+    response = testapp.get("/calendars").forms[0].submit(status=302)
+    assert response.location == "http://example.com/calendars"
+    page = response.follow()
+    assert "the old ones no longer work" in page.html.find(class_="notice").text
+    dbsession.refresh(user)
+    [(_, new, _)] = feeds(page)
+    assert new == user_feed_url(feed_request, user) != old
+    testapp.get(old.removeprefix("http://example.com"), status=404)
+    testapp.get(new.removeprefix("http://example.com"), status=200)
+
+
+def test_new_links_need_the_csrf_token(signed_in_flow, testapp, feed_request):
+    old = user_feed_url(feed_request, signed_in_flow.user)
+    testapp.post("/calendars", status=400)
+    testapp.get(old.removeprefix("http://example.com"), status=200)
+
+
+def test_anonymous_cannot_make_new_links(user, app, feed_request, testapp):
+    old = user_feed_url(feed_request, user)
+    stranger = browser(app)
+    stranger.get("/signin")
+    stranger.post("/calendars", {"csrf_token": session_of(stranger)["_csrft_"]}, status=302)
+    testapp.get(old.removeprefix("http://example.com"), status=200)
