@@ -95,15 +95,18 @@ def _refuse_duplicate_keys(events):
 
 
 def parse_csv(text: str) -> list[ScheduledEvent]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Strict: a quote left open is an error at the end of the file, where a
+    # lenient reader would swallow every row after it into one field.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # csv counts physical lines; a quoted field may span several, so a
+    # record starts on the line after the previous record ended.
+    next_line = 1
     try:
         header = next(reader, None)
         if header is None:
             raise ScheduleError(1, "the file is empty; it needs a header row")
         columns = _csv_columns(header)
         events = []
-        # csv counts physical lines; a quoted field may span several, so a
-        # record starts on the line after the previous record ended.
         next_line = reader.line_num + 1
         for row in reader:
             line, next_line = next_line, reader.line_num + 1
@@ -115,6 +118,10 @@ def parse_csv(text: str) -> list[ScheduledEvent]:
                 )
             events.append(_csv_event(line, dict(zip(columns, row))))
     except csv.Error as exc:
+        if str(exc) == "unexpected end of data":
+            raise ScheduleError(
+                next_line, "a quote opened in this record is never closed"
+            ) from None
         raise ScheduleError(reader.line_num, f"not valid CSV ({exc})") from None
     return events
 

@@ -135,6 +135,13 @@ def test_a_malformed_csv_names_the_line_and_writes_nothing(
         ("", 1, "empty"),
         ("name,start_time\nGa\x00me,2025-04-01T19:05:00Z\n", 2, "control characters"),
         ("name,start_time\nGame,0001-01-01T00:00:00+01:00\n", 2, "out of range"),
+        (
+            'name,start_time,description\nA,2025-04-01T19:05:00Z,"Opening\n'
+            "B,2025-04-02T19:05:00Z,Second\n",
+            2,
+            "never closed",
+        ),
+        ('name,start_time,description\nA,2025-04-01T19:05:00Z,"Open"ing\n', 2, "not valid CSV"),
     ],
 )
 def test_csv_faults_name_their_line(text, line, message):
@@ -142,6 +149,20 @@ def test_csv_faults_name_their_line(text, line, message):
         parse_schedule("schedule.csv", text.encode())
     assert caught.value.line == line
     assert message in str(caught.value)
+
+
+def test_a_quote_left_open_does_not_swallow_the_rows_after_it(
+    seatshare, db, entity_id, schedule_file
+):
+    text = (
+        "key,name,start_time,description\n"
+        'g1,Rovers vs. Hounds,2025-04-01T23:05:00Z,"Opening day\n'
+        "g2,Rovers vs. Bears,2025-04-08T23:05:00Z,\n"
+    )
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(text))
+    assert run.code == 1
+    assert "line 2: a quote opened in this record is never closed" in run.err
+    assert count(db, Event) == 0
 
 
 def test_ics_import_keys_events_by_uid(seatshare, db, entity_id, schedule_file):
