@@ -6,9 +6,11 @@ is committed only when the command succeeds. Bad input raises
 :class:`CommandError`: one line on stderr, exit status 1, nothing written.
 """
 import argparse
+import configparser
 import json
 import sys
 
+from plaster import PlasterError
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
@@ -17,6 +19,11 @@ from . import app, db, entity, schedule, tokens, user
 from .base import CommandError, Environment
 
 COMMAND_GROUPS = (db, user, app, entity, schedule, tokens)
+
+# What reading a config file that is not a usable ini file raises: no such
+# section or app (PasteDeploy's LookupError, an unknown egg's ImportError), no
+# loader for its scheme, bad ini syntax, broken logging sections.
+CONFIG_ERRORS = (configparser.Error, LookupError, ImportError, ValueError, PlasterError)
 
 
 def build_parser():
@@ -39,8 +46,13 @@ def load_settings(config_uri):
             pass
     except OSError as exc:
         raise CommandError(f"cannot read {config_file}: {exc.strerror}") from None
-    setup_logging(config_uri)
-    return apply_environment(dict(get_appsettings(config_uri)))
+    try:
+        setup_logging(config_uri)
+        settings = dict(get_appsettings(config_uri))
+    except CONFIG_ERRORS as exc:
+        detail = f"no {exc}" if isinstance(exc, KeyError) else first_line(exc)
+        raise CommandError(f"cannot use {config_uri} as a config file: {detail}") from None
+    return apply_environment(settings)
 
 
 def main(argv=None, stdout=None, stderr=None):

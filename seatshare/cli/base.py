@@ -1,6 +1,8 @@
 """What every command shares: its outcome, its errors, its environment."""
 import dataclasses
 
+from sqlalchemy.exc import ArgumentError
+
 from ..models import get_engine, get_session_factory
 
 
@@ -33,7 +35,16 @@ class Environment:
     @property
     def dbsession(self):
         if self._session is None:
-            self._engine = get_engine(self.settings)
+            url = self.settings.get("sqlalchemy.url")
+            if not url:
+                raise CommandError(
+                    f"{self.config_file} sets no sqlalchemy.url "
+                    "(nor is SEATSHARE_DATABASE_URL set)"
+                )
+            try:
+                self._engine = get_engine(self.settings)
+            except ArgumentError as exc:  # unparsable, or an unknown dialect
+                raise CommandError(f"sqlalchemy.url: {exc}") from None
             self._session = get_session_factory(self._engine)()
         return self._session
 

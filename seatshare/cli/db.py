@@ -25,12 +25,14 @@ def register(groups):
 
 
 def upgrade(args, env):
+    # First, so that a missing or unusable sqlalchemy.url is a one-line error.
+    dbsession = env.dbsession
     # alembic's env.py reads the same ini file (and SEATSHARE_DATABASE_URL).
     config = Config(env.config_file)
     if not config.get_main_option("script_location"):
         config.set_main_option("script_location", SCRIPT_LOCATION)
     command.upgrade(config, "head")
-    connection = env.dbsession.connection()
+    connection = dbsession.connection()
     revision = MigrationContext.configure(connection).get_current_revision()
     return Outcome(
         {"revision": revision}, f"The database is at revision {revision} (head)."

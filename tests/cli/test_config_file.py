@@ -1,0 +1,41 @@
+"""A config file that cannot be used: one line on stderr, never a traceback."""
+import pytest
+
+APP = "[app:main]\nuse = egg:seatshare\n"
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("site.ini", "not an ini file\n", "cannot use"),
+        ("site.ini", "[server:main]\nuse = egg:waitress#main\n", "No section 'main'"),
+        ("site.ini", "[app:main]\nuse = egg:no-such-package\n", "no-such-package"),
+        ("site.ini", APP + "x = %(nowhere)s\n", "nowhere"),
+        ("site.ini", APP + "[loggers]\nkeys = root\n", "formatters"),
+        ("site.txt", "anything\n", "cannot use"),
+        ("site.ini", APP, "sets no sqlalchemy.url"),
+        ("site.ini", APP + "sqlalchemy.url = nonsense\n", "sqlalchemy.url:"),
+        # The dialect is postgresql: the URL's password is not repeated.
+        ("site.ini", APP + "sqlalchemy.url = postgres://u:s3cret@db/x\n", "sqlalchemy.url:"),
+    ],
+)
+@pytest.mark.parametrize("command", [("app", "list"), ("db", "upgrade")])
+def test_an_unusable_config_file_is_one_line_on_stderr(
+    seatshare, tmp_path, name, text, message, command
+):
+    path = tmp_path / name
+    path.write_text(text)
+    run = seatshare(*command, "--json", config=str(path))
+    assert run.code == 1
+    assert run.out == ""
+    [line] = run.err.splitlines()
+    assert line.startswith("seatshare: error: ")
+    assert message in line
+    assert "s3cret" not in line
+
+
+def test_an_unknown_section_name_is_one_line_on_stderr(seatshare, ini):
+    run = seatshare("app", "list", config=ini + "#nowhere")
+    assert run.code == 1
+    assert run.err.startswith("seatshare: error: cannot use ")
+    assert "No section 'nowhere'" in run.err
