@@ -29,7 +29,11 @@ def upgrade(args, env):
     dbsession = env.dbsession
     # alembic's env.py reads the same ini file (and SEATSHARE_DATABASE_URL).
     config = Config(env.config_file)
-    if not config.get_main_option("script_location"):
+    # Asked of the parsed file: alembic's get_main_option raises without
+    # an [alembic] section; set_main_option adds one.
+    if not config.file_config.get(
+        config.config_ini_section, "script_location", fallback=None
+    ):
         config.set_main_option("script_location", SCRIPT_LOCATION)
     command.upgrade(config, "head")
     connection = dbsession.connection()

@@ -50,6 +50,22 @@ def test_db_upgrade_migrates_a_fresh_database_to_head(seatshare, backend, tmp_pa
         drop()
 
 
+def test_db_upgrade_works_with_an_ini_file_without_an_alembic_section(
+    seatshare, backend, tmp_path
+):
+    url, drop = create_database(backend, str(tmp_path))
+    try:
+        ini = tmp_path / "no-alembic.ini"
+        write_ini(ini, url)
+        text = ini.read_text()
+        ini.write_text(text[: text.index("[alembic]")])
+        run = seatshare("db", "upgrade", "--json", config=str(ini))
+        assert run.code == 0, run.err
+        assert run.json == {"revision": head_revision()}
+    finally:
+        drop()
+
+
 def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
     run = seatshare("db", "demo", "--json")
     assert run.code == 0, run.err
