@@ -302,12 +302,20 @@ def _ics_event(component, lines):
             lines.properties["RRULE"],
             "recurring events are not supported: list each event on its own",
         )
-    start = component.get("DTSTART").dt
+    dtstart = component.get("DTSTART")
+    start = dtstart.dt
     start_line = lines.properties["DTSTART"]
     time_tba = not isinstance(start, datetime.datetime)
     if time_tba:
         # An all-day event: the day is known, the time is not.
         start_time = datetime.datetime.combine(start, datetime.time())
+    elif start.tzinfo is None and "TZID" in dtstart.params:
+        # icalendar leaves the time floating when it cannot resolve the TZID.
+        raise ScheduleError(
+            start_line,
+            f"DTSTART's time zone {dtstart.params['TZID']!r} is unknown: "
+            "the file has no VTIMEZONE for it and it is not an IANA name",
+        )
     elif start.tzinfo is None:
         raise ScheduleError(start_line, "DTSTART needs a time zone (a TZID or Z)")
     else:

@@ -189,6 +189,8 @@ def test_ics_import_keys_events_by_uid(seatshare, db, entity_id, schedule_file):
         ("DTSTART;TZID=America/New_York:20250401T190500", "DTSTART:20250401T190500", 8,
          "needs a time zone"),
         ("END:VEVENT\nBEGIN:VEVENT", "BEGIN:VEVENT", 9, "is END:VEVENT missing?"),
+        ("DTSTART;TZID=America/New_York:", "DTSTART;TZID=Riverside/Stadium:", 8,
+         "time zone 'Riverside/Stadium' is unknown"),
         ("SUMMARY:Rovers vs. Bears", "this is not a content line", 12, "not an iCalendar"),
     ],
 )
