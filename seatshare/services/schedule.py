@@ -26,6 +26,8 @@ FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
 # The control characters a name or key (TAB) or a description may contain.
 TAB = "\t"
 MULTILINE = "\t\r\n"
+# Characters of a value that an error message quotes.
+SHOWN_LENGTH = 40
 # Keys looked up per SELECT: well under every backend's bound-parameter limit.
 LOOKUP_BATCH = 500
 # Events written between two progress reports.
@@ -86,9 +88,15 @@ def _refuse_duplicate_keys(events):
         if event.key in first_line:
             raise ScheduleError(
                 event.line,
-                f"key {event.key!r} is already used on line {first_line[event.key]}",
+                f"key {_shown(event.key)} is already used on line {first_line[event.key]}",
             )
         first_line[event.key] = event.line
+
+
+def _shown(value, limit=SHOWN_LENGTH):
+    """A value quoted in a message: cut short, so that a huge one does not
+    flood the operator's terminal."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
 
 
 # --- CSV -------------------------------------------------------------------
@@ -132,10 +140,10 @@ def _csv_columns(header):
     for name in columns:
         if name not in known:
             raise ScheduleError(
-                1, f"unknown column {name!r} (known: {', '.join(known)})"
+                1, f"unknown column {_shown(name)} (known: {', '.join(known)})"
             )
         if columns.count(name) > 1:
-            raise ScheduleError(1, f"column {name!r} appears twice")
+            raise ScheduleError(1, f"column {_shown(name)} appears twice")
     for name in CSV_REQUIRED:
         if name not in columns:
             raise ScheduleError(1, f"the header has no {name!r} column")
@@ -164,12 +172,12 @@ def _parse_start_time(line, value):
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         raise ScheduleError(
-            line, f"start_time {value!r} is not an ISO 8601 date and time"
+            line, f"start_time {_shown(value)} is not an ISO 8601 date and time"
         ) from None
     if moment.tzinfo is None:
         raise ScheduleError(
             line,
-            f"start_time {value!r} needs an offset or Z "
+            f"start_time {_shown(value)} needs an offset or Z "
             "(e.g. 2025-04-01T19:05:00-04:00)",
         )
     return _naive_utc(line, moment)
@@ -181,7 +189,7 @@ def _parse_bool(line, field, value):
         return True
     if word in FALSE_WORDS:
         return False
-    raise ScheduleError(line, f"{field} {value!r} is not true or false")
+    raise ScheduleError(line, f"{field} {_shown(value)} is not true or false")
 
 
 def _checked_name(line, name):
@@ -258,7 +266,7 @@ def _scan_ics(text):
         if not raw.strip():
             continue
         if not CONTENT_LINE.match(raw) or ":" not in raw:
-            raise ScheduleError(number, f"not an iCalendar content line: {raw[:40]!r}")
+            raise ScheduleError(number, f"not an iCalendar content line: {_shown(raw)}")
         name = re.split(r"[;:]", raw, maxsplit=1)[0].upper()
         logical_name = name
         value = raw.split(":", 1)[1].strip().upper()
@@ -313,7 +321,7 @@ def _ics_event(component, lines):
         # icalendar leaves the time floating when it cannot resolve the TZID.
         raise ScheduleError(
             start_line,
-            f"DTSTART's time zone {dtstart.params['TZID']!r} is unknown: "
+            f"DTSTART's time zone {_shown(dtstart.params['TZID'])} is unknown: "
             "the file has no VTIMEZONE for it and it is not an IANA name",
         )
     elif start.tzinfo is None:

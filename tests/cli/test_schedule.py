@@ -151,6 +151,21 @@ def test_csv_faults_name_their_line(text, line, message):
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name,start_time\nGame," + "9" * 100_000 + "\n",
+        "name,start_time,time_tba\nGame,2025-04-01T19:05:00Z," + "x" * 100_000 + "\n",
+        "name,start_time," + "c" * 100_000 + "\n",
+    ],
+)
+def test_a_huge_value_is_quoted_short_in_the_message(text):
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("schedule.csv", text.encode())
+    assert len(str(caught.value)) < 200
+    assert "…" in str(caught.value)
+
+
 def test_a_quote_left_open_does_not_swallow_the_rows_after_it(
     seatshare, db, entity_id, schedule_file
 ):
