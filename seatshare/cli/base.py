@@ -1,4 +1,5 @@
 """What every command shares: its outcome, its errors, its environment."""
+import argparse
 import dataclasses
 
 from sqlalchemy.exc import ArgumentError
@@ -60,9 +61,26 @@ class Environment:
             self._engine.dispose()
 
 
-def add_command(subparsers, name, run, help):
-    """A leaf command: every one takes ``--json``."""
-    parser = subparsers.add_parser(name, help=help, description=help)
+class KeepLineBreaksFormatter(argparse.HelpFormatter):
+    """Wraps a one-line description; keeps a text written in lines (an
+    epilog's table) as it is."""
+
+    def _fill_text(self, text, width, indent):
+        if "\n" not in text:
+            return super()._fill_text(text, width, indent)
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
+def add_command(subparsers, name, run, help, epilog=None):
+    """A leaf command: every one takes ``--json``. ``epilog``, shown after
+    the options by ``--help``, keeps its line breaks."""
+    parser = subparsers.add_parser(
+        name,
+        help=help,
+        description=help,
+        epilog=epilog,
+        formatter_class=KeepLineBreaksFormatter,
+    )
     parser.set_defaults(run=run)
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object on stdout"

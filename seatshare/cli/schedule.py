@@ -4,6 +4,23 @@ from ..services.schedule import ScheduleError, import_events, parse_schedule
 from .base import CommandError, Outcome, add_command
 
 
+FILE_FORMATS = """\
+A .csv file has a header row. Columns:
+  name         required
+  start_time   required; ISO 8601 with an offset or Z:
+               2025-04-01T19:05:00-04:00, 2025-04-01T23:05:00Z
+  description  optional
+  date_tba     optional; true or false (blank: false)
+  time_tba     optional; true or false (blank: false)
+  key          optional; matches the event on the next import
+               (without it, or blank, the key is the start time in UTC)
+An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a
+TZID or Z, or an all-day date (time to be announced); DESCRIPTION is
+optional; recurring events (RRULE) are refused.
+The whole file (UTF-8) is checked first: a fault anywhere imports nothing
+and names its line."""
+
+
 def register(groups):
     parser = groups.add_parser("schedule", help="an entity's schedule of events")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -13,9 +30,13 @@ def register(groups):
         import_schedule,
         "create or update an entity's events from a .csv or .ics file "
         "(matched by key: importing again never duplicates)",
+        epilog=FILE_FORMATS,
     )
-    import_parser.add_argument("--entity-id", type=int, required=True)
-    import_parser.add_argument("file", metavar="FILE")
+    import_parser.add_argument(
+        "--entity-id", type=int, required=True, metavar="ID",
+        help="the entity's id, as entity create printed it",
+    )
+    import_parser.add_argument("file", metavar="FILE", help="a .csv or .ics file")
 
 
 def import_schedule(args, env):

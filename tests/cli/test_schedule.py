@@ -5,7 +5,13 @@ import pytest
 from sqlalchemy import select
 
 from seatshare.models import Entity, Event
-from seatshare.services.schedule import ScheduleError, parse_schedule
+from seatshare.cli import main
+from seatshare.services.schedule import (
+    CSV_OPTIONAL,
+    CSV_REQUIRED,
+    ScheduleError,
+    parse_schedule,
+)
 
 from .conftest import count
 
@@ -267,3 +273,17 @@ def test_progress_redraws_in_place_on_a_terminal():
         "\rImporting: 100/250 events\rImporting: 200/250 events"
         "\rImporting: 250/250 events\rImporting: 250/250 events\n"
     )
+
+
+def test_help_describes_the_file_formats(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as exited:
+        main(["site.ini", "schedule", "import", "--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for column in CSV_REQUIRED + CSV_OPTIONAL:
+        assert f"\n  {column} " in text
+    assert "offset or Z" in text
+    assert "UID" in text and "DTSTART" in text and "RRULE" in text
+    # The description is still wrapped to the terminal.
+    assert all(len(line) <= 80 for line in text.splitlines())
