@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from ..models import Entity
+from ..text import has_control_characters
 from .base import CommandError, Outcome, add_command
 
 MAX_NAME_LENGTH = 200
@@ -18,7 +19,7 @@ def create(args, env):
     name = args.name.strip()
     if not name:
         raise CommandError("the name must not be blank")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if has_control_characters(name):
         raise CommandError("the name must not contain control characters")
     if len(name) > MAX_NAME_LENGTH:
         raise CommandError(f"the name is longer than {MAX_NAME_LENGTH} characters")

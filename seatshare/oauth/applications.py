@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 
 from ..models import Application, AuthorizationCode
 from ..renderers import isoformat_z
+from ..text import has_control_characters
 from ..tokens import hash_token, new_token
 
 
@@ -20,6 +21,10 @@ def check_redirect_uri(uri: str) -> str:
     character, so it is stored exactly as given."""
     if not isinstance(uri, str) or not uri or len(uri) > 2000 or uri != uri.strip():
         raise ApplicationError(f"invalid redirect URI: {uri!r}")
+    if any(c.isspace() for c in uri) or has_control_characters(uri):
+        raise ApplicationError(
+            f"redirect URI must not contain spaces or control characters: {uri!r}"
+        )
     parts = urlsplit(uri)
     if not parts.scheme or parts.fragment or "#" in uri:
         raise ApplicationError(f"redirect URI must be absolute, without a fragment: {uri}")
@@ -34,6 +39,8 @@ def register_application(dbsession, name, redirect_uris, public=False, trusted=F
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ApplicationError("an application needs a name of 1 to 200 characters")
+    if has_control_characters(name):
+        raise ApplicationError("the application's name must not contain control characters")
     uris = [check_redirect_uri(uri) for uri in redirect_uris or ()]
     if not uris:
         raise ApplicationError("an application needs at least one redirect URI")

@@ -16,6 +16,7 @@ import icalendar
 from sqlalchemy import select
 
 from ..models import Event
+from ..text import has_control_characters
 
 MAX_NAME_LENGTH = 255
 MAX_KEY_LENGTH = 255
@@ -211,7 +212,7 @@ def _checked_key(line, key):
 def _checked_text(line, field, value, allowed=TAB):
     """Stripped, and without control characters (PostgreSQL refuses NUL)."""
     value = value.strip()
-    if any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in value):
+    if has_control_characters(value, allowed):
         raise ScheduleError(line, f"the {field} contains control characters")
     return value
 

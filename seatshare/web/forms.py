@@ -3,6 +3,7 @@ import colander
 from pyramid.csrf import LegacySessionCSRFStoragePolicy
 
 from ..passwords import password_problem
+from ..text import has_control_characters
 
 NOT_TEXT = "Type this in: a file cannot be sent here."
 PASSWORDS_DIFFER = "The two new passwords differ."
@@ -11,7 +12,7 @@ PASSWORDS_DIFFER = "The two new passwords differ."
 def printable(node, value):
     """No control characters: PostgreSQL refuses NUL in text, and no name or
     address needs the others."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+    if has_control_characters(value):
         raise colander.Invalid(node, "Remove the control characters.")
 
 

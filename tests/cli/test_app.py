@@ -1,4 +1,5 @@
 """``app create|list|disable``."""
+import pytest
 from sqlalchemy import select
 
 from seatshare.models import Application
@@ -76,3 +77,28 @@ def test_app_disable_of_an_unknown_client_is_an_error(seatshare):
     run = seatshare("app", "disable", "nope")
     assert run.code == 1
     assert "no application" in run.err
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://client.example.com/call back",
+        "https://client.example.com/callback\r\nSet-Cookie: a=b",
+        "https://client.example.com/\x01callback",
+    ],
+)
+def test_app_create_refuses_a_redirect_uri_with_spaces_or_control_characters(
+    seatshare, db, uri
+):
+    run = seatshare("app", "create", "--name", "X", "--redirect-uri", uri)
+    assert run.code == 1
+    assert "spaces or control characters" in run.err
+    assert run.err.count("\n") == 1
+    assert count(db, Application) == 0
+
+
+def test_app_create_refuses_a_name_with_control_characters(seatshare, db):
+    run = seatshare("app", "create", "--name", "Score\nboard", "--redirect-uri", URI)
+    assert run.code == 1
+    assert "control characters" in run.err
+    assert count(db, Application) == 0
