@@ -12,7 +12,13 @@ import sys
 
 from plaster import PlasterError
 from pyramid.paster import get_appsettings, setup_logging
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 
 from ..settings import apply_environment
 from . import app, db, entity, schedule, tokens, user
@@ -66,7 +72,10 @@ def main(argv=None, stdout=None, stderr=None):
         env.commit()
     except CommandError as exc:
         return fail(stderr, str(exc))
-    except (OperationalError, InterfaceError) as exc:
+    except (OperationalError, InterfaceError, ProgrammingError) as exc:
+        if is_missing_table(exc):
+            return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "
+                                f"run: seatshare {args.config_uri} db upgrade")
         return fail(stderr, "database error: " + first_line(exc))
     except IntegrityError as exc:
         # Another writer got there first (a unique name or email, say).
@@ -88,6 +97,13 @@ def first_line(exc):
     """The driver's message without SQLAlchemy's SQL and parameters."""
     lines = str(getattr(exc, "orig", exc)).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
+
+
+def is_missing_table(exc) -> bool:
+    """A table the command needs does not exist: a database never migrated.
+    PostgreSQL says so with SQLSTATE 42P01 (undefined_table), SQLite in words."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "42P01" or str(orig).startswith("no such table")
 
 
 def fail(stderr, message):

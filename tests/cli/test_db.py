@@ -66,6 +66,28 @@ def test_db_upgrade_works_with_an_ini_file_without_an_alembic_section(
         drop()
 
 
+@pytest.mark.parametrize("command", [
+    ("db", "demo"),
+    ("app", "list"),
+    ("user", "create", "--email", "ada@example.com", "--password", "a long passphrase",
+     "--first-name", "Ada", "--last-name", "Lovelace"),
+    ("entity", "create", "--name", "Riverside"),
+    ("tokens", "purge"),
+])
+def test_a_database_never_migrated_says_to_run_db_upgrade(seatshare, backend, tmp_path,
+                                                           command):
+    url, drop = create_database(backend, str(tmp_path))
+    try:
+        ini = write_ini(tmp_path / "empty.ini", url)
+        run = seatshare(*command, config=ini)
+        assert run.code == 1
+        assert run.err.startswith("seatshare: error: the database has no SeatShare tables yet")
+        assert run.err.endswith(f"; run: seatshare {ini} db upgrade\n")
+        assert "Traceback" not in run.err and run.out == ""
+    finally:
+        drop()
+
+
 def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
     run = seatshare("db", "demo", "--json")
     assert run.code == 0, run.err
