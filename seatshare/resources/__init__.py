@@ -84,19 +84,34 @@ def register_container(*names):
     return register_child(V1, *names)
 
 
-def has_route_below(registry, item_class, name) -> bool:
-    """Whether ``<item>/<name>`` is a route: a child resource or a named view."""
-    if item_class is None or name in getattr(item_class, "children", {}):
-        return True
+INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+
+
+def names_view(registry, resource_class, name) -> bool:
+    """Whether a view named ``name`` is declared for ``resource_class``."""
     for intr in registry.introspector.get_category("views") or []:
         view = intr["introspectable"]
         context = view["context"]
-        if view["name"] == name and isinstance(context, type) and issubclass(item_class, context):
+        if view["name"] == name and isinstance(context, type) and issubclass(resource_class, context):
             return True
     return False
 
 
-INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+def is_route_below(registry, resource_class, segments) -> bool:
+    """Whether ``segments`` below a resource of ``resource_class`` name a
+    route, every integer taken for an id that exists: each segment is a
+    child resource, a named view (the last segment), or, below a container,
+    an id of its ``item_class``."""
+    for position, name in enumerate(segments):
+        if resource_class is None:
+            return False
+        if names_view(registry, resource_class, name):
+            return position == len(segments) - 1
+        if issubclass(resource_class, Container):
+            resource_class = resource_class.item_class if INTEGER_RE.fullmatch(name) else None
+        else:
+            resource_class = getattr(resource_class, "children", {}).get(name)
+    return resource_class is not None
 
 
 def is_id(key) -> bool:
@@ -121,9 +136,10 @@ class Container(Resource):
             # The forbidden view turns this into a 401 with WWW-Authenticate.
             raise HTTPForbidden()
 
-    #: The context class ``load`` returns. With it, an anonymous request for
-    #: a path below an item is told 401 when that route exists and 404 when
-    #: it does not (``/tickets/1/nope``); neither says whether the id exists.
+    #: The context class ``load`` returns (None: nothing is addressed below
+    #: the list). With it, an anonymous request for a path below an item is
+    #: told 401 when that route exists and 404 when it does not
+    #: (``/tickets/1/nope``); neither says whether the id exists.
     item_class: type | None = None
 
     def __getitem__(self, key):
@@ -136,18 +152,14 @@ class Container(Resource):
         return context
 
     def refuse_anonymous(self, key):
-        """401 for anything that may be a record (API.md: 401 before 404),
-        404 for a path below it that is no route, and a named view of the
+        """401 for any path that may be a record or below one (API.md: 401
+        before 404), however deep; 404 for a path that is no route whatever
+        the ids (``/groups/1/members/2/nope``); and a named view of the
         container (``/groups/join``) is left to that view's permission."""
-        rest = split_path_info(self.request.path_info)[len(list(lineage(self))):]
-        if rest and not has_route_below(self.request.registry, self.item_class, rest[0]):
-            raise KeyError(key)
-        if not rest and (
-            has_route_below(self.request.registry, type(self), key)
-            or not INTEGER_RE.fullmatch(key)
+        rest = split_path_info(self.request.path_info)[len(list(lineage(self))) - 1:]
+        if names_view(self.request.registry, type(self), key) or not is_route_below(
+            self.request.registry, type(self), rest
         ):
-            # A named view of the container, or no route at all: ids are
-            # integers, so a key that is not one names no record (404).
             raise KeyError(key)
         raise HTTPForbidden()  # the forbidden view answers 401
 

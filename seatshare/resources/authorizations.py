@@ -96,6 +96,8 @@ def revoke_authorization(dbsession, user_id: int, application_id: int) -> None:
 
 @register_container("authorizations")
 class AuthorizationContainer(ListContainer):
+    item_class = AuthorizationContext
+
     def load(self, application_id):
         row = self.request.dbsession.execute(
             authorizations(self.user_id).where(Application.id == application_id)

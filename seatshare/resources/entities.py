@@ -25,6 +25,8 @@ def like_pattern(text: str) -> str:
 
 @register_container("entities")
 class EntityContainer(ListContainer):
+    item_class = EntityContext
+
     def load(self, entity_id):
         entity = self.request.dbsession.get(Entity, entity_id)
         if entity is None:

@@ -46,6 +46,8 @@ class MemberContext(Resource):
 
 @register_child(GroupContext, "members")
 class MemberContainer(GroupChildContainer):
+    item_class = MemberContext
+
     def __acl__(self):
         return [(Allow, p.group_member(self.group.id), Permission.LIST), DENY_ALL]
 
@@ -80,6 +82,8 @@ class InvitationContext(Resource):
 @register_child(GroupContext, "invitations")
 class InvitationContainer(GroupChildContainer):
     """The group's single-use invitations: its administrators' business."""
+
+    item_class = InvitationContext
 
     def __acl__(self):
         return [

@@ -75,6 +75,8 @@ def visible_requests(user_id):
 
 @register_container("ticket_requests")
 class TicketRequestContainer(ListContainer):
+    item_class = TicketRequestContext
+
     def load(self, request_id):
         row = self.request.dbsession.execute(
             select(TicketRequest, Ticket)

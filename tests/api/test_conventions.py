@@ -336,6 +336,41 @@ def test_unknown_route_below_a_record_is_404_without_a_token_too(testapp, world)
     testapp.get(f"{API}/groups/0", status=401)
 
 
+@pytest.mark.parametrize("path", [
+    "/groups/{group}/members/nope",
+    "/groups/{group}/members/{user}/nope",
+    "/groups/{group}/members/{user}/nope/deeper",
+    "/groups/{group}/invitations/1/nope",
+    "/ticket/{ticket}/history/1",
+    "/ticket/{ticket}/requests/1",
+    "/entities/{entity}/nope",
+    "/ticket_requests/1/nope",
+    "/authorizations/1/nope",
+])
+def test_unknown_route_deeper_below_a_record_is_404_without_a_token_too(testapp, world, path):
+    path = API + path.format(
+        group=world.group.id, user=world.admin.id, ticket=world.ticket.id, entity=world.entity.id
+    )
+    testapp.get(path, status=404)
+    testapp.get(path, headers=world.headers("member"), status=404)
+
+
+@pytest.mark.parametrize("path", [
+    "/groups/{group}/members/{user}",
+    "/groups/{group}/invitations/1",
+    "/ticket/{ticket}/history",
+    "/entities/{entity}",
+    "/ticket_requests/1",
+    "/authorizations/1",
+])
+def test_routes_deeper_below_a_record_stay_401_without_a_token(testapp, world, path):
+    ids = dict(group=world.group.id, user=world.admin.id, ticket=world.ticket.id,
+               entity=world.entity.id)
+    testapp.get(API + path.format(**ids), status=401)
+    # Whether or not the ids exist.
+    testapp.get(API + path.format(**{name: 999999 for name in ids}), status=401)
+
+
 def test_405_with_allow_for_a_method_the_route_lacks(testapp, world):
     res = testapp.delete(f"{API}/users", headers=world.headers("member"), status=405)
     assert res.headers["Allow"] == "GET, HEAD"
