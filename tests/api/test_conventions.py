@@ -355,6 +355,17 @@ def test_unknown_route_deeper_below_a_record_is_404_without_a_token_too(testapp,
     testapp.get(path, headers=world.headers("member"), status=404)
 
 
+@pytest.mark.parametrize("path", ["/groups/join/nope", "/openapi.json/nope"])
+@pytest.mark.parametrize("caller", ["anonymous", "member"])
+def test_a_path_below_a_named_view_is_404(testapp, world, path, caller):
+    headers = world.headers(caller)
+    if path.startswith("/groups/join"):
+        testapp.post_json(API + path, {"invitation_code": world.group.invitation_code},
+                          headers=headers, status=404)
+    else:
+        testapp.get(API + path, headers=headers, status=404)
+
+
 @pytest.mark.parametrize("path", [
     "/groups/{group}/members/{user}",
     "/groups/{group}/invitations/1",
