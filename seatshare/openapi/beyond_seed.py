@@ -313,7 +313,7 @@ def ticket_request_paths() -> dict:
                 400, 404, CONFLICT,
                 scope="write", operation_id="answerTicketRequest",
                 requestBody=json_body(
-                    ticket_requests.TicketRequestUpdate(), ticket_requests.READ_ONLY
+                    ticket_requests.TicketRequestUpdate(), ticket_requests.UPDATE_READ_ONLY
                 ),
             ),
         },

@@ -11,6 +11,7 @@ from ..resources.ticket_requests import (
 from ..schemas import validate_body
 from ..schemas.ticket_requests import (
     READ_ONLY,
+    UPDATE_READ_ONLY,
     TicketRequestCreate,
     TicketRequestListQuery,
     TicketRequestUpdate,
@@ -54,7 +55,7 @@ class TicketRequestViews(ResourceViews):
 
     @view_config(context=TicketRequestContext, request_method="PUT", permission=Permission.EDIT)
     def answer(self):
-        data = validate_body(self.request, TicketRequestUpdate(), READ_ONLY)
+        data = validate_body(self.request, TicketRequestUpdate(), UPDATE_READ_ONLY)
         ticket_request = answer_request(
             self.request, self.context.ticket_request, data["status"],
             self.request.identity.user_id,

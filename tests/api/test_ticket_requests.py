@@ -174,3 +174,15 @@ def test_status_must_be_an_answer(testapp, world, status):
     assert res.status_int == 400
     assert res.json["fields"] == {
         "status": 'must be one of "accepted", "declined", "withdrawn"'}
+
+
+def test_a_request_sent_back_as_read_is_answered_its_message_ignored(testapp, world, dbsession):
+    """API.md §1: read-only fields are ignored; the message is the asker's."""
+    asked = f.make_ticket_request(world.ticket, requester=world.member, message="Please?")
+    body = testapp.get(f"{API}/ticket_requests/{asked.id}", headers=world.headers("owner")).json
+    body.update(status="declined", message="Changed by the owner")
+    res = testapp.put_json(f"{API}/ticket_requests/{asked.id}", body,
+                           headers=world.headers("owner"))
+    assert res.json["status"] == "declined" and res.json["message"] == "Please?"
+    assert fresh(dbsession, TicketRequest, asked.id).message == "Please?"
+
