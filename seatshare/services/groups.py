@@ -120,12 +120,37 @@ def lock_group_of_ticket(dbsession, ticket_id: int) -> None:
     removal of a member. PostgreSQL only: SQLite runs one writing
     transaction at a time.
     """
+    share_lock_group(
+        dbsession, select(Ticket.group_id).where(Ticket.id == ticket_id).scalar_subquery()
+    )
+
+
+def share_lock_group(dbsession, group_id) -> None:
+    """A key-share lock on group ``group_id`` (an id or a subquery) before a
+    ticket write, as ``lock_group_of_ticket``; PostgreSQL only."""
     if not on_postgresql(dbsession):
         return
-    group_id = select(Ticket.group_id).where(Ticket.id == ticket_id).scalar_subquery()
     dbsession.execute(
         select(Group.id).where(Group.id == group_id).with_for_update(read=True, key_share=True)
     )
+
+
+def require_member(dbsession, group_id: int, user_id: int) -> None:
+    """403 unless ``user_id`` still belongs to group ``group_id``; called
+    with the group's key-share lock held.
+
+    The ACL let the request in on the memberships read with its token. A
+    removal that held the group meanwhile (the request waited for its lock)
+    has ended the membership since, and withdrawn what the member had asked
+    for: they may not add a ticket or a request to the group after it.
+    """
+    member = dbsession.scalar(
+        select(Membership.id).where(
+            Membership.group_id == group_id, Membership.user_id == user_id
+        )
+    )
+    if member is None:
+        raise APIError(403)
 
 
 def lock_membership(dbsession, membership: Membership) -> Membership:

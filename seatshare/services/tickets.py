@@ -4,6 +4,7 @@ from sqlalchemy import insert, select
 from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Ticket
 from ..resources.tickets import ticket_field_errors
+from .groups import require_member, share_lock_group
 from .history import record_ticket_changes, snapshot
 
 TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias_id")
@@ -12,12 +13,18 @@ TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias
 def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -> list[Ticket]:
     """A ticket per event in ``event_ids``, owned by ``owner_id``, each with
     a "created" history entry; or a 400 naming every field at fault, with
-    nothing written. The statements sent do not grow with the events."""
+    nothing written. The statements sent do not grow with the events.
+
+    The group's lock comes first, as in every ticket write: the memberships
+    read after it (the owner's, the assignee's) are those a removal of a
+    member left, not those before it."""
+    share_lock_group(dbsession, data["group_id"])
     group = dbsession.scalar(
         select(Group).where(Group.id == data["group_id"], Group.active.is_(True))
     )
     if group is None:
         raise APIError(400, fields={"group_id": "is not a known group"})
+    require_member(dbsession, group.id, owner_id)
     fields = ticket_field_errors(dbsession, group.id, data, data)
     found = set(
         dbsession.scalars(

@@ -265,3 +265,59 @@ def test_an_accept_waits_for_a_leaving_requester_without_a_deadlock(backend, rac
     assert status == 409
     with race_server.session() as session:
         assert session.get(Ticket, ticket_id).assignee_id is None
+
+
+def leaving_member_build():
+    owner, leaver = f.make_user(), f.make_user()
+    group = f.make_group(creator=owner)
+    f.make_membership(group, leaver)
+    ticket = f.make_ticket(group=group, owner=owner)
+    return group.id, ticket.event_id, ticket.id, leaver.id, bearer(owner), bearer(leaver)
+
+
+def the_member_is_gone(group_id, user_id):
+    """What remove_member does while it holds the group: the membership goes."""
+    def remove(removal):
+        removal.execute(sa.delete(Membership).where(
+            Membership.group_id == group_id, Membership.user_id == user_id))
+    return remove
+
+
+@pytest.mark.parametrize("leaver_is, expected", [("assignee", 400), ("owner", 403)])
+def test_a_ticket_added_as_its_holder_leaves_is_not_theirs(
+        backend, race_server, leaver_is, expected):
+    """POST /tickets checks its owner and assignee after waiting for a
+    removal in progress: the one who left is no member to assign to (400),
+    and may add no ticket (403), rather than hold a seat in a group they left."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, event_id, _, leaver_id, owner_headers, leaver_headers = race_server.build(
+        leaving_member_build)
+    body = {"group_id": group_id, "event_id": event_id, "section": "A"}
+    headers = leaver_headers
+    if leaver_is == "assignee":
+        body["assignee_id"], headers = leaver_id, owner_headers
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, "POST", f"{race_server.url}/api/v1/tickets", headers, body,
+        the_member_is_gone(group_id, leaver_id))
+    assert status == expected
+    with race_server.session() as session:
+        assert session.scalars(sa.select(Ticket.id).where(
+            Ticket.group_id == group_id,
+            sa.or_(Ticket.owner_id == leaver_id, Ticket.assignee_id == leaver_id))).all() == []
+
+
+def test_a_member_asking_for_a_ticket_as_they_leave_asks_nothing(backend, race_server):
+    """Their pending requests were withdrawn as they left: none may appear
+    after (the owner could accept it, giving a seat to someone who left)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, _, ticket_id, leaver_id, _, leaver_headers = race_server.build(
+        leaving_member_build)
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, "POST", f"{race_server.url}/api/v1/ticket/{ticket_id}/requests",
+        leaver_headers, {"message": "mine?"}, the_member_is_gone(group_id, leaver_id))
+    assert status == 403
+    with race_server.session() as session:
+        assert session.scalars(sa.select(TicketRequest.id).where(
+            TicketRequest.ticket_id == ticket_id)).all() == []
