@@ -156,12 +156,15 @@ class Container(Resource):
         before 404), however deep; 404 for a path that is no route whatever
         the ids (``/groups/1/members/2/nope``); and a named view of the
         container (``/groups/join``) is left to that view's permission."""
-        rest = split_path_info(self.request.path_info)[len(list(lineage(self))) - 1:]
         if names_view(self.request.registry, type(self), key) or not is_route_below(
-            self.request.registry, type(self), rest
+            self.request.registry, type(self), self.path_from_child()
         ):
             raise KeyError(key)
         raise HTTPForbidden()  # the forbidden view answers 401
+
+    def path_from_child(self) -> list[str]:
+        """The request path's segments from this container's child on."""
+        return split_path_info(self.request.path_info)[len(list(lineage(self))) - 1:]
 
     def load(self, record_id):
         raise NotImplementedError

@@ -346,6 +346,8 @@ def test_unknown_route_below_a_record_is_404_without_a_token_too(testapp, world)
     "/entities/{entity}/nope",
     "/ticket_requests/1/nope",
     "/authorizations/1/nope",
+    "/users/me/nope",
+    "/users/me/nope/deeper",
 ])
 def test_unknown_route_deeper_below_a_record_is_404_without_a_token_too(testapp, world, path):
     path = API + path.format(
