@@ -1,4 +1,7 @@
 """``user create``: an account, held to the sign-up page's rules."""
+import getpass
+import sys
+
 import colander
 from sqlalchemy import select
 
@@ -13,7 +16,12 @@ def register(groups):
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     create_parser = add_command(commands, "create", create, "create a user account")
     create_parser.add_argument("--email", required=True)
-    create_parser.add_argument("--password", required=True)
+    create_parser.add_argument(
+        "--password",
+        help="the password; without it, asked for twice on a terminal, or read "
+             "from the first line of standard input (out of shell history and "
+             "the process list)",
+    )
     create_parser.add_argument("--first-name", required=True)
     create_parser.add_argument("--last-name", required=True)
 
@@ -21,7 +29,7 @@ def register(groups):
 def create(args, env):
     values = validated(
         email=args.email,
-        password=args.password,
+        password=args.password if args.password is not None else read_password(),
         first_name=args.first_name,
         last_name=args.last_name,
     )
@@ -45,6 +53,21 @@ def create(args, env):
     }
     text = f"Created user {user.id}: {user.first_name} {user.last_name} <{user.email}>."
     return Outcome(record, text)
+
+
+def read_password(stdin=None) -> str:
+    """The password typed twice at a terminal (not echoed), or the first
+    line piped in: ``printf '%s\\n' "$PW" | seatshare … user create …``."""
+    stdin = stdin or sys.stdin
+    if stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise CommandError("the two passwords differ")
+        return password
+    line = stdin.readline()
+    if not line:
+        raise CommandError("no --password, and nothing on standard input to read it from")
+    return line.removesuffix("\n").removesuffix("\r")
 
 
 def validated(**fields):

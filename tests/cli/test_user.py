@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -76,4 +78,62 @@ def test_user_create_refuses_something_that_is_not_an_email(seatshare, db):
     run = seatshare("user", "create", "--email", "not an email", *ARGS)
     assert run.code == 1
     assert "--email: Enter an email address, like name@example.com." in run.err
+    assert count(db, User) == 0
+
+
+NAMES = ["--first-name", "Ada", "--last-name", "Lovelace"]
+
+
+class Terminal:
+    """Standard input as a terminal, where getpass asks."""
+
+    def isatty(self):
+        return True
+
+
+def stored_password_is(db, password):
+    user = db.scalar(select(User))
+    return user is not None and PasswordHasher().verify(user.password_hash, password)
+
+
+@pytest.mark.parametrize("piped", ["correct horse battery\n", "correct horse battery\r\n",
+                                   "correct horse battery", "correct horse battery\nmore\n"])
+def test_without_password_the_first_line_of_stdin_is_read(seatshare, db, monkeypatch, piped):
+    monkeypatch.setattr("sys.stdin", io.StringIO(piped))
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert run.code == 0, run.err
+    assert stored_password_is(db, "correct horse battery")
+
+
+def test_without_password_a_terminal_is_asked_twice(seatshare, db, monkeypatch):
+    prompts = []
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("getpass.getpass",
+                        lambda prompt: prompts.append(prompt) or "correct horse battery")
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert run.code == 0, run.err
+    assert prompts == ["Password: ", "Password again: "]
+    assert stored_password_is(db, "correct horse battery")
+
+
+def test_two_different_passwords_at_the_terminal_create_nothing(seatshare, db, monkeypatch):
+    answers = iter(["correct horse battery", "correct horse batterY"])
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert (run.code, run.err) == (1, "seatshare: error: the two passwords differ\n")
+    assert count(db, User) == 0
+
+
+def test_nothing_on_stdin_is_an_error(seatshare, db, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert run.code == 1 and "nothing on standard input" in run.err
+    assert count(db, User) == 0
+
+
+def test_a_password_read_from_stdin_meets_the_same_rules(seatshare, db, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("password123\n"))
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert run.code == 1 and "--password: " in run.err and "most common" in run.err
     assert count(db, User) == 0
