@@ -25,6 +25,8 @@ from . import app, db, entity, schedule, tokens, user
 from .base import CommandError, Environment
 
 COMMAND_GROUPS = (db, user, app, entity, schedule, tokens)
+# The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells use.
+INTERRUPTED = 130
 
 # What reading a config file that is not a usable ini file raises: no such
 # section or app (PasteDeploy's LookupError, an unknown egg's ImportError), no
@@ -66,10 +68,18 @@ def main(argv=None, stdout=None, stderr=None):
     stderr = stderr or sys.stderr
     args = build_parser().parse_args(argv)
     env = None
+    committing = False
     try:
         env = Environment(args.config_uri, load_settings(args.config_uri), stderr)
         outcome = args.run(args, env)
+        committing = True
         env.commit()
+    except KeyboardInterrupt:
+        # Before the commit, closing the session rolls everything back.
+        if committing:
+            return fail(stderr, "interrupted while committing: the change may or may "
+                                "not have been saved", INTERRUPTED)
+        return fail(stderr, "interrupted; nothing was written", INTERRUPTED)
     except CommandError as exc:
         return fail(stderr, str(exc))
     except (OperationalError, InterfaceError, ProgrammingError) as exc:
@@ -106,6 +116,6 @@ def is_missing_table(exc) -> bool:
     return getattr(orig, "sqlstate", None) == "42P01" or str(orig).startswith("no such table")
 
 
-def fail(stderr, message):
+def fail(stderr, message, code=1):
     print(f"seatshare: error: {message}", file=stderr)
-    return 1
+    return code

@@ -287,3 +287,35 @@ def test_help_describes_the_file_formats(capsys, monkeypatch):
     assert "UID" in text and "DTSTART" in text and "RRULE" in text
     # The description is still wrapped to the terminal.
     assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_ctrl_c_during_an_import_writes_nothing(seatshare, db, entity_id, schedule_file,
+                                                monkeypatch):
+    """Interrupted after its events were sent, before the commit: exit 130,
+    no traceback, and the database as it was."""
+    from seatshare.cli import schedule as command
+
+    real = command.import_events
+
+    def interrupted(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "import_events", interrupted)
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
+    assert run.code == 130
+    assert run.err.endswith("seatshare: error: interrupted; nothing was written\n")
+    assert "Traceback" not in run.err and run.out == ""
+    assert count(db, Event) == 0
+
+
+def test_ctrl_c_during_the_commit_says_it_may_have_been_saved(seatshare, db, monkeypatch):
+    from seatshare.cli.base import Environment
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Environment, "commit", interrupted)
+    run = seatshare("entity", "create", "--name", "Riverside")
+    assert run.code == 130
+    assert "may or may not have been saved" in run.err
