@@ -15,6 +15,7 @@ import re
 import time
 
 from pyramid.authorization import DENY_ALL, Allow, Everyone
+from pyramid.httpexceptions import HTTPForbidden
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import forbidden_view_config, view_config
 from sqlalchemy import select
@@ -24,10 +25,9 @@ from ..models import User
 from ..permissions import Permission
 from ..resources import Resource, register_root_child
 from ..schemas.types import record_id
-from ..security import end_browser_sessions
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
 from .ratelimit import SignInLimiter, reset_keys
-from .views import PASSWORD_CHANGED, page, start_session, too_many_attempts
+from .views import page, set_new_password, too_many_attempts
 
 LINK_SECONDS = 3600
 LINK_RE = re.compile(r"^([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})$")
@@ -145,10 +145,9 @@ def reset_password(request):
         errors = new_password_errors(values, user.email)
     if values is None or errors:
         return new_password_form(request, 400, errors)
-    user.password_hash = request.passwords.hash(values["new_password"])
-    end_browser_sessions(request.dbsession, user.id)
-    response = start_session(request, user)
-    request.session.flash(PASSWORD_CHANGED)
+    response = set_new_password(request, user, values["new_password"])
+    if response is None:
+        raise HTTPForbidden()  # used meanwhile, by another request: link_expired
     return response
 
 

@@ -15,12 +15,11 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import forbidden_view_config, view_config
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..models import Application, User
 from ..oauth.applications import enabled_application
 from ..permissions import Permission
-from ..security import end_browser_sessions
 from .forms import (
     NOT_TEXT, PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
 )
@@ -124,6 +123,30 @@ def start_session(request, user) -> HTTPFound:
     new_csrf_token(request)
     remember(request, user.id, generation=user.session_generation)
     return HTTPFound(location=request.application_url + target)
+
+
+def set_new_password(request, user, new_password) -> HTTPFound | None:
+    """Give ``user`` ``new_password``, end every browser session of theirs
+    and sign this browser in afresh; None, changing nothing, when the
+    password is no longer the one this request checked (the current
+    password typed, the hash a reset link covers).
+
+    One UPDATE, conditional on that hash: two requests that checked the same
+    proof before either wrote (a reset link sent twice at once) change the
+    password once, the second finding the hash gone (PostgreSQL's row lock
+    makes it wait for the first and read the row anew)."""
+    changed = request.dbsession.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash.is_not_distinct_from(user.password_hash))
+        .values(password_hash=request.passwords.hash(new_password),
+                session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if changed != 1:
+        return None
+    response = start_session(request, user)
+    request.session.flash(PASSWORD_CHANGED)
+    return response
 
 
 @view_config(context=SignInPage, request_method="GET", permission=NO_PERMISSION_REQUIRED)
@@ -262,13 +285,13 @@ def change_password(request):
             values, errors = None, {**errors, "current_password": WRONG_PASSWORD}
     if values is not None:
         errors = new_password_errors(values, user.email)
-    if values is None or errors:
-        return page(request, "password.jinja2", 400, errors=errors, user=user)
-    user.password_hash = request.passwords.hash(values["new_password"])
-    end_browser_sessions(request.dbsession, user.id)
-    response = start_session(request, user)
-    request.session.flash(PASSWORD_CHANGED)
-    return response
+    if values is not None and not errors:
+        response = set_new_password(request, user, values["new_password"])
+        if response is not None:
+            return response
+        # Changed since it was checked, by another request: no longer current.
+        errors = {"current_password": WRONG_PASSWORD}
+    return page(request, "password.jinja2", 400, errors=errors, user=user)
 
 
 @view_config(context=BadCSRFToken, permission=NO_PERMISSION_REQUIRED)

@@ -2,9 +2,10 @@
 current password first, the sign-up rules for the new one, and every other
 browser session of the user ended once it is changed."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from seatshare.models import SignInAttempt, User
+from seatshare.passwords import Passwords
 from tests import factories
 
 from .conftest import Flow
@@ -174,3 +175,34 @@ def test_the_page_is_never_cached_and_sends_security_headers(signed_in_flow, tes
     assert page.headers["Cache-Control"] == "no-store"
     assert page.headers["X-Frame-Options"] == "DENY"
     assert page.forms["password"]["csrf_token"].value == session_of(testapp)["_csrft_"]
+
+
+
+def changed_meanwhile(monkeypatch, dbsession, user):
+    """While the next request hashes its new password, another request
+    (which checked the same proof) sets one of its own; returns what ends
+    that."""
+    hash_password = Passwords.hash
+
+    def the_other_request_writes_first(self, password):
+        dbsession.execute(update(User).where(User.id == user.id).values(
+            password_hash=hash_password(self, "the other request's password")))
+        return hash_password(self, password)
+
+    monkeypatch.setattr(Passwords, "hash", the_other_request_writes_first)
+    return lambda: monkeypatch.setattr(Passwords, "hash", hash_password)
+
+
+def test_two_changes_at_once_with_the_same_current_password_change_it_once(
+        signed_in_flow, testapp, dbsession, app, monkeypatch):
+    """Both checked the current password before either wrote; the one that
+    writes second finds it is no longer the current one."""
+    user = signed_in_flow.user
+    generation = session_of(testapp)["generation"]
+    done = changed_meanwhile(monkeypatch, dbsession, user)
+    page = change(testapp, status=400)
+    assert page.html.find(id="current_password").find_next(class_="field-error").text == (
+        "This is not your current password.")
+    assert session_of(testapp)["generation"] == generation
+    done()
+    assert submit_sign_in(browser(app), user.email, NEW_PASSWORD, 400)

@@ -11,7 +11,7 @@ from tests import factories
 
 from .conftest import Flow
 from .test_browser_sessions import browser, is_signed_in
-from .test_password_change import NEW_PASSWORD, password_hash
+from .test_password_change import NEW_PASSWORD, changed_meanwhile, password_hash
 from .test_signin import session_of, submit_sign_in
 
 LINK = re.compile(r"^(http://example\.com(/password-reset/[0-9]+-[0-9]+-[0-9a-f]{64}))$", re.M)
@@ -199,3 +199,20 @@ def test_the_link_is_not_logged_when_its_page_fails(testapp, user, app, monkeypa
         testapp.get(f"/password-reset/{key}", status=500)
     assert "/password-reset/[token]" in caplog.text
     assert key.rsplit("-", 1)[1] not in caplog.text
+
+
+def test_a_link_posted_twice_at_once_changes_the_password_once(testapp, user, outbox,
+                                                               dbsession, app, monkeypatch):
+    """Two browsers send the same link's form together: both checked the
+    link before either wrote. The one that writes second finds the password
+    it was checked against gone, and is refused: a link works once."""
+    ask(testapp, user.email)
+    path = mailed_link(outbox)
+    form = testapp.get(path).forms["password"]
+    form["new_password"] = form["new_password_again"] = NEW_PASSWORD
+    done = changed_meanwhile(monkeypatch, dbsession, user)
+    page = form.submit(status=400)
+    assert "This link has expired" in page.text
+    assert "user_id" not in session_of(testapp)
+    done()
+    assert submit_sign_in(browser(app), user.email, NEW_PASSWORD, 400)
