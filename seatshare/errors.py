@@ -123,6 +123,16 @@ def _allowed_methods(request):
     return sorted(methods)
 
 
+def html_error(request, status: int, message: str):
+    """An HTML page's error: the status, its reason phrase and a sentence."""
+    return render_to_response(
+        "seatshare:templates/error.jinja2",
+        {"status": status, "title": reason(status), "message": message},
+        request=request,
+        response=Response(status=status),
+    )
+
+
 def not_found_view(exc, request):
     if isinstance(exc, PredicateMismatch):
         allowed = _allowed_methods(request)
@@ -134,12 +144,7 @@ def not_found_view(exc, request):
             return response
     if is_api_request(request):
         return json_error(request, 404)
-    return render_to_response(
-        "seatshare:templates/error.jinja2",
-        {"status": 404, "title": "Not Found", "message": "There is no page here."},
-        request=request,
-        response=Response(status=404),
-    )
+    return html_error(request, 404, "There is no page here.")
 
 
 def forbidden_view(exc, request):
@@ -194,6 +199,23 @@ def _is_connection_error(exc):
     )
 
 
+# WebOb's signal that a form body declares a charset other than UTF-8: it
+# raises this from ``request.POST`` rather than decode it.
+NOT_UTF8_FORM = "Requests are expected to be submitted in UTF-8"
+
+
+def not_utf8_form_view(exc, request):
+    """A form sent in another charset than UTF-8 (browsers send the page's,
+    UTF-8): a 400, where it was a 500. Any other DeprecationWarning raised
+    as an error is an unexpected one."""
+    if not str(exc).startswith(NOT_UTF8_FORM):
+        return server_error_view(exc, request)
+    detail = "The form must be sent in UTF-8."
+    if is_api_request(request):
+        return json_error(request, 400, detail)
+    return html_error(request, 400, detail)
+
+
 def server_error_view(exc, request):
     path = redact_secrets(request.path_info)
     log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
@@ -228,4 +250,5 @@ def includeme(config):
     config.add_exception_view(api_error_view, context=APIError)
     config.add_exception_view(http_exception_view, context=HTTPException)
     config.add_exception_view(database_unavailable_view, context=DBAPIError)
+    config.add_exception_view(not_utf8_form_view, context=DeprecationWarning)
     config.add_exception_view(server_error_view, context=Exception)

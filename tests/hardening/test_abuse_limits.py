@@ -431,6 +431,37 @@ def test_a_sign_in_form_that_is_not_utf8_is_400(testapp):
     assert res.status_int == 400
 
 
+
+LATIN_1_FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=ISO-8859-1"}
+
+
+@pytest.mark.parametrize("path", ["/signin", "/signup", "/signout", "/password-reset"])
+def test_a_form_sent_in_another_charset_is_400(testapp, path):
+    """Browsers send forms in the page's encoding, UTF-8; WebOb refuses to
+    read any other (a DeprecationWarning), which was a 500."""
+    testapp.get("/signin")
+    body = b"csrf_token=x&email=\xe9@example.com"
+    res = testapp.post(path, body, headers=LATIN_1_FORM, expect_errors=True)
+    assert res.status_int == 400
+    assert "UTF-8" in res.text
+    assert res.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/password", "/calendars"])
+def test_a_signed_in_form_sent_in_another_charset_is_400(testapp, path):
+    user = f.make_user()
+    assert sign_in(testapp, user.email, f.DEFAULT_PASSWORD).status_int == 302
+    res = testapp.post(path, b"csrf_token=x", headers=LATIN_1_FORM, expect_errors=True)
+    assert res.status_int == 400
+    assert "UTF-8" in res.text
+
+
+def test_an_api_body_in_another_charset_is_not_a_500(testapp, world):
+    res = testapp.put("/api/v1/users/me", b'{"bio": "\xe9"}', expect_errors=True,
+                      headers={**world.headers("member"),
+                               "Content-Type": "application/json; charset=ISO-8859-1"})
+    assert res.status_int < 500
+
 # --- Authorization headers -----------------------------------------------------
 
 
