@@ -65,12 +65,19 @@ def with_next(path, next_url) -> str:
     return path + ("?" + urlencode({"next": next_url}) if next_url else "")
 
 
+# The pages whose forms post back to themselves.
+FORM_PAGES = ("/signup", "/password", "/calendars", "/apps")
+
+
 def form_again_url(request) -> str:
     """Where to fill a posted form in again, still going where it went: the
-    sign-up, password or reset-link page for those, else the sign-in page, which
-    sends a user who is signed in straight on to ``next``."""
+    sign-up, password, reset-link, calendar-feeds or connected-apps page for
+    those (a Disconnect button posts to ``/apps/ID``), else the sign-in page,
+    which sends a user who is signed in straight on to ``next``."""
     path = request.path
-    if path not in ("/signup", "/password") and not path.startswith("/password-reset"):
+    if path.startswith("/apps/"):
+        path = "/apps"
+    elif path not in FORM_PAGES and not path.startswith("/password-reset"):
         path = "/signin"
     return with_next(path, safe_next(request.params.get("next")))
 

@@ -57,7 +57,8 @@ def test_new_links_retire_the_old_ones(signed_in_flow, testapp, feed_request, db
 
 def test_new_links_need_the_csrf_token(signed_in_flow, testapp, feed_request):
     old = user_feed_url(feed_request, signed_in_flow.user)
-    testapp.post("/calendars", status=400)
+    expired = testapp.post("/calendars", status=400)
+    assert expired.html.find("a", string="Back to the form")["href"] == "/calendars"
     testapp.get(old.removeprefix("http://example.com"), status=200)
 
 

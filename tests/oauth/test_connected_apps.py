@@ -117,7 +117,8 @@ def test_another_users_application_is_not_found(signed_in_flow, testapp, dbsessi
 
 def test_disconnect_needs_the_csrf_token(signed_in_flow, testapp):
     tokens = signed_in_flow.tokens()
-    testapp.post(f"/apps/{signed_in_flow.application.id}", status=400)
+    expired = testapp.post(f"/apps/{signed_in_flow.application.id}", status=400)
+    assert expired.html.find("a", string="Back to the form")["href"] == "/apps"
     testapp.post(f"/apps/{signed_in_flow.application.id}", {"csrf_token": "x" * 40},
                  status=400)
     api_me(testapp, tokens["access_token"])
