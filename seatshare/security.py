@@ -10,7 +10,6 @@ import re
 import time
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
-from pyramid.exceptions import ConfigurationError
 from pyramid.interfaces import ISecurityPolicy
 from pyramid.request import RequestLocalCache
 from pyramid.security import Denied
@@ -20,6 +19,7 @@ from zope.interface import implementer
 
 from . import principals as p
 from .paths import is_api_request
+from .settings import seconds
 from .models import READ_ONLY, Application, Group, Membership, Role, Token, User, utcnow
 from .tokens import hash_token
 
@@ -307,11 +307,7 @@ class SecurityPolicy:
 
 def session_max_age(settings) -> int:
     """``seatshare.session_max_age``: seconds a browser sign-in lasts."""
-    value = str(settings["seatshare.session_max_age"]).strip()
-    if not value.isdigit() or int(value) <= 0:
-        raise ConfigurationError(
-            f"seatshare.session_max_age must be a positive number of seconds, not {value!r}")
-    return int(value)
+    return seconds(settings, "seatshare.session_max_age")
 
 
 def includeme(config):

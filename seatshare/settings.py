@@ -79,5 +79,17 @@ def check_secrets(settings: dict) -> None:
         )
 
 
+def seconds(settings, key: str, *, zero_means: str | None = None) -> int:
+    """A setting that is a whole number of seconds, in ASCII digits: positive,
+    or also 0 when ``zero_means`` says what 0 does. Anything else refuses
+    to start, naming the setting."""
+    value = str(settings[key]).strip()
+    if not (value.isascii() and value.isdigit()) or (int(value) == 0 and zero_means is None):
+        kind = f"a number of seconds (0: {zero_means})" if zero_means else (
+            "a positive number of seconds")
+        raise ConfigurationError(f"{key} must be {kind}, not {value!r}")
+    return int(value)
+
+
 def as_bool(value) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}

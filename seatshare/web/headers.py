@@ -8,9 +8,9 @@ that has seen the site over HTTPS comes back over HTTPS only (RFC 6797),
 so nobody on the way can serve it the sign-in page over plain HTTP.
 """
 from pyramid.events import NewResponse, subscriber
-from pyramid.exceptions import ConfigurationError
 
 from ..paths import is_api_request
+from ..settings import seconds
 
 # No form-action: Chromium applies it to the redirect after the consent
 # form, which goes to the client's own (other-origin) redirect URI.
@@ -31,11 +31,8 @@ HSTS_KEY = "seatshare.hsts_header"
 
 def hsts_header(settings) -> str | None:
     """``Strict-Transport-Security``'s value, or None for ``0``."""
-    value = str(settings["seatshare.hsts_max_age"]).strip()
-    if not value.isdigit():
-        raise ConfigurationError(
-            f"seatshare.hsts_max_age must be a number of seconds (0: off), not {value!r}")
-    return f"max-age={int(value)}" if int(value) else None
+    max_age = seconds(settings, "seatshare.hsts_max_age", zero_means="off")
+    return f"max-age={max_age}" if max_age else None
 
 
 @subscriber(NewResponse)

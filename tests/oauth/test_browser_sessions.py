@@ -167,7 +167,7 @@ def test_the_max_age_comes_from_the_settings(database_url, user, testapp,
     short.registry["dbengine"].dispose()
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "a day", ""])
+@pytest.mark.parametrize("value", ["0", "-1", "a day", "", "²", "１２"])
 def test_a_max_age_that_is_not_a_positive_number_refuses_to_start(database_url, value):
     with pytest.raises(ConfigurationError, match="session_max_age"):
         main({}, **make_settings(database_url, **{"seatshare.session_max_age": value}))

@@ -65,7 +65,7 @@ def test_off_by_default(testapp):
     assert "Strict-Transport-Security" not in response.headers
 
 
-@pytest.mark.parametrize("value", ["-1", "a year", "1.5", ""])
+@pytest.mark.parametrize("value", ["-1", "a year", "1.5", "", "²", "３６００"])
 def test_a_bad_value_refuses_to_start(app_settings, value):
     with pytest.raises(ConfigurationError, match="seatshare.hsts_max_age"):
         main({}, **{**app_settings, "seatshare.hsts_max_age": value})
