@@ -30,7 +30,7 @@ from .ratelimit import SignInLimiter, reset_keys
 from .views import page, set_new_password, too_many_attempts
 
 LINK_SECONDS = 3600
-LINK_RE = re.compile(r"^([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})$")
+LINK_RE = re.compile(r"([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})")
 SENT = ("If an account uses {email}, we have sent it a link to choose a new "
         "password. The link works for an hour, and once.")
 
@@ -53,7 +53,7 @@ def user_for_reset_key(dbsession, settings, key: str, now: float | None = None):
     """The user a reset link is for, or None when it is malformed, forged,
     used (the password changed), for an email the account no longer has,
     or expired. An unknown user costs the same HMAC as a known one."""
-    match = LINK_RE.match(key)
+    match = LINK_RE.fullmatch(key)
     if match is None:
         return None
     try:

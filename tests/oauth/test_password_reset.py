@@ -109,6 +109,7 @@ def test_an_expired_link_is_refused(app, dbsession, user):
     lambda key: key.upper(),
     lambda key: "99999999999999999999-1-" + "0" * 64,
     lambda key: "abc",
+    lambda key: key + "%0A",  # a line end after a valid link
 ])
 def test_a_forged_or_malformed_link_is_refused(testapp, user, dbsession, app, mangle):
     key = mangle(reset_key(app.registry.settings, user))
