@@ -191,6 +191,9 @@ def write_ini(path, app_section, port):
 def real_app_section(url):
     section = dict(production_config().items("app:main"))
     section["sqlalchemy.url"] = url
+    # Read raw, the ini's %(here)s is no path: the servers' mail queue (no
+    # scenario mails) lives with the benchmarks' other files.
+    section["mail.queue_path"] = os.path.join(VAR, "mail-queue")
     return section
 
 

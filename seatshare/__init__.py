@@ -1,6 +1,7 @@
 """SeatShare: share season tickets with friends."""
 from pyramid.config import Configurator
 
+from .mail import start_queue_sender
 from .resources import Root
 from .settings import apply_environment, check_secrets
 
@@ -22,4 +23,6 @@ def main(global_config, **settings):
         config.include(".oauth")
         config.include(".views")
         config.include(".calendar")
-    return config.make_wsgi_app()
+    app = config.make_wsgi_app()
+    start_queue_sender(app.registry)
+    return app

@@ -31,6 +31,7 @@ DEFAULTS = {
     "seatshare.hsts_max_age": "0",
     "retry.attempts": "3",
     "mail.mailer": "smtp",
+    "mail.queue_send_interval": "5",
 }
 
 

@@ -5,14 +5,19 @@ out when the transaction commits, and an aborted request (an error, a 4xx
 raised from a view, a retried conflict) sends nothing. ``mail.mailer`` picks
 where committed messages go:
 
-* ``smtp``: the SMTP server in ``mail.host``/``port``/``username``/``password``/``tls``;
+* ``smtp``: the SMTP server in ``mail.host``/``port``/``username``/``password``/``tls``,
+  through the queue in ``mail.queue_path`` when it is set (``queue.py``), so
+  that a request never waits for the SMTP server or fails with it;
 * ``debug``: one ``.eml`` file per message in the folder ``mail.debug_path``;
 * ``testing``: an in-memory list, ``outbox(registry)``, for the tests.
 """
+import os
+
 from pyramid.exceptions import ConfigurationError
 from pyramid_mailer import get_mailer  # noqa: F401  (the one way to reach the mailer)
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import Mailer
+from repoze.sendmail.maildir import Maildir
 
 from .delivery import DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
@@ -21,6 +26,7 @@ from .messages import (  # noqa: F401
     mail_request_withdrawn,
     mail_ticket_request,
 )
+from .queue import send, start_queue_sender  # noqa: F401
 
 MAILERS = ("smtp", "debug", "testing")
 
@@ -33,7 +39,8 @@ def build_mailer(settings) -> Mailer:
         raise ConfigurationError("mail.default_sender is required")
     if kind == "smtp":
         # Blank ini values mean "not set", not "the empty string".
-        given = {k: v for k, v in settings.items() if k.startswith("mail.") and v != ""}
+        given = {k: v for k, v in settings.items()
+                 if k.startswith("mail.") and v != "" and k != "mail.queue_send_interval"}
         return Mailer.from_settings(given, prefix="mail.")
     if kind == "debug":
         folder = settings.get("mail.debug_path")
@@ -54,4 +61,15 @@ def outbox(registry) -> list[DeliveredMail]:
 
 
 def includeme(config):
-    config.registry.registerUtility(build_mailer(config.get_settings()), IMailer)
+    settings = config.get_settings()
+    mailer = build_mailer(settings)
+    if mailer.queue_delivery is not None:
+        try:  # a queue that cannot be written would lose every message
+            for folder in ("tmp", "new", "cur"):
+                os.makedirs(os.path.join(mailer.queue_path, folder), exist_ok=True)
+            Maildir(mailer.queue_path)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"mail.queue_path {mailer.queue_path!r} cannot be used: {exc.strerror}"
+            ) from None
+    config.registry.registerUtility(mailer, IMailer)

@@ -11,10 +11,10 @@ invitation code, and a reset mail its link, because that is what they are for.
 from email.utils import formataddr
 from textwrap import indent
 
-from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
 from .. import models
+from .queue import send
 from ..calendar.describe import describe_when, person_name, seat_label
 
 SIGNATURE = "-- \nSeatShare: season tickets, shared with friends."
@@ -178,4 +178,4 @@ def _send(request, to, subject, body, reply_to=None):
         body=f"{body}\n{SIGNATURE}\n",
         extra_headers=headers,
     )
-    get_mailer(request).send(message)
+    send(request, message)

@@ -1,10 +1,11 @@
 """A bare Pyramid app with the real pyramid_tm, pyramid_retry and mail wiring."""
 import pytest
 from pyramid.config import Configurator
-from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 from pyramid_retry import RetryableException
 from webtest import TestApp
+
+from seatshare.mail import send as send_mail
 
 SENDER = "SeatShare <no-reply@seatshare.invalid>"
 
@@ -38,9 +39,8 @@ def make_mail_app(**settings):
     attempts = []
 
     def send(request):
-        get_mailer(request).send(
-            Message(subject="Hello", recipients=["ana@example.com"], body="Hi Ana")
-        )
+        send_mail(request, Message(subject="Hello", recipients=["ana@example.com"],
+                                   body="Hi Ana"))
 
     def commits(request):
         send(request)

@@ -1,0 +1,215 @@
+"""mail.queue_path: with SMTP, a committed message is queued on disk and a
+thread sends it, so a request neither waits for the SMTP server nor fails
+with it, and nothing is lost while the server is down."""
+import os
+import smtplib
+import socket
+import threading
+import time
+
+import pytest
+from pyramid.exceptions import ConfigurationError
+from repoze.sendmail.maildir import Maildir
+from repoze.sendmail.mailer import SMTPMailer
+
+from seatshare import main
+from seatshare.mail.queue import (
+    MAX_INTERVAL, STALE_LOCK_SECONDS, MailQueue, QueueSender, next_interval,
+)
+from tests import factories
+
+from .conftest import SENDER
+from .test_smtp import smtp_server  # noqa: F401
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: the SMTP server is down."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def down_settings(queue_path, **extra):
+    return {"mail.mailer": "smtp", "mail.host": "127.0.0.1", "mail.port": str(closed_port()),
+            "mail.queue_path": str(queue_path), "mail.queue_send_interval": "0", **extra}
+
+
+def queued(queue_path) -> list[str]:
+    return list(Maildir(str(queue_path), create=True))
+
+
+def sender_for(server, queue_path, interval=5.0):
+    host, port = server.server_address
+    return QueueSender(SMTPMailer(hostname=host, port=port, no_tls=True), str(queue_path),
+                       interval)
+
+
+def test_a_committed_message_is_queued_while_the_smtp_server_is_down(mail_app, tmp_path):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    assert client.get("/commits").text == "sent"
+    assert len(queued(tmp_path / "queue")) == 1
+
+
+def test_an_aborted_request_queues_nothing(mail_app, tmp_path):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/fails", status=400)
+    assert queued(tmp_path / "queue") == []
+
+
+def test_a_retried_request_queues_its_message_once(mail_app, tmp_path):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/retry")
+    assert len(queued(tmp_path / "queue")) == 1
+
+
+def test_the_sender_delivers_the_queue_and_empties_it(mail_app, smtp_server, tmp_path):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    client.get("/commits")
+    sender = sender_for(smtp_server, tmp_path / "queue")
+    assert sender.send_pass() is False  # nothing left
+    assert [(s, r, m["Subject"]) for s, r, m in smtp_server.received] == [
+        ("no-reply@seatshare.invalid", ["ana@example.com"], "Hello")] * 2
+    assert queued(tmp_path / "queue") == []
+
+
+def test_while_the_server_is_down_messages_stay_queued(mail_app, tmp_path, caplog):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    sender = QueueSender(SMTPMailer(hostname="127.0.0.1", port=closed_port(), no_tls=True),
+                         str(tmp_path / "queue"), 5.0)
+    assert sender.send_pass() is True
+    assert len(queued(tmp_path / "queue")) == 1
+    assert "mail not sent yet, kept in the queue: ConnectionRefusedError" in caplog.text
+    assert sender.send_pass() is True  # tried again at once: no lock left behind
+    assert caplog.text.count("mail not sent yet") == 2
+
+
+def test_the_thread_sends_what_is_queued(mail_app, smtp_server, tmp_path):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    sender = sender_for(smtp_server, tmp_path / "queue", interval=0.05)
+    sent = threading.Event()
+    deliver = sender.queue.smtp_mailer.send
+    sender.queue.smtp_mailer.send = lambda *args: (deliver(*args), sent.set())
+    sender.start()
+    try:
+        client.get("/commits")
+        assert sent.wait(10), "the queued message was not sent"
+    finally:
+        sender.stop()
+        sender.join(10)
+    assert not sender.is_alive()
+    assert len(smtp_server.received) == 1 and queued(tmp_path / "queue") == []
+
+
+def test_the_wait_doubles_while_messages_stay_and_resets_when_they_are_sent():
+    assert next_interval(5, 5, messages_left=True) == 10
+    assert next_interval(5, 10, messages_left=True) == 20
+    assert next_interval(5, 200, messages_left=True) == MAX_INTERVAL
+    assert next_interval(5, MAX_INTERVAL, messages_left=True) == MAX_INTERVAL
+    assert next_interval(5, MAX_INTERVAL, messages_left=False) == 5
+
+
+def test_the_app_queues_and_answers_while_the_smtp_server_is_down(app_settings, tmp_path,
+                                                                    session_factory, dbsession,
+                                                                    monkeypatch):
+    """The reset page mails a link; with the SMTP server down it still
+    answers 200, the same as for an unknown email, and the link waits in
+    the queue."""
+    from webtest import TestApp
+
+    app = main({}, **{**app_settings, **down_settings(tmp_path / "queue")})
+    monkeypatch.setitem(app.registry, "dbsession_factory", session_factory)
+    client = TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+    user = factories.make_user()
+    for email in (user.email, "nobody@example.com"):
+        form = client.get("/password-reset").forms["password-reset"]
+        form["email"] = email
+        assert "we have sent it a link" in form.submit(status=200).text
+    [message] = queued(tmp_path / "queue")
+    with open(message) as f:
+        assert f"/password-reset/{user.id}-" in f.read()
+    app.registry["dbengine"].dispose()
+
+
+def senders():
+    return {t for t in threading.enumerate() if t.name == "seatshare-mail-queue"}
+
+
+@pytest.mark.parametrize("extra, threads", [
+    ({"mail.queue_send_interval": "0"}, 0),
+    ({"mail.queue_send_interval": "3"}, 1),
+    ({"mail.queue_send_interval": "3", "mail.queue_path": ""}, 0),  # no queue
+])
+def test_the_server_starts_a_sender_only_with_a_queue_and_an_interval(app_settings, tmp_path,
+                                                                        extra, threads):
+    before = senders()
+    app = main({}, **{**app_settings, **down_settings(tmp_path / "queue"), **extra})
+    started = senders() - before
+    for thread in started:
+        thread.stop()
+        thread.join(10)
+    app.registry["dbengine"].dispose()
+    assert len(started) == threads
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("mail.queue_send_interval", "soon"),
+    ("mail.queue_send_interval", "-1"),
+    ("mail.queue_path", "/dev/null/queue"),
+])
+def test_a_bad_queue_setting_refuses_to_start(app_settings, tmp_path, setting, value):
+    settings = {**app_settings, **down_settings(tmp_path / "queue"), setting: value}
+    with pytest.raises(ConfigurationError, match=setting):
+        main({}, **settings)
+
+
+class FakeMailer:
+    """An SMTPMailer stand-in: records, or fails with ``error``."""
+
+    def __init__(self, error=None):
+        self.sent, self.error = [], error
+
+    def send(self, sender, recipients, message):
+        if self.error:
+            raise self.error
+        self.sent.append((sender, recipients, message["Subject"]))
+
+
+def test_a_permanent_refusal_sets_the_message_aside_once(mail_app, tmp_path, caplog):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    refusing = FakeMailer(smtplib.SMTPResponseException(550, b"no such mailbox"))
+    queue = MailQueue(refusing, str(tmp_path / "queue"))
+    assert queue.send_all() is False
+    assert "refused for good (550" in caplog.text
+    rejected = [n for n in os.listdir(tmp_path / "queue" / "new") if n.startswith(".rejected-")]
+    assert len(rejected) == 1 and queue.messages() == []
+    working = FakeMailer()
+    MailQueue(working, str(tmp_path / "queue")).send_all()
+    assert working.sent == []  # a rejected message is not read as a new one
+
+
+def test_a_message_locked_by_another_sender_is_left_to_it(mail_app, tmp_path):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    [path] = queued(tmp_path / "queue")
+    folder, name = os.path.split(path)
+    os.link(path, os.path.join(folder, ".sending-" + name))  # another process sends it
+    mailer = FakeMailer()
+    queue = MailQueue(mailer, str(tmp_path / "queue"))
+    assert queue.send_all() is True and mailer.sent == []
+    stale = time.time() - STALE_LOCK_SECONDS - 60
+    os.utime(path, (stale, stale))  # that process died long ago
+    assert queue.send_all() is False
+    assert mailer.sent == [(SENDER, ["ana@example.com"], "Hello")]
+    assert os.listdir(folder) == []
+
+
+def test_the_envelope_comes_from_the_queue_not_the_headers(mail_app, tmp_path):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    mailer = FakeMailer()
+    MailQueue(mailer, str(tmp_path / "queue")).send_all()
+    [(sender, recipients, _)] = mailer.sent
+    assert (sender, recipients) == (SENDER, ["ana@example.com"])
