@@ -99,12 +99,22 @@ class AuthorizationContainer(ListContainer):
     item_class = AuthorizationContext
 
     def load(self, application_id):
-        row = self.request.dbsession.execute(
-            authorizations(self.user_id).where(Application.id == application_id)
-        ).first()
+        row = authorization(self.request.dbsession, self.user_id, application_id)
         if row is None:
             return None
         return AuthorizationContext(self.request, str(application_id), self, row, self.user_id)
 
     def list_query(self, params):
-        return authorizations(self.user_id).order_by("approved_at", Application.id)
+        return ordered_authorizations(self.user_id)
+
+
+def authorization(dbsession, user_id: int, application_id: int):
+    """The ``authorizations()`` row of one application, or None."""
+    return dbsession.execute(
+        authorizations(user_id).where(Application.id == application_id)
+    ).first()
+
+
+def ordered_authorizations(user_id: int):
+    """``authorizations()`` in the list's documented order."""
+    return authorizations(user_id).order_by("approved_at", Application.id)

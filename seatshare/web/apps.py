@@ -4,10 +4,9 @@ from zoneinfo import ZoneInfo
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from ..models import Application
 from ..oauth.views import SCOPE_DESCRIPTIONS
 from ..permissions import Permission
-from ..resources.authorizations import SCOPES, authorizations
+from ..resources.authorizations import SCOPES, ordered_authorizations
 from .resources import ConnectedApp, ConnectedAppsPage
 from .views import page
 
@@ -21,9 +20,7 @@ def approved_on(approved_at, timezone: str) -> str:
 @view_config(context=ConnectedAppsPage, request_method="GET", permission=Permission.LIST)
 def connected_apps(request):
     user = request.identity.user
-    rows = request.dbsession.execute(
-        authorizations(user.id).order_by("approved_at", Application.id)
-    ).all()
+    rows = request.dbsession.execute(ordered_authorizations(user.id)).all()
     apps = [
         {
             "id": application.id,

@@ -2,10 +2,9 @@
 ``/signup``, ``/password``, ``/apps`` and ``/calendars``."""
 from pyramid.authorization import Allow, Authenticated
 
-from ..models import Application
 from ..permissions import Permission
 from ..resources import Resource, parse_id, register_root_child
-from ..resources.authorizations import AuthorizationContext, authorizations
+from ..resources.authorizations import AuthorizationContext, authorization
 from ..resources.lists import DENY_ALL
 
 
@@ -49,9 +48,7 @@ class ConnectedAppsPage(SignedInPage):
         if identity is None:
             # Nobody to look the application up for: sign in first.
             return ConnectedApp(self.request, key, self, None, None)
-        row = self.request.dbsession.execute(
-            authorizations(identity.user_id).where(Application.id == parse_id(key))
-        ).first()
+        row = authorization(self.request.dbsession, identity.user_id, parse_id(key))
         if row is None:
             raise KeyError(key)
         return ConnectedApp(self.request, key, self, row, identity.user_id)
