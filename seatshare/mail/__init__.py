@@ -52,6 +52,15 @@ def build_mailer(settings) -> Mailer:
     raise ConfigurationError(f"mail.mailer must be one of {', '.join(MAILERS)}, not {kind!r}")
 
 
+def private_queue(path: str) -> None:
+    """Make the maildir ``path`` (and its tmp, new and cur) if need be, and
+    keep it to the server's own user (0700), whatever the umask: a queued
+    message carries an invitation code or a password-reset link."""
+    for folder in (path, *(os.path.join(path, sub) for sub in ("tmp", "new", "cur"))):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
 def outbox(registry) -> list[DeliveredMail]:
     """The messages committed so far, with ``mail.mailer = testing``."""
     transport = registry.getUtility(IMailer).smtp_mailer
@@ -65,8 +74,7 @@ def includeme(config):
     mailer = build_mailer(settings)
     if mailer.queue_delivery is not None:
         try:  # a queue that cannot be written would lose every message
-            for folder in ("tmp", "new", "cur"):
-                os.makedirs(os.path.join(mailer.queue_path, folder), exist_ok=True)
+            private_queue(mailer.queue_path)
             Maildir(mailer.queue_path)
         except OSError as exc:
             raise ConfigurationError(

@@ -213,3 +213,20 @@ def test_the_envelope_comes_from_the_queue_not_the_headers(mail_app, tmp_path):
     MailQueue(mailer, str(tmp_path / "queue")).send_all()
     [(sender, recipients, _)] = mailer.sent
     assert (sender, recipients) == (SENDER, ["ana@example.com"])
+
+
+def test_the_queue_is_private_to_the_servers_user(app_settings, tmp_path):
+    """Queued messages carry reset links and invitation codes: nobody else
+    on the machine may list or read them, whatever the umask, and a queue
+    folder made earlier with wider permissions is narrowed."""
+    existing = tmp_path / "existing"
+    existing.mkdir(mode=0o755)
+    os.chmod(existing, 0o755)
+    old_umask = os.umask(0o022)
+    try:
+        for queue in (tmp_path / "fresh" / "queue", existing):
+            app = main({}, **{**app_settings, **down_settings(queue)})
+            app.registry["dbengine"].dispose()
+            assert os.stat(queue).st_mode & 0o777 == 0o700, queue
+    finally:
+        os.umask(old_umask)
