@@ -10,6 +10,8 @@ from ..resources.authorizations import SCOPES, ordered_authorizations
 from .resources import ConnectedApp, ConnectedAppsPage
 from .views import page
 
+NOT_CONNECTED = "That app is not connected to your account (any more): nothing to do."
+
 
 def approved_on(approved_at, timezone: str) -> str:
     """The day an approval began, in the user's time zone: "29 November 2026"."""
@@ -39,10 +41,15 @@ def connected_apps(request):
              permission=Permission.DELETE)
 def disconnect(request):
     """Revoke the application's tokens for you and forget your approval,
-    as ``DELETE /api/v1/authorizations/ID`` does; back to the list."""
-    request.context.revoke()
-    request.session.flash(
-        f"Disconnected {request.context.row[0].name}: it can no longer reach your account.")
+    as ``DELETE /api/v1/authorizations/ID`` does; back to the list, which
+    says so, or says there was nothing to disconnect (whether or not an
+    application has that id)."""
+    if request.context.row is None:
+        request.session.flash(NOT_CONNECTED)
+    else:
+        request.context.revoke()
+        request.session.flash(f"Disconnected {request.context.row[0].name}: "
+                              "it can no longer reach your account.")
     return HTTPFound(location=request.application_url + "/apps")
 
 

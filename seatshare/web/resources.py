@@ -49,13 +49,13 @@ class ConnectedAppsPage(SignedInPage):
             # Nobody to look the application up for: sign in first.
             return ConnectedApp(self.request, key, self, None, None)
         row = authorization(self.request.dbsession, identity.user_id, parse_id(key))
-        if row is None:
-            raise KeyError(key)
         return ConnectedApp(self.request, key, self, row, identity.user_id)
 
 
 class ConnectedApp(SignedInPage, AuthorizationContext):
-    """``/apps/ID``: one of your applications, which only you may disconnect."""
+    """``/apps/ID``: one of your applications, which only you may disconnect;
+    ``row`` is None when no application of yours has that id (not one you
+    approved, or disconnected already: a second click of Disconnect)."""
 
 
 @register_root_child("calendars")

@@ -102,17 +102,31 @@ def test_disconnecting_one_application_leaves_the_others(signed_in_flow, testapp
     api_me(testapp, second["access_token"], status=401)
 
 
-def test_another_users_application_is_not_found(signed_in_flow, testapp, dbsession):
-    """An application only someone else approved, one nobody approved, and
-    ids that name nothing are all 404; nobody's tokens change."""
+def test_another_users_application_is_not_touched(signed_in_flow, testapp, dbsession):
+    """An application only someone else approved, one nobody approved, and an
+    id no application has all answer the same: back to the list, which says
+    there was nothing to disconnect; nobody's tokens change. A key that is
+    no id is no page (404)."""
     theirs, _ = factories.make_application()
     _, their_token = factories.make_token(application=theirs)
     unused, _ = factories.make_application()
-    for key in (theirs.id, unused.id, 999999, "abc", "0"):
+    for key in (theirs.id, unused.id, 999999):
+        page = disconnect(testapp, key).follow()
+        assert page.html.find(class_="notice").text == (
+            "That app is not connected to your account (any more): nothing to do.")
+    for key in ("abc", "0"):
         disconnect(testapp, key, status=404)
     assert dbsession.execute(select(Token.revoked_at).where(
         Token.application_id == theirs.id)).scalar_one() is None
     api_me(testapp, their_token)
+
+
+def test_a_second_click_of_disconnect_says_it_is_done(signed_in_flow, testapp):
+    signed_in_flow.tokens()
+    form = testapp.get("/apps").forms[0]
+    form.submit(status=302).follow()
+    again = form.submit(status=302).follow()  # the same form, posted again
+    assert "not connected to your account" in again.html.find(class_="notice").text
 
 
 def test_disconnect_needs_the_csrf_token(signed_in_flow, testapp):
