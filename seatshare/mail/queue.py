@@ -56,6 +56,25 @@ def _address_header(message, name):
     return str(email.header.make_header(email.header.decode_header(value)))
 
 
+def permanent_refusal(exc: smtplib.SMTPException) -> str | None:
+    """The server's answer when ``exc`` is a refusal for good (5xx), else
+    None. Every recipient refused at RCPT (the usual "no such mailbox") is
+    raised as SMTPRecipientsRefused, which carries one answer per recipient,
+    not a code of its own: it is for good only when each of them is."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = list(exc.recipients.values())
+        if answers and all(500 <= code <= 599 for code, _ in answers):
+            return "; ".join(f"{code} {_text(error)}" for code, error in answers)
+        return None
+    if isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code <= 599:
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return None
+
+
+def _text(error) -> str:
+    return error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
+
+
 class MailQueue:
     """The maildir ``path`` as a queue: its messages, and sending them with
     ``smtp_mailer`` (repoze.sendmail's ``SMTPMailer``), each message once
@@ -91,11 +110,12 @@ class MailQueue:
                           if a.strip()]
             try:
                 self.smtp_mailer.send(sender, recipients, message)
-            except smtplib.SMTPResponseException as exc:
-                if not 500 <= exc.smtp_code <= 599:
+            except smtplib.SMTPException as exc:
+                refusal = permanent_refusal(exc)
+                if refusal is None:
                     raise
-                log.error("mail to %s refused for good (%s %s); kept as %s",
-                          ", ".join(recipients), exc.smtp_code, exc.smtp_error, REJECTED + name)
+                log.error("mail to %s refused for good (%s); kept as %s",
+                          ", ".join(recipients), refusal, REJECTED + name)
                 os.replace(path, os.path.join(folder, REJECTED + name))
                 return
             _remove(path)

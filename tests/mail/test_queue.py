@@ -190,6 +190,29 @@ def test_a_permanent_refusal_sets_the_message_aside_once(mail_app, tmp_path, cap
     assert working.sent == []  # a rejected message is not read as a new one
 
 
+@pytest.mark.parametrize("answer, set_aside", [
+    ("550 5.1.1 no such mailbox", True),
+    ("450 4.2.0 mailbox busy, try later", False),
+])
+def test_a_recipient_refused_at_rcpt_is_for_good_only_with_a_5xx(mail_app, smtp_server, tmp_path,
+                                                                 caplog, answer, set_aside):
+    """"No such mailbox" comes at RCPT, raised by smtplib as
+    SMTPRecipientsRefused (no SMTP code of its own): with a 5xx the message
+    is set aside, not retried every few minutes for ever."""
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    smtp_server.rcpt_answer = answer
+    sender = sender_for(smtp_server, tmp_path / "queue")
+    assert sender.send_pass() is not set_aside
+    rejected = [n for n in os.listdir(tmp_path / "queue" / "new") if n.startswith(".rejected-")]
+    assert len(rejected) == int(set_aside)
+    assert smtp_server.received == []
+    if set_aside:
+        assert "refused for good (550 5.1.1 no such mailbox)" in caplog.text
+    else:
+        assert "mail not sent yet, kept in the queue: SMTPRecipientsRefused" in caplog.text
+
+
 def test_a_message_locked_by_another_sender_is_left_to_it(mail_app, tmp_path):
     client, _ = mail_app(**down_settings(tmp_path / "queue"))
     client.get("/commits")

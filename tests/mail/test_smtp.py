@@ -37,8 +37,10 @@ class FakeSMTPHandler(socketserver.StreamRequestHandler):
                 envelope["from"] = address(command)
                 self.reply("250 ok")
             elif verb == "RCPT":
-                envelope["to"].append(address(command))
-                self.reply("250 ok")
+                answer = getattr(self.server, "rcpt_answer", "250 ok")
+                if answer.startswith("2"):
+                    envelope["to"].append(address(command))
+                self.reply(answer)
             elif verb == "DATA":
                 self.reply("354 end with .")
                 lines = []
