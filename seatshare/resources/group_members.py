@@ -4,12 +4,13 @@ Members see the member list; administrators change roles, remove members
 and invite; every member may remove themselves (leave).
 """
 from pyramid.authorization import Allow
+from pyramid.httpexceptions import HTTPForbidden
 from sqlalchemy import select
 
 from .. import principals as p
 from ..models import GroupInvitation, Membership, User
 from ..permissions import Permission
-from . import Resource, register_child
+from . import Resource, is_id, is_route_below, register_child
 from .groups import GroupContext
 from .lists import DENY_ALL, ListContainer
 
@@ -20,6 +21,20 @@ class GroupChildContainer(ListContainer):
     @property
     def group(self):
         return self.__parent__.group
+
+    def __getitem__(self, key):
+        """A caller who may not list this container is refused (403) any
+        record below it before it is looked up: else a 404 for an id that is
+        none here and a 403 for one that is would tell a non-member who is in
+        the group. The group itself exists (the 404 check is passed there)."""
+        if (
+            self.request.identity is not None
+            and is_id(key)
+            and not self.request.has_permission(Permission.LIST, self)
+            and is_route_below(self.request.registry, type(self), self.path_from_child())
+        ):
+            raise HTTPForbidden()
+        return super().__getitem__(key)
 
 
 class MemberContext(Resource):

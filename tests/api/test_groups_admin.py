@@ -238,6 +238,31 @@ def test_someone_who_is_not_a_member_is_404_under_members(testapp, world):
                 headers=world.headers("member"), status=404)
 
 
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_a_non_member_learns_nothing_of_who_is_in_the_group(testapp, world, dbsession, method):
+    """A member's id and anybody else's get the same 403: a 404 for one and
+    a 403 for the other would tell an outsider who belongs to the group."""
+    stranger = f.make_user(last_name="Stranger")  # in no group of the world's
+    dbsession.flush()
+    statuses = set()
+    for user_id in (world.member.id, stranger.id, 999999):
+        res = testapp.request(f"{API}/groups/{world.group.id}/members/{user_id}", method=method,
+                              json={"role": "admin"} if method == "PUT" else None,
+                              headers=world.headers("non_member"), expect_errors=True)
+        statuses.add(res.status_int)
+    assert statuses == {403}
+
+
+def test_a_member_learns_nothing_of_the_groups_invitations(testapp, world, outbox):
+    testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": "zoe@example.com"},
+                      headers=world.headers("admin"), status=201)
+    [invitation] = testapp.get(f"{API}/groups/{world.group.id}/invitations",
+                               headers=world.headers("admin")).json
+    for invitation_id in (invitation["id"], 999999):
+        testapp.get(f"{API}/groups/{world.group.id}/invitations/{invitation_id}",
+                    headers=world.headers("member"), status=403)
+
+
 def test_admin_promotes_a_member(testapp, world, dbsession):
     res = testapp.put_json(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                            {"role": "admin"}, headers=world.headers("admin"))
