@@ -60,8 +60,12 @@ def read_password(stdin=None) -> str:
     line piped in: ``printf '%s\\n' "$PW" | seatshare … user create …``."""
     stdin = stdin or sys.stdin
     if stdin.isatty():
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password again: ") != password:
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password again: ")
+        except EOFError:  # Ctrl-D at the prompt
+            raise CommandError("no password typed") from None
+        if again != password:
             raise CommandError("the two passwords differ")
         return password
     line = stdin.readline()

@@ -125,6 +125,16 @@ def test_two_different_passwords_at_the_terminal_create_nothing(seatshare, db, m
     assert count(db, User) == 0
 
 
+def test_end_of_input_at_the_terminal_prompt_is_an_error(seatshare, db, monkeypatch):
+    def ctrl_d(prompt):
+        raise EOFError  # what getpass raises for Ctrl-D at the prompt
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("getpass.getpass", ctrl_d)
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert (run.code, run.err) == (1, "seatshare: error: no password typed\n")
+    assert count(db, User) == 0
+
+
 def test_nothing_on_stdin_is_an_error(seatshare, db, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
