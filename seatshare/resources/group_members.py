@@ -3,7 +3,7 @@
 Members see the member list; administrators change roles, remove members
 and invite; every member may remove themselves (leave).
 """
-from pyramid.authorization import Allow
+from pyramid.authorization import ACLHelper, Allow
 from pyramid.httpexceptions import HTTPForbidden
 from sqlalchemy import select
 
@@ -13,6 +13,8 @@ from ..permissions import Permission
 from . import Resource, is_id, is_route_below, register_child
 from .groups import GroupContext
 from .lists import DENY_ALL, ListContainer
+
+ACL = ACLHelper()
 
 
 class GroupChildContainer(ListContainer):
@@ -30,7 +32,10 @@ class GroupChildContainer(ListContainer):
         if (
             self.request.identity is not None
             and is_id(key)
-            and not self.request.has_permission(Permission.LIST, self)
+            # The ACL alone, whatever the token's scopes: a read-only token
+            # must not tell a non-member either (its 403 says "scope" for a
+            # member, where a 404 would follow for anyone else).
+            and not ACL.permits(self, self.request.effective_principals, Permission.LIST)
             and is_route_below(self.request.registry, type(self), self.path_from_child())
         ):
             raise HTTPForbidden()

@@ -253,6 +253,23 @@ def test_a_non_member_learns_nothing_of_who_is_in_the_group(testapp, world, dbse
     assert statuses == {403}
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_a_non_members_read_only_token_learns_nothing_either(testapp, world, dbsession,
+                                                             method):
+    """Without the write scope a member is told 'scope'; a non-member gets
+    the same 403 for a member's id and for anybody else's."""
+    stranger = f.make_user(last_name="Stranger")
+    dbsession.flush()
+    headers = world.auth_headers(world.outsider, scopes="read")
+    answers = set()
+    for user_id in (world.member.id, stranger.id, 999999):
+        res = testapp.request(f"{API}/groups/{world.group.id}/members/{user_id}", method=method,
+                              json={"role": "admin"} if method == "PUT" else None,
+                              headers=headers, expect_errors=True)
+        answers.add((res.status_int, res.json["error_detail"]))
+    assert len(answers) == 1 and {status for status, _ in answers} == {403}
+
+
 def test_a_member_learns_nothing_of_the_groups_invitations(testapp, world, outbox):
     testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": "zoe@example.com"},
                       headers=world.headers("admin"), status=201)
