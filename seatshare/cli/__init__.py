@@ -21,10 +21,10 @@ from sqlalchemy.exc import (
 )
 
 from ..settings import apply_environment
-from . import app, db, entity, schedule, tokens, user
+from . import app, db, entity, mail, schedule, tokens, user
 from .base import CommandError, Environment
 
-COMMAND_GROUPS = (db, user, app, entity, schedule, tokens)
+COMMAND_GROUPS = (db, user, app, entity, schedule, tokens, mail)
 # The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells use.
 INTERRUPTED = 130
 

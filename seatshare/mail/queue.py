@@ -9,14 +9,15 @@ seconds. While the server cannot be reached, a message stays queued and the
 wait doubles, up to ``MAX_INTERVAL``, so the log gets one line per message
 per attempt, not one every few seconds. A permanent refusal (an SMTP 5xx)
 sets the message aside as ``.rejected-…`` in the queue, for an operator to
-read. ``mail.queue_send_interval = 0`` starts no thread: something else
-(cron running repoze.sendmail's ``qp``, say) empties the queue.
+read. ``mail.queue_send_interval = 0`` starts no thread: ``seatshare CONFIG
+mail send`` (from cron, say) sends the queue instead.
 
 The sending is this module's own rather than repoze.sendmail's
 ``QueueProcessor``, which (4.5) reads its own lock and reject files back as
 messages, and after a failed attempt leaves its lock for three hours before
 trying the message again.
 """
+import dataclasses
 import email
 import email.header
 import errno
@@ -48,6 +49,25 @@ def next_interval(interval: float, current: float, messages_left: bool) -> float
     return min(max(current, interval) * 2, max(MAX_INTERVAL, interval))
 
 
+def unreachable(exc: OSError) -> bool:
+    """Whether the SMTP server was not there to talk to (refused, timed
+    out, hung up, refused the connection itself): not the message's fault."""
+    if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)):
+        return True
+    return not isinstance(exc, smtplib.SMTPException)
+
+
+@dataclasses.dataclass
+class QueuePass:
+    """What one pass over the queue did, and how many messages it left."""
+
+    sent: int = 0
+    rejected: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    left: int = 0
+
+
 def _address_header(message, name):
     value = message[name]
     del message[name]
@@ -56,7 +76,7 @@ def _address_header(message, name):
     return str(email.header.make_header(email.header.decode_header(value)))
 
 
-def permanent_refusal(exc: smtplib.SMTPException) -> str | None:
+def permanent_refusal(exc: OSError) -> str | None:
     """The server's answer when ``exc`` is a refusal for good (5xx), else
     None. Every recipient refused at RCPT (the usual "no such mailbox") is
     raised as SMTPRecipientsRefused, which carries one answer per recipient,
@@ -86,22 +106,42 @@ class MailQueue:
 
     def messages(self) -> list[str]:
         """The queued messages' files, oldest first; never a lock or a
-        rejected message (their names start with a dot)."""
-        found = [os.path.join(folder, name) for folder in self.folders
-                 for name in os.listdir(folder) if not name.startswith(".")]
-        return sorted(found, key=lambda f: os.stat(f).st_mtime if os.path.exists(f) else 0)
+        rejected message (their names start with a dot). A file another
+        process sends and removes meanwhile is left out."""
+        found = []
+        for folder in self.folders:
+            for name in os.listdir(folder):
+                if name.startswith("."):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    found.append((os.stat(path).st_mtime, path))
+                except FileNotFoundError:
+                    pass
+        return [path for _, path in sorted(found)]
 
-    def send_all(self) -> bool:
-        """Try every queued message once; whether some are still queued."""
+    def send_all(self) -> QueuePass:
+        """Try the queued messages once each, oldest first, and stop at the
+        first that finds the SMTP server unreachable: the others would only
+        wait for the same timeout."""
+        done = QueuePass()
         for path in self.messages():
-            self.send_one(path)
-        return bool(self.messages())
+            outcome = self.send_one(path)
+            if outcome is not None:
+                setattr(done, outcome, getattr(done, outcome) + 1)
+            if outcome == "unreachable":
+                break
+        done.left = len(self.messages())
+        return done
 
-    def send_one(self, path: str) -> None:
+    def send_one(self, path: str) -> str | None:
+        """Send one message: "sent", "rejected" (set aside), "failed" (kept
+        for the next pass), "unreachable" (kept; the server did not answer),
+        or None when another process is sending it."""
         folder, name = os.path.split(path)
         lock = os.path.join(folder, LOCK + name)
         if not self._lock(path, lock):
-            return
+            return None
         try:
             with open(path, encoding="utf-8") as f:
                 message = email.message_from_file(f)
@@ -110,19 +150,25 @@ class MailQueue:
                           if a.strip()]
             try:
                 self.smtp_mailer.send(sender, recipients, message)
-            except smtplib.SMTPException as exc:
+            except OSError as exc:  # smtplib's errors are OSErrors too
+                if unreachable(exc):
+                    log.error("mail not sent yet, kept in the queue: the SMTP server cannot "
+                              "be reached: %s: %s", type(exc).__name__, exc)
+                    return "unreachable"
                 refusal = permanent_refusal(exc)
                 if refusal is None:
                     raise
                 log.error("mail to %s refused for good (%s); kept as %s",
                           ", ".join(recipients), refusal, REJECTED + name)
                 os.replace(path, os.path.join(folder, REJECTED + name))
-                return
+                return "rejected"
             _remove(path)
             log.info("mail to %s sent", ", ".join(recipients))
+            return "sent"
         except (OSError, smtplib.SMTPException) as exc:
             log.error("mail not sent yet, kept in the queue: %s: %s",
                       type(exc).__name__, exc)
+            return "failed"
         finally:
             _remove(lock)
 
@@ -165,9 +211,9 @@ class QueueSender(threading.Thread):
         self.stopping = threading.Event()
 
     def send_pass(self) -> bool:
-        """Try every queued message once; whether some are still queued."""
+        """Try the queued messages once; whether some are still queued."""
         try:
-            return self.queue.send_all()
+            return self.queue.send_all().left > 0
         except Exception:  # a pass must never end the thread
             log.exception("sending the mail queue failed")
             return True

@@ -14,7 +14,7 @@ from repoze.sendmail.mailer import SMTPMailer
 
 from seatshare import main
 from seatshare.mail.queue import (
-    MAX_INTERVAL, STALE_LOCK_SECONDS, MailQueue, QueueSender, next_interval,
+    MAX_INTERVAL, STALE_LOCK_SECONDS, MailQueue, QueuePass, QueueSender, next_interval,
 )
 from tests import factories
 
@@ -80,7 +80,8 @@ def test_while_the_server_is_down_messages_stay_queued(mail_app, tmp_path, caplo
                          str(tmp_path / "queue"), 5.0)
     assert sender.send_pass() is True
     assert len(queued(tmp_path / "queue")) == 1
-    assert "mail not sent yet, kept in the queue: ConnectionRefusedError" in caplog.text
+    assert ("mail not sent yet, kept in the queue: the SMTP server cannot be reached: "
+            "ConnectionRefusedError") in caplog.text
     assert sender.send_pass() is True  # tried again at once: no lock left behind
     assert caplog.text.count("mail not sent yet") == 2
 
@@ -181,7 +182,7 @@ def test_a_permanent_refusal_sets_the_message_aside_once(mail_app, tmp_path, cap
     client.get("/commits")
     refusing = FakeMailer(smtplib.SMTPResponseException(550, b"no such mailbox"))
     queue = MailQueue(refusing, str(tmp_path / "queue"))
-    assert queue.send_all() is False
+    assert queue.send_all() == QueuePass(rejected=1, left=0)
     assert "refused for good (550" in caplog.text
     rejected = [n for n in os.listdir(tmp_path / "queue" / "new") if n.startswith(".rejected-")]
     assert len(rejected) == 1 and queue.messages() == []
@@ -221,10 +222,10 @@ def test_a_message_locked_by_another_sender_is_left_to_it(mail_app, tmp_path):
     os.link(path, os.path.join(folder, ".sending-" + name))  # another process sends it
     mailer = FakeMailer()
     queue = MailQueue(mailer, str(tmp_path / "queue"))
-    assert queue.send_all() is True and mailer.sent == []
+    assert queue.send_all() == QueuePass(left=1) and mailer.sent == []
     stale = time.time() - STALE_LOCK_SECONDS - 60
     os.utime(path, (stale, stale))  # that process died long ago
-    assert queue.send_all() is False
+    assert queue.send_all() == QueuePass(sent=1, left=0)
     assert mailer.sent == [(SENDER, ["ana@example.com"], "Hello")]
     assert os.listdir(folder) == []
 
@@ -253,3 +254,39 @@ def test_the_queue_is_private_to_the_servers_user(app_settings, tmp_path):
             assert os.stat(queue).st_mode & 0o777 == 0o700, queue
     finally:
         os.umask(old_umask)
+
+
+def test_a_pass_stops_at_the_first_message_that_finds_the_server_unreachable(mail_app,
+                                                                           tmp_path):
+    """Each further message would only wait for the same timeout."""
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    for _ in range(3):
+        client.get("/commits")
+    down = FakeMailer(ConnectionRefusedError(111, "Connection refused"))
+    calls = []
+    send = down.send
+    down.send = lambda *args: (calls.append(args), send(*args))
+    assert MailQueue(down, str(tmp_path / "queue")).send_all() == QueuePass(unreachable=1,
+                                                                            left=3)
+    assert len(calls) == 1
+    hung_up = FakeMailer(smtplib.SMTPServerDisconnected("Connection unexpectedly closed"))
+    assert MailQueue(hung_up, str(tmp_path / "queue")).send_all().unreachable == 1
+
+
+def test_a_message_sent_meanwhile_by_another_process_is_left_out(mail_app, tmp_path,
+                                                                  monkeypatch):
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    client.get("/commits")
+    queue = MailQueue(FakeMailer(), str(tmp_path / "queue"))
+    first, second = queue.messages()
+    listdir = os.listdir
+
+    def listed_then_removed(folder):
+        names = listdir(folder)
+        if os.path.exists(first):
+            os.remove(first)  # sent by another process between listing and stat
+        return names
+
+    monkeypatch.setattr(os, "listdir", listed_then_removed)
+    assert queue.messages() == [second]

@@ -1,0 +1,40 @@
+"""``mail send``: send the mail queue once, as each server's thread does."""
+from pyramid.exceptions import ConfigurationError
+
+from ..mail import build_mailer, private_queue
+from ..mail.queue import MailQueue
+from .base import CommandError, Outcome, add_command
+
+
+def register(groups):
+    parser = groups.add_parser("mail", help="the outgoing mail queue")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_command(
+        commands, "send", send,
+        "send the messages waiting in mail.queue_path once (as the server's sending "
+        "thread does; for mail.queue_send_interval = 0, run it from cron)",
+    )
+
+
+def send(args, env):
+    try:
+        mailer = build_mailer(env.settings)
+    except ConfigurationError as exc:
+        raise CommandError(str(exc)) from None
+    if mailer.queue_delivery is None:
+        raise CommandError(f"{env.config_file} sets no mail.queue_path (with mail.mailer = "
+                           "smtp): there is no queue to send")
+    try:
+        private_queue(mailer.queue_path)
+    except OSError as exc:
+        raise CommandError(f"mail.queue_path {mailer.queue_path!r} cannot be used: "
+                           f"{exc.strerror}") from None
+    done = MailQueue(mailer.smtp_mailer, mailer.queue_path).send_all()
+    if done.unreachable:
+        raise CommandError(f"the SMTP server cannot be reached; {done.left} message(s) wait "
+                           f"in the queue ({done.sent} sent)")
+    record = {"sent": done.sent, "rejected": done.rejected, "failed": done.failed,
+              "left": done.left}
+    text = (f"{done.sent} sent, {done.rejected} refused for good (kept as .rejected-…), "
+            f"{done.left} left in the queue.")
+    return Outcome(record, text)

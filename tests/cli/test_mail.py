@@ -1,0 +1,80 @@
+"""``mail send``: the queue sent once from the command line."""
+import os
+
+from pyramid_mailer.message import Message
+from repoze.sendmail.delivery import QueuedMailDelivery
+import transaction
+
+from seatshare.mail import private_queue
+
+from ..mail.test_smtp import smtp_server  # noqa: F401
+
+
+def queue_messages(queue_path, count):
+    """``count`` messages committed into the queue, as a request would."""
+    manager = transaction.TransactionManager()
+    delivery = QueuedMailDelivery(str(queue_path), transaction_manager=manager)
+    with manager:
+        for n in range(count):
+            message = Message(subject=f"Hello {n}", sender="no-reply@seatshare.invalid",
+                              recipients=["ana@example.com"], body="Hi").to_message()
+            delivery.send("no-reply@seatshare.invalid", ["ana@example.com"], message)
+
+
+def mail_ini(ini, queue_path, port):
+    with open(ini) as f:
+        text = f.read()
+    text = text.replace(
+        "[app:main]\n",
+        "[app:main]\nmail.mailer = smtp\nmail.host = 127.0.0.1\n"
+        f"mail.port = {port}\nmail.tls = false\nmail.queue_path = {queue_path}\n"
+        "mail.default_sender = no-reply@seatshare.invalid\n", 1)
+    with open(ini, "w") as f:
+        f.write(text)
+    return ini
+
+
+def test_mail_send_sends_the_queue_and_says_how_many(seatshare, ini, tmp_path, smtp_server):
+    queue = tmp_path / "queue"
+    private_queue(str(queue))
+    queue_messages(queue, 2)
+    mail_ini(ini, queue, smtp_server.server_address[1])
+    run = seatshare("mail", "send", "--json")
+    assert run.code == 0, run.err
+    assert run.json == {"sent": 2, "rejected": 0, "failed": 0, "left": 0}
+    assert sorted(m["Subject"] for _, _, m in smtp_server.received) == ["Hello 0", "Hello 1"]
+    again = seatshare("mail", "send")
+    assert again.out == "0 sent, 0 refused for good (kept as .rejected-…), 0 left in the queue.\n"
+
+
+def test_mail_send_with_the_server_down_fails_and_keeps_the_queue(seatshare, ini, tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    queue = tmp_path / "queue"
+    private_queue(str(queue))
+    queue_messages(queue, 3)
+    mail_ini(ini, queue, closed)
+    run = seatshare("mail", "send")
+    assert run.code == 1
+    assert "the SMTP server cannot be reached; 3 message(s) wait in the queue" in run.err
+    assert len([n for n in os.listdir(queue / "new") if not n.startswith(".")]) == 3
+
+
+def test_mail_send_without_a_queue_says_so(seatshare, ini, tmp_path):
+    with open(ini) as f:
+        text = f.read()
+    with open(ini, "w") as f:
+        f.write(text.replace("[app:main]\n", "[app:main]\nmail.mailer = debug\n"
+                             f"mail.debug_path = {tmp_path / 'mail'}\n"
+                             "mail.default_sender = no-reply@seatshare.invalid\n", 1))
+    run = seatshare("mail", "send")
+    assert run.code == 1 and "sets no mail.queue_path" in run.err
+
+
+def test_mail_send_without_a_sender_is_one_line(seatshare):
+    run = seatshare("mail", "send")
+    assert run.code == 1
+    assert run.err == "seatshare: error: mail.default_sender is required\n"
