@@ -19,16 +19,13 @@ def register(groups):
 def send(args, env):
     try:
         mailer = build_mailer(env.settings)
+        if mailer.queue_delivery is not None:
+            private_queue(mailer.queue_path)
     except ConfigurationError as exc:
         raise CommandError(str(exc)) from None
     if mailer.queue_delivery is None:
         raise CommandError(f"{env.config_file} sets no mail.queue_path (with mail.mailer = "
                            "smtp): there is no queue to send")
-    try:
-        private_queue(mailer.queue_path)
-    except OSError as exc:
-        raise CommandError(f"mail.queue_path {mailer.queue_path!r} cannot be used: "
-                           f"{exc.strerror}") from None
     done = MailQueue(mailer.smtp_mailer, mailer.queue_path).send_all()
     if done.unreachable:
         raise CommandError(f"the SMTP server cannot be reached; {done.left} message(s) wait "

@@ -17,7 +17,6 @@ from pyramid.exceptions import ConfigurationError
 from pyramid_mailer import get_mailer  # noqa: F401  (the one way to reach the mailer)
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import Mailer
-from repoze.sendmail.maildir import Maildir
 
 from .delivery import DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
@@ -39,8 +38,8 @@ def build_mailer(settings) -> Mailer:
         raise ConfigurationError("mail.default_sender is required")
     if kind == "smtp":
         # Blank ini values mean "not set", not "the empty string".
-        given = {k: v for k, v in settings.items()
-                 if k.startswith("mail.") and v != "" and k != "mail.queue_send_interval"}
+        # pyramid_mailer takes the keys it knows (mail.queue_send_interval is ours).
+        given = {k: v for k, v in settings.items() if k.startswith("mail.") and v != ""}
         return Mailer.from_settings(given, prefix="mail.")
     if kind == "debug":
         folder = settings.get("mail.debug_path")
@@ -55,10 +54,15 @@ def build_mailer(settings) -> Mailer:
 def private_queue(path: str) -> None:
     """Make the maildir ``path`` (and its tmp, new and cur) if need be, and
     keep it to the server's own user (0700), whatever the umask: a queued
-    message carries an invitation code or a password-reset link."""
-    for folder in (path, *(os.path.join(path, sub) for sub in ("tmp", "new", "cur"))):
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    os.chmod(path, 0o700)
+    message carries an invitation code or a password-reset link. A queue
+    that cannot be made is a ConfigurationError: it would lose every message."""
+    try:
+        for folder in (path, *(os.path.join(path, sub) for sub in ("tmp", "new", "cur"))):
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"mail.queue_path {path!r} cannot be used: {exc.strerror}") from None
 
 
 def outbox(registry) -> list[DeliveredMail]:
@@ -73,11 +77,5 @@ def includeme(config):
     settings = config.get_settings()
     mailer = build_mailer(settings)
     if mailer.queue_delivery is not None:
-        try:  # a queue that cannot be written would lose every message
-            private_queue(mailer.queue_path)
-            Maildir(mailer.queue_path)
-        except OSError as exc:
-            raise ConfigurationError(
-                f"mail.queue_path {mailer.queue_path!r} cannot be used: {exc.strerror}"
-            ) from None
+        private_queue(mailer.queue_path)
     config.registry.registerUtility(mailer, IMailer)

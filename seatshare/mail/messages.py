@@ -14,8 +14,8 @@ from textwrap import indent
 from pyramid_mailer.message import Message
 
 from .. import models
-from .queue import send
 from ..calendar.describe import describe_when, person_name, seat_label
+from .queue import send
 
 SIGNATURE = "-- \nSeatShare: season tickets, shared with friends."
 

@@ -20,12 +20,12 @@ trying the message again.
 import dataclasses
 import email
 import email.header
-import errno
 import logging
 import os
 import smtplib
 import threading
 import time
+from pathlib import Path
 
 from pyramid_mailer import get_mailer
 from pyramid_mailer.interfaces import IMailer
@@ -162,7 +162,7 @@ class MailQueue:
                           ", ".join(recipients), refusal, REJECTED + name)
                 os.replace(path, os.path.join(folder, REJECTED + name))
                 return "rejected"
-            _remove(path)
+            Path(path).unlink(missing_ok=True)
             log.info("mail to %s sent", ", ".join(recipients))
             return "sent"
         except (OSError, smtplib.SMTPException) as exc:
@@ -170,7 +170,7 @@ class MailQueue:
                       type(exc).__name__, exc)
             return "failed"
         finally:
-            _remove(lock)
+            Path(lock).unlink(missing_ok=True)
 
     @staticmethod
     def _lock(path: str, lock: str) -> bool:
@@ -182,7 +182,7 @@ class MailQueue:
         try:
             if time.time() - os.stat(lock).st_mtime <= STALE_LOCK_SECONDS:
                 return False
-            _remove(lock)
+            Path(lock).unlink(missing_ok=True)
         except FileNotFoundError:
             pass
         try:
@@ -191,14 +191,6 @@ class MailQueue:
         except (FileExistsError, FileNotFoundError):
             return False
         return True
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError as exc:
-        if exc.errno != errno.ENOENT:
-            raise
 
 
 class QueueSender(threading.Thread):
