@@ -127,9 +127,11 @@ class Approval(Base):
 
 
 class SignInAttempt(Base):
-    """A failed sign-in, kept in the database so every server process counts it.
+    """A throttled attempt (a failed sign-in, a sign-up, a reset link asked
+    for), kept in the database so every server process counts it.
 
-    ``key`` is ``account:<email>`` or ``address:<ip>``.
+    ``key`` is ``account:<email>``, ``address:<ip>``, ``signup-address:<ip>``,
+    ``reset-address:<ip>`` or ``reset-account:<email>`` (``web/ratelimit.py``).
     """
 
     __tablename__ = "sign_in_attempts"

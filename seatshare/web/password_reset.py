@@ -26,8 +26,8 @@ from ..permissions import Permission
 from ..resources import Resource, register_root_child
 from ..schemas.types import record_id
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
-from .ratelimit import SignInLimiter, reset_keys
-from .views import page, set_new_password, too_many_attempts
+from .ratelimit import reset_keys
+from .views import page, set_new_password, throttle
 
 LINK_SECONDS = 3600
 LINK_RE = re.compile(r"([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})")
@@ -107,11 +107,10 @@ def send_link(request):
     values, errors = validate(ResetRequestForm(), request)
     if values is None:
         return request_form(request, 400, errors, posted_text(request, "email") or "")
-    limiter = SignInLimiter.from_settings(request.registry.settings)
     keys = reset_keys(values["email"], request.client_addr)
-    wait = limiter.retry_after(request.dbsession, keys)
-    if wait is not None:
-        return too_many_attempts(request, wait, "reset links asked for", "Back")
+    limiter, refused = throttle(request, keys, "reset links asked for", "Back")
+    if refused:
+        return refused
     limiter.record_failure(request.dbsession, keys)
     user = request.dbsession.execute(
         select(User).where(User.email == values["email"])

@@ -18,18 +18,23 @@ from sqlalchemy import func, select
 from ..models import SignInAttempt, utcnow
 
 
+def _key(kind: str, value: str | None) -> str:
+    """One throttling key, as long as the table's column allows."""
+    return f"{kind}:{value or 'unknown'}"[:300]
+
+
 def attempt_keys(email: str, address: str | None) -> list[str]:
-    return [f"account:{email}"[:300], f"address:{address or 'unknown'}"[:300]]
+    return [_key("account", email), _key("address", address)]
 
 
 def sign_up_keys(address: str | None) -> list[str]:
-    return [f"signup-address:{address or 'unknown'}"[:300]]
+    return [_key("signup-address", address)]
 
 
 def reset_keys(email: str, address: str | None) -> list[str]:
     """A reset link asked for: per address, and per email (no mailbox is
     sent more than the limit's worth of links)."""
-    return [f"reset-address:{address or 'unknown'}"[:300], f"reset-account:{email}"[:300]]
+    return [_key("reset-address", address), _key("reset-account", email)]
 
 
 @dataclasses.dataclass(frozen=True)

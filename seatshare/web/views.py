@@ -98,14 +98,20 @@ def page(request, template, code=200, **values):
     )
 
 
-def too_many_attempts(request, wait, attempts, back_label):
-    """The 429 page of a throttled form, with Retry-After in seconds."""
+def throttle(request, keys, attempts, back_label) -> tuple[SignInLimiter, Response | None]:
+    """The limiter, and the 429 page of a throttled form (Retry-After in
+    seconds) when one of ``keys`` has had its attempts in the window; else
+    None, and the form goes on (recording its attempt with the limiter)."""
+    limiter = SignInLimiter.from_settings(request.registry.settings)
+    wait = limiter.retry_after(request.dbsession, keys)
+    if wait is None:
+        return limiter, None
     response = page(request, "error.jinja2", 429, status=429, title="Too many attempts",
                     message=f"Too many {attempts}. Please wait "
                     f"{max(1, round(wait / 60))} minute(s) and try again.",
                     back_url=form_again_url(request), back_label=back_label)
     response.headers["Retry-After"] = str(wait)
-    return response
+    return limiter, response
 
 
 def requesting_application(dbsession, next_url) -> Application | None:
@@ -178,11 +184,10 @@ def sign_in(request):
     if values is None:
         return sign_in_form(request, 400, NOT_TEXT if NOT_TEXT in errors.values()
                             else SIGN_IN_FAILED)
-    limiter = SignInLimiter.from_settings(request.registry.settings)
     keys = attempt_keys(values["email"], request.client_addr)
-    wait = limiter.retry_after(request.dbsession, keys)
-    if wait is not None:
-        return too_many_attempts(request, wait, "failed sign-ins", "Back to sign in")
+    limiter, refused = throttle(request, keys, "failed sign-ins", "Back to sign in")
+    if refused:
+        return refused
     user = request.dbsession.execute(
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
@@ -220,11 +225,10 @@ def sign_up_page(request):
     permission=NO_PERMISSION_REQUIRED,
 )
 def sign_up(request):
-    limiter = SignInLimiter.from_settings(request.registry.settings)
     keys = sign_up_keys(request.client_addr)
-    wait = limiter.retry_after(request.dbsession, keys)
-    if wait is not None:
-        return too_many_attempts(request, wait, "sign-ups from your address", "Back to sign up")
+    limiter, refused = throttle(request, keys, "sign-ups from your address", "Back to sign up")
+    if refused:
+        return refused
     values, errors = validate(SignUpForm(), request)
     entered = {k: posted_text(request, k) or "" for k in ("first_name", "last_name", "email")}
     next_url = safe_next(request.POST.get("next")) or ""
@@ -279,11 +283,10 @@ def change_password(request):
     approved applications stay valid: ``DELETE /api/v1/authorizations/ID``
     ends those."""
     user = request.identity.user
-    limiter = SignInLimiter.from_settings(request.registry.settings)
     keys = attempt_keys(user.email, request.client_addr)
-    wait = limiter.retry_after(request.dbsession, keys)
-    if wait is not None:
-        return too_many_attempts(request, wait, "wrong passwords", "Back to your password")
+    limiter, refused = throttle(request, keys, "wrong passwords", "Back to your password")
+    if refused:
+        return refused
     values, errors = validate(PasswordForm(), request)
     current = posted_text(request, "current_password")
     if current and "current_password" not in errors:
