@@ -108,7 +108,8 @@ def is_route_below(registry, resource_class, segments) -> bool:
         if names_view(registry, resource_class, name):
             return position == len(segments) - 1
         if issubclass(resource_class, Container):
-            resource_class = resource_class.item_class if INTEGER_RE.fullmatch(name) else None
+            resource_class = resource_class.named_items.get(name) or (
+                resource_class.item_class if INTEGER_RE.fullmatch(name) else None)
         else:
             resource_class = getattr(resource_class, "children", {}).get(name)
     return resource_class is not None
@@ -131,16 +132,14 @@ class Container(Resource):
     Subclasses implement ``load(id)`` returning a context or None.
     """
 
-    def require_identity(self):
-        if self.request.identity is None:
-            # The forbidden view turns this into a 401 with WWW-Authenticate.
-            raise HTTPForbidden()
-
     #: The context class ``load`` returns (None: nothing is addressed below
     #: the list). With it, an anonymous request for a path below an item is
     #: told 401 when that route exists and 404 when it does not
     #: (``/tickets/1/nope``); neither says whether the id exists.
     item_class: type | None = None
+    #: Items addressed by a name rather than an id (``/users/me``): name →
+    #: context class, for the same 401-or-404 answer to anonymous requests.
+    named_items: dict[str, type] = {}
 
     def __getitem__(self, key):
         if self.request.identity is None:

@@ -6,7 +6,7 @@ from .. import principals as p
 from ..models import Membership, User
 from ..permissions import Permission
 from ..security import READ_METHODS
-from . import Resource, is_route_below, register_container
+from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, group_filter_principal
 from .membership import is_mutual_member, load_active_group_ids
 
@@ -37,16 +37,13 @@ class CurrentUserContext(UserContext):
 @register_container("users")
 class UserContainer(ListContainer):
     item_class = UserContext
+    named_items = {"me": CurrentUserContext}
     filters = {"group_id": group_filter_principal}
 
     def __getitem__(self, key):
         if key == "me":
-            below = self.path_from_child()[1:]
-            if self.request.identity is None and not is_route_below(
-                self.request.registry, CurrentUserContext, below
-            ):
-                raise KeyError(key)  # no such route: 404 with or without a token
-            self.require_identity()
+            if self.request.identity is None:
+                self.refuse_anonymous(key)  # 401, or 404 below it (no route)
             identity = self.request.identity
             # A read needs the values only; a change needs the ORM object.
             reading = self.request.method in READ_METHODS
