@@ -10,10 +10,12 @@ tests/api/test_openapi.py checks real responses against the document.
 import copy
 import functools
 
-from . import api_v1, beyond_seed, components, oauth
+from . import api_v1, beyond_seed, calendar, components, oauth
 from .builders import with_body_limit
 
-PATH_BUILDERS = [*api_v1.PATH_BUILDERS, *beyond_seed.PATH_BUILDERS, oauth.oauth_paths]
+PATH_BUILDERS = [
+    *api_v1.PATH_BUILDERS, *beyond_seed.PATH_BUILDERS, oauth.oauth_paths, calendar.calendar_paths,
+]
 
 DESCRIPTION = """\
 SeatShare lets a group of friends share season tickets.
@@ -53,7 +55,7 @@ def _document() -> dict:
         "tags": [
             {"name": name}
             for name in ("Users", "User aliases", "Groups", "Events", "Tickets",
-                         *beyond_seed.TAGS, "OAuth", "Documentation")
+                         *beyond_seed.TAGS, "OAuth", calendar.TAG, "Documentation")
         ],
         "paths": paths,
         "components": {

@@ -30,13 +30,28 @@ def inline_refs(node, root):
     return node
 
 
+def path_pattern(template, item):
+    """A regular expression for the paths ``template`` describes: an integer
+    parameter is an id, any other one a whole segment of its own pattern's."""
+    schemas = {p["name"]: p["schema"] for p in item.get("parameters", []) if p["in"] == "path"}
+
+    def parameter(name):
+        schema = schemas.get(name, {"type": "integer"})
+        if schema["type"] == "integer":
+            return "[1-9][0-9]*"
+        return "(?:" + schema.get("pattern", "[^/]+").removeprefix("^").removesuffix("$") + ")"
+
+    # re.split with a group: literal text at even indexes, parameter names at odd ones.
+    parts = re.split(r"\{([^}]+)\}", template)
+    return re.compile("^" + "".join(
+        parameter(part) if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    ) + "$")
+
+
 class ResponseChecker:
     def __init__(self, doc=None):
         self.doc = doc or document()
-        self.routes = [
-            (re.compile("^" + re.sub(r"\{[^}]+\}", r"[1-9][0-9]*", path) + "$"), path)
-            for path in self.doc["paths"]
-        ]
+        self.routes = [(path_pattern(path, item), path) for path, item in self.doc["paths"].items()]
         self.seen = set()
 
     @functools.cache

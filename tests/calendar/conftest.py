@@ -5,6 +5,7 @@ from icalendar import Calendar
 from pyramid.request import Request
 
 from .. import factories as f
+from ..api.openapi_check import checker
 
 
 @pytest.fixture
@@ -17,10 +18,13 @@ def feed_request(app):
 
 @pytest.fixture
 def fetch(testapp):
-    """``fetch(url, status=200)``: GET a feed; ``.calendar`` is it parsed back."""
+    """``fetch(url, status=200)``: GET a feed, checked against the OpenAPI
+    document; ``.calendar`` is it parsed back."""
 
     def get(url, status=200, **kw):
         response = testapp.get(url.removeprefix("http://example.com"), status=status, **kw)
+        checker().check("GET", response.request.url, response.status_int, response.headers,
+                        response.body)
         if response.status_int == 200:
             response.calendar = Calendar.from_ical(response.body)
             response.entries = {str(e["UID"]): e for e in response.calendar.walk("VEVENT")}

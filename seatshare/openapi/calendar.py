@@ -1,0 +1,90 @@
+"""The iCalendar feeds (API.md §4): secret per-user URLs outside ``/api/v1``,
+for calendar apps that cannot do OAuth (see ``seatshare.calendar``)."""
+from ..calendar import TOKEN_LENGTH
+from ..calendar.views import CACHE_SECONDS
+from .oauth import HTML
+
+TAG = "Calendar feeds"
+
+CALENDAR = {"text/calendar": {"schema": {"type": "string"}}}
+
+PARAMETERS = [
+    {
+        "name": "user_id",
+        "in": "path",
+        "required": True,
+        "description": "The feed's owner.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    {
+        "name": "token",
+        "in": "path",
+        "required": True,
+        "description": "The owner's feed secret; it changes when they reset it.",
+        "schema": {"type": "string", "pattern": f"^[0-9a-f]{{{TOKEN_LENGTH}}}$"},
+    },
+]
+GROUP_ID = {
+    "name": "group_id",
+    "in": "path",
+    "required": True,
+    "description": "One of the owner's active groups.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+HOW = (
+    " The URL is the credential: no token, no cookie. `calendar_url` of "
+    "`GET /api/v1/users/me` is the ticket feed's URL; a group's feed is the same URL "
+    "with `tickets.ics` replaced by `groups/<group_id>.ics`. "
+    '`PUT /api/v1/users/me {"reset_calendar_url": true}` replaces the secret, and the '
+    "old URLs answer 404 from then on. Also served to `HEAD`."
+)
+
+
+def feed_operation(summary, description, operation_id, not_found) -> dict:
+    return {
+        "summary": summary,
+        "description": description + HOW,
+        "tags": [TAG],
+        "operationId": operation_id,
+        "security": [],
+        "responses": {
+            "200": {
+                "description": "An iCalendar (RFC 5545) document.",
+                "headers": {
+                    "ETag": {"description": "Send it back as `If-None-Match`.",
+                             "schema": {"type": "string"}},
+                    "Cache-Control": {"description": f"`max-age={CACHE_SECONDS}, private`.",
+                                      "schema": {"type": "string"}},
+                },
+                "content": CALENDAR,
+            },
+            "304": {"description": "`If-None-Match` named the current `ETag`."},
+            "404": {"description": not_found, "content": HTML},
+        },
+    }
+
+
+def calendar_paths() -> dict:
+    return {
+        "/calendar/{user_id}/{token}/tickets.ics": {
+            "parameters": PARAMETERS,
+            "get": feed_operation(
+                "Your tickets as a calendar",
+                "One entry for every ticket you own or are assigned in your active groups, with its "
+                "seat; events whose date is to be announced are left out.",
+                "ticketFeed",
+                "No such user, or a token that is not the user's current one.",
+            ),
+        },
+        "/calendar/{user_id}/{token}/groups/{group_id}.ics": {
+            "parameters": [*PARAMETERS, GROUP_ID],
+            "get": feed_operation(
+                "A group's events as a calendar",
+                "One entry for every event of the group's team, noting your seats at it; events "
+                "whose date is to be announced are left out.",
+                "groupFeed",
+                "No such user, a token that is not the user's current one, or a group "
+                "the user is not a member of, or that was deactivated.",
+            ),
+        },
+    }
