@@ -22,7 +22,7 @@ from sqlalchemy.exc import (
 
 from ..settings import apply_environment
 from . import app, db, entity, mail, schedule, tokens, user
-from .base import CommandError, Environment
+from .base import CommandError, Environment, Interrupted
 
 COMMAND_GROUPS = (db, user, app, entity, schedule, tokens, mail)
 # The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells use.
@@ -80,6 +80,8 @@ def main(argv=None, stdout=None, stderr=None):
             return fail(stderr, "interrupted while committing: the change may or may "
                                 "not have been saved", INTERRUPTED)
         return fail(stderr, "interrupted; nothing was written", INTERRUPTED)
+    except Interrupted as exc:
+        return fail(stderr, str(exc), INTERRUPTED)
     except CommandError as exc:
         return fail(stderr, str(exc))
     except (OperationalError, InterfaceError, ProgrammingError) as exc:

@@ -11,6 +11,10 @@ class CommandError(Exception):
     """Bad input or state: reported on one line, with a nonzero exit."""
 
 
+class Interrupted(CommandError):
+    """Ctrl-C in a command that commits on its own: the message says what was kept."""
+
+
 @dataclasses.dataclass
 class Outcome:
     """What a command did: ``record`` for ``--json``, ``text`` for people."""

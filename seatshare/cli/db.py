@@ -2,11 +2,12 @@
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
-from .base import CommandError, Outcome, add_command
+from .base import CommandError, Interrupted, Outcome, add_command
 
 # Where the migrations live when the ini file has no [alembic] section.
 SCRIPT_LOCATION = "seatshare:alembic"
@@ -35,12 +36,24 @@ def upgrade(args, env):
         config.config_ini_section, "script_location", fallback=None
     ):
         config.set_main_option("script_location", SCRIPT_LOCATION)
-    command.upgrade(config, "head")
-    connection = dbsession.connection()
-    revision = MigrationContext.configure(connection).get_current_revision()
+    try:
+        command.upgrade(config, "head")
+    except KeyboardInterrupt:
+        # alembic commits each migration (on PostgreSQL, the whole upgrade) itself.
+        head = ScriptDirectory.from_config(config).get_current_head()
+        raise Interrupted(
+            f"interrupted; the database is at revision {current_revision(dbsession) or 'none'} "
+            f"(head: {head}), each migration whole or not at all: "
+            f"run `seatshare {env.config_uri} db upgrade` again to finish"
+        ) from None
+    revision = current_revision(dbsession)
     return Outcome(
         {"revision": revision}, f"The database is at revision {revision} (head)."
     )
+
+
+def current_revision(dbsession):
+    return MigrationContext.configure(dbsession.connection()).get_current_revision()
 
 
 def load_demo(args, env):

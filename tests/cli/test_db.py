@@ -2,6 +2,8 @@
 import pytest
 import sqlalchemy as sa
 from alembic.config import Config
+from alembic.ddl.impl import DefaultImpl
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
@@ -155,3 +157,42 @@ def test_db_demo_reuses_entities_an_operator_made(seatshare, db):
         "Riverside Rovers",
         "Lakeside Lightning",
     ]
+
+
+def test_db_upgrade_interrupted_says_which_revision_the_database_is_at(
+    seatshare, backend, tmp_path, monkeypatch
+):
+    """Ctrl-C during a migration: each migration is all or nothing, so the
+    database is at the last one that finished (on PostgreSQL the whole
+    upgrade is one transaction: none), and the message says which; the
+    next upgrade finishes."""
+    url, drop = create_database(backend, str(tmp_path))
+    real_add_column = DefaultImpl.add_column
+
+    def interrupted(*args, **kwargs):
+        real_add_column(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    try:
+        ini = write_ini(tmp_path / "fresh.ini", url)
+        # 0002 adds a column: stopped just after the ALTER TABLE.
+        monkeypatch.setattr(DefaultImpl, "add_column", interrupted)
+        run = seatshare("db", "upgrade", config=ini)
+        monkeypatch.undo()
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+        engine.dispose()
+        assert revision != head_revision()
+        assert run.code == 130
+        assert "nothing was written" not in run.err
+        assert run.err.endswith(
+            f"seatshare: error: interrupted; the database is at revision {revision or 'none'} "
+            f"(head: {head_revision()}), each migration whole or not at all: "
+            f"run `seatshare {ini} db upgrade` again to finish\n"
+        ), run.err
+        again = seatshare("db", "upgrade", "--json", config=ini)
+        assert again.code == 0, again.err
+        assert again.json == {"revision": head_revision()}
+    finally:
+        drop()
