@@ -9,7 +9,10 @@ seconds. While the server cannot be reached, a message stays queued and the
 wait doubles, up to ``MAX_INTERVAL``, so the log gets one line per message
 per attempt, not one every few seconds. A permanent refusal (an SMTP 5xx)
 sets the message aside as ``.rejected-…`` in the queue, for an operator to
-read. ``mail.queue_send_interval = 0`` starts no thread: ``seatshare CONFIG
+read. Processes sharing a queue send each message once: a sender holds an
+exclusive ``flock`` on the message's file while it sends, which the system
+releases when the process ends, so a message whose sender was killed is
+sent by the next pass, not after a lock times out. ``mail.queue_send_interval = 0`` starts no thread: ``seatshare CONFIG
 mail send`` (from cron, say) sends the queue instead.
 
 The sending is this module's own rather than repoze.sendmail's
@@ -17,14 +20,15 @@ The sending is this module's own rather than repoze.sendmail's
 messages, and after a failed attempt leaves its lock for three hours before
 trying the message again.
 """
+import contextlib
 import dataclasses
 import email
 import email.header
+import fcntl
 import logging
 import os
 import smtplib
 import threading
-import time
 from pathlib import Path
 
 from pyramid_mailer import get_mailer
@@ -35,9 +39,7 @@ from ..settings import seconds
 log = logging.getLogger(__name__)
 
 MAX_INTERVAL = 300.0
-# A lock older than this belongs to a process that died while sending.
-STALE_LOCK_SECONDS = 3600
-LOCK, REJECTED = ".sending-", ".rejected-"
+REJECTED = ".rejected-"
 
 
 def next_interval(interval: float, current: float, messages_left: bool) -> float:
@@ -98,7 +100,7 @@ def _text(error) -> str:
 class MailQueue:
     """The maildir ``path`` as a queue: its messages, and sending them with
     ``smtp_mailer`` (repoze.sendmail's ``SMTPMailer``), each message once
-    however many processes send at the same time (a hard link is the lock)."""
+    however many processes send at the same time (``_locked``)."""
 
     def __init__(self, smtp_mailer, path: str):
         self.smtp_mailer = smtp_mailer
@@ -137,14 +139,16 @@ class MailQueue:
     def send_one(self, path: str) -> str | None:
         """Send one message: "sent", "rejected" (set aside), "failed" (kept
         for the next pass), "unreachable" (kept; the server did not answer),
-        or None when another process is sending it."""
+        or None when another process is sending it or has sent it."""
+        with self._locked(path) as f:
+            if f is None:
+                return None
+            return self._send(path, f)
+
+    def _send(self, path: str, f) -> str:
         folder, name = os.path.split(path)
-        lock = os.path.join(folder, LOCK + name)
-        if not self._lock(path, lock):
-            return None
         try:
-            with open(path, encoding="utf-8") as f:
-                message = email.message_from_file(f)
+            message = email.message_from_string(f.read().decode("utf-8"))
             sender = _address_header(message, "X-Actually-From")
             recipients = [a.strip() for a in _address_header(message, "X-Actually-To").split(",")
                           if a.strip()]
@@ -169,28 +173,32 @@ class MailQueue:
             log.error("mail not sent yet, kept in the queue: %s: %s",
                       type(exc).__name__, exc)
             return "failed"
-        finally:
-            Path(lock).unlink(missing_ok=True)
 
     @staticmethod
-    def _lock(path: str, lock: str) -> bool:
-        """Take the message's lock, a hard link to it, made after touching
-        the message (so the lock's age is this attempt's: a link shares its
-        file's times). False when another process holds a lock younger than
-        STALE_LOCK_SECONDS (an older one is a dead process's, and broken),
-        or when the message is gone."""
+    @contextlib.contextmanager
+    def _locked(path: str):
+        """The message's file, open and exclusively locked, or None when
+        another process holds the lock or the message has left the queue.
+        The lock ends with the ``with`` block, or with the process: the
+        message is removed or set aside before it is released, so a process
+        that opened the file earlier and gets the lock afterwards finds the
+        name gone (or naming a new file) and leaves it."""
         try:
-            if time.time() - os.stat(lock).st_mtime <= STALE_LOCK_SECONDS:
-                return False
-            Path(lock).unlink(missing_ok=True)
+            f = open(path, "rb")
         except FileNotFoundError:
-            pass
-        try:
-            os.utime(path)
-            os.link(path, lock)
-        except (FileExistsError, FileNotFoundError):
-            return False
-        return True
+            yield None
+            return
+        with f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield None
+                return
+            try:
+                still_queued = os.stat(path).st_ino == os.fstat(f.fileno()).st_ino
+            except FileNotFoundError:
+                still_queued = False
+            yield f if still_queued else None
 
 
 class QueueSender(threading.Thread):

@@ -1,11 +1,13 @@
 """mail.queue_path: with SMTP, a committed message is queued on disk and a
 thread sends it, so a request neither waits for the SMTP server nor fails
 with it, and nothing is lost while the server is down."""
+import fcntl
 import os
 import smtplib
 import socket
+import subprocess
+import sys
 import threading
-import time
 
 import pytest
 from pyramid.exceptions import ConfigurationError
@@ -14,7 +16,7 @@ from repoze.sendmail.mailer import SMTPMailer
 
 from seatshare import main
 from seatshare.mail.queue import (
-    MAX_INTERVAL, STALE_LOCK_SECONDS, MailQueue, QueuePass, QueueSender, next_interval,
+    MAX_INTERVAL, MailQueue, QueuePass, QueueSender, next_interval,
 )
 from tests import factories
 
@@ -214,20 +216,57 @@ def test_a_recipient_refused_at_rcpt_is_for_good_only_with_a_5xx(mail_app, smtp_
         assert "mail not sent yet, kept in the queue: SMTPRecipientsRefused" in caplog.text
 
 
-def test_a_message_locked_by_another_sender_is_left_to_it(mail_app, tmp_path):
+HOLD_LOCK = """
+import fcntl, sys, time
+f = open(sys.argv[1], "rb")
+fcntl.flock(f, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_message_another_sender_holds_is_left_to_it_until_that_sender_dies(mail_app,
+                                                                             tmp_path):
+    """Another process sending the message holds its lock: this one leaves
+    it. When that process is killed mid-send, the system releases the lock
+    and the next pass sends the message (it used to wait an hour)."""
     client, _ = mail_app(**down_settings(tmp_path / "queue"))
     client.get("/commits")
     [path] = queued(tmp_path / "queue")
-    folder, name = os.path.split(path)
-    os.link(path, os.path.join(folder, ".sending-" + name))  # another process sends it
-    mailer = FakeMailer()
-    queue = MailQueue(mailer, str(tmp_path / "queue"))
-    assert queue.send_all() == QueuePass(left=1) and mailer.sent == []
-    stale = time.time() - STALE_LOCK_SECONDS - 60
-    os.utime(path, (stale, stale))  # that process died long ago
+    other = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, path], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert other.stdout.readline() == "locked\n"
+        mailer = FakeMailer()
+        queue = MailQueue(mailer, str(tmp_path / "queue"))
+        assert queue.send_all() == QueuePass(left=1) and mailer.sent == []
+    finally:
+        other.kill()
+        other.wait()
     assert queue.send_all() == QueuePass(sent=1, left=0)
     assert mailer.sent == [(SENDER, ["ana@example.com"], "Hello")]
-    assert os.listdir(folder) == []
+    assert os.listdir(os.path.dirname(path)) == []
+
+
+def test_a_message_another_sender_sent_while_this_one_waited_is_not_sent_again(
+    mail_app, tmp_path, monkeypatch
+):
+    """This process opened the message; another one sent and removed it
+    before this one took the lock: the lock is this process's, but the
+    message has left the queue, and it is not sent twice."""
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    [path] = queued(tmp_path / "queue")
+    real_flock = fcntl.flock
+
+    def other_sender_first(f, operation):
+        os.unlink(path)  # the other process sent it, then released its lock
+        return real_flock(f, operation)
+
+    monkeypatch.setattr(fcntl, "flock", other_sender_first)
+    mailer = FakeMailer()
+    assert MailQueue(mailer, str(tmp_path / "queue")).send_one(path) is None
+    assert mailer.sent == []
 
 
 def test_the_envelope_comes_from_the_queue_not_the_headers(mail_app, tmp_path):
