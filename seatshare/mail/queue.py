@@ -29,6 +29,7 @@ import logging
 import os
 import smtplib
 import threading
+import time
 from pathlib import Path
 
 from pyramid_mailer import get_mailer
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 MAX_INTERVAL = 300.0
 REJECTED = ".rejected-"
+# A file this old in tmp/ was left by a process that died writing it (the
+# maildir convention's 36 hours).
+ABANDONED_SECONDS = 36 * 3600
 
 
 def next_interval(interval: float, current: float, messages_left: bool) -> float:
@@ -105,6 +109,7 @@ class MailQueue:
     def __init__(self, smtp_mailer, path: str):
         self.smtp_mailer = smtp_mailer
         self.folders = [os.path.join(path, "new"), os.path.join(path, "cur")]
+        self.tmp = Path(path, "tmp")
 
     def messages(self) -> list[str]:
         """The queued messages' files, oldest first; never a lock or a
@@ -126,6 +131,7 @@ class MailQueue:
         """Try the queued messages once each, oldest first, and stop at the
         first that finds the SMTP server unreachable: the others would only
         wait for the same timeout."""
+        self.remove_abandoned()
         done = QueuePass()
         for path in self.messages():
             outcome = self.send_one(path)
@@ -135,6 +141,18 @@ class MailQueue:
                 break
         done.left = len(self.messages())
         return done
+
+    def remove_abandoned(self) -> None:
+        """Remove the files in tmp/ that a process died writing."""
+        too_old = time.time() - ABANDONED_SECONDS
+        for path in self.tmp.iterdir():
+            try:
+                if path.stat().st_mtime < too_old:
+                    path.unlink()
+                    log.warning("removed %s from the mail queue: a process died writing it",
+                                path.name)
+            except FileNotFoundError:
+                pass
 
     def send_one(self, path: str) -> str | None:
         """Send one message: "sent", "rejected" (set aside), "failed" (kept

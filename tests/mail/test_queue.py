@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from pyramid.exceptions import ConfigurationError
@@ -16,7 +17,7 @@ from repoze.sendmail.mailer import SMTPMailer
 
 from seatshare import main
 from seatshare.mail.queue import (
-    MAX_INTERVAL, MailQueue, QueuePass, QueueSender, next_interval,
+    ABANDONED_SECONDS, MAX_INTERVAL, MailQueue, QueuePass, QueueSender, next_interval,
 )
 from tests import factories
 
@@ -329,3 +330,22 @@ def test_a_message_sent_meanwhile_by_another_process_is_left_out(mail_app, tmp_p
 
     monkeypatch.setattr(os, "listdir", listed_then_removed)
     assert queue.messages() == [second]
+
+
+def test_a_pass_removes_what_a_crashed_process_left_half_written(mail_app, tmp_path):
+    """A message is written in tmp/ and moved into the queue on commit; a
+    process that died in between leaves its file there, with whatever
+    reset link it carried. A pass removes such files once they are a day
+    and a half old (the maildir convention), and leaves younger ones, which
+    may still be being written."""
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    tmp = tmp_path / "queue" / "tmp"
+    abandoned, writing = tmp / "1.crashed", tmp / "2.writing"
+    abandoned.write_text("half a message")
+    writing.write_text("half a message")
+    old = time.time() - ABANDONED_SECONDS - 60
+    os.utime(abandoned, (old, old))
+    mailer = FakeMailer()
+    assert MailQueue(mailer, str(tmp_path / "queue")).send_all() == QueuePass(sent=1, left=0)
+    assert sorted(os.listdir(tmp)) == ["2.writing"]
