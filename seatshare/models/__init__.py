@@ -16,7 +16,7 @@ from sqlalchemy.sql.expression import UpdateBase
 from ..paths import is_api_request
 from ..settings import as_bool
 from .entity import Entity, Event  # noqa: F401
-from .group import Group, GroupInvitation, Membership, Role  # noqa: F401
+from .group import Group, GroupInvitation, GroupRemoval, Membership, Role  # noqa: F401
 from .meta import Base, metadata, utcnow  # noqa: F401
 from .oauth import (  # noqa: F401
     Application,

@@ -91,3 +91,22 @@ class GroupInvitation(Base):
     )
     used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class GroupRemoval(Base):
+    """A member an administrator removed from the group. The group's
+    standing code no longer lets them back in; a single-use invitation does,
+    and ends the removal. Leaving of one's own accord leaves no removal."""
+
+    __tablename__ = "group_removals"
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id", name="uq_group_removals_group_id_user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    removed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)

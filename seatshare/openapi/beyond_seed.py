@@ -133,7 +133,8 @@ def group_admin_paths() -> dict:
                 "With the group's standing `invitation_code` or a single-use invitation's "
                 "code (which then stops working). 404 for an unknown or spent code, or an "
                 "inactive group. Joining a group you belong to answers 200 with your role "
-                "and spends nothing.",
+                "and spends nothing. A member an administrator removed gets 403 for the "
+                "standing code: only an invitation lets them back.",
                 "Groups",
                 {200: json_response("The group you joined.", ref("Group"))}, 400, 404,
                 scope="write", operation_id="joinGroup",
@@ -183,7 +184,9 @@ def group_admin_paths() -> dict:
                 "leave (409): promote someone first, or deactivate the group. A member who "
                 "leaves keeps nothing in the group: tickets assigned to them are unassigned "
                 "(their alias cleared), tickets they own are deleted, each with a history "
-                "entry, and their pending requests are withdrawn.",
+                "entry, and their pending requests are withdrawn. A member removed by an "
+                "administrator cannot rejoin with the group's standing code (403), only "
+                "with a single-use invitation; one who left may.",
                 "Group administration", {204: no_content("Removed.")}, 404, CONFLICT,
                 scope="write", operation_id="removeGroupMember",
             ),

@@ -5,12 +5,13 @@ The rules that need the database live here; who may do each is the
 """
 import secrets
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from ..errors import APIError
 from ..models import (
     Group,
     GroupInvitation,
+    GroupRemoval,
     HistoryAction,
     Membership,
     RequestStatus,
@@ -24,6 +25,7 @@ from ..tokens import hash_token
 from .history import action_for, diff, record_ticket_changes, snapshot
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
+REMOVED = "An administrator removed you from this group: ask one of them to invite you again."
 LAST_ADMIN = "A group needs at least one administrator: promote another member first."
 
 
@@ -63,7 +65,9 @@ def join_group(dbsession, user_id: int, code: str):
     """Join the active group whose standing code, or one of whose unused
     invitations, is ``code``: ``(group, role)``. A member who joins again
     keeps their role, and an invitation is not spent on them. An unknown
-    or spent code is a 404."""
+    or spent code is a 404. A member an administrator removed comes back
+    only with an invitation (the standing code is a 403), which ends the
+    removal."""
     group = dbsession.scalar(
         select(Group).where(Group.invitation_code == code, Group.active.is_(True))
     )
@@ -88,7 +92,15 @@ def join_group(dbsession, user_id: int, code: str):
     )
     if role is not None:
         return group, role
-    if invitation_id is not None and not spend_invitation(dbsession, invitation_id, user_id):
+    removal = select(GroupRemoval.id).where(
+        GroupRemoval.group_id == group.id, GroupRemoval.user_id == user_id
+    )
+    if invitation_id is None:
+        if dbsession.scalar(removal) is not None:
+            raise APIError(403, REMOVED)
+    elif spend_invitation(dbsession, invitation_id, user_id):
+        dbsession.execute(delete(GroupRemoval).where(GroupRemoval.id.in_(removal)))
+    else:
         raise APIError(404, UNKNOWN_CODE)
     dbsession.add(Membership(group_id=group.id, user_id=user_id, role=Role.MEMBER))
     dbsession.flush()
@@ -199,7 +211,8 @@ def set_role(dbsession, membership: Membership, role: Role) -> Membership:
 def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
-    (each with a history entry), their pending requests are withdrawn."""
+    (each with a history entry), their pending requests are withdrawn. A
+    removal by someone else is remembered (``GroupRemoval``)."""
     membership = lock_membership(dbsession, membership)
     keep_an_administrator(dbsession, membership)
     group_id, user_id = membership.group_id, membership.user_id
@@ -232,6 +245,8 @@ def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     dbsession.delete(membership)
+    if actor_id != user_id:
+        dbsession.add(GroupRemoval(group_id=group_id, user_id=user_id, removed_by_id=actor_id))
     dbsession.flush()
 
 

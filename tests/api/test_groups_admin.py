@@ -336,6 +336,57 @@ def test_admin_removes_a_member(testapp, world, dbsession):
     assert membership(dbsession, world.group, world.member) is None
 
 
+def join(testapp, headers, code, status=200):
+    return testapp.post_json(f"{API}/groups/join", {"invitation_code": code}, headers=headers,
+                             status=status)
+
+
+def test_a_removed_member_cannot_come_back_with_the_groups_code(testapp, world, dbsession):
+    """Removal sticks: the standing code, which the member may well know,
+    no longer lets them in; the group is unchanged."""
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    res = join(testapp, world.headers("member"), world.group.invitation_code, status=403)
+    assert res.json == {
+        "error": "Forbidden",
+        "error_detail": "An administrator removed you from this group: "
+                        "ask one of them to invite you again.",
+        "code": 403,
+    }
+    dbsession.expire_all()
+    assert membership(dbsession, world.group, world.member) is None
+
+
+def test_an_invitation_lets_a_removed_member_back_and_ends_the_removal(testapp, world,
+                                                                        dbsession, outbox):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    invite(testapp, world)
+    back = join(testapp, world.headers("member"), mailed_code(outbox[0]))
+    assert back.json["id"] == world.group.id and back.json["role"] == "member"
+    # Back in, and no longer a removed member: leaving and the code work as for anyone.
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("member"), status=204)
+    join(testapp, world.headers("member"), world.group.invitation_code)
+    dbsession.expire_all()
+    assert membership(dbsession, world.group, world.member) is not None
+
+
+def test_a_member_who_left_may_come_back_with_the_groups_code(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("member"), status=204)
+    join(testapp, world.headers("member"), world.group.invitation_code)
+    dbsession.expire_all()
+    assert membership(dbsession, world.group, world.member).role == Role.MEMBER
+
+
+def test_a_removal_holds_in_its_own_group_only(testapp, world, dbsession):
+    other = f.make_group(entity=world.entity, creator=world.admin, name="Other")
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    join(testapp, world.headers("member"), other.invitation_code)
+
+
 def test_member_gets_403_removing_someone_else(testapp, world, dbsession):
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
                    headers=world.headers("member"), status=403)
