@@ -12,8 +12,9 @@ sets the message aside as ``.rejected-…`` in the queue, for an operator to
 read. Processes sharing a queue send each message once: a sender holds an
 exclusive ``flock`` on the message's file while it sends, which the system
 releases when the process ends, so a message whose sender was killed is
-sent by the next pass, not after a lock times out. ``mail.queue_send_interval = 0`` starts no thread: ``seatshare CONFIG
-mail send`` (from cron, say) sends the queue instead.
+sent by the next pass, not after a lock times out.
+``mail.queue_send_interval = 0`` starts no thread: ``seatshare CONFIG mail
+send`` (from cron, say) sends the queue instead.
 
 The sending is this module's own rather than repoze.sendmail's
 ``QueueProcessor``, which (4.5) reads its own lock and reject files back as
@@ -112,8 +113,8 @@ class MailQueue:
         self.tmp = Path(path, "tmp")
 
     def messages(self) -> list[str]:
-        """The queued messages' files, oldest first; never a lock or a
-        rejected message (their names start with a dot). A file another
+        """The queued messages' files, oldest first; never a rejected
+        message (its name starts with a dot). A file another
         process sends and removes meanwhile is left out."""
         found = []
         for folder in self.folders:
