@@ -21,7 +21,7 @@ from ..models import Application, User
 from ..oauth.applications import enabled_application
 from ..permissions import Permission
 from .forms import (
-    NOT_TEXT, PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
+    PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
 )
 from .ratelimit import SignInLimiter, attempt_keys, sign_up_keys
 from .resources import PasswordPage, SignedInPage, SignInPage, SignOutPage, SignUpPage
@@ -182,8 +182,10 @@ def sign_in_page(request):
 def sign_in(request):
     values, errors = validate(SignInForm(), request)
     if values is None:
-        return sign_in_form(request, 400, NOT_TEXT if NOT_TEXT in errors.values()
-                            else SIGN_IN_FAILED)
+        # A field left empty (or sent as a file) is no failed sign-in: say
+        # which, and keep the email typed.
+        return sign_in_form(request, 400, errors.get("email") or errors["password"],
+                            email=posted_text(request, "email") or "")
     keys = attempt_keys(values["email"], request.client_addr)
     limiter, refused = throttle(request, keys, "failed sign-ins", "Back to sign in")
     if refused:

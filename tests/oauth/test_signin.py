@@ -58,6 +58,19 @@ def test_wrong_password_and_unknown_email_read_the_same(testapp, user):
     assert "user_id" not in session_of(testapp)
 
 
+@pytest.mark.parametrize("email, password, message", [
+    ("ann@example.com", "", "Enter your password."),
+    ("", "a password", "Enter your email address."),
+    ("", "", "Enter your email address."),
+])
+def test_a_field_left_empty_is_named_and_the_email_kept(testapp, email, password, message):
+    """An empty field is not a wrong password: the page says which to fill
+    in, and keeps the email typed (this tells nothing about accounts)."""
+    page = submit_sign_in(testapp, email, password, status=400)
+    assert page.html.find(class_="error").text == message
+    assert page.forms["signin"]["email"].value == email
+
+
 def test_sign_in_is_case_insensitive_on_email(testapp, user):
     response = submit_sign_in(testapp, user.email.upper(), factories.DEFAULT_PASSWORD, 302)
     assert session_of(testapp)["user_id"] == user.id
