@@ -50,6 +50,13 @@ def test_every_html_page_sends_security_headers(testapp):
         assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp, url
 
 
+@pytest.mark.parametrize("url", ["/nowhere", "/oauth/authorization?client_id=x"])
+def test_an_error_page_always_has_a_way_on(testapp, url):
+    """A dead end otherwise: an unknown page, or an app's broken sign-in link."""
+    page = testapp.get(url, status=(400, 404))
+    assert page.html.main.find("a", href="/signin").text == "Go to SeatShare"
+
+
 def test_wrong_password_and_unknown_email_read_the_same(testapp, user):
     wrong = submit_sign_in(testapp, user.email, "wrong password", status=400)
     unknown = submit_sign_in(testapp, "nobody@example.com", "wrong password", status=400)
