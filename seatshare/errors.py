@@ -10,7 +10,6 @@ from pyramid.exceptions import ConfigurationError, PredicateMismatch
 from pyramid.httpexceptions import (
     HTTPException,
     HTTPForbidden,
-    HTTPMethodNotAllowed,
     HTTPNotFound,
 )
 from pyramid.renderers import render_to_response
@@ -123,14 +122,29 @@ def _allowed_methods(request):
     return sorted(methods)
 
 
-def html_error(request, status: int, message: str):
-    """An HTML page's error: the status, its reason phrase and a sentence."""
-    return render_to_response(
+# Outside /api/, a person reads these: titles in plain words, not reason phrases.
+PAGE_ERRORS = {
+    405: ("This page cannot be opened",
+          "This address is where a form's button sends you; it cannot be opened on its own."),
+    500: ("Something went wrong",
+          "SeatShare could not finish this. Please try again in a moment."),
+    503: ("SeatShare is unavailable",
+          "SeatShare cannot reach its database right now. Please try again in a moment."),
+}
+
+
+def html_error(request, status: int, message: str | None = None, headers=None):
+    """An HTML page's error: the status, a title and a sentence (the reason
+    phrase and ``message``, or ``PAGE_ERRORS``' for the status)."""
+    title, sentence = PAGE_ERRORS.get(status, (reason(status), None))
+    response = render_to_response(
         "seatshare:templates/error.jinja2",
-        {"status": status, "title": reason(status), "message": message},
+        {"status": status, "title": title, "message": message or sentence},
         request=request,
         response=Response(status=status),
     )
+    response.headers.update(headers or {})
+    return response
 
 
 def not_found_view(exc, request):
@@ -139,9 +153,7 @@ def not_found_view(exc, request):
         if allowed and request.method not in allowed:
             if is_api_request(request):
                 return json_error(request, 405, headers={"Allow": ", ".join(allowed)})
-            response = HTTPMethodNotAllowed()
-            response.headers["Allow"] = ", ".join(allowed)
-            return response
+            return html_error(request, 405, headers={"Allow": ", ".join(allowed)})
     if is_api_request(request):
         return json_error(request, 404)
     return html_error(request, 404, "There is no page here.")
@@ -188,9 +200,7 @@ def database_unavailable_view(exc, request):
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
     if is_api_request(request) or request.path_info in JSON_OUTAGE_PATHS:
         return json_error(request, 503, headers=headers)
-    response = Response("Service temporarily unavailable.", status=503)
-    response.headers.update(headers)
-    return response
+    return html_error(request, 503, headers=headers)
 
 
 def _is_connection_error(exc):
@@ -221,7 +231,11 @@ def server_error_view(exc, request):
     log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     if is_api_request(request):
         return json_error(request, 500)
-    return Response("Internal Server Error", status=500)
+    try:
+        return html_error(request, 500)
+    except Exception:  # the page itself failed: its template, say
+        log.exception("the error page failed too")
+        return Response("Internal Server Error", status=500)
 
 
 def require_explicit_permission(view, info):

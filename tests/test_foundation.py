@@ -1,5 +1,5 @@
 """Cross-cutting behaviour of every /api/ path: error bodies, 404, 405, 500,
-503 and /healthz."""
+503 and /healthz; and the same errors as the HTML pages show them."""
 import logging
 
 import pytest
@@ -9,7 +9,7 @@ from webtest import TestApp
 
 from seatshare import main
 from seatshare.errors import DETAILS, error_body, json_error
-from seatshare.resources import ApiRoot
+from seatshare.resources import ApiRoot, Root
 from seatshare.tokens import new_token
 
 from . import factories
@@ -110,10 +110,11 @@ def explode(request):
 
 @pytest.fixture
 def failing_app(app_settings):
-    """The real app plus one test-only view at /api/boom that raises."""
+    """The real app plus test-only views at /api/boom and /boom that raise."""
     wsgi = main({}, **app_settings)
     config = Configurator(registry=wsgi.registry)
     config.add_view(explode, context=ApiRoot, name="boom", permission=NO_PERMISSION_REQUIRED)
+    config.add_view(explode, context=Root, name="boom", permission=NO_PERMISSION_REQUIRED)
     config.commit()
     yield TestApp(wsgi)
     wsgi.registry["dbengine"].dispose()
@@ -287,3 +288,34 @@ def test_readme_opens_with_the_two_commands():
     with open(os.path.join(root, "README.md")) as f:
         opening = f.read().split("\n\n")[:2]
     assert opening == ["# SeatShare", "```sh\nmake run\nmake test\n```"]
+
+
+# --- the same errors on the HTML pages -------------------------------------------
+
+
+def assert_site_error_page(res, heading):
+    """The site's own page, as every other one: not a bare server text."""
+    assert res.content_type == "text/html"
+    assert res.html.html["lang"] == "en"
+    assert res.html.title.text == f"{heading} · SeatShare"
+    assert res.html.h1.text == f"{res.status_int} · {heading}"
+    assert res.html.main.find("a", href="/signin")
+
+
+def test_a_page_opened_with_the_wrong_method_is_the_sites_405_page(testapp):
+    res = testapp.get("/signout", status=405)
+    assert res.headers["Allow"] == "POST"
+    assert_site_error_page(res, "This page cannot be opened")
+
+
+def test_an_unexpected_error_on_a_page_is_the_sites_500_page(failing_app, caplog):
+    with caplog.at_level(logging.ERROR, logger="seatshare"):
+        res = failing_app.get("/boom", status=500)
+    assert_site_error_page(res, "Something went wrong")
+    assert "hunter2" not in res.text and "Boom" not in res.text
+
+
+def test_a_page_is_the_sites_503_page_when_the_database_is_down(app_without_database):
+    res = app_without_database.get("/password-reset/1-1-" + "0" * 64, status=503)
+    assert res.headers["Retry-After"] == "5"
+    assert_site_error_page(res, "SeatShare is unavailable")
