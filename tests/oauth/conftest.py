@@ -27,6 +27,14 @@ def authorization_url(client_id, redirect_uri=REDIRECT_URI, **params):
     return "/oauth/authorization?" + urlencode(query)
 
 
+def field_error(page, field):
+    """The message a screen reader reads for ``field``: the element its
+    ``aria-describedby`` names, the one shown beside it."""
+    described = page.html.find(id=page.html.find(id=field)["aria-describedby"])
+    assert "field-error" in described["class"]
+    return described.text
+
+
 def basic(client_id, secret):
     value = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return {"Authorization": f"Basic {value}"}

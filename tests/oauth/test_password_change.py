@@ -8,7 +8,7 @@ from seatshare.models import SignInAttempt, User
 from seatshare.passwords import Passwords
 from tests import factories
 
-from .conftest import Flow
+from .conftest import Flow, field_error
 from .test_browser_sessions import browser, is_signed_in
 from .test_signin import session_of, submit_sign_in
 
@@ -123,7 +123,7 @@ def test_bad_input_is_a_400_and_changes_nothing(signed_in_flow, testapp, dbsessi
     generation = session_of(testapp)["generation"]
     page = change(testapp, current, new, again, status=400)
     assert page.html.find(id=field)["aria-invalid"] == "true"
-    assert page.html.find(id=field).find_next(class_="field-error").text == message
+    assert field_error(page, field) == message
     assert password_hash(dbsession, signed_in_flow.user) == before
     assert session_of(testapp)["generation"] == generation
     assert is_signed_in(testapp)

@@ -9,7 +9,7 @@ import pytest
 from seatshare.web.password_reset import LINK_SECONDS, reset_key, user_for_reset_key
 from tests import factories
 
-from .conftest import Flow
+from .conftest import Flow, field_error
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import NEW_PASSWORD, changed_meanwhile, password_hash
 from .test_signin import session_of, submit_sign_in
@@ -145,7 +145,7 @@ def test_bad_new_passwords_are_a_400_and_change_nothing(testapp, user, outbox, d
     path = mailed_link(outbox)
     before = password_hash(dbsession, user)
     page = choose(testapp, path, new, again, status=400)
-    assert page.html.find(id=field).find_next(class_="field-error").text == message
+    assert field_error(page, field) == message
     assert password_hash(dbsession, user) == before
     assert "user_id" not in session_of(testapp)
     choose(testapp, path)  # the link still works
@@ -161,6 +161,7 @@ def test_the_new_password_cannot_be_the_email(testapp, user, outbox):
 def test_a_bad_email_is_a_form_error(testapp, outbox):
     page = ask(testapp, "not an email", status=400)
     assert page.html.find(id="email")["aria-invalid"] == "true"
+    assert field_error(page, "email") == "Enter an email address, like name@example.com."
     assert outbox == []
 
 

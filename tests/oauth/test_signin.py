@@ -10,7 +10,7 @@ from seatshare.passwords import common_passwords, password_problem
 from seatshare.web.views import safe_next
 from tests import factories
 
-from .conftest import Flow, authorization_url
+from .conftest import Flow, authorization_url, field_error
 
 
 def submit_sign_in(testapp, email, password, status=None, next_url=None):
@@ -323,6 +323,7 @@ def test_sign_up_says_what_to_fix_in_one_plain_sentence(testapp, field, value, m
     errors = {e.find_previous("input")["name"]: e.text
               for e in page.html.find_all(class_="field-error")}
     assert errors == {field: message}
+    assert field_error(page, field) == message
 
 
 @pytest.mark.parametrize("password,message", [
