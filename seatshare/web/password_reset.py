@@ -108,7 +108,8 @@ def send_link(request):
     if values is None:
         return request_form(request, 400, errors, posted_text(request, "email") or "")
     keys = reset_keys(values["email"], request.client_addr)
-    limiter, refused = throttle(request, keys, "reset links asked for", "Back")
+    limiter, refused = throttle(request, keys, "requests for a reset link",
+                               "Back to the form")
     if refused:
         return refused
     limiter.record_failure(request.dbsession, keys)

@@ -106,9 +106,10 @@ def throttle(request, keys, attempts, back_label) -> tuple[SignInLimiter, Respon
     wait = limiter.retry_after(request.dbsession, keys)
     if wait is None:
         return limiter, None
+    minutes = max(1, round(wait / 60))
     response = page(request, "error.jinja2", 429, status=429, title="Too many attempts",
-                    message=f"Too many {attempts}. Please wait "
-                    f"{max(1, round(wait / 60))} minute(s) and try again.",
+                    message=f"Too many {attempts}. Please wait {minutes} "
+                    f"minute{'' if minutes == 1 else 's'} and try again.",
                     back_url=form_again_url(request), back_label=back_label)
     response.headers["Retry-After"] = str(wait)
     return limiter, response

@@ -171,6 +171,9 @@ def test_asking_is_throttled_per_email_and_per_address(testapp, user, outbox, ap
     assert len(outbox) == 5
     throttled = ask(testapp, user.email, status=429)
     assert throttled.headers["Retry-After"].isdigit()
+    assert throttled.html.main.p.text == (
+        "Too many requests for a reset link. Please wait 15 minutes and try again.")
+    assert throttled.html.main.find("a", string="Back to the form")["href"] == "/password-reset"
     elsewhere = browser(app)
     ask(elsewhere, user.email, status=429)  # the same mailbox from anywhere
     other = factories.make_user()

@@ -196,6 +196,17 @@ def test_limits_come_from_the_settings(testapp, user, app, monkeypatch):
     submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=429)
 
 
+@pytest.mark.parametrize("window, wait", [("900", "15 minutes"), ("60", "1 minute")])
+def test_the_too_many_attempts_page_says_how_long_in_plain_words(testapp, user, app,
+                                                                 monkeypatch, window, wait):
+    monkeypatch.setitem(app.registry.settings, "seatshare.signin_window_seconds", window)
+    for _ in range(5):
+        submit_sign_in(testapp, user.email, "wrong", status=400)
+    locked = submit_sign_in(testapp, user.email, "wrong", status=429)
+    assert locked.html.main.p.text == (
+        f"Too many failed sign-ins. Please wait {wait} and try again.")
+
+
 def test_failures_are_recorded_in_the_database(testapp, user, dbsession):
     submit_sign_in(testapp, user.email, "wrong", status=400)
     keys = set(dbsession.execute(select(SignInAttempt.key)).scalars())
