@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from ..models import Application, User
 from ..oauth.applications import enabled_application
 from ..permissions import Permission
+from ..resources import Root
 from .forms import (
     PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
 )
@@ -161,6 +162,12 @@ def set_new_password(request, user, new_password) -> HTTPFound | None:
     response = start_session(request, user)
     request.session.flash(PASSWORD_CHANGED)
     return response
+
+
+@view_config(context=Root, name="", request_method="GET", permission=NO_PERMISSION_REQUIRED)
+def site_root(request):
+    """``/``: the sign-in page, which is a signed-in user's home page."""
+    return HTTPFound(location=request.application_url + "/signin")
 
 
 @view_config(context=SignInPage, request_method="GET", permission=NO_PERMISSION_REQUIRED)

@@ -50,6 +50,14 @@ def test_every_html_page_sends_security_headers(testapp):
         assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp, url
 
 
+def test_the_sites_address_alone_opens_the_sign_in_page(testapp):
+    """Typing the bare address is how most people arrive: the sign-in page
+    (a signed-in user's home page), not "There is no page here"."""
+    assert testapp.get("/", status=302).location == "http://example.com/signin"
+    assert testapp.head("/", status=302).location == "http://example.com/signin"
+    testapp.get("/nowhere", status=404)
+
+
 @pytest.mark.parametrize("url", ["/nowhere", "/oauth/authorization?client_id=x"])
 def test_an_error_page_always_has_a_way_on(testapp, url):
     """A dead end otherwise: an unknown page, or an app's broken sign-in link."""
