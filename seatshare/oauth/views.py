@@ -22,7 +22,8 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 SCOPE_DESCRIPTIONS = {
     "read": "See your profile, groups, events and tickets",
-    "write": "Change them for you: update tickets, answer requests, manage groups",
+    # Each stands alone: an application may ask for "write" only.
+    "write": "Make changes for you: update your tickets, answer ticket requests, manage your groups",
 }
 
 # RFC 6749 §5.2's meanings, for errors oauthlib raises without a description.

@@ -71,6 +71,16 @@ def test_consent_page_names_application_and_scopes(signed_in_flow):
     assert {f._value for f in form.fields["decision"]} == {"approve", "deny"}
 
 
+def test_each_scope_on_the_consent_page_reads_on_its_own(signed_in_flow):
+    """An application may ask for write alone: its line cannot lean on read's."""
+    page = signed_in_flow.consent_page(scope="write")
+    [scope] = page.html.select("ul.scopes li")
+    assert scope.strong.text == "Write"
+    assert scope.span.text == (
+        "Make changes for you: update your tickets, answer ticket requests, "
+        "manage your groups")
+
+
 def test_consent_page_cannot_be_framed(signed_in_flow):
     page = signed_in_flow.consent_page()
     assert page.headers["X-Frame-Options"] == "DENY"

@@ -62,7 +62,7 @@ def test_the_approved_applications_are_listed(signed_in_flow, testapp, dbsession
     assert item.find("strong").text == signed_in_flow.application.name
     assert lines == ["Connected since 2 March 2026",
                      "See your profile, groups, events and tickets",
-                     "Change them for you: update tickets, answer requests, manage groups"]
+                     "Make changes for you: update your tickets, answer ticket requests, manage your groups"]
 
 
 def test_read_only_applications_show_one_scope(signed_in_flow, testapp):
