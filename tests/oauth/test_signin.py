@@ -86,6 +86,12 @@ def test_a_field_left_empty_is_named_and_the_email_kept(testapp, email, password
     assert page.forms["signin"]["email"].value == email
 
 
+def test_after_a_wrong_password_the_cursor_is_in_the_password_field(testapp, user):
+    assert testapp.get("/signin").html.find(autofocus=True)["id"] == "email"
+    page = submit_sign_in(testapp, user.email, "wrong password", status=400)
+    assert [field["id"] for field in page.html.find_all(autofocus=True)] == ["password"]
+
+
 def test_sign_in_is_case_insensitive_on_email(testapp, user):
     response = submit_sign_in(testapp, user.email.upper(), factories.DEFAULT_PASSWORD, 302)
     assert session_of(testapp)["user_id"] == user.id
