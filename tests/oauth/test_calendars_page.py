@@ -41,6 +41,15 @@ def test_the_page_shows_the_users_own_feeds(signed_in_flow, testapp, feed_reques
             "text/calendar")
 
 
+def test_each_subscribe_link_names_its_calendar(signed_in_flow, testapp):
+    """A screen reader's list of links shows one "Subscribe" per feed: each
+    must say which (its name keeps the visible words, WCAG 2.5.3)."""
+    factories.make_group(name="Beta Seats", creator=signed_in_flow.user)
+    links = [a["aria-label"] for a in testapp.get("/calendars").html.select("div.feed a")]
+    assert links == ["Subscribe in your calendar app: Your tickets",
+                     "Subscribe in your calendar app: Beta Seats"]
+
+
 def test_new_links_retire_the_old_ones(signed_in_flow, testapp, feed_request, dbsession):
     user = signed_in_flow.user
     old = user_feed_url(feed_request, user)

@@ -65,6 +65,15 @@ def test_the_approved_applications_are_listed(signed_in_flow, testapp, dbsession
                      "Make changes for you: update your tickets, answer ticket requests, manage your groups"]
 
 
+def test_each_disconnect_button_names_its_app(signed_in_flow, testapp, user):
+    signed_in_flow.tokens()
+    other, secret = factories.make_application(name="Another App", redirect_uris=[REDIRECT_URI])
+    Flow(testapp, other, secret, user).tokens()
+    buttons = [b["aria-label"] for b in testapp.get("/apps").html.select("ul.apps button")]
+    assert sorted(buttons) == sorted(
+        ["Disconnect Another App", f"Disconnect {signed_in_flow.application.name}"])
+
+
 def test_read_only_applications_show_one_scope(signed_in_flow, testapp):
     signed_in_flow.tokens(scope="read")
     [item] = testapp.get("/apps").html.select("ul.apps li")
