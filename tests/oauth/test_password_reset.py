@@ -58,6 +58,13 @@ def test_a_link_is_mailed_and_sets_a_new_password(testapp, user, outbox, dbsessi
     assert submit_sign_in(browser(app), user.email, factories.DEFAULT_PASSWORD, 400)
 
 
+def test_the_reset_links_page_has_a_way_back(testapp, user, outbox):
+    """Remembered the old password after all: no need to choose a new one."""
+    ask(testapp, user.email)
+    page = testapp.get(mailed_link(outbox))
+    assert page.html.main.find("a", string="Back to sign in")["href"] == "/signin"
+
+
 def test_an_unknown_email_reads_the_same_and_mails_nothing(testapp, user, outbox):
     known = ask(testapp, user.email).html.find(class_="notice").text
     unknown = ask(testapp, "nobody@example.com").html.find(class_="notice").text
