@@ -30,6 +30,7 @@ from .resources import PasswordPage, SignedInPage, SignInPage, SignOutPage, Sign
 SIGN_IN_FAILED = "That email and password do not match an account."
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
 WRONG_PASSWORD = "This is not your current password."
+SIGNED_OUT = "You are signed out, in every browser where you were signed in."
 PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
                     "signed in has been signed out.")
 MAX_NEXT_LENGTH = 4096
@@ -127,6 +128,7 @@ def requesting_application(dbsession, next_url) -> Application | None:
 def sign_in_form(request, status=200, error=None, email=""):
     next_url = safe_next(request.params.get("next"))
     return page(request, "signin.jinja2", status, error=error, email=email,
+                messages=request.session.pop_flash(),
                 next_url=next_url or "", signup_url=with_next("/signup", next_url),
                 application=requesting_application(request.dbsession, next_url))
 
@@ -218,6 +220,7 @@ def sign_out(request):
     of this one's cookie included. With a ``next`` (the consent page's "Not
     you?"), the sign-in page then goes back there as whoever signs in."""
     forget(request)
+    request.session.flash(SIGNED_OUT)
     next_url = safe_next(request.POST.get("next"))
     return HTTPFound(location=request.application_url + with_next("/signin", next_url))
 

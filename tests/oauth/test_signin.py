@@ -285,6 +285,15 @@ def test_sign_out(signed_in_flow, testapp):
         "http://example.com/signin?next=")
 
 
+def test_signing_out_says_so(signed_in_flow, testapp):
+    page = testapp.get("/signin").forms[0].submit(status=302).follow()
+    assert page.html.find(class_="notice").text == (
+        "You are signed out, in every browser where you were signed in.")
+    assert page.forms["signin"]
+    # Said once.
+    assert testapp.get("/signin").html.find(class_="notice") is None
+
+
 def test_sign_up_page_creates_an_account_and_signs_in(testapp, dbsession):
     page = testapp.get("/signup?next=%2Foauth%2Fauthorization%3Fa%3Db")
     form = page.forms["signup"]
