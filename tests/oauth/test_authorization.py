@@ -130,6 +130,9 @@ def test_approval_is_remembered_per_user_application_and_scopes(signed_in_flow, 
 
 def test_deny_remembers_nothing(signed_in_flow, dbsession):
     page = signed_in_flow.consent_page()
+    # And the page says only an approval is remembered.
+    assert page.html.find("footer").text.split(";")[0] == (
+        "If you approve, SeatShare remembers it and this app will not ask again")
     page.forms["consent"].submit("decision", value="deny")
     assert dbsession.execute(select(func.count(Approval.id))).scalar_one() == 0
     assert signed_in_flow.consent_page().status_int == 200
