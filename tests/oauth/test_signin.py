@@ -285,6 +285,14 @@ def test_sign_out(signed_in_flow, testapp):
         "http://example.com/signin?next=")
 
 
+def test_the_home_pages_links_are_a_navigation_list(signed_in_flow, testapp):
+    """A list a screen reader counts, that wraps on a phone without leaving
+    a separator at the end of a line."""
+    nav = testapp.get("/signin").html.find("nav", attrs={"aria-label": "Your account"})
+    assert [li.a["href"] for li in nav.ul.find_all("li")] == ["/apps", "/calendars", "/password"]
+    assert "·" not in nav.text
+
+
 def test_signing_out_says_so(signed_in_flow, testapp):
     page = testapp.get("/signin").forms[0].submit(status=302).follow()
     assert page.html.find(class_="notice").text == (
