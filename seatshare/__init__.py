@@ -2,6 +2,7 @@
 from pyramid.config import Configurator
 
 from .mail import start_queue_sender
+from .paths import debug_logger
 from .resources import Root
 from .settings import apply_environment, check_secrets
 
@@ -10,7 +11,8 @@ def main(global_config, **settings):
     """The WSGI application: ``pserve development.ini`` calls this."""
     settings = apply_environment(settings)
     check_secrets(settings)
-    with Configurator(settings=settings, root_factory=Root) as config:
+    with Configurator(settings=settings, root_factory=Root,
+                      debug_logger=debug_logger(__name__)) as config:
         config.include("pyramid_jinja2")
         config.include(".renderers")
         config.include(".models")

@@ -1,0 +1,60 @@
+"""Pyramid's debugging settings log URLs, never the secrets some carry.
+
+``pyramid.debug_authorization`` logs every view's URL with its query, and
+``pyramid.debug_notfound`` every 404's: an operator who turns them on to
+chase a problem must not find client secrets and codes (the seed's
+``GET /oauth/token`` sends them in the query string), calendar feed tokens
+or password-reset links in the log.
+"""
+import logging
+import secrets
+
+import pytest
+
+from seatshare.calendar import feed_token
+from seatshare.web.password_reset import reset_key
+from tests import factories as f
+from tests.oauth.conftest import REDIRECT_URI
+
+APP_OVERRIDES = {
+    "pyramid.debug_authorization": "true",
+    "pyramid.debug_notfound": "true",
+    "pyramid.debug_routematch": "true",
+}
+
+
+@pytest.fixture
+def client(make_client, caplog):
+    caplog.set_level(logging.DEBUG)
+    return make_client()
+
+
+def test_debug_settings_log_no_secret_from_a_url(client, configured_app, caplog, dbsession):
+    settings = configured_app.registry.settings
+    user = f.make_user()
+    application, client_secret = f.make_application(redirect_uris=[REDIRECT_URI])
+    code, verifier = secrets.token_hex(32), secrets.token_urlsafe(48)
+    refresh = secrets.token_hex(32)
+    client.get("/oauth/token", {
+        "grant_type": "authorization_code", "code": code, "code_verifier": verifier,
+        "redirect_uri": REDIRECT_URI, "client_id": application.client_id,
+        "client_secret": client_secret,
+    }, status=400)
+    client.get("/oauth/token", {
+        "grant_type": "refresh_token", "refresh_token": refresh,
+        "client_id": application.client_id, "client_secret": client_secret,
+    }, status=400)
+    feed = feed_token(settings, user)
+    client.get(f"/calendar/{user.id}/{feed}/tickets.ics", status=200)
+    client.get(f"/calendar/{user.id}/{feed}/groups/999999.ics", status=404)
+    key = reset_key(settings, user)
+    client.get(f"/password-reset/{key}", status=200)
+
+    logged = caplog.text
+    # The settings really were on, for the views and for the 404.
+    assert "debug_authorization of url" in logged and "debug_notfound of url" in logged
+    assert "/calendar/" in logged and "/password-reset/" in logged
+    for name, value in {"client_secret": client_secret, "code": code,
+                        "code_verifier": verifier, "refresh_token": refresh,
+                        "feed token": feed, "reset link": key.rsplit("-", 1)[1]}.items():
+        assert value not in logged, f"the {name} is in the logs"
