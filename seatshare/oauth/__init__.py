@@ -4,10 +4,18 @@ import logging
 from .server import build_server
 
 
-def includeme(config):
-    # oauthlib logs grants and tokens (plain codes, refresh tokens) at DEBUG.
-    # Secrets are never logged: its loggers stay at WARNING whatever the ini
-    # file's root level, since they inherit this level.
+def quiet_oauthlib_loggers() -> None:
+    """oauthlib logs grants and tokens (plain codes, refresh tokens) at
+    DEBUG. Secrets are never logged: its loggers stay at WARNING whatever
+    the ini file sets, for ``oauthlib`` or for any logger below it (such as
+    ``oauthlib.oauth2``, which its grants' loggers would inherit from)."""
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger) and name.startswith("oauthlib."):
+            logger.setLevel(logging.WARNING)
     logging.getLogger("oauthlib").setLevel(logging.WARNING)
+
+
+def includeme(config):
+    quiet_oauthlib_loggers()
     config.add_request_method(build_server, "oauth_server", reify=True)
     config.scan(__name__)

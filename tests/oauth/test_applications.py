@@ -4,7 +4,9 @@ import logging
 
 import pytest
 from sqlalchemy import func, select
+from webtest import TestApp
 
+from seatshare import main
 from seatshare.models import Application, AuthorizationCode, SignInAttempt, Token, utcnow
 from seatshare.oauth.applications import (
     ApplicationError,
@@ -117,3 +119,24 @@ def test_secrets_never_reach_the_logs(signed_in_flow, caplog):
                    second["refresh_token"], signed_in_flow.secret,
                    factories.DEFAULT_PASSWORD):
         assert secret not in text
+
+
+def test_no_logger_of_oauthlib_logs_a_code(app_settings, session_factory, dbsession,
+                                           monkeypatch, caplog):
+    """An ini file may set any of oauthlib's loggers to DEBUG, not only
+    ``oauthlib`` (at DEBUG, oauthlib's grant logs each code it issues): a
+    server started after logging is configured, as pserve starts it, keeps
+    every one of them at WARNING."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="oauthlib.oauth2")
+    app = main({}, **app_settings)
+    monkeypatch.setitem(app.registry, "dbsession_factory", session_factory)
+    user = factories.make_user()
+    application, secret = factories.make_application(redirect_uris=[REDIRECT_URI])
+    flow = Flow(TestApp(app, extra_environ={"HTTP_HOST": "example.com"}),
+                application, secret, user)
+    assert flow.sign_in().status_int == 302
+    code = flow.code()
+    flow.exchange(code)
+    app.registry["dbengine"].dispose()
+    assert code not in caplog.text
