@@ -7,6 +7,7 @@ new resource (§4) as another function and list it in ``PATH_BUILDERS`` of
 from ..schemas import aliases, events, groups, tickets, users
 from .builders import (
     LOCATION_HEADER,
+    NO_STORE,
     json_body,
     get_operation,
     json_response,
@@ -34,7 +35,7 @@ def user_paths() -> dict:
         "/api/v1/users/me": {
             "get": operation(
                 "Your profile", "You, with `mobile` and `sms_notify`.", "Users",
-                {200: json_response("You.", ref("CurrentUser"))},
+                {200: json_response("You.", ref("CurrentUser"), NO_STORE)},
                 operation_id="getCurrentUser",
             ),
             "put": operation(
@@ -42,7 +43,7 @@ def user_paths() -> dict:
                 "A partial update. `email` must be unique (400 if taken), `timezone` an IANA "
                 "name, `sms_notify` a JSON boolean.",
                 "Users",
-                {200: json_response("You, updated.", ref("CurrentUser"))},
+                {200: json_response("You, updated.", ref("CurrentUser"), NO_STORE)},
                 400,
                 scope="write",
                 operation_id="updateCurrentUser",

@@ -98,6 +98,9 @@ LIST_HEADERS = {
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
 }
+NO_STORE = {
+    "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}},
+}
 LOCATION_HEADER = {
     "Location": {"description": "The new record's URL.", "schema": {"type": "string", "format": "uri"}}
 }

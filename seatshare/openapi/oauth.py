@@ -1,11 +1,8 @@
 """The OAuth 2.0 authorization server's endpoints (API.md §2)."""
 from ..security import CLIENT_CHALLENGE
-from .builders import json_response
+from .builders import NO_STORE, json_response
 
 FORM = "application/x-www-form-urlencoded"
-NO_STORE = {
-    "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}},
-}
 # RFC 6749 §5.2: the scheme a client authenticates with, whichever it used.
 CLIENT_CHALLENGE_HEADER = {
     "WWW-Authenticate": {"description": f"`{CLIENT_CHALLENGE}`.", "schema": {"type": "string"}},

@@ -20,7 +20,9 @@ def user_json(user: User) -> dict:
 
 
 def current_user_json(request, user: User) -> dict:
-    """Your own profile, with the secret URL of your calendar feed."""
+    """Your own profile, with the secret URL of your calendar feed; so no
+    cache may store the answer (as the /calendars page, which shows it)."""
+    request.response.cache_control.no_store = True
     return {
         **{name: getattr(user, name) for name in PUBLIC_FIELDS + PRIVATE_FIELDS},
         "calendar_url": user_feed_url(request, user),

@@ -54,3 +54,12 @@ def test_reset_needs_the_write_scope(testapp, auth_headers):
     url = testapp.get(ME, headers=auth_headers(user)).json["calendar_url"]
     testapp.put_json(ME, {"reset_calendar_url": True}, headers=auth_headers(user, scopes="read"), status=403)
     assert testapp.get(ME, headers=auth_headers(user)).json["calendar_url"] == url
+
+
+def test_no_cache_keeps_an_answer_that_carries_the_url(testapp, auth_headers):
+    """The feed URL is a password: as on the /calendars page, neither the
+    browser of an app nor any cache on the way may store it."""
+    headers = auth_headers(f.make_user())
+    assert testapp.get(ME, headers=headers).headers["Cache-Control"] == "no-store"
+    answer = testapp.put_json(ME, {"reset_calendar_url": True}, headers=headers)
+    assert answer.headers["Cache-Control"] == "no-store"
