@@ -131,7 +131,8 @@ class SignInAttempt(Base):
     for), kept in the database so every server process counts it.
 
     ``key`` is ``account:<email>``, ``address:<ip>``, ``signup-address:<ip>``,
-    ``reset-address:<ip>`` or ``reset-account:<email>`` (``web/ratelimit.py``).
+    ``reset-address:<ip>`` or ``reset-account:<email>`` (``web/ratelimit.py``),
+    each value kept as its HMAC, never as typed.
     """
 
     __tablename__ = "sign_in_attempts"

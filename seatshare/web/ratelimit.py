@@ -8,9 +8,15 @@ under keys of their own. After ``seatshare.signin_max_failures`` of
 them within ``seatshare.signin_window_seconds`` for any key, the page answers
 429 until the oldest leaves the window: sign-up tells whether an email has an
 account, so learning that costs an address as much there as at sign-in.
+
+A key is ``kind:value``; the table keeps ``kind:`` and an HMAC of the value,
+keyed by ``seatshare.session_secret``, never the value itself: what someone
+typed into the email field is, now and then, their password.
 """
 import dataclasses
 import datetime
+import hashlib
+import hmac
 import math
 
 from sqlalchemy import func, select
@@ -19,8 +25,8 @@ from ..models import SignInAttempt, utcnow
 
 
 def _key(kind: str, value: str | None) -> str:
-    """One throttling key, as long as the table's column allows."""
-    return f"{kind}:{value or 'unknown'}"[:300]
+    """One throttling key (``SignInLimiter.stored`` is what the table keeps)."""
+    return f"{kind}:{value or 'unknown'}"
 
 
 def attempt_keys(email: str, address: str | None) -> list[str]:
@@ -37,17 +43,30 @@ def reset_keys(email: str, address: str | None) -> list[str]:
     return [_key("reset-address", address), _key("reset-account", email)]
 
 
+def _hmac_key(settings) -> bytes:
+    return hmac.new(settings["seatshare.session_secret"].encode("utf-8"),
+                    b"seatshare throttling keys", hashlib.sha256).digest()
+
+
 @dataclasses.dataclass(frozen=True)
 class SignInLimiter:
     max_failures: int
     window_seconds: int
+    hmac_key: bytes
 
     @classmethod
     def from_settings(cls, settings):
         return cls(
             int(settings["seatshare.signin_max_failures"]),
             int(settings["seatshare.signin_window_seconds"]),
+            _hmac_key(settings),
         )
+
+    def stored(self, key: str) -> str:
+        """``key`` as the table keeps it: its kind, and an HMAC of its value."""
+        kind, _, value = key.partition(":")
+        mac = hmac.new(self.hmac_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"{kind}:{mac}"
 
     def retry_after(self, dbsession, keys, now=None) -> int | None:
         """Seconds until sign-in is allowed again, or None when it is now.
@@ -58,7 +77,8 @@ class SignInLimiter:
         since = now - datetime.timedelta(seconds=self.window_seconds)
         rows = dbsession.execute(
             select(SignInAttempt.key, func.count(), func.min(SignInAttempt.created_at))
-            .where(SignInAttempt.key.in_(keys), SignInAttempt.created_at > since)
+            .where(SignInAttempt.key.in_([self.stored(key) for key in keys]),
+                   SignInAttempt.created_at > since)
             .group_by(SignInAttempt.key)
         ).all()
         waits = [
@@ -73,5 +93,5 @@ class SignInLimiter:
     def record_failure(self, dbsession, keys, now=None) -> None:
         """Count one attempt against ``keys``: a failed sign-in, or any sign-up."""
         now = now or utcnow()
-        dbsession.add_all(SignInAttempt(key=key, created_at=now) for key in keys)
+        dbsession.add_all(SignInAttempt(key=self.stored(key), created_at=now) for key in keys)
         dbsession.flush()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 
 from seatshare.models import SignInAttempt, User, utcnow
 from seatshare.passwords import common_passwords, password_problem
+from seatshare.web.ratelimit import SignInLimiter
 from seatshare.web.views import safe_next
 from tests import factories
 
@@ -19,6 +20,11 @@ def submit_sign_in(testapp, email, password, status=None, next_url=None):
     form["email"] = email
     form["password"] = password
     return form.submit(status=status)
+
+
+def stored_key(testapp, key):
+    """A throttling key as the sign-in attempts table holds it."""
+    return SignInLimiter.from_settings(testapp.app.registry.settings).stored(key)
 
 
 def session_of(testapp):
@@ -225,8 +231,18 @@ def test_failures_are_recorded_in_the_database(testapp, user, dbsession):
     submit_sign_in(testapp, user.email, "wrong", status=400)
     keys = set(dbsession.execute(select(SignInAttempt.key)).scalars())
     assert len(keys) == 2
-    assert f"account:{user.email}" in keys
+    assert stored_key(testapp, f"account:{user.email}") in keys
     assert any(key.startswith("address:") for key in keys)
+
+
+def test_what_was_typed_as_the_email_is_not_stored(testapp, dbsession):
+    """People type their password into the email field: the attempt is
+    counted under an HMAC of what they typed, never under the text."""
+    typed = "my own passphrase 9413"
+    submit_sign_in(testapp, typed, "wrong", status=400)
+    keys = set(dbsession.execute(select(SignInAttempt.key)).scalars())
+    assert stored_key(testapp, f"account:{typed}") in keys
+    assert not any(typed in key for key in keys)
 
 
 def submit_sign_up(testapp, email, password="a long enough password"):
