@@ -50,3 +50,20 @@ def debug_logger(package: str) -> RedactingLogger:
     """The logger Pyramid's debugging settings write to: the package's own
     (as Pyramid's default), redacted."""
     return RedactingLogger(logging.getLogger(package))
+
+
+class RedactingFilter(logging.Filter):
+    """For a logger that is not ours: each record's message, redacted."""
+
+    def filter(self, record):
+        record.msg, record.args = redact_log_text(record.getMessage()), None
+        return True
+
+
+# waitress logs the path a client sent when it loses the client or catches
+# an error itself ("Client disconnected while serving PATH").
+WAITRESS_FILTER = RedactingFilter()
+
+
+def redact_waitress_log() -> None:
+    logging.getLogger("waitress").addFilter(WAITRESS_FILTER)  # once: a filter is kept once

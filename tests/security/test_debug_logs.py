@@ -58,3 +58,17 @@ def test_debug_settings_log_no_secret_from_a_url(client, configured_app, caplog,
                         "code_verifier": verifier, "refresh_token": refresh,
                         "feed token": feed, "reset link": key.rsplit("-", 1)[1]}.items():
         assert value not in logged, f"the {name} is in the logs"
+
+
+def test_waitress_logs_the_path_of_a_request_it_loses_without_its_secret(configured_app,
+                                                                         caplog):
+    """waitress logs "Client disconnected while serving PATH" (and, for an
+    error it catches itself, "Exception while serving PATH") with the path
+    as the client sent it: a calendar app that hangs up mid-feed would leave
+    its feed token in the log."""
+    caplog.set_level(logging.DEBUG)
+    token = secrets.token_hex(32)
+    logging.getLogger("waitress").info(
+        "Client disconnected while serving %s" % f"/calendar/7/{token}/tickets.ics")
+    assert "Client disconnected while serving /calendar/7/[token]/tickets.ics" in caplog.text
+    assert token not in caplog.text
