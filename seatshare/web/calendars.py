@@ -41,7 +41,10 @@ def calendars(request):
              permission=Permission.EDIT)
 def new_calendar_links(request):
     """New secret, so every earlier feed URL answers 404 from now on (as
-    ``PUT /api/v1/users/me {"reset_calendar_url": true}`` does)."""
+    ``PUT /api/v1/users/me {"reset_calendar_url": true}`` does), once the
+    user has confirmed it: it breaks every subscription at once."""
+    if request.POST.get("confirm") != "yes":
+        return page(request, "calendars_confirm.jinja2")
     reset_feed_secret(request.identity.user)
     request.session.flash(NEW_LINKS)
     return HTTPFound(location=request.application_url + "/calendars")

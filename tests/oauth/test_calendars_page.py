@@ -50,10 +50,27 @@ def test_each_subscribe_link_names_its_calendar(signed_in_flow, testapp):
                      "Subscribe in your calendar app: Beta Seats"]
 
 
+def test_make_new_links_asks_first_and_changes_nothing_until_confirmed(
+    signed_in_flow, testapp, feed_request
+):
+    """Every subscribed calendar app stops updating when the links change:
+    one click on "Make new links" asks, it does not break them."""
+    old = user_feed_url(feed_request, signed_in_flow.user)
+    asked = testapp.get("/calendars").forms[0].submit(status=200)
+    assert asked.headers["Cache-Control"] == "no-store"
+    assert "stop working in every calendar app" in asked.html.find(class_="lead").text
+    [confirm] = asked.forms.values()
+    assert confirm["confirm"].value == "yes"
+    assert confirm.method.upper() == "POST" and confirm.action == "/calendars"
+    assert asked.html.find("a", string="Keep my links")["href"] == "/calendars"
+    testapp.get(old.removeprefix("http://example.com"), status=200)
+
+
 def test_new_links_retire_the_old_ones(signed_in_flow, testapp, feed_request, dbsession):
     user = signed_in_flow.user
     old = user_feed_url(feed_request, user)
-    response = testapp.get("/calendars").forms[0].submit(status=302)
+    asked = testapp.get("/calendars").forms[0].submit(status=200)
+    response = list(asked.forms.values())[0].submit(status=302)
     assert response.location == "http://example.com/calendars"
     page = response.follow()
     assert "the old ones no longer work" in page.html.find(class_="notice").text
