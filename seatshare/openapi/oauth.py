@@ -209,10 +209,11 @@ def oauth_paths() -> dict:
         "/oauth/introspect": {
             "post": {
                 "summary": "Introspect a token (RFC 7662)",
-                "description": "The client authenticates; only its own tokens are active.",
+                "description": "The client authenticates (HTTP Basic, or `client_id` and "
+                "`client_secret` in the body); only its own tokens are active.",
                 "tags": ["OAuth"],
                 "operationId": "introspect",
-                "security": [{"clientBasic": []}],
+                "security": CLIENT_AUTH,
                 "requestBody": token_hint_form("The token to describe."),
                 "responses": {
                     "200": json_response(

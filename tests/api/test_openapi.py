@@ -6,6 +6,7 @@ operation is also called once for its success status.
 """
 import json
 import re
+from urllib.parse import urlsplit
 
 import jsonschema_rs
 import pytest
@@ -98,6 +99,24 @@ def test_schemathesis_loads_every_operation(app):
 def test_oauth_metadata_matches_the_document(testapp):
     res = testapp.get("/.well-known/oauth-authorization-server")
     ResponseChecker().check("GET", res.request.url, res.status_int, res.headers, res.body)
+
+
+def test_client_authentication_the_metadata_offers_is_documented(testapp):
+    """Each OAuth endpoint's security in the document offers what the RFC 8414
+    metadata says it takes: HTTP Basic (``clientBasic``) for
+    ``client_secret_basic``, and credentials in the form body (the
+    alternative without a scheme) for ``client_secret_post``."""
+    metadata = testapp.get("/.well-known/oauth-authorization-server").json
+    paths = document()["paths"]
+    for endpoint, methods_key in [("token", "token_endpoint_auth_methods_supported"),
+                                  ("revocation", "revocation_endpoint_auth_methods_supported"),
+                                  ("introspection",
+                                   "introspection_endpoint_auth_methods_supported")]:
+        path = urlsplit(metadata[f"{endpoint}_endpoint"]).path
+        security = paths[path]["post"]["security"]
+        methods = metadata[methods_key]
+        assert ({"clientBasic": []} in security) == ("client_secret_basic" in methods), path
+        assert ({} in security) == ("client_secret_post" in methods), path
 
 
 def seed_operations():

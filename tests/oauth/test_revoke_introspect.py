@@ -100,6 +100,17 @@ def test_introspecting_a_live_access_token(signed_in_flow):
     assert body["exp"] > utcnow().replace(tzinfo=datetime.UTC).timestamp()
 
 
+def test_introspection_takes_the_client_credentials_in_the_body(signed_in_flow, testapp):
+    """client_secret_post, as the metadata says, like the token endpoint."""
+    tokens = signed_in_flow.tokens()
+    body = testapp.post("/oauth/introspect", {
+        "token": tokens["access_token"], "client_id": signed_in_flow.application.client_id,
+        "client_secret": signed_in_flow.secret}, status=200).json
+    assert body["active"] is True
+    metadata = testapp.get("/.well-known/oauth-authorization-server").json
+    assert "client_secret_post" in metadata["introspection_endpoint_auth_methods_supported"]
+
+
 def test_introspecting_a_refresh_token(signed_in_flow):
     tokens = signed_in_flow.tokens()
     body = introspect(signed_in_flow, tokens["refresh_token"]).json
