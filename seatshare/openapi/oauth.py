@@ -119,7 +119,9 @@ def oauth_paths() -> dict:
         query("code_challenge_method", "PKCE: only `S256`.", enum=["S256"]),
     ]
     redirect = {
-        "description": "To `redirect_uri` with `code` and `state`, or with `error` "
+        "description": "Not signed in: to the sign-in page, `/signin?next=…`, which "
+        "comes back to this request once the user has signed in (or signed up). "
+        "Otherwise to `redirect_uri` with `code` and `state`, or with `error` "
         "(`access_denied` when the user denied) as RFC 6749 §4.1.2.1 says.",
         "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
     }
@@ -127,16 +129,16 @@ def oauth_paths() -> dict:
         "/oauth/authorization": {
             "get": {
                 "summary": "Authorization request (RFC 6749 §4.1.1)",
-                "description": "Not signed in: the HTML sign-in page, then back here. Signed in: "
-                "the HTML consent page, unless an approval for this application and these "
-                "scopes is remembered (or the application is trusted): then a redirect with "
-                "the code.",
+                "description": "Not signed in: a redirect to the HTML sign-in page, then "
+                "back here. Signed in: the HTML consent page, unless an approval for this "
+                "application and these scopes is remembered (or the application is "
+                "trusted): then a redirect with the code.",
                 "tags": ["OAuth"],
                 "operationId": "authorize",
                 "security": [],
                 "parameters": authorization_query,
                 "responses": {
-                    "200": {"description": "The sign-in or consent page.", "content": HTML},
+                    "200": {"description": "The consent page.", "content": HTML},
                     "302": redirect,
                     "400": {"description": "Unknown `client_id` or an unregistered "
                             "`redirect_uri`: an HTML page, never a redirect.", "content": HTML},
