@@ -61,6 +61,18 @@ def user_paths() -> dict:
     }
 
 
+def alias_create_body() -> dict:
+    """A new alias is always yours: its ``user_id`` may be sent as yours (or
+    null) and is then ignored, but naming anyone else is a 403, so it is not
+    among the read-only fields."""
+    read_only = tuple(name for name in aliases.READ_ONLY if name != "user_id")
+    body = json_body(aliases.UserAliasCreate(), read_only)
+    body["content"]["application/json"]["schema"]["properties"]["user_id"] = {
+        "description": "Your own id, or null: ignored (the alias is yours). Any other "
+        "value is a 403."}
+    return body
+
+
 def alias_paths() -> dict:
     return {
         "/api/v1/user_aliases": {
@@ -78,7 +90,7 @@ def alias_paths() -> dict:
                 400,
                 scope="write",
                 operation_id="createUserAlias",
-                requestBody=json_body(aliases.UserAliasCreate(), aliases.READ_ONLY),
+                requestBody=alias_create_body(),
             ),
         },
         "/api/v1/user_aliases/{id}": {
