@@ -23,9 +23,13 @@ def send(args, env):
             private_queue(mailer.queue_path)
     except ConfigurationError as exc:
         raise CommandError(str(exc)) from None
+    kind = env.settings.get("mail.mailer", "smtp")
+    if kind != "smtp":
+        raise CommandError(f"{env.config_file} sets mail.mailer = {kind}: only smtp sends "
+                           "through a queue, so there is no queue to send")
     if mailer.queue_delivery is None:
-        raise CommandError(f"{env.config_file} sets no mail.queue_path (with mail.mailer = "
-                           "smtp): there is no queue to send")
+        raise CommandError(f"{env.config_file} sets no mail.queue_path: mail is sent while "
+                           "each request commits, so there is no queue to send")
     done = MailQueue(mailer.smtp_mailer, mailer.queue_path).send_all()
     if done.unreachable:
         raise CommandError(f"the SMTP server cannot be reached; {done.left} message(s) wait "

@@ -64,14 +64,27 @@ def test_mail_send_with_the_server_down_fails_and_keeps_the_queue(seatshare, ini
 
 
 def test_mail_send_without_a_queue_says_so(seatshare, ini, tmp_path):
+    mail_ini(ini, "", 25)  # smtp, mail.queue_path blank: sent while requests commit
+    run = seatshare("mail", "send")
+    assert run.code == 1
+    assert run.err == (f"seatshare: error: {ini} sets no mail.queue_path: mail is sent "
+                       "while each request commits, so there is no queue to send\n")
+
+
+def test_mail_send_with_another_mailer_names_it(seatshare, ini, tmp_path):
+    """development.ini's debug mailer writes files and keeps no queue, even
+    with a mail.queue_path, which only smtp uses."""
     with open(ini) as f:
         text = f.read()
     with open(ini, "w") as f:
         f.write(text.replace("[app:main]\n", "[app:main]\nmail.mailer = debug\n"
                              f"mail.debug_path = {tmp_path / 'mail'}\n"
+                             f"mail.queue_path = {tmp_path / 'queue'}\n"
                              "mail.default_sender = no-reply@seatshare.invalid\n", 1))
     run = seatshare("mail", "send")
-    assert run.code == 1 and "sets no mail.queue_path" in run.err
+    assert run.code == 1
+    assert run.err == (f"seatshare: error: {ini} sets mail.mailer = debug: only smtp "
+                       "sends through a queue, so there is no queue to send\n")
 
 
 def test_mail_send_without_a_sender_is_one_line(seatshare):
