@@ -38,7 +38,8 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="seatshare",
         description="Operate a SeatShare site: database, users, OAuth "
-        "applications, entities and their schedules.",
+        "applications and tokens, entities and their schedules, the mail queue. "
+        "Every command takes --json to print one JSON object.",
     )
     parser.add_argument("config_uri", metavar="CONFIG_URI", help="e.g. development.ini")
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)

@@ -9,7 +9,7 @@ MAX_NAME_LENGTH = 200
 
 
 def register(groups):
-    parser = groups.add_parser("entity", help="entities (teams) and their schedules")
+    parser = groups.add_parser("entity", help="entities (teams)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     create_parser = add_command(commands, "create", create, "create an entity")
     create_parser.add_argument("--name", required=True)
