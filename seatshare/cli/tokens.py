@@ -6,7 +6,8 @@ from .base import Outcome, add_command
 def register(groups):
     parser = groups.add_parser("tokens", help="OAuth codes and tokens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    add_command(commands, "purge", purge, "delete expired codes and tokens")
+    add_command(commands, "purge", purge,
+                "delete expired codes and tokens, and sign-in attempts older than a day")
 
 
 def purge(args, env):
