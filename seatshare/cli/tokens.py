@@ -7,10 +7,12 @@ def register(groups):
     parser = groups.add_parser("tokens", help="OAuth codes and tokens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_command(commands, "purge", purge,
-                "delete expired codes and tokens, and sign-in attempts older than a day")
+                "delete expired codes and tokens, and sign-in attempts older than a "
+                "day (or than seatshare.signin_window_seconds when longer)")
 
 
 def purge(args, env):
-    counts = purge_expired(env.dbsession)
+    window = int(env.settings["seatshare.signin_window_seconds"])
+    counts = purge_expired(env.dbsession, signin_window_seconds=window)
     summary = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
     return Outcome(counts, f"Purged {summary}.")

@@ -5,11 +5,12 @@ from sqlalchemy import delete, exists, or_, select
 
 from ..models import AuthorizationCode, SignInAttempt, Token, utcnow
 
-# Failed sign-ins older than this no longer count for any sensible window.
+# Sign-in attempts are kept at least this long, and longer when
+# seatshare.signin_window_seconds is longer: until then they still count.
 SIGN_IN_ATTEMPT_RETENTION = datetime.timedelta(days=1)
 
 
-def purge_expired(dbsession, now=None) -> dict:
+def purge_expired(dbsession, now=None, signin_window_seconds=0) -> dict:
     """Delete dead tokens, codes and old sign-in failures; the counts.
 
     * a token row once both its access token and its refresh token expired
@@ -17,9 +18,12 @@ def purge_expired(dbsession, now=None) -> dict:
       still revokes its family);
     * an expired code once no token issued from it is left (until then a
       replay of it must still revoke them);
-    * failed sign-ins older than a day.
+    * sign-in attempts older than a day, or than the throttling window
+      (``signin_window_seconds``) when that is longer.
     """
     now = now or utcnow()
+    retention = max(SIGN_IN_ATTEMPT_RETENTION,
+                    datetime.timedelta(seconds=signin_window_seconds))
     tokens = dbsession.execute(
         delete(Token)
         .where(
@@ -38,7 +42,7 @@ def purge_expired(dbsession, now=None) -> dict:
     ).rowcount
     attempts = dbsession.execute(
         delete(SignInAttempt)
-        .where(SignInAttempt.created_at <= now - SIGN_IN_ATTEMPT_RETENTION)
+        .where(SignInAttempt.created_at <= now - retention)
         .execution_options(synchronize_session=False)
     ).rowcount
     return {"tokens": tokens, "authorization_codes": codes, "sign_in_attempts": attempts}

@@ -39,3 +39,24 @@ def test_tokens_purge_deletes_only_expired_tokens(seatshare, db):
     assert count(db, Token) == 1
     assert db.get(Token, live_id) is not None
     assert seatshare("tokens", "purge").out.startswith("Purged 0 tokens")
+
+
+def test_tokens_purge_keeps_the_sign_in_attempts_of_a_longer_window(seatshare, ini, db):
+    """A day-old failed sign-in still counts when seatshare.signin_window_seconds
+    is longer than a day: purging it would lift the limit early."""
+    from seatshare.models import SignInAttempt
+
+    with open(ini) as f:
+        text = f.read()
+    with open(ini, "w") as f:
+        f.write(text.replace("[app:main]\n",
+                             "[app:main]\nseatshare.signin_window_seconds = 172800\n", 1))
+    now = utcnow()
+    db.add_all([SignInAttempt(key="account:x", created_at=now - datetime.timedelta(hours=36)),
+                SignInAttempt(key="account:x", created_at=now - datetime.timedelta(hours=49))])
+    db.commit()
+
+    run = seatshare("tokens", "purge", "--json")
+    assert run.code == 0, run.err
+    assert run.json["sign_in_attempts"] == 1
+    assert count(db, SignInAttempt) == 1
