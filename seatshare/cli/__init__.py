@@ -8,6 +8,7 @@ is committed only when the command succeeds. Bad input raises
 import argparse
 import configparser
 import json
+import os
 import sys
 
 from plaster import PlasterError
@@ -99,10 +100,21 @@ def main(argv=None, stdout=None, stderr=None):
     finally:
         if env is not None:
             env.close()
-    if args.json:
-        print(json.dumps(outcome.record, default=str), file=stdout)
-    else:
-        print(outcome.text, file=stdout)
+    try:
+        if args.json:
+            print(json.dumps(outcome.record, default=str), file=stdout)
+        else:
+            print(outcome.text, file=stdout)
+        stdout.flush()
+    except BrokenPipeError:
+        # (`… | head -c 0`.) Python would flush stdout again on exit and fail
+        # once more: point the descriptor at /dev/null.
+        if stdout is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        return fail(stderr, "standard output was closed: the command ran and committed, "
+                            "but what it printed was lost")
     return 0
 
 

@@ -28,3 +28,21 @@ def test_the_console_script_exits_1_with_one_line_on_stderr(ini):
     assert done.stdout == ""
     [line] = done.stderr.splitlines()
     assert line.startswith("seatshare: error: an entity named 'Riverside Rovers' already exists")
+
+
+def test_a_closed_standard_output_is_one_line_on_stderr(ini):
+    """`seatshare … --json | head -c 0`: the reader is gone before the
+    answer is printed. The change is committed by then, so the one line says
+    so, instead of a BrokenPipeError traceback."""
+    environ = {k: v for k, v in os.environ.items() if k != "SEATSHARE_DATABASE_URL"}
+    read, write = os.pipe()
+    os.close(read)  # nobody will read what the script prints
+    with os.fdopen(write, "w") as stdout:
+        done = subprocess.run(
+            [SCRIPT, ini, "entity", "create", "--name", "Riverside Rovers", "--json"],
+            stdout=stdout, stderr=subprocess.PIPE, text=True, env=environ, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == ("seatshare: error: standard output was closed: the command ran "
+                           "and committed, but what it printed was lost\n")
+    again = run_script(ini, "entity", "create", "--name", "Riverside Rovers")
+    assert "already exists" in again.stderr
