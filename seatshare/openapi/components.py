@@ -65,7 +65,6 @@ SCHEMAS = {
                 "`PUT /users/me {\"reset_calendar_url\": true}` replaces it.",
             },
         },
-        optional=("calendar_url",),
         description="You, with your private fields.",
     ),
     "UserAlias": record(
