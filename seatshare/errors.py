@@ -168,10 +168,13 @@ def forbidden_view(exc, request):
                 challenge += ', error="invalid_token"'
             return json_error(request, 401, headers={"WWW-Authenticate": challenge})
         return HTTPForbidden()
-    detail = None
-    if isinstance(getattr(exc, "result", None), ScopeDenied):
-        detail = "Your token does not carry the scope this request needs."
-    return json_error(request, 403, detail)
+    denied = getattr(exc, "result", None)
+    if isinstance(denied, ScopeDenied):
+        # RFC 6750 §3.1: name the scope, so that the client can ask for it.
+        challenge = f'{BEARER_CHALLENGE}, error="insufficient_scope", scope="{denied.scope}"'
+        return json_error(request, 403, "Your token does not carry the scope this request needs.",
+                          headers={"WWW-Authenticate": challenge})
+    return json_error(request, 403)
 
 
 def http_exception_view(exc, request):

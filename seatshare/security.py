@@ -102,7 +102,12 @@ def user_from_row(dbsession, row) -> User:
 
 
 class ScopeDenied(Denied):
-    """The token is valid but lacks the scope this method needs."""
+    """The token is valid but lacks ``scope``, which this method needs."""
+
+    def __new__(cls, scope: str):
+        denied = super().__new__(cls, "The token lacks the %r scope.", scope)
+        denied.scope = scope
+        return denied
 
 
 def bearer_token_from(request) -> str | None:
@@ -284,7 +289,7 @@ class SecurityPolicy:
         if identity is not None and identity.token is not None:
             needed = "read" if request.method in READ_METHODS else "write"
             if needed not in identity.scopes:
-                return ScopeDenied(f"The token lacks the {needed!r} scope.")
+                return ScopeDenied(needed)
         return self.acl.permits(context, self.effective_principals(request), permission)
 
     def remember(self, request, userid, *, generation, **kw):

@@ -24,7 +24,9 @@ from ..schemas.types import (
 REASONS = {
     400: "The body or the query fails validation (the body names the `fields`).",
     401: "No token, or a token that is unknown, expired or revoked.",
-    403: "The record exists but you may not read or change it, or the token lacks the scope.",
+    403: "The record exists but you may not read or change it, or the token lacks the scope "
+         '(then with `WWW-Authenticate: Bearer realm="seatshare", error="insufficient_scope", '
+         'scope="read"` or `"write"`, RFC 6750 §3.1).',
     404: "No such record, no such route, or a filter names a record that does not exist.",
     409: "The request conflicts with the current state of the record.",
     413: "The request body is too large.",

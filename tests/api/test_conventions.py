@@ -430,3 +430,21 @@ def test_you_are_a_mutual_member_of_yourself(testapp, world):
     headers = world.auth_headers(loner)
     assert [u["id"] for u in testapp.get(f"{API}/users", headers=headers).json] == [loner.id]
     testapp.get(f"{API}/users/{loner.id}", headers=headers, status=200)
+
+
+@pytest.mark.parametrize(("method", "path", "needed", "token_scopes"), [
+    ("PUT", "/users/me", "write", "read"),
+    ("GET", "/users/me", "read", "write"),
+])
+def test_a_token_without_the_scope_is_told_which_it_needs(testapp, world, method, path,
+                                                          needed, token_scopes):
+    """RFC 6750 §3.1: a 403 for a missing scope names it in the challenge,
+    so a client can ask the user for it; a 403 of the ACL has no challenge."""
+    headers = world.auth_headers(world.member, scopes=token_scopes)
+    res = testapp.request(API + path, method=method, headers=headers, json={}, status=403)
+    assert res.headers["WWW-Authenticate"] == (
+        f'Bearer realm="seatshare", error="insufficient_scope", scope="{needed}"')
+    assert res.json["error_detail"] == "Your token does not carry the scope this request needs."
+    denied = testapp.get(f"{API}/groups/{world.other_group.id}",
+                         headers=world.headers("member"), status=403)
+    assert "WWW-Authenticate" not in denied.headers
