@@ -100,10 +100,12 @@ def page(request, template, code=200, **values):
     )
 
 
-def throttle(request, keys, attempts, back_label) -> tuple[SignInLimiter, Response | None]:
+def throttle(request, keys, attempts, back_label,
+             also=None) -> tuple[SignInLimiter, Response | None]:
     """The limiter, and the 429 page of a throttled form (Retry-After in
     seconds) when one of ``keys`` has had its attempts in the window; else
-    None, and the form goes on (recording its attempt with the limiter)."""
+    None, and the form goes on (recording its attempt with the limiter).
+    ``also``: ``(url, label)`` of a second way on, under the first."""
     limiter = SignInLimiter.from_settings(request.registry.settings)
     wait = limiter.retry_after(request.dbsession, keys)
     if wait is None:
@@ -112,7 +114,7 @@ def throttle(request, keys, attempts, back_label) -> tuple[SignInLimiter, Respon
     response = page(request, "error.jinja2", 429, status=429, title="Too many attempts",
                     message=f"Too many {attempts}. Please wait {minutes} "
                     f"minute{'' if minutes == 1 else 's'} and try again.",
-                    back_url=form_again_url(request), back_label=back_label)
+                    back_url=form_again_url(request), back_label=back_label, also=also)
     response.headers["Retry-After"] = str(wait)
     return limiter, response
 
@@ -197,7 +199,8 @@ def sign_in(request):
         return sign_in_form(request, 400, errors.get("email") or errors["password"],
                             email=posted_text(request, "email") or "")
     keys = attempt_keys(values["email"], request.client_addr)
-    limiter, refused = throttle(request, keys, "failed sign-ins", "Back to sign in")
+    limiter, refused = throttle(request, keys, "failed sign-ins", "Back to sign in",
+                                also=("/password-reset", "Forgot your password?"))
     if refused:
         return refused
     user = request.dbsession.execute(

@@ -187,6 +187,15 @@ def test_too_many_attempts_page_links_back_to_sign_in_with_next(testapp, user):
     assert link == "/signin?next=%2Foauth%2Fauthorization%3Fa%3Db"
 
 
+def test_too_many_attempts_page_offers_a_reset_link(testapp, user):
+    """Locked out after forgetting the password, the way on is a new one."""
+    for _ in range(5):
+        submit_sign_in(testapp, user.email, "wrong", status=400)
+    locked = submit_sign_in(testapp, user.email, "wrong", status=429)
+    reset = locked.click("Forgot your password?")
+    assert reset.request.path == "/password-reset" and reset.forms
+
+
 @pytest.mark.parametrize("path", ["/signin", "/signup"])
 def test_expired_form_links_back_to_the_form_with_next(testapp, path):
     form = testapp.get(path + "?next=%2Foauth%2Fauthorization%3Fa%3Db").forms[path[1:]]
