@@ -161,6 +161,19 @@ def group_admin_paths() -> dict:
                 filters_404=True,  # the group in the path
             ),
         },
+        "/api/v1/groups/{id}/history": {
+            "parameters": [group_id],
+            "get": list_operation(
+                "A group's ticket history",
+                "Members only: every history entry of the group's tickets, those deleted "
+                "since included (a deleted ticket's own `/ticket/ID/history` is a 404, its "
+                "last entry here is \"deleted\" with its fields); newest first, ordered by "
+                "`created_at` descending, then `id` descending.",
+                "Group administration", ref("TicketHistoryEntry"),
+                ListQuery(), "listGroupHistory",
+                filters_404=True,  # the group in the path
+            ),
+        },
         "/api/v1/groups/{id}/members/{user_id}": {
             "parameters": [group_id, path_id("user_id", "The member's user id.")],
             "get": operation(

@@ -53,10 +53,13 @@ def test_history_costs_the_same_statements_for_few_entries_and_many(
         for i in range(n):
             testapp.put_json(url, {"note": f"note {i} of {n}"}, headers=headers)
 
+    group_history = f"{API}/groups/{world.group.id}/history"
     edit(2)
     few = statements(testapp, query_counter, "GET", f"{url}/history", headers)
+    few_in_group = statements(testapp, query_counter, "GET", group_history, headers)
     edit(20)
     assert statements(testapp, query_counter, "GET", f"{url}/history", headers) == few
+    assert statements(testapp, query_counter, "GET", group_history, headers) == few_in_group <= 3
 
 
 def test_authorizations_cost_the_same_statements_for_few_applications_and_many(

@@ -89,3 +89,82 @@ def test_a_new_ticket_does_not_inherit_a_deleted_tickets_history(testapp, world)
     assert second["id"] != first["id"]
     res = history(testapp, world, ticket_id=second["id"])
     assert [e["action"] for e in res.json] == ["created"]
+
+
+# --- GET /groups/ID/history -------------------------------------------------
+
+def group_history(testapp, world, caller="member", group_id=None, status=200, **params):
+    return testapp.get(f"{API}/groups/{group_id or world.group.id}/history", params,
+                       headers=world.headers(caller), status=status)
+
+
+def test_group_history_keeps_what_happened_to_deleted_tickets(testapp, world):
+    """A deleted ticket's own history is gone with it (404); the group's
+    still tells who deleted it, and what it was."""
+    headers = world.headers("owner")
+    body = {"group_id": world.group.id, "event_id": world.event.id, "seat": "9"}
+    made = testapp.post_json(f"{API}/tickets", body, headers=headers, status=201).json
+    testapp.put_json(f"{API}/ticket/{made['id']}", {"note": "gone soon"}, headers=headers)
+    testapp.delete(f"{API}/ticket/{made['id']}", headers=headers, status=204)
+    testapp.get(f"{API}/ticket/{made['id']}/history", headers=world.headers("member"),
+                status=404)
+    res = group_history(testapp, world)
+    entries = [e for e in res.json if e["ticket_id"] == made["id"]]
+    assert [(e["action"], e["actor_id"]) for e in entries] == [
+        ("deleted", world.owner.id), ("updated", world.owner.id), ("created", world.owner.id)]
+    assert entries[0]["changes"]["seat"] == "9" and entries[0]["changes"]["note"] == "gone soon"
+    assert res.headers["X-Total-Count"] == "3"
+
+
+def test_group_history_tells_what_a_member_who_left_took_with_them(testapp, world):
+    owned = f.make_ticket(group=world.group, event=world.event, owner=world.member, seat="4")
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("member"), status=204)
+    entries = group_history(testapp, world, caller="owner").json
+    deleted = [e for e in entries if e["action"] == "deleted"]
+    assert [(e["ticket_id"], e["actor_id"]) for e in deleted] == [(owned.id, world.member.id)]
+
+
+def test_group_history_is_newest_first_and_paginated(testapp, world):
+    url = f"{API}/ticket/{world.ticket.id}"
+    for note in "abc":
+        testapp.put_json(url, {"note": note}, headers=world.headers("owner"))
+    first = group_history(testapp, world, per_page=2)
+    assert [e["changes"]["note"][1] for e in first.json] == ["c", "b"]
+    assert [e["id"] for e in first.json] == sorted((e["id"] for e in first.json), reverse=True)
+    assert 'rel="next"' in first.headers["Link"] and first.headers["X-Total-Count"] == "3"
+    second = group_history(testapp, world, per_page=2, page=2)
+    assert [e["changes"]["note"][1] for e in second.json] == ["a"]
+
+
+def test_group_history_holds_only_its_groups_tickets(testapp, world):
+    elsewhere = f.make_ticket(group=world.other_group, owner=world.outsider)
+    testapp.put_json(f"{API}/ticket/{elsewhere.id}", {"note": "x"},
+                     headers=world.auth_headers(world.outsider))
+    assert group_history(testapp, world).json == []
+
+
+@pytest.mark.parametrize(("caller", "status"), [
+    ("anonymous", 401), ("unknown_token", 401), ("expired_token", 401), ("non_member", 403),
+    ("member", 200), ("owner", 200), ("assignee", 200), ("admin", 200), ("read_only", 200),
+])
+def test_group_history_is_for_the_groups_members(testapp, world, caller, status):
+    res = group_history(testapp, world, caller=caller, status=status)
+    if status >= 400:
+        assert res.json["code"] == status
+
+
+@pytest.mark.parametrize(("caller", "status"), [("anonymous", 401), ("non_member", 404),
+                                                ("member", 404)])
+def test_group_history_of_no_group_is_404_after_401(testapp, world, caller, status):
+    group_history(testapp, world, caller=caller, group_id=999999, status=status)
+
+
+def test_group_history_of_a_deactivated_group_is_gone(testapp, world, dbsession):
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("admin"), status=204)
+    group_history(testapp, world, caller="admin", status=404)
+
+
+def test_group_history_takes_only_page_and_per_page(testapp, world):
+    res = group_history(testapp, world, status=400, ticket_id=world.ticket.id)
+    assert "ticket_id" in res.json["fields"]

@@ -19,6 +19,7 @@ EXAMPLES = {
     ("POST", "/api/v1/groups/join"): ("non_member", "/groups/join", {"invitation_code": "{code}"}),
     ("DELETE", "/api/v1/groups/{id}"): ("admin", "/groups/{group}", None),
     ("GET", "/api/v1/groups/{id}/members"): ("member", "/groups/{group}/members", None),
+    ("GET", "/api/v1/groups/{id}/history"): ("member", "/groups/{group}/history", None),
     ("GET", "/api/v1/groups/{id}/members/{user_id}"): (
         "member", "/groups/{group}/members/{owner}", None),
     ("PUT", "/api/v1/groups/{id}/members/{user_id}"): (

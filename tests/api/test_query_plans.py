@@ -43,6 +43,7 @@ OTHER_LISTS = [
     ("member", "/entities?q=a"),
     ("member", "/authorizations"),
     ("member", "/groups/{group}/members"),
+    ("member", "/groups/{group}/history"),
     ("admin", "/groups/{group}/invitations"),
 ]
 PATHS = [("member", path) for path, _ in LISTS] + OTHER_LISTS
