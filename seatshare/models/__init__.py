@@ -44,18 +44,27 @@ READ_ONLY = "seatshare_read_only"
 # writes (the before_flush guard below fails one that would).
 READ_ONLY_API_METHODS = frozenset({"GET", "HEAD"})
 
-def _setup_sqlite(engine):
-    """Make SQLite behave like a server database under concurrent writers.
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
-    Foreign keys on, WAL so readers never block the writer, a busy timeout so
-    a writer waits for the lock instead of failing, and BEGIN IMMEDIATE so a
-    transaction takes the write lock up front: two transactions that read and
-    then write cannot deadlock on the upgrade from a shared lock.
+
+def _setup_sqlite(engine):
+    """Make SQLite behave like a server database (and PostgreSQL) under
+    concurrent writers.
+
+    lower() as PostgreSQL's, foreign keys on, WAL so readers never block the
+    writer, a busy timeout so a writer waits for the lock instead of failing,
+    and BEGIN IMMEDIATE so a transaction takes the write lock up front: two
+    transactions that read and then write cannot deadlock on the upgrade from
+    a shared lock.
     """
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
         # Let SQLAlchemy, not pysqlite, emit BEGIN.
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() changes only A-Z: "élan" would not find
+        # "Élan". Python's lower() is PostgreSQL's (on a UTF-8 database).
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

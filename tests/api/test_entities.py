@@ -27,6 +27,18 @@ def test_q_searches_names_case_insensitively(testapp, world):
     assert names(res) == ["Otterburn Rovers", "Riverside Otters"]
 
 
+def test_q_ignores_case_beyond_ascii_on_either_database(testapp, world):
+    """Team names are not all ASCII: "élan" finds "Élan Rovers" on SQLite,
+    whose own lower() changes only A to Z, as on PostgreSQL."""
+    f.make_entity(name="Élan Rovers")
+    f.make_entity(name="FC Köln Fans")
+    f.make_entity(name="Harbor Herons")
+    for q, found in (("élan", ["Élan Rovers"]), ("ÉLAN", ["Élan Rovers"]),
+                     ("KÖLN", ["FC Köln Fans"]), ("köln", ["FC Köln Fans"])):
+        res = testapp.get(f"{API}/entities", {"q": q}, headers=world.headers("member"))
+        assert names(res) == found, q
+
+
 def test_q_takes_like_wildcards_literally(testapp, world):
     f.make_entity(name="100% Club")
     f.make_entity(name="1000 Club")
