@@ -74,6 +74,7 @@ MATRIX = [
     ("DELETE /groups/{group}",                         401, 401, 401, 403, 403, 403, 403, 403, 403, 204),
     ("GET /groups/{group}/members",                    401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
     ("GET /groups/{group}/members/{member_id}",        401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
+    ("GET /groups/{group}/history",                    401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
     ("PUT /groups/{group}/members/{member_id}",        401, 401, 401, 403, 403, 403, 403, 403, 403, 200),
     ("DELETE /groups/{group}/members/{member_id}",     401, 401, 401, 403, 403, 204, 403, 403, 403, 204),
     ("GET /groups/{group}/invitations",                401, 401, 401, 403, 403, 403, 403, 403, 403, 200),
