@@ -134,7 +134,8 @@ def group_admin_paths() -> dict:
                 "code (which then stops working). 404 for an unknown or spent code, or an "
                 "inactive group. Joining a group you belong to answers 200 with your role "
                 "and spends nothing. A member an administrator removed gets 403 for the "
-                "standing code: only an invitation lets them back.",
+                "standing code, and for an invitation made before the removal: only one "
+                "made since lets them back.",
                 "Groups",
                 {200: json_response("The group you joined.", ref("Group"))}, 400, 404,
                 scope="write", operation_id="joinGroup",
@@ -199,7 +200,7 @@ def group_admin_paths() -> dict:
                 "(their alias cleared), tickets they own are deleted, each with a history "
                 "entry, and their pending requests are withdrawn. A member removed by an "
                 "administrator cannot rejoin with the group's standing code (403), only "
-                "with a single-use invitation; one who left may.",
+                "with a single-use invitation made since; one who left may.",
                 "Group administration", {204: no_content("Removed.")}, 404, CONFLICT,
                 scope="write", operation_id="removeGroupMember",
             ),

@@ -66,15 +66,15 @@ def join_group(dbsession, user_id: int, code: str):
     invitations, is ``code``: ``(group, role)``. A member who joins again
     keeps their role, and an invitation is not spent on them. An unknown
     or spent code is a 404. A member an administrator removed comes back
-    only with an invitation (the standing code is a 403), which ends the
-    removal."""
+    only with an invitation made since (the standing code, or an invitation
+    from before the removal, is a 403), which ends the removal."""
     group = dbsession.scalar(
         select(Group).where(Group.invitation_code == code, Group.active.is_(True))
     )
-    invitation_id = None
+    invitation_id = invited_at = None
     if group is None:
         row = dbsession.execute(
-            select(GroupInvitation.id, Group)
+            select(GroupInvitation.id, GroupInvitation.created_at, Group)
             .join(Group, Group.id == GroupInvitation.group_id)
             .where(
                 GroupInvitation.code_hash == hash_token(code),
@@ -84,7 +84,7 @@ def join_group(dbsession, user_id: int, code: str):
         ).first()
         if row is None:
             raise APIError(404, UNKNOWN_CODE)
-        invitation_id, group = row
+        invitation_id, invited_at, group = row
     role = dbsession.scalar(
         select(Membership.role).where(
             Membership.group_id == group.id, Membership.user_id == user_id
@@ -92,16 +92,20 @@ def join_group(dbsession, user_id: int, code: str):
     )
     if role is not None:
         return group, role
-    removal = select(GroupRemoval.id).where(
-        GroupRemoval.group_id == group.id, GroupRemoval.user_id == user_id
-    )
-    if invitation_id is None:
-        if dbsession.scalar(removal) is not None:
-            raise APIError(403, REMOVED)
-    elif spend_invitation(dbsession, invitation_id, user_id):
-        dbsession.execute(delete(GroupRemoval).where(GroupRemoval.id.in_(removal)))
-    else:
-        raise APIError(404, UNKNOWN_CODE)
+    removal = dbsession.execute(
+        select(GroupRemoval.id, GroupRemoval.created_at).where(
+            GroupRemoval.group_id == group.id, GroupRemoval.user_id == user_id
+        )
+    ).first()
+    # An invitation the member kept from before the removal (they joined
+    # with the standing code instead, say) does not undo it.
+    if removal is not None and (invited_at is None or invited_at < removal.created_at):
+        raise APIError(403, REMOVED)
+    if invitation_id is not None:
+        if not spend_invitation(dbsession, invitation_id, user_id):
+            raise APIError(404, UNKNOWN_CODE)
+        if removal is not None:
+            dbsession.execute(delete(GroupRemoval).where(GroupRemoval.id == removal.id))
     dbsession.add(Membership(group_id=group.id, user_id=user_id, role=Role.MEMBER))
     dbsession.flush()
     return group, Role.MEMBER

@@ -372,6 +372,25 @@ def test_an_invitation_lets_a_removed_member_back_and_ends_the_removal(testapp, 
     assert membership(dbsession, world.group, world.member) is not None
 
 
+def test_an_invitation_made_before_the_removal_does_not_undo_it(testapp, world, dbsession,
+                                                                 outbox):
+    """The member was invited once and joined with the standing code
+    instead, or kept another invitation: an unused code from before the
+    removal lets them no more than the standing code does, and stays unspent."""
+    invite(testapp, world, world.member.email)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    res = join(testapp, world.headers("member"), mailed_code(outbox[0]), status=403)
+    assert res.json["error_detail"] == ("An administrator removed you from this group: "
+                                        "ask one of them to invite you again.")
+    dbsession.expire_all()
+    assert membership(dbsession, world.group, world.member) is None
+    assert dbsession.query(GroupInvitation).filter_by(group_id=world.group.id).one().used_at is None
+    # An invitation made since lets them back.
+    invite(testapp, world, world.member.email)
+    join(testapp, world.headers("member"), mailed_code(outbox[1]))
+
+
 def test_a_member_who_left_may_come_back_with_the_groups_code(testapp, world, dbsession):
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("member"), status=204)
