@@ -4,6 +4,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from ..models import READ_ONLY
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
@@ -53,7 +54,11 @@ def upgrade(args, env):
 
 
 def current_revision(dbsession):
-    return MigrationContext.configure(dbsession.connection()).get_current_revision()
+    # Read-only: on SQLite a transaction that may write begins IMMEDIATE and
+    # waits for the write lock, which after Ctrl-C another process may still
+    # hold (waiting for it is what the upgrade was doing); a reader does not.
+    connection = dbsession.connection(execution_options={READ_ONLY: True})
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def load_demo(args, env):

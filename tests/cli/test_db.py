@@ -196,3 +196,33 @@ def test_db_upgrade_interrupted_says_which_revision_the_database_is_at(
         assert again.json == {"revision": head_revision()}
     finally:
         drop()
+
+
+def test_db_upgrade_interrupted_while_the_database_is_locked_still_says_where_it_is(
+    seatshare, backend, tmp_path, monkeypatch
+):
+    """On SQLite an upgrade waits for the write lock (busy_timeout, 30 s)
+    while another process writes, and a wait is when Ctrl-C is pressed.
+    Reading the revision for the message must not wait for that lock too
+    (and then fail with "database is locked"): a reader does not need it."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's readers never wait for a writer's lock")
+    url, _ = create_database(backend, str(tmp_path))
+    ini = write_ini(tmp_path / "fresh.ini", url)
+    assert seatshare("db", "upgrade", config=ini).code == 0
+    engine = sa.create_engine(url)
+    writer = engine.raw_connection()
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process, in the middle of a write
+
+        def interrupted(config, revision):
+            raise KeyboardInterrupt  # Ctrl-C while alembic waited for the lock
+
+        monkeypatch.setattr("seatshare.cli.db.command.upgrade", interrupted)
+        run = seatshare("db", "upgrade", config=ini)
+    finally:
+        writer.rollback()
+        writer.close()
+        engine.dispose()
+    assert run.code == 130, run.err
+    assert f"interrupted; the database is at revision {head_revision()} " in run.err
