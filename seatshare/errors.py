@@ -188,10 +188,16 @@ def http_exception_view(exc, request):
     return json_error(request, exc.code, exc.detail or None, headers=headers)
 
 
-# Outside /api/, the paths whose callers are programs that read JSON.
-JSON_OUTAGE_PATHS = frozenset(
+# Outside /api/, the paths whose callers are programs that read JSON: their
+# 500 and 503 are the JSON error body, not the page a person gets.
+JSON_ERROR_PATHS = frozenset(
     {"/healthz", "/oauth/token", "/oauth/revoke", "/oauth/introspect"}
 )
+
+
+def answers_json(request) -> bool:
+    # The raw WSGI path, as is_api_request reads it.
+    return is_api_request(request) or request.environ.get("PATH_INFO") in JSON_ERROR_PATHS
 
 
 def database_unavailable_view(exc, request):
@@ -201,7 +207,7 @@ def database_unavailable_view(exc, request):
         return server_error_view(exc, request)
     log.error("database unavailable: %s", exc.__class__.__name__)
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
-    if is_api_request(request) or request.path_info in JSON_OUTAGE_PATHS:
+    if answers_json(request):
         return json_error(request, 503, headers=headers)
     return html_error(request, 503, headers=headers)
 
@@ -232,7 +238,7 @@ def not_utf8_form_view(exc, request):
 def server_error_view(exc, request):
     path = redact_secrets(request.path_info)
     log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
-    if is_api_request(request):
+    if answers_json(request):
         return json_error(request, 500)
     try:
         return html_error(request, 500)

@@ -315,6 +315,29 @@ def test_an_unexpected_error_on_a_page_is_the_sites_500_page(failing_app, caplog
     assert "hunter2" not in res.text and "Boom" not in res.text
 
 
+OAUTH_ENDPOINTS = {
+    "/oauth/token": "create_token_response",
+    "/oauth/revoke": "create_revocation_response",
+    "/oauth/introspect": "create_introspect_response",
+}
+
+
+@pytest.mark.parametrize("path", sorted(OAUTH_ENDPOINTS))
+def test_an_unexpected_error_on_an_oauth_endpoint_is_the_json_500(testapp, monkeypatch,
+                                                                   caplog, path):
+    """The token, revocation and introspection endpoints answer programs
+    that read JSON: their 500, like their 503, is the JSON error body, not
+    the page a person gets."""
+    from seatshare.oauth.server import SeatShareServer
+
+    monkeypatch.setattr(SeatShareServer, OAUTH_ENDPOINTS[path],
+                        lambda *args, **kwargs: explode(None))
+    with caplog.at_level(logging.ERROR, logger="seatshare"):
+        res = testapp.post(path, {"grant_type": "authorization_code"}, status=500)
+    assert res.json == error_body(500)
+    assert "hunter2" not in res.text
+
+
 def test_a_page_is_the_sites_503_page_when_the_database_is_down(app_without_database):
     res = app_without_database.get("/password-reset/1-1-" + "0" * 64, status=503)
     assert res.headers["Retry-After"] == "5"
