@@ -151,7 +151,7 @@ def not_found_view(exc, request):
     if isinstance(exc, PredicateMismatch):
         allowed = _allowed_methods(request)
         if allowed and request.method not in allowed:
-            if is_api_request(request):
+            if answers_json(request):
                 return json_error(request, 405, headers={"Allow": ", ".join(allowed)})
             return html_error(request, 405, headers={"Allow": ", ".join(allowed)})
     if is_api_request(request):
@@ -189,7 +189,7 @@ def http_exception_view(exc, request):
 
 
 # Outside /api/, the paths whose callers are programs that read JSON: their
-# 500 and 503 are the JSON error body, not the page a person gets.
+# 405, 500 and 503 are the JSON error body, not the page a person gets.
 JSON_ERROR_PATHS = frozenset(
     {"/healthz", "/oauth/token", "/oauth/revoke", "/oauth/introspect"}
 )
