@@ -63,7 +63,8 @@ def _setup_sqlite(engine):
         # Let SQLAlchemy, not pysqlite, emit BEGIN.
         dbapi_connection.isolation_level = None
         # SQLite's own lower() changes only A-Z: "élan" would not find
-        # "Élan". Python's lower() is PostgreSQL's (on a UTF-8 database).
+        # "Élan". Python's is PostgreSQL's (on a UTF-8 database) but for a
+        # few letters ("İ", a final "Σ"): lower both sides in SQL.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

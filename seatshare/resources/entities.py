@@ -1,6 +1,6 @@
 """``/api/v1/entities``: the teams a group can follow; every signed-in user sees them."""
 from pyramid.authorization import Allow, Authenticated
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ..models import Entity
 from ..permissions import Permission
@@ -19,7 +19,7 @@ class EntityContext(Resource):
 
 def like_pattern(text: str) -> str:
     """``%text%`` with LIKE's wildcards in ``text`` taken literally."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -38,5 +38,8 @@ class EntityContainer(ListContainer):
         ordered by name, id."""
         stmt = select(Entity)
         if params.get("q"):
-            stmt = stmt.where(func.lower(Entity.name).like(like_pattern(params["q"]), escape="\\"))
+            # Both sides lowered by the same lower(): Python's and
+            # PostgreSQL's disagree on a few letters ("İ", a final "Σ").
+            pattern = func.lower(literal(like_pattern(params["q"])))
+            stmt = stmt.where(func.lower(Entity.name).like(pattern, escape="\\"))
         return stmt.order_by(Entity.name, Entity.id)

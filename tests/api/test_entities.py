@@ -39,6 +39,18 @@ def test_q_ignores_case_beyond_ascii_on_either_database(testapp, world):
         assert names(res) == found, q
 
 
+def test_q_finds_a_name_typed_as_it_is_written_on_either_database(testapp, world):
+    """The query is lowered by the database that lowers the names: Python's
+    str.lower and PostgreSQL's lower() disagree on "İ" (two characters, or
+    one) and on a final "Σ", so a query lowered in Python missed
+    "İstanbul" and "ΟΔΟΣ" typed exactly so on PostgreSQL."""
+    f.make_entity(name="İstanbul Cats")
+    f.make_entity(name="ΟΔΟΣ United")
+    for q, found in (("İstanbul", ["İstanbul Cats"]), ("ΟΔΟΣ", ["ΟΔΟΣ United"])):
+        res = testapp.get(f"{API}/entities", {"q": q}, headers=world.headers("member"))
+        assert names(res) == found, q
+
+
 def test_q_takes_like_wildcards_literally(testapp, world):
     f.make_entity(name="100% Club")
     f.make_entity(name="1000 Club")
