@@ -191,7 +191,8 @@ def http_exception_view(exc, request):
 # Outside /api/, the paths whose callers are programs that read JSON: their
 # 405, 500 and 503 are the JSON error body, not the page a person gets.
 JSON_ERROR_PATHS = frozenset(
-    {"/healthz", "/oauth/token", "/oauth/revoke", "/oauth/introspect"}
+    {"/healthz", "/oauth/token", "/oauth/revoke", "/oauth/introspect",
+     "/.well-known/oauth-authorization-server"}
 )
 
 
