@@ -448,3 +448,18 @@ def test_a_token_without_the_scope_is_told_which_it_needs(testapp, world, method
     denied = testapp.get(f"{API}/groups/{world.other_group.id}",
                          headers=world.headers("member"), status=403)
     assert "WWW-Authenticate" not in denied.headers
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/oauth/token", 405), ("/api/v1/tickets", 405), ("/api/v1/groups/join", 405),
+    ("/api/v1/users/me", 401), ("/api/v1/ticket/{ticket}", 401),
+    ("/api/v1/groups/{group}/members", 401), ("/api/v1/groups/{group}/history", 401),
+])
+def test_a_preflight_options_is_refused_as_the_readme_says(testapp, world, path, status):
+    """No CORS: a preflight carries no token, and a list below a record is
+    refused as the record is (401), not as the top-level lists (405)."""
+    url = path.format(ticket=world.ticket.id, group=world.group.id)
+    res = testapp.options(url, headers={"Origin": "https://elsewhere.example",
+                                        "Access-Control-Request-Method": "GET"}, status=status)
+    assert res.json["code"] == status
+    assert not any(name.lower().startswith("access-control-") for name in res.headers)
