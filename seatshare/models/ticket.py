@@ -79,13 +79,16 @@ class TicketHistory(Base):
     """
 
     __tablename__ = "ticket_history"
-    __table_args__ = (Index("ix_ticket_history_ticket_id_id", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_history_ticket_id_id", "ticket_id", "id"),
+        # A group's history, newest first, a page at a time (and the
+        # foreign key's cascade).
+        Index("ix_ticket_history_group_id_created_at_id", "group_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(Integer)
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("groups.id", ondelete="CASCADE"), index=True
-    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
