@@ -25,6 +25,7 @@ DEFAULTS = {
     "seatshare.signin_window_seconds": "900",
     "seatshare.password_hash_fast": "false",
     "seatshare.db_connect_timeout": "2",
+    "seatshare.db_statement_timeout": "10",
     "seatshare.db_prepared_statements": "true",
     "seatshare.session_secure": "false",
     "seatshare.session_max_age": "43200",

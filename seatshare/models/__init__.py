@@ -157,8 +157,13 @@ def on_postgresql(dbsession) -> bool:
     return dbsession.get_bind().dialect.name == "postgresql"
 
 
-def get_engine(settings, prefix="sqlalchemy."):
+def get_engine(settings, prefix="sqlalchemy.", serving=False):
     """The engine for ``sqlalchemy.url``.
+
+    ``serving``: the engine answers web requests, whose statements on
+    PostgreSQL give up after ``seatshare.db_statement_timeout`` seconds (a
+    503), so that a lock held elsewhere cannot hold every worker thread; the
+    command line's (a migration, a large import) wait as long as it takes.
 
     A pooled connection that died (the database restarted, a proxy dropped
     it) fails the statement that finds out; SQLAlchemy then replaces every
@@ -173,7 +178,7 @@ def get_engine(settings, prefix="sqlalchemy."):
         settings,
         prefix,
         hide_parameters=True,
-        **_engine_kwargs(url, settings),
+        **_engine_kwargs(url, settings, serving),
     )
     event.listen(engine, "handle_error", _retry_after_disconnect)
     if engine.dialect.name == "sqlite":
@@ -212,12 +217,20 @@ def is_stale_prepared_statement(error) -> bool:
     )
 
 
-def _engine_kwargs(url, settings):
+def _engine_kwargs(url, settings, serving=False):
     if url.startswith("postgresql"):
         # A server that cannot reach PostgreSQL answers 503 quickly rather than
         # hanging on connect.
         timeout = int(settings.get("seatshare.db_connect_timeout", 2))
         connect_args = {"connect_timeout": timeout}
+        statement_timeout = float(settings.get("seatshare.db_statement_timeout", 10))
+        if serving and statement_timeout > 0:
+            # A statement that waits on a lock held elsewhere (a long
+            # transaction, a migration) or runs away is cancelled: the
+            # request answers 503 rather than hold its worker thread, and
+            # with it, once every thread waits, the whole server.
+            milliseconds = max(1, int(statement_timeout * 1000))
+            connect_args["options"] = f"-c statement_timeout={milliseconds}"
         if not as_bool(settings.get("seatshare.db_prepared_statements", "true")):
             # psycopg prepares a statement on its fifth use on a connection.
             connect_args["prepare_threshold"] = None
@@ -296,7 +309,7 @@ def includeme(config):
     config.include("pyramid_tm")
     config.include("pyramid_retry")
 
-    engine = config.registry.get("dbengine") or get_engine(settings)
+    engine = config.registry.get("dbengine") or get_engine(settings, serving=True)
     config.registry["dbengine"] = engine
     session_factory = get_session_factory(engine)
     config.registry["dbsession_factory"] = session_factory

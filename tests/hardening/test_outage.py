@@ -14,15 +14,20 @@ without a single failed request.
 import concurrent.futures
 import dataclasses
 import json
+import subprocess
+import sys
 import time
 
 import pytest
 import requests
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from webtest import TestApp
 
+from seatshare import main
 from seatshare.models import meta
 from tests import factories as f
+from tests.conftest import create_database, make_settings
 from tests.e2e.conftest import serve_app, serve_new_database
 
 from .pgcluster import ThrowawayCluster, missing_reason
@@ -182,3 +187,62 @@ def test_connections_killed_under_the_server_are_replaced_without_an_error(backe
         for (method, url, _, _), res, _ in after:
             assert res.status_code < 500, (method, url, res.status_code, res.text)
     print(f"\nterminated connections: {killed} killed, {len(after)} requests after, no error")
+
+
+def seeded_app_with_a_1_second_statement_timeout(url):
+    """The app, in process, on a new schema at ``url`` seeded by ``seed``:
+    (its WSGI app, a TestApp, the member's auth headers, the ticket's id)."""
+    engine = sa.create_engine(url)
+    meta.metadata.create_all(engine)
+    engine.dispose()
+    token, ticket_id = seed(url)
+    wsgi = main({}, **make_settings(url, **{"seatshare.db_statement_timeout": "1"}))
+    return wsgi, TestApp(wsgi), {"Authorization": f"Bearer {token}"}, ticket_id
+
+
+HOLD_POSTGRESQL_TABLE_LOCK = """
+import select, sys
+import psycopg
+with psycopg.connect(sys.argv[1]) as conn:
+    conn.execute("LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE")
+    print("locked", flush=True)
+    select.select([sys.stdin], [], [], 15)  # until told, 15 seconds at most
+    conn.rollback()
+"""
+
+
+def test_a_table_locked_elsewhere_answers_503_not_a_hung_server(backend, tmp_path):
+    """A long transaction elsewhere (an operator's psql, a migration) holds a
+    lock every request needs: each request gives up after
+    ``seatshare.db_statement_timeout`` and answers the 503 with Retry-After,
+    rather than hold its worker thread (and, once every thread waits, the
+    whole server) until the lock goes; requests that need no such lock are
+    answered, and once the lock is released the same request succeeds,
+    without a restart."""
+    if backend != "postgresql":
+        pytest.skip("SQLite readers never wait for a writer (WAL)")
+    url, drop = create_database(backend, str(tmp_path))
+    try:
+        wsgi, app, auth, ticket_id = seeded_app_with_a_1_second_statement_timeout(url)
+        locker = subprocess.Popen(
+            [sys.executable, "-c", HOLD_POSTGRESQL_TABLE_LOCK,
+             sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            assert locker.stdout.readline() == "locked\n"
+            for _ in range(2):
+                started = time.monotonic()
+                res = app.get("/api/v1/tickets", headers=auth, status="*")
+                assert time.monotonic() - started < 5, "the request waited for the lock"
+                assert res.status_int == 503, res.text
+                assert int(res.headers["Retry-After"]) > 0
+                assert res.json == CONTRACT_503
+            app.get("/api/v1/users/me", headers=auth, status=200)
+        finally:
+            locker.communicate("\n", timeout=30)
+        res = app.get("/api/v1/tickets", headers=auth, status=200)
+        assert [t["id"] for t in res.json] == [ticket_id]
+        wsgi.registry["dbengine"].dispose()
+    finally:
+        drop()
