@@ -48,7 +48,7 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def _setup_sqlite(engine):
+def _setup_sqlite(engine, busy_timeout_ms=30000):
     """Make SQLite behave like a server database (and PostgreSQL) under
     concurrent writers.
 
@@ -69,7 +69,7 @@ def _setup_sqlite(engine):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -162,8 +162,10 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
 
     ``serving``: the engine answers web requests, whose statements on
     PostgreSQL give up after ``seatshare.db_statement_timeout`` seconds (a
-    503), so that a lock held elsewhere cannot hold every worker thread; the
-    command line's (a migration, a large import) wait as long as it takes.
+    503), and which on SQLite wait that long for the write lock, so that a
+    lock held elsewhere cannot hold every worker thread; the command line's
+    (a migration, a large import) wait as long as it takes on PostgreSQL, and
+    30 seconds for SQLite's lock.
 
     A pooled connection that died (the database restarted, a proxy dropped
     it) fails the statement that finds out; SQLAlchemy then replaces every
@@ -182,7 +184,10 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     )
     event.listen(engine, "handle_error", _retry_after_disconnect)
     if engine.dialect.name == "sqlite":
-        _setup_sqlite(engine)
+        # A web request waits for the write lock as long as a PostgreSQL
+        # statement may run (then 503), the command line 30 seconds.
+        statement_timeout = _statement_timeout(settings) if serving else 0
+        _setup_sqlite(engine, statement_timeout * 1000 or 30000)
     return engine
 
 
@@ -217,13 +222,17 @@ def is_stale_prepared_statement(error) -> bool:
     )
 
 
+def _statement_timeout(settings) -> float:
+    return max(0.0, float(settings.get("seatshare.db_statement_timeout", 10)))
+
+
 def _engine_kwargs(url, settings, serving=False):
     if url.startswith("postgresql"):
         # A server that cannot reach PostgreSQL answers 503 quickly rather than
         # hanging on connect.
         timeout = int(settings.get("seatshare.db_connect_timeout", 2))
         connect_args = {"connect_timeout": timeout}
-        statement_timeout = float(settings.get("seatshare.db_statement_timeout", 10))
+        statement_timeout = _statement_timeout(settings)
         if serving and statement_timeout > 0:
             # A statement that waits on a lock held elsewhere (a long
             # transaction, a migration) or runs away is cancelled: the

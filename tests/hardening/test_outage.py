@@ -189,6 +189,17 @@ def test_connections_killed_under_the_server_are_replaced_without_an_error(backe
     print(f"\nterminated connections: {killed} killed, {len(after)} requests after, no error")
 
 
+HOLD_SQLITE_WRITE_LOCK = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL")  # as the server's file is
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+
+
 def seeded_app_with_a_1_second_statement_timeout(url):
     """The app, in process, on a new schema at ``url`` seeded by ``seed``:
     (its WSGI app, a TestApp, the member's auth headers, the ticket's id)."""
@@ -246,3 +257,33 @@ def test_a_table_locked_elsewhere_answers_503_not_a_hung_server(backend, tmp_pat
         wsgi.registry["dbengine"].dispose()
     finally:
         drop()
+
+def test_a_write_lock_held_elsewhere_on_sqlite_answers_503_not_a_hung_server(backend, tmp_path):
+    """SQLite: another process holds the write lock (a long transaction, a
+    large import): a write waits ``seatshare.db_statement_timeout`` for it,
+    not 30 seconds, then answers the 503 with Retry-After; reads are still
+    answered, and once the lock is released the same write succeeds."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL: see the locked table test")
+    path = tmp_path / "seatshare.sqlite"
+    url = f"sqlite:///{path}"
+    wsgi, app, auth, ticket_id = seeded_app_with_a_1_second_statement_timeout(url)
+    # Another process, as an operator's sqlite3 shell or a command would be.
+    locker = subprocess.Popen(
+        [sys.executable, "-c", HOLD_SQLITE_WRITE_LOCK, str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert locker.stdout.readline() == "locked\n"
+        started = time.monotonic()
+        res = app.put_json(f"/api/v1/ticket/{ticket_id}", {"note": "n"}, headers=auth,
+                           status=503)
+        assert time.monotonic() - started < 5
+        assert int(res.headers["Retry-After"]) > 0
+        assert res.json == CONTRACT_503
+        app.get("/api/v1/users/me", headers=auth, status=200)
+    finally:
+        locker.communicate("\n", timeout=10)
+    res = app.put_json(f"/api/v1/ticket/{ticket_id}", {"note": "n"}, headers=auth, status=200)
+    assert res.json["note"] == "n"
+    wsgi.registry["dbengine"].dispose()
