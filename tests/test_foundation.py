@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationError
 from pyramid.security import NO_PERMISSION_REQUIRED
 from webtest import TestApp
 
@@ -353,3 +354,12 @@ def test_a_page_is_the_sites_503_page_when_the_database_is_down(app_without_data
     res = app_without_database.get("/password-reset/1-1-" + "0" * 64, status=503)
     assert res.headers["Retry-After"] == "5"
     assert_site_error_page(res, "SeatShare is unavailable")
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "1.5", "", "²", "１０"])
+def test_a_bad_statement_timeout_refuses_to_start(app_settings, value):
+    """A whole number of seconds in ASCII digits, like every such setting:
+    "-1" or "ten" was a ValueError traceback at start, and "-1" on PostgreSQL
+    silently meant no limit."""
+    with pytest.raises(ConfigurationError, match="seatshare.db_statement_timeout"):
+        main({}, **{**app_settings, "seatshare.db_statement_timeout": value})

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 from sqlalchemy.sql.expression import UpdateBase
 
 from ..paths import is_api_request
-from ..settings import as_bool
+from ..settings import DEFAULTS, as_bool, seconds
 from .entity import Entity, Event  # noqa: F401
 from .group import Group, GroupInvitation, GroupRemoval, Membership, Role  # noqa: F401
 from .meta import Base, metadata, utcnow  # noqa: F401
@@ -222,8 +222,11 @@ def is_stale_prepared_statement(error) -> bool:
     )
 
 
-def _statement_timeout(settings) -> float:
-    return max(0.0, float(settings.get("seatshare.db_statement_timeout", 10)))
+def _statement_timeout(settings) -> int:
+    """``seatshare.db_statement_timeout``, whole seconds (0: no limit)."""
+    key = "seatshare.db_statement_timeout"
+    return seconds({key: DEFAULTS[key], **settings}, key,
+                   zero_means="no limit on PostgreSQL, 30 seconds on SQLite")
 
 
 def _engine_kwargs(url, settings, serving=False):

@@ -287,3 +287,4 @@ def test_a_write_lock_held_elsewhere_on_sqlite_answers_503_not_a_hung_server(bac
     res = app.put_json(f"/api/v1/ticket/{ticket_id}", {"note": "n"}, headers=auth, status=200)
     assert res.json["note"] == "n"
     wsgi.registry["dbengine"].dispose()
+
