@@ -211,10 +211,33 @@ def _refuse_non_empty(connection):
 
 
 def drop_dataset(engine):
-    """Drop SeatShare's tables (and the marker), nothing else."""
+    """Drop SeatShare's tables, those a newer checkout's models added that
+    reference them, and then the marker, in one transaction (on
+    PostgreSQL, a failed drop keeps the marker); nothing else."""
     with engine.begin() as connection:
+        present = sa.MetaData()
+        present.reflect(connection)
+        newer = _referencing(present, set(meta.metadata.tables))
+        for table in reversed(present.sorted_tables):  # referencing tables first
+            if table.name in newer:
+                table.drop(connection)
+        meta.metadata.drop_all(connection)
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {MARKER_TABLE}")
-    meta.metadata.drop_all(engine)
+
+
+def _referencing(present, ours) -> set:
+    """The tables of ``present`` outside ``ours`` that reference one of
+    ``ours``, directly or through each other."""
+    found = set()
+    while True:
+        more = {
+            table.name for table in present.tables.values()
+            if table.name not in ours | found
+            and any(fk.column.table.name in ours | found for fk in table.foreign_keys)
+        }
+        if not more:
+            return found
+        found |= more
 
 
 def _fill(loader, connection, plan, rng, now, out_dir):

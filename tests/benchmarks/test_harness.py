@@ -241,3 +241,29 @@ def test_floor_can_have_postgresql_render_the_page(tmp_path):
         assert int(response.headers["X-Total-Count"]) > len(expected) == 25
     finally:
         drop()
+
+
+def test_a_rebuild_drops_the_tables_a_newer_schema_added(backend, tmp_path):
+    """Comparing checkouts on one benchmark database: an older checkout
+    rebuilding after a newer one added a table (one that references users)
+    failed part-way on PostgreSQL, its marker already dropped, and from
+    then on every checkout refused the database. It now drops that table
+    too, and a failed drop leaves the marker in place."""
+    url, drop = create_database(backend, str(tmp_path))
+    quiet = open(os.devnull, "w")
+    try:
+        generate.generate(url, 10, str(tmp_path / "newer"), stream=quiet)
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "CREATE TABLE newer_table (id INTEGER PRIMARY KEY, "
+                "user_id INTEGER REFERENCES users (id))")
+            connection.exec_driver_sql("INSERT INTO newer_table VALUES (1, 1)")
+        engine.dispose()
+        rebuilt = generate.generate(url, 10, str(tmp_path / "older"), reset=True, stream=quiet)
+        assert generate.existing_dataset(url, str(tmp_path / "older"), 10) == rebuilt
+        engine = sa.create_engine(url)
+        assert "newer_table" not in sa.inspect(engine).get_table_names()
+        engine.dispose()
+    finally:
+        drop()
