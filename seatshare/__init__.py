@@ -2,7 +2,7 @@
 from pyramid.config import Configurator
 
 from .mail import start_queue_sender
-from .paths import debug_logger, redact_waitress_log
+from .paths import redact_url_logs
 from .resources import Root
 from .settings import apply_environment, check_secrets
 
@@ -11,9 +11,8 @@ def main(global_config, **settings):
     """The WSGI application: ``pserve development.ini`` calls this."""
     settings = apply_environment(settings)
     check_secrets(settings)
-    redact_waitress_log()
-    with Configurator(settings=settings, root_factory=Root,
-                      debug_logger=debug_logger(__name__)) as config:
+    redact_url_logs()
+    with Configurator(settings=settings, root_factory=Root) as config:
         config.include("pyramid_jinja2")
         config.include(".renderers")
         config.include(".models")

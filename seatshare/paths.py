@@ -37,33 +37,23 @@ def redact_log_text(text: str) -> str:
     return HEX_SECRET_RE.sub("[token]", SECRET_PARAM_RE.sub(r"\1[token]", text))
 
 
-class RedactingLogger(logging.LoggerAdapter):
-    """Pyramid's debug logger: ``pyramid.debug_authorization`` logs every
-    view's URL with its query, ``pyramid.debug_notfound`` every 404's and
-    its traversal; each message is redacted before it is logged."""
-
-    def process(self, msg, kwargs):
-        return redact_log_text(str(msg)), kwargs
-
-
-def debug_logger(package: str) -> RedactingLogger:
-    """The logger Pyramid's debugging settings write to: the package's own
-    (as Pyramid's default), redacted."""
-    return RedactingLogger(logging.getLogger(package))
-
-
 class RedactingFilter(logging.Filter):
-    """For a logger that is not ours: each record's message, redacted."""
+    """Each record's message, redacted."""
 
     def filter(self, record):
         record.msg, record.args = redact_log_text(record.getMessage()), None
         return True
 
 
-# waitress logs the path a client sent when it loses the client or catches
-# an error itself ("Client disconnected while serving PATH").
-WAITRESS_FILTER = RedactingFilter()
+REDACTING_FILTER = RedactingFilter()
+# The loggers that write URLs as requests sent them: the package's own, which
+# Pyramid's debugging settings write to (``pyramid.debug_authorization``
+# logs every view's URL with its query, ``pyramid.debug_notfound`` every
+# 404's and its traversal), and waitress's ("Client disconnected while
+# serving PATH").
+URL_LOGGERS = ("seatshare", "waitress")
 
 
-def redact_waitress_log() -> None:
-    logging.getLogger("waitress").addFilter(WAITRESS_FILTER)  # once: a filter is kept once
+def redact_url_logs() -> None:
+    for name in URL_LOGGERS:
+        logging.getLogger(name).addFilter(REDACTING_FILTER)  # a filter is kept once
