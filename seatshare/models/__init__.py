@@ -69,7 +69,7 @@ def _setup_sqlite(engine, busy_timeout_ms=30000):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -241,8 +241,7 @@ def _engine_kwargs(url, settings, serving=False):
             # transaction, a migration) or runs away is cancelled: the
             # request answers 503 rather than hold its worker thread, and
             # with it, once every thread waits, the whole server.
-            milliseconds = max(1, int(statement_timeout * 1000))
-            connect_args["options"] = f"-c statement_timeout={milliseconds}"
+            connect_args["options"] = f"-c statement_timeout={statement_timeout * 1000}"
         if not as_bool(settings.get("seatshare.db_prepared_statements", "true")):
             # psycopg prepares a statement on its fifth use on a connection.
             connect_args["prepare_threshold"] = None
