@@ -25,6 +25,15 @@ def is_api_request(request) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
+def never_writes(request) -> bool:
+    """A GET or HEAD of the API, of the health check or of a calendar feed:
+    none of them writes to the database (see ``request_dbsession``)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    path = request.environ.get("PATH_INFO", "")
+    return is_api_request(request) or path == "/healthz" or path.startswith("/calendar/")
+
+
 def redact_secrets(path: str) -> str:
     """``path`` fit for a log: the secret a feed URL or a reset link carries
     is replaced by ``[token]``."""

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 from sqlalchemy.sql.expression import UpdateBase
 
-from ..paths import is_api_request
+from ..paths import never_writes
 from ..settings import DEFAULTS, as_bool, seconds
 from .entity import Entity, Event  # noqa: F401
 from .group import Group, GroupInvitation, GroupRemoval, Membership, Role  # noqa: F401
@@ -40,9 +40,6 @@ log = logging.getLogger(__name__)
 
 # Execution option of a session whose transaction never writes.
 READ_ONLY = "seatshare_read_only"
-# API requests with these methods only read: no GET or HEAD view under /api/
-# writes (the before_flush guard below fails one that would).
-READ_ONLY_API_METHODS = frozenset({"GET", "HEAD"})
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
@@ -300,13 +297,10 @@ def request_dbsession(request):
         request.registry["dbsession_factory"],
         request.tm,
         request=request,
-        read_only=is_read_only_request(request),
+        # The before_flush guard below fails a read-only request that would
+        # write.
+        read_only=never_writes(request),
     )
-
-
-def is_read_only_request(request) -> bool:
-    """A GET or HEAD under ``/api/``: no API read writes to the database."""
-    return request.method in READ_ONLY_API_METHODS and is_api_request(request)
 
 
 def includeme(config):

@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -262,7 +263,8 @@ def test_a_write_lock_held_elsewhere_on_sqlite_answers_503_not_a_hung_server(bac
     """SQLite: another process holds the write lock (a long transaction, a
     large import): a write waits ``seatshare.db_statement_timeout`` for it,
     not 30 seconds, then answers the 503 with Retry-After; reads are still
-    answered, and once the lock is released the same write succeeds."""
+    answered (the API's, the health check a load balancer polls, a calendar
+    app's feed), and once the lock is released the same write succeeds."""
     if backend != "sqlite":
         pytest.skip("PostgreSQL: see the locked table test")
     path = tmp_path / "seatshare.sqlite"
@@ -281,7 +283,11 @@ def test_a_write_lock_held_elsewhere_on_sqlite_answers_503_not_a_hung_server(bac
         assert time.monotonic() - started < 5
         assert int(res.headers["Retry-After"]) > 0
         assert res.json == CONTRACT_503
-        app.get("/api/v1/users/me", headers=auth, status=200)
+        feed = app.get("/api/v1/users/me", headers=auth, status=200).json["calendar_url"]
+        for path in ("/healthz", urlsplit(feed).path):
+            started = time.monotonic()
+            app.get(path, status=200)
+            assert time.monotonic() - started < 0.9, f"{path} waited for the write lock"
     finally:
         locker.communicate("\n", timeout=10)
     res = app.put_json(f"/api/v1/ticket/{ticket_id}", {"note": "n"}, headers=auth, status=200)
