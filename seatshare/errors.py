@@ -7,18 +7,13 @@ import logging
 from http import HTTPStatus
 
 from pyramid.exceptions import ConfigurationError, PredicateMismatch
-from pyramid.httpexceptions import (
-    HTTPException,
-    HTTPForbidden,
-    HTTPNotFound,
-)
+from pyramid.httpexceptions import HTTPException, HTTPForbidden
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
-from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .paths import is_api_request, redact_secrets
-from .security import BEARER_CHALLENGE, ScopeDenied, bearer_token_from, bearer_token_sent
+from .security import BEARER_CHALLENGE, ScopeDenied, bearer_token_sent
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base, utcnow
