@@ -175,6 +175,8 @@ def authorization(request):
         scopes=[(s, SCOPE_DESCRIPTIONS[s]) for s in oauth_request.scopes],
         user=request.identity.user,
         action=request.path_qs,
+        # "Your password has been changed", after a reset that came here.
+        messages=request.session.pop_flash(),
     )
 
 

@@ -27,7 +27,7 @@ from ..resources import Resource, register_root_child
 from ..schemas.types import record_id
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
 from .ratelimit import reset_keys
-from .views import page, set_new_password, throttle
+from .views import page, safe_next, set_new_password, throttle, with_next
 
 LINK_SECONDS = 3600
 LINK_RE = re.compile(r"([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})")
@@ -90,9 +90,18 @@ class PasswordResetLink(Resource):
         return [(Allow, Everyone, Permission.RESET_PASSWORD), DENY_ALL]
 
 
-def request_form(request, status=200, errors=None, email=""):
+def next_url(request) -> str | None:
+    """Where the user was going when they asked for a link (an application's
+    authorization request, say): kept from the sign-in page through the
+    mailed link to the new password, which goes on there."""
+    return safe_next(request.params.get("next"))
+
+
+def request_form(request, status=200, errors=None, email="", sent=None):
+    going = next_url(request)
     return page(request, "password_reset.jinja2", status, errors=errors or {}, email=email,
-                sent=None)
+                sent=sent, next_url=going or "", signin_url=with_next("/signin", going),
+                again_url=with_next("/password-reset", going))
 
 
 @view_config(context=PasswordResetPage, request_method="GET",
@@ -118,14 +127,16 @@ def send_link(request):
     ).scalar_one_or_none()
     if user is not None:
         key = reset_key(request.registry.settings, user)
-        mail_password_reset(request, user, f"{request.application_url}/password-reset/{key}")
-    return page(request, "password_reset.jinja2", errors={}, email=values["email"],
-                sent=SENT.format(email=values["email"]))
+        link = with_next(f"{request.application_url}/password-reset/{key}", next_url(request))
+        mail_password_reset(request, user, link)
+    return request_form(request, email=values["email"], sent=SENT.format(email=values["email"]))
 
 
 def new_password_form(request, status=200, errors=None):
+    going = next_url(request)
     return page(request, "password.jinja2", status, errors=errors or {},
-                user=request.context.user, action=request.path, ask_current=False)
+                user=request.context.user, action=request.path, ask_current=False,
+                next_url=going, signin_url=with_next("/signin", going))
 
 
 @view_config(context=PasswordResetLink, request_method="GET",
@@ -156,4 +167,5 @@ def link_expired(exc, request):
     return page(request, "error.jinja2", 400, status=400, title="This link has expired",
                 message="A link to choose a new password works for an hour, and once. "
                         "Ask for a new one.",
-                back_url="/password-reset", back_label="Ask for a new link")
+                back_url=with_next("/password-reset", next_url(request)),
+                back_label="Ask for a new link")

@@ -132,6 +132,7 @@ def sign_in_form(request, status=200, error=None, email=""):
     return page(request, "signin.jinja2", status, error=error, email=email,
                 messages=request.session.pop_flash(),
                 next_url=next_url or "", signup_url=with_next("/signup", next_url),
+                reset_url=with_next("/password-reset", next_url),
                 application=requesting_application(request.dbsession, next_url))
 
 
@@ -200,7 +201,9 @@ def sign_in(request):
                             email=posted_text(request, "email") or "")
     keys = attempt_keys(values["email"], request.client_addr)
     limiter, refused = throttle(request, keys, "failed sign-ins", "Back to sign in",
-                                also=("/password-reset", "Forgot your password?"))
+                                also=(with_next("/password-reset",
+                                                safe_next(request.POST.get("next"))),
+                                      "Forgot your password?"))
     if refused:
         return refused
     user = request.dbsession.execute(

@@ -9,12 +9,13 @@ import pytest
 from seatshare.web.password_reset import LINK_SECONDS, reset_key, user_for_reset_key
 from tests import factories
 
-from .conftest import Flow, field_error
+from .conftest import Flow, authorization_url, field_error
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import NEW_PASSWORD, changed_meanwhile, password_hash
 from .test_signin import session_of, submit_sign_in
 
-LINK = re.compile(r"^(http://example\.com(/password-reset/[0-9]+-[0-9]+-[0-9a-f]{64}))$", re.M)
+LINK = re.compile(
+    r"^(http://example\.com(/password-reset/[0-9]+-[0-9]+-[0-9a-f]{64}(?:\?next=\S+)?))$", re.M)
 
 
 def ask(testapp, email, status=200):
@@ -38,6 +39,44 @@ def choose(testapp, path, new=NEW_PASSWORD, again=None, status=302):
 def test_the_sign_in_page_links_to_it(testapp):
     link = testapp.get("/signin").html.find("a", string="Forgot your password?")
     assert link["href"] == "/password-reset"
+
+
+def test_an_authorization_signed_out_goes_on_after_a_reset(flow, testapp, user, outbox):
+    """An app sent the user to sign in, and they forgot their password: the
+    link on the sign-in page, the form, the mailed link and the new
+    password's form all keep where they were going, and once the password
+    is chosen the app's authorization request goes on (its consent page,
+    saying the password changed)."""
+    authorize = authorization_url(flow.application.client_id, state="xyz")
+    sign_in = testapp.get(authorize).follow()
+    reset = sign_in.click("Forgot your password?")
+    assert reset.html.main.find("a", string="Back to sign in")["href"] == sign_in.request.path_qs
+    form = reset.forms["password-reset"]
+    form["email"] = user.email
+    sent = form.submit()
+    assert sent.html.main.find("a", string="ask again")["href"] == reset.request.path_qs
+    path = mailed_link(outbox)
+    assert path.startswith("/password-reset/") and "?next=" in path
+    form_page = browser(testapp.app).get(path)  # the mail opened elsewhere
+    assert form_page.html.main.find("a", string="Back to sign in")["href"] == (
+        sign_in.request.path_qs)
+    form = form_page.forms["password"]
+    form["new_password"] = form["new_password_again"] = NEW_PASSWORD
+    response = form.submit(status=302)
+    assert response.location == "http://example.com" + authorize
+    consent = response.follow()
+    assert consent.forms["consent"]
+    assert "Your password has been changed" in consent.html.find(class_="notice").text
+
+
+def test_a_reset_link_refuses_to_go_on_to_another_site(testapp, user, outbox):
+    form = testapp.get("/password-reset?next=//evil.example/x").forms["password-reset"]
+    form["email"] = user.email
+    form.submit()
+    path = mailed_link(outbox)
+    assert "next" not in path
+    response = choose(testapp, path + "?next=https://evil.example/")
+    assert response.location == "http://example.com/signin"
 
 
 def test_a_link_is_mailed_and_sets_a_new_password(testapp, user, outbox, dbsession, app):

@@ -185,6 +185,9 @@ def test_too_many_attempts_page_links_back_to_sign_in_with_next(testapp, user):
                             next_url="%2Foauth%2Fauthorization%3Fa%3Db")
     link = locked.html.find("a", string="Back to sign in")["href"]
     assert link == "/signin?next=%2Foauth%2Fauthorization%3Fa%3Db"
+    # And a new password goes on there too.
+    reset = locked.html.find("a", string="Forgot your password?")["href"]
+    assert reset == "/password-reset?next=%2Foauth%2Fauthorization%3Fa%3Db"
 
 
 def test_too_many_attempts_page_offers_a_reset_link(testapp, user):
