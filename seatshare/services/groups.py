@@ -169,17 +169,33 @@ def require_member(dbsession, group_id: int, user_id: int) -> None:
         raise APIError(403)
 
 
-def lock_membership(dbsession, membership: Membership) -> Membership:
+def lock_membership(dbsession, membership: Membership, actor_id: int,
+                    leaving: bool = False) -> Membership:
     """Lock the membership's group and read the membership again.
 
     Role changes and removals within one group run one after the other (a
     row lock on PostgreSQL; SQLite's transactions take the write lock up
     front), so two administrators demoting each other at once cannot leave
-    it with none. A membership removed meanwhile is a 404.
+    it with none.
+
+    The ACL let the request in on the actor's role as its token read it,
+    before the lock: one committed meanwhile is read again, and the request
+    answers as it would a moment later. An actor who is no longer a member
+    is refused (403), as is one no longer an administrator, unless
+    ``leaving`` (a member may remove themselves); then a membership removed
+    meanwhile is a 404.
     """
     dbsession.execute(
         select(Group.id).where(Group.id == membership.group_id).with_for_update()
     )
+    actor_role = dbsession.scalar(
+        select(Membership.role).where(
+            Membership.group_id == membership.group_id, Membership.user_id == actor_id
+        )
+    )
+    leaves = leaving and actor_id == membership.user_id
+    if actor_role is None or (actor_role != Role.ADMIN and not leaves):
+        raise APIError(403)
     current = dbsession.scalar(
         select(Membership)
         .where(Membership.id == membership.id)
@@ -203,8 +219,8 @@ def keep_an_administrator(dbsession, membership: Membership) -> None:
         raise APIError(409, LAST_ADMIN)
 
 
-def set_role(dbsession, membership: Membership, role: Role) -> Membership:
-    membership = lock_membership(dbsession, membership)
+def set_role(dbsession, membership: Membership, role: Role, actor_id: int) -> Membership:
+    membership = lock_membership(dbsession, membership, actor_id)
     if role != membership.role:
         keep_an_administrator(dbsession, membership)
         membership.role = role
@@ -217,7 +233,7 @@ def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
     tickets assigned to them are unassigned, tickets they own are deleted
     (each with a history entry), their pending requests are withdrawn. A
     removal by someone else is remembered (``GroupRemoval``)."""
-    membership = lock_membership(dbsession, membership)
+    membership = lock_membership(dbsession, membership, actor_id, leaving=True)
     keep_an_administrator(dbsession, membership)
     group_id, user_id = membership.group_id, membership.user_id
     tickets = dbsession.scalars(

@@ -88,7 +88,8 @@ class GroupAdminViews(ResourceViews):
         changes = validate_body(self.request, MemberUpdate(), MEMBER_READ_ONLY)
         membership = self.context.membership
         if "role" in changes:
-            membership = service.set_role(self.request.dbsession, membership, changes["role"])
+            membership = service.set_role(self.request.dbsession, membership, changes["role"],
+                                          self.request.identity.user_id)
         return member_json(membership, self.context.user)
 
     @view_config(context=MemberContext, request_method="DELETE", permission=Permission.LEAVE)

@@ -321,3 +321,57 @@ def test_a_member_asking_for_a_ticket_as_they_leave_asks_nothing(backend, race_s
     with race_server.session() as session:
         assert session.scalars(sa.select(TicketRequest.id).where(
             TicketRequest.ticket_id == ticket_id)).all() == []
+
+
+def demoted_admin_build():
+    """A group with two administrators (the second, B, about to be demoted
+    by the first) and a member, C: (group id, C's id, B's and C's headers)."""
+    first, second, member = f.make_user(), f.make_user(), f.make_user()
+    group = f.make_group(creator=first)
+    f.make_membership(group, second, role=Role.ADMIN)
+    f.make_membership(group, member)
+    return group.id, second.id, member.id, bearer(second), bearer(member)
+
+
+def the_administrator_is_demoted(group_id, user_id):
+    """Another administrator's role change, committed while the request waits."""
+    def demote(connection):
+        connection.execute(sa.update(Membership).where(
+            Membership.group_id == group_id, Membership.user_id == user_id,
+        ).values(role=Role.MEMBER))
+    return demote
+
+
+@pytest.mark.parametrize("method, body", [("DELETE", None), ("PUT", {"role": "admin"})])
+def test_an_administrator_demoted_meanwhile_changes_no_member(
+        backend, race_server, method, body):
+    """The ACL let the request in on the administrator's role as its token
+    read it; a demotion committed while it waited for the group's lock has
+    ended that role, so it is refused as it would be a moment later (403),
+    and the member is as they were."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, admin_id, member_id, admin_headers, _ = race_server.build(demoted_admin_build)
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, method,
+        f"{race_server.url}/api/v1/groups/{group_id}/members/{member_id}",
+        admin_headers, body, the_administrator_is_demoted(group_id, admin_id))
+    assert status == 403
+    with race_server.session() as session:
+        assert session.scalar(sa.select(Membership.role).where(
+            Membership.group_id == group_id, Membership.user_id == member_id)) == Role.MEMBER
+
+
+def test_a_member_who_left_meanwhile_is_refused_as_a_non_member(backend, race_server):
+    """Leaving twice at once: the second finds itself no member once the
+    first is done, and gets what a non-member gets a moment later (403),
+    on PostgreSQL as on SQLite, not a 404 for the membership."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, _, member_id, _, member_headers = race_server.build(demoted_admin_build)
+    url = f"{race_server.url}/api/v1/groups/{group_id}/members/{member_id}"
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, "DELETE", url, member_headers, None,
+        the_member_is_gone(group_id, member_id))
+    assert status == 403
+    assert requests.delete(url, headers=member_headers, timeout=10).status_code == 403
