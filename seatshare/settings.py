@@ -29,6 +29,7 @@ DEFAULTS = {
     "seatshare.db_prepared_statements": "true",
     "seatshare.session_secure": "false",
     "seatshare.session_max_age": "43200",
+    "seatshare.device_cookie_max_age": "31536000",
     "seatshare.hsts_max_age": "0",
     "retry.attempts": "3",
     "mail.mailer": "smtp",

@@ -2,23 +2,18 @@
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 
 from ..settings import as_bool
+from .devices import DeviceCookies, cookie_name
 from .forms import TextTokenCSRFPolicy
-
-
-def session_cookie_name(secure: bool) -> str:
-    """Over HTTPS, the ``__Host-`` prefix: browsers keep such a cookie only
-    when it is Secure, for this host and path ``/``, so no other subdomain
-    (or plain-HTTP page) can set one that the sign-in pages would read."""
-    return "__Host-seatshare_session" if secure else "seatshare_session"
 
 
 def includeme(config):
     settings = config.get_settings()
+    DeviceCookies.from_settings(settings)  # a bad setting refuses to start
     secure = as_bool(settings.get("seatshare.session_secure", False))
     config.set_session_factory(
         SignedCookieSessionFactory(
             settings["seatshare.session_secret"],
-            cookie_name=session_cookie_name(secure),
+            cookie_name=cookie_name("seatshare_session", secure),
             secure=secure,
             httponly=True,
             samesite="Lax",

@@ -7,7 +7,8 @@ user's id, the expiry, and the account's email and password hash. Nothing is
 stored: the link verifies itself, and it stops working once the password or
 the email changes (after it is used, say) or the hour is over. The page
 answers the same whether or not an account has the email, and is throttled
-per address and per email like sign-in.
+per address and per email like sign-in (per device cookie instead of per
+email for a browser that has signed in to the account before).
 """
 import hashlib
 import hmac
@@ -25,6 +26,7 @@ from ..models import User
 from ..permissions import Permission
 from ..resources import Resource, register_root_child
 from ..schemas.types import record_id
+from .devices import trusted_device
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
 from .ratelimit import reset_keys
 from .views import page, safe_next, set_new_password, throttle, with_next
@@ -116,15 +118,15 @@ def send_link(request):
     values, errors = validate(ResetRequestForm(), request)
     if values is None:
         return request_form(request, 400, errors, posted_text(request, "email") or "")
-    keys = reset_keys(values["email"], request.client_addr)
+    user = request.dbsession.execute(
+        select(User).where(User.email == values["email"])
+    ).scalar_one_or_none()
+    keys = reset_keys(values["email"], request.client_addr, trusted_device(request, user))
     limiter, refused = throttle(request, keys, "requests for a reset link",
                                "Back to the form")
     if refused:
         return refused
     limiter.record_failure(request.dbsession, keys)
-    user = request.dbsession.execute(
-        select(User).where(User.email == values["email"])
-    ).scalar_one_or_none()
     if user is not None:
         key = reset_key(request.registry.settings, user)
         link = with_next(f"{request.application_url}/password-reset/{key}", next_url(request))

@@ -4,9 +4,11 @@ The attempts live in the ``sign_in_attempts`` table, so every server process
 sees the same count. Sign-in counts its failures per account and per address;
 sign-up counts every attempt that reaches the "is this email taken" check per
 address, and the reset page every link asked for, per address and per email,
-under keys of their own. After ``seatshare.signin_max_failures`` of
-them within ``seatshare.signin_window_seconds`` for any key, the page answers
-429 until the oldest leaves the window: sign-up tells whether an email has an
+under keys of their own; a browser showing the account's device cookie
+(``devices.py``) per device cookie instead of per account or email. After
+``seatshare.signin_max_failures`` of them within
+``seatshare.signin_window_seconds`` for any key, the page answers 429 until
+the oldest leaves the window: sign-up tells whether an email has an
 account, so learning that costs an address as much there as at sign-in.
 
 A key is ``kind:value``; the table keeps ``kind:`` and an HMAC of the value,
@@ -29,18 +31,26 @@ def _key(kind: str, value: str | None) -> str:
     return f"{kind}:{value or 'unknown'}"
 
 
-def attempt_keys(email: str, address: str | None) -> list[str]:
-    return [_key("account", email), _key("address", address)]
+def attempt_keys(email: str, address: str | None, device: str | None = None) -> list[str]:
+    """A sign-in's keys: per address, and per account, or, for a browser
+    showing the account's device cookie (``device``: its nonce, see
+    ``devices.py``), per device cookie instead: failures elsewhere never
+    lock out a browser that has signed in before, and its own lock out
+    only itself."""
+    return [_key("device", device) if device else _key("account", email),
+            _key("address", address)]
 
 
 def sign_up_keys(address: str | None) -> list[str]:
     return [_key("signup-address", address)]
 
 
-def reset_keys(email: str, address: str | None) -> list[str]:
+def reset_keys(email: str, address: str | None, device: str | None = None) -> list[str]:
     """A reset link asked for: per address, and per email (no mailbox is
-    sent more than the limit's worth of links)."""
-    return [_key("reset-address", address), _key("reset-account", email)]
+    sent more than the limit's worth of links by others), or per device
+    cookie for a browser showing the account's (as ``attempt_keys``)."""
+    return [_key("reset-address", address),
+            _key("reset-device", device) if device else _key("reset-account", email)]
 
 
 def _hmac_key(settings) -> bytes:

@@ -21,6 +21,7 @@ from ..models import Application, User
 from ..oauth.applications import enabled_application
 from ..permissions import Permission
 from ..resources import Root
+from .devices import issue_device_cookie, trusted_device
 from .forms import (
     PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
 )
@@ -137,12 +138,15 @@ def sign_in_form(request, status=200, error=None, email=""):
 
 
 def start_session(request, user) -> HTTPFound:
-    """Sign ``user`` in on a fresh session and go where the form said."""
+    """Sign ``user`` in on a fresh session, with a new device cookie for
+    the account, and go where the form said."""
     target = safe_next(request.POST.get("next")) or "/signin"
     request.session.invalidate()
     new_csrf_token(request)
     remember(request, user.id, generation=user.session_generation)
-    return HTTPFound(location=request.application_url + target)
+    response = HTTPFound(location=request.application_url + target)
+    issue_device_cookie(request, response, user)
+    return response
 
 
 def set_new_password(request, user, new_password) -> HTTPFound | None:
@@ -199,16 +203,16 @@ def sign_in(request):
         # which, and keep the email typed.
         return sign_in_form(request, 400, errors.get("email") or errors["password"],
                             email=posted_text(request, "email") or "")
-    keys = attempt_keys(values["email"], request.client_addr)
+    user = request.dbsession.execute(
+        select(User).where(User.email == values["email"])
+    ).scalar_one_or_none()
+    keys = attempt_keys(values["email"], request.client_addr, trusted_device(request, user))
     limiter, refused = throttle(request, keys, "failed sign-ins", "Back to sign in",
                                 also=(with_next("/password-reset",
                                                 safe_next(request.POST.get("next"))),
                                       "Forgot your password?"))
     if refused:
         return refused
-    user = request.dbsession.execute(
-        select(User).where(User.email == values["email"])
-    ).scalar_one_or_none()
     if not request.passwords.verify(user.password_hash if user else None, values["password"]):
         limiter.record_failure(request.dbsession, keys)
         return sign_in_form(request, 400, SIGN_IN_FAILED, email=values["email"])
@@ -297,12 +301,13 @@ def change_password(request):
     """A new password, given the current one; every other browser session
     of the user ends (a password is changed when someone else may know
     it), and this one goes on under a fresh cookie. A wrong current
-    password counts as a failed sign-in of the account, so a session left
-    open cannot be used to guess it beyond sign-in's limit. Tokens of
-    approved applications stay valid: ``DELETE /api/v1/authorizations/ID``
-    ends those."""
+    password counts as a failed sign-in of the account (of this browser
+    alone when it shows the account's device cookie, as at sign-in), so a
+    session left open cannot be used to guess it beyond sign-in's limit.
+    Tokens of approved applications stay valid:
+    ``DELETE /api/v1/authorizations/ID`` ends those."""
     user = request.identity.user
-    keys = attempt_keys(user.email, request.client_addr)
+    keys = attempt_keys(user.email, request.client_addr, trusted_device(request, user))
     limiter, refused = throttle(request, keys, "wrong passwords", "Back to your password")
     if refused:
         return refused

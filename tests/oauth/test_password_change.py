@@ -139,7 +139,10 @@ def test_the_new_password_cannot_be_the_email_or_its_local_part(signed_in_flow, 
 
 def test_a_wrong_current_password_counts_as_a_failed_sign_in(signed_in_flow, testapp,
                                                              dbsession):
+    """Of the account, from a browser without the account's device cookie
+    (test_device_cookies.py has the browser with one)."""
     user = signed_in_flow.user
+    testapp.set_cookie("seatshare_device", "")
     for _ in range(5):
         change(testapp, current="wrong password", status=400)
     assert dbsession.execute(select(func.count()).where(
