@@ -3,6 +3,7 @@
 And a URL that is not UTF-8 (``/api/v1/tickets/%FF``, ``?page=%FF``) is a 400
 before anything decodes it: WebOb raises on such a path or query string, and
 every later layer (routing, the security policy, the error views) reads them.
+A cookie that is not UTF-8 is left out instead (see ``parse_cookies``).
 The query string is parsed here too, with "&" as the only separator (WebOb
 also splits on ";", so ``?q=a;b`` searched for "a"; CVE-2021-23336 is the
 same ambiguity), and WebOb's ``request.GET`` serves that parse.
@@ -10,6 +11,7 @@ same ambiguity), and WebOb's ``request.GET`` serves that parse.
 from urllib.parse import unquote_to_bytes
 
 from pyramid.tweens import INGRESS
+from webob.cookies import RequestCookies, parse_cookie
 from webob.multidict import GetDict
 
 from .errors import json_error, status_line
@@ -57,8 +59,27 @@ def parse_query_string(request) -> None:
     environ["webob._parsed_query_vars"] = (GetDict(pairs, environ), query)
 
 
+def parse_cookies(request) -> None:
+    """Parse the Cookie header as WebOb would, leaving out a cookie whose
+    name or value is not UTF-8, and store it where ``request.cookies`` looks
+    first. WebOb raises on such a cookie whenever the session is read, a
+    500 on every page; it is none of ours (another site of the domain set
+    it), and the session cookie beside it still counts."""
+    header = request.environ.get("HTTP_COOKIE", "")
+    if not header:
+        return
+    cookies = {}
+    for name, value in parse_cookie(header):
+        try:
+            cookies[name.decode("utf-8")] = value.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    request.environ[RequestCookies._cache_key] = (cookies, header)
+
+
 def undecodable_url_tween_factory(handler, registry):
     def undecodable_url_tween(request):
+        parse_cookies(request)
         try:
             request.path_info
             parse_query_string(request)

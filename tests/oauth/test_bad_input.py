@@ -125,3 +125,15 @@ def test_a_file_for_the_consent_forms_fields_is_refused(signed_in_flow, testapp,
     response = testapp.post(action, {"csrf_token": token},
                             upload_files=[("decision", "d.txt", b"approve")], status=302)
     assert "error=access_denied" in response.location
+
+
+@pytest.mark.parametrize("foreign", ['other="caf\xe9"', 'caf\xe9="x"', 'a="\xff\xfe"'])
+def test_a_foreign_cookie_that_is_not_utf8_is_ignored(testapp, signed_in_flow, foreign):
+    """A cookie another site of the domain set, quoted and not UTF-8: WebOb
+    raised on it as any page read the session, a 500 on every page. It is
+    ignored; the session cookie beside it still signs the user in."""
+    session = f'seatshare_session={testapp.cookies["seatshare_session"]}'
+    for cookie in (f"{foreign}; {session}", f"{session}; {foreign}"):
+        page = testapp.get("/signin", headers={"Cookie": cookie}, status=200)
+        assert "You are signed in" in page.text
+    testapp.get("/signup", headers={"Cookie": foreign}, status=200)
