@@ -26,7 +26,7 @@ from ..models import (
 )
 from .groups import create_group
 from .history import record_ticket_change
-from .schedule import ScheduledEvent, import_events
+from .schedule import ALL_DAY_TIME, ScheduledEvent, import_events
 
 PEOPLE = [
     # email, first name, last name
@@ -211,7 +211,8 @@ def _season(dbsession, entity, prefix, opponents, weeks_ago, hour):
         )
         for week, opponent in enumerate(opponents)
     ]
-    playoffs_day = schedule[-1].start_time.replace(hour=0, minute=0)
+    # Their time is to be announced: on their date in every reader's zone.
+    playoffs_day = datetime.datetime.combine(schedule[-1].start_time.date(), ALL_DAY_TIME)
     for number, date_tba in ((1, False), (2, True)):
         schedule.append(
             ScheduledEvent(

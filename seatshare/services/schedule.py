@@ -33,6 +33,11 @@ SHOWN_LENGTH = 40
 LOOKUP_BATCH = 500
 # Events written between two progress reports.
 PROGRESS_BATCH = 100
+# The time stored for an all-day .ics date (its time to be announced). The
+# feeds and the mail show such an event on its date in the reader's time
+# zone; noon UTC is on that date from UTC-11 to UTC+11, where midnight UTC
+# would be the day before in the Americas.
+ALL_DAY_TIME = datetime.time(12)
 
 
 class ScheduleError(ValueError):
@@ -317,7 +322,7 @@ def _ics_event(component, lines):
     time_tba = not isinstance(start, datetime.datetime)
     if time_tba:
         # An all-day event: the day is known, the time is not.
-        start_time = datetime.datetime.combine(start, datetime.time())
+        start_time = datetime.datetime.combine(start, ALL_DAY_TIME)
     elif start.tzinfo is None and "TZID" in dtstart.params:
         # icalendar leaves the time floating when it cannot resolve the TZID.
         raise ScheduleError(

@@ -3,8 +3,13 @@ import datetime
 import hashlib
 import hmac
 
+import pytest
+from sqlalchemy import select
+
 from seatshare.calendar import feed_token, reset_feed_secret, user_feed_url
-from seatshare.models import User
+from seatshare.calendar.describe import describe_when
+from seatshare.models import Event, User
+from seatshare.services.schedule import import_events, parse_schedule
 
 from .. import factories as f
 
@@ -194,3 +199,36 @@ def test_a_failing_feed_does_not_log_its_token(testapp, app, feed_request, seaso
     assert "the feed broke" in logged
     assert f"/calendar/{viewer.id}/[token]/tickets.ics" in logged
     assert feed_token(app.registry.settings, viewer) not in logged
+
+
+ALL_DAY_ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//SeatShare tests//EN\r
+BEGIN:VEVENT\r
+UID:all-day@example.com\r
+SUMMARY:Otters vs Newts\r
+DTSTART;VALUE=DATE:20270401\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+@pytest.mark.parametrize(
+    "timezone", ["America/Los_Angeles", "America/New_York", "UTC", "Europe/Berlin", "Asia/Tokyo"]
+)
+def test_an_imported_all_day_event_is_on_its_date_in_every_users_feed(
+    fetch, feed_request, dbsession, timezone
+):
+    """An .ics all-day date is the day of the game wherever the reader
+    lives: not the day before in the Americas."""
+    user = f.make_user(timezone=timezone)
+    entity = f.make_entity()
+    group = f.make_group(entity=entity, creator=user)
+    import_events(dbsession, entity.id, parse_schedule("season.ics", ALL_DAY_ICS))
+    event = dbsession.scalars(select(Event).where(Event.entity_id == entity.id)).one()
+    assert event.time_tba is True
+    ticket = f.make_ticket(group=group, event=event, owner=user)
+    entry = fetch(user_feed_url(feed_request, user)).entries[uid(ticket, user)]
+    assert entry.decoded("DTSTART") == datetime.date(2027, 4, 1)
+    assert entry.decoded("DTEND") == datetime.date(2027, 4, 2)
+    assert describe_when(event, timezone) == "Thursday 1 April 2027, time to be announced"

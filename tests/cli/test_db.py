@@ -1,4 +1,6 @@
 """``db upgrade`` and ``db demo``."""
+import datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic.config import Config
@@ -108,7 +110,11 @@ def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
     starts = [e.start_time for e in db.scalars(select(Event))]
     assert any(s < now for s in starts) and any(s >= now for s in starts)
     assert len(starts) >= 20
-    assert db.scalar(select(sa.func.count()).where(Event.time_tba.is_(True))) >= 1
+    to_be_announced = db.scalars(select(Event).where(Event.time_tba.is_(True))).all()
+    assert to_be_announced
+    # Noon UTC, like an imported all-day date: on that date in the
+    # Americas too (midnight UTC is the evening before there).
+    assert {e.start_time.time() for e in to_be_announced} == {datetime.time(12)}
     tickets = db.scalars(select(Ticket)).all()
     assert any(t.assignee_id for t in tickets) and any(t.assignee_id is None for t in tickets)
     assert any(t.alias_id for t in tickets)

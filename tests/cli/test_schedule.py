@@ -198,7 +198,7 @@ def test_ics_import_keys_events_by_uid(seatshare, db, entity_id, schedule_file):
     assert found["game-1@example.com"].start_time == datetime.datetime(2025, 4, 1, 23, 5)
     assert found["game-1@example.com"].time_tba is False
     # An all-day event: the date is known, the time is not.
-    assert found["game-2@example.com"].start_time == datetime.datetime(2025, 4, 8)
+    assert found["game-2@example.com"].start_time == datetime.datetime(2025, 4, 8, 12)
     assert found["game-2@example.com"].time_tba is True
 
 
