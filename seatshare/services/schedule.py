@@ -319,6 +319,9 @@ def _ics_event(component, lines):
     dtstart = component.get("DTSTART")
     start = dtstart.dt
     start_line = lines.properties["DTSTART"]
+    if not isinstance(start, datetime.date):  # a datetime is a date too
+        # icalendar also reads a time, a duration or a period here.
+        raise ScheduleError(start_line, "DTSTART must be a date, or a date and time")
     time_tba = not isinstance(start, datetime.datetime)
     if time_tba:
         # An all-day event: the day is known, the time is not.

@@ -213,6 +213,13 @@ def test_ics_import_keys_events_by_uid(seatshare, db, entity_id, schedule_file):
         ("DTSTART;TZID=America/New_York:", "DTSTART;TZID=Riverside/Stadium:", 8,
          "time zone 'Riverside/Stadium' is unknown"),
         ("SUMMARY:Rovers vs. Bears", "this is not a content line", 12, "not an iCalendar"),
+        # Values icalendar reads, but no moment an event starts at.
+        ("DTSTART;VALUE=DATE:20250408", "DTSTART;VALUE=PERIOD:20250408T230000Z/PT3H", 13,
+         "DTSTART must be a date, or a date and time"),
+        ("DTSTART;VALUE=DATE:20250408", "DTSTART;VALUE=TIME:190500", 13,
+         "DTSTART must be a date, or a date and time"),
+        ("DTSTART;VALUE=DATE:20250408", "DTSTART:PT3H", 13,
+         "DTSTART must be a date, or a date and time"),
     ],
 )
 def test_a_malformed_ics_names_the_line_and_writes_nothing(
