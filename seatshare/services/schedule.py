@@ -322,6 +322,12 @@ def _ics_event(component, lines):
     if not isinstance(start, datetime.date):  # a datetime is a date too
         # icalendar also reads a time, a duration or a period here.
         raise ScheduleError(start_line, "DTSTART must be a date, or a date and time")
+    if dtstart.params.get("VALUE", "").upper() == "DATE" and isinstance(start, datetime.datetime):
+        # A date with a TZID, which RFC 5545 forbids and some exporters
+        # write: icalendar reads midnight in that zone. The date is meant.
+        if start.time() != datetime.time():
+            raise ScheduleError(start_line, "DTSTART is VALUE=DATE but holds a time")
+        start = start.date()
     time_tba = not isinstance(start, datetime.datetime)
     if time_tba:
         # An all-day event: the day is known, the time is not.

@@ -203,6 +203,22 @@ def test_ics_import_keys_events_by_uid(seatshare, db, entity_id, schedule_file):
 
 
 @pytest.mark.parametrize(
+    "dtstart",
+    [
+        # RFC 5545 forbids a TZID on a date; some exporters write one anyway,
+        # and icalendar then reads midnight in that zone.
+        "DTSTART;VALUE=DATE;TZID=America/New_York:20250408",
+        "DTSTART;TZID=Europe/Berlin;VALUE=DATE:20250408",
+        "DTSTART;VALUE=date:20250408",
+    ],
+)
+def test_an_all_day_date_stays_a_date_whatever_its_parameters(dtstart):
+    ics = ICS.replace("DTSTART;VALUE=DATE:20250408", dtstart)
+    event = parse_schedule("season.ics", ics.encode())[1]
+    assert (event.start_time, event.time_tba) == (datetime.datetime(2025, 4, 8, 12), True)
+
+
+@pytest.mark.parametrize(
     "old, new, line, message",
     [
         ("DTSTART;VALUE=DATE:20250408", "DTSTART:next week", 13, "DTSTART"),
@@ -220,6 +236,8 @@ def test_ics_import_keys_events_by_uid(seatshare, db, entity_id, schedule_file):
          "DTSTART must be a date, or a date and time"),
         ("DTSTART;VALUE=DATE:20250408", "DTSTART:PT3H", 13,
          "DTSTART must be a date, or a date and time"),
+        ("DTSTART;VALUE=DATE:20250408", "DTSTART;VALUE=DATE:20250408T230000Z", 13,
+         "DTSTART is VALUE=DATE but holds a time"),
     ],
 )
 def test_a_malformed_ics_names_the_line_and_writes_nothing(
