@@ -16,7 +16,7 @@ A .csv file has a header row. Columns:
                (without it, or blank, the key is the start time in UTC)
 An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a
 TZID or Z, or an all-day date (time to be announced); DESCRIPTION is
-optional; recurring events (RRULE) are refused.
+optional; recurring events (RRULE, RDATE) are refused.
 The whole file (UTF-8) is checked first: a fault anywhere imports nothing
 and names its line."""
 

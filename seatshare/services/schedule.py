@@ -311,11 +311,12 @@ def _ics_event(component, lines):
             raise ScheduleError(lines.begin, f"the event has no {prop}")
         if prop in broken:
             raise ScheduleError(lines.properties[prop], f"{prop}: {broken[prop]}")
-    if "RRULE" in lines.properties:
-        raise ScheduleError(
-            lines.properties["RRULE"],
-            "recurring events are not supported: list each event on its own",
-        )
+    for prop in ("RRULE", "RDATE"):
+        if prop in lines.properties:
+            raise ScheduleError(
+                lines.properties[prop],
+                "recurring events are not supported: list each event on its own",
+            )
     dtstart = component.get("DTSTART")
     start = dtstart.dt
     start_line = lines.properties["DTSTART"]

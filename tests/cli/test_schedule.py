@@ -219,6 +219,20 @@ def test_an_all_day_date_stays_a_date_whatever_its_parameters(dtstart):
 
 
 @pytest.mark.parametrize(
+    "recurrence",
+    ["RRULE:FREQ=WEEKLY;COUNT=10", "RDATE:20250415T230500Z,20250422T230500Z"],
+)
+def test_a_recurring_event_is_refused_not_imported_once(recurrence):
+    """Imported as one event, a weekly series would lose every game but the first."""
+    ics = ICS.replace("SUMMARY:Rovers vs. Bears\n", f"SUMMARY:Rovers vs. Bears\n{recurrence}\n")
+    with pytest.raises(ScheduleError) as refused:
+        parse_schedule("season.ics", ics.encode())
+    assert str(refused.value) == (
+        "line 13: recurring events are not supported: list each event on its own"
+    )
+
+
+@pytest.mark.parametrize(
     "old, new, line, message",
     [
         ("DTSTART;VALUE=DATE:20250408", "DTSTART:next week", 13, "DTSTART"),
