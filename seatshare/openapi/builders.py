@@ -245,7 +245,9 @@ PARAMETER_DESCRIPTIONS = {
     "group_id": "Only this group's records; 404 if it does not exist, 403 unless you are a member.",
     "event_id": "Only this event's records; 404 if it does not exist, "
     "403 unless the event is one of your groups'.",
-    "show": "`past`: events that started before now; `future`: the rest.",
+    "show": "`past`: events whose `start_time` is before now; `future`: the rest (an "
+    "event starting this second is future). An event whose date or time is to be "
+    "announced counts by its `start_time` as it stands.",
     "owner": "`me`: only the tickets you own.",
     "assignee": "`me`: only the tickets assigned to you.",
     "q": "Only the records whose name contains this text, in any case.",

@@ -89,9 +89,14 @@ SCHEMAS = {
             "entity_id": ID,
             "name": STRING,
             "description": STRING,
-            "start_time": TIMESTAMP,
-            "date_tba": {"type": "boolean"},
-            "time_tba": {"type": "boolean"},
+            "start_time": {
+                **TIMESTAMP,
+                "description": "UTC, ISO 8601 with `Z`. With `time_tba`, a placeholder on "
+                "the event's date (noon UTC for an all-day date from an .ics schedule); "
+                "with `date_tba`, a placeholder. `show` and the order use it as it is.",
+            },
+            "date_tba": {"type": "boolean", "description": "The date is to be announced."},
+            "time_tba": {"type": "boolean", "description": "The time of day is to be announced."},
         }
     ),
     "Ticket": record(
