@@ -223,8 +223,11 @@ def _checked_text(line, field, value, allowed=TAB):
 
 
 def _naive_utc(line, moment):
+    """In UTC, without tzinfo, to the second: the API shows whole seconds,
+    and a fraction it does not show would still order events and decide
+    ``?show=``."""
     try:
-        return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+        return moment.astimezone(datetime.UTC).replace(tzinfo=None, microsecond=0)
     except OverflowError:
         raise ScheduleError(line, f"{moment.isoformat()} is out of range") from None
 

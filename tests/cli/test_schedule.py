@@ -105,6 +105,24 @@ def test_without_a_key_column_the_key_is_the_start_time(seatshare, db, entity_id
     assert list(events(db)) == ["2025-04-01T23:05:00Z"]
 
 
+def test_start_times_are_kept_to_the_second_the_api_shows():
+    """The API shows whole seconds: two events shown at 19:05:00 are not
+    ordered or split into past and future by a fraction nobody sees."""
+    text = (
+        "name,start_time\n"
+        "Late,2025-04-01T19:05:00.7-04:00\n"
+        "Early,2025-04-01T23:06:00.300000Z\n"
+    )
+    late, early = parse_schedule("season.csv", text.encode())
+    assert late.start_time == datetime.datetime(2025, 4, 1, 23, 5)
+    assert late.key == "2025-04-01T23:05:00Z"
+    assert early.start_time == datetime.datetime(2025, 4, 1, 23, 6)
+    ics = ICS.replace("20250401T190500", "20250401T190500.5")
+    assert "20250401T190500.5" in ics
+    with pytest.raises(ScheduleError):  # icalendar has no fractions: refused, not rounded
+        parse_schedule("season.ics", ics.encode())
+
+
 def test_a_malformed_csv_names_the_line_and_writes_nothing(
     seatshare, db, entity_id, schedule_file
 ):
