@@ -2,7 +2,14 @@
 
 ID = {"type": "integer", "minimum": 1}
 NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
-TIMESTAMP = {"type": "string", "format": "date-time", "description": "UTC, ISO 8601 with `Z`."}
+TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+TIMESTAMP = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": TIMESTAMP_PATTERN,
+    "description": "UTC, ISO 8601 with `Z`, to the second.",
+    "examples": ["2026-04-10T23:05:00Z"],
+}
 MONEY = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": 'Two places: "45.00".'}
 STRING = {"type": "string"}
 
