@@ -13,7 +13,8 @@ A .csv file has a header row. Columns:
   date_tba     optional; true or false (blank: false)
   time_tba     optional; true or false (blank: false)
   key          optional; matches the event on the next import
-               (without it, or blank, the key is the start time in UTC)
+               (without it, or blank, the key is the start time in UTC:
+               a game moved to another time is then a new event)
 An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a
 TZID or Z, or an all-day date (time to be announced); DESCRIPTION is
 optional; recurring events (RRULE, RDATE) are refused.
