@@ -232,3 +232,27 @@ def test_an_imported_all_day_event_is_on_its_date_in_every_users_feed(
     assert entry.decoded("DTSTART") == datetime.date(2027, 4, 1)
     assert entry.decoded("DTEND") == datetime.date(2027, 4, 2)
     assert describe_when(event, timezone) == "Thursday 1 April 2027, time to be announced"
+
+
+def test_a_rescheduled_game_keeps_its_entry_and_changes_the_feed(fetch, feed_request, dbsession):
+    """Re-importing a schedule that moves a game updates the same entry
+    (same UID, newer LAST-MODIFIED), and the old ETag no longer matches."""
+    user = f.make_user(timezone="America/New_York")
+    entity = f.make_entity()
+    group = f.make_group(entity=entity, creator=user)
+    timed = ALL_DAY_ICS.replace(b"DTSTART;VALUE=DATE:20270401", b"DTSTART:20270401T230500Z")
+    import_events(dbsession, entity.id, parse_schedule("season.ics", timed))
+    event = dbsession.scalars(select(Event).where(Event.entity_id == entity.id)).one()
+    ticket = f.make_ticket(group=group, event=event, owner=user)
+    url = user_feed_url(feed_request, user)
+    before = fetch(url)
+    moved = timed.replace(b"20270401T230500Z", b"20270402T170500Z")
+    result = import_events(dbsession, entity.id, parse_schedule("season.ics", moved))
+    assert (result.created, result.updated) == (0, 1)
+    after = fetch(url)
+    assert set(after.entries) == set(before.entries) == {uid(ticket, user)}
+    old, new = before.entries[uid(ticket, user)], after.entries[uid(ticket, user)]
+    assert new.decoded("DTSTART") == datetime.datetime(2027, 4, 2, 17, 5, tzinfo=UTC)
+    assert new.decoded("LAST-MODIFIED") >= old.decoded("LAST-MODIFIED")
+    assert after.headers["ETag"] != before.headers["ETag"]
+    fetch(url, status=200, headers={"If-None-Match": before.headers["ETag"]})
