@@ -32,6 +32,8 @@ GROUP_ID = {
     "schema": {"type": "integer", "minimum": 1},
 }
 HOW = (
+    " An entry with a time starts then, in UTC, and lasts three hours; an event whose time "
+    "is to be announced is an all-day entry on its date in the owner's `timezone`."
     " The URL is the credential: no token, no cookie. `calendar_url` of "
     "`GET /api/v1/users/me` is the ticket feed's URL; a group's feed is the same URL "
     "with `tickets.ics` replaced by `groups/<group_id>.ics`. "
