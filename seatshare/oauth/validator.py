@@ -160,9 +160,17 @@ class SeatShareValidator(RequestValidator):
     def authenticate_client(self, request, *args, **kwargs):
         """RFC 6749 §2.3.1: HTTP Basic, or ``client_id``/``client_secret`` in
         the body (or, for the seed's GET, the query string). Sets
-        ``request.client`` as oauthlib 4 requires."""
+        ``request.client`` as oauthlib 4 requires. Both at once is
+        ``invalid_request`` (§2.3: one method per request; §5.2), whatever
+        the body's secret (an empty one is absent, §3.1): a ``client_id``
+        beside Basic is no second one."""
         basic = self._basic_credentials(request)
         if basic is not None:
+            if request.client_secret:
+                raise errors.InvalidRequestError(
+                    description="Authenticate with HTTP Basic or client_secret, not both.",
+                    request=request,
+                )
             client_id, secret = basic
             if request.client_id and request.client_id != client_id:
                 return False

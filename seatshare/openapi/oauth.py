@@ -63,7 +63,8 @@ TOKEN_FORM = {
         "refresh_token": string("With `refresh_token`."),
         "scope": string("With `refresh_token`: at most the scopes granted."),
         "client_id": string("Client authentication in the body (or HTTP Basic)."),
-        "client_secret": string("Client authentication in the body (or HTTP Basic)."),
+        "client_secret": string("Client authentication in the body, or HTTP Basic: not "
+                                "both (`invalid_request`)."),
     },
     "required": ["grant_type"],
 }
@@ -100,7 +101,8 @@ def token_hint_form(description):
             "token_type_hint": string("`access_token` or `refresh_token`; other values "
                                       "are ignored."),
             "client_id": string("Client authentication in the body (or HTTP Basic)."),
-            "client_secret": string("Client authentication in the body."),
+            "client_secret": string("Client authentication in the body, or HTTP Basic: "
+                                    "not both (`invalid_request`)."),
         },
         ["token"],
     )

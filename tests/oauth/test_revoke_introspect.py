@@ -83,6 +83,17 @@ def test_revocation_and_introspection_challenge_basic_on_invalid_client(signed_i
         assert response.headers.getall("WWW-Authenticate") == ['Basic realm="seatshare"']
 
 
+@pytest.mark.parametrize("path", ["/oauth/revoke", "/oauth/introspect"])
+def test_basic_and_a_secret_in_the_body_at_once_is_invalid_request(signed_in_flow, path):
+    """RFC 6749 §2.3, §5.2: one client authentication method per request."""
+    tokens = signed_in_flow.tokens()
+    params = {"token": tokens["access_token"], "client_secret": signed_in_flow.secret}
+    headers = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    response = signed_in_flow.testapp.post(path, params, headers=headers, status=400)
+    assert response.json["error"] == "invalid_request"
+    api_me(signed_in_flow.testapp, tokens["access_token"])
+
+
 def test_revoke_is_post_only(testapp):
     response = testapp.get("/oauth/revoke", status=405)
     assert "POST" in response.headers["Allow"]

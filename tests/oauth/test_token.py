@@ -80,6 +80,21 @@ def test_wrong_or_missing_client_secret_is_invalid_client_401(signed_in_flow, te
     assert signed_in_flow.exchange(code).status_int == 200
 
 
+def test_basic_and_a_secret_in_the_body_at_once_is_invalid_request(signed_in_flow, testapp):
+    """RFC 6749 §2.3: a client uses one authentication method per request;
+    §5.2 names using more than one ``invalid_request``. The body's secret,
+    right or wrong, is not ignored in favour of the header's."""
+    code = signed_in_flow.code()
+    headers = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    for secret in ("0" * 64, signed_in_flow.secret):
+        params = signed_in_flow.token_params(code, client_secret=secret)
+        response = testapp.post("/oauth/token", params, headers=headers, status=400)
+        assert_error(response, "invalid_request", 400)
+    # A client_id in the body beside Basic is no second method.
+    params = signed_in_flow.token_params(code, client_secret=None)
+    assert testapp.post("/oauth/token", params, headers=headers).status_int == 200
+
+
 def test_invalid_client_challenges_basic_however_the_client_authenticated(
     signed_in_flow, testapp
 ):
