@@ -20,7 +20,10 @@ each in one place (or names the place):
   ``invalid_request``: ``SeatShareValidator.confirm_redirect_uri`` raises it;
 * a token request without ``grant_type`` is ``invalid_request`` (a missing
   parameter, RFC 6749 §5.2), where oauthlib hands it to its default grant,
-  which answers ``unsupported_grant_type``: ``validate_token_request``.
+  which answers ``unsupported_grant_type``: ``validate_token_request``;
+* no parameter the server reads may come twice, on any endpoint
+  (``refuse_repeated_parameters``), where oauthlib checks a few and takes
+  the last value of the others.
 """
 from oauthlib.oauth2 import WebApplicationServer
 from oauthlib.oauth2.rfc6749 import errors
@@ -32,6 +35,30 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 from ..settings import as_bool
 from ..tokens import new_token
 from .validator import SCOPES, SeatShareValidator, normalize_scopes
+
+
+# Every parameter an endpoint here reads (RFC 6749, RFC 7636, RFC 7009,
+# RFC 7662, and response_mode). A repeated unknown one is ignored, as
+# unknown parameters are (RFC 6749 §3.1).
+OAUTH_PARAMETERS = frozenset({
+    "client_id", "client_secret", "code", "code_challenge", "code_challenge_method",
+    "code_verifier", "grant_type", "redirect_uri", "refresh_token", "response_mode",
+    "response_type", "scope", "state", "token", "token_type_hint",
+})
+
+
+def refuse_repeated_parameters(request) -> dict:
+    """RFC 6749 §3.1, §3.2: request parameters MUST NOT be included more than
+    once; one that is makes the request ``invalid_request`` (§4.1.2.1, §5.2),
+    rather than one of its values winning. Also an authorization grant's
+    ``pre_auth`` validator: it runs once the client and its redirect_uri are
+    known good, so the error is redirected."""
+    for name in request.duplicate_params:
+        if name in OAUTH_PARAMETERS:
+            raise errors.InvalidRequestError(
+                description=f"Duplicate {name} parameter.", request=request
+            )
+    return {}
 
 
 def _new_token(request):
@@ -65,6 +92,7 @@ class SeatShareServer(WebApplicationServer):
         self.auth_grant.register_code_modifier(_with_hex_code)
         self.auth_grant.register_token_modifier(_contract_token)
         self.refresh_grant.register_token_modifier(_contract_token)
+        self.auth_grant.custom_validators.pre_auth.append(refuse_repeated_parameters)
         self.auth_grant.custom_validators.post_auth.append(validator.check_code_challenge)
         self.auth_grant.custom_validators.post_token.append(
             validator.consume_authorization_code
@@ -79,12 +107,22 @@ class SeatShareServer(WebApplicationServer):
     def validate_token_request(self, request):
         """RFC 6749 §4.1.3, §6: ``grant_type`` is required; without it (or
         with it empty, which §3.1 counts as absent) the request is
-        ``invalid_request``, before any grant is asked about it."""
+        ``invalid_request``, before any grant is asked about it; so is one
+        that repeats a parameter (§3.2)."""
         super().validate_token_request(request)
+        refuse_repeated_parameters(request)
         if not request.grant_type:
             raise errors.InvalidRequestError(
                 description="Missing grant_type parameter.", request=request
             )
+
+    def validate_revocation_request(self, request):
+        refuse_repeated_parameters(request)
+        super().validate_revocation_request(request)
+
+    def validate_introspect_request(self, request):
+        refuse_repeated_parameters(request)
+        super().validate_introspect_request(request)
 
     def metadata(self, issuer: str) -> dict:
         """RFC 8414 §2: the server's metadata, with its endpoints under ``issuer``."""

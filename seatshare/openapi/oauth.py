@@ -83,7 +83,8 @@ def token_responses():
         "200": json_response(
             "The tokens.", TOKEN_RESPONSE, {**NO_STORE},
         ),
-        "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR, NO_STORE),
+        "400": json_response("RFC 6749 §5.2 error (`invalid_request` for a repeated "
+                             "parameter).", OAUTH_ERROR, NO_STORE),
         "401": json_response("`invalid_client`.", OAUTH_ERROR, {**NO_STORE, **CLIENT_CHALLENGE_HEADER}),
     }
 
@@ -124,7 +125,8 @@ def oauth_paths() -> dict:
         "description": "Not signed in: to the sign-in page, `/signin?next=…`, which "
         "comes back to this request once the user has signed in (or signed up). "
         "Otherwise to `redirect_uri` with `code` and `state`, or with `error` "
-        "(`access_denied` when the user denied) as RFC 6749 §4.1.2.1 says.",
+        "(`access_denied` when the user denied; `invalid_request` for a repeated "
+        "parameter) as RFC 6749 §4.1.2.1 says.",
         "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
     }
     return {

@@ -2,6 +2,7 @@
 import re
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import func, select
 
 from seatshare.models import Approval, AuthorizationCode
@@ -193,6 +194,21 @@ def test_other_errors_are_redirected_to_the_client(signed_in_flow, testapp):
         assert response.location.startswith(REDIRECT_URI + "?")
         assert query_of(response.location)["error"] == error
         assert query_of(response.location)["state"] == "q"
+
+
+@pytest.mark.parametrize("name", ["code_challenge", "code_challenge_method", "response_mode"])
+def test_a_repeated_parameter_is_redirected_as_invalid_request(signed_in_flow, testapp, name):
+    """RFC 6749 §3.1: no parameter twice. oauthlib refuses five of them
+    (client_id, redirect_uri, ... on an HTML page); the others, once the
+    client and redirect_uri are known good, are redirected (§4.1.2.1)."""
+    _, challenge = pkce_pair()
+    values = {"code_challenge": challenge, "code_challenge_method": "S256",
+              "response_mode": "query"}
+    url = authorization_url(signed_in_flow.application.client_id, state="d", **values)
+    response = testapp.get(f"{url}&{name}={values[name]}", status=302)
+    assert response.location.startswith(REDIRECT_URI + "?")
+    assert query_of(response.location) == {"error": "invalid_request", "state": "d",
+                                           "error_description": f"Duplicate {name} parameter."}
 
 
 def test_challenge_without_method_means_plain_and_is_refused(signed_in_flow, testapp):

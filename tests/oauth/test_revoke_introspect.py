@@ -94,6 +94,17 @@ def test_basic_and_a_secret_in_the_body_at_once_is_invalid_request(signed_in_flo
     api_me(signed_in_flow.testapp, tokens["access_token"])
 
 
+@pytest.mark.parametrize("path", ["/oauth/revoke", "/oauth/introspect"])
+def test_a_repeated_token_is_invalid_request(signed_in_flow, path):
+    """RFC 6749 §3.2 (RFC 7009 and RFC 7662 use its rules): no parameter twice."""
+    tokens = signed_in_flow.tokens()
+    pairs = [("token", "0" * 64), ("token", tokens["access_token"])]
+    headers = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    response = signed_in_flow.testapp.post(path, pairs, headers=headers, status=400)
+    assert response.json["error"] == "invalid_request"
+    api_me(signed_in_flow.testapp, tokens["access_token"])
+
+
 def test_revoke_is_post_only(testapp):
     response = testapp.get("/oauth/revoke", status=405)
     assert "POST" in response.headers["Allow"]

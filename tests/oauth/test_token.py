@@ -95,6 +95,30 @@ def test_basic_and_a_secret_in_the_body_at_once_is_invalid_request(signed_in_flo
     assert testapp.post("/oauth/token", params, headers=headers).status_int == 200
 
 
+@pytest.mark.parametrize("name", ["client_secret", "code", "code_verifier", "scope"])
+def test_a_repeated_parameter_is_invalid_request(signed_in_flow, testapp, name):
+    """RFC 6749 §3.2: parameters MUST NOT be included more than once; a
+    repeated one is ``invalid_request`` (§5.2), never one of its values."""
+    verifier, challenge = pkce_pair()
+    code = signed_in_flow.code(code_challenge=challenge, code_challenge_method="S256")
+    params = signed_in_flow.token_params(code, code_verifier=verifier)
+    pairs = [*params.items(), ("scope", "read")]
+    pairs.insert(0, (name, "0" * 64 if name != "scope" else "read"))
+    response = testapp.post("/oauth/token", pairs, status=400)
+    assert_error(response, "invalid_request", 400)
+    assert signed_in_flow.exchange(code, code_verifier=verifier).status_int == 200
+
+
+def test_a_repeated_refresh_token_is_invalid_request(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    params = {"grant_type": "refresh_token", "client_id": signed_in_flow.application.client_id,
+              "client_secret": signed_in_flow.secret}
+    pairs = [*params.items(), ("refresh_token", "0" * 64),
+             ("refresh_token", tokens["refresh_token"])]
+    assert_error(testapp.post("/oauth/token", pairs, status=400), "invalid_request", 400)
+    assert signed_in_flow.refresh(tokens["refresh_token"]).status_int == 200
+
+
 def test_invalid_client_challenges_basic_however_the_client_authenticated(
     signed_in_flow, testapp
 ):
