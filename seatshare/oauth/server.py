@@ -21,6 +21,9 @@ each in one place (or names the place):
 * a token request without ``grant_type`` is ``invalid_request`` (a missing
   parameter, RFC 6749 §5.2), where oauthlib hands it to its default grant,
   which answers ``unsupported_grant_type``: ``validate_token_request``;
+* the code and the authorization endpoint's errors come back in the query
+  whatever ``response_mode`` says (``answer_in_the_query``), where
+  oauthlib honours ``response_mode=fragment``;
 * no parameter the server reads may come twice, on any endpoint
   (``refuse_repeated_parameters``), where oauthlib checks a few and takes
   the last value of the others.
@@ -61,6 +64,18 @@ def refuse_repeated_parameters(request) -> dict:
     return {}
 
 
+def answer_in_the_query(request) -> dict:
+    """RFC 6749 §4.1.2, API.md §2: the code (or the error) comes back in the
+    redirect URI's query, the only mode the metadata names. oauthlib honours
+    ``response_mode=fragment``, which would let any link put the code where
+    the client's callback does not read it, unexchanged, and a browser
+    carries a fragment over every redirect that follows (RFC 9700 §4.1.3):
+    the parameter is ignored, as unknown ones are (RFC 6749 §3.1). A
+    ``pre_auth`` validator, so the errors raised after it see it too."""
+    request.response_mode = None
+    return {}
+
+
 def _new_token(request):
     return new_token()
 
@@ -92,7 +107,9 @@ class SeatShareServer(WebApplicationServer):
         self.auth_grant.register_code_modifier(_with_hex_code)
         self.auth_grant.register_token_modifier(_contract_token)
         self.refresh_grant.register_token_modifier(_contract_token)
-        self.auth_grant.custom_validators.pre_auth.append(refuse_repeated_parameters)
+        self.auth_grant.custom_validators.pre_auth.extend(
+            (answer_in_the_query, refuse_repeated_parameters)
+        )
         self.auth_grant.custom_validators.post_auth.append(validator.check_code_challenge)
         self.auth_grant.custom_validators.post_token.append(
             validator.consume_authorization_code

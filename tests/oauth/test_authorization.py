@@ -211,6 +211,27 @@ def test_a_repeated_parameter_is_redirected_as_invalid_request(signed_in_flow, t
                                            "error_description": f"Duplicate {name} parameter."}
 
 
+@pytest.mark.parametrize("response_mode", ["fragment", "form_post", "query"])
+def test_code_and_errors_always_come_back_in_the_query(signed_in_flow, testapp, response_mode):
+    """API.md §2 and the metadata's ``response_modes_supported``: the query
+    only. A link asking for ``response_mode=fragment`` would put the code
+    where the client's callback does not read it and every later redirect
+    carries it along (RFC 9700 §4.1.3)."""
+    client_id = signed_in_flow.application.client_id
+    page = signed_in_flow.consent_page(response_mode=response_mode, state="f")
+    approved = page.forms["consent"].submit("decision", value="approve")
+    remembered = testapp.get(authorization_url(client_id, response_mode=response_mode,
+                                               state="f"), status=302)
+    refused = testapp.get(authorization_url(client_id, response_mode=response_mode,
+                                            state="f", scope="admin"), status=302)
+    for response in (approved, remembered, refused):
+        assert response.location.startswith(REDIRECT_URI + "?")
+        assert "#" not in response.location
+        assert query_of(response.location)["state"] == "f"
+    assert "code" in query_of(approved.location) and "code" in query_of(remembered.location)
+    assert query_of(refused.location)["error"] == "invalid_scope"
+
+
 def test_challenge_without_method_means_plain_and_is_refused(signed_in_flow, testapp):
     url = authorization_url(signed_in_flow.application.client_id, code_challenge="a" * 43)
     response = testapp.get(url, status=302)
