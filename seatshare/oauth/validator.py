@@ -30,8 +30,9 @@ from ..tokens import hash_token, tokens_equal
 from .applications import enabled_application, enabled_application_with_code
 
 SCOPES = ("read", "write")
-# RFC 7636 §4.2: 43 to 128 unreserved characters.
-CODE_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
+# RFC 7636 §4.1, §4.2: a code_verifier, and a code_challenge, is 43 to 128
+# unreserved characters (matched whole: ``$`` would let a newline end it).
+CODE_CHALLENGE_RE = CODE_VERIFIER_RE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 GRANT_TYPES = ("authorization_code", "refresh_token")
 
 
@@ -263,7 +264,7 @@ class SeatShareValidator(RequestValidator):
     def check_code_challenge(self, request):
         """RFC 7636 §4.2: a challenge has the shape of one (oauthlib stores any
         string). A ``post_auth`` validator: the error is redirected."""
-        if request.code_challenge is not None and not CODE_CHALLENGE_RE.match(
+        if request.code_challenge is not None and not CODE_CHALLENGE_RE.fullmatch(
             request.code_challenge
         ):
             raise errors.InvalidRequestError(
@@ -312,7 +313,11 @@ class SeatShareValidator(RequestValidator):
         application's code presented by one is refused and left as it is.
 
         RFC 7636 §4.5: a ``code_verifier`` for a code stored without a
-        challenge is refused, where oauthlib would ignore it.
+        challenge is refused, where oauthlib would ignore it; and §4.1: one
+        that is not 43 to 128 unreserved characters is ``invalid_request``,
+        even if it matches (a short one could be found from the challenge,
+        which the authorization request's URL shows), where oauthlib checks
+        only that it matches.
         """
         if not could_be_issued(code):
             return False
@@ -348,6 +353,13 @@ class SeatShareValidator(RequestValidator):
         if request.code_verifier is not None and record.code_challenge is None:
             raise errors.InvalidGrantError(
                 description="A code_verifier was sent but no code_challenge was.",
+                request=request,
+            )
+        if request.code_verifier is not None and not CODE_VERIFIER_RE.fullmatch(
+            request.code_verifier
+        ):
+            raise errors.InvalidRequestError(
+                description="code_verifier must be 43 to 128 unreserved characters.",
                 request=request,
             )
         request.code_record = record

@@ -59,7 +59,8 @@ TOKEN_FORM = {
         "grant_type": string("", enum=["authorization_code", "refresh_token"]),
         "code": string("With `authorization_code`: the code (works once, lives 10 minutes)."),
         "redirect_uri": string("With `authorization_code`: as sent to /oauth/authorization."),
-        "code_verifier": string("With `authorization_code`, where PKCE (S256) was used."),
+        "code_verifier": string("With `authorization_code`, where PKCE (S256) was used: "
+                                "43 to 128 unreserved characters (RFC 7636 §4.1)."),
         "refresh_token": string("With `refresh_token`."),
         "scope": string("With `refresh_token`: at most the scopes granted."),
         "client_id": string("Client authentication in the body (or HTTP Basic)."),

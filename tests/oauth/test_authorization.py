@@ -278,7 +278,7 @@ def test_code_lives_at_most_ten_minutes(signed_in_flow, dbsession, app):
 
 def test_code_challenge_must_look_like_one(signed_in_flow, testapp):
     client_id = signed_in_flow.application.client_id
-    for challenge in ("short", "a" * 129, "a" * 42 + "\x00", "a" * 42 + "/"):
+    for challenge in ("short", "a" * 129, "a" * 42 + "\x00", "a" * 42 + "/", "a" * 43 + "\n"):
         url = authorization_url(client_id, code_challenge=challenge,
                                 code_challenge_method="S256", state="c")
         response = testapp.get(url, status=302)

@@ -1,5 +1,7 @@
 """GET/POST /oauth/token: exchange, refresh, client authentication, errors (API.md §2)."""
+import base64
 import datetime
+import hashlib
 import re
 from urllib.parse import urlencode
 
@@ -373,6 +375,22 @@ def test_verifier_without_a_stored_challenge_is_refused(signed_in_flow):
     code = signed_in_flow.code()
     response = signed_in_flow.exchange(code, 400, code_verifier=pkce_pair()[0])
     assert_error(response, "invalid_grant", 400)
+
+
+@pytest.mark.parametrize("verifier", ["a", "a" * 42, "a" * 129, "a" * 43 + "\n",
+                                      "a" * 42 + "+", "a" * 42 + "\u00e9"])
+def test_a_verifier_unlike_rfc_7636s_is_refused(testapp, user, verifier):
+    """RFC 7636 §4.1: 43 to 128 unreserved characters. A shorter one could be
+    found from the challenge, which the authorization request shows: the
+    server refuses it (invalid_request), even when it matches."""
+    application, _ = factories.make_application(confidential=False,
+                                                redirect_uris=[REDIRECT_URI])
+    flow = Flow(testapp, application, None, user)
+    flow.sign_in()
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    code = flow.code(code_challenge=challenge.decode().rstrip("="),
+                     code_challenge_method="S256")
+    assert_error(flow.exchange(code, 400, code_verifier=verifier), "invalid_request", 400)
 
 
 def test_public_client_cannot_skip_pkce_at_the_token_endpoint(testapp, user, dbsession):
