@@ -93,6 +93,11 @@ def _contract_token(token, token_handler, request):
     return token
 
 
+# RFC 8414 §2's client authentication methods, by RFC 7591 §2's names.
+CLIENT_SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
+CLIENT_AUTH_METHODS = [*CLIENT_SECRET_METHODS, "none"]
+
+
 class SeatShareServer(WebApplicationServer):
     def __init__(self, validator: SeatShareValidator, allow_get: bool):
         super().__init__(
@@ -153,6 +158,12 @@ class SeatShareServer(WebApplicationServer):
                 "introspection_endpoint": f"{issuer}/oauth/introspect",
                 "scopes_supported": list(SCOPES),
                 "response_modes_supported": ["query"],
+                # RFC 7591 §2's names. A public application (no secret) uses
+                # the token and revocation endpoints by its client_id alone:
+                # "none"; introspection takes a secret (``introspect`` view).
+                "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+                "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+                "introspection_endpoint_auth_methods_supported": CLIENT_SECRET_METHODS,
             },
             # oauthlib insists on an https issuer; plain-HTTP development
             # servers still describe themselves.

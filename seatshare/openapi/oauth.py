@@ -14,6 +14,10 @@ def string(description, **extra):
     return {"type": "string", "description": description, **extra}
 
 
+def string_list(description):
+    return {"type": "array", "items": {"type": "string"}, "description": description}
+
+
 def query(name, description, required=False, **schema):
     return {
         "name": name,
@@ -77,6 +81,8 @@ TOKEN_QUERY = [
 ]
 
 CLIENT_AUTH = [{"clientBasic": []}, {}]
+AUTH_METHODS_WITH_NONE = ("`client_secret_basic`, `client_secret_post`, and `none` "
+                          "(a public application's client_id alone).")
 
 
 def token_responses():
@@ -273,6 +279,12 @@ def oauth_paths() -> dict:
                                 "code_challenge_methods_supported": {
                                     "type": "array", "items": {"type": "string"}
                                 },
+                                "token_endpoint_auth_methods_supported":
+                                    string_list(AUTH_METHODS_WITH_NONE),
+                                "revocation_endpoint_auth_methods_supported":
+                                    string_list(AUTH_METHODS_WITH_NONE),
+                                "introspection_endpoint_auth_methods_supported":
+                                    string_list("`client_secret_basic`, `client_secret_post`."),
                             },
                             "required": ["issuer", "authorization_endpoint", "token_endpoint"],
                         },

@@ -188,3 +188,17 @@ def test_metadata(testapp):
     assert body["code_challenge_methods_supported"] == ["S256"]
     assert body["scopes_supported"] == ["read", "write"]
     assert "client_secret_basic" in body["token_endpoint_auth_methods_supported"]
+
+
+def test_metadata_names_each_endpoints_client_authentication_methods(testapp, user):
+    """RFC 8414 §2: public applications use the token and revocation
+    endpoints with their client_id alone, RFC 7591's ``none``; introspection
+    takes a secret (RFC 7662 §2.1)."""
+    body = testapp.get("/.well-known/oauth-authorization-server").json
+    with_secret = ["client_secret_basic", "client_secret_post"]
+    assert sorted(body["token_endpoint_auth_methods_supported"]) == [*with_secret, "none"]
+    assert sorted(body["revocation_endpoint_auth_methods_supported"]) == [*with_secret, "none"]
+    assert sorted(body["introspection_endpoint_auth_methods_supported"]) == with_secret
+    public, _ = factories.make_application(confidential=False)
+    response = testapp.post("/oauth/revoke", {"token": "0" * 64, "client_id": public.client_id})
+    assert response.status_int == 200
