@@ -123,7 +123,7 @@ def oauth_paths() -> dict:
               required=True),
         query("response_type", "", required=True, enum=["code"]),
         query("state", "Returned unchanged with the code."),
-        query("scope", "Space-separated `read` and/or `write`; both by default."),
+        query("scope", "Space-separated `read` and/or `write`; both when absent or empty."),
         query("code_challenge", "PKCE: BASE64URL(SHA256(code_verifier)). Public clients must "
               "send one."),
         query("code_challenge_method", "PKCE: only `S256`.", enum=["S256"]),

@@ -106,6 +106,17 @@ def test_approve_without_state_has_no_state(signed_in_flow):
     assert set(result) == {"code"}
 
 
+def test_an_empty_scope_is_no_scope_read_and_write(signed_in_flow, dbsession):
+    """RFC 6749 §3.1: a parameter sent without a value is treated as omitted;
+    API.md §2: without scopes, both."""
+    page = signed_in_flow.consent_page(scope="", state="e")
+    assert "Read" in page.text and "Write" in page.text
+    result = signed_in_flow.approve(scope="", state="e")
+    assert set(result) == {"code", "state"}
+    assert dbsession.execute(select(AuthorizationCode.scopes)).scalar_one() == "read write"
+    assert signed_in_flow.exchange(result["code"]).json["scope"] == "read write"
+
+
 def test_deny_redirects_with_access_denied(signed_in_flow, dbsession):
     page = signed_in_flow.consent_page(state="st")
     response = page.forms["consent"].submit("decision", value="deny", status=302)
