@@ -82,15 +82,22 @@ def check_secrets(settings: dict) -> None:
         )
 
 
-def seconds(settings, key: str, *, zero_means: str | None = None) -> int:
+# The longest duration a setting may give: a century. Beyond it a date
+# computed from now leaves the calendar Python and the databases keep.
+MAX_SECONDS = 100 * 365 * 24 * 3600
+
+
+def seconds(settings, key: str, *, zero_means: str | None = None,
+            maximum: int = MAX_SECONDS) -> int:
     """A setting that is a whole number of seconds, in ASCII digits: positive,
-    or also 0 when ``zero_means`` says what 0 does. Anything else refuses
-    to start, naming the setting."""
+    or also 0 when ``zero_means`` says what 0 does, and at most ``maximum``.
+    Anything else refuses to start, naming the setting."""
     value = str(settings[key]).strip()
-    if not (value.isascii() and value.isdigit()) or (int(value) == 0 and zero_means is None):
+    if (not (value.isascii() and value.isdigit()) or int(value) > maximum
+            or (int(value) == 0 and zero_means is None)):
         kind = f"a number of seconds (0: {zero_means})" if zero_means else (
             "a positive number of seconds")
-        raise ConfigurationError(f"{key} must be {kind}, not {value!r}")
+        raise ConfigurationError(f"{key} must be {kind}, at most {maximum}, not {value!r}")
     return int(value)
 
 

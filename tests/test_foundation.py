@@ -356,10 +356,11 @@ def test_a_page_is_the_sites_503_page_when_the_database_is_down(app_without_data
     assert_site_error_page(res, "SeatShare is unavailable")
 
 
-@pytest.mark.parametrize("value", ["-1", "ten", "1.5", "", "²", "１０"])
+@pytest.mark.parametrize("value", ["-1", "ten", "1.5", "", "²", "１０", "2147484"])
 def test_a_bad_statement_timeout_refuses_to_start(app_settings, value):
     """A whole number of seconds in ASCII digits, like every such setting:
     "-1" or "ten" was a ValueError traceback at start, and "-1" on PostgreSQL
-    silently meant no limit."""
+    silently meant no limit; over PostgreSQL's limit (about 24 days: it
+    keeps milliseconds in 32 bits), every request was a 503."""
     with pytest.raises(ConfigurationError, match="seatshare.db_statement_timeout"):
         main({}, **{**app_settings, "seatshare.db_statement_timeout": value})

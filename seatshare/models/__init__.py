@@ -222,8 +222,11 @@ def is_stale_prepared_statement(error) -> bool:
 def _statement_timeout(settings) -> int:
     """``seatshare.db_statement_timeout``, whole seconds (0: no limit)."""
     key = "seatshare.db_statement_timeout"
+    # PostgreSQL keeps statement_timeout in milliseconds, in 32 bits: a
+    # longer one is refused at connect, and every request would be a 503.
     return seconds({key: DEFAULTS[key], **settings}, key,
-                   zero_means="no limit on PostgreSQL, 30 seconds on SQLite")
+                   zero_means="no limit on PostgreSQL, 30 seconds on SQLite",
+                   maximum=(2**31 - 1) // 1000)
 
 
 def _engine_kwargs(url, settings, serving=False):

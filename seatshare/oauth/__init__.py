@@ -1,7 +1,7 @@
 """The OAuth 2.0 authorization server (section 2 of the API contract)."""
 import logging
 
-from .server import build_server
+from .server import build_server, lifetimes
 
 
 def quiet_oauthlib_loggers() -> None:
@@ -17,5 +17,6 @@ def quiet_oauthlib_loggers() -> None:
 
 def includeme(config):
     quiet_oauthlib_loggers()
+    lifetimes(config.get_settings())  # a bad one refuses to start
     config.add_request_method(build_server, "oauth_server", reify=True)
     config.scan(__name__)

@@ -38,7 +38,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
     code_challenge_method_s256,
 )
 
-from ..settings import as_bool
+from ..settings import as_bool, seconds
 from ..tokens import new_token
 from .validator import SCOPES, SeatShareValidator, normalize_scopes
 
@@ -185,14 +185,20 @@ class SeatShareServer(WebApplicationServer):
         return endpoint.claims
 
 
+def lifetimes(settings) -> dict:
+    """The access token's, refresh token's and code's lifetimes in seconds
+    (a code's at most 10 minutes), as the validator takes them. The app
+    reads them once at start too, so a bad one refuses to start."""
+    return {
+        "access_token_lifetime": seconds(settings, "seatshare.access_token_lifetime"),
+        "refresh_token_lifetime": seconds(settings, "seatshare.refresh_token_lifetime"),
+        "code_lifetime": min(seconds(settings, "seatshare.authorization_code_lifetime"), 600),
+    }
+
+
 def build_server(request) -> SeatShareServer:
     settings = request.registry.settings
-    validator = SeatShareValidator(
-        request.dbsession,
-        access_token_lifetime=int(settings["seatshare.access_token_lifetime"]),
-        refresh_token_lifetime=int(settings["seatshare.refresh_token_lifetime"]),
-        code_lifetime=min(int(settings["seatshare.authorization_code_lifetime"]), 600),
-    )
+    validator = SeatShareValidator(request.dbsession, **lifetimes(settings))
     return SeatShareServer(
         validator, allow_get=as_bool(settings["seatshare.token_endpoint_allow_get"])
     )

@@ -7,9 +7,11 @@ from urllib.parse import urlencode
 
 import pytest
 from oauthlib.common import Request as OAuthRequest
+from pyramid.exceptions import ConfigurationError
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 from sqlalchemy import select, update
 
+from seatshare import main
 from seatshare.models import Application, AuthorizationCode, Token, utcnow
 from seatshare.oauth.validator import SeatShareValidator
 from seatshare.tokens import hash_token, new_token
@@ -49,6 +51,18 @@ def test_access_token_lifetime_comes_from_the_settings(signed_in_flow, app, monk
         select(Token).where(Token.access_token_hash == hash_token(body["access_token"]))
     ).scalar_one()
     assert abs((row.expires_at - utcnow()).total_seconds() - 60) < 10
+
+
+@pytest.mark.parametrize("setting", ["seatshare.access_token_lifetime",
+                                     "seatshare.refresh_token_lifetime",
+                                     "seatshare.authorization_code_lifetime"])
+@pytest.mark.parametrize("value", ["2h", "-60", "0", "", "1.5", "99999999999999"])
+def test_a_bad_lifetime_refuses_to_start(app_settings, setting, value):
+    """Read at start like every setting in seconds: "2h" started, and then
+    every token request answered 500; a negative lifetime issued tokens
+    already expired; a huge one overflowed at the first request."""
+    with pytest.raises(ConfigurationError, match=setting):
+        main({}, **{**app_settings, setting: value})
 
 
 def test_tokens_are_stored_only_as_hashes(signed_in_flow, dbsession):
