@@ -32,10 +32,16 @@ def alembic_config(url=None, ini="development.ini"):
 
 
 def pending_diff(url):
+    """What autogenerate would still write: tables, columns (type,
+    nullability, server default), indexes, unique and foreign keys (with
+    ON DELETE). A server default is compared too: without it, one the model
+    declares and no migration creates would pass unseen."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
             return compare_metadata(context, metadata)
     finally:
         engine.dispose()
@@ -90,8 +96,9 @@ def test_url_comes_from_the_ini_with_the_environment_override(
 
 
 def schema_details(url):
-    """What autogenerate does not compare: check constraints and, on SQLite,
-    which tables never reuse ids (AUTOINCREMENT)."""
+    """What autogenerate does not compare: check constraints, on PostgreSQL
+    the values of each enum type (a value added to a model's enum needs its
+    ALTER TYPE), and, on SQLite, which tables never reuse ids (AUTOINCREMENT)."""
     engine = sa.create_engine(url)
     try:
         inspector = sa.inspect(engine)
@@ -112,6 +119,10 @@ def schema_details(url):
                 for name, sql in rows:
                     if name in details:
                         details[name]["autoincrement"] = "AUTOINCREMENT" in sql.upper()
+        if engine.dialect.name == "postgresql":
+            details["enum types"] = {
+                enum["name"]: enum["labels"] for enum in inspector.get_enums()
+            }
         return details
     finally:
         engine.dispose()
