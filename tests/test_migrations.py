@@ -98,7 +98,8 @@ def test_url_comes_from_the_ini_with_the_environment_override(
 def schema_details(url):
     """What autogenerate does not compare: check constraints, on PostgreSQL
     the values of each enum type (a value added to a model's enum needs its
-    ALTER TYPE), and, on SQLite, which tables never reuse ids (AUTOINCREMENT)."""
+    ALTER TYPE) and each index's definition, and, on SQLite, which tables
+    never reuse ids (AUTOINCREMENT)."""
     engine = sa.create_engine(url)
     try:
         inspector = sa.inspect(engine)
@@ -123,6 +124,13 @@ def schema_details(url):
             details["enum types"] = {
                 enum["name"]: enum["labels"] for enum in inspector.get_enums()
             }
+            # Each index as PostgreSQL writes it: its columns' collations and
+            # operator classes, which SQLAlchemy does not reflect.
+            with engine.connect() as conn:
+                details["indexes"] = dict(conn.exec_driver_sql(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+                    " AND tablename <> 'alembic_version'"
+                ).all())
         return details
     finally:
         engine.dispose()
