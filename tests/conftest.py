@@ -49,6 +49,15 @@ def _pg_url(name=None):
     return url
 
 
+# A test database on PostgreSQL sorts text as production clusters usually do
+# (initdb takes the host's locale, en_US.UTF-8 say), not as the C locale of
+# a container's cluster, where an order that depends on the collation would
+# agree with SQLite's by chance.
+PG_LINGUISTIC_COLLATION = (
+    "TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
+)
+
+
 def create_database(backend, tmp_dir):
     """A fresh, empty database URL for ``backend`` (and a function that drops it)."""
     if backend == "sqlite":
@@ -57,7 +66,11 @@ def create_database(backend, tmp_dir):
     name = f"seatshare_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(_pg_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" {PG_LINGUISTIC_COLLATION}')
+        except sa.exc.DBAPIError:
+            # A server without ICU (or older than PostgreSQL 15): its own.
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
 
     def drop():
         with admin.connect() as conn:

@@ -14,7 +14,7 @@ from icalendar import Calendar, Event as VEvent
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
-from ..models import Event, Group, Membership, Ticket, User, UserAlias
+from ..models import Event, Group, Membership, Ticket, User, UserAlias, by_code_point
 from .describe import UTC, local_start, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
@@ -76,7 +76,13 @@ def held_tickets(dbsession, user, *where) -> list[HeldTicket]:
             Event.date_tba.is_(False),
             *where,
         )
-        .order_by(Event.start_time, Ticket.section, Ticket.row, Ticket.seat, Ticket.id)
+        .order_by(
+            Event.start_time,
+            by_code_point(Ticket.section),
+            by_code_point(Ticket.row),
+            by_code_point(Ticket.seat),
+            Ticket.id,
+        )
     )
     return [HeldTicket(*row) for row in rows]
 

@@ -17,7 +17,7 @@ from ..paths import never_writes
 from ..settings import DEFAULTS, as_bool, seconds
 from .entity import Entity, Event  # noqa: F401
 from .group import Group, GroupInvitation, GroupRemoval, Membership, Role  # noqa: F401
-from .meta import Base, metadata, utcnow  # noqa: F401
+from .meta import Base, by_code_point, metadata, utcnow  # noqa: F401
 from .oauth import (  # noqa: F401
     Application,
     Approval,

@@ -27,6 +27,21 @@ class Entity(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+# GET /entities in its order, names by code point (``by_code_point``): the
+# unique index on name is in the database's collation, which on PostgreSQL
+# need not be that order. ``COLLATE "C"`` stands where an operator class
+# would: SQLAlchemy has no option for an index column's collation (and
+# reflects none, so alembic compares the columns only;
+# tests/test_migrations.py compares the definitions). SQLite compares by
+# code point already.
+Index(
+    "ix_entities_name_code_point_id",
+    Entity.__table__.c.name,
+    Entity.__table__.c.id,
+    postgresql_ops={"name": 'COLLATE "C"'},
+)
+
+
 class Event(Base):
     __tablename__ = "events"
     __table_args__ = (

@@ -6,7 +6,9 @@ PostgreSQL, so alembic can compare and drop them by name.
 import datetime
 
 from sqlalchemy import MetaData
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,3 +31,32 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime.datetime:
     """Now, in UTC, without tzinfo: every timestamp column stores naive UTC."""
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class by_code_point(FunctionElement):
+    """``by_code_point(column)``: the column, to sort by code point on either
+    database (in an ORDER BY).
+
+    SQLite compares text by its bytes, which is code point order. PostgreSQL
+    compares by the database's collation, on most clusters a language's
+    (en_US.UTF-8: "de la Cruz" before "DeLaCruz", "Ödegaard" with the O's),
+    so a list's order would depend on the database and on how its cluster
+    was made. ``COLLATE "C"`` is code point order there too.
+    """
+
+    inherit_cache = True
+    name = "by_code_point"
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(by_code_point)
+def _compile_by_code_point(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(by_code_point, "postgresql")
+def _compile_by_code_point_postgresql(element, compiler, **kw):
+    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'

@@ -26,7 +26,8 @@ a trailing `;` is tolerated). Tokens come from the OAuth 2.0 endpoints below.
 
 **Lists** are JSON arrays in the documented order, paginated with `page` (default 1)
 and `per_page` (default 25, at most 100), with an RFC 8288 `Link` header and
-`X-Total-Count`.
+`X-Total-Count`. Text sorts by Unicode code point, as it is stored: `"Zhu"` before
+`"de la Cruz"`, `"Ödegaard"` after both.
 
 **Writes** take a JSON object; `PUT` is partial; unknown fields are a 400, read-only
 fields are ignored.

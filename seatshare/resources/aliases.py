@@ -3,7 +3,7 @@ from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import select
 
 from .. import principals as p
-from ..models import HistoryAction, Ticket, UserAlias
+from ..models import HistoryAction, Ticket, UserAlias, by_code_point
 from ..permissions import Permission
 from ..services.history import record_ticket_change
 from . import Resource, register_container
@@ -78,5 +78,9 @@ class UserAliasContainer(ListContainer):
         return (
             select(UserAlias)
             .where(is_mutual_member(UserAlias.user_id, self.user_id))
-            .order_by(UserAlias.last_name, UserAlias.first_name, UserAlias.id)
+            .order_by(
+                by_code_point(UserAlias.last_name),
+                by_code_point(UserAlias.first_name),
+                UserAlias.id,
+            )
         )

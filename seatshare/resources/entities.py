@@ -2,7 +2,7 @@
 from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import func, literal, select
 
-from ..models import Entity
+from ..models import Entity, by_code_point
 from ..permissions import Permission
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer
@@ -42,4 +42,4 @@ class EntityContainer(ListContainer):
             # PostgreSQL's disagree on a few letters ("İ", a final "Σ").
             pattern = func.lower(literal(like_pattern(params["q"])))
             stmt = stmt.where(func.lower(Entity.name).like(pattern, escape="\\"))
-        return stmt.order_by(Entity.name, Entity.id)
+        return stmt.order_by(by_code_point(Entity.name), Entity.id)

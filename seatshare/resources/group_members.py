@@ -8,7 +8,7 @@ from pyramid.httpexceptions import HTTPForbidden
 from sqlalchemy import select
 
 from .. import principals as p
-from ..models import GroupInvitation, Membership, User
+from ..models import GroupInvitation, Membership, User, by_code_point
 from ..permissions import Permission
 from . import Resource, is_id, is_route_below, register_child
 from .groups import GroupContext
@@ -87,7 +87,9 @@ class MemberContainer(GroupChildContainer):
         )
 
     def list_query(self, params):
-        return self.members().order_by(User.last_name, User.first_name, User.id)
+        return self.members().order_by(
+            by_code_point(User.last_name), by_code_point(User.first_name), User.id
+        )
 
 
 class InvitationContext(Resource):

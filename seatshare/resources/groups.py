@@ -3,7 +3,7 @@ from pyramid.authorization import Allow
 from sqlalchemy import select
 
 from .. import principals as p
-from ..models import Group, Membership
+from ..models import Group, Membership, by_code_point
 from ..permissions import Permission
 from . import Parent, register_container
 from .lists import DENY_ALL, ListContainer
@@ -61,5 +61,5 @@ class GroupContainer(ListContainer):
             select(Group, Membership.role)
             .join(Membership, Membership.group_id == Group.id)
             .where(Membership.user_id == self.user_id, Group.active.is_(True))
-            .order_by(Group.name, Group.id)
+            .order_by(by_code_point(Group.name), Group.id)
         )

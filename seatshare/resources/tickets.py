@@ -6,7 +6,16 @@ from sqlalchemy import Integer, bindparam, func, or_, select
 
 from .. import principals as p
 from ..errors import APIError
-from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias, utcnow
+from ..models import (
+    Event,
+    Group,
+    HistoryAction,
+    Membership,
+    Ticket,
+    UserAlias,
+    by_code_point,
+    utcnow,
+)
 from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from ..schemas.types import MAX_ID
@@ -251,7 +260,7 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
         .select_from(source)
         .where(*conditions, *event_conditions)
     )
-    order_by = (start_time, t.section, t.row, t.seat, t.id)
+    order_by = (start_time, *(by_code_point(t[name]) for name in SEAT_FIELDS), t.id)
     if show is None:
         # No condition on an event's time: the count reads no events.
         count = select(func.count()).select_from(_tickets).where(*conditions)

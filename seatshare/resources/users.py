@@ -3,7 +3,7 @@ from pyramid.authorization import Allow
 from sqlalchemy import select
 
 from .. import principals as p
-from ..models import Membership, User
+from ..models import Membership, User, by_code_point
 from ..permissions import Permission
 from ..security import READ_METHODS
 from . import Resource, register_container
@@ -68,4 +68,6 @@ class UserContainer(ListContainer):
             stmt = stmt.where(User.id.in_(members))
         else:
             stmt = stmt.where(is_mutual_member(User.id, self.user_id))
-        return stmt.order_by(User.last_name, User.first_name, User.id)
+        return stmt.order_by(
+            by_code_point(User.last_name), by_code_point(User.first_name), User.id
+        )

@@ -5,7 +5,7 @@ from pyramid.view import view_config
 from sqlalchemy import select
 
 from ..calendar import group_feed_url, reset_feed_secret, user_feed_url
-from ..models import Group
+from ..models import Group, by_code_point
 from ..permissions import Permission
 from ..resources.membership import active_group_ids
 from .resources import CalendarsPage
@@ -26,7 +26,7 @@ def calendars(request):
     groups = request.dbsession.execute(
         select(Group.id, Group.name)
         .where(Group.id.in_(active_group_ids(user.id)))
-        .order_by(Group.name, Group.id)
+        .order_by(by_code_point(Group.name), Group.id)
     ).all()
     feeds = [("Your tickets", "The tickets you own or are assigned.",
               user_feed_url(request, user))]

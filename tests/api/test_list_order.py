@@ -1,0 +1,65 @@
+"""Lists sort text by code point, on SQLite and on PostgreSQL alike.
+
+SQLite compares text by its bytes; PostgreSQL by the database's collation,
+which on most clusters is a language's ("en_US.UTF-8": case and spaces
+weigh little, "Ö" sorts with "O"). The suite's PostgreSQL database has such
+a collation (``tests.conftest.create_database``), so each list here is
+checked against the order SQLite gives: Python's ``sorted``.
+"""
+import uuid
+
+from .. import factories as f
+
+API = "/api/v1"
+# Sorted by code point: "Baker", "DeLaCruz", "Zhu", "de la Cruz", "van Dyke",
+# "Ödegaard"; by en-US: "Baker", "de la Cruz", "DeLaCruz", "Ödegaard",
+# "van Dyke", "Zhu".
+NAMES = ["van Dyke", "Baker", "Ödegaard", "de la Cruz", "DeLaCruz", "Zhu"]
+
+
+def test_users_and_members_sort_by_code_point(testapp, world, dbsession):
+    group = f.make_group(creator=world.member, name="Names")
+    people = [f.make_user(last_name=name, first_name="Pat") for name in NAMES]
+    for person in people:
+        f.make_membership(group, person)
+    expected = [
+        u.id for u in sorted(people + [world.member], key=lambda u: (u.last_name, u.first_name, u.id))
+    ]
+    headers = world.headers("member")
+    users = testapp.get(f"{API}/users?group_id={group.id}", headers=headers).json
+    assert [u["id"] for u in users] == expected
+    members = testapp.get(f"{API}/groups/{group.id}/members", headers=headers).json
+    assert [m["user_id"] for m in members] == expected
+
+
+def test_aliases_sort_by_code_point(testapp, world):
+    for name in NAMES:
+        f.make_alias(world.outsider, first_name=name.upper(), last_name=name)
+    res = testapp.get(f"{API}/user_aliases", headers=world.headers("non_member"))
+    keys = [(a["last_name"], a["first_name"], a["id"]) for a in res.json]
+    assert [k[0] for k in keys] == sorted(NAMES)
+    assert keys == sorted(keys)
+
+
+def test_groups_sort_by_code_point(testapp, world):
+    for name in NAMES:
+        f.make_group(creator=world.outsider, name=name)
+    res = testapp.get(f"{API}/groups", headers=world.headers("non_member"))
+    assert [g["name"] for g in res.json] == sorted(NAMES + [world.other_group.name])
+
+
+def test_entities_sort_by_code_point(testapp, world):
+    marker = uuid.uuid4().hex[:8]
+    for name in NAMES:
+        f.make_entity(name=f"{name} {marker}")
+    res = testapp.get(f"{API}/entities", {"q": marker}, headers=world.headers("member"))
+    assert [e["name"] for e in res.json] == sorted(f"{name} {marker}" for name in NAMES)
+
+
+def test_tickets_sort_their_seats_by_code_point(testapp, world):
+    event = f.make_event(entity=world.entity)
+    for name in NAMES:
+        f.make_ticket(group=world.group, event=event, owner=world.owner,
+                      section=name, row=name.lower(), seat=name.upper())
+    res = testapp.get(f"{API}/tickets?event_id={event.id}", headers=world.headers("member"))
+    assert [t["section"] for t in res.json] == sorted(NAMES)
