@@ -21,6 +21,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
+from ..schemas.types import is_storable_text
 from ..settings import apply_environment
 from . import app, db, entity, mail, schedule, tokens, user
 from .base import CommandError, Environment, Interrupted
@@ -65,10 +66,38 @@ def load_settings(config_uri):
     return apply_environment(settings)
 
 
+# Arguments that name files: opened, never stored, so any bytes will do.
+PATH_ARGUMENTS = ("config_uri", "file")
+
+
+def not_utf8(args) -> str | None:
+    """What to call the first argument that is not UTF-8 text: a terminal in
+    another encoding passes "é" as one byte, which Python keeps as a lone
+    surrogate (PEP 383) that no database can store. Shown with its bytes,
+    but for a password."""
+    for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not is_storable_text(item):
+                if name == "password":
+                    return "the password"
+                try:
+                    raw = item.encode("utf-8", "surrogateescape")
+                except UnicodeEncodeError:  # not from bytes: a surrogate of its own
+                    return ascii(item)
+                return "'" + raw.decode("utf-8", "backslashreplace") + "'"
+    return None
+
+
 def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = build_parser().parse_args(argv)
+    shown = not_utf8(args)
+    if shown is not None:
+        return fail(stderr, f"{shown} is not UTF-8 text (is the terminal's encoding UTF-8?); "
+                            "nothing was written")
     env = None
     committing = False
     try:

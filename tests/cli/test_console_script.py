@@ -46,3 +46,31 @@ def test_a_closed_standard_output_is_one_line_on_stderr(ini):
                            "and committed, but what it printed was lost\n")
     again = run_script(ini, "entity", "create", "--name", "Riverside Rovers")
     assert "already exists" in again.stderr
+
+
+def test_an_argument_that_is_not_utf8_is_one_line_and_exit_1(ini, tmp_path):
+    """A terminal in Latin-1 passes "é" as the byte 0xE9, which Python keeps
+    as a lone surrogate that no database can store: the command says which
+    value it cannot read, instead of the driver's traceback."""
+    environ = {k: v for k, v in os.environ.items() if k != "SEATSHARE_DATABASE_URL"}
+    for args in (
+        [b"entity", b"create", b"--name", b"Caf\xe9 Rovers"],
+        [b"user", b"create", b"--email", b"cafe@example.com", b"--password",
+         b"a long enough passphrase", b"--first-name", b"Ren\xe9", b"--last-name", b"Roe"],
+    ):
+        done = subprocess.run([SCRIPT, ini, *args], capture_output=True, env=environ,
+                              timeout=120)
+        assert done.returncode == 1
+        [line] = done.stderr.decode().splitlines()
+        assert line.startswith("seatshare: error: ")
+        assert "\\xe9" in line and "UTF-8" in line
+    # The path of a file may be in any encoding: it is only opened.
+    schedule = tmp_path / os.fsdecode(b"sp\xe9cial.csv")
+    schedule.write_text("name,start_time\nOpener,2026-04-01T23:05:00Z\n")
+    created = run_script(ini, "entity", "create", "--name", "Riverside Rovers", "--json")
+    entity_id = str(json.loads(created.stdout)["id"])
+    done = subprocess.run(
+        [SCRIPT, ini, "schedule", "import", "--entity-id", entity_id, os.fsencode(schedule)],
+        capture_output=True, env=environ, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
