@@ -8,9 +8,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.orm import Session
 
 from seatshare.models import metadata
 
+from . import factories
 from .conftest import create_database
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -174,3 +176,36 @@ def test_session_generation_migration_keeps_existing_users(fresh_url):
             c["name"] for c in sa.inspect(engine).get_columns("users")}
     finally:
         engine.dispose()
+
+
+def test_autoincrement_migration_keeps_tickets_aliases_and_requests(fresh_url):
+    """0006 copies user_aliases and ticket_requests on SQLite, where
+    dropping the old user_aliases (foreign keys are enforced) sets every
+    ticket's alias_id to NULL: the migration puts them back."""
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0005")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with Session(engine) as session:
+            factories.bind(session)
+            user = factories.make_user()
+            ticket = factories.make_ticket(assignee=user, alias=factories.make_alias(user))
+            factories.make_ticket_request(ticket)
+            session.commit()
+            factories.bind(None)
+        before = ticket_rows(engine)
+        command.upgrade(config, "head")
+        assert ticket_rows(engine) == before
+        command.downgrade(config, "0005")
+        assert ticket_rows(engine) == before
+    finally:
+        engine.dispose()
+
+
+def ticket_rows(engine):
+    with engine.connect() as conn:
+        return (
+            conn.execute(sa.text("SELECT id, alias_id FROM tickets")).all(),
+            conn.execute(sa.text("SELECT id, ticket_id FROM ticket_requests")).all(),
+            conn.execute(sa.text("SELECT id, user_id FROM user_aliases")).all(),
+        )

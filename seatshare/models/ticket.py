@@ -117,6 +117,10 @@ class TicketRequest(Base):
     __table_args__ = (
         Index("ix_ticket_requests_ticket_id_status", "ticket_id", "status"),
         Index("ix_ticket_requests_requester_id", "requester_id"),
+        # A request id is never reused, even on SQLite after the newest
+        # request is deleted with its ticket: its ticket's history names it
+        # ("requested", ``request_id``).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -50,6 +50,9 @@ class UserAlias(Base):
     """Someone without an account who uses a ticket in the assignee's place."""
 
     __tablename__ = "user_aliases"
+    # An alias id is never reused, even on SQLite after the newest alias is
+    # deleted: ticket history names it (``alias_id``) after it is gone.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(

@@ -168,3 +168,27 @@ def test_group_history_of_a_deactivated_group_is_gone(testapp, world, dbsession)
 def test_group_history_takes_only_page_and_per_page(testapp, world):
     res = group_history(testapp, world, status=400, ticket_id=world.ticket.id)
     assert "ticket_id" in res.json["fields"]
+
+
+def test_ids_the_history_names_are_never_given_again(testapp, world):
+    """History outlives what it names: a deleted alias's id (``alias_id``)
+    and a request deleted with its ticket (``request_id``) are not reused
+    for another record, on SQLite either, as ticket ids are not."""
+    ticket_url = f"{API}/ticket/{world.ticket.id}"
+    alias = testapp.post_json(f"{API}/user_aliases", {"first_name": "Pat"},
+                              headers=world.headers("assignee"), status=201).json
+    testapp.put_json(ticket_url, {"alias_id": alias["id"]}, headers=world.headers("assignee"))
+    testapp.delete(f"{API}/user_aliases/{alias['id']}", headers=world.headers("assignee"))
+    entries = history(testapp, world).json
+    assert entries[-1]["changes"] == {"alias_id": [alias["id"], None]}
+    another = testapp.post_json(f"{API}/user_aliases", {"first_name": "Sam"},
+                                headers=world.headers("member"), status=201).json
+    assert another["id"] > alias["id"]
+
+    doomed = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    asked = testapp.post_json(f"{API}/ticket/{doomed.id}/requests", {},
+                              headers=world.headers("member"), status=201).json
+    testapp.delete(f"{API}/ticket/{doomed.id}", headers=world.headers("owner"), status=204)
+    again = testapp.post_json(f"{ticket_url}/requests", {},
+                              headers=world.headers("member"), status=201).json
+    assert again["id"] > asked["id"]
