@@ -25,7 +25,7 @@ from ..models import (
     utcnow,
 )
 from .groups import create_group
-from .history import record_ticket_change
+from .history import record_ticket_change, record_ticket_changes, snapshot
 from .schedule import ALL_DAY_TIME, ScheduledEvent, import_events
 
 PEOPLE = [
@@ -111,13 +111,10 @@ def load(dbsession, passwords, password=None, register_application=None):
         tickets.append(ticket)
     dbsession.add_all(tickets)
     dbsession.flush()
-    for ticket in tickets:
-        record_ticket_change(dbsession, ticket, ticket.owner_id, HistoryAction.CREATED)
-        if ticket.assignee_id:
-            changes = {"assignee_id": [None, ticket.assignee_id]}
-            record_ticket_change(
-                dbsession, ticket, ticket.owner_id, HistoryAction.ASSIGNED, changes
-            )
+    # As POST /tickets records a ticket: its fields, assignee and alias included.
+    record_ticket_changes(dbsession, [
+        (ticket, ticket.owner_id, HistoryAction.CREATED, snapshot(ticket)) for ticket in tickets
+    ])
 
     starts = {game.id: game.start_time for game in rovers_games}
     wanted = next(

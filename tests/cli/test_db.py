@@ -14,6 +14,7 @@ from seatshare.models import (
     Entity,
     Event,
     Group,
+    HistoryAction,
     Membership,
     RequestStatus,
     Role,
@@ -127,6 +128,24 @@ def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
     assert summary["application"]["client_id"] == app.client_id
     assert summary["application"]["client_secret"]
     assert summary["application"]["client_secret"] not in (app.client_secret_hash or "")
+
+
+def test_db_demo_history_tells_each_ticket_as_the_api_would(seatshare, db):
+    """Each demo ticket's "created" entry holds its fields, assignee and
+    alias included, as POST /tickets records them."""
+    assert seatshare("db", "demo").code == 0
+    for ticket in db.scalars(select(Ticket)):
+        created = db.scalars(select(TicketHistory).where(
+            TicketHistory.ticket_id == ticket.id,
+            TicketHistory.action == HistoryAction.CREATED,
+        )).one()
+        assert created.changes == {
+            **{name: getattr(ticket, name) for name in ("section", "row", "seat", "note")},
+            "cost": str(ticket.cost),
+            "assignee_id": ticket.assignee_id,
+            "alias_id": ticket.alias_id,
+        }
+        assert created.actor_id == ticket.owner_id
 
 
 def test_db_demo_text_names_the_sign_in(seatshare):
