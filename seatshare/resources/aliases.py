@@ -3,8 +3,9 @@ from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import select
 
 from .. import principals as p
-from ..models import HistoryAction, Ticket, UserAlias, by_code_point
+from ..models import HistoryAction, Ticket, UserAlias, by_code_point, on_postgresql
 from ..permissions import Permission
+from ..services.groups import share_lock_group
 from ..services.history import record_ticket_change
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, body_id, body_value
@@ -29,10 +30,27 @@ class UserAliasContext(Resource):
         ]
 
     def delete(self, actor_id: int):
-        """Delete the alias; each ticket that used it loses it, with a history entry."""
+        """Delete the alias; each ticket that used it loses it, with a history entry.
+
+        The alias's update lock comes first: a write that has just given a
+        ticket this alias holds its foreign key's lock on it until it
+        commits, and the tickets are read after it did (else that ticket
+        would be missed, and lose the alias to ON DELETE SET NULL with no
+        history entry); a write after it finds no alias (400). Then the
+        tickets' groups, then the tickets, in every ticket write's order.
+        The locks are PostgreSQL's: SQLite runs one writing transaction at a
+        time.
+        """
         dbsession = self.request.dbsession
         alias = self.alias
-        for ticket in dbsession.scalars(select(Ticket).where(Ticket.alias_id == alias.id)):
+        if on_postgresql(dbsession):
+            dbsession.execute(
+                select(UserAlias.id).where(UserAlias.id == alias.id).with_for_update()
+            )
+        using = select(Ticket.group_id).where(Ticket.alias_id == alias.id)
+        share_lock_group(dbsession, using)
+        tickets = select(Ticket).where(Ticket.alias_id == alias.id).with_for_update()
+        for ticket in dbsession.scalars(tickets):
             record_ticket_change(
                 dbsession, ticket, actor_id, HistoryAction.UPDATED, {"alias_id": [alias.id, None]}
             )

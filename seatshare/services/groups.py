@@ -5,7 +5,7 @@ The rules that need the database live here; who may do each is the
 """
 import secrets
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 
 from ..errors import APIError
 from ..models import (
@@ -142,12 +142,18 @@ def lock_group_of_ticket(dbsession, ticket_id: int) -> None:
 
 
 def share_lock_group(dbsession, group_id) -> None:
-    """A key-share lock on group ``group_id`` (an id or a subquery) before a
-    ticket write, as ``lock_group_of_ticket``; PostgreSQL only."""
+    """A key-share lock on group ``group_id`` (an id or a scalar subquery),
+    or on each group a SELECT of group ids names, before a ticket write, as
+    ``lock_group_of_ticket``; PostgreSQL only."""
     if not on_postgresql(dbsession):
         return
+    if isinstance(group_id, Select):
+        condition = Group.id.in_(group_id)
+    else:
+        condition = Group.id == group_id
     dbsession.execute(
-        select(Group.id).where(Group.id == group_id).with_for_update(read=True, key_share=True)
+        select(Group.id).where(condition).order_by(Group.id)
+        .with_for_update(read=True, key_share=True)
     )
 
 

@@ -12,6 +12,7 @@ from seatshare.models import (
     RequestStatus,
     Role,
     Ticket,
+    TicketHistory,
     TicketRequest,
 )
 from seatshare.tokens import new_token
@@ -375,3 +376,42 @@ def test_a_member_who_left_meanwhile_is_refused_as_a_non_member(backend, race_se
         the_member_is_gone(group_id, member_id))
     assert status == 403
     assert requests.delete(url, headers=member_headers, timeout=10).status_code == 403
+def alias_on_its_way_build():
+    owner, assignee = f.make_user(), f.make_user()
+    group = f.make_group(creator=owner)
+    f.make_membership(group, assignee)
+    alias = f.make_alias(assignee)
+    ticket = f.make_ticket(group=group, owner=owner, assignee=assignee)
+    return ticket.id, alias.id, bearer(assignee)
+
+
+def test_an_alias_deleted_as_a_ticket_takes_it_leaves_a_history_entry(backend, race_server):
+    """A write that has just given a ticket the alias, not yet committed,
+    holds the alias (its foreign key's lock): the alias's deletion waits for
+    it and then finds the ticket, which loses the alias with a history
+    entry. (Before, it looked for the ticket too early and missed it; the
+    foreign key's ON DELETE SET NULL then took the alias off unrecorded.)"""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    ticket_id, alias_id, headers = race_server.build(alias_on_its_way_build)
+    done = threading.Event()
+    statuses = []
+
+    def delete_the_alias():
+        statuses.append(requests.delete(f"{race_server.url}/api/v1/user_aliases/{alias_id}",
+                                        headers=headers, timeout=60).status_code)
+        done.set()
+
+    thread = threading.Thread(target=delete_the_alias)
+    with race_server.engine.connect() as write:  # a PUT giving the ticket the alias
+        write.execute(sa.update(Ticket).where(Ticket.id == ticket_id).values(alias_id=alias_id))
+        thread.start()
+        done.wait(1.0)
+        write.commit()
+    thread.join(60)
+    assert statuses == [204]
+    with race_server.session() as session:
+        assert session.get(Ticket, ticket_id).alias_id is None
+        changes = session.scalars(sa.select(TicketHistory.changes).where(
+            TicketHistory.ticket_id == ticket_id)).all()
+    assert {"alias_id": [alias_id, None]} in changes
