@@ -33,12 +33,27 @@ def local_start(event, zone: datetime.tzinfo) -> datetime.datetime:
     return event.start_time.replace(tzinfo=UTC).astimezone(zone)
 
 
+# The time ``schedule import`` stores for an .ics all-day date (noon UTC):
+# such a placeholder means its UTC date, which no zone may move (noon UTC is
+# the next day from UTC+12, in New Zealand, and the day before at UTC-12).
+ALL_DAY_TIME = datetime.time(12)
+
+
+def event_day(event, zone: datetime.tzinfo) -> datetime.date:
+    """The date of an event whose time is to be announced: an .ics all-day
+    date's own date, else its placeholder's date in ``zone``."""
+    if event.start_time.time() == ALL_DAY_TIME:
+        return event.start_time.date()
+    return local_start(event, zone).date()
+
+
 def describe_when(event, timezone_name: str) -> str:
     """``Friday 10 April 2026 at 19:05 EDT``, in the reader's time zone."""
     if event.date_tba:
         return "Date to be announced"
+    if event.time_tba:
+        day = event_day(event, user_zone(timezone_name))
+        return f"{day:%A} {day.day} {day:%B %Y}, time to be announced"
     start = local_start(event, user_zone(timezone_name))
     day = f"{start:%A} {start.day} {start:%B %Y}"
-    if event.time_tba:
-        return f"{day}, time to be announced"
     return f"{day} at {start:%H:%M %Z}"

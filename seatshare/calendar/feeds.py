@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from ..models import Event, Group, Membership, Ticket, User, UserAlias, by_code_point
-from .describe import UTC, local_start, person_name, seat_label, user_zone
+from .describe import UTC, event_day, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
@@ -171,7 +171,7 @@ def _entry(uid, event, zone, summary, description, busy, changed) -> VEvent:
     entry = VEvent()
     entry.add("uid", uid)
     if event.time_tba:
-        day = local_start(event, zone).date()
+        day = event_day(event, zone)
         entry.add("dtstart", day)
         entry.add("dtend", day + datetime.timedelta(days=1))
     else:

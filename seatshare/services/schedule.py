@@ -37,7 +37,7 @@ PROGRESS_BATCH = 100
 # feeds and the mail show such an event on its date in the reader's time
 # zone; noon UTC is on that date from UTC-11 to UTC+11, where midnight UTC
 # would be the day before in the Americas.
-ALL_DAY_TIME = datetime.time(12)
+ALL_DAY_TIME = datetime.time(12)  # as calendar.describe.ALL_DAY_TIME
 
 
 class ScheduleError(ValueError):

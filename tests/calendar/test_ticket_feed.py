@@ -214,7 +214,8 @@ END:VCALENDAR\r
 
 
 @pytest.mark.parametrize(
-    "timezone", ["America/Los_Angeles", "America/New_York", "UTC", "Europe/Berlin", "Asia/Tokyo"]
+    "timezone", ["America/Los_Angeles", "America/New_York", "UTC", "Europe/Berlin", "Asia/Tokyo",
+                 "Pacific/Auckland", "Pacific/Kiritimati", "Pacific/Pago_Pago"]
 )
 def test_an_imported_all_day_event_is_on_its_date_in_every_users_feed(
     fetch, feed_request, dbsession, timezone
@@ -256,3 +257,12 @@ def test_a_rescheduled_game_keeps_its_entry_and_changes_the_feed(fetch, feed_req
     assert new.decoded("LAST-MODIFIED") >= old.decoded("LAST-MODIFIED")
     assert after.headers["ETag"] != before.headers["ETag"]
     fetch(url, status=200, headers={"If-None-Match": before.headers["ETag"]})
+
+
+def test_a_time_tba_placeholder_other_than_noon_stays_in_the_users_zone(dbsession):
+    """Only the .ics all-day placeholder (noon UTC) is a date of its own."""
+    event = Event(start_time=datetime.datetime(2026, 4, 30, 22, 0), time_tba=True,
+                  date_tba=False)
+    assert describe_when(event, "Europe/Berlin") == "Friday 1 May 2026, time to be announced"
+    noon = Event(start_time=datetime.datetime(2027, 4, 1, 12, 0), time_tba=True, date_tba=False)
+    assert describe_when(noon, "Pacific/Auckland") == "Thursday 1 April 2027, time to be announced"
