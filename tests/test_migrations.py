@@ -209,3 +209,39 @@ def ticket_rows(engine):
             conn.execute(sa.text("SELECT id, ticket_id FROM ticket_requests")).all(),
             conn.execute(sa.text("SELECT id, user_id FROM user_aliases")).all(),
         )
+
+
+def test_autoincrement_migration_never_reuses_an_id_deleted_before_it(fresh_url):
+    """0006 on SQLite: an alias deleted before the upgrade is still named by
+    its tickets' history (``alias_id``); the first alias made after the
+    upgrade must not take its id, as the migration's purpose says."""
+    if not fresh_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's sequences never went back")
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0005")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with Session(engine) as session:
+            factories.bind(session)
+            user = factories.make_user()
+            kept, gone = factories.make_alias(user), factories.make_alias(user)
+            ticket = factories.make_ticket(assignee=user)
+            session.flush()
+            user_id, gone_id = user.id, gone.id
+            # As DELETE /user_aliases/ID records it, then deletes the alias.
+            session.execute(sa.text(
+                "INSERT INTO ticket_history (ticket_id, group_id, actor_id, action, changes,"
+                " created_at) VALUES (:t, :g, :u, 'updated', :c, '2026-11-29 12:00:00')"),
+                {"t": ticket.id, "g": ticket.group_id, "u": user_id,
+                 "c": '{"alias_id": [%d, null]}' % gone_id})
+            session.delete(gone)
+            session.commit()
+            factories.bind(None)
+        command.upgrade(config, "head")
+        with engine.begin() as conn:
+            new_id = conn.execute(sa.text(
+                "INSERT INTO user_aliases (user_id, first_name, last_name, created_at)"
+                " VALUES (:u, 'New', 'Alias', '2026-11-30 06:00:00') RETURNING id"), {"u": user_id}).scalar_one()
+        assert new_id > gone_id
+    finally:
+        engine.dispose()
