@@ -63,3 +63,39 @@ def test_tickets_sort_their_seats_by_code_point(testapp, world):
                       section=name, row=name.lower(), seat=name.upper())
     res = testapp.get(f"{API}/tickets?event_id={event.id}", headers=world.headers("member"))
     assert [t["section"] for t in res.json] == sorted(NAMES)
+
+
+def test_first_names_break_ties_by_code_point(testapp, world):
+    group = f.make_group(creator=world.member, name="First names")
+    people = [f.make_user(last_name="Same", first_name=name) for name in NAMES]
+    for person in people:
+        f.make_membership(group, person)
+    users = testapp.get(f"{API}/users?group_id={group.id}", headers=world.headers("member")).json
+    same = [u["first_name"] for u in users if u["last_name"] == "Same"]
+    assert same == sorted(NAMES)
+
+
+def test_rows_and_seats_sort_by_code_point_in_the_list_and_the_feed(
+        testapp, world, app):
+    """The seat fields after the section: one section, rows and seats that
+    only code point order puts in this order; the ticket feed, the list's
+    twin, in the same order."""
+    from pyramid.request import Request
+    from seatshare.calendar import user_feed_url
+    from seatshare.calendar.feeds import held_tickets
+
+    event = f.make_event(entity=world.entity)
+    made = [f.make_ticket(group=world.group, event=event, owner=world.owner,
+                          section="A", row=name, seat="1") for name in NAMES]
+    made += [f.make_ticket(group=world.group, event=event, owner=world.owner,
+                           section="B", row="1", seat=name) for name in NAMES]
+    expected = [t.id for t in sorted(made, key=lambda t: (t.section, t.row, t.seat))]
+    res = testapp.get(f"{API}/tickets?event_id={event.id}&per_page=100",
+                      headers=world.headers("member"))
+    assert [t["id"] for t in res.json] == expected
+    request = Request.blank("/", base_url="http://example.com")
+    request.registry = app.registry
+    feed = testapp.get(user_feed_url(request, world.owner).removeprefix("http://example.com"))
+    order = [int(line.split("-")[1]) for line in feed.text.splitlines()
+             if line.startswith("UID:ticket-")]
+    assert [i for i in order if i in set(expected)] == expected
