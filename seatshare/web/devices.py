@@ -2,8 +2,10 @@
 
 Signing in (or up, or choosing a new password) gives the browser a
 long-lived cookie, ``NONCE.MAC``: a random nonce, and an HMAC-SHA256 of the
-user's id and the nonce under a key derived from ``seatshare.session_secret``
-for this purpose alone. It names no account in clear, and checks out only
+user's id, the nonce and the account's password hash under a key derived
+from ``seatshare.session_secret`` for this purpose alone. A new password
+retires every device cookie issued before it: whoever signed in with the
+old one (the reason to change it) keeps no budget of guesses of their own. It names no account in clear, and checks out only
 against the account it was issued for; one tampered with, forged, or for
 another account reads as no cookie at all.
 
@@ -49,14 +51,14 @@ class DeviceCookies:
                      b"seatshare device cookies", hashlib.sha256).digest(),
         )
 
-    def _mac(self, user_id: int, nonce: str) -> str:
-        return hmac.new(self.key, f"{user_id}\n{nonce}".encode("ascii"),
-                        hashlib.sha256).hexdigest()
+    def _mac(self, user, nonce: str) -> str:
+        message = f"{user.id}\n{nonce}\n{user.password_hash or ''}".encode("utf-8")
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
 
-    def issue(self, response, user_id: int) -> None:
-        """Give the browser a new device cookie for the account."""
+    def issue(self, response, user) -> None:
+        """Give the browser a new device cookie for the account (a ``User``)."""
         nonce = secrets.token_urlsafe(NONCE_BYTES)
-        response.set_cookie(self.name, f"{nonce}.{self._mac(user_id, nonce)}",
+        response.set_cookie(self.name, f"{nonce}.{self._mac(user, nonce)}",
                             max_age=self.max_age, path="/", secure=self.secure,
                             httponly=True, samesite="Lax")
 
@@ -66,7 +68,7 @@ class DeviceCookies:
         match = VALUE_RE.fullmatch(request.cookies.get(self.name) or "")
         if user is None or match is None:
             return None
-        return match[1] if hmac.compare_digest(self._mac(user.id, match[1]), match[2]) else None
+        return match[1] if hmac.compare_digest(self._mac(user, match[1]), match[2]) else None
 
 
 def trusted_device(request, user) -> str | None:
@@ -75,4 +77,4 @@ def trusted_device(request, user) -> str | None:
 
 
 def issue_device_cookie(request, response, user) -> None:
-    DeviceCookies.from_settings(request.registry.settings).issue(response, user.id)
+    DeviceCookies.from_settings(request.registry.settings).issue(response, user)

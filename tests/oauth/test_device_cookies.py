@@ -259,3 +259,22 @@ def test_the_lifetime_comes_from_the_settings(app, testapp, user, monkeypatch):
 def test_a_bad_lifetime_refuses_to_start(app_settings, value):
     with pytest.raises(ConfigurationError, match="seatshare.device_cookie_max_age"):
         main({}, **{**app_settings, "seatshare.device_cookie_max_age": value})
+
+
+def test_a_device_cookie_from_before_a_password_change_is_no_longer_trusted(
+        app, testapp, user, outbox):
+    """Whoever signed in with the old password (the reason to change it)
+    kept a device cookie, each one its own budget of guesses beside the
+    account's: after the change it counts as no cookie at all."""
+    thief = trusted_browser(app, user, address="198.51.100.200")
+    ask(testapp, user.email)
+    choose(testapp, mailed_link(outbox))
+    lock_out(app, user.email)
+    submit_sign_in(thief, user.email, "a guess at the new one", status=429)
+
+
+def test_the_device_cookie_a_password_change_gives_is_trusted(app, signed_in_flow, testapp):
+    change(testapp, status=302)
+    sign_out(testapp)
+    lock_out(app, signed_in_flow.user.email)
+    submit_sign_in(testapp, signed_in_flow.user.email, NEW_PASSWORD, status=302)
