@@ -33,9 +33,11 @@ def local_start(event, zone: datetime.tzinfo) -> datetime.datetime:
     return event.start_time.replace(tzinfo=UTC).astimezone(zone)
 
 
-# The time ``schedule import`` stores for an .ics all-day date (noon UTC):
-# such a placeholder means its UTC date, which no zone may move (noon UTC is
-# the next day from UTC+12, in New Zealand, and the day before at UTC-12).
+# The time ``schedule import`` (and the demo data) stores for an .ics
+# all-day date, its time to be announced: noon UTC, which the API shows as
+# its start_time. Such a placeholder means its UTC date, which no reader's
+# zone may move (noon UTC is the next day from UTC+12, in New Zealand, and
+# the day before at UTC-12).
 ALL_DAY_TIME = datetime.time(12)
 
 

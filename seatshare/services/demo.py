@@ -12,6 +12,7 @@ import secrets
 
 from sqlalchemy import exists, select
 
+from ..calendar.describe import ALL_DAY_TIME
 from ..models import (
     Entity,
     Event,
@@ -26,7 +27,7 @@ from ..models import (
 )
 from .groups import create_group
 from .history import record_ticket_change, record_ticket_changes, snapshot
-from .schedule import ALL_DAY_TIME, ScheduledEvent, import_events
+from .schedule import ScheduledEvent, import_events
 
 PEOPLE = [
     # email, first name, last name

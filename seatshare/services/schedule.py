@@ -15,6 +15,7 @@ import re
 import icalendar
 from sqlalchemy import select
 
+from ..calendar.describe import ALL_DAY_TIME
 from ..models import Event
 from ..text import has_control_characters
 
@@ -33,11 +34,6 @@ SHOWN_LENGTH = 40
 LOOKUP_BATCH = 500
 # Events written between two progress reports.
 PROGRESS_BATCH = 100
-# The time stored for an all-day .ics date (its time to be announced). The
-# feeds and the mail show such an event on its date in the reader's time
-# zone; noon UTC is on that date from UTC-11 to UTC+11, where midnight UTC
-# would be the day before in the Americas.
-ALL_DAY_TIME = datetime.time(12)  # as calendar.describe.ALL_DAY_TIME
 
 
 class ScheduleError(ValueError):

@@ -5,9 +5,10 @@ long-lived cookie, ``NONCE.MAC``: a random nonce, and an HMAC-SHA256 of the
 user's id, the nonce and the account's password hash under a key derived
 from ``seatshare.session_secret`` for this purpose alone. A new password
 retires every device cookie issued before it: whoever signed in with the
-old one (the reason to change it) keeps no budget of guesses of their own. It names no account in clear, and checks out only
-against the account it was issued for; one tampered with, forged, or for
-another account reads as no cookie at all.
+old one (the reason to change it) keeps no budget of guesses of their own.
+It names no account in clear, and checks out only against the account it
+was issued for; one tampered with, forged, or for another account reads as
+no cookie at all.
 
 A browser showing the account's device cookie has signed in to it before:
 the sign-in throttle counts its failures against its nonce instead of the
