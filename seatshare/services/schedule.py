@@ -153,13 +153,17 @@ def _csv_columns(header):
 
 
 def _csv_event(line, values):
-    start_time = _parse_start_time(line, values["start_time"])
-    key = values.get("key", "").strip() or start_time.isoformat() + "Z"
+    exact = _parse_start_time(line, values["start_time"])
+    # Without a key, the start time as written, to the fraction: the key an
+    # earlier import gave it, so importing the file again updates it.
+    key = values.get("key", "").strip() or exact.isoformat() + "Z"
     return ScheduledEvent(
         line=line,
         key=_checked_key(line, key),
         name=_checked_name(line, values["name"]),
-        start_time=start_time,
+        # To the second: the API shows whole seconds, and a fraction it does
+        # not show would still order events and decide ``?show=``.
+        start_time=exact.replace(microsecond=0),
         description=_checked_text(
             line, "description", values.get("description", ""), MULTILINE
         ),
@@ -219,11 +223,10 @@ def _checked_text(line, field, value, allowed=TAB):
 
 
 def _naive_utc(line, moment):
-    """In UTC, without tzinfo, to the second: the API shows whole seconds,
-    and a fraction it does not show would still order events and decide
-    ``?show=``."""
+    """In UTC, without tzinfo (an .ics time has no fraction; a CSV's is
+    dropped from the stored time, ``_csv_event``)."""
     try:
-        return moment.astimezone(datetime.UTC).replace(tzinfo=None, microsecond=0)
+        return moment.astimezone(datetime.UTC).replace(tzinfo=None)
     except OverflowError:
         raise ScheduleError(line, f"{moment.isoformat()} is out of range") from None
 

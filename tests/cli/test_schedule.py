@@ -115,8 +115,17 @@ def test_start_times_are_kept_to_the_second_the_api_shows():
     )
     late, early = parse_schedule("season.csv", text.encode())
     assert late.start_time == datetime.datetime(2025, 4, 1, 23, 5)
-    assert late.key == "2025-04-01T23:05:00Z"
     assert early.start_time == datetime.datetime(2025, 4, 1, 23, 6)
+    # Without a key column, the key is the start time as written, to the
+    # fraction, as before the rounding: a file imported then updates its
+    # events again (API.md §5: re-importing never duplicates), and two
+    # rows a fraction apart stay two events.
+    assert late.key == "2025-04-01T23:05:00.700000Z"
+    assert early.key == "2025-04-01T23:06:00.300000Z"
+    twins = parse_schedule("twins.csv", (
+        "name,start_time\nA,2025-04-01T23:05:00.1Z\nB,2025-04-01T23:05:00.2Z\n").encode())
+    assert [e.start_time for e in twins] == [datetime.datetime(2025, 4, 1, 23, 5)] * 2
+    assert len({e.key for e in twins}) == 2
     ics = ICS.replace("20250401T190500", "20250401T190500.5")
     assert "20250401T190500.5" in ics
     with pytest.raises(ScheduleError):  # icalendar has no fractions: refused, not rounded
