@@ -92,11 +92,26 @@ class PasswordResetLink(Resource):
         return [(Allow, Everyone, Permission.RESET_PASSWORD), DENY_ALL]
 
 
+# The session key of where the browser that asked for a link was going.
+RESET_NEXT = "password_reset_next"
+# A longer one would not fit in the session's cookie (browsers keep 4 kB).
+MAX_SESSION_NEXT = 1024
+
+
 def next_url(request) -> str | None:
     """Where the user was going when they asked for a link (an application's
-    authorization request, say): kept from the sign-in page through the
-    mailed link to the new password, which goes on there."""
+    authorization request, say): from the sign-in page to the form that
+    asks for a link."""
     return safe_next(request.params.get("next"))
+
+
+def next_after_reset(request) -> str | None:
+    """Where a new password goes on to: where this browser was going when it
+    asked for the link, kept in its session. Never in the mail: whoever asks
+    for a link may type anyone's email and any ``next``, and the account's
+    owner, opening the mail, would land where the asker chose (an
+    application's consent page, under "Your password has been changed")."""
+    return safe_next(request.session.get(RESET_NEXT))
 
 
 def request_form(request, status=200, errors=None, email="", sent=None):
@@ -127,15 +142,19 @@ def send_link(request):
     if refused:
         return refused
     limiter.record_failure(request.dbsession, keys)
+    going = next_url(request)
+    if going and len(going) <= MAX_SESSION_NEXT:
+        request.session[RESET_NEXT] = going
+    else:
+        request.session.pop(RESET_NEXT, None)
     if user is not None:
         key = reset_key(request.registry.settings, user)
-        link = with_next(f"{request.application_url}/password-reset/{key}", next_url(request))
-        mail_password_reset(request, user, link)
+        mail_password_reset(request, user, f"{request.application_url}/password-reset/{key}")
     return request_form(request, email=values["email"], sent=SENT.format(email=values["email"]))
 
 
 def new_password_form(request, status=200, errors=None):
-    going = next_url(request)
+    going = next_after_reset(request)
     return page(request, "password.jinja2", status, errors=errors or {},
                 user=request.context.user, action=request.path, ask_current=False,
                 next_url=going, signin_url=with_next("/signin", going))
@@ -169,5 +188,5 @@ def link_expired(exc, request):
     return page(request, "error.jinja2", 400, status=400, title="This link has expired",
                 message="A link to choose a new password works for an hour, and once. "
                         "Ask for a new one.",
-                back_url=with_next("/password-reset", next_url(request)),
+                back_url=with_next("/password-reset", next_after_reset(request)),
                 back_label="Ask for a new link")
