@@ -8,7 +8,20 @@ checked against the order SQLite gives: Python's ``sorted``.
 """
 import uuid
 
+import pytest
+from sqlalchemy import text
+
 from .. import factories as f
+
+
+@pytest.fixture(autouse=True)
+def a_collation_that_would_tell(backend, dbsession):
+    """On a PostgreSQL server without ICU the database keeps the server's
+    own collation; under C it sorts by code point whatever the code asks,
+    and these tests could not fail: say so rather than pass."""
+    if backend == "postgresql" and dbsession.scalar(text("SELECT 'B' < 'a'")):
+        pytest.skip("this PostgreSQL database sorts by code point already (C collation); "
+                    "the order tests need a language's (ICU en-US)")
 
 API = "/api/v1"
 # Sorted by code point: "Baker", "DeLaCruz", "Zhu", "de la Cruz", "van Dyke",
@@ -82,7 +95,6 @@ def test_rows_and_seats_sort_by_code_point_in_the_list_and_the_feed(
     twin, in the same order."""
     from pyramid.request import Request
     from seatshare.calendar import user_feed_url
-    from seatshare.calendar.feeds import held_tickets
 
     event = f.make_event(entity=world.entity)
     made = [f.make_ticket(group=world.group, event=event, owner=world.owner,
