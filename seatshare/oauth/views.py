@@ -165,6 +165,10 @@ def authorization(request):
         return refusal
     if request.identity is None:
         return sign_in_first(request)
+    # "Your password has been changed", after a reset that came here: on
+    # the consent page, or gone with a remembered approval (not shown on
+    # some later page).
+    messages = request.session.pop_flash()
     oauth_request = info["request"]
     if is_approved(request, oauth_request.client, oauth_request.scopes):
         return issue_code(request, info)
@@ -175,8 +179,7 @@ def authorization(request):
         scopes=[(s, SCOPE_DESCRIPTIONS[s]) for s in oauth_request.scopes],
         user=request.identity.user,
         action=request.path_qs,
-        # "Your password has been changed", after a reset that came here.
-        messages=request.session.pop_flash(),
+        messages=messages,
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from seatshare.web.password_reset import LINK_SECONDS, reset_key, user_for_reset_key
 from tests import factories
 
-from .conftest import Flow, authorization_url, field_error
+from .conftest import REDIRECT_URI, Flow, authorization_url, field_error
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import NEW_PASSWORD, changed_meanwhile, password_hash
 from .test_signin import session_of, submit_sign_in
@@ -73,6 +73,21 @@ def test_an_authorization_signed_out_goes_on_after_a_reset(flow, testapp, user, 
     consent = response.follow()
     assert consent.forms["consent"]
     assert "Your password has been changed" in consent.html.find(class_="notice").text
+
+
+def test_a_remembered_approval_leaves_no_notice_for_later(flow, testapp, user, outbox):
+    """An approval remembered skips the consent page, straight back to the
+    app with a code: the "password changed" notice is not shown there, and
+    must not turn up on some later page either."""
+    flow.sign_in()
+    flow.approve()
+    testapp.get("/signin").forms[0].submit(status=302)  # sign out
+    authorize, _ = ask_on_the_way_to_an_app(flow, testapp, user)
+    form = testapp.get(mailed_link(outbox)).forms["password"]
+    form["new_password"] = form["new_password_again"] = NEW_PASSWORD
+    back = form.submit(status=302).follow(status=302)
+    assert back.location.startswith(REDIRECT_URI + "?code=")
+    assert "Your password has been changed" not in testapp.get("/signin").text
 
 
 def test_the_mail_never_says_where_to_go_next(flow, testapp, user, outbox, app):
