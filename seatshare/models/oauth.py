@@ -90,6 +90,10 @@ class Token(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     scopes: Mapped[str] = mapped_column(String(200))
+    # The refresh token's scopes, where a narrowed refresh gave the access
+    # token fewer (RFC 6749 §6: a new refresh token keeps the presented
+    # one's); None: the same as ``scopes``.
+    refresh_scopes: Mapped[str | None] = mapped_column(String(200))
     family: Mapped[str] = mapped_column(String(32))
     authorization_code_id: Mapped[int | None] = mapped_column(
         ForeignKey("oauth_authorization_codes.id", ondelete="SET NULL")

@@ -87,6 +87,11 @@ CONSUME_CODE_AND_INSERT_TOKEN = insert(_tokens).from_select(
 ).returning(_tokens.c.id)  # no row: the code was consumed already
 
 
+def refresh_scopes(row: Token) -> str:
+    """The scopes of ``row``'s refresh token (RFC 6749 §6)."""
+    return row.refresh_scopes or row.scopes
+
+
 def could_be_issued(value) -> bool:
     """Whether ``value`` could be a code or token we issued (a string of at
     most 128 characters); anything else matches none without a query."""
@@ -251,8 +256,10 @@ class SeatShareValidator(RequestValidator):
         return bool(scopes) and all(scope in SCOPES for scope in scopes)
 
     def get_original_scopes(self, refresh_token, request, *args, **kwargs):
-        """RFC 6749 §6: a refresh may narrow the original scopes, never widen."""
-        return request.refresh_record.scopes.split()
+        """RFC 6749 §6: a refresh may narrow the original scopes, never widen;
+        the original are the refresh token's own, which a narrowed refresh
+        before did not narrow."""
+        return refresh_scopes(request.refresh_record).split()
 
     # -- PKCE (RFC 7636) -------------------------------------------------------
 
@@ -431,6 +438,10 @@ class SeatShareValidator(RequestValidator):
         code_id = getattr(request, "code_to_consume", None)
         if code_id is None:
             values["authorization_code_id"] = request.authorization_code_id
+            record = getattr(request, "refresh_record", None)
+            if record is not None and refresh_scopes(record) != values["scopes"]:
+                # RFC 6749 §6: the new refresh token keeps the presented one's.
+                values["refresh_scopes"] = refresh_scopes(record)
             connection.execute(INSERT_TOKEN, values)
             return
         parameters = {f"new_{name}": value for name, value in values.items()}
@@ -558,7 +569,7 @@ class SeatShareValidator(RequestValidator):
             return None
         user = self.dbsession.get(User, row.user_id)
         return {
-            "scope": row.scopes,
+            "scope": row.scopes if kind == "access_token" else refresh_scopes(row),
             "client_id": request.client.client_id,
             "username": user.email,
             "sub": str(row.user_id),

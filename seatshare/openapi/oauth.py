@@ -66,7 +66,9 @@ TOKEN_FORM = {
         "code_verifier": string("With `authorization_code`, where PKCE (S256) was used: "
                                 "43 to 128 unreserved characters (RFC 7636 §4.1)."),
         "refresh_token": string("With `refresh_token`."),
-        "scope": string("With `refresh_token`: at most the scopes granted."),
+        "scope": string("With `refresh_token`: at most the refresh token's scopes; it "
+                        "narrows the new access token only (the new refresh token keeps "
+                        "the presented one's, RFC 6749 §6)."),
         "client_id": string("Client authentication in the body (or HTTP Basic)."),
         "client_secret": string("Client authentication in the body, or HTTP Basic: not "
                                 "both (`invalid_request`)."),

@@ -468,6 +468,30 @@ def test_refresh_may_narrow_scopes_but_not_widen_them(signed_in_flow, testapp):
     assert_error(response, "invalid_scope", 400)
 
 
+def test_a_narrowed_refresh_keeps_the_refresh_tokens_scope(signed_in_flow, testapp, dbsession):
+    """RFC 6749 §6: a new refresh token's scope MUST be identical to the one
+    presented. A refresh that asks for less narrows the access token only:
+    the next refresh may ask for everything the user approved again."""
+    first = signed_in_flow.tokens()
+    narrowed = signed_in_flow.refresh(first["refresh_token"], scope="read").json
+    assert narrowed["scope"] == "read"
+    widened_again = signed_in_flow.refresh(narrowed["refresh_token"], scope="read write").json
+    assert widened_again["scope"] == "read write"
+    signed_in_flow.refresh(widened_again["refresh_token"], scope="read")
+    again = signed_in_flow.refresh(widened_again["refresh_token"], 400)  # rotated: refused
+    assert_error(again, "invalid_grant", 400)
+
+
+def test_a_narrowed_refresh_token_is_introspected_with_its_own_scope(signed_in_flow, testapp):
+    first = signed_in_flow.tokens()
+    narrowed = signed_in_flow.refresh(first["refresh_token"], scope="read").json
+    auth = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    for kind, scope in (("access_token", "read"), ("refresh_token", "read write")):
+        answer = testapp.post("/oauth/introspect", {"token": narrowed[kind]},
+                              headers=auth).json
+        assert (answer["active"], answer["scope"]) == (True, scope)
+
+
 def test_scopes_default_to_read_and_write(signed_in_flow):
     assert signed_in_flow.tokens()["scope"] == "read write"
     assert signed_in_flow.tokens(scope="write read")["scope"] == "read write"
