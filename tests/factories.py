@@ -2,14 +2,17 @@
 
 Each builds a valid row with sensible defaults, flushes it through the bound
 test session and returns it. Bind with ``factories.bind(session)`` (the
-``dbsession`` fixture does it).
+``dbsession`` fixture does it), or write committed rows with
+``with factories.committed(engine):``.
 """
+import contextlib
 import datetime
 import decimal
 import itertools
 import uuid
 
 from argon2 import PasswordHasher
+from sqlalchemy.orm import Session
 
 from seatshare import models
 from seatshare.models import utcnow
@@ -25,6 +28,19 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 def bind(session):
     global _session
     _session = session
+
+
+@contextlib.contextmanager
+def committed(engine):
+    """A session on ``engine`` the factories write with, committed at the
+    end (not on an error); the factories are unbound after it either way."""
+    with Session(engine, expire_on_commit=False) as session:
+        bind(session)
+        try:
+            yield session
+        finally:
+            bind(None)
+        session.commit()
 
 
 def _add(obj):

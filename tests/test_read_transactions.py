@@ -11,7 +11,6 @@ import contextlib
 import pytest
 import sqlalchemy as sa
 import transaction
-from sqlalchemy.orm import Session
 from webtest import TestApp
 
 from seatshare import main
@@ -36,14 +35,9 @@ def app_on_new_database(backend, tmp_path, **settings):
 
 def committed_token_headers(wsgi):
     """The bearer header of a new user Ada's token, committed."""
-    with Session(wsgi.registry["dbengine"], expire_on_commit=False) as session:
-        factories.bind(session)
-        try:
-            user = factories.make_user(first_name="Ada")
-            _, token = factories.make_token(user=user)
-        finally:
-            factories.bind(None)
-        session.commit()
+    with factories.committed(wsgi.registry["dbengine"]):
+        user = factories.make_user(first_name="Ada")
+        _, token = factories.make_token(user=user)
     return {"Authorization": f"Bearer {token}"}
 
 

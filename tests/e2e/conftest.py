@@ -34,14 +34,8 @@ class LiveServer:
     def build(self, make):
         """Run ``make()`` with the factories bound to a session, commit, and
         return what it returned."""
-        with self.session() as session:
-            factories.bind(session)
-            try:
-                result = make()
-            finally:
-                factories.bind(None)
-            session.commit()
-        return result
+        with factories.committed(self.engine):
+            return make()
 
 
 @contextlib.contextmanager

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from webtest import TestApp
 
 from seatshare import main
@@ -84,16 +83,11 @@ def outage(backend, tmp_path):
 def seed(url):
     """A member with a token and a ticket, committed."""
     engine = sa.create_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
-        f.bind(session)
-        try:
-            user = f.make_user()
-            group = f.make_group(creator=user)
-            ticket = f.make_ticket(group=group, owner=user)
-            _, token = f.make_token(user=user)
-        finally:
-            f.bind(None)
-        session.commit()
+    with f.committed(engine):
+        user = f.make_user()
+        group = f.make_group(creator=user)
+        ticket = f.make_ticket(group=group, owner=user)
+        _, token = f.make_token(user=user)
     engine.dispose()
     return token, ticket.id
 

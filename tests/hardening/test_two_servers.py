@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from seatshare.models import meta
 from seatshare.oauth.applications import register_application
@@ -109,15 +108,10 @@ def shared(servers):
     """A user and a confidential application, committed to the shared database."""
     url, (a, b) = servers
     engine = sa.create_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
-        f.bind(session)
-        try:
-            # One user per test: an approval is remembered per user.
-            users = [f.make_user() for _ in range(3)]
-        finally:
-            f.bind(None)
+    with f.committed(engine) as session:
+        # One user per test: an approval is remembered per user.
+        users = [f.make_user() for _ in range(3)]
         app, secret = register_application(session, "Courtside Companion", [a + "/callback"])
-        session.commit()
     engine.dispose()
     return users, app.client_id, secret, a + "/callback"
 
