@@ -439,9 +439,10 @@ class SeatShareValidator(RequestValidator):
         if code_id is None:
             values["authorization_code_id"] = request.authorization_code_id
             record = getattr(request, "refresh_record", None)
-            if record is not None and refresh_scopes(record) != values["scopes"]:
+            kept = refresh_scopes(record) if record is not None else values["scopes"]
+            if kept != values["scopes"]:
                 # RFC 6749 §6: the new refresh token keeps the presented one's.
-                values["refresh_scopes"] = refresh_scopes(record)
+                values["refresh_scopes"] = kept
             connection.execute(INSERT_TOKEN, values)
             return
         parameters = {f"new_{name}": value for name, value in values.items()}
