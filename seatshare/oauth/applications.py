@@ -16,6 +16,14 @@ class ApplicationError(ValueError):
     """A registration the server would refuse; the message says why."""
 
 
+# Schemes a browser runs or reads locally instead of handing to an app or a
+# server: a code "redirected" to javascript: or data: runs script in the
+# authorization server's origin (RFC 9700 §4.1.3 names javascript:).
+FORBIDDEN_REDIRECT_SCHEMES = frozenset(
+    {"javascript", "data", "vbscript", "file", "about", "blob", "filesystem"}
+)
+
+
 def check_redirect_uri(uri: str) -> str:
     """RFC 6749 §3.1.2: absolute, no fragment. Matched later character for
     character, so it is stored exactly as given."""
@@ -28,6 +36,10 @@ def check_redirect_uri(uri: str) -> str:
     parts = urlsplit(uri)
     if not parts.scheme or parts.fragment or "#" in uri:
         raise ApplicationError(f"redirect URI must be absolute, without a fragment: {uri}")
+    if parts.scheme in FORBIDDEN_REDIRECT_SCHEMES:
+        raise ApplicationError(
+            f"redirect URI must not use the {parts.scheme}: scheme: {uri}"
+        )
     if parts.scheme in ("http", "https") and not parts.netloc:
         raise ApplicationError(f"redirect URI has no host: {uri}")
     return uri

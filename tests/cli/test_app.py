@@ -97,6 +97,32 @@ def test_app_create_refuses_a_redirect_uri_with_spaces_or_control_characters(
     assert count(db, Application) == 0
 
 
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "javascript:alert(document.cookie)//",
+        "JavaScript://client.example.com/%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+    ],
+)
+def test_app_create_refuses_a_redirect_uri_a_browser_would_run_or_read_locally(
+    seatshare, db, uri
+):
+    run = seatshare("app", "create", "--name", "X", "--redirect-uri", uri)
+    assert run.code == 1
+    assert "must not use the" in run.err
+    assert count(db, Application) == 0
+
+
+def test_app_create_accepts_a_native_apps_private_scheme(seatshare, db):
+    uri = "com.example.seats:/oauth/callback"
+    run = seatshare("app", "create", "--name", "X", "--redirect-uri", uri, "--json")
+    assert run.code == 0
+    assert run.json["redirect_uris"] == [uri]
+
+
 def test_app_create_refuses_a_name_with_control_characters(seatshare, db):
     run = seatshare("app", "create", "--name", "Score\nboard", "--redirect-uri", URI)
     assert run.code == 1
