@@ -176,7 +176,10 @@ def authorization(request):
         request,
         "consent.jinja2",
         application=oauth_request.client,
-        scopes=[(s, SCOPE_DESCRIPTIONS[s]) for s in oauth_request.scopes],
+        scopes=[
+            (s, SCOPE_DESCRIPTIONS[s])
+            for s in normalize_scopes(oauth_request.scopes).split()
+        ],
         user=request.identity.user,
         action=request.path_qs,
         messages=messages,

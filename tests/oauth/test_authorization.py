@@ -82,6 +82,12 @@ def test_each_scope_on_the_consent_page_reads_on_its_own(signed_in_flow):
         "manage your groups")
 
 
+def test_consent_page_lists_a_repeated_scope_once_in_a_fixed_order(signed_in_flow):
+    page = signed_in_flow.consent_page(scope="write read read")
+    names = [li.strong.text for li in page.html.select("ul.scopes li")]
+    assert names == ["Read", "Write"]
+
+
 def test_consent_page_cannot_be_framed(signed_in_flow):
     page = signed_in_flow.consent_page()
     assert page.headers["X-Frame-Options"] == "DENY"
