@@ -1,7 +1,11 @@
 """The OAuth 2.0 authorization server (section 2 of the API contract)."""
 import logging
 
-from .server import build_server, lifetimes
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+from . import views
+from .resources import OAuthRoot
+from .server import build_server, lifetimes, token_methods
 
 
 def quiet_oauthlib_loggers() -> None:
@@ -20,3 +24,10 @@ def includeme(config):
     lifetimes(config.get_settings())  # a bad one refuses to start
     config.add_request_method(build_server, "oauth_server", reify=True)
     config.scan(__name__)
+    config.add_view(
+        views.token,
+        context=OAuthRoot,
+        name="token",
+        request_method=token_methods(config.get_settings()),
+        permission=NO_PERMISSION_REQUIRED,
+    )

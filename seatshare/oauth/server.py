@@ -112,7 +112,7 @@ CLIENT_AUTH_METHODS = [*CLIENT_SECRET_METHODS, "none"]
 
 
 class SeatShareServer(WebApplicationServer):
-    def __init__(self, validator: SeatShareValidator, allow_get: bool):
+    def __init__(self, validator: SeatShareValidator, request_methods):
         super().__init__(
             validator,
             token_generator=_new_token,
@@ -137,7 +137,7 @@ class SeatShareServer(WebApplicationServer):
         )
         # One attribute for the token, revocation and introspection endpoints
         # alike: the views route only POST to the latter two.
-        self.valid_request_methods = ("GET", "POST") if allow_get else ("POST",)
+        self.valid_request_methods = request_methods
 
     def validate_token_request(self, request):
         """RFC 6749 §4.1.3, §6: ``grant_type`` is required; without it (or
@@ -196,9 +196,15 @@ def lifetimes(settings) -> dict:
     }
 
 
+def token_methods(settings) -> tuple[str, ...]:
+    """The token endpoint's methods: POST, and the seed's GET while
+    ``seatshare.token_endpoint_allow_get`` is on."""
+    if as_bool(settings["seatshare.token_endpoint_allow_get"]):
+        return ("GET", "POST")
+    return ("POST",)
+
+
 def build_server(request) -> SeatShareServer:
     settings = request.registry.settings
     validator = SeatShareValidator(request.dbsession, **lifetimes(settings))
-    return SeatShareServer(
-        validator, allow_get=as_bool(settings["seatshare.token_endpoint_allow_get"])
-    )
+    return SeatShareServer(validator, request_methods=token_methods(settings))

@@ -219,15 +219,10 @@ def authorization_decision(request):
 # -- token, revocation, introspection, metadata ---------------------------------
 
 
-@view_config(
-    context=OAuthRoot,
-    name="token",
-    request_method=("GET", "POST"),
-    permission=NO_PERMISSION_REQUIRED,
-)
 def token(request):
-    """RFC 6749 §4.1.3 and §6. GET answers only while
-    ``seatshare.token_endpoint_allow_get`` is on (oauthlib refuses it)."""
+    """RFC 6749 §4.1.3 and §6, registered by ``includeme`` with the methods
+    the settings allow (GET only while ``seatshare.token_endpoint_allow_get``
+    is on), so a 405's ``Allow`` names exactly those."""
     return run_endpoint(request.oauth_server.create_token_response, request)
 
 

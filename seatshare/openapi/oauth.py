@@ -198,7 +198,7 @@ def oauth_paths() -> dict:
             "get": {
                 "summary": "Token request with everything in the query string (the seed's)",
                 "description": "As POST; an ini setting (`seatshare.token_endpoint_allow_get`) "
-                "can turn it off.",
+                "can turn it off, and then it is a 405 with `Allow: POST`.",
                 "tags": ["OAuth"],
                 "operationId": "tokenByGet",
                 "security": CLIENT_AUTH,

@@ -164,13 +164,9 @@ def test_seed_get_with_everything_in_the_query_string(signed_in_flow, testapp):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_setting_turns_get_off(signed_in_flow, testapp, app, monkeypatch):
-    monkeypatch.setitem(app.registry.settings, "seatshare.token_endpoint_allow_get", "false")
-    code = signed_in_flow.code()
-    query = urlencode(signed_in_flow.token_params(code))
-    response = testapp.get("/oauth/token?" + query, status=400)
-    assert_error(response, "invalid_request", 400)
-    assert signed_in_flow.exchange(code).status_int == 200
+def test_allow_names_get_while_the_seed_get_is_on(testapp):
+    response = testapp.put("/oauth/token", status=405)
+    assert response.headers["Allow"] == "GET, HEAD, POST"
 
 
 def test_post_with_parameters_in_the_query_string_is_an_rfc_error(signed_in_flow, testapp):
