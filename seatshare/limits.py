@@ -16,10 +16,16 @@ from webob.multidict import GetDict
 
 from .errors import json_error, status_line
 from .paths import is_api_request
+from .settings import whole_number
+
+# A request body is read into memory whole: a gibibyte at most.
+MAX_BODY_BYTES = 2**30
 
 
 def body_size_limit_tween_factory(handler, registry):
-    limit = int(registry.settings["seatshare.max_body_bytes"])
+    # Checked here, at start: -1 would refuse every request with a body.
+    limit = whole_number(registry.settings, "seatshare.max_body_bytes", unit="bytes",
+                         maximum=MAX_BODY_BYTES)
 
     def body_size_limit_tween(request):
         length = request.content_length

@@ -87,18 +87,26 @@ def check_secrets(settings: dict) -> None:
 MAX_SECONDS = 100 * 365 * 24 * 3600
 
 
-def seconds(settings, key: str, *, zero_means: str | None = None,
-            maximum: int = MAX_SECONDS) -> int:
-    """A setting that is a whole number of seconds, in ASCII digits: positive,
-    or also 0 when ``zero_means`` says what 0 does, and at most ``maximum``.
-    Anything else refuses to start, naming the setting."""
+def whole_number(settings, key: str, *, unit: str, zero_means: str | None = None,
+                 maximum: int = MAX_SECONDS) -> int:
+    """A setting that is a whole number of ``unit`` (seconds, bytes...), in
+    ASCII digits: positive, or also 0 when ``zero_means`` says what 0 does,
+    and at most ``maximum``. Anything else refuses to start, naming the
+    setting, rather than start and answer 500 on every request that reads it."""
     value = str(settings[key]).strip()
     if (not (value.isascii() and value.isdigit()) or int(value) > maximum
             or (int(value) == 0 and zero_means is None)):
-        kind = f"a number of seconds (0: {zero_means})" if zero_means else (
-            "a positive number of seconds")
+        kind = f"a number of {unit} (0: {zero_means})" if zero_means else (
+            f"a positive number of {unit}")
         raise ConfigurationError(f"{key} must be {kind}, at most {maximum}, not {value!r}")
     return int(value)
+
+
+def seconds(settings, key: str, *, zero_means: str | None = None,
+            maximum: int = MAX_SECONDS) -> int:
+    """A setting that is a whole number of seconds (see ``whole_number``)."""
+    return whole_number(settings, key, unit="seconds", zero_means=zero_means,
+                        maximum=maximum)
 
 
 def as_bool(value) -> bool:

@@ -364,3 +364,26 @@ def test_a_bad_statement_timeout_refuses_to_start(app_settings, value):
     keeps milliseconds in 32 bits), every request was a 503."""
     with pytest.raises(ConfigurationError, match="seatshare.db_statement_timeout"):
         main({}, **{**app_settings, "seatshare.db_statement_timeout": value})
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("seatshare.max_body_bytes", "64k"),
+    ("seatshare.max_body_bytes", "-1"),
+    ("seatshare.max_body_bytes", "0"),
+    ("seatshare.max_body_bytes", str(2**30 + 1)),
+    ("seatshare.signin_max_failures", "five"),
+    ("seatshare.signin_max_failures", "0"),
+    ("seatshare.signin_window_seconds", "15m"),
+    ("seatshare.signin_window_seconds", "-900"),
+    ("seatshare.db_connect_timeout", "2s"),
+    ("seatshare.db_connect_timeout", "0"),
+])
+def test_a_bad_number_setting_refuses_to_start(app_settings, setting, value):
+    """Checked at start like the settings in seconds: "five" failures or a
+    "15m" window started, and then every sign-in answered 500; a body limit
+    of -1 answered 413 to every request with a body; "64k" was a traceback.
+    The connect timeout is checked with a PostgreSQL URL, where it is used
+    (the engine does not connect at start)."""
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/unused"
+    with pytest.raises(ConfigurationError, match=setting):
+        main({}, **{**app_settings, "sqlalchemy.url": url, setting: value})

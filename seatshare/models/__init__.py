@@ -233,7 +233,9 @@ def _engine_kwargs(url, settings, serving=False):
     if url.startswith("postgresql"):
         # A server that cannot reach PostgreSQL answers 503 quickly rather than
         # hanging on connect.
-        timeout = int(settings.get("seatshare.db_connect_timeout", 2))
+        key = "seatshare.db_connect_timeout"
+        # libpq reads it as a C int.
+        timeout = seconds({key: DEFAULTS[key], **settings}, key, maximum=2**31 - 1)
         connect_args = {"connect_timeout": timeout}
         statement_timeout = _statement_timeout(settings)
         if serving and statement_timeout > 0:

@@ -4,11 +4,14 @@ from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from ..settings import as_bool
 from .devices import DeviceCookies, cookie_name
 from .forms import TextTokenCSRFPolicy
+from .ratelimit import SignInLimiter
 
 
 def includeme(config):
     settings = config.get_settings()
-    DeviceCookies.from_settings(settings)  # a bad setting refuses to start
+    # A bad setting refuses to start (rather than fail every sign-in).
+    DeviceCookies.from_settings(settings)
+    SignInLimiter.from_settings(settings)
     secure = as_bool(settings.get("seatshare.session_secure", False))
     config.set_session_factory(
         SignedCookieSessionFactory(

@@ -24,6 +24,7 @@ import math
 from sqlalchemy import func, select
 
 from ..models import SignInAttempt, utcnow
+from ..settings import seconds, whole_number
 
 
 def _key(kind: str, value: str | None) -> str:
@@ -67,8 +68,9 @@ class SignInLimiter:
     @classmethod
     def from_settings(cls, settings):
         return cls(
-            int(settings["seatshare.signin_max_failures"]),
-            int(settings["seatshare.signin_window_seconds"]),
+            whole_number(settings, "seatshare.signin_max_failures", unit="failures",
+                         maximum=1_000_000),
+            seconds(settings, "seatshare.signin_window_seconds"),
             _hmac_key(settings),
         )
 
