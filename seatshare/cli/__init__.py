@@ -12,6 +12,7 @@ import os
 import sys
 
 from plaster import PlasterError
+from pyramid.exceptions import ConfigurationError
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.exc import (
     DataError,
@@ -115,6 +116,9 @@ def main(argv=None, stdout=None, stderr=None):
         return fail(stderr, str(exc), INTERRUPTED)
     except CommandError as exc:
         return fail(stderr, str(exc))
+    except ConfigurationError as exc:
+        # A setting the command reads is unusable; the message names it.
+        return fail(stderr, f"{args.config_uri}: {exc}")
     except (OperationalError, InterfaceError, ProgrammingError) as exc:
         if is_missing_table(exc):
             return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "

@@ -1,5 +1,4 @@
 """``mail send``: send the mail queue once, as each server's thread does."""
-from pyramid.exceptions import ConfigurationError
 
 from ..mail import build_mailer, private_queue
 from ..mail.queue import MailQueue
@@ -17,12 +16,9 @@ def register(groups):
 
 
 def send(args, env):
-    try:
-        mailer = build_mailer(env.settings)
-        if mailer.queue_delivery is not None:
-            private_queue(mailer.queue_path)
-    except ConfigurationError as exc:
-        raise CommandError(str(exc)) from None
+    mailer = build_mailer(env.settings)
+    if mailer.queue_delivery is not None:
+        private_queue(mailer.queue_path)
     kind = env.settings.get("mail.mailer", "smtp")
     if kind != "smtp":
         raise CommandError(f"{env.config_file} sets mail.mailer = {kind}: only smtp sends "

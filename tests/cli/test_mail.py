@@ -87,7 +87,7 @@ def test_mail_send_with_another_mailer_names_it(seatshare, ini, tmp_path):
                        "sends through a queue, so there is no queue to send\n")
 
 
-def test_mail_send_without_a_sender_is_one_line(seatshare):
+def test_mail_send_without_a_sender_is_one_line(seatshare, ini):
     run = seatshare("mail", "send")
     assert run.code == 1
-    assert run.err == "seatshare: error: mail.default_sender is required\n"
+    assert run.err == f"seatshare: error: {ini}: mail.default_sender is required\n"

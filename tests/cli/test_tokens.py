@@ -60,3 +60,16 @@ def test_tokens_purge_keeps_the_sign_in_attempts_of_a_longer_window(seatshare, i
     assert run.code == 0, run.err
     assert run.json["sign_in_attempts"] == 1
     assert count(db, SignInAttempt) == 1
+
+
+def test_tokens_purge_with_a_bad_window_is_one_line_naming_it(seatshare, ini, db):
+    with open(ini) as f:
+        text = f.read()
+    with open(ini, "w") as f:
+        f.write(text.replace("[app:main]\n",
+                             "[app:main]\nseatshare.signin_window_seconds = 15m\n", 1))
+    run = seatshare("tokens", "purge", "--json")
+    assert run.code == 1
+    assert run.out == ""
+    assert run.err == (f"seatshare: error: {ini}: seatshare.signin_window_seconds must be "
+                       "a positive number of seconds, at most 3153600000, not '15m'\n")
