@@ -11,12 +11,14 @@ import dataclasses
 import datetime
 import io
 import re
+import zoneinfo
 
 import icalendar
 from sqlalchemy import select
 
 from ..calendar.describe import ALL_DAY_TIME
 from ..models import Event
+from ..schemas.users import iana_timezones
 from ..text import has_control_characters
 
 MAX_NAME_LENGTH = 255
@@ -222,6 +224,19 @@ def _checked_text(line, field, value, allowed=TAB):
     return value
 
 
+def _calendar_time_zone(line, name):
+    """The zone X-WR-TIMEZONE names, for a floating DTSTART: an IANA name,
+    as a user's ``timezone`` is (not the server's "localtime")."""
+    name = str(name).strip()
+    if name not in iana_timezones():
+        raise ScheduleError(
+            line,
+            f"DTSTART has no time zone and the calendar's X-WR-TIMEZONE {_shown(name)} "
+            "is not an IANA name",
+        )
+    return zoneinfo.ZoneInfo(name)
+
+
 def _naive_utc(line, moment):
     """In UTC, without tzinfo (an .ics time has no fraction; a CSV's is
     dropped from the stored time, ``_csv_event``)."""
@@ -254,7 +269,10 @@ def parse_ics(text: str) -> list[ScheduledEvent]:
     components = list(calendar.walk("VEVENT"))
     if len(components) != len(located):
         raise ScheduleError(None, "not a valid iCalendar file (unbalanced VEVENTs)")
-    return [_ics_event(c, lines) for c, lines in zip(components, located)]
+    # Apple's and Google's exports name the calendar's zone here and may
+    # write its times floating (RFC 7986 drafts; no TZID, no Z).
+    calendar_zone = calendar.get("X-WR-TIMEZONE")
+    return [_ics_event(c, lines, calendar_zone) for c, lines in zip(components, located)]
 
 
 def _scan_ics(text):
@@ -306,7 +324,7 @@ def _scan_ics(text):
     return events
 
 
-def _ics_event(component, lines):
+def _ics_event(component, lines, calendar_zone=None):
     broken = dict(component.errors)
     for prop in ("UID", "SUMMARY", "DTSTART"):
         if prop not in lines.properties:
@@ -342,8 +360,14 @@ def _ics_event(component, lines):
             f"DTSTART's time zone {_shown(dtstart.params['TZID'])} is unknown: "
             "the file has no VTIMEZONE for it and it is not an IANA name",
         )
+    elif start.tzinfo is None and calendar_zone is None:
+        raise ScheduleError(
+            start_line, "DTSTART needs a time zone (a TZID, a Z or the calendar's X-WR-TIMEZONE)"
+        )
     elif start.tzinfo is None:
-        raise ScheduleError(start_line, "DTSTART needs a time zone (a TZID or Z)")
+        start_time = _naive_utc(
+            start_line, start.replace(tzinfo=_calendar_time_zone(start_line, calendar_zone))
+        )
     else:
         start_time = _naive_utc(start_line, start)
     return ScheduledEvent(

@@ -259,6 +259,40 @@ def test_a_recurring_event_is_refused_not_imported_once(recurrence):
     )
 
 
+def test_a_floating_time_is_in_the_calendars_x_wr_timezone(
+    seatshare, db, entity_id, schedule_file
+):
+    """Apple Calendar's exports write floating times and name the zone in
+    X-WR-TIMEZONE; a time with its own TZID or Z keeps it."""
+    ics = ICS.replace(
+        "PRODID:-//SeatShare tests//EN\n", "PRODID:-//SeatShare tests//EN\nX-WR-TIMEZONE:America/Chicago\n"
+    ).replace("DTSTART;TZID=America/New_York:20250401T190500", "DTSTART:20250401T190500")
+    ics = ics.replace("END:VCALENDAR", "BEGIN:VEVENT\nUID:game-3@example.com\n"
+                      "SUMMARY:Rovers at Lions\nDTSTART:20250415T000500Z\nEND:VEVENT\n"
+                      "END:VCALENDAR")
+    run = seatshare("schedule", "import", "--entity-id", entity_id,
+                    schedule_file(ics, "season.ics"), "--json")
+    assert run.json == {"created": 3, "updated": 0}, run.err
+    found = events(db)
+    # 19:05 in Chicago in April is 00:05 UTC the next day.
+    assert found["game-1@example.com"].start_time == datetime.datetime(2025, 4, 2, 0, 5)
+    assert found["game-2@example.com"].start_time == datetime.datetime(2025, 4, 8, 12)
+    assert found["game-3@example.com"].start_time == datetime.datetime(2025, 4, 15, 0, 5)
+
+
+def test_a_floating_time_needs_an_iana_x_wr_timezone(seatshare, db, entity_id, schedule_file):
+    ics = ICS.replace(
+        "PRODID:-//SeatShare tests//EN\n", "PRODID:-//SeatShare tests//EN\nX-WR-TIMEZONE:localtime\n"
+    ).replace("DTSTART;TZID=America/New_York:20250401T190500", "DTSTART:20250401T190500")
+    path = schedule_file(ics, "season.ics")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path)
+    assert run.code == 1
+    assert run.err == (f"seatshare: error: {path}: line 9: DTSTART has no time zone and the "
+                       "calendar's X-WR-TIMEZONE 'localtime' is not an IANA name; nothing was "
+                       "imported\n")
+    assert count(db, Event) == 0
+
+
 @pytest.mark.parametrize(
     "old, new, line, message",
     [
