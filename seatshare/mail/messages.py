@@ -131,6 +131,23 @@ def mail_request_withdrawn(request, ticket_request):
     )
 
 
+def mail_requested_ticket_deleted(request, ticket_request):
+    """To the requester: the ticket they asked for was deleted (by its owner
+    or assignee, or as its owner left the group), and their request with it.
+    Built before the ticket is deleted: the message reads the ticket."""
+    ticket, owner, requester = _parties(request, ticket_request)
+    _mail_about_ticket(
+        request,
+        ticket,
+        reader=requester,
+        sender=owner,
+        subject=f"The ticket you asked for to {ticket.event.name} was deleted",
+        opening=f"This ticket in {ticket.group.name}, which you asked for, was deleted, "
+        "and your request with it:",
+        closing=f"You can still ask for other tickets in {ticket.group.name}.",
+    )
+
+
 def _parties(request, ticket_request):
     # By id, not through the relationship: a request not yet flushed has none.
     ticket = request.dbsession.get(models.Ticket, ticket_request.ticket_id)

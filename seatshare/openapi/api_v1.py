@@ -187,7 +187,9 @@ def ticket_item(prefix: str, suffix: str) -> dict:
             requestBody=json_body(tickets.TicketUpdate(), tickets.READ_ONLY),
         ),
         "delete": operation(
-            "Delete a ticket", "Its owner or assignee.", "Tickets",
+            "Delete a ticket",
+            "Its owner or assignee. Its pending requests go with it; each requester is mailed.",
+            "Tickets",
             {204: no_content("Deleted.")}, 404,
             scope="write",
             operation_id=f"deleteTicket{suffix}",

@@ -22,6 +22,7 @@ from ..schemas.types import MAX_ID
 from ..security import READ_METHODS
 from ..services.groups import lock_group_of_ticket
 from ..services.history import action_for, diff, record_ticket_change, snapshot
+from ..services.pending_requests import mail_requesters_of_deleted
 from . import Parent, register_container
 from .events import time_filter
 from .lists import (
@@ -101,6 +102,7 @@ class TicketContext(Parent):
 
     def delete(self, actor_id: int):
         dbsession = self.request.dbsession
+        mail_requesters_of_deleted(self.request, [self.ticket.id])
         record_ticket_change(
             dbsession, self.ticket, actor_id, HistoryAction.DELETED, snapshot(self.ticket)
         )

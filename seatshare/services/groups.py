@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..tokens import hash_token
 from .history import action_for, diff, record_ticket_changes, snapshot
+from .pending_requests import mail_requesters_of_deleted
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
 REMOVED = "An administrator removed you from this group: ask one of them to invite you again."
@@ -234,11 +235,13 @@ def set_role(dbsession, membership: Membership, role: Role, actor_id: int) -> Me
     return membership
 
 
-def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
+def remove_member(request, membership: Membership, actor_id: int) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
-    (each with a history entry), their pending requests are withdrawn. A
-    removal by someone else is remembered (``GroupRemoval``)."""
+    (each with a history entry; whoever asked for one is mailed), their
+    pending requests are withdrawn. A removal by someone else is remembered
+    (``GroupRemoval``)."""
+    dbsession = request.dbsession
     membership = lock_membership(dbsession, membership, actor_id, leaving=True)
     keep_an_administrator(dbsession, membership)
     group_id, user_id = membership.group_id, membership.user_id
@@ -248,6 +251,7 @@ def remove_member(dbsession, membership: Membership, actor_id: int) -> None:
             or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
         )
     ).all()
+    mail_requesters_of_deleted(request, [t.id for t in tickets if t.owner_id == user_id])
     history = []
     for ticket in tickets:
         if ticket.owner_id == user_id:

@@ -95,7 +95,7 @@ class GroupAdminViews(ResourceViews):
     @view_config(context=MemberContext, request_method="DELETE", permission=Permission.LEAVE)
     def remove_member(self):
         service.remove_member(
-            self.request.dbsession, self.context.membership, self.request.identity.user_id
+            self.request, self.context.membership, self.request.identity.user_id
         )
         return no_content()
 

@@ -79,10 +79,16 @@ def test_authorizations_cost_the_same_statements_for_few_applications_and_many(
 def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
         testapp, world, query_counter, dbsession):
     def leaver_with(n):
+        """n tickets owned, each to its own event and asked for by someone
+        (mailed as it goes), and n assigned."""
         user = f.make_user()
         f.make_membership(world.group, user)
         for _ in range(n):
-            f.make_ticket(group=world.group, event=world.event, owner=user)
+            event = f.make_event(entity=world.entity)
+            owned = f.make_ticket(group=world.group, event=event, owner=user)
+            asker = f.make_user()
+            f.make_membership(world.group, asker)
+            f.make_ticket_request(owned, requester=asker)
             f.make_ticket(group=world.group, event=world.event, owner=world.owner, assignee=user)
         return user
 

@@ -186,3 +186,36 @@ def test_a_request_sent_back_as_read_is_answered_its_message_ignored(testapp, wo
     assert res.json["status"] == "declined" and res.json["message"] == "Please?"
     assert fresh(dbsession, TicketRequest, asked.id).message == "Please?"
 
+
+
+# --- the ticket goes, its pending requests with it --------------------------
+
+@pytest.mark.parametrize("caller", ["owner", "assignee"])
+def test_deleting_a_ticket_mails_whoever_asked_for_it(testapp, world, dbsession, outbox, caller):
+    pending = f.make_ticket_request(world.ticket, requester=world.member)
+    f.make_ticket_request(world.ticket, requester=world.admin, status=RequestStatus.DECLINED)
+    event_name = world.ticket.event.name
+    testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers(caller), status=204)
+    assert fresh(dbsession, TicketRequest, pending.id) is None
+    [message] = outbox
+    assert world.member.email in message.to
+    assert message.subject == f"The ticket you asked for to {event_name} was deleted"
+    assert "your request with it" in message.body
+
+
+def test_a_refused_deletion_mails_nobody(testapp, world, dbsession, outbox):
+    pending = f.make_ticket_request(world.ticket, requester=world.member)
+    testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers("member"), status=403)
+    assert fresh(dbsession, TicketRequest, pending.id).status == RequestStatus.PENDING
+    assert outbox == []
+
+
+def test_an_owner_leaving_mails_whoever_asked_for_their_tickets(
+    testapp, world, dbsession, outbox
+):
+    f.make_ticket_request(world.ticket, requester=world.member)
+    testapp.delete(f"{API}/groups/{world.ticket.group_id}/members/{world.owner.id}",
+                   headers=world.headers("owner"), status=204)
+    assert fresh(dbsession, Ticket, world.ticket.id) is None
+    [message] = outbox
+    assert world.member.email in message.to and "was deleted" in message.subject
