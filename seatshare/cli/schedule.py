@@ -61,6 +61,9 @@ def import_schedule(args, env):
         f"{entity.name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
     )
+    if result.cancelled:
+        text += (f" {result.cancelled} cancelled in the file (STATUS:CANCELLED) and not "
+                 "imported; one imported before is left as it is.")
     return Outcome({"created": result.created, "updated": result.updated}, text)
 
 

@@ -59,6 +59,9 @@ class ScheduledEvent:
     description: str = ""
     date_tba: bool = False
     time_tba: bool = False
+    # An .ics event with STATUS:CANCELLED: checked like the others, but not
+    # imported (and one imported before is left as it is: its tickets stay).
+    cancelled: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +69,7 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    cancelled: int = 0
 
 
 def parse_schedule(filename: str, data: bytes) -> list[ScheduledEvent]:
@@ -382,6 +386,7 @@ def _ics_event(component, lines, calendar_zone=None):
             MULTILINE,
         ),
         time_tba=time_tba,
+        cancelled=str(component.get("STATUS", "")).strip().upper() == "CANCELLED",
     )
 
 
@@ -391,11 +396,13 @@ def _ics_event(component, lines, calendar_zone=None):
 def import_events(dbsession, entity_id, events, progress=None) -> ImportResult:
     """Create or update the entity's events by key; ``progress(done, total)``."""
     existing = _events_by_key(dbsession, entity_id, [e.key for e in events])
-    created = updated = 0
+    created = updated = cancelled = 0
     total = len(events)
     for done, scheduled in enumerate(events, start=1):
         event = existing.get(scheduled.key)
-        if event is None:
+        if scheduled.cancelled:
+            cancelled += 1
+        elif event is None:
             dbsession.add(Event(entity_id=entity_id, **_fields(scheduled)))
             created += 1
         elif _apply(event, scheduled):
@@ -406,7 +413,9 @@ def import_events(dbsession, entity_id, events, progress=None) -> ImportResult:
             if progress:
                 progress(done, total)
     dbsession.flush()
-    return ImportResult(created, updated, total - created - updated)
+    return ImportResult(
+        created, updated, total - created - updated - cancelled, cancelled
+    )
 
 
 def _events_by_key(dbsession, entity_id, keys):
@@ -420,7 +429,7 @@ def _events_by_key(dbsession, entity_id, keys):
 
 def _fields(scheduled):
     fields = dataclasses.asdict(scheduled)
-    del fields["line"]
+    del fields["line"], fields["cancelled"]
     return fields
 
 

@@ -280,6 +280,32 @@ def test_a_floating_time_is_in_the_calendars_x_wr_timezone(
     assert found["game-3@example.com"].start_time == datetime.datetime(2025, 4, 15, 0, 5)
 
 
+def test_a_cancelled_ics_event_is_not_imported_and_an_old_one_is_left(
+    seatshare, db, entity_id, schedule_file
+):
+    """A team's feed marks a called-off game STATUS:CANCELLED: it must not
+    appear as a game to come; one imported before keeps its tickets."""
+    path = schedule_file(ICS, "season.ics")
+    assert seatshare("schedule", "import", "--entity-id", entity_id, path,
+                     "--json").json == {"created": 2, "updated": 0}
+    cancelled = ICS.replace("SUMMARY:Rovers vs. Bears\n",
+                            "SUMMARY:Rovers vs. Bears (called off)\nSTATUS:CANCELLED\n")
+    cancelled = cancelled.replace("END:VCALENDAR", "BEGIN:VEVENT\nUID:game-3@example.com\n"
+                                  "SUMMARY:Rovers at Lions\nSTATUS:cancelled\n"
+                                  "DTSTART:20250415T000500Z\nEND:VEVENT\nEND:VCALENDAR")
+    path = schedule_file(cancelled, "season.ics")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path)
+    assert run.code == 0, run.err
+    assert run.out == ("Riverside Rovers: 0 created, 0 updated, 1 unchanged. 2 cancelled in "
+                       "the file (STATUS:CANCELLED) and not imported; one imported before is "
+                       "left as it is.\n")
+    found = events(db)
+    assert set(found) == {"game-1@example.com", "game-2@example.com"}
+    assert found["game-2@example.com"].name == "Rovers vs. Bears"
+    again = seatshare("schedule", "import", "--entity-id", entity_id, path, "--json")
+    assert again.json == {"created": 0, "updated": 0}
+
+
 def test_a_floating_time_needs_an_iana_x_wr_timezone(seatshare, db, entity_id, schedule_file):
     ics = ICS.replace(
         "PRODID:-//SeatShare tests//EN\n", "PRODID:-//SeatShare tests//EN\nX-WR-TIMEZONE:localtime\n"
