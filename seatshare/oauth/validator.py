@@ -568,13 +568,19 @@ class SeatShareValidator(RequestValidator):
             expires_at = row.refresh_expires_at
         if expires_at is None or expires_at <= now:
             return None
-        user = self.dbsession.get(User, row.user_id)
-        return {
-            "scope": row.scopes if kind == "access_token" else refresh_scopes(row),
+        scope = row.scopes if kind == "access_token" else refresh_scopes(row)
+        claims = {
+            "scope": scope,
             "client_id": request.client.client_id,
-            "username": user.email,
             "sub": str(row.user_id),
             "token_type": "bearer" if kind == "access_token" else "refresh_token",
             "exp": int(expires_at.replace(tzinfo=datetime.UTC).timestamp()),
             "iat": int(row.created_at.replace(tzinfo=datetime.UTC).timestamp()),
         }
+        if "read" in scope.split():
+            # The email is the user's profile, which only "read" lets the
+            # application see: a write-only approval did not show it.
+            claims["username"] = self.dbsession.scalar(
+                select(User.email).where(User.id == row.user_id)
+            )
+        return claims

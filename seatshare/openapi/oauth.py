@@ -240,7 +240,11 @@ def oauth_paths() -> dict:
                                 "active": {"type": "boolean"},
                                 "scope": {"type": "string"},
                                 "client_id": {"type": "string"},
-                                "username": {"type": "string"},
+                                "username": {
+                                    "type": "string",
+                                    "description": "The user's email; only for a token "
+                                    "with the read scope.",
+                                },
                                 "sub": {"type": "string"},
                                 "token_type": {"type": "string"},
                                 "exp": {"type": "integer"},

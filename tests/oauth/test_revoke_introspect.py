@@ -1,6 +1,7 @@
 """POST /oauth/revoke (RFC 7009), POST /oauth/introspect (RFC 7662) and
 GET /.well-known/oauth-authorization-server (RFC 8414)."""
 import datetime
+import json
 
 import pytest
 from sqlalchemy import update
@@ -120,6 +121,16 @@ def test_introspecting_a_live_access_token(signed_in_flow):
     assert body["sub"] == str(signed_in_flow.user.id)
     assert body["token_type"] == "bearer"
     assert body["exp"] > utcnow().replace(tzinfo=datetime.UTC).timestamp()
+
+
+def test_introspecting_a_write_only_token_leaves_out_the_email(signed_in_flow):
+    """The user approved changes, not their profile: no username (the email)."""
+    tokens = signed_in_flow.tokens(scope="write")
+    body = introspect(signed_in_flow, tokens["access_token"]).json
+    assert body["active"] is True and body["scope"] == "write"
+    assert body["sub"] == str(signed_in_flow.user.id)
+    assert "username" not in body
+    assert signed_in_flow.user.email not in json.dumps(body)
 
 
 def test_introspection_takes_the_client_credentials_in_the_body(signed_in_flow, testapp):
