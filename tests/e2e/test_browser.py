@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from seatshare.oauth.applications import register_application
+
 from .conftest import HEX64, PASSWORD, screenshot_path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -123,4 +125,43 @@ def test_sign_up_in_a_browser_then_approve(live_server, live_client, browser, ba
     page.click("button[value=approve]")
     page.wait_for_url(live_client.redirect_uri + "?*")
     assert HEX64.match(parse_qs(urlsplit(page.url).query)["code"][0])
+    page.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def page_width(page):
+    """How wide the page is laid out: wider than the window means the phone
+    user scrolls sideways to read it (and to reach its buttons)."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_a_long_application_name_fits_a_phone(live_server, live_user, browser):
+    """An application's name is whatever its developer registered: a name
+    with no space to break at still wraps inside the consent and
+    connected-apps pages, and their buttons stay on the screen."""
+    base = live_server.url
+    redirect_uri = base + "/callback"
+    name = "Supercalifragilisticexpialidocious" * 3
+    with live_server.session() as session:
+        app, _ = register_application(session, name, [redirect_uri])
+        session.commit()
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base}/oauth/authorization?client_id={app.client_id}"
+              f"&redirect_uri={redirect_uri}&response_type=code")
+    page.fill("#email", live_user.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/oauth/authorization?**")
+    assert name in page.inner_text("h1")
+    page.screenshot(path=screenshot_path("consent-long-name-phone.png"), full_page=True)
+    assert page_width(page) <= PHONE["width"]
+
+    page.click("button[value=approve]")
+    page.wait_for_url(redirect_uri + "?*")
+    page.goto(base + "/apps")
+    page.screenshot(path=screenshot_path("apps-long-name-phone.png"), full_page=True)
+    assert page_width(page) <= PHONE["width"]
+    assert page.locator("button", has_text="Disconnect").bounding_box()["x"] < PHONE["width"]
     page.close()
