@@ -238,6 +238,10 @@ def sign_out(request):
 @view_config(context=SignUpPage, request_method="GET", permission=NO_PERMISSION_REQUIRED)
 def sign_up_page(request):
     next_url = safe_next(request.params.get("next")) or ""
+    if request.identity is not None:
+        # Signed up or in already (the back button, after the consent
+        # page): on where it was going, or home; never a second account.
+        return HTTPFound(location=request.application_url + (next_url or "/signin"))
     return page(request, "signup.jinja2", errors={}, values={}, next_url=next_url)
 
 

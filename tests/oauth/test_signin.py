@@ -268,8 +268,11 @@ def submit_sign_up(testapp, email, password="a long enough password"):
 def test_sign_up_attempts_from_one_address_stop_at_the_sign_in_limit(testapp, user, dbsession):
     """Sign-up says when an email is taken, so asking costs an address as
     much as at sign-in: taken or not, each answer counts."""
-    statuses = [submit_sign_up(testapp, email).status_int for email in (
-        user.email, "taken-or-not@example.com", user.email, "new1@example.com", user.email)]
+    statuses = []
+    for email in (user.email, "taken-or-not@example.com", user.email, "new1@example.com",
+                  user.email):
+        statuses.append(submit_sign_up(testapp, email).status_int)
+        testapp.reset()  # Signed up, this browser would go past the form.
     assert statuses == [400, 302, 400, 302, 400]
     throttled = submit_sign_up(testapp, "new2@example.com")
     assert throttled.status_int == 429
@@ -345,6 +348,18 @@ def test_sign_up_page_creates_an_account_and_signs_in(testapp, dbsession):
     assert user.calendar_nonce
     assert session_of(testapp)["user_id"] == user.id
     assert session_of(testapp)["generation"] == user.session_generation == 0
+
+
+def test_a_signed_in_browser_on_the_sign_up_page_goes_on(signed_in_flow, testapp):
+    """Back from the consent page after signing up lands on the sign-up
+    page again: like the sign-in page, it sends a browser already signed in
+    where it was going (or home), never offers to make a second account."""
+    next_url = "%2Foauth%2Fauthorization%3Fa%3Db"
+    response = testapp.get(f"/signup?next={next_url}", status=302)
+    assert response.location == "http://example.com/oauth/authorization?a=b"
+    response = testapp.get("/signup", status=302)
+    assert response.location == "http://example.com/signin"
+    assert "You are signed in" in response.follow().text
 
 
 def test_sign_up_refuses_bad_input_and_leaves_the_database_alone(testapp, dbsession, user):
