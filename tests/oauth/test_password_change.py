@@ -10,7 +10,7 @@ from tests import factories
 
 from .conftest import Flow, field_error
 from .test_browser_sessions import browser, is_signed_in
-from .test_signin import session_of, stored_key, submit_sign_in
+from .test_signin import autofocused, session_of, stored_key, submit_sign_in
 
 NEW_PASSWORD = "a new and long passphrase"
 
@@ -127,6 +127,14 @@ def test_bad_input_is_a_400_and_changes_nothing(signed_in_flow, testapp, dbsessi
     assert password_hash(dbsession, signed_in_flow.user) == before
     assert session_of(testapp)["generation"] == generation
     assert is_signed_in(testapp)
+
+
+def test_the_cursor_is_in_the_first_field_after_an_error_too(signed_in_flow, testapp):
+    """Every field comes back empty (passwords are never sent back), so
+    typing starts again at the top of the form."""
+    assert autofocused(testapp.get("/password")) == ["current_password"]
+    page = change(testapp, again="something else entirely", status=400)
+    assert autofocused(page) == ["current_password"]
 
 
 def test_the_new_password_cannot_be_the_email_or_its_local_part(signed_in_flow, testapp):

@@ -12,7 +12,7 @@ from tests import factories
 from .conftest import REDIRECT_URI, Flow, authorization_url, field_error
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import NEW_PASSWORD, changed_meanwhile, password_hash
-from .test_signin import session_of, submit_sign_in
+from .test_signin import autofocused, session_of, submit_sign_in
 
 LINK = re.compile(
     r"^(http://example\.com(/password-reset/[0-9]+-[0-9]+-[0-9a-f]{64}(?:\?next=\S+)?))$", re.M)
@@ -135,6 +135,11 @@ def test_the_reset_links_page_has_a_way_back(testapp, user, outbox):
     ask(testapp, user.email)
     page = testapp.get(mailed_link(outbox))
     assert page.html.main.find("a", string="Back to sign in")["href"] == "/signin"
+
+
+def test_the_cursor_starts_in_the_new_password(testapp, user, outbox):
+    ask(testapp, user.email)
+    assert autofocused(testapp.get(mailed_link(outbox))) == ["new_password"]
 
 
 def test_an_unknown_email_reads_the_same_and_mails_nothing(testapp, user, outbox):

@@ -362,6 +362,21 @@ def test_a_signed_in_browser_on_the_sign_up_page_goes_on(signed_in_flow, testapp
     assert "You are signed in" in response.follow().text
 
 
+def autofocused(page):
+    return [field["id"] for field in page.html.find_all(autofocus=True)]
+
+
+def test_after_a_sign_up_error_the_cursor_is_in_the_first_field_to_fix(testapp):
+    """As on the sign-in page: typing starts in the form, and after an error
+    in the first field marked, not at the top of the page."""
+    assert autofocused(testapp.get("/signup")) == ["first_name"]
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": "Ann", "last_name": "", "email": "not-an-email",
+                        "password": "long enough pw"}.items():
+        form[name] = value
+    assert autofocused(form.submit(status=400)) == ["last_name"]
+
+
 def test_sign_up_refuses_bad_input_and_leaves_the_database_alone(testapp, dbsession, user):
     count = dbsession.execute(select(func.count(User.id))).scalar_one()
     cases = {
