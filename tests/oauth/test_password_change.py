@@ -137,6 +137,13 @@ def test_the_cursor_is_in_the_first_field_after_an_error_too(signed_in_flow, tes
     assert autofocused(page) == ["current_password"]
 
 
+def test_after_an_error_it_says_to_type_each_password_again(signed_in_flow, testapp):
+    page = change(testapp, again="something else entirely", status=400)
+    assert not any(field.get("value") for field in page.html.find_all("input", type="password"))
+    assert page.html.find(role="alert").text == (
+        "Please correct the fields marked below, and type each password again.")
+
+
 def test_the_new_password_cannot_be_the_email_or_its_local_part(signed_in_flow, testapp):
     email = signed_in_flow.user.email
     for new in (email, email.split("@")[0].upper()):

@@ -377,6 +377,23 @@ def test_after_a_sign_up_error_the_cursor_is_in_the_first_field_to_fix(testapp):
     assert autofocused(form.submit(status=400)) == ["last_name"]
 
 
+def test_after_a_sign_up_error_it_says_to_type_the_password_again(testapp):
+    """The password comes back empty (it is never sent back); unless it is
+    itself the field marked, the message says to type it again."""
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": "Ann", "last_name": "Lee", "email": "not-an-email",
+                        "password": "long enough pw"}.items():
+        form[name] = value
+    page = form.submit(status=400)
+    assert not page.html.find("input", id="password").get("value")
+    assert page.html.find(role="alert").text == (
+        "Please correct the fields marked below, and type your password again.")
+    form = page.forms["signup"]
+    form["email"], form["password"] = "ann@example.com", "short"
+    assert form.submit(status=400).html.find(role="alert").text == (
+        "Please correct the fields marked below.")
+
+
 def test_sign_up_refuses_bad_input_and_leaves_the_database_alone(testapp, dbsession, user):
     count = dbsession.execute(select(func.count(User.id))).scalar_one()
     cases = {
