@@ -11,11 +11,17 @@ SECRET_PATH_RE = re.compile(r"^(/calendar/[^/]+/|/password-reset/)[^/]+")
 # verifier in the query string), and any run of 64 hex digits: every token,
 # code, client secret, feed token and reset-link HMAC SeatShare hands out is
 # one, wherever it stands (a URL, a path, a traversal's tuple of names).
+# Both also inside a query value, percent-encoded (a sign-in page's ``next``):
+# there ``?``, ``&``, ``=`` and ``/`` are ``%3F``, ``%26``, ``%3D`` and
+# ``%2F``, whose last character is a hex digit.
 SECRET_PARAM_RE = re.compile(
-    r"((?:^|[?&;])(?:client_secret|code|code_verifier|refresh_token|access_token|token)=)"
-    r"[^&;#\s'\"]*"
+    r"((?:^|[?&;]|%3[Ff]|%26)"
+    r"(?:client_secret|code|code_verifier|refresh_token|access_token|token)(?:=|%3[Dd]))"
+    r"(?:(?!%26)[^&;#\s'\"])*"
 )
-HEX_SECRET_RE = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")
+HEX_SECRET_RE = re.compile(
+    r"(?:(?<![0-9A-Fa-f])|(?<=%[0-9A-Fa-f]{2}))[0-9A-Fa-f]{64}(?![0-9A-Fa-f])"
+)
 
 
 def is_api_request(request) -> bool:

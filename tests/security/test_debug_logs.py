@@ -72,3 +72,20 @@ def test_waitress_logs_the_path_of_a_request_it_loses_without_its_secret(configu
         "Client disconnected while serving %s" % f"/calendar/7/{token}/tickets.ics")
     assert "Client disconnected while serving /calendar/7/[token]/tickets.ics" in caplog.text
     assert token not in caplog.text
+
+
+def test_debug_settings_log_no_secret_a_url_carries_percent_encoded(client, caplog, dbsession):
+    """A URL inside a query value (a sign-in page's ``next``) is
+    percent-encoded: its secrets follow ``%2F`` or ``%3D``, whose last
+    character is a hex digit, and its parameters are named before ``%3D``."""
+    feed, code, verifier = secrets.token_hex(32), secrets.token_hex(32), secrets.token_urlsafe(48)
+    for inner in (f"/calendar/7/{feed}/tickets.ics",
+                  f"/oauth/token?grant_type=authorization_code&code={code}"
+                  f"&code_verifier={verifier}&redirect_uri={REDIRECT_URI}"):
+        client.get("/signin", {"next": inner}, status=200)
+
+    logged = caplog.text
+    assert "debug_authorization of url" in logged and "next=%2Fcalendar%2F7%2F" in logged
+    assert "redirect_uri%3D" in logged  # what follows a secret is kept
+    for name, value in {"feed token": feed, "code": code, "code_verifier": verifier}.items():
+        assert value not in logged, f"the {name} is in the logs"
