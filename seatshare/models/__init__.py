@@ -8,8 +8,8 @@ import logging
 import pyramid_retry
 from zope.sqlalchemy.datamanager import ZopeTransactionEvents
 from sqlalchemy import engine_from_config, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 from sqlalchemy.sql.expression import UpdateBase
 
@@ -154,6 +154,19 @@ def on_postgresql(dbsession) -> bool:
     return dbsession.get_bind().dialect.name == "postgresql"
 
 
+def parse_url(url: str):
+    """The database URL, or an ArgumentError that repeats none of it.
+    SQLAlchemy's own ValueError for a port that is not a number quotes that
+    "port", which is the end of the password when the password has an "@"
+    left unencoded (``postgresql://u:p@ss:word@db/x``)."""
+    try:
+        return make_url(url)
+    except ValueError:
+        raise ArgumentError(
+            "the database URL's port is not a number (percent-encode an @, : or / "
+            "in the user name or password)") from None
+
+
 def get_engine(settings, prefix="sqlalchemy.", serving=False):
     """The engine for ``sqlalchemy.url``.
 
@@ -171,6 +184,7 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     where ``pool_pre_ping`` would add a round trip to every request.
     """
     url = settings[f"{prefix}url"]
+    parse_url(url)
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
     # errors never show parameter values, which carry submitted codes.
     engine = engine_from_config(

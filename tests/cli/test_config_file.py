@@ -17,6 +17,9 @@ APP = "[app:main]\nuse = egg:seatshare\n"
         ("site.ini", APP + "sqlalchemy.url = nonsense\n", "sqlalchemy.url:"),
         # The dialect is postgresql: the URL's password is not repeated.
         ("site.ini", APP + "sqlalchemy.url = postgres://u:s3cret@db/x\n", "sqlalchemy.url:"),
+        # An "@" left unencoded in the password: what follows it reads as the
+        # host and port, and the port is not a number.
+        ("site.ini", APP + "sqlalchemy.url = postgresql://u:p@x:s3cret@db/x\n", "sqlalchemy.url:"),
     ],
 )
 @pytest.mark.parametrize("command", [("app", "list"), ("db", "upgrade")])
