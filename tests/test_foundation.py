@@ -224,16 +224,20 @@ def test_production_ini_does_not_start_without_its_variables(monkeypatch, tmp_pa
     assert main({}, **settings) is not None
 
 
-def test_a_database_url_whose_port_is_not_a_number_refuses_to_start_quoting_none_of_it(
-    tmp_path
+@pytest.mark.parametrize(("url", "problem"), [
+    ("postgresql+psycopg://u:p@ss:s3cret@db/x", "port is not a number"),
+    ("postgresql+psycopg://u:p@s3cret@db/x", "host name has an @"),
+])
+def test_a_password_with_an_unencoded_at_refuses_to_start_quoting_none_of_it(
+    tmp_path, url, problem
 ):
     """An "@" left unencoded in the password: the rest of the password reads
-    as the port, and the server's refusal must not print it to its log."""
+    as the port or the host, and the server's refusal must not print it to
+    its log (nor start, to answer 503 to every request)."""
     from sqlalchemy.exc import ArgumentError
 
-    settings = {**ini_app_settings("development.ini", tmp_path),
-                "sqlalchemy.url": "postgresql+psycopg://u:p@ss:s3cret@db/x"}
-    with pytest.raises(ArgumentError, match="port is not a number") as raised:
+    settings = {**ini_app_settings("development.ini", tmp_path), "sqlalchemy.url": url}
+    with pytest.raises(ArgumentError, match=problem) as raised:
         main({}, **settings)
     assert "s3cret" not in str(raised.value)
     assert raised.value.__context__ is None or raised.value.__suppress_context__

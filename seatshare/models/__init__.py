@@ -154,17 +154,24 @@ def on_postgresql(dbsession) -> bool:
     return dbsession.get_bind().dialect.name == "postgresql"
 
 
+ENCODE_SPECIALS = "percent-encode an @, : or / in the user name or password"
+
+
 def parse_url(url: str):
-    """The database URL, or an ArgumentError that repeats none of it.
-    SQLAlchemy's own ValueError for a port that is not a number quotes that
-    "port", which is the end of the password when the password has an "@"
-    left unencoded (``postgresql://u:p@ss:word@db/x``)."""
+    """The database URL, or an ArgumentError that repeats none of it. A
+    password with an "@" left unencoded ends at that "@", and the rest of it
+    reads as the host name (``postgresql://u:pass@word@db/x``), which the
+    driver's "cannot resolve host" would quote, or as the port
+    (``postgresql://u:p@ss:word@db/x``), which SQLAlchemy's own ValueError
+    quotes."""
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except ValueError:
         raise ArgumentError(
-            "the database URL's port is not a number (percent-encode an @, : or / "
-            "in the user name or password)") from None
+            f"the database URL's port is not a number ({ENCODE_SPECIALS})") from None
+    if "@" in (parsed.host or ""):
+        raise ArgumentError(f"the database URL's host name has an @ ({ENCODE_SPECIALS})")
+    return parsed
 
 
 def get_engine(settings, prefix="sqlalchemy.", serving=False):

@@ -20,6 +20,8 @@ APP = "[app:main]\nuse = egg:seatshare\n"
         # An "@" left unencoded in the password: what follows it reads as the
         # host and port, and the port is not a number.
         ("site.ini", APP + "sqlalchemy.url = postgresql://u:p@x:s3cret@db/x\n", "sqlalchemy.url:"),
+        # And with no ":" after it, the rest of the password reads as the host.
+        ("site.ini", APP + "sqlalchemy.url = postgresql://u:p@s3cret@db/x\n", "sqlalchemy.url:"),
     ],
 )
 @pytest.mark.parametrize("command", [("app", "list"), ("db", "upgrade")])
