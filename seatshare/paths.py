@@ -8,15 +8,17 @@ import re
 SECRET_PATH_RE = re.compile(r"^(/calendar/[^/]+/|/password-reset/)[^/]+")
 # In a log message: the value of a query parameter that carries a secret (the
 # seed's GET /oauth/token sends the client's secret, the code and the PKCE
-# verifier in the query string), and any run of 64 hex digits: every token,
-# code, client secret, feed token and reset-link HMAC SeatShare hands out is
-# one, wherever it stands (a URL, a path, a traversal's tuple of names).
+# verifier in the query string; a page's form sent by GET, its passwords and
+# CSRF token), and any run of 64 hex digits: every token, code, client
+# secret, feed token and reset-link HMAC SeatShare hands out is one,
+# wherever it stands (a URL, a path, a traversal's tuple of names).
 # Both also inside a query value, percent-encoded (a sign-in page's ``next``):
 # there ``?``, ``&``, ``=`` and ``/`` are ``%3F``, ``%26``, ``%3D`` and
 # ``%2F``, whose last character is a hex digit.
 SECRET_PARAM_RE = re.compile(
     r"((?:^|[?&;]|%3[Ff]|%26)"
-    r"(?:client_secret|code|code_verifier|refresh_token|access_token|token)(?:=|%3[Dd]))"
+    r"(?:client_secret|code|code_verifier|refresh_token|access_token|token"
+    r"|password|current_password|new_password|new_password_again|csrf_token)(?:=|%3[Dd]))"
     r"(?:(?!%26)[^&;#\s'\"])*"
 )
 HEX_SECRET_RE = re.compile(

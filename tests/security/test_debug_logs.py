@@ -89,3 +89,20 @@ def test_debug_settings_log_no_secret_a_url_carries_percent_encoded(client, capl
     assert "redirect_uri%3D" in logged  # what follows a secret is kept
     for name, value in {"feed token": feed, "code": code, "code_verifier": verifier}.items():
         assert value not in logged, f"the {name} is in the logs"
+
+
+def test_debug_settings_log_no_password_sent_in_a_query_string(client, caplog, dbsession):
+    """The pages' forms post their passwords and CSRF token, but a form sent
+    by GET (a script, a browser extension filling it in) puts them in the
+    query."""
+    passwords = {name: f"{name} {secrets.token_urlsafe(12)}"
+                 for name in ("password", "current_password", "new_password",
+                              "new_password_again", "csrf_token")}
+    client.get("/signin", {"email": "pat@example.com", **passwords}, status=200)
+    client.get("/signup", {"email": "pat@example.com", **passwords}, status=200)
+
+    logged = caplog.text
+    assert "debug_authorization of url" in logged and "email=pat%40example.com" in logged
+    for name, value in passwords.items():
+        for form in (value, value.replace(" ", "+"), value.replace(" ", "%20")):
+            assert form not in logged, f"the {name} is in the logs"
