@@ -16,3 +16,11 @@ def hash_token(value: str) -> str:
 
 def tokens_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def derived_key(settings, purpose: bytes) -> bytes:
+    """A key for one ``purpose`` alone, derived from
+    ``seatshare.session_secret``: a MAC made for one purpose is never valid
+    for another, and replacing the secret replaces every such key."""
+    return hmac.new(settings["seatshare.session_secret"].encode("utf-8"), purpose,
+                    hashlib.sha256).digest()

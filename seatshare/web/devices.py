@@ -22,6 +22,7 @@ import re
 import secrets
 
 from ..settings import as_bool, seconds
+from ..tokens import derived_key
 
 NONCE_BYTES = 16
 VALUE_RE = re.compile(r"([A-Za-z0-9_-]{22})\.([0-9a-f]{64})")
@@ -48,8 +49,7 @@ class DeviceCookies:
             cookie_name("seatshare_device", secure),
             secure,
             seconds(settings, "seatshare.device_cookie_max_age"),
-            hmac.new(settings["seatshare.session_secret"].encode("utf-8"),
-                     b"seatshare device cookies", hashlib.sha256).digest(),
+            derived_key(settings, b"seatshare device cookies"),
         )
 
     def _mac(self, user, nonce: str) -> str:

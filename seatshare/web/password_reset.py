@@ -26,6 +26,7 @@ from ..models import User
 from ..permissions import Permission
 from ..resources import Resource, register_root_child
 from ..schemas.types import record_id
+from ..tokens import derived_key
 from .devices import trusted_device
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
 from .ratelimit import reset_keys
@@ -38,8 +39,7 @@ SENT = ("If an account uses {email}, we have sent it a link to choose a new "
 
 
 def _mac(settings, user_id: int, expires: int, user: User | None) -> str:
-    key = hmac.new(settings["seatshare.session_secret"].encode("utf-8"),
-                   b"seatshare password reset", hashlib.sha256).digest()
+    key = derived_key(settings, b"seatshare password reset")
     email, password_hash = (user.email, user.password_hash or "") if user else ("", "")
     message = f"{user_id}\n{expires}\n{email}\n{password_hash}".encode("utf-8")
     return hmac.new(key, message, hashlib.sha256).hexdigest()

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from ..models import SignInAttempt, utcnow
 from ..settings import seconds, whole_number
+from ..tokens import derived_key
 
 
 def _key(kind: str, value: str | None) -> str:
@@ -55,8 +56,7 @@ def reset_keys(email: str, address: str | None, device: str | None = None) -> li
 
 
 def _hmac_key(settings) -> bytes:
-    return hmac.new(settings["seatshare.session_secret"].encode("utf-8"),
-                    b"seatshare throttling keys", hashlib.sha256).digest()
+    return derived_key(settings, b"seatshare throttling keys")
 
 
 @dataclasses.dataclass(frozen=True)
