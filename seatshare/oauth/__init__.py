@@ -3,8 +3,6 @@ import logging
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from . import views
-from .resources import OAuthRoot
 from .server import build_server, lifetimes, token_methods
 
 
@@ -24,9 +22,10 @@ def includeme(config):
     lifetimes(config.get_settings())  # a bad one refuses to start
     config.add_request_method(build_server, "oauth_server", reify=True)
     config.scan(__name__)
+    # Dotted names: this package is imported by the modules views.py imports.
     config.add_view(
-        views.token,
-        context=OAuthRoot,
+        "seatshare.oauth.views.token",
+        context="seatshare.oauth.resources.OAuthRoot",
         name="token",
         request_method=token_methods(config.get_settings()),
         permission=NO_PERMISSION_REQUIRED,
