@@ -7,7 +7,9 @@ where committed messages go:
 
 * ``smtp``: the SMTP server in ``mail.host``/``port``/``username``/``password``/``tls``,
   through the queue in ``mail.queue_path`` when it is set (``queue.py``), so
-  that a request never waits for the SMTP server or fails with it;
+  that a request never waits for the SMTP server or fails with it; without
+  a queue, a message the server cannot take after the commit is logged and
+  lost, never an error answer for a saved change (``AfterCommitTransport``);
 * ``debug``: one ``.eml`` file per message in the folder ``mail.debug_path``;
 * ``testing``: an in-memory list, ``outbox(registry)``, for the tests.
 """
@@ -18,7 +20,7 @@ from pyramid_mailer import get_mailer  # noqa: F401  (the one way to reach the m
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import Mailer
 
-from .delivery import DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
+from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
     mail_invitation,
     mail_request_answer,
@@ -41,12 +43,18 @@ def build_mailer(settings) -> Mailer:
         # Blank ini values mean "not set", not "the empty string".
         # pyramid_mailer takes the keys it knows (mail.queue_send_interval is ours).
         given = {k: v for k, v in settings.items() if k.startswith("mail.") and v != ""}
-        return Mailer.from_settings(given, prefix="mail.")
+        mailer = Mailer.from_settings(given, prefix="mail.")
+        if mailer.queue_delivery is not None:
+            # The queue's sender needs the transport's errors: it keeps the message.
+            return mailer
+        return Mailer(smtp_mailer=AfterCommitTransport(mailer.smtp_mailer),
+                      default_sender=mailer.default_sender)
     if kind == "debug":
         folder = settings.get("mail.debug_path")
         if not folder:
             raise ConfigurationError("mail.mailer = debug needs mail.debug_path")
-        return Mailer(smtp_mailer=FolderMailer(folder), default_sender=sender)
+        return Mailer(smtp_mailer=AfterCommitTransport(FolderMailer(folder)),
+                      default_sender=sender)
     if kind == "testing":
         return Mailer(smtp_mailer=OutboxMailer(), default_sender=sender)
     raise ConfigurationError(f"mail.mailer must be one of {', '.join(MAILERS)}, not {kind!r}")

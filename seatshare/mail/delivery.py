@@ -9,10 +9,14 @@ import dataclasses
 import email
 import email.message
 import email.policy
+import logging
 import os
+import smtplib
 import uuid
 
 from .. import models
+
+log = logging.getLogger(__name__)
 
 
 class FolderMailer:
@@ -60,3 +64,22 @@ class OutboxMailer:
         # Parse the wire form back, as a mail client would.
         parsed = email.message_from_string(message.as_string(), policy=email.policy.default)
         self.outbox.append(DeliveredMail(fromaddr, tuple(toaddrs), parsed))
+
+
+class AfterCommitTransport:
+    """A transport that pyramid_mailer sends through when the transaction
+    commits (no queue): in the commit's last phase, after the database
+    committed. A failure then (the SMTP server down, the disk full) cannot
+    undo the change, so it is logged, naming the recipients, rather than
+    raised, which would answer a saved change with a 500 (a client would
+    then try it again) and cut the commit's last phase short."""
+
+    def __init__(self, transport):
+        self.transport = transport
+
+    def send(self, fromaddr, toaddrs, message):
+        try:
+            self.transport.send(fromaddr, toaddrs, message)
+        except (OSError, smtplib.SMTPException) as exc:
+            log.error("mail to %s not sent (the change it tells of was saved): %s: %s",
+                      ", ".join(toaddrs), type(exc).__name__, exc)

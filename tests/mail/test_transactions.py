@@ -78,7 +78,7 @@ def test_smtp_mailer_takes_its_settings_and_the_password_from_the_environment():
         },
         environ={"SEATSHARE_MAIL_PASSWORD": "from-the-environment"},
     )
-    smtp = build_mailer(settings).smtp_mailer
+    smtp = build_mailer(settings).smtp_mailer.transport  # sent after the commit, no queue
     assert (smtp.hostname, smtp.port) == ("smtp.example.com", 587)
     assert (smtp.username, smtp.password) == ("seatshare", "from-the-environment")
     assert smtp.force_tls is True
@@ -93,7 +93,7 @@ def test_smtp_mailer_without_a_login_does_not_authenticate():
         "mail.username": "",
         "mail.password": "",
     }
-    smtp = build_mailer(settings).smtp_mailer
+    smtp = build_mailer(settings).smtp_mailer.transport  # sent after the commit, no queue
     assert smtp.username is None and smtp.password is None
 
 
