@@ -1,6 +1,6 @@
 """``schedule import --entity-id ID FILE``: an entity's events from .csv or .ics."""
 from ..models import Entity
-from ..services.schedule import ScheduleError, import_events, parse_schedule
+from ..services.schedule import ScheduleError, ScheduleFaults, import_events, parse_schedule
 from .base import CommandError, Outcome, add_command
 
 
@@ -18,8 +18,8 @@ A .csv file has a header row. Columns:
 An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a
 TZID or Z, or an all-day date (time to be announced); DESCRIPTION is
 optional; recurring events (RRULE, RDATE) are refused.
-The whole file (UTF-8) is checked first: a fault anywhere imports nothing
-and names its line."""
+The whole file (UTF-8) is checked first: a fault anywhere imports nothing,
+and every row or event at fault is named with its line (the first 100)."""
 
 
 def register(groups):
@@ -49,6 +49,11 @@ def import_schedule(args, env):
     # The whole file is checked before the first write.
     try:
         events = parse_schedule(args.file, data)
+    except ScheduleFaults as exc:
+        raise CommandError(
+            f"{args.file}: {len(exc.errors)} rows at fault; nothing was imported:"
+            + exc.listing()
+        ) from None
     except ScheduleError as exc:
         raise CommandError(f"{args.file}: {exc}; nothing was imported") from None
     entity = env.dbsession.get(Entity, args.entity_id)

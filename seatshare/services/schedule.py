@@ -1,7 +1,9 @@
 """An entity's schedule from a ``.csv`` or ``.ics`` file, upserted by key.
 
 Parsing reads and checks the whole file before anything is written, so a
-malformed file changes nothing; every complaint names the line it is about.
+malformed file changes nothing; every complaint names the line it is about,
+and every row (or event) at fault is named, not only the first: a fault in
+the file's structure (its header, its quoting, its BEGIN/END) stops there.
 Importing matches events by their key (a CSV ``key`` column, the event's
 ``start_time`` without one, or an iCalendar ``UID``), so importing the same
 file again updates events in place and never duplicates them.
@@ -36,6 +38,8 @@ SHOWN_LENGTH = 40
 LOOKUP_BATCH = 500
 # Events written between two progress reports.
 PROGRESS_BATCH = 100
+# Rows at fault that a message names; it counts the others.
+FAULTS_SHOWN = 100
 
 
 class ScheduleError(ValueError):
@@ -48,6 +52,40 @@ class ScheduleError(ValueError):
 
     def __str__(self):
         return f"line {self.line}: {self.message}" if self.line else self.message
+
+    @property
+    def faults(self) -> list[tuple[int | None, str]]:
+        return [(self.line, self.message)]
+
+
+class ScheduleFaults(ScheduleError):
+    """Several rows or events at fault: each with its line, in file order."""
+
+    def __init__(self, errors):
+        first = errors[0]
+        super().__init__(first.line, first.message)
+        self.errors = errors
+
+    @property
+    def faults(self):
+        return [(error.line, error.message) for error in self.errors]
+
+    def __str__(self):
+        return f"{len(self.errors)} rows at fault:{self.listing()}"
+
+    def listing(self) -> str:
+        """One indented line per fault (the first FAULTS_SHOWN), each after a newline."""
+        shown = "".join(f"\n  {error}" for error in self.errors[:FAULTS_SHOWN])
+        more = len(self.errors) - FAULTS_SHOWN
+        return shown + (f"\n  and {more} more" if more > 0 else "")
+
+
+def _raise_faults(errors):
+    """Nothing when ``errors`` is empty; else the one error, or all of them."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ScheduleFaults(sorted(errors, key=lambda error: error.line or 0))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,19 +124,34 @@ def parse_schedule(filename: str, data: bytes) -> list[ScheduledEvent]:
         events = parse_ics(text)
     else:
         raise ScheduleError(None, "the schedule must be a .csv or .ics file")
-    _refuse_duplicate_keys(events)
     return events
 
 
-def _refuse_duplicate_keys(events):
+def _checked_events(parsed):
+    """The events of ``parsed`` (each a ScheduledEvent, or the ScheduleError
+    of its row), or ScheduleError naming every row at fault: those, and
+    every key used a second time."""
+    errors = [item for item in parsed if isinstance(item, ScheduleError)]
+    events = [item for item in parsed if not isinstance(item, ScheduleError)]
     first_line = {}
     for event in events:
         if event.key in first_line:
-            raise ScheduleError(
+            errors.append(ScheduleError(
                 event.line,
                 f"key {_shown(event.key)} is already used on line {first_line[event.key]}",
-            )
-        first_line[event.key] = event.line
+            ))
+        else:
+            first_line[event.key] = event.line
+    _raise_faults(errors)
+    return events
+
+
+def _row(make, *args):
+    """``make(*args)``, or the ScheduleError that refuses the row."""
+    try:
+        return make(*args)
+    except ScheduleError as error:
+        return error
 
 
 def _shown(value, limit=SHOWN_LENGTH):
@@ -122,24 +175,33 @@ def parse_csv(text: str) -> list[ScheduledEvent]:
         if header is None:
             raise ScheduleError(1, "the file is empty; it needs a header row")
         columns = _csv_columns(header)
-        events = []
-        next_line = reader.line_num + 1
+    except csv.Error as exc:
+        raise _csv_fault(exc, reader, next_line) from None
+    parsed = []
+    next_line = reader.line_num + 1
+    try:
         for row in reader:
             line, next_line = next_line, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(columns):
-                raise ScheduleError(
+                parsed.append(ScheduleError(
                     line, f"expected {len(columns)} fields, found {len(row)}"
-                )
-            events.append(_csv_event(line, dict(zip(columns, row))))
+                ))
+                continue
+            parsed.append(_row(_csv_event, line, dict(zip(columns, row))))
     except csv.Error as exc:
-        if str(exc) == "unexpected end of data":
-            raise ScheduleError(
-                next_line, "a quote opened in this record is never closed"
-            ) from None
-        raise ScheduleError(reader.line_num, f"not valid CSV ({exc})") from None
-    return events
+        # The rows after it cannot be told apart: name it, and those before.
+        parsed.append(_csv_fault(exc, reader, next_line))
+    return _checked_events(parsed)
+
+
+def _csv_fault(exc, reader, next_line):
+    """The ScheduleError for a CSV syntax error; ``next_line`` is where the
+    record being read began."""
+    if str(exc) == "unexpected end of data":
+        return ScheduleError(next_line, "a quote opened in this record is never closed")
+    return ScheduleError(reader.line_num, f"not valid CSV ({exc})")
 
 
 def _csv_columns(header):
@@ -276,7 +338,9 @@ def parse_ics(text: str) -> list[ScheduledEvent]:
     # Apple's and Google's exports name the calendar's zone here and may
     # write its times floating (RFC 7986 drafts; no TZID, no Z).
     calendar_zone = calendar.get("X-WR-TIMEZONE")
-    return [_ics_event(c, lines, calendar_zone) for c, lines in zip(components, located)]
+    return _checked_events(
+        [_row(_ics_event, c, lines, calendar_zone) for c, lines in zip(components, located)]
+    )
 
 
 def _scan_ics(text):

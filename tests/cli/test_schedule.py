@@ -145,6 +145,52 @@ def test_a_malformed_csv_names_the_line_and_writes_nothing(
     assert count(db, Event) == 0
 
 
+def test_every_bad_row_of_a_csv_is_named_and_none_imported(
+    seatshare, db, entity_id, schedule_file
+):
+    text = (
+        "name,start_time,key,time_tba\n"
+        "Good,2025-04-01T19:05:00Z,g1,\n"
+        "Bad time,next tuesday,g2,\n"
+        "Good,2025-04-02T19:05:00Z,g3,\n"
+        ",2025-04-03T19:05:00Z,g4,\n"
+        "Bad flag,2025-04-04T19:05:00Z,g5,maybe\n"
+        "Twice,2025-04-05T19:05:00Z,g1,\n"
+        "Short row\n"
+    )
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(text), "--json")
+    assert run.code == 1 and run.out == ""
+    first, *listed = run.err.splitlines()
+    assert first.endswith("schedule.csv: 5 rows at fault; nothing was imported:")
+    expected = [(3, "not an ISO 8601"), (5, "has no name"), (6, "not true or false"),
+                (7, "already used on line 2"), (8, "expected 4 fields, found 1")]
+    assert len(listed) == len(expected)
+    for text, (line, message) in zip(listed, expected):
+        assert text.startswith(f"  line {line}: ") and message in text, text
+    assert count(db, Event) == 0
+
+
+def test_every_bad_event_of_an_ics_is_named():
+    ics = (ICS.replace("SUMMARY:Rovers vs. Hounds\n", "")
+              .replace("DTSTART;VALUE=DATE:20250408", "DTSTART:next week"))
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("season.ics", ics.encode())
+    assert [line for line, _ in caught.value.faults] == [4, 12]
+    assert "the event has no SUMMARY" in str(caught.value)
+    assert "line 12: DTSTART" in str(caught.value)
+
+
+def test_a_file_of_bad_rows_names_the_first_hundred_and_counts_the_rest():
+    text = "name,start_time\n" + "Game,soon\n" * 250
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("schedule.csv", text.encode())
+    message = str(caught.value)
+    assert len(caught.value.faults) == 250
+    assert message.count("\n  line ") == 100
+    assert "line 101:" in message and "line 102:" not in message
+    assert message.endswith("\n  and 150 more")
+
+
 @pytest.mark.parametrize(
     "text, line, message",
     [
