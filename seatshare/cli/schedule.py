@@ -1,7 +1,17 @@
 """``schedule import --entity-id ID FILE``: an entity's events from .csv or .ics."""
 from ..models import Entity
-from ..services.schedule import ScheduleError, ScheduleFaults, import_events, parse_schedule
+from ..services.schedule import (
+    ScheduleError,
+    ScheduleFaults,
+    import_events,
+    parse_schedule,
+    schedule_format,
+)
 from .base import CommandError, Outcome, add_command
+
+# A season is a few kilobytes, a thousand events some 50 kB: a larger file
+# is another file (a disk image, /dev/zero), not to be read into memory whole.
+MAX_FILE_BYTES = 64 * 2**20
 
 
 FILE_FORMATS = """\
@@ -18,8 +28,9 @@ A .csv file has a header row. Columns:
 An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a
 TZID or Z, or an all-day date (time to be announced); DESCRIPTION is
 optional; recurring events (RRULE, RDATE) are refused.
-The whole file (UTF-8) is checked first: a fault anywhere imports nothing,
-and every row or event at fault is named with its line (the first 100)."""
+The whole file (UTF-8, at most 64 MiB) is checked first: a fault anywhere
+imports nothing, and every row or event at fault is named with its line
+(the first 100)."""
 
 
 def register(groups):
@@ -42,10 +53,18 @@ def register(groups):
 
 def import_schedule(args, env):
     try:
+        schedule_format(args.file)  # before reading: /dev/zero never ends
         with open(args.file, "rb") as f:
-            data = f.read()
+            data = f.read(MAX_FILE_BYTES + 1)
+    except ScheduleError as exc:
+        raise CommandError(f"{args.file}: {exc}; nothing was imported") from None
     except OSError as exc:
         raise CommandError(f"cannot read {args.file}: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CommandError(
+            f"{args.file} is larger than {MAX_FILE_BYTES // 2**20} MiB, which no "
+            "schedule is; nothing was imported"
+        )
     # The whole file is checked before the first write.
     try:
         events = parse_schedule(args.file, data)

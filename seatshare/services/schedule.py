@@ -111,20 +111,22 @@ class ImportResult:
 
 
 def parse_schedule(filename: str, data: bytes) -> list[ScheduledEvent]:
-    """Every event of the file, or ScheduleError for the first fault found."""
+    """Every event of the file, or ScheduleError naming what is at fault."""
+    file_format = schedule_format(filename)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ScheduleError(line, "the file is not UTF-8 text") from None
+    return parse_csv(text) if file_format == "csv" else parse_ics(text)
+
+
+def schedule_format(filename: str) -> str:
+    """``"csv"`` or ``"ics"``, from the file's name; else ScheduleError."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix == "csv":
-        events = parse_csv(text)
-    elif suffix == "ics":
-        events = parse_ics(text)
-    else:
+    if suffix not in ("csv", "ics"):
         raise ScheduleError(None, "the schedule must be a .csv or .ics file")
-    return events
+    return suffix
 
 
 def _checked_events(parsed):

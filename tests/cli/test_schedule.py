@@ -412,6 +412,27 @@ def test_only_csv_and_ics_files_are_accepted(seatshare, entity_id, schedule_file
     assert ".csv or .ics" in run.err
 
 
+def test_a_file_larger_than_any_schedule_is_refused_unread(
+    seatshare, db, entity_id, schedule_file, monkeypatch
+):
+    from seatshare.cli import schedule as command
+
+    text = CSV * 4
+    monkeypatch.setattr(command, "MAX_FILE_BYTES", len(CSV))
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(text), "--json")
+    assert run.code == 1 and run.out == ""
+    assert run.err.endswith(" MiB, which no schedule is; nothing was imported\n")
+    assert count(db, Event) == 0
+
+
+def test_the_file_s_name_is_checked_before_it_is_read(seatshare, entity_id, tmp_path):
+    """A directory named .txt, as /dev/zero: refused for its name, never read."""
+    (tmp_path / "notes.txt").mkdir()
+    run = seatshare("schedule", "import", "--entity-id", entity_id, tmp_path / "notes.txt")
+    assert run.code == 1
+    assert "must be a .csv or .ics file; nothing was imported" in run.err
+
+
 def test_import_reports_progress_and_a_summary(seatshare, entity_id, schedule_file):
     rows = "".join(
         f"Game {i},2025-04-01T19:05:00Z,,g{i},,\n" for i in range(250)
