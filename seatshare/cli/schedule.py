@@ -78,9 +78,8 @@ def import_schedule(args, env):
     entity = env.dbsession.get(Entity, args.entity_id)
     if entity is None:
         raise CommandError(f"no entity with id {args.entity_id}")
-    progress = ProgressLine(env.stderr, f"Importing into {entity.name}")
-    result = import_events(env.dbsession, entity.id, events, progress=progress)
-    progress.finish()
+    with ProgressLine(env.stderr, f"Importing into {entity.name}") as progress:
+        result = import_events(env.dbsession, entity.id, events, progress=progress)
     text = (
         f"{entity.name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
@@ -93,7 +92,9 @@ def import_schedule(args, env):
 
 class ProgressLine:
     """``label: done/total events`` on stderr: redrawn in place on a terminal,
-    and one final line either way."""
+    and one final line either way. Used as a context manager: the final line
+    when the work is done; when it fails (Ctrl-C, a database error), the
+    line drawn so far is ended, so the error starts a line of its own."""
 
     def __init__(self, stream, label):
         self.stream = stream
@@ -105,6 +106,16 @@ class ProgressLine:
         self.last = (done, total)
         if self.interactive:
             self.stream.write(f"\r{self.label}: {done}/{total} events")
+            self.stream.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is None:
+            self.finish()
+        elif self.interactive and self.last != (0, 0):
+            self.stream.write("\n")
             self.stream.flush()
 
     def finish(self):

@@ -468,6 +468,33 @@ def test_progress_redraws_in_place_on_a_terminal():
     )
 
 
+def test_ctrl_c_on_a_terminal_ends_the_progress_line_before_the_error(
+    ini, db, entity_id, schedule_file, monkeypatch
+):
+    import io
+
+    from seatshare.cli import schedule as command
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    def interrupted(dbsession, entity_id, events, progress):
+        progress(100, 250)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "import_events", interrupted)
+    out, err = io.StringIO(), Terminal()
+    code = main([ini, "schedule", "import", "--entity-id", str(entity_id), schedule_file(CSV)],
+                stdout=out, stderr=err)
+    assert code == 130 and out.getvalue() == ""
+    assert err.getvalue() == (
+        "\rImporting into Riverside Rovers: 100/250 events\n"
+        "seatshare: error: interrupted; nothing was written\n"
+    )
+    assert count(db, Event) == 0
+
+
 def test_help_describes_the_file_formats(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     with pytest.raises(SystemExit) as exited:
