@@ -1,8 +1,11 @@
 """``db upgrade`` (alembic to head) and ``db demo`` (the demo data set)."""
+import logging
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import READ_ONLY
 from ..oauth.applications import register_application
@@ -26,9 +29,7 @@ def register(groups):
     )
 
 
-def upgrade(args, env):
-    # First, so that a missing or unusable sqlalchemy.url is a one-line error.
-    dbsession = env.dbsession
+def alembic_config(env) -> Config:
     # alembic's env.py reads the same ini file (and SEATSHARE_DATABASE_URL).
     config = Config(env.config_file)
     # Asked of the parsed file: alembic's get_main_option raises without
@@ -37,6 +38,13 @@ def upgrade(args, env):
         config.config_ini_section, "script_location", fallback=None
     ):
         config.set_main_option("script_location", SCRIPT_LOCATION)
+    return config
+
+
+def upgrade(args, env):
+    # First, so that a missing or unusable sqlalchemy.url is a one-line error.
+    dbsession = env.dbsession
+    config = alembic_config(env)
     try:
         command.upgrade(config, "head")
     except KeyboardInterrupt:
@@ -51,6 +59,26 @@ def upgrade(args, env):
     return Outcome(
         {"revision": revision}, f"The database is at revision {revision} (head)."
     )
+
+
+def schema_behind(env) -> tuple[str | None, str] | None:
+    """The database's revision and the code's head when they differ, asked
+    after a command's SQL failed: a column or table the command needs is
+    missing because a migration was not run. None when they agree, when the
+    database was never migrated by alembic, or when it does not answer."""
+    # alembic says which kind of database it found, at INFO: not here.
+    migration_log = logging.getLogger("alembic.runtime.migration")
+    level = migration_log.level
+    migration_log.setLevel(logging.WARNING)
+    try:
+        env.dbsession.rollback()
+        current = current_revision(env.dbsession)
+    except SQLAlchemyError:
+        return None
+    finally:
+        migration_log.setLevel(level)
+    head = ScriptDirectory.from_config(alembic_config(env)).get_current_head()
+    return None if current in (None, head) else (current, head)
 
 
 def current_revision(dbsession):

@@ -93,6 +93,29 @@ def test_a_database_never_migrated_says_to_run_db_upgrade(seatshare, backend, tm
         drop()
 
 
+def test_a_database_behind_the_code_says_to_run_db_upgrade(seatshare, backend, tmp_path):
+    """Migrated, but not to the newest revision: the SQL error says which
+    revision the database is at and how to catch up."""
+    from alembic import command as alembic
+
+    url, drop = create_database(backend, str(tmp_path))
+    try:
+        ini = write_ini(tmp_path / "old.ini", url)
+        alembic.upgrade(Config(ini), "0001")
+        run = seatshare("user", "create", "--email", "ada@example.com", "--password",
+                        "a long passphrase", "--first-name", "Ada", "--last-name", "Lovelace",
+                        "--json", config=ini)
+        assert run.code == 1 and run.out == ""
+        assert run.err.startswith("seatshare: error: database error: ")
+        assert run.err.endswith(
+            f"; the database is at revision 0001, this SeatShare needs {head_revision()}: "
+            f"run: seatshare {ini} db upgrade\n"
+        )
+        assert run.err.count("\n") == 1
+    finally:
+        drop()
+
+
 def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
     run = seatshare("db", "demo", "--json")
     assert run.code == 0, run.err
