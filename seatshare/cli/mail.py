@@ -2,7 +2,7 @@
 
 from ..mail import build_mailer, private_queue
 from ..mail.queue import MailQueue
-from .base import CommandError, Outcome, add_command
+from .base import CommandError, Interrupted, Outcome, add_command
 
 
 def register(groups):
@@ -26,7 +26,16 @@ def send(args, env):
     if mailer.queue_delivery is None:
         raise CommandError(f"{env.config_file} sets no mail.queue_path: mail is sent while "
                            "each request commits, so there is no queue to send")
-    done = MailQueue(mailer.smtp_mailer, mailer.queue_path).send_all()
+    queue = MailQueue(mailer.smtp_mailer, mailer.queue_path)
+    waiting = len(queue.messages())
+    try:
+        done = queue.send_all()
+    except KeyboardInterrupt:
+        # Unlike a database write, a message sent stays sent.
+        left = len(queue.messages())
+        raise Interrupted(f"interrupted; {waiting - left} message(s) left the queue (sent, "
+                          f"or set aside as refused), {left} wait in it for the next send"
+                          ) from None
     if done.unreachable:
         raise CommandError(f"the SMTP server cannot be reached; {done.left} message(s) wait "
                            f"in the queue ({done.sent} sent)")

@@ -91,3 +91,30 @@ def test_mail_send_without_a_sender_is_one_line(seatshare, ini):
     run = seatshare("mail", "send")
     assert run.code == 1
     assert run.err == f"seatshare: error: {ini}: mail.default_sender is required\n"
+
+
+def test_mail_send_interrupted_says_what_was_sent_not_that_nothing_was(
+        seatshare, ini, tmp_path, smtp_server, monkeypatch):
+    """Ctrl-C after the first message went out: it stays sent, and the
+    others stay queued; "nothing was written" would be false."""
+    from seatshare.mail.queue import MailQueue
+
+    queue = tmp_path / "queue"
+    private_queue(str(queue))
+    queue_messages(queue, 3)
+    mail_ini(ini, queue, smtp_server.server_address[1])
+    real = MailQueue.send_one
+    calls = []
+
+    def interrupted_on_the_second(self, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, path)
+
+    monkeypatch.setattr(MailQueue, "send_one", interrupted_on_the_second)
+    run = seatshare("mail", "send", "--json")
+    assert run.code == 130 and run.out == ""
+    assert run.err == ("seatshare: error: interrupted; 1 message(s) left the queue (sent, or "
+                       "set aside as refused), 2 wait in it for the next send\n")
+    assert len(smtp_server.received) == 1
