@@ -1,5 +1,6 @@
 """``schedule import --entity-id ID FILE``: an entity's events from .csv or .ics."""
 from ..models import Entity
+from ..schemas.types import MAX_ID
 from ..services.schedule import (
     ScheduleError,
     ScheduleFaults,
@@ -75,7 +76,8 @@ def import_schedule(args, env):
         ) from None
     except ScheduleError as exc:
         raise CommandError(f"{args.file}: {exc}; nothing was imported") from None
-    entity = env.dbsession.get(Entity, args.entity_id)
+    # An id no record can have is not sent: SQLite's driver cannot bind it.
+    entity = env.dbsession.get(Entity, args.entity_id) if 1 <= args.entity_id <= MAX_ID else None
     if entity is None:
         raise CommandError(f"no entity with id {args.entity_id}")
     with ProgressLine(env.stderr, f"Importing into {entity.name}") as progress:

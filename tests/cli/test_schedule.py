@@ -399,10 +399,11 @@ def test_a_malformed_ics_names_the_line_and_writes_nothing(
     assert count(db, Event) == 0
 
 
-def test_an_unknown_entity_is_refused(seatshare, db, schedule_file):
-    run = seatshare("schedule", "import", "--entity-id", 999999, schedule_file(CSV))
+@pytest.mark.parametrize("entity_id", [999999, 0, -1, 2**31, 10**30])
+def test_an_unknown_entity_is_refused(seatshare, db, schedule_file, entity_id):
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
     assert run.code == 1
-    assert "no entity with id 999999" in run.err
+    assert run.err == f"seatshare: error: no entity with id {entity_id}\n"
     assert count(db, Event) == 0
 
 
