@@ -290,11 +290,9 @@ def _fill(loader, connection, plan, rng, now, out_dir):
     )
     loader.load(
         "groups",
-        ["id", "name", "entity_id", "creator_id", "invitation_code", "active",
-         "created_at", "updated_at"],
+        ["id", "name", "entity_id", "creator_id", "active", "created_at", "updated_at"],
         ((g + 1, f"Bench group {g + 1}", plan.entity_of(g),
-          plan.group_members(g)[0], uuid.UUID(int=rng.getrandbits(128)).hex, True,
-          created, created)
+          plan.group_members(g)[0], True, created, created)
          for g in range(plan.groups)),
     )
 

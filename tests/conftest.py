@@ -102,7 +102,7 @@ def database_url(backend, tmp_path_factory):
 def make_settings(database_url, **overrides):
     settings = {
         "sqlalchemy.url": database_url,
-        "seatshare.session_secret": "test-session-secret",
+        "seatshare.session_secret": factories.SESSION_SECRET,
         "seatshare.calendar_secret": "test-calendar-secret",
         "mail.default_sender": "SeatShare <no-reply@seatshare.invalid>",
         "mail.mailer": "testing",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from seatshare import models
 from seatshare.models import utcnow
+from seatshare.services import groups as groups_service
 from seatshare.tokens import hash_token, new_token
 
 _session = None
@@ -86,12 +87,20 @@ def make_event(entity=None, start_time=None, **kw):
     return _add(models.Event(entity_id=entity.id, start_time=start_time, **kw))
 
 
+# The test settings' (tests/conftest.py): a group's standing code derives from it.
+SESSION_SECRET = "test-session-secret"
+
+
+def standing_code(group) -> str:
+    """``group``'s standing invitation code, as the test app shows it."""
+    return groups_service.standing_code({"seatshare.session_secret": SESSION_SECRET}, group.id)
+
+
 def make_group(entity=None, creator=None, active=True, **kw):
     """A group; its creator (made if not given) becomes its administrator."""
     entity = entity or make_entity()
     creator = creator or make_user()
     kw.setdefault("name", f"Group {n()}")
-    kw.setdefault("invitation_code", uuid.uuid4().hex[:12])
     group = _add(
         models.Group(entity_id=entity.id, creator_id=creator.id, active=active, **kw)
     )

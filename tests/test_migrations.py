@@ -4,12 +4,13 @@ import os
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.util import CommandError
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from seatshare.models import metadata
+from seatshare.models import GroupRemoval, HistoryAction, TicketHistory, metadata
 
 from . import factories
 from .conftest import create_database
@@ -182,13 +183,16 @@ def test_autoincrement_migration_keeps_tickets_aliases_and_requests(fresh_url):
     dropping the old user_aliases (foreign keys are enforced) sets every
     ticket's alias_id to NULL: the migration puts them back."""
     config = alembic_config(fresh_url)
-    command.upgrade(config, "0005")
+    # The factories write today's schema: the rows go in at head, then the
+    # database goes back to 0005 with them.
+    command.upgrade(config, "head")
     engine = sa.create_engine(fresh_url)
     try:
         with factories.committed(engine):
             user = factories.make_user()
             ticket = factories.make_ticket(assignee=user, alias=factories.make_alias(user))
             factories.make_ticket_request(ticket)
+        command.downgrade(config, "0005")
         before = ticket_rows(engine)
         command.upgrade(config, "head")
         assert ticket_rows(engine) == before
@@ -214,7 +218,7 @@ def test_autoincrement_migration_never_reuses_an_id_deleted_before_it(fresh_url)
     if not fresh_url.startswith("sqlite"):
         pytest.skip("PostgreSQL's sequences never went back")
     config = alembic_config(fresh_url)
-    command.upgrade(config, "0005")
+    command.upgrade(config, "head")  # the factories write today's schema
     engine = sa.create_engine(fresh_url)
     try:
         with factories.committed(engine) as session:
@@ -231,11 +235,82 @@ def test_autoincrement_migration_never_reuses_an_id_deleted_before_it(fresh_url)
                 {"t": ticket.id, "g": ticket.group_id, "u": user_id,
                  "c": '{"alias_id": [%d, null]}' % gone_id})
             session.delete(gone)
+        command.downgrade(config, "0005")
         command.upgrade(config, "head")
         with engine.begin() as conn:
             new_id = conn.execute(sa.text(
                 "INSERT INTO user_aliases (user_id, first_name, last_name, created_at)"
                 " VALUES (:u, 'New', 'Alias', '2026-11-30 06:00:00') RETURNING id"), {"u": user_id}).scalar_one()
         assert new_id > gone_id
+    finally:
+        engine.dispose()
+
+
+def rows_hanging_on_groups(engine):
+    with engine.connect() as conn:
+        return {table: conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id")).all()
+                for table in ("groups", "memberships", "tickets", "group_invitations",
+                              "group_removals", "ticket_requests", "ticket_history")}
+
+
+def test_standing_code_migration_keeps_every_row_of_every_group(fresh_url):
+    """0008 drops groups.invitation_code; SQLite copies the table to do it,
+    and dropping the old one with foreign keys on would delete every
+    membership, ticket and invitation (ON DELETE CASCADE). Down to 0007,
+    each group gets a code of its own; back up, the codes go and nothing else."""
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "head")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with factories.committed(engine) as session:
+            group = factories.make_group()
+            member, removed = factories.make_user(), factories.make_user()
+            factories.make_membership(group, member)
+            ticket = factories.make_ticket(group=group, assignee=member)
+            factories.make_ticket_request(ticket, requester=member)
+            factories.make_invitation(group)
+            factories.make_group()
+            session.flush()
+            session.add(GroupRemoval(group_id=group.id, user_id=removed.id,
+                                     removed_by_id=group.creator_id))
+            session.add(TicketHistory(ticket_id=ticket.id, group_id=group.id,
+                                      actor_id=member.id, action=HistoryAction.UPDATED,
+                                      changes={"note": ["", "x"]}))
+        before = rows_hanging_on_groups(engine)
+        assert all(before.values())
+        command.downgrade(config, "0007")
+        down = rows_hanging_on_groups(engine)
+        codes = [row.invitation_code for row in down["groups"]]
+        assert len(set(codes)) == 2 and all(len(code) >= 16 for code in codes)
+        assert {k: v for k, v in down.items() if k != "groups"} == {
+            k: v for k, v in before.items() if k != "groups"}
+        command.upgrade(config, "head")
+        assert rows_hanging_on_groups(engine) == before
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_migration_leaving_a_dangling_foreign_key_rolls_back(fresh_url):
+    """SQLite migrations run with foreign keys off (a copied table's drop
+    would cascade): each is checked before it commits instead."""
+    if not fresh_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL checks foreign keys during the migration itself")
+    import sqlite3
+
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0007")
+    raw = sqlite3.connect(fresh_url.removeprefix("sqlite:///"))
+    raw.execute("PRAGMA foreign_keys=OFF")
+    raw.execute("INSERT INTO memberships (group_id, user_id, role, created_at)"
+                " VALUES (999, 999, 'member', '2026-11-30 08:00:00')")
+    raw.commit()
+    raw.close()
+    with pytest.raises(CommandError, match="after migration 0008, rows whose foreign keys"):
+        command.upgrade(config, "head")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+            assert "invitation_code" in {c["name"] for c in sa.inspect(conn).get_columns("groups")}
     finally:
         engine.dispose()

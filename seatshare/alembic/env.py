@@ -6,7 +6,7 @@ The URL comes from the ini file's ``[app:main]`` settings, with the
 on which database they mean. Tests may hand over a connection instead
 (``config.attributes["connection"]``) or set ``sqlalchemy.url`` on the config.
 """
-from alembic import context
+from alembic import context, util
 from pyramid.paster import get_appsettings, setup_logging
 
 from seatshare.models import get_engine, metadata
@@ -51,11 +51,36 @@ def run_migrations_online():
     engine = get_engine(database_settings())
     try:
         with engine.connect() as connection:
-            configure(connection=connection)
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                sqlite_foreign_keys(connection, "OFF")
+            configure(connection=connection,
+                      on_version_apply=check_foreign_keys if sqlite else ())
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                sqlite_foreign_keys(connection, "ON")
     finally:
         engine.dispose()
+
+
+def sqlite_foreign_keys(connection, state):
+    """SQLite copies a table to change it (batch mode) and drops the old
+    one, which with foreign keys on runs every ON DELETE of the tables
+    referring to it: CASCADE would delete their rows. The pragma is a no-op
+    inside a transaction: set on the DBAPI connection, before the
+    migrations' transaction begins (the app's connections turn it on)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={state}")
+
+
+def check_foreign_keys(ctx, step, **kw):
+    """With foreign keys off, nothing checks them: run after each migration,
+    inside its transaction (SQLite runs each in its own), so one that left
+    a dangling reference rolls back, as it would have failed with them on."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise util.CommandError(f"after migration {step.up_revision_id}, rows whose foreign keys "
+                           f"dangle (table, rowid, parent, key): {broken[:5]}; rolled back")
 
 
 if context.is_offline_mode():

@@ -2,6 +2,7 @@
 import logging
 
 from alembic import command
+from alembic import util as alembic_util
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -55,6 +56,9 @@ def upgrade(args, env):
             f"(head: {head}), each migration whole or not at all: "
             f"run `seatshare {env.config_uri} db upgrade` again to finish"
         ) from None
+    except alembic_util.CommandError as exc:
+        # A migration refused (env.py's foreign key check): it rolled back.
+        raise CommandError(f"the upgrade stopped: {exc}") from None
     revision = current_revision(dbsession)
     return Outcome(
         {"revision": revision}, f"The database is at revision {revision} (head)."

@@ -35,8 +35,8 @@ class Group(Base):
     creator_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    # The group's standing invitation code: shown to administrators only.
-    invitation_code: Mapped[str] = mapped_column(String(64), unique=True)
+    # No invitation_code column: the standing code is made from the id and
+    # a server secret (services.groups.standing_code), never stored.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(

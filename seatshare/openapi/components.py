@@ -86,7 +86,12 @@ SCHEMAS = {
             "creator_id": NULLABLE_ID,
             "role": {"type": "string", "enum": ["admin", "member"], "description": "Your role."},
             "created_at": TIMESTAMP,
-            "invitation_code": {"type": "string", "description": "Administrators only."},
+            "invitation_code": {
+                "type": "string",
+                "description": "Administrators only. The standing code, "
+                "`<group id>-<22 characters>`; stored nowhere, it changes only "
+                "when the server's secret does.",
+            },
         },
         optional=("invitation_code",),
     ),

@@ -3,6 +3,9 @@
 The rules that need the database live here; who may do each is the
 ``__acl__`` of the context the view hangs on (resources/group_members.py).
 """
+import base64
+import hashlib
+import hmac
 import secrets
 
 from sqlalchemy import Select, delete, func, or_, select, update
@@ -21,7 +24,8 @@ from ..models import (
     on_postgresql,
     utcnow,
 )
-from ..tokens import hash_token
+from ..schemas.types import MAX_ID
+from ..tokens import derived_key, hash_token, tokens_equal
 from .history import action_for, diff, record_ticket_changes, snapshot
 from .pending_requests import mail_requesters_of_deleted
 
@@ -31,18 +35,38 @@ LAST_ADMIN = "A group needs at least one administrator: promote another member f
 
 
 def new_invitation_code() -> str:
-    """A group's standing code, or a single-use invitation's (128 bits)."""
+    """A single-use invitation's code (128 bits)."""
     return secrets.token_urlsafe(16)
+
+
+STANDING_CODE_PURPOSE = b"seatshare group standing invitation codes"
+
+
+def standing_code(settings, group_id: int) -> str:
+    """A group's standing invitation code, ``<group id>-<MAC>``: a MAC of
+    the id (128 bits) under a key derived from ``seatshare.session_secret``.
+    Administrators see it every time, so it cannot be stored as a hash
+    only; it is not stored at all, but made again when shown or used.
+    Replacing the secret replaces every group's code."""
+    key = derived_key(settings, STANDING_CODE_PURPOSE)
+    mac = hmac.new(key, str(group_id).encode("ascii"), hashlib.sha256).digest()[:16]
+    return f"{group_id}-{base64.urlsafe_b64encode(mac).decode('ascii').rstrip('=')}"
+
+
+def standing_code_group_id(settings, code: str) -> int | None:
+    """The id of the group whose standing code ``code`` is, or None."""
+    head, _, _ = code.partition("-")
+    if not (head.isascii() and head.isdigit()) or len(head) > len(str(MAX_ID)):
+        return None
+    group_id = int(head)
+    if not 1 <= group_id <= MAX_ID or not tokens_equal(standing_code(settings, group_id), code):
+        return None
+    return group_id
 
 
 def create_group(dbsession, creator_id: int, name: str, entity_id: int) -> Group:
     """A new active group following ``entity_id``; its creator is its administrator."""
-    group = Group(
-        name=name,
-        entity_id=entity_id,
-        creator_id=creator_id,
-        invitation_code=new_invitation_code(),
-    )
+    group = Group(name=name, entity_id=entity_id, creator_id=creator_id)
     dbsession.add(group)
     dbsession.flush()
     dbsession.add(Membership(group_id=group.id, user_id=creator_id, role=Role.ADMIN))
@@ -62,15 +86,16 @@ def invite(dbsession, group: Group, email: str, inviter_id: int):
     return invitation, code
 
 
-def join_group(dbsession, user_id: int, code: str):
+def join_group(dbsession, settings, user_id: int, code: str):
     """Join the active group whose standing code, or one of whose unused
     invitations, is ``code``: ``(group, role)``. A member who joins again
     keeps their role, and an invitation is not spent on them. An unknown
     or spent code is a 404. A member an administrator removed comes back
     only with an invitation made since (the standing code, or an invitation
     from before the removal, is a 403), which ends the removal."""
-    group = dbsession.scalar(
-        select(Group).where(Group.invitation_code == code, Group.active.is_(True))
+    standing_group_id = standing_code_group_id(settings, code)
+    group = None if standing_group_id is None else dbsession.scalar(
+        select(Group).where(Group.id == standing_group_id, Group.active.is_(True))
     )
     invitation_id = invited_at = None
     if group is None:

@@ -58,7 +58,7 @@ class GroupAdminViews(ResourceViews):
             dbsession, self.request.identity.user_id, data["name"], data["entity_id"]
         )
         created(self.request, self.request.resource_url(self.context, str(group.id)))
-        return group_json(group, Role.ADMIN)
+        return group_json(self.request, group, Role.ADMIN)
 
     @view_config(
         context=GroupContainer, name="join", request_method="POST", permission=Permission.JOIN
@@ -66,9 +66,10 @@ class GroupAdminViews(ResourceViews):
     def join(self):
         data = validate_body(self.request, GroupJoin())
         group, role = service.join_group(
-            self.request.dbsession, self.request.identity.user_id, data["invitation_code"]
+            self.request.dbsession, self.request.registry.settings,
+            self.request.identity.user_id, data["invitation_code"],
         )
-        return group_json(group, role)
+        return group_json(self.request, group, role)
 
     @view_config(context=GroupContext, request_method="DELETE", permission=Permission.DELETE)
     def deactivate(self):

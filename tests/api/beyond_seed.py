@@ -28,7 +28,7 @@ def beyond_seed_ids(world, dbsession) -> dict:
         "request": ticket_request.id,
         "invitation": invitation.id,
         "application": application.id,
-        "code": world.group.invitation_code,
+        "code": f.standing_code(world.group),
     }
 
 

@@ -362,7 +362,7 @@ def test_unknown_route_deeper_below_a_record_is_404_without_a_token_too(testapp,
 def test_a_path_below_a_named_view_is_404(testapp, world, path, caller):
     headers = world.headers(caller)
     if path.startswith("/groups/join"):
-        testapp.post_json(API + path, {"invitation_code": world.group.invitation_code},
+        testapp.post_json(API + path, {"invitation_code": f.standing_code(world.group)},
                           headers=headers, status=404)
     else:
         testapp.get(API + path, headers=headers, status=404)

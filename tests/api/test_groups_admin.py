@@ -39,7 +39,7 @@ def test_create_group_makes_you_its_administrator(testapp, world, dbsession):
     assert len(body["invitation_code"]) >= 16
     dbsession.expire_all()
     group = dbsession.get(Group, body["id"])
-    assert group.active and group.invitation_code == body["invitation_code"]
+    assert group.active and f.standing_code(group) == body["invitation_code"]
     assert membership(dbsession, group, world.outsider).role == Role.ADMIN
     shown = testapp.get(res.headers["Location"], headers=world.headers("non_member")).json
     assert shown == body
@@ -76,7 +76,7 @@ def test_create_group_needs_a_name_and_an_entity(testapp, world):
 
 def test_join_with_the_groups_code_makes_you_a_member(testapp, world, dbsession):
     res = testapp.post_json(
-        f"{API}/groups/join", {"invitation_code": world.group.invitation_code},
+        f"{API}/groups/join", {"invitation_code": f.standing_code(world.group)},
         headers=world.headers("non_member"),
     )
     assert res.status_int == 200
@@ -93,10 +93,44 @@ def test_join_with_an_unknown_code_is_404(testapp, world):
     assert res.json["code"] == 404
 
 
+@pytest.mark.parametrize("forge", [
+    lambda code, group_id: code[:-1] + ("A" if code[-1] != "A" else "B"),  # MAC changed
+    lambda code, group_id: f"{group_id + 1}-" + code.split("-", 1)[1],  # another group's id
+    lambda code, group_id: "0" + code,  # the same id written otherwise
+    lambda code, group_id: code.split("-", 1)[0],  # the id alone
+    lambda code, group_id: f"{2**70}-" + code.split("-", 1)[1],  # beyond any id
+])
+def test_join_with_a_forged_standing_code_is_404(testapp, world, dbsession, forge):
+    f.make_group()  # a group with the next id exists
+    code = forge(f.standing_code(world.group), world.group.id)
+    join(testapp, world.headers("non_member"), code, status=404)
+    assert membership(dbsession, world.group, world.outsider) is None
+
+
+def test_the_standing_code_is_stored_nowhere(testapp, world, dbsession):
+    """Whoever holds it joins the group: a secret, and secrets are never
+    stored in plain text (nor as a hash: administrators see it every time)."""
+    res = testapp.post_json(f"{API}/groups", {"name": "Box", "entity_id": world.entity.id},
+                            headers=world.headers("member"), status=201)
+    code = res.json["invitation_code"]
+    assert code.startswith(f"{res.json['id']}-") and len(code) >= 20
+    for table in Group.metadata.sorted_tables:
+        for row in dbsession.execute(table.select()).all():
+            assert not any(code in str(value) for value in row), table.name
+
+
+def test_the_standing_code_changes_with_the_session_secret(world):
+    from seatshare.services.groups import standing_code
+
+    codes = {standing_code({"seatshare.session_secret": secret}, world.group.id)
+             for secret in ("one secret", "another secret")}
+    assert len(codes) == 2 and f.standing_code(world.group) not in codes
+
+
 def test_join_again_is_200_and_keeps_one_membership_and_the_role(testapp, world, dbsession):
     for _ in range(2):
         res = testapp.post_json(
-            f"{API}/groups/join", {"invitation_code": world.group.invitation_code},
+            f"{API}/groups/join", {"invitation_code": f.standing_code(world.group)},
             headers=world.headers("admin"),
         )
         assert res.json["role"] == "admin"
@@ -106,7 +140,7 @@ def test_join_again_is_200_and_keeps_one_membership_and_the_role(testapp, world,
 
 def test_join_an_inactive_group_is_404(testapp, world, dbsession):
     old = f.make_group(creator=world.admin, active=False)
-    testapp.post_json(f"{API}/groups/join", {"invitation_code": old.invitation_code},
+    testapp.post_json(f"{API}/groups/join", {"invitation_code": f.standing_code(old)},
                       headers=world.headers("non_member"), status=404)
 
 
@@ -346,7 +380,7 @@ def test_a_removed_member_cannot_come_back_with_the_groups_code(testapp, world, 
     no longer lets them in; the group is unchanged."""
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("admin"), status=204)
-    res = join(testapp, world.headers("member"), world.group.invitation_code, status=403)
+    res = join(testapp, world.headers("member"), f.standing_code(world.group), status=403)
     assert res.json == {
         "error": "Forbidden",
         "error_detail": "An administrator removed you from this group: "
@@ -367,7 +401,7 @@ def test_an_invitation_lets_a_removed_member_back_and_ends_the_removal(testapp, 
     # Back in, and no longer a removed member: leaving and the code work as for anyone.
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("member"), status=204)
-    join(testapp, world.headers("member"), world.group.invitation_code)
+    join(testapp, world.headers("member"), f.standing_code(world.group))
     dbsession.expire_all()
     assert membership(dbsession, world.group, world.member) is not None
 
@@ -394,7 +428,7 @@ def test_an_invitation_made_before_the_removal_does_not_undo_it(testapp, world, 
 def test_a_member_who_left_may_come_back_with_the_groups_code(testapp, world, dbsession):
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("member"), status=204)
-    join(testapp, world.headers("member"), world.group.invitation_code)
+    join(testapp, world.headers("member"), f.standing_code(world.group))
     dbsession.expire_all()
     assert membership(dbsession, world.group, world.member).role == Role.MEMBER
 
@@ -403,7 +437,7 @@ def test_a_removal_holds_in_its_own_group_only(testapp, world, dbsession):
     other = f.make_group(entity=world.entity, creator=world.admin, name="Other")
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("admin"), status=204)
-    join(testapp, world.headers("member"), other.invitation_code)
+    join(testapp, world.headers("member"), f.standing_code(other))
 
 
 def test_member_gets_403_removing_someone_else(testapp, world, dbsession):

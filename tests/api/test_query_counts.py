@@ -26,8 +26,7 @@ def grow(dbsession, world, n):
         for i in range(n)
     ]
     groups = [
-        Group(entity_id=world.entity.id, creator_id=world.member.id, name=f"Bulk {i}",
-              invitation_code=uuid.uuid4().hex)
+        Group(entity_id=world.entity.id, creator_id=world.member.id, name=f"Bulk {i}")
         for i in range(n)
     ]
     dbsession.add_all(users + events + groups)
