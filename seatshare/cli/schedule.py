@@ -27,8 +27,10 @@ A .csv file has a header row. Columns:
                (without it, or blank, the key is the start time in UTC:
                a game moved to another time is then a new event)
 An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a
-TZID or Z, or an all-day date (time to be announced); DESCRIPTION is
-optional; recurring events (RRULE, RDATE) are refused.
+TZID or Z, or floating in the calendar's X-WR-TIMEZONE (an IANA name), or
+an all-day date (time to be announced); DESCRIPTION is optional; recurring
+events (RRULE, RDATE) are refused; one with STATUS:CANCELLED is not
+imported (one imported before is left as it is).
 The whole file (UTF-8, at most 64 MiB) is checked first: a fault anywhere
 imports nothing, and every row or event at fault is named with its line
 (the first 100)."""
