@@ -131,6 +131,24 @@ def mail_request_withdrawn(request, ticket_request):
     )
 
 
+def mail_request_withdrawn_by_leaving(request, ticket_request):
+    """To the ticket's owner: the requester left the group (or was removed
+    from it), and their request with it."""
+    ticket, owner, requester = _parties(request, ticket_request)
+    requester_name = person_name(requester)
+    _mail_about_ticket(
+        request,
+        ticket,
+        reader=owner,
+        sender=requester,
+        subject=f"{requester_name} left {ticket.group.name}: their request for "
+        f"{ticket.event.name} is withdrawn",
+        opening=f"{requester_name} is no longer a member of {ticket.group.name}, so their "
+        "request for your ticket is withdrawn:",
+        closing="There is nothing for you to do: the ticket stays as it was.",
+    )
+
+
 def mail_requested_ticket_deleted(request, ticket_request):
     """To the requester: the ticket they asked for was deleted (by its owner
     or assignee, or as its owner left the group), and their request with it.

@@ -17,17 +17,15 @@ from ..models import (
     GroupRemoval,
     HistoryAction,
     Membership,
-    RequestStatus,
     Role,
     Ticket,
-    TicketRequest,
     on_postgresql,
     utcnow,
 )
 from ..schemas.types import MAX_ID
 from ..tokens import derived_key, hash_token, tokens_equal
 from .history import action_for, diff, record_ticket_changes, snapshot
-from .pending_requests import mail_requesters_of_deleted
+from .pending_requests import mail_requesters_of_deleted, withdraw_requests_of_leaver
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
 REMOVED = "An administrator removed you from this group: ask one of them to invite you again."
@@ -264,8 +262,8 @@ def remove_member(request, membership: Membership, actor_id: int) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
     (each with a history entry; whoever asked for one is mailed), their
-    pending requests are withdrawn. A removal by someone else is remembered
-    (``GroupRemoval``)."""
+    pending requests are withdrawn (each owner mailed). A removal by
+    someone else is remembered (``GroupRemoval``)."""
     dbsession = request.dbsession
     membership = lock_membership(dbsession, membership, actor_id, leaving=True)
     keep_an_administrator(dbsession, membership)
@@ -289,16 +287,7 @@ def remove_member(request, membership: Membership, actor_id: int) -> None:
             changed = diff(before, snapshot(ticket))
             history.append((ticket, actor_id, action_for(changed), changed))
     record_ticket_changes(dbsession, history)
-    dbsession.execute(
-        update(TicketRequest)
-        .where(
-            TicketRequest.requester_id == user_id,
-            TicketRequest.status == RequestStatus.PENDING,
-            TicketRequest.ticket_id.in_(select(Ticket.id).where(Ticket.group_id == group_id)),
-        )
-        .values(status=RequestStatus.WITHDRAWN, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    withdraw_requests_of_leaver(request, group_id, user_id)
     dbsession.delete(membership)
     if actor_id != user_id:
         dbsession.add(GroupRemoval(group_id=group_id, user_id=user_id, removed_by_id=actor_id))

@@ -1,34 +1,67 @@
-"""Pending ticket requests whose ticket is about to be deleted.
+"""Pending ticket requests that end with a ticket or a membership.
 
-The requests go with their ticket (the foreign key cascades); their
-requesters are told by mail, sent only if the deletion commits.
+A ticket about to be deleted takes its pending requests with it (the
+foreign key cascades): each requester is told. A member leaving a group
+withdraws their pending requests for its tickets: each owner is told, as
+for a withdrawal. Mail is sent only if the change commits.
 """
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
-from ..mail import mail_requested_ticket_deleted
-from ..models import Event, Group, RequestStatus, Ticket, TicketRequest, User
+from ..mail import mail_request_withdrawn_by_leaving, mail_requested_ticket_deleted
+from ..models import Event, Group, RequestStatus, Ticket, TicketRequest, User, utcnow
 
 
 def mail_requesters_of_deleted(request, ticket_ids) -> None:
     """Call before deleting the tickets ``ticket_ids``: each pending
-    request's requester learns the ticket is gone. One statement loads
-    every request with the rows its mail names, so the mails need no more."""
+    request's requester learns the ticket is gone."""
     if not ticket_ids:
         return
+    rows = _with_parties(
+        request.dbsession,
+        TicketRequest.ticket_id.in_(ticket_ids),
+        TicketRequest.status == RequestStatus.PENDING,
+    )
+    for row in rows:
+        mail_requested_ticket_deleted(request, row.TicketRequest)
+
+
+def withdraw_requests_of_leaver(request, group_id: int, user_id: int) -> None:
+    """``user_id`` leaves ``group_id``: their pending requests for its
+    tickets are withdrawn, and each ticket's owner is mailed."""
+    dbsession = request.dbsession
+    withdrawn = dbsession.scalars(
+        update(TicketRequest)
+        .where(
+            TicketRequest.requester_id == user_id,
+            TicketRequest.status == RequestStatus.PENDING,
+            TicketRequest.ticket_id.in_(select(Ticket.id).where(Ticket.group_id == group_id)),
+        )
+        .values(status=RequestStatus.WITHDRAWN, updated_at=utcnow())
+        .returning(TicketRequest.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not withdrawn:
+        return
+    rows = _with_parties(dbsession, TicketRequest.id.in_(withdrawn))
+    for row in rows:
+        mail_request_withdrawn_by_leaving(request, row.TicketRequest)
+
+
+def _with_parties(dbsession, *conditions) -> list:
+    """The requests ``conditions`` select, by id, each in a row with what
+    its mail names (requester, ticket, event, group, owner), in one
+    statement. Keep the rows while mailing: the session's identity map
+    holds objects weakly, and serves the mails only while they live."""
     owner = aliased(User)
-    rows = request.dbsession.execute(
+    return dbsession.execute(
         select(TicketRequest, User, Ticket, Event, Group, owner)
         .join(User, User.id == TicketRequest.requester_id)
         .join(Ticket, Ticket.id == TicketRequest.ticket_id)
         .join(Event, Event.id == Ticket.event_id)
         .join(Group, Group.id == Ticket.group_id)
         .join(owner, owner.id == Ticket.owner_id)
-        .where(
-            TicketRequest.ticket_id.in_(ticket_ids),
-            TicketRequest.status == RequestStatus.PENDING,
-        )
+        .where(*conditions)
         .order_by(TicketRequest.id)
+        .execution_options(populate_existing=True)
     ).all()
-    for row in rows:
-        mail_requested_ticket_deleted(request, row.TicketRequest)

@@ -80,7 +80,7 @@ def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
         testapp, world, query_counter, dbsession):
     def leaver_with(n):
         """n tickets owned, each to its own event and asked for by someone
-        (mailed as it goes), and n assigned."""
+        (mailed as it goes), n assigned, and n requests of theirs."""
         user = f.make_user()
         f.make_membership(world.group, user)
         for _ in range(n):
@@ -90,6 +90,9 @@ def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
             f.make_membership(world.group, asker)
             f.make_ticket_request(owned, requester=asker)
             f.make_ticket(group=world.group, event=world.event, owner=world.owner, assignee=user)
+            # and a request of theirs, withdrawn as they go (its owner mailed)
+            other = f.make_ticket(group=world.group, event=event, owner=asker)
+            f.make_ticket_request(other, requester=user)
         return user
 
     few, many = leaver_with(2), leaver_with(20)

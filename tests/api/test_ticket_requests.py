@@ -219,3 +219,17 @@ def test_an_owner_leaving_mails_whoever_asked_for_their_tickets(
     assert fresh(dbsession, Ticket, world.ticket.id) is None
     [message] = outbox
     assert world.member.email in message.to and "was deleted" in message.subject
+
+
+@pytest.mark.parametrize("caller", ["member", "admin"])
+def test_a_requester_leaving_or_removed_withdraws_and_the_owner_is_mailed(
+    testapp, world, dbsession, outbox, caller
+):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    f.make_ticket_request(world.ticket, requester=world.admin)  # someone else's: stays
+    testapp.delete(f"{API}/groups/{world.ticket.group_id}/members/{world.member.id}",
+                   headers=world.headers(caller), status=204)
+    assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.WITHDRAWN
+    [message] = outbox
+    assert world.owner.email in message.to
+    assert "is withdrawn" in message.subject and "no longer a member" in message.body
