@@ -12,7 +12,7 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from .paths import is_api_request, redact_secrets
+from .paths import OAUTH_PROTOCOL_PATHS, is_api_request, redact_secrets
 from .security import BEARER_CHALLENGE, ScopeDenied, bearer_token_sent
 
 log = logging.getLogger(__name__)
@@ -185,10 +185,7 @@ def http_exception_view(exc, request):
 
 # Outside /api/, the paths whose callers are programs that read JSON: their
 # 405, 500 and 503 are the JSON error body, not the page a person gets.
-JSON_ERROR_PATHS = frozenset(
-    {"/healthz", "/oauth/token", "/oauth/revoke", "/oauth/introspect",
-     "/.well-known/oauth-authorization-server"}
-)
+JSON_ERROR_PATHS = OAUTH_PROTOCOL_PATHS | {"/healthz", "/.well-known/oauth-authorization-server"}
 
 
 def answers_json(request) -> bool:

@@ -10,12 +10,14 @@ same ambiguity), and WebOb's ``request.GET`` serves that parse.
 """
 from urllib.parse import unquote_to_bytes
 
+from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 from pyramid.tweens import INGRESS
 from webob.cookies import RequestCookies, parse_cookie
 from webob.multidict import GetDict
 
 from .errors import json_error, status_line
-from .paths import is_api_request
+from .oauth.views import oauth_error_response
+from .paths import is_api_request, is_oauth_protocol_request
 from .settings import whole_number
 
 # A request body is read into memory whole: a gibibyte at most.
@@ -92,6 +94,10 @@ def undecodable_url_tween_factory(handler, registry):
         except UnicodeDecodeError:
             if is_api_request(request):
                 return json_error(request, 400, "The URL is not valid UTF-8.")
+            if is_oauth_protocol_request(request):
+                return oauth_error_response(
+                    InvalidRequestError(description="The URL is not valid UTF-8.")
+                )
             return request.response.__class__("The URL is not valid UTF-8.", status=400)
         return handler(request)
 

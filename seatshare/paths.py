@@ -26,11 +26,20 @@ HEX_SECRET_RE = re.compile(
 )
 
 
+# The OAuth endpoints whose errors are RFC 6749 §5.2's JSON (API.md §2):
+# token (§5.2), revocation (RFC 7009 §2.2.1) and introspection (RFC 7662 §2.3).
+OAUTH_PROTOCOL_PATHS = frozenset({"/oauth/token", "/oauth/revoke", "/oauth/introspect"})
+
+
 def is_api_request(request) -> bool:
     # The raw WSGI path: request.path_info raises on a path that is not UTF-8,
     # and this runs for every response, error responses included.
     path = request.environ.get("PATH_INFO", "")
     return path == "/api" or path.startswith("/api/")
+
+
+def is_oauth_protocol_request(request) -> bool:
+    return request.environ.get("PATH_INFO", "") in OAUTH_PROTOCOL_PATHS
 
 
 def never_writes(request) -> bool:

@@ -137,3 +137,17 @@ def test_a_foreign_cookie_that_is_not_utf8_is_ignored(testapp, signed_in_flow, f
         page = testapp.get("/signin", headers={"Cookie": cookie}, status=200)
         assert "You are signed in" in page.text
     testapp.get("/signup", headers={"Cookie": foreign}, status=200)
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/oauth/token"), ("POST", "/oauth/token"),
+    ("POST", "/oauth/revoke"), ("POST", "/oauth/introspect"),
+])
+def test_an_undecodable_url_on_the_oauth_endpoints_is_invalid_request(testapp, method, path):
+    """API.md §2: their errors follow RFC 6749 §5.2 and carry "code", a URL
+    that is not UTF-8 included: JSON a client can read, not a page."""
+    res = testapp.request(f"{path}?grant_type=%ff", method=method, status=400)
+    assert res.content_type == "application/json"
+    assert res.json == {"error": "invalid_request", "code": 400,
+                        "error_description": "The URL is not valid UTF-8."}
+    assert res.headers["Cache-Control"] == "no-store"
