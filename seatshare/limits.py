@@ -38,14 +38,15 @@ def body_size_limit_tween_factory(handler, registry):
             if length <= limit:
                 request.body = body
         if length is not None and length > limit:
+            detail = f"The request body is larger than {limit} bytes."
             if is_api_request(request):
-                return json_error(
-                    request,
-                    413,
-                    f"The request body is larger than {limit} bytes.",
+                return json_error(request, 413, detail)
+            if is_oauth_protocol_request(request):
+                return oauth_error_response(
+                    InvalidRequestError(description=detail, status_code=413)
                 )
             return request.response.__class__(
-                f"The request body is larger than {limit} bytes.\n",
+                f"{detail}\n",
                 status=status_line(413), content_type="text/plain", charset="utf-8",
             )
         return handler(request)

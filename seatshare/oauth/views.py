@@ -12,6 +12,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 from sqlalchemy import select
 
+from ..errors import status_line
 from ..models import Approval
 from ..security import CLIENT_CHALLENGE
 from ..web.views import page, sign_in_first
@@ -70,7 +71,7 @@ def oauth_response(headers, body, status) -> Response:
     """oauthlib's (headers, body, status) as a Response. Error bodies (RFC 6749
     §5.2) always carry ``error_description`` and also ``"code"``: the status,
     as every error here does; ``invalid_client`` challenges Basic."""
-    response = Response(status=status)
+    response = Response(status=status_line(status))
     payload = json.loads(body) if body else None
     if isinstance(payload, dict) and "error" in payload:
         payload.setdefault(

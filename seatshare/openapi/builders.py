@@ -65,7 +65,8 @@ def responses(success: dict, *errors: int) -> dict:
 
 
 # seatshare.limits refuses a body over seatshare.max_body_bytes: the contract's
-# JSON error under /api/, plain text elsewhere.
+# JSON error under /api/, plain text elsewhere but where an operation declares
+# its own 413 (the OAuth endpoints: their JSON error).
 TOO_LARGE_TEXT = {
     "description": "The request body is larger than `seatshare.max_body_bytes`.",
     "content": {"text/plain": {"schema": {"type": "string"}}},
@@ -78,7 +79,7 @@ def with_body_limit(path: str, operation: dict) -> dict:
     if "requestBody" not in operation:
         return operation
     too_large = error_response(413) if path.startswith("/api/") else TOO_LARGE_TEXT
-    responses = {**operation["responses"], "413": too_large}
+    responses = {"413": too_large, **operation["responses"]}
     return {**operation, "responses": dict(sorted(responses.items()))}
 
 

@@ -82,6 +82,10 @@ TOKEN_QUERY = [
     for name, schema in TOKEN_FORM["properties"].items()
 ]
 
+# seatshare.limits: a body over seatshare.max_body_bytes.
+TOO_LARGE = json_response("`invalid_request`: the body is larger than "
+                          "`seatshare.max_body_bytes`.", OAUTH_ERROR, NO_STORE)
+
 CLIENT_AUTH = [{"clientBasic": []}, {}]
 AUTH_METHODS_WITH_NONE = ("`client_secret_basic`, `client_secret_post`, and `none` "
                           "(a public application's client_id alone).")
@@ -95,6 +99,7 @@ def token_responses():
         "400": json_response("RFC 6749 §5.2 error (`invalid_request` for a repeated "
                              "parameter).", OAUTH_ERROR, NO_STORE),
         "401": json_response("`invalid_client`.", OAUTH_ERROR, {**NO_STORE, **CLIENT_CHALLENGE_HEADER}),
+        "413": TOO_LARGE,
     }
 
 
@@ -219,6 +224,7 @@ def oauth_paths() -> dict:
                         "RFC 6749 §5.2 error; `unauthorized_client` for a token issued to "
                         "another client (RFC 7009 §2.1).", OAUTH_ERROR),
                     "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE_HEADER),
+                    "413": TOO_LARGE,
                 },
             }
         },
@@ -255,6 +261,7 @@ def oauth_paths() -> dict:
                     ),
                     "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
                     "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE_HEADER),
+                    "413": TOO_LARGE,
                 },
             }
         },

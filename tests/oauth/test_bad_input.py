@@ -151,3 +151,16 @@ def test_an_undecodable_url_on_the_oauth_endpoints_is_invalid_request(testapp, m
     assert res.json == {"error": "invalid_request", "code": 400,
                         "error_description": "The URL is not valid UTF-8."}
     assert res.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/oauth/token", "/oauth/revoke", "/oauth/introspect"])
+def test_a_body_over_the_limit_on_the_oauth_endpoints_is_their_json_error(testapp, app, path):
+    """API.md §2: their errors carry "code" in RFC 6749 §5.2's shape, a 413 too."""
+    limit = int(app.registry.settings["seatshare.max_body_bytes"])
+    res = testapp.post(path, b"x" * (limit + 1), status=413,
+                       content_type="application/x-www-form-urlencoded")
+    assert res.status == "413 Content Too Large"  # the phrase other 413s give
+    assert res.content_type == "application/json"
+    assert res.json == {"error": "invalid_request", "code": 413,
+                        "error_description": f"The request body is larger than {limit} bytes."}
+    assert res.headers["Cache-Control"] == "no-store"
