@@ -25,7 +25,6 @@ from .messages import (  # noqa: F401
     mail_invitation,
     mail_request_answer,
     mail_request_withdrawn,
-    mail_request_withdrawn_by_leaving,
     mail_requested_ticket_deleted,
     mail_ticket_request,
 )

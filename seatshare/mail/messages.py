@@ -116,35 +116,27 @@ def mail_request_answer(request, ticket_request):
     )
 
 
-def mail_request_withdrawn(request, ticket_request):
-    """To the ticket's owner: the requester no longer wants the ticket."""
+def mail_request_withdrawn(request, ticket_request, left_group=False):
+    """To the ticket's owner: the requester no longer wants the ticket, or
+    (``left_group``) left the group or was removed from it, and their
+    request went with them."""
     ticket, owner, requester = _parties(request, ticket_request)
     requester_name = person_name(requester)
+    group = ticket.group.name
+    if left_group:
+        subject = f"{requester_name} left {group}: their request for {ticket.event.name} is withdrawn"
+        opening = (f"{requester_name} is no longer a member of {group}, so their request "
+                   "for your ticket is withdrawn:")
+    else:
+        subject = f"{requester_name} withdrew their request for {ticket.event.name}"
+        opening = f"{requester_name} withdrew their request for your ticket in {group}:"
     _mail_about_ticket(
         request,
         ticket,
         reader=owner,
         sender=requester,
-        subject=f"{requester_name} withdrew their request for {ticket.event.name}",
-        opening=f"{requester_name} withdrew their request for your ticket in {ticket.group.name}:",
-        closing="There is nothing for you to do: the ticket stays as it was.",
-    )
-
-
-def mail_request_withdrawn_by_leaving(request, ticket_request):
-    """To the ticket's owner: the requester left the group (or was removed
-    from it), and their request with it."""
-    ticket, owner, requester = _parties(request, ticket_request)
-    requester_name = person_name(requester)
-    _mail_about_ticket(
-        request,
-        ticket,
-        reader=owner,
-        sender=requester,
-        subject=f"{requester_name} left {ticket.group.name}: their request for "
-        f"{ticket.event.name} is withdrawn",
-        opening=f"{requester_name} is no longer a member of {ticket.group.name}, so their "
-        "request for your ticket is withdrawn:",
+        subject=subject,
+        opening=opening,
         closing="There is nothing for you to do: the ticket stays as it was.",
     )
 

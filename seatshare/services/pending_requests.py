@@ -8,7 +8,7 @@ for a withdrawal. Mail is sent only if the change commits.
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
-from ..mail import mail_request_withdrawn_by_leaving, mail_requested_ticket_deleted
+from ..mail import mail_request_withdrawn, mail_requested_ticket_deleted
 from ..models import Event, Group, RequestStatus, Ticket, TicketRequest, User, utcnow
 
 
@@ -45,7 +45,7 @@ def withdraw_requests_of_leaver(request, group_id: int, user_id: int) -> None:
         return
     rows = _with_parties(dbsession, TicketRequest.id.in_(withdrawn))
     for row in rows:
-        mail_request_withdrawn_by_leaving(request, row.TicketRequest)
+        mail_request_withdrawn(request, row.TicketRequest, left_group=True)
 
 
 def _with_parties(dbsession, *conditions) -> list:
