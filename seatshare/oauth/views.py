@@ -83,6 +83,9 @@ def oauth_response(headers, body, status) -> Response:
     if payload is not None:
         response.content_type = "application/json"
         response.json_body = payload
+    else:
+        # RFC 7009 §2.2's 200 has no body: nor a type (not WebOb's text/html).
+        del response.content_type
     for name, value in headers.items():
         response.headers[name] = value
     return response

@@ -29,6 +29,7 @@ def test_revoking_an_access_token(signed_in_flow, testapp):
     tokens = signed_in_flow.tokens()
     response = revoke(signed_in_flow, tokens["access_token"], token_type_hint="access_token")
     assert response.body == b""
+    assert "Content-Type" not in response.headers  # no body, no type (was text/html)
     api_me(testapp, tokens["access_token"], status=401)
 
 
