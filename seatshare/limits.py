@@ -15,7 +15,7 @@ from pyramid.tweens import INGRESS
 from webob.cookies import RequestCookies, parse_cookie
 from webob.multidict import GetDict
 
-from .errors import json_error, status_line
+from .errors import answers_json, html_error, json_error, status_line
 from .oauth.views import oauth_error_response
 from .paths import is_api_request, is_oauth_protocol_request
 from .settings import whole_number
@@ -93,13 +93,12 @@ def undecodable_url_tween_factory(handler, registry):
             request.path_info
             parse_query_string(request)
         except UnicodeDecodeError:
-            if is_api_request(request):
-                return json_error(request, 400, "The URL is not valid UTF-8.")
+            message = "The URL is not valid UTF-8."
             if is_oauth_protocol_request(request):
-                return oauth_error_response(
-                    InvalidRequestError(description="The URL is not valid UTF-8.")
-                )
-            return request.response.__class__("The URL is not valid UTF-8.", status=400)
+                return oauth_error_response(InvalidRequestError(description=message))
+            if answers_json(request):  # /api/, /healthz, the OAuth metadata
+                return json_error(request, 400, message)
+            return html_error(request, 400, message)
         return handler(request)
 
     return undecodable_url_tween

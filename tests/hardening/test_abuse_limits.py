@@ -381,10 +381,17 @@ def test_an_api_url_that_is_not_utf8_is_400_in_the_contract_body(testapp, world,
 
 
 @pytest.mark.parametrize("url", ["/%FF", "/signin?next=%FF", "/oauth/authorization?client_id=%FF"])
-def test_a_page_url_that_is_not_utf8_is_400(testapp, url):
+def test_a_page_url_that_is_not_utf8_is_400_on_the_sites_error_page(testapp, url):
     res = testapp.get(url, expect_errors=True)
     assert res.status_int == 400
     assert res.headers["X-Frame-Options"] == "DENY"
+    assert res.content_type == "text/html"
+    assert "The URL is not valid UTF-8." in res.html.find("main").text
+
+
+@pytest.mark.parametrize("url", ["/healthz?%FF", "/.well-known/oauth-authorization-server?x=%FF"])
+def test_a_program_url_that_is_not_utf8_is_400_in_the_json_error_body(testapp, url):
+    assert_error(testapp.get(url, expect_errors=True), 400)
 
 
 def test_a_token_request_body_that_is_not_utf8_is_400(testapp):
