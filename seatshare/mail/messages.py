@@ -124,7 +124,8 @@ def mail_request_withdrawn(request, ticket_request, left_group=False):
     requester_name = person_name(requester)
     group = ticket.group.name
     if left_group:
-        subject = (f"{requester_name} left {group}: their request for "
+        # Not "left": an administrator may have removed them.
+        subject = (f"{requester_name} is no longer a member of {group}: their request for "
                    f"{ticket.event.name} is withdrawn")
         opening = (f"{requester_name} is no longer a member of {group}, so their request "
                    "for your ticket is withdrawn:")

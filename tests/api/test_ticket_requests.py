@@ -233,3 +233,17 @@ def test_a_requester_leaving_or_removed_withdraws_and_the_owner_is_mailed(
     [message] = outbox
     assert world.owner.email in message.to
     assert "is withdrawn" in message.subject and "no longer a member" in message.body
+
+
+def test_a_requester_removed_by_an_administrator_is_not_said_to_have_left(
+    testapp, world, dbsession, outbox
+):
+    """The owner's mail must not claim the requester left of their own
+    accord when an administrator removed them."""
+    f.make_ticket_request(world.ticket, requester=world.member)
+    testapp.delete(f"{API}/groups/{world.ticket.group_id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    [message] = outbox
+    name = f"{world.member.first_name} {world.member.last_name}"
+    assert message.subject == (f"{name} is no longer a member of {world.group.name}: "
+                               f"their request for {world.ticket.event.name} is withdrawn")
