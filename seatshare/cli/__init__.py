@@ -123,11 +123,9 @@ def main(argv=None, stdout=None, stderr=None):
         if is_missing_table(exc):
             return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "
                                 f"run: seatshare {args.config_uri} db upgrade")
-        behind = db.schema_behind(env) if args.run is not db.upgrade else None
-        if behind:
-            return fail(stderr, f"database error: {first_line(exc)}; the database is at "
-                                f"revision {behind[0]}, this SeatShare needs "
-                                f"{behind[1]}: run: seatshare {args.config_uri} db upgrade")
+        mismatch = db.schema_mismatch(env) if args.run is not db.upgrade else None
+        if mismatch:
+            return fail(stderr, f"database error: {first_line(exc)}; {mismatch}")
         return fail(stderr, "database error: " + first_line(exc))
     except IntegrityError as exc:
         # Another writer got there first (a unique name or email, say).

@@ -65,11 +65,13 @@ def upgrade(args, env):
     )
 
 
-def schema_behind(env) -> tuple[str | None, str] | None:
-    """The database's revision and the code's head when they differ, asked
-    after a command's SQL failed: a column or table the command needs is
-    missing because a migration was not run. None when they agree, when the
-    database was never migrated by alembic, or when it does not answer."""
+def schema_mismatch(env) -> str | None:
+    """Why a command's SQL may have failed, asked after it did: the database
+    is at another revision than the code's head. Behind it, a migration was
+    not run (``db upgrade``); at a revision this code does not know, a newer
+    SeatShare migrated it, and ``db upgrade`` cannot help. None when they
+    agree, when the database was never migrated by alembic, or when it does
+    not answer."""
     # alembic says which kind of database it found, at INFO: not here.
     migration_log = logging.getLogger("alembic.runtime.migration")
     level = migration_log.level
@@ -81,8 +83,17 @@ def schema_behind(env) -> tuple[str | None, str] | None:
         return None
     finally:
         migration_log.setLevel(level)
-    head = ScriptDirectory.from_config(alembic_config(env)).get_current_head()
-    return None if current in (None, head) else (current, head)
+    script = ScriptDirectory.from_config(alembic_config(env))
+    head = script.get_current_head()
+    if current in (None, head):
+        return None
+    try:
+        script.get_revision(current)
+    except alembic_util.CommandError:
+        return (f"the database is at revision {current}, which this SeatShare does not know "
+                f"(its newest is {head}): a newer SeatShare migrated it")
+    return (f"the database is at revision {current}, this SeatShare needs {head}: "
+            f"run: seatshare {env.config_uri} db upgrade")
 
 
 def current_revision(dbsession):

@@ -93,27 +93,51 @@ def test_a_database_never_migrated_says_to_run_db_upgrade(seatshare, backend, tm
         drop()
 
 
-def test_a_database_behind_the_code_says_to_run_db_upgrade(seatshare, backend, tmp_path):
-    """Migrated, but not to the newest revision: the SQL error says which
-    revision the database is at and how to catch up."""
+def user_create_at_revision(seatshare, backend, tmp_path, revision):
+    """``user create`` on a database migrated to 0001 and then stamped
+    ``revision``: its SQL fails (0002 added a column it writes)."""
     from alembic import command as alembic
 
     url, drop = create_database(backend, str(tmp_path))
     try:
         ini = write_ini(tmp_path / "old.ini", url)
         alembic.upgrade(Config(ini), "0001")
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+        engine.dispose()
         run = seatshare("user", "create", "--email", "ada@example.com", "--password",
                         "a long passphrase", "--first-name", "Ada", "--last-name", "Lovelace",
                         "--json", config=ini)
-        assert run.code == 1 and run.out == ""
-        assert run.err.startswith("seatshare: error: database error: ")
-        assert run.err.endswith(
-            f"; the database is at revision 0001, this SeatShare needs {head_revision()}: "
-            f"run: seatshare {ini} db upgrade\n"
-        )
-        assert run.err.count("\n") == 1
     finally:
         drop()
+    assert run.code == 1 and run.out == ""
+    assert run.err.startswith("seatshare: error: database error: ")
+    assert run.err.count("\n") == 1
+    return run, ini
+
+
+def test_a_database_behind_the_code_says_to_run_db_upgrade(seatshare, backend, tmp_path):
+    """Migrated, but not to the newest revision: the SQL error says which
+    revision the database is at and how to catch up."""
+    run, ini = user_create_at_revision(seatshare, backend, tmp_path, "0001")
+    assert run.err.endswith(
+        f"; the database is at revision 0001, this SeatShare needs {head_revision()}: "
+        f"run: seatshare {ini} db upgrade\n"
+    )
+
+
+def test_a_database_ahead_of_the_code_does_not_say_to_run_db_upgrade(
+    seatshare, backend, tmp_path
+):
+    """Migrated by a newer SeatShare (the code rolled back): `db upgrade`
+    cannot help, as this code does not know the database's revision."""
+    run, _ = user_create_at_revision(seatshare, backend, tmp_path, "9999")
+    assert run.err.endswith(
+        f"; the database is at revision 9999, which this SeatShare does not know "
+        f"(its newest is {head_revision()}): a newer SeatShare migrated it\n"
+    )
+    assert "db upgrade" not in run.err
 
 
 def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
