@@ -314,3 +314,60 @@ def test_a_sqlite_migration_leaving_a_dangling_foreign_key_rolls_back(fresh_url)
             assert "invitation_code" in {c["name"] for c in sa.inspect(conn).get_columns("groups")}
     finally:
         engine.dispose()
+
+
+def test_a_connection_handed_to_alembic_keeps_every_row_of_every_group(fresh_url):
+    """env.py also runs on a connection handed over in
+    ``config.attributes["connection"]``; on SQLite it needs foreign keys
+    off there too, or 0008's copy of groups deletes every membership and
+    ticket (ON DELETE CASCADE). The connection has them on again after."""
+    from seatshare.models import get_engine
+
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "head")
+    engine = get_engine({"sqlalchemy.url": fresh_url})  # the app's: foreign keys on
+    try:
+        with factories.committed(engine):
+            group = factories.make_group()
+            factories.make_ticket(group=group, assignee=factories.make_user())
+        command.downgrade(config, "0007")
+        before = rows_hanging_on_groups(engine)
+        handed = Config()
+        handed.set_main_option("script_location", "seatshare:alembic")
+        with engine.connect() as conn:
+            handed.attributes["connection"] = conn
+            command.upgrade(handed, "head")
+            conn.commit()
+            if engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        after = rows_hanging_on_groups(engine)
+        assert {k: v for k, v in after.items() if k != "groups"} == {
+            k: v for k, v in before.items() if k != "groups"}
+        assert after["memberships"] and after["tickets"]
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_connection_handed_over_inside_a_transaction_is_refused(fresh_url):
+    """There foreign keys cannot be turned off: the upgrade refuses rather
+    than let 0008's copy of groups delete what refers to it."""
+    if not fresh_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL needs no pragma")
+    from seatshare.models import get_engine
+
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0007")
+    engine = get_engine({"sqlalchemy.url": fresh_url})
+    try:
+        handed = Config()
+        handed.set_main_option("script_location", "seatshare:alembic")
+        with engine.connect() as conn:
+            conn.begin()
+            conn.exec_driver_sql("SELECT 1")
+            handed.attributes["connection"] = conn
+            with pytest.raises(CommandError, match="outside a transaction"):
+                command.upgrade(handed, "head")
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0007"
+    finally:
+        engine.dispose()

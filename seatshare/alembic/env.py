@@ -44,24 +44,33 @@ def run_migrations_offline():
 def run_migrations_online():
     connection = config.attributes.get("connection")
     if connection is not None:
-        configure(connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        run_migrations_on(connection)
         return
     engine = get_engine(database_settings())
     try:
         with engine.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
-                sqlite_foreign_keys(connection, "OFF")
-            configure(connection=connection,
-                      on_version_apply=check_foreign_keys if sqlite else ())
-            with context.begin_transaction():
-                context.run_migrations()
-            if sqlite:
-                sqlite_foreign_keys(connection, "ON")
+            run_migrations_on(connection)
     finally:
         engine.dispose()
+
+
+def run_migrations_on(connection):
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        sqlite_foreign_keys(connection, "OFF")
+    try:
+        configure(connection=connection,
+                  on_version_apply=check_foreign_keys if sqlite else ())
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if sqlite:
+            # Each migration committed its own transaction (or rolled it
+            # back): what is left open only read. Foreign keys back on, for
+            # a connection handed over goes on being used.
+            if connection.in_transaction():
+                connection.rollback()
+            sqlite_foreign_keys(connection, "ON")
 
 
 def sqlite_foreign_keys(connection, state):
@@ -69,8 +78,13 @@ def sqlite_foreign_keys(connection, state):
     one, which with foreign keys on runs every ON DELETE of the tables
     referring to it: CASCADE would delete their rows. The pragma is a no-op
     inside a transaction: set on the DBAPI connection, before the
-    migrations' transaction begins (the app's connections turn it on)."""
-    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={state}")
+    migrations' transaction begins (the app's connections turn it on).
+    A connection handed over inside a transaction cannot: refused."""
+    driver_connection = connection.connection.driver_connection
+    driver_connection.execute(f"PRAGMA foreign_keys={state}")
+    if driver_connection.execute("PRAGMA foreign_keys").fetchone()[0] != (state == "ON"):
+        raise util.CommandError(f"cannot turn SQLite's foreign keys {state}: hand over a "
+                                "connection outside a transaction")
 
 
 def check_foreign_keys(ctx, step, **kw):
