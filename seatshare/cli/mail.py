@@ -1,7 +1,7 @@
 """``mail send``: send the mail queue once, as each server's thread does."""
 
 from ..mail import build_mailer, private_queue
-from ..mail.queue import MailQueue
+from ..mail.queue import MailQueue, QueuePass
 from .base import CommandError, Interrupted, Outcome, add_command
 
 
@@ -27,14 +27,15 @@ def send(args, env):
         raise CommandError(f"{env.config_file} sets no mail.queue_path: mail is sent while "
                            "each request commits, so there is no queue to send")
     queue = MailQueue(mailer.smtp_mailer, mailer.queue_path)
-    waiting = len(queue.messages())
+    done = QueuePass()
     try:
-        done = queue.send_all()
+        queue.send_all(done)
     except KeyboardInterrupt:
-        # Unlike a database write, a message sent stays sent.
+        # Unlike a database write, a message sent stays sent. Counted as
+        # sent, not from the folder, which the servers write to meanwhile.
         left = len(queue.messages())
-        raise Interrupted(f"interrupted; {waiting - left} message(s) left the queue (sent, "
-                          f"or set aside as refused), {left} wait in it for the next send"
+        raise Interrupted(f"interrupted; {done.sent + done.rejected} message(s) left the queue "
+                          f"(sent, or set aside as refused), {left} wait in it for the next send"
                           ) from None
     if done.unreachable:
         raise CommandError(f"the SMTP server cannot be reached; {done.left} message(s) wait "

@@ -128,12 +128,13 @@ class MailQueue:
                     pass
         return [path for _, path in sorted(found)]
 
-    def send_all(self) -> QueuePass:
+    def send_all(self, done: QueuePass | None = None) -> QueuePass:
         """Try the queued messages once each, oldest first, and stop at the
         first that finds the SMTP server unreachable: the others would only
-        wait for the same timeout."""
+        wait for the same timeout. ``done`` counts as the pass goes, so that
+        a caller interrupted midway knows what it sent."""
         self.remove_abandoned()
-        done = QueuePass()
+        done = QueuePass() if done is None else done
         for path in self.messages():
             outcome = self.send_one(path)
             if outcome is not None:
