@@ -72,8 +72,9 @@ def import_schedule(args, env):
     try:
         events = parse_schedule(args.file, data)
     except ScheduleFaults as exc:
+        at_fault = "events" if schedule_format(args.file) == "ics" else "rows"
         raise CommandError(
-            f"{args.file}: {len(exc.errors)} rows at fault; nothing was imported:"
+            f"{args.file}: {len(exc.errors)} {at_fault} at fault; nothing was imported:"
             + exc.listing()
         ) from None
     except ScheduleError as exc:

@@ -71,7 +71,7 @@ class ScheduleFaults(ScheduleError):
         return [(error.line, error.message) for error in self.errors]
 
     def __str__(self):
-        return f"{len(self.errors)} rows at fault:{self.listing()}"
+        return f"{len(self.errors)} rows or events at fault:{self.listing()}"
 
     def listing(self) -> str:
         """One indented line per fault (the first FAULTS_SHOWN), each after a newline."""
@@ -326,6 +326,13 @@ class _EventLines:
 
     begin: int
     properties: dict = dataclasses.field(default_factory=dict)
+    # A property RFC 5545 allows once, given again: where it came back.
+    repeated: dict = dataclasses.field(default_factory=dict)
+
+
+# The VEVENT properties read here that RFC 5545 §3.6.1 allows at most once
+# (icalendar would hand over a list, and a key such as "[vText('a'), ...]").
+ONCE_PER_EVENT = frozenset({"UID", "SUMMARY", "DESCRIPTION", "DTSTART", "STATUS"})
 
 
 def parse_ics(text: str) -> list[ScheduledEvent]:
@@ -340,6 +347,8 @@ def parse_ics(text: str) -> list[ScheduledEvent]:
     # Apple's and Google's exports name the calendar's zone here and may
     # write its times floating (RFC 7986 drafts; no TZID, no Z).
     calendar_zone = calendar.get("X-WR-TIMEZONE")
+    if isinstance(calendar_zone, list):
+        raise ScheduleError(None, "X-WR-TIMEZONE is given more than once in the calendar")
     return _checked_events(
         [_row(_ics_event, c, lines, calendar_zone) for c, lines in zip(components, located)]
     )
@@ -385,7 +394,10 @@ def _scan_ics(text):
                 raise ScheduleError(number, f"END:{value} where END:{expected} was expected")
             open_components.pop()
         elif open_components[-1][0] == "VEVENT":
-            events[-1].properties.setdefault(name, number)
+            event = events[-1]
+            if name in ONCE_PER_EVENT and name in event.properties:
+                event.repeated.setdefault(name, number)
+            event.properties.setdefault(name, number)
     if open_components:
         name, number = open_components[-1]
         raise ScheduleError(number, f"BEGIN:{name} is never closed")
@@ -395,6 +407,10 @@ def _scan_ics(text):
 
 
 def _ics_event(component, lines, calendar_zone=None):
+    for prop, number in lines.repeated.items():
+        raise ScheduleError(
+            number, f"{prop} is given twice in the event (first on line {lines.properties[prop]})"
+        )
     broken = dict(component.errors)
     for prop in ("UID", "SUMMARY", "DTSTART"):
         if prop not in lines.properties:

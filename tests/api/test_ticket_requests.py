@@ -187,7 +187,6 @@ def test_a_request_sent_back_as_read_is_answered_its_message_ignored(testapp, wo
     assert fresh(dbsession, TicketRequest, asked.id).message == "Please?"
 
 
-
 # --- the ticket goes, its pending requests with it --------------------------
 
 @pytest.mark.parametrize("caller", ["owner", "assignee"])

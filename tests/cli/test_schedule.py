@@ -352,6 +352,32 @@ def test_a_cancelled_ics_event_is_not_imported_and_an_old_one_is_left(
     assert again.json == {"created": 0, "updated": 0}
 
 
+@pytest.mark.parametrize("prop, extra, line", [
+    ("UID", "UID:game-1b@example.com", 8),
+    ("SUMMARY", "SUMMARY:Rovers vs. Hounds again", 8),
+    ("STATUS", "STATUS:CONFIRMED\nSTATUS:CANCELLED", 9),
+])
+def test_a_property_given_twice_in_an_ics_event_names_its_line(
+    seatshare, db, entity_id, schedule_file, prop, extra, line
+):
+    """RFC 5545 allows each once: the second UID became a key such as
+    "[vText(b'a'), vText(b'b')]", and a second STATUS:CANCELLED was not seen."""
+    ics = ICS.replace("DESCRIPTION:Opening day\n", f"DESCRIPTION:Opening day\n{extra}\n", 1)
+    path = schedule_file(ics, "season.ics")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path)
+    assert run.code == 1
+    assert f"line {line}: {prop} is given twice in the event" in run.err, run.err
+    assert count(db, Event) == 0
+
+
+def test_x_wr_timezone_given_twice_is_refused(seatshare, db, entity_id, schedule_file):
+    ics = ICS.replace("PRODID:-//SeatShare tests//EN\n", "PRODID:-//SeatShare tests//EN\n"
+                      "X-WR-TIMEZONE:America/New_York\nX-WR-TIMEZONE:America/Chicago\n")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(ics, "s.ics"))
+    assert run.code == 1 and "X-WR-TIMEZONE is given more than once" in run.err
+    assert count(db, Event) == 0
+
+
 def test_a_floating_time_needs_an_iana_x_wr_timezone(seatshare, db, entity_id, schedule_file):
     ics = ICS.replace(
         "PRODID:-//SeatShare tests//EN\n", "PRODID:-//SeatShare tests//EN\nX-WR-TIMEZONE:localtime\n"
@@ -540,3 +566,15 @@ def test_ctrl_c_during_the_commit_says_it_may_have_been_saved(seatshare, db, mon
     run = seatshare("entity", "create", "--name", "Riverside")
     assert run.code == 130
     assert "may or may not have been saved" in run.err
+
+
+def test_an_ics_file_with_several_faults_counts_events_not_rows(
+    seatshare, db, entity_id, schedule_file
+):
+    ics = ICS.replace("DTSTART;TZID=America/New_York:20250401T190500", "DTSTART:soon").replace(
+        "DTSTART;VALUE=DATE:20250408", "DTSTART:later")
+    path = schedule_file(ics, "season.ics")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path)
+    assert run.code == 1
+    assert run.err.splitlines()[0].endswith("season.ics: 2 events at fault; nothing was imported:")
+    assert count(db, Event) == 0
