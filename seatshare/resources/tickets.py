@@ -102,7 +102,7 @@ class TicketContext(Parent):
 
     def delete(self, actor_id: int):
         dbsession = self.request.dbsession
-        mail_requesters_of_deleted(self.request, [self.ticket.id])
+        mail_requesters_of_deleted(self.request, [self.ticket.id], actor_id)
         record_ticket_change(
             dbsession, self.ticket, actor_id, HistoryAction.DELETED, snapshot(self.ticket)
         )

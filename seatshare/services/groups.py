@@ -274,7 +274,9 @@ def remove_member(request, membership: Membership, actor_id: int) -> None:
             or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
         )
     ).all()
-    mail_requesters_of_deleted(request, [t.id for t in tickets if t.owner_id == user_id])
+    mail_requesters_of_deleted(
+        request, [t.id for t in tickets if t.owner_id == user_id], actor_id
+    )
     history = []
     for ticket in tickets:
         if ticket.owner_id == user_id:
@@ -287,7 +289,7 @@ def remove_member(request, membership: Membership, actor_id: int) -> None:
             changed = diff(before, snapshot(ticket))
             history.append((ticket, actor_id, action_for(changed), changed))
     record_ticket_changes(dbsession, history)
-    withdraw_requests_of_leaver(request, group_id, user_id)
+    withdraw_requests_of_leaver(request, group_id, user_id, actor_id)
     dbsession.delete(membership)
     if actor_id != user_id:
         dbsession.add(GroupRemoval(group_id=group_id, user_id=user_id, removed_by_id=actor_id))

@@ -3,7 +3,9 @@
 A ticket about to be deleted takes its pending requests with it (the
 foreign key cascades): each requester is told. A member leaving a group
 withdraws their pending requests for its tickets: each owner is told, as
-for a withdrawal. Mail is sent only if the change commits.
+for a withdrawal. Nobody is told of what they did themselves (an
+administrator removing a member), and mail is sent only if the change
+commits.
 """
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
@@ -12,23 +14,25 @@ from ..mail import mail_request_withdrawn, mail_requested_ticket_deleted
 from ..models import Event, Group, RequestStatus, Ticket, TicketRequest, User, utcnow
 
 
-def mail_requesters_of_deleted(request, ticket_ids) -> None:
-    """Call before deleting the tickets ``ticket_ids``: each pending
-    request's requester learns the ticket is gone."""
+def mail_requesters_of_deleted(request, ticket_ids, actor_id: int) -> None:
+    """Call before ``actor_id`` deletes the tickets ``ticket_ids``: each
+    pending request's requester learns the ticket is gone."""
     if not ticket_ids:
         return
     rows = _with_parties(
         request.dbsession,
         TicketRequest.ticket_id.in_(ticket_ids),
         TicketRequest.status == RequestStatus.PENDING,
+        TicketRequest.requester_id != actor_id,
     )
     for row in rows:
         mail_requested_ticket_deleted(request, row.TicketRequest)
 
 
-def withdraw_requests_of_leaver(request, group_id: int, user_id: int) -> None:
-    """``user_id`` leaves ``group_id``: their pending requests for its
-    tickets are withdrawn, and each ticket's owner is mailed."""
+def withdraw_requests_of_leaver(request, group_id: int, user_id: int, actor_id: int) -> None:
+    """``user_id`` leaves ``group_id`` (``actor_id`` removes them): their
+    pending requests for its tickets are withdrawn, and each ticket's owner
+    is mailed."""
     dbsession = request.dbsession
     withdrawn = dbsession.scalars(
         update(TicketRequest)
@@ -43,7 +47,7 @@ def withdraw_requests_of_leaver(request, group_id: int, user_id: int) -> None:
     ).all()
     if not withdrawn:
         return
-    rows = _with_parties(dbsession, TicketRequest.id.in_(withdrawn))
+    rows = _with_parties(dbsession, TicketRequest.id.in_(withdrawn), Ticket.owner_id != actor_id)
     for row in rows:
         mail_request_withdrawn(request, row.TicketRequest, left_group=True)
 

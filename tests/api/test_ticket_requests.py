@@ -246,3 +246,16 @@ def test_a_requester_removed_by_an_administrator_is_not_said_to_have_left(
     name = f"{world.member.first_name} {world.member.last_name}"
     assert message.subject == (f"{name} is no longer a member of {world.group.name}: "
                                f"their request for {world.ticket.event.name} is withdrawn")
+
+
+def test_nobody_is_mailed_about_what_they_did_themselves(testapp, world, dbsession, outbox):
+    """An administrator removing a member who asked for the administrator's
+    ticket; an assignee deleting a ticket they had also asked for."""
+    theirs = f.make_ticket(group=world.group, event=world.event, owner=world.admin)
+    f.make_ticket_request(theirs, requester=world.member)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    f.make_ticket_request(world.ticket, requester=world.assignee)
+    testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers("assignee"),
+                   status=204)
+    assert outbox == []
