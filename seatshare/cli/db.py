@@ -57,6 +57,13 @@ def upgrade(args, env):
             f"run `seatshare {env.config_uri} db upgrade` again to finish"
         ) from None
     except alembic_util.CommandError as exc:
+        newer = unknown_revision(dbsession, config)
+        if newer:
+            raise CommandError(
+                f"the database is at revision {newer[0]}, which this SeatShare does not know "
+                f"(its newest is {newer[1]}): a newer SeatShare migrated it; run that "
+                "version, not this one"
+            ) from None
         # A migration refused (env.py's foreign key check): it rolled back.
         raise CommandError(f"the upgrade stopped: {exc}") from None
     revision = current_revision(dbsession)
@@ -94,6 +101,17 @@ def schema_mismatch(env) -> str | None:
                 f"(its newest is {head}): a newer SeatShare migrated it")
     return (f"the database is at revision {current}, this SeatShare needs {head}: "
             f"run: seatshare {env.config_uri} db upgrade")
+
+
+def unknown_revision(dbsession, config) -> tuple[str, str] | None:
+    """The database's revision and the code's head when no migration of
+    this code has that revision: a newer SeatShare migrated the database."""
+    script = ScriptDirectory.from_config(config)
+    dbsession.rollback()
+    current = current_revision(dbsession)
+    if current is None or any(r.revision == current for r in script.walk_revisions()):
+        return None
+    return current, script.get_current_head()
 
 
 def current_revision(dbsession):

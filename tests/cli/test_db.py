@@ -140,6 +140,32 @@ def test_a_database_ahead_of_the_code_does_not_say_to_run_db_upgrade(
     assert "db upgrade" not in run.err
 
 
+def test_db_upgrade_on_a_database_newer_than_the_code_says_so(seatshare, backend, tmp_path):
+    """Migrated by a newer SeatShare (the code was rolled back): the
+    upgrade names both revisions and what to do, not alembic's "Can't
+    locate revision", and changes nothing."""
+    url, drop = create_database(backend, str(tmp_path))
+    try:
+        ini = write_ini(tmp_path / "newer.ini", url)
+        assert seatshare("db", "upgrade", config=ini).code == 0
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        run = seatshare("db", "upgrade", "--json", config=ini)
+        assert run.code == 1 and run.out == ""
+        assert run.err == (
+            "seatshare: error: the database is at revision 9999, which this SeatShare does "
+            f"not know (its newest is {head_revision()}): a newer SeatShare migrated it; "
+            "run that version, not this one\n"
+        )
+        with engine.connect() as connection:
+            assert connection.execute(
+                sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "9999"
+        engine.dispose()
+    finally:
+        drop()
+
+
 def test_db_demo_loads_a_season_and_says_how_to_sign_in(seatshare, db):
     run = seatshare("db", "demo", "--json")
     assert run.code == 0, run.err
