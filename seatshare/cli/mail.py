@@ -1,7 +1,7 @@
 """``mail send``: send the mail queue once, as each server's thread does."""
 
 from ..mail import build_mailer, private_queue
-from ..mail.queue import MailQueue, QueuePass
+from ..mail.queue import MailQueue, QueuePass, server_address
 from .base import CommandError, Interrupted, Outcome, add_command
 
 
@@ -38,8 +38,8 @@ def send(args, env):
                           f"(sent, or set aside as refused), {left} wait in it for the next send"
                           ) from None
     if done.unreachable:
-        raise CommandError(f"the SMTP server cannot be reached; {done.left} message(s) wait "
-                           f"in the queue ({done.sent} sent)")
+        raise CommandError(f"the SMTP server at {server_address(mailer.smtp_mailer)} cannot be "
+                           f"reached; {done.left} message(s) wait in the queue ({done.sent} sent)")
     record = {"sent": done.sent, "rejected": done.rejected, "failed": done.failed,
               "left": done.left}
     text = (f"{done.sent} sent, {done.rejected} refused for good (kept as .rejected-…), "

@@ -75,6 +75,11 @@ class QueuePass:
     left: int = 0
 
 
+def server_address(smtp_mailer) -> str:
+    """``host:port`` of the SMTP server: which one could not be reached."""
+    return f"{smtp_mailer.hostname}:{smtp_mailer.port}"
+
+
 def _address_header(message, name):
     value = message[name]
     del message[name]
@@ -176,8 +181,9 @@ class MailQueue:
                 self.smtp_mailer.send(sender, recipients, message)
             except OSError as exc:  # smtplib's errors are OSErrors too
                 if unreachable(exc):
-                    log.error("mail not sent yet, kept in the queue: the SMTP server cannot "
-                              "be reached: %s: %s", type(exc).__name__, exc)
+                    log.error("mail not sent yet, kept in the queue: the SMTP server at %s "
+                              "cannot be reached: %s: %s", server_address(self.smtp_mailer),
+                              type(exc).__name__, exc)
                     return "unreachable"
                 refusal = permanent_refusal(exc)
                 if refusal is None:

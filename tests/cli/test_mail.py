@@ -60,7 +60,8 @@ def test_mail_send_with_the_server_down_fails_and_keeps_the_queue(seatshare, ini
     mail_ini(ini, queue, closed)
     run = seatshare("mail", "send")
     assert run.code == 1
-    assert "the SMTP server cannot be reached; 3 message(s) wait in the queue" in run.err
+    assert run.err.endswith(f"seatshare: error: the SMTP server at 127.0.0.1:{closed} cannot "
+                            "be reached; 3 message(s) wait in the queue (0 sent)\n")
     assert len([n for n in os.listdir(queue / "new") if not n.startswith(".")]) == 3
 
 

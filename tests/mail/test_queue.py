@@ -79,12 +79,14 @@ def test_the_sender_delivers_the_queue_and_empties_it(mail_app, smtp_server, tmp
 def test_while_the_server_is_down_messages_stay_queued(mail_app, tmp_path, caplog):
     client, _ = mail_app(**down_settings(tmp_path / "queue"))
     client.get("/commits")
-    sender = QueueSender(SMTPMailer(hostname="127.0.0.1", port=closed_port(), no_tls=True),
+    port = closed_port()
+    sender = QueueSender(SMTPMailer(hostname="127.0.0.1", port=port, no_tls=True),
                          str(tmp_path / "queue"), 5.0)
     assert sender.send_pass() is True
     assert len(queued(tmp_path / "queue")) == 1
-    assert ("mail not sent yet, kept in the queue: the SMTP server cannot be reached: "
-            "ConnectionRefusedError") in caplog.text
+    # Which server: a wrong mail.host or mail.port is the usual cause.
+    assert (f"mail not sent yet, kept in the queue: the SMTP server at 127.0.0.1:{port} "
+            "cannot be reached: ConnectionRefusedError") in caplog.text
     assert sender.send_pass() is True  # tried again at once: no lock left behind
     assert caplog.text.count("mail not sent yet") == 2
 
@@ -170,6 +172,8 @@ def test_a_bad_queue_setting_refuses_to_start(app_settings, tmp_path, setting, v
 
 class FakeMailer:
     """An SMTPMailer stand-in: records, or fails with ``error``."""
+
+    hostname, port = "smtp.invalid", 587
 
     def __init__(self, error=None):
         self.sent, self.error = [], error
