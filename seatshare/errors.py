@@ -198,11 +198,18 @@ def database_unavailable_view(exc, request):
     on fresh connections), and the pool reconnects once it is back."""
     if not _is_connection_error(exc):
         return server_error_view(exc, request)
-    log.error("database unavailable: %s", exc.__class__.__name__)
+    log.error("database unavailable: %s: %s", exc.__class__.__name__, first_line(exc))
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
     if answers_json(request):
         return json_error(request, 503, headers=headers)
     return html_error(request, 503, headers=headers)
+
+
+def first_line(exc) -> str:
+    """The driver's message without SQLAlchemy's SQL and parameters (which
+    may hold a submitted value): the first line of the original error."""
+    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _is_connection_error(exc):

@@ -174,6 +174,27 @@ def test_api_is_503_with_retry_after_when_the_database_is_down(app_without_datab
     assert_service_unavailable(res)
 
 
+# What the driver says, first line: the operator's clue to the cause.
+DATABASE_DOWN_CAUSES = {
+    "postgresql": 'connection to server at "127.0.0.1", port 1 failed: Connection refused',
+    "sqlite": "unable to open database file",
+}
+
+
+def test_the_503_logs_the_drivers_reason(app_without_database, caplog, request):
+    """A refused connection, a wrong password, a timeout: the log line says
+    which (the driver's first line, without SQLAlchemy's SQL), not only
+    "OperationalError"."""
+    backend = request.node.callspec.params["app_without_database"]
+    with caplog.at_level(logging.ERROR, logger="seatshare.errors"):
+        app_without_database.get("/healthz", status=503)
+    lines = [r.getMessage() for r in caplog.records if r.name == "seatshare.errors"]
+    assert lines and all(line.startswith("database unavailable: OperationalError: ")
+                         for line in lines), lines
+    assert DATABASE_DOWN_CAUSES[backend] in lines[0]
+    assert "\n" not in lines[0] and "[SQL" not in lines[0]
+
+
 def test_service_recovers_by_itself_when_the_database_returns(tmp_path):
     folder = tmp_path / "later"
     wsgi = main({}, **make_settings(f"sqlite:///{folder}/seatshare.sqlite"))

@@ -22,6 +22,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
+from ..errors import first_line
 from ..schemas.types import is_storable_text
 from ..settings import apply_environment
 from . import app, db, entity, mail, schedule, tokens, user
@@ -152,12 +153,6 @@ def main(argv=None, stdout=None, stderr=None):
         return fail(stderr, "standard output was closed: the command ran and committed, "
                             "but what it printed was lost")
     return 0
-
-
-def first_line(exc):
-    """The driver's message without SQLAlchemy's SQL and parameters."""
-    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def is_missing_table(exc) -> bool:
