@@ -2,6 +2,7 @@
 from pyramid.config import Configurator
 
 from .mail import start_queue_sender
+from .models.revision import check_revision
 from .paths import redact_url_logs
 from .resources import Root
 from .settings import apply_environment, check_secrets
@@ -25,6 +26,7 @@ def main(global_config, **settings):
         config.include(".oauth")
         config.include(".views")
         config.include(".calendar")
+    check_revision(config.registry["dbengine"], global_config.get("__file__", "CONFIG"))
     app = config.make_wsgi_app()
     start_queue_sender(app.registry)
     return app

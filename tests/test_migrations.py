@@ -371,3 +371,37 @@ def test_a_sqlite_connection_handed_over_inside_a_transaction_is_refused(fresh_u
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0007"
     finally:
         engine.dispose()
+
+
+def test_the_server_refuses_to_start_on_a_database_behind_the_code(fresh_url):
+    """New code started before `db upgrade`: a one-line refusal naming both
+    revisions and the command, not 500s from the requests that need what
+    the migrations add."""
+    from pyramid.exceptions import ConfigurationError
+
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    command.upgrade(alembic_config(fresh_url), "0007")
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with pytest.raises(ConfigurationError) as refused:
+        main({"__file__": "/srv/production.ini"}, **make_settings(fresh_url))
+    assert str(refused.value) == (
+        f"the database is at revision 0007, this SeatShare needs {head}: run "
+        "`seatshare /srv/production.ini db upgrade` before starting the server"
+    )
+    command.upgrade(alembic_config(fresh_url), "head")
+    app = main({"__file__": "/srv/production.ini"}, **make_settings(fresh_url))
+    app.registry["dbengine"].dispose()
+
+
+def test_the_server_starts_while_the_database_is_down(tmp_path):
+    """Whether the schema is current can wait: requests answer 503 until
+    the database is back, as before."""
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    app = main({}, **make_settings(f"sqlite:///{tmp_path}/missing-folder/db.sqlite"))
+    app.registry["dbengine"].dispose()

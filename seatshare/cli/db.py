@@ -9,13 +9,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import READ_ONLY
+from ..models.revision import SCRIPT_LOCATION
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
 from .base import CommandError, Interrupted, Outcome, add_command
 
-# Where the migrations live when the ini file has no [alembic] section.
-SCRIPT_LOCATION = "seatshare:alembic"
 
 
 def register(groups):
