@@ -45,6 +45,8 @@ def upgrade(args, env):
     # First, so that a missing or unusable sqlalchemy.url is a one-line error.
     dbsession = env.dbsession
     config = alembic_config(env)
+    previous = current_revision(dbsession)
+    dbsession.rollback()  # the read ends before the migrations begin
     try:
         command.upgrade(config, "head")
     except KeyboardInterrupt:
@@ -66,9 +68,11 @@ def upgrade(args, env):
         # A migration refused (env.py's foreign key check): it rolled back.
         raise CommandError(f"the upgrade stopped: {exc}") from None
     revision = current_revision(dbsession)
-    return Outcome(
-        {"revision": revision}, f"The database is at revision {revision} (head)."
-    )
+    record = {"revision": revision, "previous": previous}
+    if previous == revision:
+        return Outcome(record, f"The database is at revision {revision} (head).")
+    start = f"revision {previous}" if previous else "an empty schema"
+    return Outcome(record, f"Migrated the database from {start} to {revision} (head).")
 
 
 def schema_mismatch(env) -> str | None:

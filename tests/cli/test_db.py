@@ -43,7 +43,7 @@ def test_db_upgrade_migrates_a_fresh_database_to_head(seatshare, backend, tmp_pa
         ini = write_ini(tmp_path / "fresh.ini", url)
         run = seatshare("db", "upgrade", "--json", config=ini)
         assert run.code == 0, run.err
-        assert run.json == {"revision": head_revision()}
+        assert run.json == {"revision": head_revision(), "previous": None}
         engine = sa.create_engine(url)
         assert "tickets" in sa.inspect(engine).get_table_names()
         engine.dispose()
@@ -66,7 +66,7 @@ def test_db_upgrade_works_with_an_ini_file_without_an_alembic_section(
         ini.write_text(text[: text.index("[alembic]")])
         run = seatshare("db", "upgrade", "--json", config=str(ini))
         assert run.code == 0, run.err
-        assert run.json == {"revision": head_revision()}
+        assert run.json == {"revision": head_revision(), "previous": None}
     finally:
         drop()
 
@@ -138,6 +138,25 @@ def test_a_database_ahead_of_the_code_does_not_say_to_run_db_upgrade(
         f"(its newest is {head_revision()}): a newer SeatShare migrated it\n"
     )
     assert "db upgrade" not in run.err
+
+
+def test_db_upgrade_says_which_revision_it_migrated_from(seatshare, backend, tmp_path):
+    """production.ini logs alembic at WARN: the sentence is all the operator
+    sees, so it tells an upgrade done from one with nothing to do."""
+    from alembic import command as alembic
+
+    url, drop = create_database(backend, str(tmp_path))
+    try:
+        ini = write_ini(tmp_path / "older.ini", url)
+        alembic.upgrade(Config(ini), "0007")
+        run = seatshare("db", "upgrade", config=ini)
+        assert run.code == 0, run.err
+        assert run.out == (f"Migrated the database from revision 0007 to {head_revision()} "
+                           "(head).\n")
+        assert seatshare("db", "upgrade", "--json", config=ini).json == {
+            "revision": head_revision(), "previous": head_revision()}
+    finally:
+        drop()
 
 
 def test_db_upgrade_on_a_database_newer_than_the_code_says_so(seatshare, backend, tmp_path):
@@ -291,7 +310,7 @@ def test_db_upgrade_interrupted_says_which_revision_the_database_is_at(
         ), run.err
         again = seatshare("db", "upgrade", "--json", config=ini)
         assert again.code == 0, again.err
-        assert again.json == {"revision": head_revision()}
+        assert again.json == {"revision": head_revision(), "previous": revision}
     finally:
         drop()
 
