@@ -155,6 +155,8 @@ def on_postgresql(dbsession) -> bool:
 
 
 ENCODE_SPECIALS = "percent-encode an @, : or / in the user name or password"
+# The databases SeatShare runs on, each with the driver it installs.
+DRIVERS = {"postgresql": "psycopg", "sqlite": "pysqlite"}
 
 
 def parse_url(url: str):
@@ -171,6 +173,13 @@ def parse_url(url: str):
             f"the database URL's port is not a number ({ENCODE_SPECIALS})") from None
     if "@" in (parsed.host or ""):
         raise ArgumentError(f"the database URL's host name has an @ ({ENCODE_SPECIALS})")
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend not in DRIVERS:
+        raise ArgumentError("SeatShare runs on PostgreSQL (postgresql+psycopg://) or SQLite "
+                            f"(sqlite:///), not {backend}")
+    if driver and driver != DRIVERS[backend]:
+        raise ArgumentError(f"SeatShare connects with {DRIVERS[backend]}, not {driver}: use "
+                            f"{backend}+{DRIVERS[backend]}://")
     return parsed
 
 

@@ -22,6 +22,13 @@ APP = "[app:main]\nuse = egg:seatshare\n"
         ("site.ini", APP + "sqlalchemy.url = postgresql://u:p@x:s3cret@db/x\n", "sqlalchemy.url:"),
         # And with no ":" after it, the rest of the password reads as the host.
         ("site.ini", APP + "sqlalchemy.url = postgresql://u:p@s3cret@db/x\n", "sqlalchemy.url:"),
+        # A database SeatShare does not run on, or a driver it does not install.
+        ("site.ini", APP + "sqlalchemy.url = mysql://u:s3cret@db/x\n",
+         "sqlalchemy.url: SeatShare runs on PostgreSQL (postgresql+psycopg://) or SQLite "
+         "(sqlite:///), not mysql"),
+        ("site.ini", APP + "sqlalchemy.url = postgresql+psycopg2://u:s3cret@db/x\n",
+         "sqlalchemy.url: SeatShare connects with psycopg, not psycopg2: use "
+         "postgresql+psycopg://"),
     ],
 )
 @pytest.mark.parametrize("command", [("app", "list"), ("db", "upgrade")])
