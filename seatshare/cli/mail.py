@@ -1,7 +1,8 @@
 """``mail send``: send the mail queue once, as each server's thread does."""
 
 from ..mail import build_mailer, private_queue
-from ..mail.queue import MailQueue, QueuePass, server_address
+from ..mail.delivery import server_address
+from ..mail.queue import MailQueue, QueuePass
 from .base import CommandError, Interrupted, Outcome, add_command
 
 
@@ -38,8 +39,9 @@ def send(args, env):
                           f"(sent, or set aside as refused), {left} wait in it for the next send"
                           ) from None
     if done.unreachable:
-        raise CommandError(f"the SMTP server at {server_address(mailer.smtp_mailer)} cannot be "
-                           f"reached; {done.left} message(s) wait in the queue ({done.sent} sent)")
+        raise CommandError(f"the SMTP server at {server_address(mailer.smtp_mailer)} "
+                           f"{done.problem}; {done.left} message(s) wait in the queue "
+                           f"({done.sent} sent)")
     record = {"sent": done.sent, "rejected": done.rejected, "failed": done.failed,
               "left": done.left}
     text = (f"{done.sent} sent, {done.rejected} refused for good (kept as .rejected-…), "

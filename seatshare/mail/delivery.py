@@ -14,6 +14,8 @@ import os
 import smtplib
 import uuid
 
+from repoze.sendmail.mailer import TLS_NotAvailable
+
 from .. import models
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,16 @@ class OutboxMailer:
         self.outbox.append(DeliveredMail(fromaddr, tuple(toaddrs), parsed))
 
 
+# repoze.sendmail's refusal to send in plain text (mail.tls = true) to a
+# server whose EHLO offers no STARTTLS: the server's setup, not the message.
+NO_STARTTLS = "does not offer STARTTLS, which mail.tls = true requires"
+
+
+def server_address(smtp_mailer) -> str:
+    """``host:port`` of the SMTP server: which one could not be reached."""
+    return f"{smtp_mailer.hostname}:{smtp_mailer.port}"
+
+
 class AfterCommitTransport:
     """A transport that pyramid_mailer sends through when the transaction
     commits (no queue): in the commit's last phase, after the database
@@ -80,6 +92,10 @@ class AfterCommitTransport:
     def send(self, fromaddr, toaddrs, message):
         try:
             self.transport.send(fromaddr, toaddrs, message)
+        except TLS_NotAvailable:
+            log.error("mail to %s not sent (the change it tells of was saved): the SMTP "
+                      "server at %s %s", ", ".join(toaddrs), server_address(self.transport),
+                      NO_STARTTLS)
         except (OSError, smtplib.SMTPException) as exc:
             log.error("mail to %s not sent (the change it tells of was saved): %s: %s",
                       ", ".join(toaddrs), type(exc).__name__, exc)

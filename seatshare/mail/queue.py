@@ -36,7 +36,10 @@ from pathlib import Path
 from pyramid_mailer import get_mailer
 from pyramid_mailer.interfaces import IMailer
 
+from repoze.sendmail.mailer import TLS_NotAvailable
+
 from ..settings import seconds
+from .delivery import NO_STARTTLS, server_address
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +76,9 @@ class QueuePass:
     failed: int = 0
     unreachable: int = 0
     left: int = 0
-
-
-def server_address(smtp_mailer) -> str:
-    """``host:port`` of the SMTP server: which one could not be reached."""
-    return f"{smtp_mailer.hostname}:{smtp_mailer.port}"
+    # Why the SMTP server took nothing, with ``unreachable``: "cannot be
+    # reached" or NO_STARTTLS.
+    problem: str = ""
 
 
 def _address_header(message, name):
@@ -114,6 +115,7 @@ class MailQueue:
 
     def __init__(self, smtp_mailer, path: str):
         self.smtp_mailer = smtp_mailer
+        self.problem = ""  # why the last message the server took nothing was not sent
         self.folders = [os.path.join(path, "new"), os.path.join(path, "cur")]
         self.tmp = Path(path, "tmp")
 
@@ -145,6 +147,7 @@ class MailQueue:
             if outcome is not None:
                 setattr(done, outcome, getattr(done, outcome) + 1)
             if outcome == "unreachable":
+                done.problem = self.problem
                 break
         done.left = len(self.messages())
         return done
@@ -179,8 +182,14 @@ class MailQueue:
                           if a.strip()]
             try:
                 self.smtp_mailer.send(sender, recipients, message)
+            except TLS_NotAvailable:
+                self.problem = NO_STARTTLS
+                log.error("mail not sent yet, kept in the queue: the SMTP server at %s %s",
+                          server_address(self.smtp_mailer), NO_STARTTLS)
+                return "unreachable"
             except OSError as exc:  # smtplib's errors are OSErrors too
                 if unreachable(exc):
+                    self.problem = "cannot be reached"
                     log.error("mail not sent yet, kept in the queue: the SMTP server at %s "
                               "cannot be reached: %s: %s", server_address(self.smtp_mailer),
                               type(exc).__name__, exc)

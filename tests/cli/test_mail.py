@@ -65,6 +65,24 @@ def test_mail_send_with_the_server_down_fails_and_keeps_the_queue(seatshare, ini
     assert len([n for n in os.listdir(queue / "new") if not n.startswith(".")]) == 3
 
 
+def test_mail_send_to_a_server_without_starttls_says_so(seatshare, ini, tmp_path, smtp_server):
+    queue = tmp_path / "queue"
+    private_queue(str(queue))
+    queue_messages(queue, 2)
+    port = smtp_server.server_address[1]
+    mail_ini(ini, queue, port)
+    with open(ini) as f:
+        text = f.read().replace("mail.tls = false", "mail.tls = true")
+    with open(ini, "w") as f:
+        f.write(text)
+    run = seatshare("mail", "send", "--json")
+    assert run.code == 1 and run.out == ""
+    assert run.err.endswith(
+        f"seatshare: error: the SMTP server at 127.0.0.1:{port} does not offer STARTTLS, "
+        "which mail.tls = true requires; 2 message(s) wait in the queue (0 sent)\n")
+    assert "Traceback" not in run.err
+
+
 def test_mail_send_without_a_queue_says_so(seatshare, ini, tmp_path):
     mail_ini(ini, "", 25)  # smtp, mail.queue_path blank: sent while requests commit
     run = seatshare("mail", "send")

@@ -310,8 +310,8 @@ def test_a_pass_stops_at_the_first_message_that_finds_the_server_unreachable(mai
     calls = []
     send = down.send
     down.send = lambda *args: (calls.append(args), send(*args))
-    assert MailQueue(down, str(tmp_path / "queue")).send_all() == QueuePass(unreachable=1,
-                                                                            left=3)
+    assert MailQueue(down, str(tmp_path / "queue")).send_all() == QueuePass(
+        unreachable=1, left=3, problem="cannot be reached")
     assert len(calls) == 1
     hung_up = FakeMailer(smtplib.SMTPServerDisconnected("Connection unexpectedly closed"))
     assert MailQueue(hung_up, str(tmp_path / "queue")).send_all().unreachable == 1
@@ -353,3 +353,24 @@ def test_a_pass_removes_what_a_crashed_process_left_half_written(mail_app, tmp_p
     mailer = FakeMailer()
     assert MailQueue(mailer, str(tmp_path / "queue")).send_all() == QueuePass(sent=1, left=0)
     assert sorted(os.listdir(tmp)) == ["2.writing"]
+
+
+def test_a_server_without_starttls_keeps_the_queue_with_one_line(mail_app, smtp_server, tmp_path,
+                                                                   caplog):
+    """mail.tls = true and a server that offers no STARTTLS: not the
+    message's fault, so it stays queued, the pass stops, and the log says
+    why in one line, not a traceback every pass."""
+    client, _ = mail_app(**down_settings(tmp_path / "queue"))
+    client.get("/commits")
+    client.get("/commits")
+    host, port = smtp_server.server_address
+    sender = QueueSender(SMTPMailer(hostname=host, port=port, force_tls=True),
+                         str(tmp_path / "queue"), 5.0)
+    assert sender.send_pass() is True
+    assert len(queued(tmp_path / "queue")) == 2
+    assert smtp_server.received == []
+    [record] = [r for r in caplog.records if r.name == "seatshare.mail.queue"]
+    assert record.getMessage() == (
+        f"mail not sent yet, kept in the queue: the SMTP server at {host}:{port} does not "
+        "offer STARTTLS, which mail.tls = true requires")
+    assert record.exc_info is None

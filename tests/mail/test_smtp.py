@@ -97,3 +97,17 @@ def test_smtp_logs_in_with_the_configured_account(mail_app, smtp_server):
     assert len(smtp_server.received) == 1
     [login] = smtp_server.logins
     assert login.startswith("AUTH PLAIN")
+
+
+def test_a_server_without_starttls_loses_the_mail_not_the_answer(mail_app, smtp_server, caplog):
+    """mail.tls = true and a server that offers no STARTTLS: without a
+    queue, the change is saved and answered as such, and the lost mail is
+    one log line, as when the server is down."""
+    client, _ = mail_app(**smtp_settings(smtp_server, **{"mail.tls": "true"}))
+    assert client.get("/commits").text == "sent"
+    assert smtp_server.received == []
+    [record] = [r for r in caplog.records if "not sent" in r.getMessage()]
+    assert record.getMessage().startswith(
+        "mail to ana@example.com not sent (the change it tells of was saved): the SMTP "
+        f"server at {smtp_server.server_address[0]}:{smtp_server.server_address[1]} does not "
+        "offer STARTTLS, which mail.tls = true requires")
