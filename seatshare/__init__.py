@@ -1,5 +1,7 @@
 """SeatShare: share season tickets with friends."""
 from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationError
+from sqlalchemy.exc import ArgumentError
 
 from .mail import start_queue_sender
 from .models.revision import check_revision
@@ -8,8 +10,35 @@ from .resources import Root
 from .settings import apply_environment, check_secrets
 
 
+class Refused(ConfigurationError, SystemExit):
+    """A setting the server cannot start with. Still a ConfigurationError
+    to whoever calls ``main``; uncaught, as under ``pserve``, it ends the
+    process like ``sys.exit(message)``: the message on one line and exit
+    status 1, without the traceback above it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.code = f"seatshare: cannot start: {message}"
+
+
+class RefusedURL(ArgumentError, Refused):
+    """An unusable ``sqlalchemy.url``: the ArgumentError its parser raised."""
+
+
 def main(global_config, **settings):
-    """The WSGI application: ``pserve development.ini`` calls this."""
+    """The WSGI application: ``pserve development.ini`` calls this. A
+    setting it cannot start with is one line (``Refused``)."""
+    try:
+        return make_app(global_config, settings)
+    except ArgumentError as exc:
+        raise RefusedURL(f"sqlalchemy.url: {exc}") from None
+    except ConfigurationError as exc:
+        if type(exc) is not ConfigurationError:
+            raise  # Pyramid's own, about the code (a conflict): its traceback helps
+        raise Refused(str(exc)) from None
+
+
+def make_app(global_config, settings):
     settings = apply_environment(settings)
     check_secrets(settings)
     redact_url_logs()

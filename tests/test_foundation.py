@@ -245,6 +245,34 @@ def test_production_ini_does_not_start_without_its_variables(monkeypatch, tmp_pa
     assert main({}, **settings) is not None
 
 
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("SEATSHARE_SESSION_SECRET", "", "seatshare.session_secret is not set: set "
+     "SEATSHARE_SESSION_SECRET to a long random value"),
+    ("SEATSHARE_DATABASE_URL", "mysql://u:s3cret@db/x", "sqlalchemy.url: SeatShare runs on "
+     "PostgreSQL (postgresql+psycopg://) or SQLite (sqlite:///), not mysql"),
+])
+def test_pserve_refusing_to_start_prints_one_line(tmp_path, variable, value, message):
+    """What the operator sees when pserve production.ini refuses to start:
+    the reason on one line and exit status 1, not a traceback whose last
+    line is the reason."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shutil.copy(os.path.join(root, "production.ini"), tmp_path / "production.ini")
+    env = {**os.environ, **PRODUCTION_VARIABLES,
+           "SEATSHARE_DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite", variable: value}
+    pserve = os.path.join(os.path.dirname(sys.executable), "pserve")
+    done = subprocess.run([pserve, str(tmp_path / "production.ini")], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"seatshare: cannot start: {message}"), done.stderr
+    assert "s3cret" not in done.stderr
+
+
 @pytest.mark.parametrize(("url", "problem"), [
     ("postgresql+psycopg://u:p@ss:s3cret@db/x", "port is not a number"),
     ("postgresql+psycopg://u:p@s3cret@db/x", "host name has an @"),
