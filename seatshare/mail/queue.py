@@ -77,7 +77,7 @@ class QueuePass:
     unreachable: int = 0
     left: int = 0
     # Why the SMTP server took nothing, with ``unreachable``: "cannot be
-    # reached" or NO_STARTTLS.
+    # reached: ERROR" or NO_STARTTLS.
     problem: str = ""
 
 
@@ -113,9 +113,12 @@ class MailQueue:
     ``smtp_mailer`` (repoze.sendmail's ``SMTPMailer``), each message once
     however many processes send at the same time (``_locked``)."""
 
-    def __init__(self, smtp_mailer, path: str):
+    def __init__(self, smtp_mailer, path: str, log_server_problems: bool = True):
         self.smtp_mailer = smtp_mailer
-        self.problem = ""  # why the last message the server took nothing was not sent
+        # Why the server took nothing, the last time it did not (the server
+        # down, no STARTTLS): logged, or said by the caller (``mail send``).
+        self.problem = ""
+        self.log_server_problems = log_server_problems
         self.folders = [os.path.join(path, "new"), os.path.join(path, "cur")]
         self.tmp = Path(path, "tmp")
 
@@ -183,17 +186,11 @@ class MailQueue:
             try:
                 self.smtp_mailer.send(sender, recipients, message)
             except TLS_NotAvailable:
-                self.problem = NO_STARTTLS
-                log.error("mail not sent yet, kept in the queue: the SMTP server at %s %s",
-                          server_address(self.smtp_mailer), NO_STARTTLS)
-                return "unreachable"
+                return self._server_problem(NO_STARTTLS)
             except OSError as exc:  # smtplib's errors are OSErrors too
                 if unreachable(exc):
-                    self.problem = "cannot be reached"
-                    log.error("mail not sent yet, kept in the queue: the SMTP server at %s "
-                              "cannot be reached: %s: %s", server_address(self.smtp_mailer),
-                              type(exc).__name__, exc)
-                    return "unreachable"
+                    return self._server_problem(
+                        f"cannot be reached: {type(exc).__name__}: {exc}")
                 refusal = permanent_refusal(exc)
                 if refusal is None:
                     raise
@@ -208,6 +205,13 @@ class MailQueue:
             log.error("mail not sent yet, kept in the queue: %s: %s",
                       type(exc).__name__, exc)
             return "failed"
+
+    def _server_problem(self, problem: str) -> str:
+        self.problem = problem
+        if self.log_server_problems:
+            log.error("mail not sent yet, kept in the queue: the SMTP server at %s %s",
+                      server_address(self.smtp_mailer), problem)
+        return "unreachable"
 
     @staticmethod
     @contextlib.contextmanager

@@ -311,7 +311,8 @@ def test_a_pass_stops_at_the_first_message_that_finds_the_server_unreachable(mai
     send = down.send
     down.send = lambda *args: (calls.append(args), send(*args))
     assert MailQueue(down, str(tmp_path / "queue")).send_all() == QueuePass(
-        unreachable=1, left=3, problem="cannot be reached")
+        unreachable=1, left=3,
+        problem="cannot be reached: ConnectionRefusedError: [Errno 111] Connection refused")
     assert len(calls) == 1
     hung_up = FakeMailer(smtplib.SMTPServerDisconnected("Connection unexpectedly closed"))
     assert MailQueue(hung_up, str(tmp_path / "queue")).send_all().unreachable == 1
