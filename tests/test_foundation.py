@@ -221,6 +221,19 @@ def ini_app_settings(ini, here):
     return {key: parser["app:main"][key] for key in parser.options("app:main") if key != "here"}
 
 
+def with_tables(url):
+    """``url``'s database with SeatShare's tables: a server refuses to
+    start on one without them."""
+    import sqlalchemy as sa
+
+    from seatshare.models import meta
+
+    engine = sa.create_engine(url)
+    meta.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
 PRODUCTION_VARIABLES = {
     "SEATSHARE_SESSION_SECRET": "x" * 64,
     "SEATSHARE_CALENDAR_SECRET": "x" * 64,
@@ -238,7 +251,7 @@ def test_production_ini_does_not_start_without_its_variables(monkeypatch, tmp_pa
         monkeypatch.setenv(name, value)
     monkeypatch.delenv(variable)
     settings = {**ini_app_settings("production.ini", tmp_path),
-                "sqlalchemy.url": f"sqlite:///{tmp_path}/db.sqlite"}
+                "sqlalchemy.url": with_tables(f"sqlite:///{tmp_path}/db.sqlite")}
     with pytest.raises(ConfigurationError, match=variable):
         main({}, **settings)
     monkeypatch.setenv(variable, PRODUCTION_VARIABLES[variable])
@@ -321,6 +334,7 @@ def test_development_ini_publishes_only_secrets_the_check_knows(tmp_path):
 
 def test_development_ini_starts_with_its_published_secrets(tmp_path):
     settings = ini_app_settings("development.ini", tmp_path)
+    with_tables(settings["sqlalchemy.url"])
     assert main({}, **settings) is not None
 
 

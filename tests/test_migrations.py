@@ -396,6 +396,23 @@ def test_the_server_refuses_to_start_on_a_database_behind_the_code(fresh_url):
     app.registry["dbengine"].dispose()
 
 
+def test_the_server_refuses_to_start_on_a_database_never_migrated(fresh_url):
+    """A new install started before `db upgrade`: /healthz would answer 200
+    to the load balancer while every API request failed with a 500."""
+    from pyramid.exceptions import ConfigurationError
+
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    with pytest.raises(ConfigurationError) as refused:
+        main({"__file__": "/srv/production.ini"}, **make_settings(fresh_url))
+    assert str(refused.value) == (
+        "the database has no SeatShare tables yet: run "
+        "`seatshare /srv/production.ini db upgrade` before starting the server"
+    )
+
+
 def test_the_server_starts_while_the_database_is_down(tmp_path):
     """Whether the schema is current can wait: requests answer 503 until
     the database is back, as before."""

@@ -1,10 +1,11 @@
-"""The server refuses to start on a database migrated to an older revision
-than its code's: started before ``db upgrade``, it would answer the requests
-that need what the newer migrations add with 500s."""
+"""The server refuses to start on a database never migrated, or migrated to
+an older revision than its code's: started before ``db upgrade``, it would
+answer the requests that need what the migrations add with 500s."""
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from pyramid.exceptions import ConfigurationError
+from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 # Where the migrations live when an ini file has no [alembic] section.
@@ -18,16 +19,22 @@ def script_directory() -> ScriptDirectory:
 
 
 def check_revision(engine, config_file: str) -> None:
-    """Raise when the database has an older revision than this code's head.
-    A database that does not answer now is left to the requests (503 until
-    it is back), one without alembic's table (built from the models) or at a
-    revision this code does not know (a newer release's, during a rolling
-    deploy) starts."""
+    """Raise when the database has no tables at all, or an older revision
+    than this code's head. A database that does not answer now is left to
+    the requests (503 until it is back); one with the tables but without
+    alembic's (built from the models) or at a revision this code does not
+    know (a newer release's, during a rolling deploy) starts."""
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
+            empty = current is None and not inspect(connection).has_table("users")
     except SQLAlchemyError:
         return
+    if empty:
+        raise ConfigurationError(
+            f"the database has no SeatShare tables yet: run `seatshare {config_file} db "
+            "upgrade` before starting the server"
+        )
     script = script_directory()
     head = script.get_current_head()
     if current is None or current == head:
