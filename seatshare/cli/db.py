@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import READ_ONLY
-from ..models.revision import SCRIPT_LOCATION
+from ..models.revision import SCRIPT_LOCATION, knows
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
@@ -58,13 +58,10 @@ def upgrade(args, env):
             f"run `seatshare {env.config_uri} db upgrade` again to finish"
         ) from None
     except alembic_util.CommandError as exc:
-        newer = unknown_revision(dbsession, config)
-        if newer:
-            raise CommandError(
-                f"the database is at revision {newer[0]}, which this SeatShare does not know "
-                f"(its newest is {newer[1]}): a newer SeatShare migrated it; run that "
-                "version, not this one"
-            ) from None
+        script = ScriptDirectory.from_config(config)
+        if previous is not None and not knows(script, previous):
+            raise CommandError(migrated_by_newer(previous, script.get_current_head())
+                               + "; run that version, not this one") from None
         # A migration refused (env.py's foreign key check): it rolled back.
         raise CommandError(f"the upgrade stopped: {exc}") from None
     revision = current_revision(dbsession)
@@ -97,24 +94,15 @@ def schema_mismatch(env) -> str | None:
     head = script.get_current_head()
     if current in (None, head):
         return None
-    try:
-        script.get_revision(current)
-    except alembic_util.CommandError:
-        return (f"the database is at revision {current}, which this SeatShare does not know "
-                f"(its newest is {head}): a newer SeatShare migrated it")
+    if not knows(script, current):
+        return migrated_by_newer(current, head)
     return (f"the database is at revision {current}, this SeatShare needs {head}: "
             f"run: seatshare {env.config_uri} db upgrade")
 
 
-def unknown_revision(dbsession, config) -> tuple[str, str] | None:
-    """The database's revision and the code's head when no migration of
-    this code has that revision: a newer SeatShare migrated the database."""
-    script = ScriptDirectory.from_config(config)
-    dbsession.rollback()
-    current = current_revision(dbsession)
-    if current is None or any(r.revision == current for r in script.walk_revisions()):
-        return None
-    return current, script.get_current_head()
+def migrated_by_newer(revision: str, head: str) -> str:
+    return (f"the database is at revision {revision}, which this SeatShare does not know "
+            f"(its newest is {head}): a newer SeatShare migrated it")
 
 
 def current_revision(dbsession):

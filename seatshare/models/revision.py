@@ -1,6 +1,7 @@
 """The server refuses to start on a database never migrated, or migrated to
 an older revision than its code's: started before ``db upgrade``, it would
 answer the requests that need what the migrations add with 500s."""
+from alembic import util as alembic_util
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,6 +17,16 @@ def script_directory() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     return ScriptDirectory.from_config(config)
+
+
+def knows(script: ScriptDirectory, revision: str) -> bool:
+    """Whether ``revision`` is one of this code's migrations (not a newer
+    release's)."""
+    try:
+        script.get_revision(revision)
+    except alembic_util.CommandError:
+        return False
+    return True
 
 
 def check_revision(engine, config_file: str) -> None:
@@ -39,7 +50,7 @@ def check_revision(engine, config_file: str) -> None:
     head = script.get_current_head()
     if current is None or current == head:
         return
-    if any(r.revision == current for r in script.walk_revisions()):
+    if knows(script, current):
         raise ConfigurationError(
             f"the database is at revision {current}, this SeatShare needs {head}: run "
             f"`seatshare {config_file} db upgrade` before starting the server"
