@@ -1,15 +1,13 @@
 """``db upgrade`` (alembic to head) and ``db demo`` (the demo data set)."""
-import logging
 
 from alembic import command
 from alembic import util as alembic_util
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import READ_ONLY
-from ..models.revision import SCRIPT_LOCATION, knows
+from ..models.revision import SCRIPT_LOCATION, database_revision, knows
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
@@ -79,17 +77,11 @@ def schema_mismatch(env) -> str | None:
     SeatShare migrated it, and ``db upgrade`` cannot help. None when they
     agree, when the database was never migrated by alembic, or when it does
     not answer."""
-    # alembic says which kind of database it found, at INFO: not here.
-    migration_log = logging.getLogger("alembic.runtime.migration")
-    level = migration_log.level
-    migration_log.setLevel(logging.WARNING)
     try:
         env.dbsession.rollback()
         current = current_revision(env.dbsession)
     except SQLAlchemyError:
         return None
-    finally:
-        migration_log.setLevel(level)
     script = ScriptDirectory.from_config(alembic_config(env))
     head = script.get_current_head()
     if current in (None, head):
@@ -109,8 +101,7 @@ def current_revision(dbsession):
     # Read-only: on SQLite a transaction that may write begins IMMEDIATE and
     # waits for the write lock, which after Ctrl-C another process may still
     # hold (waiting for it is what the upgrade was doing); a reader does not.
-    connection = dbsession.connection(execution_options={READ_ONLY: True})
-    return MigrationContext.configure(connection).get_current_revision()
+    return database_revision(dbsession.connection(execution_options={READ_ONLY: True}))
 
 
 def load_demo(args, env):

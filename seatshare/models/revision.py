@@ -1,13 +1,19 @@
 """The server refuses to start on a database never migrated, or migrated to
 an older revision than its code's: started before ``db upgrade``, it would
 answer the requests that need what the migrations add with 500s."""
-from alembic import util as alembic_util
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from pyramid.exceptions import ConfigurationError
-from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
+import logging
+
+# alembic sets up its plugins when first imported, one INFO line each: news
+# to nobody reading a server's log, which imports it here once started.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+from alembic import util as alembic_util  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from alembic.runtime.migration import MigrationContext  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
+from pyramid.exceptions import ConfigurationError  # noqa: E402
+from sqlalchemy import inspect  # noqa: E402
+from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 # Where the migrations live when an ini file has no [alembic] section.
 SCRIPT_LOCATION = "seatshare:alembic"
@@ -17,6 +23,19 @@ def script_directory() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     return ScriptDirectory.from_config(config)
+
+
+def database_revision(connection) -> str | None:
+    """The revision alembic recorded in the database (None: none), read
+    without alembic's INFO lines about which kind of database it found,
+    which would otherwise open every server's log and command's output."""
+    migration_log = logging.getLogger("alembic.runtime.migration")
+    level = migration_log.level
+    migration_log.setLevel(logging.WARNING)
+    try:
+        return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        migration_log.setLevel(level)
 
 
 def knows(script: ScriptDirectory, revision: str) -> bool:
@@ -37,7 +56,7 @@ def check_revision(engine, config_file: str) -> None:
     know (a newer release's, during a rolling deploy) starts."""
     try:
         with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = database_revision(connection)
             empty = current is None and not inspect(connection).has_table("users")
     except SQLAlchemyError:
         return
