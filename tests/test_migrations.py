@@ -422,3 +422,35 @@ def test_the_server_starts_while_the_database_is_down(tmp_path):
 
     app = main({}, **make_settings(f"sqlite:///{tmp_path}/missing-folder/db.sqlite"))
     app.registry["dbengine"].dispose()
+
+
+def test_the_servers_own_reading_of_the_migrations_agrees_with_alembic():
+    """The server checks the database's revision at start without alembic
+    (seatshare.models.revision reads the migrations' headers itself)."""
+    from seatshare.models import revision
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert revision.migrations() == (
+        frozenset(r.revision for r in script.walk_revisions()), script.get_current_head())
+
+
+def test_the_server_starts_without_importing_alembic(tmp_path):
+    """alembic's modules cost a server process some 11 MB for good (the
+    benchmark's memory target is 150 MB); only the command line needs them."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+import sqlalchemy as sa
+from tests.conftest import make_settings
+from seatshare import main
+from seatshare.models import metadata
+url = "sqlite:///{tmp_path}/started.sqlite"
+metadata.create_all(sa.create_engine(url))
+main({{}}, **make_settings(url))
+print(sorted(m for m in sys.modules if m.split(".")[0] == "alembic"))
+"""
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

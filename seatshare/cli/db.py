@@ -3,11 +3,10 @@
 from alembic import command
 from alembic import util as alembic_util
 from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import READ_ONLY
-from ..models.revision import SCRIPT_LOCATION, database_revision, knows
+from ..models.revision import SCRIPT_LOCATION, database_revision, head_revision, knows
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
@@ -49,16 +48,15 @@ def upgrade(args, env):
         command.upgrade(config, "head")
     except KeyboardInterrupt:
         # alembic commits each migration (on PostgreSQL, the whole upgrade) itself.
-        head = ScriptDirectory.from_config(config).get_current_head()
+        head = head_revision()
         raise Interrupted(
             f"interrupted; the database is at revision {current_revision(dbsession) or 'none'} "
             f"(head: {head}), each migration whole or not at all: "
             f"run `seatshare {env.config_uri} db upgrade` again to finish"
         ) from None
     except alembic_util.CommandError as exc:
-        script = ScriptDirectory.from_config(config)
-        if previous is not None and not knows(script, previous):
-            raise CommandError(migrated_by_newer(previous, script.get_current_head())
+        if previous is not None and not knows(previous):
+            raise CommandError(migrated_by_newer(previous, head_revision())
                                + "; run that version, not this one") from None
         # A migration refused (env.py's foreign key check): it rolled back.
         raise CommandError(f"the upgrade stopped: {exc}") from None
@@ -82,11 +80,10 @@ def schema_mismatch(env) -> str | None:
         current = current_revision(env.dbsession)
     except SQLAlchemyError:
         return None
-    script = ScriptDirectory.from_config(alembic_config(env))
-    head = script.get_current_head()
+    head = head_revision()
     if current in (None, head):
         return None
-    if not knows(script, current):
+    if not knows(current):
         return migrated_by_newer(current, head)
     return (f"the database is at revision {current}, this SeatShare needs {head}: "
             f"run: seatshare {env.config_uri} db upgrade")

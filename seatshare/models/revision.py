@@ -1,51 +1,58 @@
 """The server refuses to start on a database never migrated, or migrated to
 an older revision than its code's: started before ``db upgrade``, it would
-answer the requests that need what the migrations add with 500s."""
-import logging
+answer the requests that need what the migrations add with 500s.
 
-# alembic sets up its plugins when first imported, one INFO line each: news
-# to nobody reading a server's log, which imports it here once started.
-logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+Without alembic: the server reads the migrations' own header lines and the
+database's ``alembic_version`` row itself. Importing alembic for this one
+check at start kept some 11 MB of its modules in every server process for
+good (the benchmark's memory target is 150 MB).
+"""
+import functools
+import pathlib
+import re
 
-from alembic import util as alembic_util  # noqa: E402
-from alembic.config import Config  # noqa: E402
-from alembic.runtime.migration import MigrationContext  # noqa: E402
-from alembic.script import ScriptDirectory  # noqa: E402
-from pyramid.exceptions import ConfigurationError  # noqa: E402
-from sqlalchemy import inspect  # noqa: E402
-from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
+from pyramid.exceptions import ConfigurationError
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 # Where the migrations live when an ini file has no [alembic] section.
 SCRIPT_LOCATION = "seatshare:alembic"
+VERSIONS = pathlib.Path(__file__).resolve().parent.parent / "alembic" / "versions"
+# A migration's identifiers, as alembic writes them at the top of its file.
+HEADER_LINE = re.compile(r"""^(revision|down_revision) = (?:'([^']*)'|"([^"]*)"|None)\s*$""",
+                         re.MULTILINE)
 
 
-def script_directory() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", SCRIPT_LOCATION)
-    return ScriptDirectory.from_config(config)
+@functools.cache
+def migrations() -> tuple[frozenset, str]:
+    """This code's revisions, and its head: the one no other revises
+    (tests/test_migrations.py checks there is one, and that alembic agrees)."""
+    revisions, revised = set(), set()
+    for path in VERSIONS.glob("*.py"):
+        header = {m.group(1): m.group(2) or m.group(3) for m in
+                  HEADER_LINE.finditer(path.read_text(encoding="utf-8"))}
+        revisions.add(header["revision"])
+        if header.get("down_revision"):
+            revised.add(header["down_revision"])
+    (head,) = revisions - revised
+    return frozenset(revisions), head
+
+
+def head_revision() -> str:
+    return migrations()[1]
+
+
+def knows(revision: str) -> bool:
+    """Whether ``revision`` is one of this code's migrations (not a newer
+    release's)."""
+    return revision in migrations()[0]
 
 
 def database_revision(connection) -> str | None:
-    """The revision alembic recorded in the database (None: none), read
-    without alembic's INFO lines about which kind of database it found,
-    which would otherwise open every server's log and command's output."""
-    migration_log = logging.getLogger("alembic.runtime.migration")
-    level = migration_log.level
-    migration_log.setLevel(logging.WARNING)
-    try:
-        return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        migration_log.setLevel(level)
-
-
-def knows(script: ScriptDirectory, revision: str) -> bool:
-    """Whether ``revision`` is one of this code's migrations (not a newer
-    release's)."""
-    try:
-        script.get_revision(revision)
-    except alembic_util.CommandError:
-        return False
-    return True
+    """The revision alembic recorded in the database (None: none)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def check_revision(engine, config_file: str) -> None:
@@ -65,11 +72,10 @@ def check_revision(engine, config_file: str) -> None:
             f"the database has no SeatShare tables yet: run `seatshare {config_file} db "
             "upgrade` before starting the server"
         )
-    script = script_directory()
-    head = script.get_current_head()
+    head = head_revision()
     if current is None or current == head:
         return
-    if knows(script, current):
+    if knows(current):
         raise ConfigurationError(
             f"the database is at revision {current}, this SeatShare needs {head}: run "
             f"`seatshare {config_file} db upgrade` before starting the server"
