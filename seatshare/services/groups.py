@@ -22,7 +22,7 @@ from ..models import (
     on_postgresql,
     utcnow,
 )
-from ..schemas.types import MAX_ID
+from ..schemas.types import DIGITS_RE, record_id
 from ..tokens import derived_key, hash_token, tokens_equal
 from .history import action_for, diff, record_ticket_changes, snapshot
 from .pending_requests import mail_requesters_of_deleted, withdraw_requests_of_leaver
@@ -54,10 +54,11 @@ def standing_code(settings, group_id: int) -> str:
 def standing_code_group_id(settings, code: str) -> int | None:
     """The id of the group whose standing code ``code`` is, or None."""
     head, _, _ = code.partition("-")
-    if not (head.isascii() and head.isdigit()) or len(head) > len(str(MAX_ID)):
+    try:
+        group_id = record_id(head) if DIGITS_RE.match(head) else None
+    except KeyError:  # no record can have that id
         return None
-    group_id = int(head)
-    if not 1 <= group_id <= MAX_ID or not tokens_equal(standing_code(settings, group_id), code):
+    if group_id is None or not tokens_equal(standing_code(settings, group_id), code):
         return None
     return group_id
 
