@@ -1,17 +1,22 @@
 """``db upgrade`` (alembic to head) and ``db demo`` (the demo data set)."""
-
 from alembic import command
 from alembic import util as alembic_util
 from alembic.config import Config
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..models import READ_ONLY
-from ..models.revision import SCRIPT_LOCATION, database_revision, head_revision, knows
+from ..models.revision import (
+    SCRIPT_LOCATION,
+    behind_code,
+    database_revision,
+    head_revision,
+    knows,
+    migrated_by_newer,
+)
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
 from .base import CommandError, Interrupted, Outcome, add_command
-
 
 
 def register(groups):
@@ -56,7 +61,7 @@ def upgrade(args, env):
         ) from None
     except alembic_util.CommandError as exc:
         if previous is not None and not knows(previous):
-            raise CommandError(migrated_by_newer(previous, head_revision())
+            raise CommandError(migrated_by_newer(previous)
                                + "; run that version, not this one") from None
         # A migration refused (env.py's foreign key check): it rolled back.
         raise CommandError(f"the upgrade stopped: {exc}") from None
@@ -80,18 +85,11 @@ def schema_mismatch(env) -> str | None:
         current = current_revision(env.dbsession)
     except SQLAlchemyError:
         return None
-    head = head_revision()
-    if current in (None, head):
+    if current in (None, head_revision()):
         return None
     if not knows(current):
-        return migrated_by_newer(current, head)
-    return (f"the database is at revision {current}, this SeatShare needs {head}: "
-            f"run: seatshare {env.config_uri} db upgrade")
-
-
-def migrated_by_newer(revision: str, head: str) -> str:
-    return (f"the database is at revision {revision}, which this SeatShare does not know "
-            f"(its newest is {head}): a newer SeatShare migrated it")
+        return migrated_by_newer(current)
+    return f"{behind_code(current)}: run: seatshare {env.config_uri} db upgrade"
 
 
 def current_revision(dbsession):

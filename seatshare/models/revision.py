@@ -48,6 +48,17 @@ def knows(revision: str) -> bool:
     return revision in migrations()[0]
 
 
+def behind_code(revision: str) -> str:
+    """The database is at ``revision``, a migration of this code's before its head."""
+    return f"the database is at revision {revision}, this SeatShare needs {head_revision()}"
+
+
+def migrated_by_newer(revision: str) -> str:
+    """The database is at ``revision``, which this code does not know."""
+    return (f"the database is at revision {revision}, which this SeatShare does not know "
+            f"(its newest is {head_revision()}): a newer SeatShare migrated it")
+
+
 def database_revision(connection) -> str | None:
     """The revision alembic recorded in the database (None: none)."""
     if not inspect(connection).has_table("alembic_version"):
@@ -72,11 +83,10 @@ def check_revision(engine, config_file: str) -> None:
             f"the database has no SeatShare tables yet: run `seatshare {config_file} db "
             "upgrade` before starting the server"
         )
-    head = head_revision()
-    if current is None or current == head:
+    if current is None or current == head_revision():
         return
     if knows(current):
         raise ConfigurationError(
-            f"the database is at revision {current}, this SeatShare needs {head}: run "
-            f"`seatshare {config_file} db upgrade` before starting the server"
+            f"{behind_code(current)}: run `seatshare {config_file} db upgrade` before "
+            "starting the server"
         )
