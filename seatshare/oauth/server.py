@@ -20,7 +20,10 @@ each in one place (or names the place):
   ``invalid_request``: ``SeatShareValidator.confirm_redirect_uri`` raises it;
 * a token request without ``grant_type`` is ``invalid_request`` (a missing
   parameter, RFC 6749 §5.2), where oauthlib hands it to its default grant,
-  which answers ``unsupported_grant_type``: ``validate_token_request``;
+  which answers ``unsupported_grant_type``; and one with a grant not offered
+  here is ``unsupported_grant_type``, where oauthlib's code grant also
+  takes ``openid`` and answers ``unauthorized_client``:
+  ``validate_token_request``;
 * the code and the authorization endpoint's errors come back in the query
   whatever ``response_mode`` says (``answer_in_the_query``), where
   oauthlib honours ``response_mode=fragment``;
@@ -40,7 +43,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 
 from ..settings import as_bool, seconds
 from ..tokens import new_token
-from .validator import SCOPES, SeatShareValidator, normalize_scopes
+from .validator import GRANT_TYPES, SCOPES, SeatShareValidator, normalize_scopes
 
 
 # Every parameter an endpoint here reads (RFC 6749, RFC 7636, RFC 7009,
@@ -143,13 +146,17 @@ class SeatShareServer(WebApplicationServer):
         """RFC 6749 §4.1.3, §6: ``grant_type`` is required; without it (or
         with it empty, which §3.1 counts as absent) the request is
         ``invalid_request``, before any grant is asked about it; so is one
-        that repeats a parameter (§3.2)."""
+        that repeats a parameter (§3.2). A grant not offered here is
+        ``unsupported_grant_type`` (§5.2), also before the client
+        authenticates, as oauthlib 4 answers the grants it does not know."""
         super().validate_token_request(request)
         refuse_repeated_parameters(request)
         if not request.grant_type:
             raise errors.InvalidRequestError(
                 description="Missing grant_type parameter.", request=request
             )
+        if request.grant_type not in GRANT_TYPES:
+            raise errors.UnsupportedGrantTypeError(request=request)
 
     def validate_revocation_request(self, request):
         refuse_repeated_parameters(request)

@@ -196,6 +196,19 @@ def test_unsupported_grant_type(signed_in_flow, testapp):
     assert_error(response, "unsupported_grant_type", 400)
 
 
+@pytest.mark.parametrize("grant_type", ["openid", "none", "client_credentials"])
+def test_a_grant_type_not_offered_is_unsupported_grant_type(signed_in_flow, grant_type):
+    """RFC 6749 §5.2: a grant the server does not offer (the metadata's
+    ``grant_types_supported`` names two) is ``unsupported_grant_type``
+    whatever it is called; oauthlib handed ``openid`` to its code grant,
+    which answered ``unauthorized_client``, as if this client were the
+    problem. The code it carried stays good."""
+    code = signed_in_flow.code()
+    response = signed_in_flow.exchange(code, 400, grant_type=grant_type)
+    assert_error(response, "unsupported_grant_type", 400)
+    assert signed_in_flow.exchange(code).status_int == 200
+
+
 @pytest.mark.parametrize("grant_type", [None, ""])
 def test_missing_grant_type_is_invalid_request(signed_in_flow, grant_type):
     """RFC 6749 §5.2: a missing required parameter is invalid_request, not
