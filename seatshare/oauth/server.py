@@ -24,6 +24,10 @@ each in one place (or names the place):
   here is ``unsupported_grant_type``, where oauthlib's code grant also
   takes ``openid`` and answers ``unauthorized_client``:
   ``validate_token_request``;
+* a ``response_type`` other than ``code`` is ``unsupported_response_type``
+  (RFC 6749 §4.1.2.1), where oauthlib answers ``unauthorized_client`` for
+  ``none`` and those containing ``code``:
+  ``SeatShareValidator.validate_response_type`` raises it;
 * the code and the authorization endpoint's errors come back in the query
   whatever ``response_mode`` says (``answer_in_the_query``), where
   oauthlib honours ``response_mode=fragment``;

@@ -217,8 +217,13 @@ class SeatShareValidator(RequestValidator):
         return grant_type in GRANT_TYPES
 
     def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
-        """RFC 6749 §4.1.1: ``response_type=code`` only."""
-        return response_type == "code"
+        """RFC 6749 §4.1.1: ``response_type=code`` only. Any other (``code
+        token``, ``none``...) is ``unsupported_response_type`` (§4.1.2.1),
+        raised here: oauthlib would answer ``unauthorized_client``, which
+        says that this client may not use a response type others may."""
+        if response_type != "code":
+            raise errors.UnsupportedResponseTypeError(request=request)
+        return True
 
     # -- redirection (RFC 6749 §3.1.2) ---------------------------------------
 

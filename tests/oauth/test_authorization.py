@@ -227,6 +227,21 @@ def test_other_errors_are_redirected_to_the_client(signed_in_flow, testapp):
         assert query_of(response.location)["state"] == "q"
 
 
+@pytest.mark.parametrize("response_type", ["token", "code token", "code id_token", "none",
+                                           "id_token"])
+def test_a_response_type_other_than_code_is_unsupported_response_type(
+        signed_in_flow, testapp, response_type):
+    """RFC 6749 §4.1.2.1: the server does not issue anything but a code
+    (the metadata's ``response_types_supported``). oauthlib let the ones
+    containing "code", and "none", reach ``validate_response_type`` and
+    answered ``unauthorized_client``, as if another client could use them."""
+    url = authorization_url(signed_in_flow.application.client_id, state="r",
+                            response_type=response_type)
+    response = testapp.get(url, status=302)
+    assert response.location.startswith(REDIRECT_URI + "?")
+    assert query_of(response.location) == {"error": "unsupported_response_type", "state": "r"}
+
+
 @pytest.mark.parametrize("name", ["code_challenge", "code_challenge_method", "response_mode"])
 def test_a_repeated_parameter_is_redirected_as_invalid_request(signed_in_flow, testapp, name):
     """RFC 6749 §3.1: no parameter twice. oauthlib refuses five of them
