@@ -36,8 +36,13 @@ each in one place (or names the place):
   ``invalid_scope``;
 * no parameter the server reads may come twice, on any endpoint
   (``refuse_repeated_parameters``), where oauthlib checks a few and takes
-  the last value of the others.
+  the last value of the others; a repeated ``response_type``, ``scope`` or
+  ``state`` is redirected like the others once the client and its
+  redirect_uri are known good, where oauthlib refuses them on the HTML
+  page before it looks at the client
+  (``SeatShareServer.validate_authorization_request``).
 """
+from oauthlib.common import Request
 from oauthlib.oauth2 import WebApplicationServer
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.endpoints.metadata import MetadataEndpoint
@@ -72,6 +77,13 @@ def refuse_repeated_parameters(request) -> dict:
                 description=f"Duplicate {name} parameter.", request=request
             )
     return {}
+
+
+# Repeated, these leave no address to send the error to: an HTML page.
+UNTRUSTED_WHEN_REPEATED = frozenset({"client_id", "redirect_uri"})
+# oauthlib refuses these on its HTML page too when repeated, before it looks
+# at the client; with a good client and redirect_uri, they are redirected.
+REDIRECTED_WHEN_REPEATED = ("response_type", "scope", "state")
 
 
 def answer_in_the_query(request) -> dict:
@@ -145,6 +157,32 @@ class SeatShareServer(WebApplicationServer):
         # One attribute for the token, revocation and introspection endpoints
         # alike: the views route only POST to the latter two.
         self.valid_request_methods = request_methods
+
+    def validate_authorization_request(self, uri, http_method="GET", body=None,
+                                       headers=None):
+        """RFC 6749 §4.1.2.1, API.md §2: an error is redirected unless the
+        client_id or redirect_uri is bad, and a repeated parameter is
+        ``invalid_request``: once the client and its redirect_uri are known
+        good, a repeated ``response_type``, ``scope`` or ``state`` is
+        redirected too (without a state when that is the one repeated: the
+        client could check neither). oauthlib refuses the three on the HTML
+        page, before it looks at the client."""
+        request = Request(uri, http_method=http_method, body=body, headers=headers)
+        repeated = set(request.duplicate_params)
+        names = [name for name in REDIRECTED_WHEN_REPEATED if name in repeated]
+        if names and not repeated & UNTRUSTED_WHEN_REPEATED:
+            if not request.client_id:
+                raise errors.MissingClientIdError(request=request)
+            if not self.validator.validate_client_id(request.client_id, request):
+                raise errors.InvalidClientIdError(request=request)
+            self.auth_grant._handle_redirects(request)  # raises if it is no good
+            answer_in_the_query(request)
+            if "state" in repeated:
+                request.state = None
+            raise errors.InvalidRequestError(
+                description=f"Duplicate {names[0]} parameter.", request=request
+            )
+        return super().validate_authorization_request(uri, http_method, body, headers)
 
     def validate_token_request(self, request):
         """RFC 6749 §4.1.3, §6: ``grant_type`` is required; without it (or

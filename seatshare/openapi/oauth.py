@@ -160,7 +160,8 @@ def oauth_paths() -> dict:
                     "200": {"description": "The consent page.", "content": HTML},
                     "302": redirect,
                     "400": {"description": "Unknown `client_id` or an unregistered "
-                            "`redirect_uri`: an HTML page, never a redirect.", "content": HTML},
+                            "`redirect_uri` (or either one repeated): an HTML page, never a "
+                            "redirect.", "content": HTML},
                 },
             },
             "post": {

@@ -1,6 +1,6 @@
 """GET/POST /oauth/authorization: sign-in, consent, codes and refusals (API.md §2)."""
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -242,19 +242,43 @@ def test_a_response_type_other_than_code_is_unsupported_response_type(
     assert query_of(response.location) == {"error": "unsupported_response_type", "state": "r"}
 
 
-@pytest.mark.parametrize("name", ["code_challenge", "code_challenge_method", "response_mode"])
+@pytest.mark.parametrize("name", ["code_challenge", "code_challenge_method", "response_mode",
+                                  "response_type", "scope"])
 def test_a_repeated_parameter_is_redirected_as_invalid_request(signed_in_flow, testapp, name):
-    """RFC 6749 §3.1: no parameter twice. oauthlib refuses five of them
-    (client_id, redirect_uri, ... on an HTML page); the others, once the
-    client and redirect_uri are known good, are redirected (§4.1.2.1)."""
+    """RFC 6749 §3.1: no parameter twice. Once the client and redirect_uri
+    are known good, the error is redirected (§4.1.2.1, API.md §2: only an
+    unknown client or redirect_uri is an HTML page); oauthlib refused a
+    repeated response_type or scope on its HTML page before it knew them."""
     _, challenge = pkce_pair()
     values = {"code_challenge": challenge, "code_challenge_method": "S256",
-              "response_mode": "query"}
+              "response_mode": "fragment", "response_type": "code", "scope": "read"}
     url = authorization_url(signed_in_flow.application.client_id, state="d", **values)
     response = testapp.get(f"{url}&{name}={values[name]}", status=302)
     assert response.location.startswith(REDIRECT_URI + "?")
     assert query_of(response.location) == {"error": "invalid_request", "state": "d",
                                            "error_description": f"Duplicate {name} parameter."}
+
+
+def test_a_repeated_state_is_redirected_without_a_state(signed_in_flow, testapp):
+    """Which of the two would the client check? Neither is echoed: the
+    client refuses the answer as it would any without its state."""
+    url = authorization_url(signed_in_flow.application.client_id, state="one",
+                            response_mode="fragment")
+    response = testapp.get(f"{url}&state=two", status=302)
+    assert response.location.startswith(REDIRECT_URI + "?")
+    assert query_of(response.location) == {"error": "invalid_request",
+                                           "error_description": "Duplicate state parameter."}
+
+
+@pytest.mark.parametrize("name", ["client_id", "redirect_uri"])
+@pytest.mark.parametrize("also", ["", "&scope=read&scope=write"])
+def test_a_repeated_client_id_or_redirect_uri_is_an_html_400(signed_in_flow, testapp, name, also):
+    """Two of them leave no address the error could be trusted to."""
+    url = authorization_url(signed_in_flow.application.client_id, state="s")
+    value = {"client_id": signed_in_flow.application.client_id, "redirect_uri": REDIRECT_URI}
+    response = testapp.get(f"{url}&{urlencode({name: value[name]})}{also}", status=400)
+    assert "Location" not in response.headers
+    assert response.content_type == "text/html"
 
 
 @pytest.mark.parametrize("response_mode", ["fragment", "form_post", "query"])

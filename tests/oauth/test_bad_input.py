@@ -24,7 +24,7 @@ def test_malformed_oauth_requests_are_400(testapp, url):
 
 @pytest.mark.parametrize("extra", [
     "&state=%ff", "&scope=%ff", "&code_challenge=%ff&code_challenge_method=S256",
-    "&response_type=code",
+    "&state=%ff&state=x", "&&state=x&state=y",
 ])
 def test_malformed_authorization_parameters_are_400(testapp, flow, extra):
     response = testapp.get(authorization_url(flow.application.client_id) + extra, status=400)
