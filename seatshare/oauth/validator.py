@@ -161,11 +161,18 @@ class SeatShareValidator(RequestValidator):
 
     def client_authentication_required(self, request, *args, **kwargs):
         """RFC 6749 §3.2.1: confidential clients authenticate at the token
-        endpoint; public clients (no secret) identify themselves by client_id."""
-        if self.confidential_clients_only or self._basic_credentials(request):
+        endpoint; public clients (no secret) identify themselves by client_id:
+        in the body, or as HTTP Basic's user with an empty password
+        (requests-oauthlib's default for a client without a secret), which
+        proves no more. Any secret sent means authentication."""
+        if self.confidential_clients_only:
             return True
-        app = self._application(request.client_id, request)
-        return app is None or app.confidential or bool(request.client_secret)
+        basic = self._basic_credentials(request)
+        client_id, secret = basic or (request.client_id, request.client_secret)
+        if secret or request.client_secret:
+            return True
+        app = self._application(client_id, request)
+        return app is None or app.confidential
 
     def authenticate_client(self, request, *args, **kwargs):
         """RFC 6749 §2.3.1: HTTP Basic, or ``client_id``/``client_secret`` in
@@ -196,8 +203,14 @@ class SeatShareValidator(RequestValidator):
         return True
 
     def authenticate_client_id(self, client_id, request, *args, **kwargs):
-        """RFC 6749 §3.2.1: a public client identifies itself by client_id;
-        oauthlib 4 expects ``request.client`` to be set here."""
+        """RFC 6749 §3.2.1: a public client identifies itself by client_id
+        (or HTTP Basic's user, the same one if both are sent); oauthlib 4
+        expects ``request.client`` to be set here."""
+        basic = self._basic_credentials(request)
+        if basic is not None:
+            if client_id and client_id != basic[0]:
+                return False
+            client_id = basic[0]
         app = self._application(client_id, request)
         if app is None or app.confidential:
             return False

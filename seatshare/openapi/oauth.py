@@ -88,7 +88,8 @@ TOO_LARGE = json_response("`invalid_request`: the body is larger than "
 
 CLIENT_AUTH = [{"clientBasic": []}, {}]
 AUTH_METHODS_WITH_NONE = ("`client_secret_basic`, `client_secret_post`, and `none` "
-                          "(a public application's client_id alone).")
+                          "(a public application's client_id alone, in the body or as "
+                          "HTTP Basic's user with an empty password).")
 
 
 def token_responses():

@@ -3,6 +3,7 @@ import base64
 import datetime
 import hashlib
 import re
+import uuid
 from urllib.parse import urlencode
 
 import pytest
@@ -371,11 +372,17 @@ def test_parallel_loser_revokes_the_winners_tokens(signed_in_flow, testapp, dbse
     assert "loser" not in families and len(families) == 1
 
 
-def test_pkce_s256_is_verified(testapp, user):
+def signed_in_public_flow(testapp, user):
+    """A public application (no secret), and ``user`` signed in."""
     application, _ = factories.make_application(confidential=False,
                                                 redirect_uris=[REDIRECT_URI])
     flow = Flow(testapp, application, None, user)
     flow.sign_in()
+    return flow
+
+
+def test_pkce_s256_is_verified(testapp, user):
+    flow = signed_in_public_flow(testapp, user)
     verifier, challenge = pkce_pair()
     pkce = {"code_challenge": challenge, "code_challenge_method": "S256"}
 
@@ -406,10 +413,7 @@ def test_a_verifier_unlike_rfc_7636s_is_refused(testapp, user, verifier):
     """RFC 7636 §4.1: 43 to 128 unreserved characters. A shorter one could be
     found from the challenge, which the authorization request shows: the
     server refuses it (invalid_request), even when it matches."""
-    application, _ = factories.make_application(confidential=False,
-                                                redirect_uris=[REDIRECT_URI])
-    flow = Flow(testapp, application, None, user)
-    flow.sign_in()
+    flow = signed_in_public_flow(testapp, user)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     code = flow.code(code_challenge=challenge.decode().rstrip("="),
                      code_challenge_method="S256")
@@ -417,10 +421,7 @@ def test_a_verifier_unlike_rfc_7636s_is_refused(testapp, user, verifier):
 
 
 def test_public_client_cannot_skip_pkce_at_the_token_endpoint(testapp, user, dbsession):
-    application, _ = factories.make_application(confidential=False,
-                                                redirect_uris=[REDIRECT_URI])
-    flow = Flow(testapp, application, None, user)
-    flow.sign_in()
+    flow = signed_in_public_flow(testapp, user)
     verifier, challenge = pkce_pair()
     code = flow.code(code_challenge=challenge, code_challenge_method="S256")
     # Even if a challenge-less code existed (say, made before the app went public).
@@ -428,6 +429,46 @@ def test_public_client_cannot_skip_pkce_at_the_token_endpoint(testapp, user, dbs
                                                        code_challenge_method=None))
     assert_error(flow.exchange(code, 400), "invalid_request", 400)
     assert_error(flow.exchange(code, 400, code_verifier=verifier), "invalid_grant", 400)
+
+
+def test_a_public_client_may_name_itself_as_basic_with_an_empty_password(testapp, user):
+    """requests-oauthlib's default for a client without a secret: its
+    client_id as HTTP Basic's user, the password empty. That proves no more
+    than a client_id in the body, and is taken as one: the exchange (PKCE
+    still required), the refresh and revocation work. Introspection still
+    wants a secret, and a body's client_id must be the same one."""
+    flow = signed_in_public_flow(testapp, user)
+    verifier, challenge = pkce_pair()
+    code = flow.code(code_challenge=challenge, code_challenge_method="S256")
+    names_itself = basic(flow.application.client_id, "")
+    params = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+    no_verifier = testapp.post("/oauth/token", params, headers=names_itself, status=400)
+    assert_error(no_verifier, "invalid_request", 400)
+    other_id = testapp.post("/oauth/token", {**params, "code_verifier": verifier,
+                                             "client_id": uuid.uuid4().hex},
+                            headers=names_itself, status=401)
+    assert_error(other_id, "invalid_client", 401)
+    body = testapp.post("/oauth/token", {**params, "code_verifier": verifier},
+                        headers=names_itself).json
+    api_me(testapp, body["access_token"])
+    refreshed = testapp.post("/oauth/token", {"grant_type": "refresh_token",
+                                              "refresh_token": body["refresh_token"]},
+                             headers=names_itself).json
+    assert refreshed["refresh_token"] != body["refresh_token"]
+    testapp.post("/oauth/introspect", {"token": refreshed["access_token"]},
+                 headers=names_itself, status=401)
+    testapp.post("/oauth/revoke", {"token": refreshed["refresh_token"]}, headers=names_itself)
+    api_me(testapp, refreshed["access_token"], status=401)
+
+
+def test_basic_with_an_empty_password_does_not_authenticate_a_confidential_client(
+        signed_in_flow, testapp):
+    code = signed_in_flow.code()
+    params = signed_in_flow.token_params(code, client_secret=None)
+    headers = basic(signed_in_flow.application.client_id, "")
+    response = testapp.post("/oauth/token", params, headers=headers, status=401)
+    assert_error(response, "invalid_client", 401)
+    assert signed_in_flow.exchange(code).status_int == 200
 
 
 def test_refresh_rotates_the_refresh_token(signed_in_flow, testapp):
