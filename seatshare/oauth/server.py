@@ -18,6 +18,9 @@ each in one place (or names the place):
 * a code presented with another redirect_uri than its authorization
   request's is ``invalid_grant`` (RFC 6749 §5.2), where oauthlib says
   ``invalid_request``: ``SeatShareValidator.confirm_redirect_uri`` raises it;
+* an empty ``code``, ``refresh_token`` or ``code_verifier`` is absent (RFC
+  6749 §3.1), where oauthlib looks the empty value up
+  (``validate_token_request``);
 * a token request without ``grant_type`` is ``invalid_request`` (a missing
   parameter, RFC 6749 §5.2), where oauthlib hands it to its default grant,
   which answers ``unsupported_grant_type``; and one with a grant not offered
@@ -79,6 +82,8 @@ def refuse_repeated_parameters(request) -> dict:
     return {}
 
 
+# Token request parameters oauthlib tells apart from absent ones when empty.
+EMPTY_IS_ABSENT = ("code", "refresh_token", "code_verifier")
 # Repeated, these leave no address to send the error to: an HTML page.
 UNTRUSTED_WHEN_REPEATED = frozenset({"client_id", "redirect_uri"})
 # oauthlib refuses these on its HTML page too when repeated, before it looks
@@ -190,9 +195,14 @@ class SeatShareServer(WebApplicationServer):
         ``invalid_request``, before any grant is asked about it; so is one
         that repeats a parameter (§3.2). A grant not offered here is
         ``unsupported_grant_type`` (§5.2), also before the client
-        authenticates, as oauthlib 4 answers the grants it does not know."""
+        authenticates, as oauthlib 4 answers the grants it does not know.
+        An empty ``code``, ``refresh_token`` or ``code_verifier`` is absent
+        (§3.1): missing, not ``invalid_grant``; no verifier, not a wrong one."""
         super().validate_token_request(request)
         refuse_repeated_parameters(request)
+        for name in EMPTY_IS_ABSENT:
+            if getattr(request, name) == "":
+                setattr(request, name, None)
         if not request.grant_type:
             raise errors.InvalidRequestError(
                 description="Missing grant_type parameter.", request=request

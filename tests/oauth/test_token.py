@@ -221,6 +221,29 @@ def test_missing_grant_type_is_invalid_request(signed_in_flow, grant_type):
     assert signed_in_flow.exchange(code).status_int == 200
 
 
+def test_an_empty_code_or_refresh_token_is_missing_not_invalid(signed_in_flow):
+    """RFC 6749 §3.1: a parameter sent without a value is treated as
+    omitted; a missing one is ``invalid_request`` (§5.2), where an empty
+    code or refresh token was looked up and answered ``invalid_grant``."""
+    missing_code = signed_in_flow.exchange("", 400)
+    assert_error(missing_code, "invalid_request", 400)
+    assert "code" in missing_code.json["error_description"]
+    missing_refresh = signed_in_flow.refresh("", 400)
+    assert_error(missing_refresh, "invalid_request", 400)
+    assert "refresh token" in missing_refresh.json["error_description"]
+
+
+def test_an_empty_code_verifier_is_no_verifier(signed_in_flow):
+    """RFC 6749 §3.1: ``code_verifier=`` is no verifier, so a code asked for
+    without PKCE is exchanged; it was refused as a verifier without a
+    challenge. Where a challenge was sent, it is still required."""
+    assert signed_in_flow.exchange(signed_in_flow.code(), code_verifier="").status_int == 200
+    verifier, challenge = pkce_pair()
+    code = signed_in_flow.code(code_challenge=challenge, code_challenge_method="S256")
+    assert_error(signed_in_flow.exchange(code, 400, code_verifier=""), "invalid_request", 400)
+    assert signed_in_flow.exchange(code, code_verifier=verifier).status_int == 200
+
+
 def test_expired_code_is_refused(signed_in_flow, dbsession):
     code = signed_in_flow.code()
     dbsession.execute(
