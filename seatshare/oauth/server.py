@@ -35,8 +35,10 @@ each in one place (or names the place):
   whatever ``response_mode`` says (``answer_in_the_query``), where
   oauthlib honours ``response_mode=fragment``;
 * an empty ``scope`` is no scope (RFC 6749 §3.1), so read and write
-  (``empty_scope_is_absent``), where oauthlib reads it as one empty scope,
-  ``invalid_scope``;
+  (``empty_parameters_are_absent``), where oauthlib reads it as one empty
+  scope, ``invalid_scope``; so are an empty ``response_type`` (missing,
+  where oauthlib says unsupported) and PKCE parameter (no challenge, where
+  oauthlib checks an empty one);
 * no parameter the server reads may come twice, on any endpoint
   (``refuse_repeated_parameters``), where oauthlib checks a few and takes
   the last value of the others; a repeated ``response_type``, ``scope`` or
@@ -103,13 +105,18 @@ def answer_in_the_query(request) -> dict:
     return {}
 
 
-def empty_scope_is_absent(request) -> dict:
-    """RFC 6749 §3.1: a parameter sent without a value is treated as omitted,
-    and an omitted scope is read and write (§3.3, API.md §2). oauthlib reads
-    ``scope=`` as one empty scope. A ``pre_auth`` validator: oauthlib checks
-    the scopes after it. (The refresh grant already treats it as absent.)"""
+def empty_parameters_are_absent(request) -> dict:
+    """RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
+    An omitted scope is read and write (§3.3, API.md §2), where oauthlib
+    reads ``scope=`` as one empty scope; ``response_type=`` is missing, not
+    unsupported; ``code_challenge=`` is no challenge (a public client is
+    told to send one). A ``pre_auth`` validator: oauthlib checks them after
+    it. (The refresh grant already treats an empty scope as absent.)"""
     if request.scope == "":
         request.scope = request.scopes = None
+    for name in ("response_type", "code_challenge", "code_challenge_method"):
+        if getattr(request, name) == "":
+            setattr(request, name, None)
     return {}
 
 
@@ -150,7 +157,7 @@ class SeatShareServer(WebApplicationServer):
         self.auth_grant.register_token_modifier(_contract_token)
         self.refresh_grant.register_token_modifier(_contract_token)
         self.auth_grant.custom_validators.pre_auth.extend(
-            (answer_in_the_query, empty_scope_is_absent, refuse_repeated_parameters)
+            (answer_in_the_query, empty_parameters_are_absent, refuse_repeated_parameters)
         )
         self.auth_grant.custom_validators.post_auth.append(validator.check_code_challenge)
         self.auth_grant.custom_validators.post_token.append(

@@ -123,6 +123,28 @@ def test_an_empty_scope_is_no_scope_read_and_write(signed_in_flow, dbsession):
     assert signed_in_flow.exchange(result["code"]).json["scope"] == "read write"
 
 
+def test_an_empty_response_type_is_missing(signed_in_flow, testapp):
+    """RFC 6749 §3.1: missing (``invalid_request``), not an unknown type."""
+    url = authorization_url(signed_in_flow.application.client_id, response_type="", state="m")
+    response = testapp.get(url, status=302)
+    assert query_of(response.location) == {
+        "error": "invalid_request", "state": "m",
+        "error_description": "Missing response_type parameter."}
+
+
+def test_an_empty_code_challenge_is_no_challenge(signed_in_flow, testapp):
+    """RFC 6749 §3.1: ``code_challenge=`` is no challenge. A confidential
+    client gets a code without PKCE (it was refused as a malformed
+    challenge); a public one is still told to send one."""
+    code = signed_in_flow.code(code_challenge="", code_challenge_method="")
+    assert signed_in_flow.exchange(code).status_int == 200
+    public, _ = factories.make_application(confidential=False, redirect_uris=[REDIRECT_URI])
+    url = authorization_url(public.client_id, code_challenge="", code_challenge_method="S256")
+    response = testapp.get(url, status=302)
+    assert query_of(response.location) == {"error": "invalid_request",
+                                           "error_description": "Code challenge required."}
+
+
 def test_deny_redirects_with_access_denied(signed_in_flow, dbsession):
     page = signed_in_flow.consent_page(state="st")
     response = page.forms["consent"].submit("decision", value="deny", status=302)
