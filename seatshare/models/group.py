@@ -6,7 +6,6 @@ import enum
 from sqlalchemy import (
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -15,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .meta import Base, utcnow
+from .meta import Base, utcnow, value_enum
 
 
 class Role(enum.StrEnum):
@@ -58,15 +57,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="membership_role",
-            values_callable=lambda e: [m.value for m in e],
-            validate_strings=True,
-        ),
-        default=Role.MEMBER,
-    )
+    role: Mapped[Role] = mapped_column(value_enum(Role, "membership_role"), default=Role.MEMBER)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
 
     group: Mapped[Group] = relationship(back_populates="memberships")

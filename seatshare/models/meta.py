@@ -5,7 +5,7 @@ PostgreSQL, so alembic can compare and drop them by name.
 """
 import datetime
 
-from sqlalchemy import MetaData
+from sqlalchemy import Enum, MetaData
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.functions import FunctionElement
@@ -26,6 +26,19 @@ class Base(DeclarativeBase):
 
     def __repr__(self):
         return f"<{type(self).__name__} id={getattr(self, 'id', None)!r}>"
+
+
+def value_enum(enum_class, name: str) -> Enum:
+    """A column type for ``enum_class`` that stores its members' values
+    ("admin"), not their names ("ADMIN"): the API's words, and the labels
+    of the database's enum types. A value no member has is refused before
+    it reaches the database."""
+    return Enum(
+        enum_class,
+        name=name,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 def utcnow() -> datetime.datetime:

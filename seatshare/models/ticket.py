@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .meta import Base, utcnow
+from .meta import Base, utcnow, value_enum
 
 
 class Ticket(Base):
@@ -93,12 +92,7 @@ class TicketHistory(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     action: Mapped[HistoryAction] = mapped_column(
-        Enum(
-            HistoryAction,
-            name="ticket_history_action",
-            values_callable=lambda e: [m.value for m in e],
-            validate_strings=True,
-        )
+        value_enum(HistoryAction, "ticket_history_action")
     )
     # {"field": [old, new], ...} for updates; other details otherwise.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -130,13 +124,7 @@ class TicketRequest(Base):
     )
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[RequestStatus] = mapped_column(
-        Enum(
-            RequestStatus,
-            name="ticket_request_status",
-            values_callable=lambda e: [m.value for m in e],
-            validate_strings=True,
-        ),
-        default=RequestStatus.PENDING,
+        value_enum(RequestStatus, "ticket_request_status"), default=RequestStatus.PENDING
     )
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(
