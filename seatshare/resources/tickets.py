@@ -10,9 +10,7 @@ from ..models import (
     Event,
     Group,
     HistoryAction,
-    Membership,
     Ticket,
-    UserAlias,
     by_code_point,
     utcnow,
 )
@@ -23,6 +21,7 @@ from ..security import READ_METHODS
 from ..services.groups import lock_group_of_ticket
 from ..services.history import action_for, diff, record_ticket_change, snapshot
 from ..services.pending_requests import mail_requesters_of_deleted
+from ..services.tickets import SEAT_FIELDS, ticket_field_errors
 from . import Parent, register_container
 from .events import time_filter
 from .lists import (
@@ -34,7 +33,6 @@ from .lists import (
 )
 from .membership import active_group_ids
 
-SEAT_FIELDS = ("section", "row", "seat")
 # A ticket's fields in the API, in order: views/tickets.py serializes one
 # ticket, and ticket_list has the database write a list's.
 TICKET_FIELDS = (
@@ -116,33 +114,6 @@ def group_is_active(dbsession, group_id) -> bool:
     return dbsession.scalar(
         select(Group.id).where(Group.id == group_id, Group.active.is_(True))
     ) is not None
-
-
-def ticket_field_errors(dbsession, group_id, changes, after) -> dict:
-    """The 400 messages for a ticket of ``group_id`` whose fields become
-    ``after`` through ``changes`` (an update's, or a new ticket's every field)."""
-    fields = {}
-    if not any(after[name].strip() for name in SEAT_FIELDS):
-        for name in SEAT_FIELDS:
-            if name in changes:
-                fields[name] = "at least one of section, row and seat must not be blank"
-    assignee_id = after["assignee_id"]
-    if changes.get("assignee_id") is not None:
-        member = dbsession.scalar(
-            select(Membership.id).where(
-                Membership.group_id == group_id,
-                Membership.user_id == assignee_id,
-            )
-        )
-        if member is None:
-            fields["assignee_id"] = "must be a member of the ticket's group"
-    if changes.get("alias_id") is not None:
-        owner_id = dbsession.scalar(
-            select(UserAlias.user_id).where(UserAlias.id == changes["alias_id"])
-        )
-        if assignee_id is None or owner_id != assignee_id:
-            fields["alias_id"] = "must be an alias of the ticket's assignee"
-    return fields
 
 
 @register_container("tickets", "ticket")

@@ -1,13 +1,15 @@
-"""Adding tickets: one, or a season ticket across many events, all or none."""
+"""Adding tickets (one, or a season ticket across many events, all or none),
+and the rules every ticket write checks its fields against."""
 from sqlalchemy import insert, select
 
 from ..errors import APIError
-from ..models import Event, Group, HistoryAction, Ticket
-from ..resources.tickets import ticket_field_errors
+from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
 from .groups import require_member, share_lock_group
 from .history import record_ticket_changes, snapshot
 
-TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias_id")
+SEAT_FIELDS = ("section", "row", "seat")
+# What a new ticket takes from the body besides its group and events.
+NEW_TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias_id")
 
 
 def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -> list[Ticket]:
@@ -39,7 +41,7 @@ def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -
         )
     if fields:
         raise APIError(400, fields=fields)
-    values = {name: data[name] for name in TICKET_FIELDS}
+    values = {name: data[name] for name in NEW_TICKET_FIELDS}
     rows = [
         {"group_id": group.id, "event_id": event_id, "owner_id": owner_id, **values}
         for event_id in event_ids
@@ -55,3 +57,30 @@ def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -
         (ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)) for ticket in tickets
     ])
     return tickets
+
+
+def ticket_field_errors(dbsession, group_id, changes, after) -> dict:
+    """The 400 messages for a ticket of ``group_id`` whose fields become
+    ``after`` through ``changes`` (an update's, or a new ticket's every field)."""
+    fields = {}
+    if not any(after[name].strip() for name in SEAT_FIELDS):
+        for name in SEAT_FIELDS:
+            if name in changes:
+                fields[name] = "at least one of section, row and seat must not be blank"
+    assignee_id = after["assignee_id"]
+    if changes.get("assignee_id") is not None:
+        member = dbsession.scalar(
+            select(Membership.id).where(
+                Membership.group_id == group_id,
+                Membership.user_id == assignee_id,
+            )
+        )
+        if member is None:
+            fields["assignee_id"] = "must be a member of the ticket's group"
+    if changes.get("alias_id") is not None:
+        owner_id = dbsession.scalar(
+            select(UserAlias.user_id).where(UserAlias.id == changes["alias_id"])
+        )
+        if assignee_id is None or owner_id != assignee_id:
+            fields["alias_id"] = "must be an alias of the ticket's assignee"
+    return fields
