@@ -10,12 +10,9 @@ class Permission(enum.StrEnum):
     LIST = "list"  # GET a container (a filtered list)
     CREATE = "create"  # POST to a container
     VIEW = "view"  # GET one record
-    EDIT = "edit"  # PUT one record
+    EDIT = "edit"  # PUT one record (a ticket request: its answer, or its withdrawal)
     DELETE = "delete"  # DELETE one record
-    ADMINISTER = "administer"  # group administration: members, invitations
     REQUEST = "request"  # ask for a ticket
-    ANSWER = "answer"  # accept or decline a ticket request
-    WITHDRAW = "withdraw"  # withdraw your own ticket request
     LEAVE = "leave"  # remove a membership
     JOIN = "join"  # join a group with an invitation code
     CHANGE_PASSWORD = "change_password"  # the signed-in browser's own password

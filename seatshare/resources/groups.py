@@ -27,7 +27,7 @@ class GroupContext(Parent):
             (
                 Allow,
                 p.group_admin(self.group.id),
-                (Permission.VIEW, Permission.EDIT, Permission.DELETE, Permission.ADMINISTER),
+                (Permission.VIEW, Permission.EDIT, Permission.DELETE),
             ),
             (Allow, p.group_member(self.group.id), Permission.VIEW),
             DENY_ALL,
