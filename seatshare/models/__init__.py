@@ -332,8 +332,9 @@ def request_dbsession(request):
         request.registry["dbsession_factory"],
         request.tm,
         request=request,
-        # The before_flush guard below fails a read-only request that would
-        # write.
+        # Should one of these ever write, _refuse_read_only_writes and
+        # _refuse_autocommit_writes (above) fail it rather than let each
+        # write commit on its own.
         read_only=never_writes(request),
     )
 
