@@ -6,7 +6,7 @@ from .. import principals as p
 from ..models import HistoryAction, Ticket, UserAlias, by_code_point, on_postgresql
 from ..permissions import Permission
 from ..services.groups import share_lock_group
-from ..services.history import record_ticket_change
+from ..services.history import record_ticket_changes
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, body_id, body_value
 from .membership import is_mutual_member, load_active_group_ids
@@ -49,11 +49,14 @@ class UserAliasContext(Resource):
             )
         using = select(Ticket.group_id).where(Ticket.alias_id == alias.id)
         share_lock_group(dbsession, using)
-        tickets = select(Ticket).where(Ticket.alias_id == alias.id).with_for_update()
-        for ticket in dbsession.scalars(tickets):
-            record_ticket_change(
-                dbsession, ticket, actor_id, HistoryAction.UPDATED, {"alias_id": [alias.id, None]}
-            )
+        tickets = dbsession.scalars(
+            select(Ticket).where(Ticket.alias_id == alias.id).with_for_update()
+        ).all()
+        record_ticket_changes(dbsession, [
+            (ticket, actor_id, HistoryAction.UPDATED, {"alias_id": [alias.id, None]})
+            for ticket in tickets
+        ])
+        for ticket in tickets:
             ticket.alias_id = None
         dbsession.delete(alias)
         dbsession.flush()

@@ -116,3 +116,21 @@ def test_accepting_costs_the_same_statements_for_few_other_requests_and_many(
                           world.headers("owner"), body)
 
     assert accept_with_others(1) == accept_with_others(10)
+
+
+def test_deleting_an_alias_costs_the_same_statements_for_few_tickets_and_many(
+        testapp, world, query_counter):
+    """Each ticket that used the alias loses it, with a history entry: in
+    statements that do not grow with the tickets."""
+    def alias_used_by(n):
+        alias = f.make_alias(world.assignee)
+        for _ in range(n):
+            f.make_ticket(group=world.group, event=world.event, owner=world.owner,
+                          assignee=world.assignee, alias=alias)
+        return alias
+
+    few, many = alias_used_by(2), alias_used_by(20)
+    url = f"{API}/user_aliases/{{}}"
+    headers = world.headers("assignee")
+    assert statements(testapp, query_counter, "DELETE", url.format(few.id), headers) == statements(
+        testapp, query_counter, "DELETE", url.format(many.id), headers)

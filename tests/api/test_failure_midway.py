@@ -13,7 +13,6 @@ from seatshare.models import (
     TicketRequest,
     UserAlias,
 )
-from seatshare.resources import aliases as alias_resources
 from seatshare.services import groups as group_service
 from seatshare.services import ticket_requests as request_service
 from seatshare.services import tickets as ticket_service
@@ -93,21 +92,22 @@ def test_an_alias_deletion_failing_midway_keeps_every_ticket_s_alias(
         f.make_ticket(group=world.group, event=world.event, owner=world.owner,
                       assignee=world.assignee, alias=world.assignee_alias)
     before = state(dbsession)
-    calls = []
-    real = alias_resources.record_ticket_change
+    deleting = []
 
-    def second_fails(dbsession, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            dbsession.flush()
-            raise Midway("on the second ticket")
-        return real(dbsession, *args, **kwargs)
+    def fails_as_the_alias_goes(mapper, connection, target):
+        # The same flush sent the history rows and the tickets' UPDATEs first.
+        deleting.append(connection.scalar(
+            sa.select(sa.func.count()).select_from(Ticket).where(Ticket.alias_id == target.id)))
+        raise Midway("as the alias is deleted")
 
-    monkeypatch.setattr(alias_resources, "record_ticket_change", second_fails)
-    res = testapp.delete(f"{API}/user_aliases/{world.assignee_alias.id}",
-                         headers=world.headers("assignee"), status=500)
+    sa.event.listen(UserAlias, "before_delete", fails_as_the_alias_goes)
+    try:
+        res = testapp.delete(f"{API}/user_aliases/{world.assignee_alias.id}",
+                             headers=world.headers("assignee"), status=500)
+    finally:
+        sa.event.remove(UserAlias, "before_delete", fails_as_the_alias_goes)
     assert_500(res)
-    assert len(calls) == 2
+    assert deleting == [0]  # its two tickets had lost it, with their history rows
     assert state(dbsession) == before
 
 
