@@ -12,6 +12,7 @@ from sqlalchemy import Select, delete, func, or_, select, update
 
 from ..errors import APIError
 from ..models import (
+    Entity,
     Group,
     GroupInvitation,
     GroupRemoval,
@@ -64,7 +65,10 @@ def standing_code_group_id(settings, code: str) -> int | None:
 
 
 def create_group(dbsession, creator_id: int, name: str, entity_id: int) -> Group:
-    """A new active group following ``entity_id``; its creator is its administrator."""
+    """A new active group following ``entity_id``; its creator is its
+    administrator. An entity that does not exist is a field error (400)."""
+    if dbsession.get(Entity, entity_id) is None:
+        raise APIError(400, fields={"entity_id": "is not a known entity"})
     group = Group(name=name, entity_id=entity_id, creator_id=creator_id)
     dbsession.add(group)
     dbsession.flush()

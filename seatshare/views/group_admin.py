@@ -1,9 +1,8 @@
 """Creating, joining, deactivating groups; members and invitations (API.md §4)."""
 from pyramid.view import view_config, view_defaults
 
-from ..errors import APIError
 from ..mail import mail_invitation
-from ..models import Entity, GroupInvitation, Role
+from ..models import GroupInvitation, Role
 from ..permissions import Permission
 from ..resources.group_members import (
     InvitationContainer,
@@ -51,11 +50,8 @@ class GroupAdminViews(ResourceViews):
     @view_config(context=GroupContainer, request_method="POST", permission=Permission.CREATE)
     def create(self):
         data = validate_body(self.request, GroupCreate(), CREATE_READ_ONLY)
-        dbsession = self.request.dbsession
-        if dbsession.get(Entity, data["entity_id"]) is None:
-            raise APIError(400, fields={"entity_id": "is not a known entity"})
         group = service.create_group(
-            dbsession, self.request.identity.user_id, data["name"], data["entity_id"]
+            self.request.dbsession, self.request.identity.user_id, data["name"], data["entity_id"]
         )
         created(self.request, self.request.resource_url(self.context, str(group.id)))
         return group_json(self.request, group, Role.ADMIN)
