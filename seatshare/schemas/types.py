@@ -34,14 +34,14 @@ def record_id(text: str) -> int:
     return value
 
 
-class _JSONType(colander.SchemaType):
-    expected = "a value"
+class InputType(colander.SchemaType):
+    """A type for request input only: ``convert`` checks a value that was
+    given (``colander.null``, an absent one, passes by), and nothing is
+    serialized through it (a value goes out as it is)."""
 
     def deserialize(self, node, cstruct):
         if cstruct is colander.null:
             return colander.null
-        if cstruct is None:
-            raise colander.Invalid(node, "must not be null")
         return self.convert(node, cstruct)
 
     def convert(self, node, cstruct):
@@ -49,6 +49,15 @@ class _JSONType(colander.SchemaType):
 
     def serialize(self, node, appstruct):
         return appstruct
+
+
+class _JSONType(InputType):
+    expected = "a value"
+
+    def deserialize(self, node, cstruct):
+        if cstruct is None:
+            raise colander.Invalid(node, "must not be null")
+        return super().deserialize(node, cstruct)
 
 
 def is_storable_text(value: str) -> bool:
@@ -195,7 +204,7 @@ class Money(_JSONType):
         return value.quantize(decimal.Decimal("0.01")).copy_abs()
 
 
-class Nullable(colander.SchemaType):
+class Nullable(InputType):
     """``Nullable(JSONInt())``: JSON ``null`` is a value (it clears the field)."""
 
     def __init__(self, inner):
@@ -206,11 +215,8 @@ class Nullable(colander.SchemaType):
             return None
         return self.inner.deserialize(node, cstruct)
 
-    def serialize(self, node, appstruct):
-        return appstruct
 
-
-class QueryInt(colander.SchemaType):
+class QueryInt(InputType):
     """A query-string integer: ASCII digits only, at least 1.
 
     ``clamp`` serves larger values as the maximum instead of refusing them
@@ -222,9 +228,7 @@ class QueryInt(colander.SchemaType):
         self.maximum = maximum
         self.clamp = clamp
 
-    def deserialize(self, node, cstruct):
-        if cstruct is colander.null:
-            return colander.null
+    def convert(self, node, cstruct):
         if not (isinstance(cstruct, str) and DIGITS_RE.match(cstruct)):
             raise colander.Invalid(node, "must be a positive integer")
         digits = cstruct.lstrip("0") or "0"
@@ -239,35 +243,25 @@ class QueryInt(colander.SchemaType):
             raise colander.Invalid(node, f"must be at most {self.maximum}")
         return value
 
-    def serialize(self, node, appstruct):
-        return appstruct
 
-
-class QueryChoice(colander.SchemaType):
+class QueryChoice(InputType):
     def __init__(self, *choices):
         self.choices = choices
 
-    def deserialize(self, node, cstruct):
-        if cstruct is colander.null:
-            return colander.null
+    def convert(self, node, cstruct):
         if cstruct not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
             raise colander.Invalid(node, f"must be one of {allowed}")
         return cstruct
 
-    def serialize(self, node, appstruct):
-        return appstruct
 
-
-class JSONIdList(colander.SchemaType):
+class JSONIdList(InputType):
     """A non-empty JSON array of distinct ids, at most ``max_items`` long."""
 
     def __init__(self, max_items):
         self.max_items = max_items
 
-    def deserialize(self, node, cstruct):
-        if cstruct is colander.null:
-            return colander.null
+    def convert(self, node, cstruct):
         if not isinstance(cstruct, list) or not cstruct:
             raise colander.Invalid(node, "must be a non-empty array of event ids")
         if len(cstruct) > self.max_items:
@@ -277,28 +271,20 @@ class JSONIdList(colander.SchemaType):
             raise colander.Invalid(node, "must not name an event twice")
         return ids
 
-    def serialize(self, node, appstruct):
-        return appstruct
 
-
-class QueryText(colander.SchemaType):
+class QueryText(InputType):
     """A query-string text of at most ``max_length`` characters."""
 
     def __init__(self, max_length):
         self.max_length = max_length
 
-    def deserialize(self, node, cstruct):
-        if cstruct is colander.null:
-            return colander.null
+    def convert(self, node, cstruct):
         if len(cstruct) > self.max_length:
             raise colander.Invalid(node, f"must be at most {self.max_length} characters")
         if not is_storable_text(cstruct):
             # A NUL would reach PostgreSQL in the search pattern: a 500.
             raise colander.Invalid(node, "must be text without NUL characters")
         return cstruct.strip()
-
-    def serialize(self, node, appstruct):
-        return appstruct
 
 
 TEXT_MAX_LENGTH = 10000  # for Text columns, which have no length of their own
