@@ -16,7 +16,7 @@ import re
 import zoneinfo
 
 import icalendar
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..calendar.describe import ALL_DAY_TIME
 from ..models import Event
@@ -480,17 +480,24 @@ def import_events(dbsession, entity_id, events, progress=None) -> ImportResult:
     existing = _events_by_key(dbsession, entity_id, [e.key for e in events])
     created = updated = cancelled = 0
     total = len(events)
+    new_rows = []
     for done, scheduled in enumerate(events, start=1):
         event = existing.get(scheduled.key)
         if scheduled.cancelled:
             cancelled += 1
         elif event is None:
-            dbsession.add(Event(entity_id=entity_id, **_fields(scheduled)))
+            new_rows.append({"entity_id": entity_id, **_fields(scheduled)})
             created += 1
         elif _apply(event, scheduled):
             updated += 1
         if done % PROGRESS_BATCH == 0 or done == total:
-            # Written batch by batch, so the progress shown is work done.
+            # Written batch by batch, so the progress shown is work done. A
+            # batch's new events are one INSERT: added as ORM objects, each
+            # would be an INSERT of its own on SQLite (to read its id back),
+            # and nothing here needs their ids.
+            if new_rows:
+                dbsession.execute(insert(Event), new_rows)
+                new_rows = []
             dbsession.flush()
             if progress:
                 progress(done, total)
