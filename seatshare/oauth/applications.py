@@ -1,6 +1,5 @@
 """Registering and managing client applications (``seatshare … app …``)."""
 import collections
-import datetime
 import uuid
 from urllib.parse import urlsplit
 
@@ -169,7 +168,7 @@ def application_as_dict(application, client_secret=None) -> dict:
         "public": not application.confidential,
         "trusted": application.trusted,
         "disabled": application.disabled,
-        "created_at": isoformat_z(application.created_at or datetime.datetime.now()),
+        "created_at": isoformat_z(application.created_at),
     }
     if client_secret is not None:
         data["client_secret"] = client_secret
