@@ -424,6 +424,20 @@ def test_the_server_starts_while_the_database_is_down(tmp_path):
     app.registry["dbengine"].dispose()
 
 
+def test_a_database_down_at_start_is_logged(tmp_path, caplog):
+    """The server starts, and says why it could not check the revision: the
+    only sign of a wrong host or password before the requests' 503s."""
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    with caplog.at_level("WARNING", logger="seatshare.models.revision"):
+        app = main({}, **make_settings(f"sqlite:///{tmp_path}/missing-folder/db.sqlite"))
+    app.registry["dbengine"].dispose()
+    assert [r.getMessage() for r in caplog.records if r.name == "seatshare.models.revision"] == [
+        "could not check the database's revision at start: unable to open database file"]
+
+
 def test_the_servers_own_reading_of_the_migrations_agrees_with_alembic():
     """The server checks the database's revision at start without alembic
     (seatshare.models.revision reads the migrations' headers itself)."""

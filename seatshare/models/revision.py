@@ -8,12 +8,15 @@ check at start kept some 11 MB of its modules in every server process for
 good (the benchmark's memory target is 150 MB).
 """
 import functools
+import logging
 import pathlib
 import re
 
 from pyramid.exceptions import ConfigurationError
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
 
 # Where the migrations live when an ini file has no [alembic] section.
 SCRIPT_LOCATION = "seatshare:alembic"
@@ -76,7 +79,13 @@ def check_revision(engine, config_file: str) -> None:
         with engine.connect() as connection:
             current = database_revision(connection)
             empty = current is None and not inspect(connection).has_table("users")
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
+        # Not a reason to refuse to start (the database may be down for a
+        # moment), but the only sign an operator gets of a wrong host or
+        # password before the requests' 503s.
+        from ..errors import first_line  # errors imports the models
+
+        log.warning("could not check the database's revision at start: %s", first_line(exc))
         return
     if empty:
         raise ConfigurationError(
