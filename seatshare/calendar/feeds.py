@@ -3,8 +3,11 @@
 Events whose date is to be announced are left out; events whose time is to be
 announced are all-day entries on their date in the reader's time zone. UIDs
 are built from ids only, so a calendar app updates an entry in place when a
-seat or a start time changes. DTSTAMP is the last change to what an entry
-shows, so an unchanged feed is byte-for-byte the same (and keeps its ETag).
+seat or a start time changes. DTSTAMP and LAST-MODIFIED are the last change
+to what an entry shows, and SEQUENCE counts the seconds from the entry's
+first version to that change, so it rises with every change without a
+counter stored anywhere; an unchanged feed is byte-for-byte the same (and
+keeps its ETag).
 """
 import dataclasses
 import datetime
@@ -107,6 +110,7 @@ def ticket_feed(dbsession, user) -> Calendar:
                 summary=f"{event.name} · {seat_label(ticket)}",
                 description=details,
                 busy=held.attended_by(user),
+                created=ticket.created_at,
                 changed=[ticket.updated_at, event.updated_at],
             )
         )
@@ -145,6 +149,7 @@ def group_feed(dbsession, user, group) -> Calendar:
                 summary=summary,
                 description=details,
                 busy=any(held.attended_by(user) for held in mine),
+                created=event.created_at,
                 changed=[event.updated_at] + [held.ticket.updated_at for held in mine],
             )
         )
@@ -167,7 +172,7 @@ def _calendar(name, description) -> Calendar:
     return calendar
 
 
-def _entry(uid, event, zone, summary, description, busy, changed) -> VEvent:
+def _entry(uid, event, zone, summary, description, busy, created, changed) -> VEvent:
     entry = VEvent()
     entry.add("uid", uid)
     if event.time_tba:
@@ -182,9 +187,17 @@ def _entry(uid, event, zone, summary, description, busy, changed) -> VEvent:
     stamp = stamp.replace(tzinfo=UTC)
     entry.add("dtstamp", stamp)
     entry.add("last-modified", stamp)
+    entry.add("sequence", _sequence(created, stamp))
     entry.add("summary", summary)
     entry.add("description", "\n".join(line for line in description if line and line.strip()))
     entry.add("status", "CONFIRMED")
     # Seats you will not sit in (or have no seat for) do not block your time.
     entry.add("transp", "OPAQUE" if busy else "TRANSPARENT")
     return entry
+
+
+def _sequence(created, stamp) -> int:
+    """RFC 5545 §3.8.7.4: a calendar app takes an entry for a new version
+    only when its SEQUENCE is higher. Whole seconds since the entry's first
+    version rise with every later change, and stay far below 2**31."""
+    return max(0, int((stamp - created.replace(tzinfo=UTC)).total_seconds()))

@@ -6,6 +6,7 @@ from pyramid.request import Request
 
 from .. import factories as f
 from ..api.openapi_check import checker
+from .rfc5545 import rfc5545_problems
 
 
 @pytest.fixture
@@ -19,13 +20,14 @@ def feed_request(app):
 @pytest.fixture
 def fetch(testapp):
     """``fetch(url, status=200)``: GET a feed, checked against the OpenAPI
-    document; ``.calendar`` is it parsed back."""
+    document and RFC 5545; ``.calendar`` is it parsed back."""
 
     def get(url, status=200, **kw):
         response = testapp.get(url.removeprefix("http://example.com"), status=status, **kw)
         checker().check("GET", response.request.url, response.status_int, response.headers,
                         response.body)
         if response.status_int == 200:
+            assert rfc5545_problems(response.body) == []
             response.calendar = Calendar.from_ical(response.body)
             response.entries = {str(e["UID"]): e for e in response.calendar.walk("VEVENT")}
         return response
@@ -88,3 +90,19 @@ def season(dbsession):
         "entity": entity, "viewer": viewer, "friend": friend, "group": group,
         "events": events, "tickets": tickets, "alias": alias,
     }
+
+
+@pytest.fixture
+def backdate(dbsession):
+    """``backdate(*rows)``: the rows were created and last changed a day ago,
+    so that a change made now is a later second in the feed."""
+
+    def run(*rows):
+        yesterday = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(days=1)
+        for row in rows:
+            row.created_at = yesterday
+            if hasattr(row, "updated_at"):
+                row.updated_at = yesterday
+        dbsession.flush()
+
+    return run

@@ -72,6 +72,22 @@ def test_time_tba_event_is_an_all_day_entry(fetch, feed_request, season):
     assert "assigned to: you, for Carla Guest" in str(entry["DESCRIPTION"])
 
 
+def test_an_entry_starts_at_sequence_0_and_rises_when_your_seat_changes(
+    fetch, feed_request, dbsession, season, backdate
+):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    ticket = season["tickets"]["owned"]
+    backdate(ticket, events["timed"])
+    url = group_feed_url(feed_request, viewer, group.id)
+    before = fetch(url).entries[uid(events["timed"], group, viewer)]
+    assert before.decoded("SEQUENCE") == 0
+    ticket.seat = "8"
+    dbsession.flush()
+    after = fetch(url).entries[uid(events["timed"], group, viewer)]
+    assert after.decoded("SEQUENCE") > 0
+    assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
+
+
 def test_non_member_gets_404(fetch, feed_request, season):
     outsider = f.make_user()
     fetch(group_feed_url(feed_request, outsider, season["group"].id), status=404)

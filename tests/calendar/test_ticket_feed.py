@@ -259,6 +259,23 @@ def test_a_rescheduled_game_keeps_its_entry_and_changes_the_feed(fetch, feed_req
     fetch(url, status=200, headers={"If-None-Match": before.headers["ETag"]})
 
 
+def test_an_entry_starts_at_sequence_0_and_rises_when_the_game_moves(
+    fetch, feed_request, dbsession, season, backdate
+):
+    """RFC 5545 §3.8.7.4: a calendar app takes a changed start time for
+    a new version of the entry only if its SEQUENCE is higher."""
+    viewer, ticket = season["viewer"], season["tickets"]["owned"]
+    backdate(ticket, ticket.event)
+    url = user_feed_url(feed_request, viewer)
+    before = fetch(url).entries[uid(ticket, viewer)]
+    assert before.decoded("SEQUENCE") == 0
+    ticket.event.start_time += datetime.timedelta(days=1)
+    dbsession.flush()
+    after = fetch(url).entries[uid(ticket, viewer)]
+    assert after.decoded("SEQUENCE") > 0
+    assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
+
+
 def test_a_time_tba_placeholder_other_than_noon_stays_in_the_users_zone(dbsession):
     """Only the .ics all-day placeholder (noon UTC) is a date of its own."""
     event = Event(start_time=datetime.datetime(2026, 4, 30, 22, 0), time_tba=True,
