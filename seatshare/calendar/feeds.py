@@ -14,10 +14,20 @@ import datetime
 from collections import defaultdict
 
 from icalendar import Calendar, Event as VEvent
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
-from ..models import Event, Group, Membership, Ticket, User, UserAlias, by_code_point
+from ..models import (
+    Event,
+    Group,
+    HistoryAction,
+    Membership,
+    Ticket,
+    TicketHistory,
+    User,
+    UserAlias,
+    by_code_point,
+)
 from .describe import UTC, event_day, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
@@ -123,13 +133,28 @@ def group_feed(dbsession, user, group) -> Calendar:
     seats = defaultdict(list)
     for held in held_tickets(dbsession, user, Ticket.group_id == group.id):
         seats[held.ticket.event_id].append(held)
-    events = dbsession.scalars(
-        select(Event)
+    # A seat that leaves an entry changes it too: one unassigned from the
+    # user is still a ticket of the group, changed then; a deleted one left
+    # only its history row, which does not say its event.
+    tickets_changed = (
+        select(Ticket.event_id, func.max(Ticket.updated_at).label("changed"))
+        .where(Ticket.group_id == group.id)
+        .group_by(Ticket.event_id)
+        .subquery()
+    )
+    last_deletion = (
+        select(func.max(TicketHistory.created_at))
+        .where(TicketHistory.group_id == group.id, TicketHistory.action == HistoryAction.DELETED)
+        .scalar_subquery()
+    )
+    events = dbsession.execute(
+        select(Event, tickets_changed.c.changed, last_deletion)
+        .outerjoin(tickets_changed, tickets_changed.c.event_id == Event.id)
         .where(Event.entity_id == group.entity_id, Event.date_tba.is_(False))
         .order_by(Event.start_time, Event.id)
     )
     calendar = _calendar(f"SeatShare: {group.name}", f"Events of {group.name}")
-    for event in events:
+    for event, tickets_changed_at, deleted_at in events:
         mine = seats.get(event.id, [])
         summary = event.name
         if len(mine) == 1:
@@ -150,7 +175,7 @@ def group_feed(dbsession, user, group) -> Calendar:
                 description=details,
                 busy=any(held.attended_by(user) for held in mine),
                 created=event.created_at,
-                changed=[event.updated_at] + [held.ticket.updated_at for held in mine],
+                changed=[event.updated_at, tickets_changed_at, deleted_at],
             )
         )
     return calendar

@@ -94,15 +94,15 @@ def season(dbsession):
 
 @pytest.fixture
 def backdate(dbsession):
-    """``backdate(*rows)``: the rows were created and last changed a day ago,
-    so that a change made now is a later second in the feed."""
+    """``backdate(*rows, days=1)``: the rows were created and last changed
+    ``days`` ago, so that a change made now is a later second in the feed."""
 
-    def run(*rows):
-        yesterday = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(days=1)
+    def run(*rows, days=1):
+        then = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(days=days)
         for row in rows:
-            row.created_at = yesterday
+            row.created_at = then
             if hasattr(row, "updated_at"):
-                row.updated_at = yesterday
+                row.updated_at = then
         dbsession.flush()
 
     return run

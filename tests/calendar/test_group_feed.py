@@ -88,6 +88,31 @@ def test_an_entry_starts_at_sequence_0_and_rises_when_your_seat_changes(
     assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
 
 
+def test_losing_your_seat_is_a_newer_version_of_the_entry(
+    testapp, fetch, feed_request, auth_headers, season, backdate
+):
+    """Your seat leaving an entry (unassigned from you, or deleted) is a
+    change like any other: LAST-MODIFIED and SEQUENCE never go back, or a
+    calendar app keeps the version that still shows the seat."""
+    viewer, friend, group, events = season["viewer"], season["friend"], season["group"], season["events"]
+    unassigned = season["tickets"]["assigned"]  # the friend's, assigned to the viewer
+    deleted = f.make_ticket(group=group, event=events["no_seat"], owner=viewer)
+    backdate(events["time_tba"], events["no_seat"], days=2)
+    backdate(unassigned, deleted, season["tickets"]["friends"])
+    url = group_feed_url(feed_request, viewer, group.id)
+    before = fetch(url).entries
+    testapp.put_json(f"/api/v1/ticket/{unassigned.id}", {"assignee_id": None},
+                     headers=auth_headers(friend))
+    testapp.delete(f"/api/v1/ticket/{deleted.id}", headers=auth_headers(viewer), status=204)
+    after = fetch(url).entries
+    for event in (events["time_tba"], events["no_seat"]):
+        old, new = before[uid(event, group, viewer)], after[uid(event, group, viewer)]
+        assert "Your seats" in str(old["DESCRIPTION"])
+        assert "Your seats" not in str(new["DESCRIPTION"])
+        assert new.decoded("LAST-MODIFIED") > old.decoded("LAST-MODIFIED")
+        assert new.decoded("SEQUENCE") > old.decoded("SEQUENCE")
+
+
 def test_non_member_gets_404(fetch, feed_request, season):
     outsider = f.make_user()
     fetch(group_feed_url(feed_request, outsider, season["group"].id), status=404)
