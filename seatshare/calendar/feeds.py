@@ -51,6 +51,10 @@ class HeldTicket:
             return self.owner.id == user.id
         return self.assignee.id == user.id and self.alias is None
 
+    def people_changed(self) -> list:
+        """When the people ``describe`` names last changed (a new name)."""
+        return [self.owner.updated_at, self.assignee.updated_at if self.assignee else None]
+
     def describe(self, viewer) -> str:
         """``Section 101, Row C, Seat 7 (owner: you; assigned to: Ravi Lee)``."""
 
@@ -102,7 +106,6 @@ def held_tickets(dbsession, user, *where) -> list[HeldTicket]:
 
 def ticket_feed(dbsession, user) -> Calendar:
     """One entry per ticket ``user`` owns or is assigned."""
-    zone = user_zone(user.timezone)
     calendar = _calendar("SeatShare: my tickets", f"Tickets held by {person_name(user)}")
     for held in held_tickets(dbsession, user):
         ticket, event = held.ticket, held.ticket.event
@@ -116,12 +119,13 @@ def ticket_feed(dbsession, user) -> Calendar:
             _entry(
                 uid=f"ticket-{ticket.id}-user-{user.id}@seatshare",
                 event=event,
-                zone=zone,
+                reader=user,
                 summary=f"{event.name} · {seat_label(ticket)}",
                 description=details,
                 busy=held.attended_by(user),
                 created=ticket.created_at,
-                changed=[ticket.updated_at, event.updated_at],
+                changed=[ticket.updated_at, event.updated_at, ticket.group.updated_at,
+                         *held.people_changed()],
             )
         )
     return calendar
@@ -129,7 +133,6 @@ def ticket_feed(dbsession, user) -> Calendar:
 
 def group_feed(dbsession, user, group) -> Calendar:
     """One entry per event of the group's entity, noting ``user``'s seats."""
-    zone = user_zone(user.timezone)
     seats = defaultdict(list)
     for held in held_tickets(dbsession, user, Ticket.group_id == group.id):
         seats[held.ticket.event_id].append(held)
@@ -170,12 +173,13 @@ def group_feed(dbsession, user, group) -> Calendar:
             _entry(
                 uid=f"event-{event.id}-group-{group.id}-user-{user.id}@seatshare",
                 event=event,
-                zone=zone,
+                reader=user,
                 summary=summary,
                 description=details,
                 busy=any(held.attended_by(user) for held in mine),
                 created=event.created_at,
-                changed=[event.updated_at, tickets_changed_at, deleted_at],
+                changed=[event.updated_at, group.updated_at, tickets_changed_at, deleted_at,
+                         *(moment for held in mine for moment in held.people_changed())],
             )
         )
     return calendar
@@ -197,13 +201,15 @@ def _calendar(name, description) -> Calendar:
     return calendar
 
 
-def _entry(uid, event, zone, summary, description, busy, created, changed) -> VEvent:
+def _entry(uid, event, reader, summary, description, busy, created, changed) -> VEvent:
     entry = VEvent()
     entry.add("uid", uid)
     if event.time_tba:
-        day = event_day(event, zone)
+        day = event_day(event, user_zone(reader.timezone))
         entry.add("dtstart", day)
         entry.add("dtend", day + datetime.timedelta(days=1))
+        # The reader's time zone decides the date: a new one may move it.
+        changed = [*changed, reader.updated_at]
     else:
         start = event.start_time.replace(tzinfo=UTC)
         entry.add("dtstart", start)

@@ -77,7 +77,7 @@ def test_an_entry_starts_at_sequence_0_and_rises_when_your_seat_changes(
 ):
     viewer, group, events = season["viewer"], season["group"], season["events"]
     ticket = season["tickets"]["owned"]
-    backdate(ticket, events["timed"])
+    backdate(ticket, events["timed"], group, viewer)
     url = group_feed_url(feed_request, viewer, group.id)
     before = fetch(url).entries[uid(events["timed"], group, viewer)]
     assert before.decoded("SEQUENCE") == 0
@@ -98,7 +98,7 @@ def test_losing_your_seat_is_a_newer_version_of_the_entry(
     unassigned = season["tickets"]["assigned"]  # the friend's, assigned to the viewer
     deleted = f.make_ticket(group=group, event=events["no_seat"], owner=viewer)
     backdate(events["time_tba"], events["no_seat"], days=2)
-    backdate(unassigned, deleted, season["tickets"]["friends"])
+    backdate(unassigned, deleted, season["tickets"]["friends"], group, viewer, friend)
     url = group_feed_url(feed_request, viewer, group.id)
     before = fetch(url).entries
     testapp.put_json(f"/api/v1/ticket/{unassigned.id}", {"assignee_id": None},
@@ -111,6 +111,24 @@ def test_losing_your_seat_is_a_newer_version_of_the_entry(
         assert "Your seats" not in str(new["DESCRIPTION"])
         assert new.decoded("LAST-MODIFIED") > old.decoded("LAST-MODIFIED")
         assert new.decoded("SEQUENCE") > old.decoded("SEQUENCE")
+
+
+def test_renaming_the_group_or_a_seats_owner_is_a_newer_version(
+    fetch, feed_request, dbsession, season, backdate
+):
+    viewer, friend, group, events = season["viewer"], season["friend"], season["group"], season["events"]
+    backdate(*season["tickets"].values(), *events.values(), friend, group)
+    url = group_feed_url(feed_request, viewer, group.id)
+    entry = uid(events["time_tba"], group, viewer)  # your seat is Finn Friend's ticket
+    for rename in (lambda: setattr(friend, "first_name", "Fionn"),
+                   lambda: setattr(group, "name", "Row C Regulars")):
+        before = fetch(url).entries[entry]
+        rename()
+        dbsession.flush()
+        after = fetch(url).entries[entry]
+        assert str(after["DESCRIPTION"]) != str(before["DESCRIPTION"])
+        assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
+        backdate(friend, group)
 
 
 def test_non_member_gets_404(fetch, feed_request, season):

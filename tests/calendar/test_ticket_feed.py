@@ -265,7 +265,7 @@ def test_an_entry_starts_at_sequence_0_and_rises_when_the_game_moves(
     """RFC 5545 §3.8.7.4: a calendar app takes a changed start time for
     a new version of the entry only if its SEQUENCE is higher."""
     viewer, ticket = season["viewer"], season["tickets"]["owned"]
-    backdate(ticket, ticket.event)
+    backdate(ticket, ticket.event, season["group"], viewer)
     url = user_feed_url(feed_request, viewer)
     before = fetch(url).entries[uid(ticket, viewer)]
     assert before.decoded("SEQUENCE") == 0
@@ -274,6 +274,42 @@ def test_an_entry_starts_at_sequence_0_and_rises_when_the_game_moves(
     after = fetch(url).entries[uid(ticket, viewer)]
     assert after.decoded("SEQUENCE") > 0
     assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
+
+
+def test_a_new_time_zone_that_moves_an_all_day_entry_is_a_newer_version(
+    fetch, feed_request, dbsession, season, backdate
+):
+    """A time-to-be-announced game's date is the reader's: when their time
+    zone moves it to another day, SEQUENCE rises like for any moved game."""
+    viewer, ticket = season["viewer"], season["tickets"]["assigned"]
+    backdate(viewer, ticket, ticket.event, season["friend"], season["group"])
+    url = user_feed_url(feed_request, viewer)
+    before = fetch(url).entries[uid(ticket, viewer)]
+    viewer.timezone = "Pacific/Kiritimati"  # 16:00 UTC is 06:00 the next day
+    dbsession.flush()
+    after = fetch(url).entries[uid(ticket, viewer)]
+    assert (before.decoded("DTSTART"), after.decoded("DTSTART")) == (
+        datetime.date(2026, 5, 2), datetime.date(2026, 5, 3))
+    assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
+    assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
+
+
+def test_renaming_the_group_or_the_owner_is_a_newer_version(
+    fetch, feed_request, dbsession, season, backdate
+):
+    viewer, friend, group = season["viewer"], season["friend"], season["group"]
+    ticket = season["tickets"]["assigned"]  # Finn Friend's, assigned to the viewer
+    backdate(ticket, ticket.event, friend, group)
+    url = user_feed_url(feed_request, viewer)
+    for rename in (lambda: setattr(friend, "first_name", "Fionn"),
+                   lambda: setattr(group, "name", "Row C Regulars")):
+        before = fetch(url).entries[uid(ticket, viewer)]
+        rename()
+        dbsession.flush()
+        after = fetch(url).entries[uid(ticket, viewer)]
+        assert str(after["DESCRIPTION"]) != str(before["DESCRIPTION"])
+        assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
+        backdate(friend, group)
 
 
 def test_a_time_tba_placeholder_other_than_noon_stays_in_the_users_zone(dbsession):
