@@ -31,6 +31,9 @@ from ..models import (
 from .describe import UTC, event_day, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
+# RFC 5545 §3.3.11: TEXT holds no control character but TAB (and the line
+# breaks it escapes); the API takes any but NUL into a note or a name.
+CONTROL_CHARACTERS = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F])
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 # Events have a start only; a timed entry is shown this long (a typical game).
 EVENT_DURATION = datetime.timedelta(hours=3)
@@ -192,6 +195,7 @@ def _calendar(name, description) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     # RFC 7986 names, and the older X-WR-* ones many apps still read.
+    name, description = ical_text(name), ical_text(description)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("description", description)
@@ -219,8 +223,9 @@ def _entry(uid, event, reader, summary, description, busy, created, changed) -> 
     entry.add("dtstamp", stamp)
     entry.add("last-modified", stamp)
     entry.add("sequence", _sequence(created, stamp))
-    entry.add("summary", summary)
-    entry.add("description", "\n".join(line for line in description if line and line.strip()))
+    entry.add("summary", ical_text(summary))
+    lines = (ical_text(line) for line in description)
+    entry.add("description", "\n".join(line for line in lines if line.strip()))
     entry.add("status", "CONFIRMED")
     # Seats you will not sit in (or have no seat for) do not block your time.
     entry.add("transp", "OPAQUE" if busy else "TRANSPARENT")
@@ -232,3 +237,10 @@ def _sequence(created, stamp) -> int:
     only when its SEQUENCE is higher. Whole seconds since the entry's first
     version rise with every later change, and stay far below 2**31."""
     return max(0, int((stamp - created.replace(tzinfo=UTC)).total_seconds()))
+
+
+def ical_text(value: str) -> str:
+    """``value`` as RFC 5545 TEXT may hold it: each line break (a vertical
+    tab pasted from a word processor too) a newline, other control
+    characters left out."""
+    return "\n".join(value.splitlines()).translate(CONTROL_CHARACTERS)

@@ -98,7 +98,8 @@ def backdate(dbsession):
     ``days`` ago, so that a change made now is a later second in the feed."""
 
     def run(*rows, days=1):
-        then = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(days=days)
+        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        then = now - datetime.timedelta(days=days)
         for row in rows:
             row.created_at = then
             if hasattr(row, "updated_at"):

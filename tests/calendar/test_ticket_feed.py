@@ -94,6 +94,29 @@ def test_owner_sees_the_ticket_they_assigned_to_someone_else(fetch, feed_request
     assert uid(season["tickets"]["assigned"], viewer) not in entries
 
 
+def test_control_characters_typed_into_the_api_stay_out_of_the_feed(
+    fetch, feed_request, dbsession, season
+):
+    """RFC 5545 TEXT allows no control character but TAB, and a strict
+    calendar app refuses the whole feed over one. A vertical tab (a line
+    break pasted from a word processor) becomes a line break; the rest go."""
+    viewer, group, ticket = season["viewer"], season["group"], season["tickets"]["assigned"]
+    ticket.note = "Gate B\x0bbring the blanket\x1b[0m\x07"
+    ticket.seat = "8\x0c"
+    season["friend"].first_name = "Finn\x7f"
+    group.name = "Section 101\x1fCrew"
+    viewer.last_name = "Viewer\x08"
+    dbsession.flush()
+    response = fetch(user_feed_url(feed_request, viewer))  # the RFC 5545 check included
+    entry = response.entries[uid(ticket, viewer)]
+    assert str(entry["SUMMARY"]) == "Otters vs Pikes · Section 101, Row C, Seat 8"
+    description = str(entry["DESCRIPTION"])
+    assert "Note: Gate B\nbring the blanket[0m\n" in description + "\n"
+    assert "(owner: Finn Friend;" in description
+    assert "Group: Section 101Crew" in description
+    assert str(response.calendar["X-WR-CALDESC"]) == "Tickets held by Vera Viewer"
+
+
 def test_token_is_the_hmac_of_user_id_and_nonce(app, season):
     viewer = season["viewer"]
     expected = hmac.new(
