@@ -2,8 +2,9 @@
 
 Events whose date is to be announced are left out; events whose time is to be
 announced are all-day entries on their date in the reader's time zone. UIDs
-are built from ids only, so a calendar app updates an entry in place when a
-seat or a start time changes. DTSTAMP and LAST-MODIFIED are the last change
+are built from ids and the site's domain only, so a calendar app updates an
+entry in place when a seat or a start time changes, and no other SeatShare
+site has the same UID for another entry. DTSTAMP and LAST-MODIFIED are the last change
 to what an entry shows, and SEQUENCE counts the seconds from the entry's
 first version to that change, so it rises with every change without a
 counter stored anywhere; an unchanged feed is byte-for-byte the same (and
@@ -107,8 +108,9 @@ def held_tickets(dbsession, user, *where) -> list[HeldTicket]:
     return [HeldTicket(*row) for row in rows]
 
 
-def ticket_feed(dbsession, user) -> Calendar:
-    """One entry per ticket ``user`` owns or is assigned."""
+def ticket_feed(dbsession, user, site) -> Calendar:
+    """One entry per ticket ``user`` owns or is assigned; ``site`` is the
+    domain the feed is served from."""
     calendar = _calendar("SeatShare: my tickets", f"Tickets held by {person_name(user)}")
     for held in held_tickets(dbsession, user):
         ticket, event = held.ticket, held.ticket.event
@@ -120,7 +122,7 @@ def ticket_feed(dbsession, user) -> Calendar:
         ]
         calendar.add_component(
             _entry(
-                uid=f"ticket-{ticket.id}-user-{user.id}@seatshare",
+                uid=f"ticket-{ticket.id}-user-{user.id}@{site}",
                 event=event,
                 reader=user,
                 summary=f"{event.name} · {seat_label(ticket)}",
@@ -134,7 +136,7 @@ def ticket_feed(dbsession, user) -> Calendar:
     return calendar
 
 
-def group_feed(dbsession, user, group) -> Calendar:
+def group_feed(dbsession, user, group, site) -> Calendar:
     """One entry per event of the group's entity, noting ``user``'s seats."""
     seats = defaultdict(list)
     for held in held_tickets(dbsession, user, Ticket.group_id == group.id):
@@ -174,7 +176,7 @@ def group_feed(dbsession, user, group) -> Calendar:
         details.append(event.description)
         calendar.add_component(
             _entry(
-                uid=f"event-{event.id}-group-{group.id}-user-{user.id}@seatshare",
+                uid=f"event-{event.id}-group-{group.id}-user-{user.id}@{site}",
                 event=event,
                 reader=user,
                 summary=summary,

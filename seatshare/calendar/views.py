@@ -27,11 +27,18 @@ def calendar_response(request, calendar) -> Response:
     return response
 
 
+def site(request) -> str:
+    """The right-hand side of the feeds' UIDs (RFC 5545 §3.8.4.7): the
+    domain of the feed's URL, which stays the same for a subscription."""
+    return request.domain.lower()
+
+
 @view_config(context=TicketFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
 def ticket_feed_view(context, request):
-    return calendar_response(request, ticket_feed(request.dbsession, context.user))
+    return calendar_response(request, ticket_feed(request.dbsession, context.user, site(request)))
 
 
 @view_config(context=GroupFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
 def group_feed_view(context, request):
-    return calendar_response(request, group_feed(request.dbsession, context.user, context.group))
+    calendar = group_feed(request.dbsession, context.user, context.group, site(request))
+    return calendar_response(request, calendar)

@@ -8,8 +8,8 @@ from .. import factories as f
 UTC = datetime.UTC
 
 
-def uid(event, group, user):
-    return f"event-{event.id}-group-{group.id}-user-{user.id}@seatshare"
+def uid(event, group, user, site="example.com"):
+    return f"event-{event.id}-group-{group.id}-user-{user.id}@{site}"
 
 
 def test_feed_lists_the_groups_events_except_date_tba(fetch, feed_request, season):
@@ -20,6 +20,13 @@ def test_feed_lists_the_groups_events_except_date_tba(fetch, feed_request, seaso
         uid(events[name], group, viewer) for name in ("timed", "time_tba", "no_seat")
     }
     assert str(response.calendar["X-WR-CALNAME"]) == "SeatShare: Section 101 Crew"
+
+
+def test_uids_name_the_site(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    url = group_feed_url(feed_request, viewer, group.id)
+    entries = fetch(url, extra_environ={"HTTP_HOST": "seats.example.org"}).entries
+    assert uid(events["timed"], group, viewer, "seats.example.org") in entries
 
 
 def test_events_of_other_entities_are_left_out(fetch, feed_request, season):

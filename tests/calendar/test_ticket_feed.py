@@ -16,8 +16,8 @@ from .. import factories as f
 UTC = datetime.UTC
 
 
-def uid(ticket, user):
-    return f"ticket-{ticket.id}-user-{user.id}@seatshare"
+def uid(ticket, user, site="example.com"):
+    return f"ticket-{ticket.id}-user-{user.id}@{site}"
 
 
 def test_feed_lists_the_tickets_you_own_or_are_assigned(fetch, feed_request, season):
@@ -28,6 +28,18 @@ def test_feed_lists_the_tickets_you_own_or_are_assigned(fetch, feed_request, sea
         uid(tickets["owned"], viewer),
         uid(tickets["assigned"], viewer),
     }
+
+
+def test_uids_name_the_site_so_that_two_sites_never_share_one(fetch, feed_request, season):
+    """RFC 5545 §3.8.4.7: a UID is globally unique, the site's domain on
+    the right of the "@". Ticket 1 of user 1 is on every SeatShare site,
+    and a calendar app that meets one UID twice shows one entry."""
+    viewer, ticket = season["viewer"], season["tickets"]["owned"]
+    url = user_feed_url(feed_request, viewer)
+    for host in ("seats.example.org", "SEATS.example.org:8443", "tickets.example.net"):
+        entries = fetch(url, extra_environ={"HTTP_HOST": host}).entries
+        site = host.split(":")[0].lower()
+        assert uid(ticket, viewer, site) in entries
 
 
 def test_timed_event_has_its_start_and_the_seat(fetch, feed_request, season):
@@ -211,7 +223,7 @@ def test_feed_query_count_does_not_grow_with_tickets(feed_request, season, measu
 def test_a_failing_feed_does_not_log_its_token(testapp, app, feed_request, season, monkeypatch, caplog):
     from seatshare.calendar import views
 
-    def broken(dbsession, user):
+    def broken(dbsession, user, site):
         raise RuntimeError("the feed broke")
 
     monkeypatch.setattr(views, "ticket_feed", broken)
