@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from icalendar import Calendar, Event as VEvent
+from icalendar import Calendar, Event as VEvent, Timezone, TimezoneStandard
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -133,7 +133,7 @@ def ticket_feed(dbsession, user, site) -> Calendar:
                          *held.people_changed()],
             )
         )
-    return calendar
+    return _never_empty(calendar)
 
 
 def group_feed(dbsession, user, group, site) -> Calendar:
@@ -187,7 +187,7 @@ def group_feed(dbsession, user, group, site) -> Calendar:
                          *(moment for held in mine for moment in held.people_changed())],
             )
         )
-    return calendar
+    return _never_empty(calendar)
 
 
 def _calendar(name, description) -> Calendar:
@@ -204,6 +204,23 @@ def _calendar(name, description) -> Calendar:
     calendar.add("x-wr-caldesc", description)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    return calendar
+
+
+def _never_empty(calendar) -> Calendar:
+    """RFC 5545 §3.6 wants a component in every calendar, and a strict app
+    refuses one without: a feed with no entry yet (a new user's) carries
+    the UTC time zone its entries are written in."""
+    if not calendar.subcomponents:
+        standard = TimezoneStandard()
+        standard.add("dtstart", datetime.datetime(1970, 1, 1))
+        standard.add("tzoffsetfrom", datetime.timedelta(0))
+        standard.add("tzoffsetto", datetime.timedelta(0))
+        standard.add("tzname", "UTC")
+        utc = Timezone()
+        utc.add("tzid", "UTC")
+        utc.add_component(standard)
+        calendar.add_component(utc)
     return calendar
 
 

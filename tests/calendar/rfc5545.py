@@ -23,8 +23,11 @@ def rfc5545_problems(body: bytes) -> list[str]:
             continue
         if any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in text):
             problems.append(f"line {number} holds a control character: {text!r}")
+    calendar = Calendar.from_ical(body)
+    if not calendar.subcomponents:
+        problems.append("the calendar has no component (§3.6 wants one at least)")
     uids = []
-    for entry in Calendar.from_ical(body).walk("VEVENT"):
+    for entry in calendar.walk("VEVENT"):
         uid = str(entry.get("UID"))
         uids.append(uid)
         problems += [f"{uid} has no {name}" for name in REQUIRED if name not in entry]

@@ -29,6 +29,13 @@ def test_uids_name_the_site(fetch, feed_request, season):
     assert uid(events["timed"], group, viewer, "seats.example.org") in entries
 
 
+def test_a_group_without_events_is_still_a_calendar(fetch, feed_request, season):
+    viewer = season["viewer"]
+    group = f.make_group(creator=viewer)  # its team has no events yet
+    response = fetch(group_feed_url(feed_request, viewer, group.id))  # RFC 5545 checked
+    assert response.entries == {}
+
+
 def test_events_of_other_entities_are_left_out(fetch, feed_request, season):
     viewer, group = season["viewer"], season["group"]
     elsewhere = f.make_event(name="Somebody else's game")

@@ -42,6 +42,17 @@ def test_uids_name_the_site_so_that_two_sites_never_share_one(fetch, feed_reques
         assert uid(ticket, viewer, site) in entries
 
 
+def test_a_feed_without_tickets_is_still_a_calendar(fetch, feed_request, dbsession):
+    """A new user subscribes before they hold a ticket. RFC 5545 wants a
+    component in every calendar, and a strict app refuses one without: the
+    feed has the UTC time zone its entries are written in."""
+    newcomer = f.make_user()
+    response = fetch(user_feed_url(feed_request, newcomer))  # the RFC 5545 check included
+    assert response.entries == {}
+    [zone] = response.calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "UTC"
+
+
 def test_timed_event_has_its_start_and_the_seat(fetch, feed_request, season):
     viewer = season["viewer"]
     entry = fetch(user_feed_url(feed_request, viewer)).entries[uid(season["tickets"]["owned"], viewer)]
