@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from icalendar import Calendar, Event as VEvent, Timezone, TimezoneStandard
+from icalendar import Calendar, Event as VEvent, Timezone, TimezoneStandard, vText
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -196,8 +196,9 @@ def _calendar(name, description) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # RFC 7986 names, and the older X-WR-* ones many apps still read.
-    name, description = ical_text(name), ical_text(description)
+    # RFC 7986 names, and the older X-WR-* ones many apps still read. All are
+    # TEXT, but icalendar escapes only the properties it knows as such.
+    name, description = vText(ical_text(name)), vText(ical_text(description))
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("description", description)

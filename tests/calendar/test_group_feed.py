@@ -36,6 +36,15 @@ def test_a_group_without_events_is_still_a_calendar(fetch, feed_request, season)
     assert response.entries == {}
 
 
+def test_the_calendars_name_is_escaped_text(fetch, feed_request, dbsession, season):
+    viewer, group = season["viewer"], season["group"]
+    group.name = "Row C, Seats 7; 8\nthe \\ crew"
+    dbsession.flush()
+    calendar = fetch(group_feed_url(feed_request, viewer, group.id)).calendar
+    for name in ("NAME", "X-WR-CALNAME"):
+        assert calendar[name].to_ical() == rb"SeatShare: Row C\, Seats 7\; 8\nthe \\ crew"
+
+
 def test_events_of_other_entities_are_left_out(fetch, feed_request, season):
     viewer, group = season["viewer"], season["group"]
     elsewhere = f.make_event(name="Somebody else's game")

@@ -140,6 +140,20 @@ def test_control_characters_typed_into_the_api_stay_out_of_the_feed(
     assert str(response.calendar["X-WR-CALDESC"]) == "Tickets held by Vera Viewer"
 
 
+def test_the_calendars_name_and_description_are_escaped_text(
+    fetch, feed_request, dbsession, season
+):
+    """NAME and the X-WR-* properties are TEXT, like SUMMARY: a line break
+    (which the API takes into a name) ended the feed in a 500, and commas
+    and semicolons went out unescaped, which TEXT does not allow."""
+    viewer = season["viewer"]
+    viewer.first_name, viewer.last_name = "Vera\nJo", "Viewer, Esq.; \\o/"
+    dbsession.flush()
+    calendar = fetch(user_feed_url(feed_request, viewer)).calendar
+    for name in ("DESCRIPTION", "X-WR-CALDESC"):
+        assert calendar[name].to_ical() == rb"Tickets held by Vera\nJo Viewer\, Esq.\; \\o/"
+
+
 def test_token_is_the_hmac_of_user_id_and_nonce(app, season):
     viewer = season["viewer"]
     expected = hmac.new(
