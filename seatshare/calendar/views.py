@@ -18,6 +18,9 @@ def calendar_response(request, calendar) -> Response:
         charset="utf-8",
         conditional_response=True,
     )
+    # The body's hash, and no Last-Modified: an entry leaving the feed (a
+    # ticket deleted, a group left) leaves no date behind, so If-Modified-Since
+    # could be answered 304 for a feed that changed.
     response.md5_etag()
     response.cache_control.private = True
     response.cache_control.max_age = CACHE_SECONDS

@@ -221,6 +221,14 @@ def test_feed_is_stable_and_answers_conditional_requests(fetch, feed_request, se
     fetch(url, status=304, headers={"If-None-Match": first.headers["ETag"]})
 
 
+def test_no_last_modified_so_if_modified_since_never_answers_304(fetch, feed_request, season):
+    """A deleted ticket leaves the feed without leaving a date behind: a
+    Last-Modified could not tell that the feed changed. Only the ETag does."""
+    url = user_feed_url(feed_request, season["viewer"])
+    assert "Last-Modified" not in fetch(url).headers
+    fetch(url, status=200, headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+
+
 def test_head_answers_without_a_body(testapp, feed_request, season):
     url = user_feed_url(feed_request, season["viewer"]).removeprefix("http://example.com")
     response = testapp.head(url, status=200)
