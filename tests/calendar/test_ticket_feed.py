@@ -154,6 +154,22 @@ def test_the_calendars_name_and_description_are_escaped_text(
         assert calendar[name].to_ical() == rb"Tickets held by Vera\nJo Viewer\, Esq.\; \\o/"
 
 
+def test_long_lines_fold_between_characters_never_inside_one(
+    fetch, feed_request, dbsession, season
+):
+    """RFC 5545 §3.1 folds at 75 octets; a fold inside a multi-byte UTF-8
+    character makes both lines invalid UTF-8. The RFC 5545 check reads
+    every line on its own, so each of these offsets puts a fold elsewhere."""
+    viewer, ticket = season["viewer"], season["tickets"]["owned"]
+    url = user_feed_url(feed_request, viewer)
+    for offset in range(4):
+        ticket.event.name = "x" * offset + "Öttérs vs Häring ⚾ Élite Cup 🏆 " * 4
+        ticket.note = "Bring the blanket 🧣 " * 10
+        dbsession.flush()
+        entry = fetch(url).entries[uid(ticket, viewer)]  # the RFC 5545 check included
+        assert str(entry["SUMMARY"]).startswith(ticket.event.name)
+
+
 def test_token_is_the_hmac_of_user_id_and_nonce(app, season):
     viewer = season["viewer"]
     expected = hmac.new(
