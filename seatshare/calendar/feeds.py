@@ -4,9 +4,9 @@ Events whose date is to be announced are left out; events whose time is to be
 announced are all-day entries on their date in the reader's time zone. UIDs
 are built from ids and the site's domain only, so a calendar app updates an
 entry in place when a seat or a start time changes, and no other SeatShare
-site has the same UID for another entry. DTSTAMP and LAST-MODIFIED are the last change
-to what an entry shows, and SEQUENCE counts the seconds from the entry's
-first version to that change, so it rises with every change without a
+site has the same UID for another entry. DTSTAMP and LAST-MODIFIED are the
+last change to what an entry shows, and SEQUENCE counts the seconds from the
+entry's first version to that change, so it rises with every change without a
 counter stored anywhere; an unchanged feed is byte-for-byte the same (and
 keeps its ETag).
 """
