@@ -1,0 +1,57 @@
+"""The HTML pages for people using a screen reader, a keyboard or a phone:
+the markup a browser exposes to them, as WCAG 2.2 AA asks."""
+import pytest
+
+from seatshare.web.password_reset import reset_key
+
+from .test_password_change import change
+from .test_password_reset import ask
+from .test_signin import submit_sign_in
+
+
+def title(page):
+    return page.html.title.text
+
+
+def sign_up(testapp, **values):
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in values.items():
+        form[name] = value
+    return form.submit(status=400)
+
+
+def choose_on_link(testapp, user, new, again):
+    form = testapp.get(f"/password-reset/{reset_key(testapp.app.registry.settings, user)}"
+                       ).forms["password"]
+    form["new_password"], form["new_password_again"] = new, again
+    return form.submit(status=400)
+
+
+@pytest.mark.parametrize("send, page_title", [
+    (lambda app, user: submit_sign_in(app, user.email, "not the password", 400), "Sign in"),
+    (lambda app, user: submit_sign_in(app, user.email, "", 400), "Sign in"),
+    (lambda app, user: sign_up(app, first_name="Ann", email="not-an-email"),
+     "Create your account"),
+    (lambda app, user: ask(app, "not-an-email", 400), "Forgot your password?"),
+    (lambda app, user: choose_on_link(app, user, "short", "short"), "Choose a new password"),
+])
+def test_a_form_sent_back_with_an_error_says_so_in_its_title(testapp, user, send, page_title):
+    """WCAG 2.4.2 and 3.3.1: the title is the first thing a screen reader
+    reads of the page that answers a form; it tells the form came back to be
+    corrected (a page that looks like the one just sent otherwise)."""
+    assert title(send(testapp, user)) == f"Error: {page_title} · SeatShare"
+
+
+def test_the_change_password_form_sent_back_says_so_in_its_title(signed_in_flow, testapp):
+    assert title(testapp.get("/password")) == "Change your password · SeatShare"
+    page = change(testapp, current="not the password", status=400)
+    assert title(page) == "Error: Change your password · SeatShare"
+
+
+@pytest.mark.parametrize("path, page_title", [
+    ("/signin", "Sign in"),
+    ("/signup", "Create your account"),
+    ("/password-reset", "Forgot your password?"),
+])
+def test_a_form_without_errors_has_its_plain_title(testapp, path, page_title):
+    assert title(testapp.get(path)) == f"{page_title} · SeatShare"
