@@ -128,9 +128,10 @@ def requesting_application(dbsession, next_url) -> Application | None:
     return enabled_application(dbsession, parse_qs(parts.query).get("client_id", [""])[0])
 
 
-def sign_in_form(request, status=200, error=None, email=""):
+def sign_in_form(request, status=200, error=None, email="", invalid=()):
+    """``invalid``: the fields ``error`` is about, marked for screen readers."""
     next_url = safe_next(request.params.get("next"))
-    return page(request, "signin.jinja2", status, error=error, email=email,
+    return page(request, "signin.jinja2", status, error=error, email=email, invalid=invalid,
                 messages=request.session.pop_flash(),
                 next_url=next_url or "", signup_url=with_next("/signup", next_url),
                 reset_url=with_next("/password-reset", next_url),
@@ -201,8 +202,9 @@ def sign_in(request):
     if values is None:
         # A field left empty (or sent as a file) is no failed sign-in: say
         # which, and keep the email typed.
-        return sign_in_form(request, 400, errors.get("email") or errors["password"],
-                            email=posted_text(request, "email") or "")
+        field = "email" if "email" in errors else "password"
+        return sign_in_form(request, 400, errors[field],
+                            email=posted_text(request, "email") or "", invalid=(field,))
     user = request.dbsession.execute(
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
@@ -215,7 +217,8 @@ def sign_in(request):
         return refused
     if not request.passwords.verify(user.password_hash if user else None, values["password"]):
         limiter.record_failure(request.dbsession, keys)
-        return sign_in_form(request, 400, SIGN_IN_FAILED, email=values["email"])
+        return sign_in_form(request, 400, SIGN_IN_FAILED, email=values["email"],
+                            invalid=("email", "password"))
     return start_session(request, user)
 
 

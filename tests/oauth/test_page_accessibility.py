@@ -55,3 +55,47 @@ def test_the_change_password_form_sent_back_says_so_in_its_title(signed_in_flow,
 ])
 def test_a_form_without_errors_has_its_plain_title(testapp, path, page_title):
     assert title(testapp.get(path)) == f"{page_title} · SeatShare"
+
+
+def described_by(page, field):
+    """The text a screen reader reads for ``field`` after its label."""
+    return page.html.find(id=page.html.find(id=field)["aria-describedby"]).text
+
+
+def marked(page):
+    return [field["id"] for field in page.html.find_all("input", attrs={"aria-invalid": "true"})]
+
+
+def autofocused(page):
+    return [field["id"] for field in page.html.find_all(autofocus=True)]
+
+
+@pytest.mark.parametrize("email, password, field, message", [
+    ("ann@example.com", "", "password", "Enter your password."),
+    ("", "a password", "email", "Enter your email address."),
+    ("   ", "a password", "email", "Enter your email address."),
+    ("", "", "email", "Enter your email address."),
+])
+def test_sign_in_ties_an_empty_fields_error_to_it(testapp, email, password, field, message):
+    """WCAG 3.3.1: the field is marked invalid and reads the error, and the
+    cursor is in it, the email kept even when it is only spaces."""
+    page = submit_sign_in(testapp, email, password, status=400)
+    assert marked(page) == [field]
+    assert described_by(page, field) == message
+    assert autofocused(page) == [field]
+    assert page.forms["signin"]["email"].value == email
+
+
+def test_a_wrong_password_is_read_on_both_fields(testapp, user):
+    """Sign-in never says which of the two is wrong: both read why."""
+    page = submit_sign_in(testapp, user.email, "not the password", status=400)
+    assert marked(page) == ["email", "password"]
+    for field in ("email", "password"):
+        assert described_by(page, field) == "That email and password do not match an account."
+    assert autofocused(page) == ["password"]
+
+
+def test_the_empty_sign_in_form_marks_nothing(testapp):
+    page = testapp.get("/signin")
+    assert marked(page) == [] and page.html.find(attrs={"aria-describedby": True}) is None
+    assert autofocused(page) == ["email"]
