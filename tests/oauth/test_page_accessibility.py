@@ -1,5 +1,7 @@
 """The HTML pages for people using a screen reader, a keyboard or a phone:
 the markup a browser exposes to them, as WCAG 2.2 AA asks."""
+import re
+
 import pytest
 
 from seatshare.web.password_reset import reset_key
@@ -99,3 +101,60 @@ def test_the_empty_sign_in_form_marks_nothing(testapp):
     page = testapp.get("/signin")
     assert marked(page) == [] and page.html.find(attrs={"aria-describedby": True}) is None
     assert autofocused(page) == ["email"]
+
+
+# --- contrast of the controls (WCAG 1.4.11: at least 3:1) --------------------------
+
+RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+COLOR = re.compile(r"#[0-9a-fA-F]{6}\b|rgba?\([^)]*\)|var\(--[a-z-]+\)")
+
+
+def style_rules(page):
+    """{selector: {property: value}} of the page's style elements, later
+    rules over earlier ones, as the cascade has them at equal specificity."""
+    css = re.sub(r"/\*.*?\*/", "", "".join(s.text for s in page.html.find_all("style")),
+                 flags=re.S)
+    rules = {}
+    for selectors, body in RULE.findall(css):
+        declarations = dict(d.split(":", 1) for d in body.split(";") if ":" in d)
+        for selector in selectors.split(","):
+            rules.setdefault(" ".join(selector.split()), {}).update(
+                {k.strip(): v.strip() for k, v in declarations.items()})
+    return rules
+
+
+def color_in(rules, selector, prop):
+    """The colour in ``prop`` of ``selector``'s rule, ``var(--…)`` resolved."""
+    [color] = COLOR.findall(rules[selector][prop])
+    if color.startswith("var("):
+        return rules[":root"][color[4:-1]]
+    return color
+
+
+def contrast(color, background="#ffffff"):
+    """WCAG 2's contrast ratio of two opaque ``#rrggbb`` colours."""
+    def luminance(hex_color):
+        channels = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted([luminance(color), luminance(background)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("path", ["/signin", "/signup", "/password-reset"])
+def test_a_text_field_and_its_focus_stand_out_from_the_white_card(testapp, path):
+    """An empty field's edge is all that shows where to type; its focus ring
+    is where the keyboard is. Both at least 3:1 against the card."""
+    rules = style_rules(testapp.get(path))
+    assert contrast(color_in(rules, "input[type=email]", "border")) >= 3
+    assert contrast(color_in(rules, "input:focus", "outline")) >= 3
+
+
+def test_the_deny_button_has_an_edge_like_approve(signed_in_flow, testapp):
+    """Deny (a pale button) shows where it is as plainly as Approve."""
+    page = signed_in_flow.consent_page()
+    assert page.html.find("button", value="deny")["class"] == ["secondary"]
+    rules = style_rules(page)
+    assert contrast(color_in(rules, "button.secondary", "box-shadow")) >= 3
+    assert contrast(color_in(rules, "button", "background")) >= 3
