@@ -158,3 +158,12 @@ def test_the_deny_button_has_an_edge_like_approve(signed_in_flow, testapp):
     rules = style_rules(page)
     assert contrast(color_in(rules, "button.secondary", "box-shadow")) >= 3
     assert contrast(color_in(rules, "button", "background")) >= 3
+
+
+def test_the_reset_page_says_in_its_title_that_the_link_is_sent(testapp, user):
+    """WCAG 2.4.2: the page after asking reads as what it is, not as the
+    form again."""
+    page = ask(testapp, user.email)
+    assert title(page) == "Check your mail · SeatShare"
+    assert page.html.h1.text == "Check your mail"
+    assert page.html.find(role="status").text.startswith(f"If an account uses {user.email}")
