@@ -137,6 +137,17 @@ def page_width(page):
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+def sign_in_to_consent(page, base, client_id, redirect_uri, user):
+    """From an authorization request through the sign-in form, to the
+    consent page."""
+    page.goto(f"{base}/oauth/authorization?client_id={client_id}"
+              f"&redirect_uri={redirect_uri}&response_type=code")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/oauth/authorization?**")
+
+
 def test_a_long_application_name_fits_a_phone(live_server, live_user, browser):
     """An application's name is whatever its developer registered: a name
     with no space to break at still wraps inside the consent and
@@ -148,12 +159,7 @@ def test_a_long_application_name_fits_a_phone(live_server, live_user, browser):
         app, _ = register_application(session, name, [redirect_uri])
         session.commit()
     page = browser.new_page(viewport=PHONE)
-    page.goto(f"{base}/oauth/authorization?client_id={app.client_id}"
-              f"&redirect_uri={redirect_uri}&response_type=code")
-    page.fill("#email", live_user.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/oauth/authorization?**")
+    sign_in_to_consent(page, base, app.client_id, redirect_uri, live_user)
     assert name in page.inner_text("h1")
     page.screenshot(path=screenshot_path("consent-long-name-phone.png"), full_page=True)
     assert page_width(page) <= PHONE["width"]
@@ -164,4 +170,27 @@ def test_a_long_application_name_fits_a_phone(live_server, live_user, browser):
     page.screenshot(path=screenshot_path("apps-long-name-phone.png"), full_page=True)
     assert page_width(page) <= PHONE["width"]
     assert page.locator("button", has_text="Disconnect").bounding_box()["x"] < PHONE["width"]
+    page.close()
+
+
+NARROWEST = {"width": 320, "height": 700}  # WCAG 1.4.10: 1280 px zoomed to 400%
+
+
+def test_connected_apps_reflow_at_320_px(live_server, live_user, live_client, browser):
+    """Zoomed in, or on a small phone, an app's name and what it may do
+    keep most of the row (Disconnect moves under them); they were squeezed
+    beside Disconnect into a column a syllable wide."""
+    base = live_server.url
+    page = browser.new_page(viewport=NARROWEST)
+    sign_in_to_consent(page, base, live_client.client_id, live_client.redirect_uri, live_user)
+    page.click("button[value=approve]")
+    page.wait_for_url(live_client.redirect_uri + "?*")
+    page.goto(base + "/apps")
+    page.screenshot(path=screenshot_path("apps-320.png"), full_page=True)
+    row = page.locator("ul.apps li").first.bounding_box()
+    about = page.locator("ul.apps .about").first.bounding_box()
+    assert about["width"] >= 0.6 * row["width"]
+    assert page_width(page) <= NARROWEST["width"]
+    button = page.locator("button", has_text="Disconnect").bounding_box()
+    assert button["x"] + button["width"] <= NARROWEST["width"]
     page.close()
