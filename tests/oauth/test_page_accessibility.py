@@ -167,3 +167,25 @@ def test_the_reset_page_says_in_its_title_that_the_link_is_sent(testapp, user):
     assert title(page) == "Check your mail · SeatShare"
     assert page.html.h1.text == "Check your mail"
     assert page.html.find(role="status").text.startswith(f"If an account uses {user.email}")
+
+
+def test_the_consent_buttons_are_real_and_deny_comes_first(signed_in_flow):
+    """Keyboard and screen reader users reach Deny as easily as Approve: two
+    submit buttons of one form, Deny first in the tab order."""
+    form = signed_in_flow.consent_page().html.find("form", id="consent")
+    buttons = [(b.name, b["type"], b["value"], b.text) for b in form.find_all(
+        ["button", "input", "a"]) if b.get("type") != "hidden"]
+    assert buttons == [("button", "submit", "deny", "Deny"),
+                       ("button", "submit", "approve", "Approve")]
+    assert not form.find(attrs={"tabindex": True}) and not form.find(disabled=True)
+
+
+def test_the_consent_buttons_say_what_they_do(signed_in_flow):
+    """Tabbing to Approve reads that the approval is remembered (the note is
+    after the buttons), and "Not you?" reads that it signs out."""
+    page = signed_in_flow.consent_page()
+    approve = page.html.find("button", value="approve")
+    note = page.html.find(id=approve["aria-describedby"]).text
+    assert note.startswith("If you approve, SeatShare remembers it")
+    not_you = page.html.find("form", id="signout").button
+    assert not_you["aria-label"] == f"{not_you.text} Sign out"
