@@ -156,7 +156,7 @@ def test_the_deny_button_has_an_edge_like_approve(signed_in_flow, testapp):
     page = signed_in_flow.consent_page()
     assert page.html.find("button", value="deny")["class"] == ["secondary"]
     rules = style_rules(page)
-    assert contrast(color_in(rules, "button.secondary", "box-shadow")) >= 3
+    assert contrast(color_in(rules, "button.secondary", "border-color")) >= 3
     assert contrast(color_in(rules, "button", "background")) >= 3
 
 
@@ -189,3 +189,11 @@ def test_the_consent_buttons_say_what_they_do(signed_in_flow):
     assert note.startswith("If you approve, SeatShare remembers it")
     not_you = page.html.find("form", id="signout").button
     assert not_you["aria-label"] == f"{not_you.text} Sign out"
+
+
+def test_buttons_keep_an_edge_in_forced_colours(testapp):
+    """Windows High Contrast drops backgrounds and shadows and draws
+    borders in its own colour: a button with no border reads as plain text
+    there (Deny and Approve as two words)."""
+    width, style, color = style_rules(testapp.get("/signin"))["button"]["border"].split()
+    assert (width, style) == ("1px", "solid")
