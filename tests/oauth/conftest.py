@@ -28,11 +28,12 @@ def authorization_url(client_id, redirect_uri=REDIRECT_URI, **params):
 
 
 def field_error(page, field):
-    """The message a screen reader reads for ``field``: the element its
+    """The message a screen reader reads for ``field``: of the elements its
     ``aria-describedby`` names, the one shown beside it."""
-    described = page.html.find(id=page.html.find(id=field)["aria-describedby"])
-    assert "field-error" in described["class"]
-    return described.text
+    described = [page.html.find(id=name)
+                 for name in page.html.find(id=field)["aria-describedby"].split()]
+    [message] = [element for element in described if "field-error" in element["class"]]
+    return message.text
 
 
 def basic(client_id, secret):

@@ -197,3 +197,34 @@ def test_buttons_keep_an_edge_in_forced_colours(testapp):
     there (Deny and Approve as two words)."""
     width, style, color = style_rules(testapp.get("/signin"))["button"]["border"].split()
     assert (width, style) == ("1px", "solid")
+
+
+def descriptions(page, field):
+    """What a screen reader reads for ``field`` after its label, in order."""
+    ids = page.html.find(id=field).get("aria-describedby", "").split()
+    return [page.html.find(id=i).text for i in ids]
+
+
+SUMMARY = "Please correct the fields marked below, and type each password again."
+
+
+def test_change_password_reads_the_summary_where_the_cursor_lands(signed_in_flow, testapp):
+    """Every field comes back empty, so the cursor is in the first; the
+    error can be in the last, and is read there too."""
+    page = change(testapp, again="not the same one", status=400)
+    assert autofocused(page) == ["current_password"]
+    assert descriptions(page, "current_password") == [SUMMARY]
+    assert descriptions(page, "new_password_again") == ["The two new passwords differ."]
+    assert marked(page) == ["new_password_again"]
+
+    page = change(testapp, current="not the password", status=400)
+    assert descriptions(page, "current_password") == [SUMMARY,
+                                                      "This is not your current password."]
+
+
+def test_a_reset_link_form_reads_the_summary_where_the_cursor_lands(testapp, user):
+    page = choose_on_link(testapp, user, "a new and long passphrase", "another one")
+    assert autofocused(page) == ["new_password"]
+    assert descriptions(page, "new_password") == [SUMMARY]
+    assert testapp.get(f"/password-reset/{reset_key(testapp.app.registry.settings, user)}"
+                       ).html.find(attrs={"aria-describedby": True}) is None
