@@ -9,7 +9,7 @@ from .test_signin import session_of
 
 
 def feeds(page):
-    return [(div.find("strong").text, div.find("input")["value"], div.find("a")["href"])
+    return [(div.find("h2").text, div.find("input")["value"], div.find("a")["href"])
             for div in page.html.select("div.feed")]
 
 

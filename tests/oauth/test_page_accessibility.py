@@ -5,6 +5,7 @@ import re
 import pytest
 
 from seatshare.web.password_reset import reset_key
+from tests import factories
 
 from .test_password_change import change
 from .test_password_reset import ask
@@ -228,3 +229,12 @@ def test_a_reset_link_form_reads_the_summary_where_the_cursor_lands(testapp, use
     assert descriptions(page, "new_password") == [SUMMARY]
     assert testapp.get(f"/password-reset/{reset_key(testapp.app.registry.settings, user)}"
                        ).html.find(attrs={"aria-describedby": True}) is None
+
+
+def test_each_calendar_feed_is_a_section_under_its_heading(signed_in_flow, testapp):
+    """WCAG 1.3.1: the bold name over each feed is a heading, so a screen
+    reader can list the feeds and jump to one (they were bold text)."""
+    factories.make_group(name="Beta Seats", creator=signed_in_flow.user)
+    page = testapp.get("/calendars")
+    assert [h.name for h in page.html.find_all(["h1", "h2", "h3"])] == ["h1", "h2", "h2"]
+    assert [h.text for h in page.html.select("div.feed > h2")] == ["Your tickets", "Beta Seats"]
