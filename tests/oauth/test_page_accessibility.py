@@ -238,3 +238,22 @@ def test_each_calendar_feed_is_a_section_under_its_heading(signed_in_flow, testa
     page = testapp.get("/calendars")
     assert [h.name for h in page.html.find_all(["h1", "h2", "h3"])] == ["h1", "h2", "h2"]
     assert [h.text for h in page.html.select("div.feed > h2")] == ["Your tickets", "Beta Seats"]
+
+
+def font_sizes(page):
+    rules = style_rules(page)
+    return {f"{selector} {{{prop}}}": value for selector, declarations in rules.items()
+            for prop, value in declarations.items() if prop in ("font", "font-size")}
+
+
+@pytest.mark.parametrize("path, signed_in", [
+    ("/signin", False), ("/signup", False), ("/password-reset", False), ("/nowhere", False),
+    ("/signin", True), ("/password", True), ("/apps", True), ("/calendars", True),
+])
+def test_text_follows_the_browsers_font_size(request, testapp, path, signed_in):
+    """Someone who sets a larger default font size in the browser gets
+    larger text: sizes in rem, never fixed pixels (which ignore it)."""
+    if signed_in:
+        request.getfixturevalue("signed_in_flow")
+    sizes = font_sizes(testapp.get(path, status=(200, 404)))
+    assert sizes and [size for size in sizes.values() if "px" in size] == []
