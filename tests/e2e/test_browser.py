@@ -194,3 +194,29 @@ def test_connected_apps_reflow_at_320_px(live_server, live_user, live_client, br
     button = page.locator("button", has_text="Disconnect").bounding_box()
     assert button["x"] + button["width"] <= NARROWEST["width"]
     page.close()
+
+
+def text_lines(page, selector):
+    """How many lines the text of ``selector`` takes."""
+    return page.locator(selector).evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e);"
+        " return new Set([...r.getClientRects()].map(q => Math.round(q.top))).size; }")
+
+
+def test_consent_buttons_keep_their_words_whole_on_a_phone_with_large_text(
+        live_server, live_user, live_client, browser):
+    """A 320 px screen with the browser's text at "large" (20 px): Deny and
+    Approve shrink no further than their word; "Appro / ve" was split."""
+    page = browser.new_page(viewport=NARROWEST)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 20}})
+    sign_in_to_consent(page, live_server.url, live_client.client_id, live_client.redirect_uri,
+                       live_user)
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "20px"
+    assert text_lines(page, "button[value=deny]") == 1
+    assert text_lines(page, "button[value=approve]") == 1
+    assert page_width(page) <= NARROWEST["width"]
+    # Not full_page: that resets the font sizes set above.
+    page.screenshot(path=screenshot_path("consent-320-large-text.png"))
+    page.close()
