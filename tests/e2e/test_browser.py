@@ -220,3 +220,19 @@ def test_consent_buttons_keep_their_words_whole_on_a_phone_with_large_text(
     # Not full_page: that resets the font sizes set above.
     page.screenshot(path=screenshot_path("consent-320-large-text.png"))
     page.close()
+
+
+def test_sign_up_names_are_full_width_on_a_phone(live_server, browser):
+    """Two name fields side by side on a 320 px screen were 106 px each:
+    a name longer than nine letters scrolled out of sight as it was typed.
+    There they stack, as wide as the email; on a wide screen they pair."""
+    page = browser.new_page(viewport=NARROWEST)
+    page.goto(live_server.url + "/signup")
+    first, last, email = (page.locator(f"#{name}").bounding_box()
+                          for name in ("first_name", "last_name", "email"))
+    assert first["width"] == last["width"] == email["width"]
+    assert first["y"] < last["y"]
+    page.set_viewport_size({"width": 1100, "height": 760})
+    first, last = (page.locator(f"#{name}").bounding_box() for name in ("first_name", "last_name"))
+    assert first["y"] == last["y"] and first["x"] < last["x"]
+    page.close()
