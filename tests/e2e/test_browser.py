@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from seatshare.oauth.applications import register_application
+from tests import factories
 
 from .conftest import HEX64, PASSWORD, screenshot_path
 
@@ -235,4 +236,17 @@ def test_sign_up_names_are_full_width_on_a_phone(live_server, browser):
     page.set_viewport_size({"width": 1100, "height": 760})
     first, last = (page.locator(f"#{name}").bounding_box() for name in ("first_name", "last_name"))
     assert first["y"] == last["y"] and first["x"] < last["x"]
+    page.close()
+
+
+def test_the_signed_in_email_stays_whole_on_a_phone(live_server, live_client, browser):
+    """On the consent page "Not you?" moves under "Signed in as EMAIL" at
+    320 px; beside it, the email was cut mid-word ("alex@example / .com")."""
+    user = live_server.build(lambda: factories.make_user(email="sam.lee@example.com"))
+    page = browser.new_page(viewport=NARROWEST)
+    sign_in_to_consent(page, live_server.url, live_client.client_id, live_client.redirect_uri,
+                       user)
+    assert page.inner_text(".who strong") == user.email
+    assert text_lines(page, ".who strong") == 1
+    assert page_width(page) <= NARROWEST["width"]
     page.close()
