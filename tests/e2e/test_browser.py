@@ -48,7 +48,7 @@ def test_sign_in_sign_up_and_consent_in_a_browser(live_server, live_user, live_c
         f"&redirect_uri={live_client.redirect_uri}&response_type=code&state=from-browser"
     )
     page.goto(authorization_url)
-    assert page.title() == "Sign in · SeatShare"
+    assert page.title() == "Sign in to continue to Courtside Companion · SeatShare"
     page.screenshot(path=screenshot_path(f"signin-{backend}.png"), full_page=True)
 
     page.click("text=Create an account")

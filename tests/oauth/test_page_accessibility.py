@@ -51,6 +51,17 @@ def test_the_change_password_form_sent_back_says_so_in_its_title(signed_in_flow,
     assert title(page) == "Error: Change your password · SeatShare"
 
 
+def test_signing_in_for_an_app_names_it_in_the_title(flow, testapp):
+    """The cursor starts in the email field, below "Sign in to continue to
+    APP": the title, read first, names the app too."""
+    page = testapp.get(flow.consent_page().location)
+    name = flow.application.name
+    assert title(page) == f"Sign in to continue to {name} · SeatShare"
+    page.forms["signin"]["email"] = flow.user.email
+    assert title(page.forms["signin"].submit(status=400)) == (
+        f"Error: Sign in to continue to {name} · SeatShare")
+
+
 @pytest.mark.parametrize("path, page_title", [
     ("/signin", "Sign in"),
     ("/signup", "Create your account"),
