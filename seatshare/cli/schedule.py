@@ -16,7 +16,8 @@ MAX_FILE_BYTES = 64 * 2**20
 
 
 FILE_FORMATS = """\
-A .csv file has a header row. Columns:
+A .csv file has a header row; fields separated by commas, or by semicolons
+as Excel saves them where the comma is the decimal separator. Columns:
   name         required
   start_time   required; ISO 8601 with an offset or Z:
                2025-04-01T19:05:00-04:00, 2025-04-01T23:05:00Z

@@ -168,7 +168,9 @@ def _shown(value, limit=SHOWN_LENGTH):
 def parse_csv(text: str) -> list[ScheduledEvent]:
     # Strict: a quote left open is an error at the end of the file, where a
     # lenient reader would swallow every row after it into one field.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_csv_delimiter(text), strict=True
+    )
     # csv counts physical lines; a quoted field may span several, so a
     # record starts on the line after the previous record ended.
     next_line = 1
@@ -196,6 +198,14 @@ def parse_csv(text: str) -> list[ScheduledEvent]:
         # The rows after it cannot be told apart: name it, and those before.
         parsed.append(_csv_fault(exc, reader, next_line))
     return _checked_events(parsed)
+
+
+def _csv_delimiter(text):
+    """A comma; or a semicolon, as Excel saves CSV where the comma is the
+    decimal separator (most of Europe): the header (two columns at least,
+    none named with either) then has semicolons and no comma."""
+    header = text.split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
 
 
 def _csv_fault(exc, reader, next_line):

@@ -105,6 +105,34 @@ def test_without_a_key_column_the_key_is_the_start_time(seatshare, db, entity_id
     assert list(events(db)) == ["2025-04-01T23:05:00Z"]
 
 
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_a_csv_as_excel_saves_it_is_imported(seatshare, db, entity_id, tmp_path, separator):
+    """Excel's "CSV UTF-8" starts with a byte order mark and ends lines with
+    CRLF; where a comma is the decimal separator (most of Europe) it
+    separates fields with semicolons, and a comma is then only text."""
+    rows = [
+        ["name", "start_time", "description", "key"],
+        ["Rovers vs. Hounds", "2025-04-01T19:05:00-04:00", "Opening day, first pitch 19:05",
+         "g1"],
+        ["Rovers vs. Bjørnene", "2025-04-08T23:05:00Z", "", "g2"],
+    ]
+    text = "".join(
+        separator.join(f'"{cell}"' if "," in cell else cell for cell in row) + "\r\n"
+        for row in rows
+    )
+    path = tmp_path / "season.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    run = seatshare("schedule", "import", "--entity-id", entity_id, path, "--json")
+    assert run.code == 0, run.err
+    assert run.json == {"created": 2, "updated": 0}
+    found = events(db)
+    assert found["g1"].description == "Opening day, first pitch 19:05"
+    assert found["g2"].name == "Rovers vs. Bjørnene"
+    again = seatshare("schedule", "import", "--entity-id", entity_id, path, "--json")
+    assert again.json == {"created": 0, "updated": 0}
+    assert count(db, Event) == 2
+
+
 def test_start_times_are_kept_to_the_second_the_api_shows():
     """The API shows whole seconds: two events shown at 19:05:00 are not
     ordered or split into past and future by a fraction nobody sees."""
