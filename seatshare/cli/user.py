@@ -59,6 +59,9 @@ def read_password(stdin=None) -> str:
     """The password typed twice at a terminal (not echoed), or the first
     line piped in: ``printf '%s\\n' "$PW" | seatshare … user create …``."""
     stdin = stdin or sys.stdin
+    if stdin is None:  # closed (`<&-`): Python has no sys.stdin
+        raise CommandError("no --password, and standard input is closed: "
+                           "nothing to read it from")
     if stdin.isatty():
         try:
             password = getpass.getpass("Password: ")

@@ -147,3 +147,14 @@ def test_a_password_read_from_stdin_meets_the_same_rules(seatshare, db, monkeypa
     run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
     assert run.code == 1 and "--password: " in run.err and "most common" in run.err
     assert count(db, User) == 0
+
+
+def test_a_closed_standard_input_is_an_error(seatshare, db, monkeypatch):
+    """`seatshare … user create … <&-` (or a service started without stdin):
+    Python's sys.stdin is None, and there is no password to read."""
+    monkeypatch.setattr("sys.stdin", None)
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert (run.code, run.out) == (1, "")
+    assert run.err == ("seatshare: error: no --password, and standard input is closed: "
+                       "nothing to read it from\n")
+    assert count(db, User) == 0
