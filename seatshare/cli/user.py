@@ -71,7 +71,12 @@ def read_password(stdin=None) -> str:
         if again != password:
             raise CommandError("the two passwords differ")
         return password
-    line = stdin.readline()
+    try:
+        line = stdin.readline()
+        line.encode("utf-8")  # a byte the locale kept as a lone surrogate
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        raise CommandError("the password on standard input is not UTF-8 text (is the "
+                           "terminal's encoding UTF-8?); nothing was written") from None
     if not line:
         raise CommandError("no --password, and nothing on standard input to read it from")
     return line.removesuffix("\n").removesuffix("\r")

@@ -158,3 +158,18 @@ def test_a_closed_standard_input_is_an_error(seatshare, db, monkeypatch):
     assert run.err == ("seatshare: error: no --password, and standard input is closed: "
                        "nothing to read it from\n")
     assert count(db, User) == 0
+
+
+@pytest.mark.parametrize("errors", ["surrogateescape", "strict"])
+def test_a_password_on_stdin_that_is_not_utf8_is_an_error(seatshare, db, monkeypatch, errors):
+    """`printf 'p\\xe4ss…' | seatshare … user create …` from a Latin-1 file
+    or terminal: Python's stdin keeps the byte as a lone surrogate (C.UTF-8
+    locale) or fails to decode it; neither can be hashed."""
+    piped = io.TextIOWrapper(io.BytesIO(b"p\xe4ssword horse battery\n"),
+                             encoding="utf-8", errors=errors)
+    monkeypatch.setattr("sys.stdin", piped)
+    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
+    assert (run.code, run.out) == (1, "")
+    assert run.err == ("seatshare: error: the password on standard input is not UTF-8 "
+                       "text (is the terminal's encoding UTF-8?); nothing was written\n")
+    assert count(db, User) == 0
