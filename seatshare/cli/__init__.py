@@ -96,6 +96,9 @@ def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = build_parser().parse_args(argv)
+    if stdout is None:  # closed (`>&-`): what the command prints would be lost
+        return fail(stderr, "standard output is closed: nothing was done (redirect it "
+                            "to /dev/null to discard what the command prints)")
     shown = not_utf8(args)
     if shown is not None:
         return fail(stderr, f"{shown} is not UTF-8 text (is the terminal's encoding UTF-8?); "

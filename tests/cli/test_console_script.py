@@ -7,11 +7,12 @@ import sys
 SCRIPT = os.path.join(os.path.dirname(sys.executable), "seatshare")
 
 
-def run_script(*args, **env):
+def run_script(*args, preexec_fn=None, **env):
     environ = {k: v for k, v in os.environ.items() if k != "SEATSHARE_DATABASE_URL"}
     environ.update(env)
     return subprocess.run(
-        [SCRIPT, *args], capture_output=True, text=True, env=environ, timeout=120
+        [SCRIPT, *args], capture_output=True, text=True, env=environ, timeout=120,
+        preexec_fn=preexec_fn,
     )
 
 
@@ -74,3 +75,16 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_exit_1(ini, tmp_path):
         capture_output=True, env=environ, timeout=120,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_command_with_standard_output_closed_does_nothing(ini):
+    """`seatshare … >&-`: Python has no sys.stdout. What the command would
+    print (a client secret, say) would be lost, so it does nothing and says
+    so, instead of committing and then stopping with a traceback."""
+    done = run_script(ini, "entity", "create", "--name", "Riverside Rovers", "--json",
+                      preexec_fn=lambda: os.close(1))
+    assert done.returncode == 1
+    assert done.stderr == ("seatshare: error: standard output is closed: nothing was done "
+                           "(redirect it to /dev/null to discard what the command prints)\n")
+    again = run_script(ini, "entity", "create", "--name", "Riverside Rovers", "--json")
+    assert again.returncode == 0, again.stderr
