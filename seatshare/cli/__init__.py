@@ -94,7 +94,9 @@ def not_utf8(args) -> str | None:
 
 def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    # Closed (`2>&-`), sys.stderr is None, and print(file=None) would put
+    # the error on stdout, where a script reads the JSON object.
+    stderr = stderr or sys.stderr or open(os.devnull, "w")
     args = build_parser().parse_args(argv)
     if stdout is None:  # closed (`>&-`): what the command prints would be lost
         return fail(stderr, "standard output is closed: nothing was done (redirect it "

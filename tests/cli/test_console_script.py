@@ -88,3 +88,12 @@ def test_a_command_with_standard_output_closed_does_nothing(ini):
                            "(redirect it to /dev/null to discard what the command prints)\n")
     again = run_script(ini, "entity", "create", "--name", "Riverside Rovers", "--json")
     assert again.returncode == 0, again.stderr
+
+
+def test_with_standard_error_closed_an_error_stays_off_standard_output(ini):
+    """`seatshare … --json 2>&-`: the error line has nowhere to go, but it
+    must not land on stdout, where a script reads the JSON object."""
+    run_script(ini, "entity", "create", "--name", "Riverside Rovers")
+    done = run_script(ini, "entity", "create", "--name", "Riverside Rovers", "--json",
+                      preexec_fn=lambda: os.close(2))
+    assert (done.returncode, done.stdout) == (1, "")
