@@ -142,11 +142,12 @@ def main(argv=None, stdout=None, stderr=None):
     finally:
         if env is not None:
             env.close()
+    output = json.dumps(outcome.record, default=str) if args.json else outcome.text
     try:
-        if args.json:
-            print(json.dumps(outcome.record, default=str), file=stdout)
-        else:
-            print(outcome.text, file=stdout)
+        # One write, line end included: unbuffered (PYTHONUNBUFFERED=1),
+        # print() writes the line end on its own, which `| head -1` may
+        # have left by then.
+        stdout.write(output + "\n")
         stdout.flush()
     except BrokenPipeError:
         # (`… | head -c 0`.) Python would flush stdout again on exit and fail

@@ -1,8 +1,11 @@
 """The installed ``seatshare`` script itself: exit statuses and streams."""
+import io
 import json
 import os
 import subprocess
 import sys
+
+from seatshare.cli import main
 
 SCRIPT = os.path.join(os.path.dirname(sys.executable), "seatshare")
 
@@ -97,3 +100,25 @@ def test_with_standard_error_closed_an_error_stays_off_standard_output(ini):
     done = run_script(ini, "entity", "create", "--name", "Riverside Rovers", "--json",
                       preexec_fn=lambda: os.close(2))
     assert (done.returncode, done.stdout) == (1, "")
+
+
+class UnbufferedPipeToHeadOne(io.StringIO):
+    """Standard output with PYTHONUNBUFFERED=1 (as many container images
+    set it) piped into `head -1`: every write() reaches the pipe at once,
+    and once a line has arrived the reader is gone."""
+
+    def write(self, text):
+        if "\n" in self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+def test_a_listing_piped_into_head_one_exits_0(ini):
+    """What is printed goes out in one write: `app list | head -1` read
+    the first line before a second write of the line end found it gone."""
+    for name in ("Scoreboard", "Phone"):
+        main([ini, "app", "create", "--name", name, "--redirect-uri",
+              "https://client.example.com/cb"], stdout=io.StringIO(), stderr=io.StringIO())
+    out, err = UnbufferedPipeToHeadOne(), io.StringIO()
+    assert main([ini, "app", "list"], stdout=out, stderr=err) == 0, err.getvalue()
+    assert out.getvalue().splitlines()[0].endswith("  Scoreboard")
