@@ -27,6 +27,8 @@ as Excel saves them where the comma is the decimal separator. Columns:
   key          optional; matches the event on the next import
                (without it, or blank, the key is the start time in UTC:
                a game moved to another time is then a new event)
+  (no name)    ignored when every value under it is blank, as in the
+               empty columns a spreadsheet saves
 An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a
 TZID or Z, or floating in the calendar's X-WR-TIMEZONE (an IANA name), or
 an all-day date (time to be announced); DESCRIPTION is optional; recurring

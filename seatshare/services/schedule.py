@@ -193,7 +193,7 @@ def parse_csv(text: str) -> list[ScheduledEvent]:
                     line, f"expected {len(columns)} fields, found {len(row)}"
                 ))
                 continue
-            parsed.append(_row(_csv_event, line, dict(zip(columns, row))))
+            parsed.append(_row(_csv_event, line, columns, row))
     except csv.Error as exc:
         # The rows after it cannot be told apart: name it, and those before.
         parsed.append(_csv_fault(exc, reader, next_line))
@@ -220,6 +220,8 @@ def _csv_columns(header):
     columns = [name.strip().lower() for name in header]
     known = CSV_REQUIRED + CSV_OPTIONAL
     for name in columns:
+        if not name:  # a spreadsheet's blank column: its values must be blank too
+            continue
         if name not in known:
             raise ScheduleError(
                 1, f"unknown column {_shown(name)} (known: {', '.join(known)})"
@@ -232,7 +234,19 @@ def _csv_columns(header):
     return columns
 
 
-def _csv_event(line, values):
+def _csv_values(line, columns, row):
+    """The row's values by column name; none in a column without one."""
+    for number, (name, value) in enumerate(zip(columns, row), 1):
+        if not name and value.strip():
+            raise ScheduleError(
+                line, f"{_shown(value.strip())} is in column {number}, which the header "
+                "does not name"
+            )
+    return {name: value for name, value in zip(columns, row) if name}
+
+
+def _csv_event(line, columns, row):
+    values = _csv_values(line, columns, row)
     exact = _parse_start_time(line, values["start_time"])
     # Without a key, the start time as written, to the fraction: the key an
     # earlier import gave it, so importing the file again updates it.

@@ -133,6 +133,16 @@ def test_a_csv_as_excel_saves_it_is_imported(seatshare, db, entity_id, tmp_path,
     assert count(db, Event) == 2
 
 
+def test_blank_columns_a_spreadsheet_adds_at_the_end_are_ignored():
+    """A spreadsheet saves every column of its used range: cells once typed
+    in and cleared become columns with no name and no values."""
+    text = "name,start_time,,\r\nOpener,2025-04-01T23:05:00Z,,\r\nSecond,2025-04-08T23:05:00Z,,\r\n"
+    assert [e.name for e in parse_schedule("season.csv", text.encode())] == ["Opener", "Second"]
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("season.csv", (text + "Third,2025-04-15T23:05:00Z,Rain date,\r\n").encode())
+    assert str(caught.value) == "line 4: 'Rain date' is in column 3, which the header does not name"
+
+
 def test_start_times_are_kept_to_the_second_the_api_shows():
     """The API shows whole seconds: two events shown at 19:05:00 are not
     ordered or split into past and future by a fraction nobody sees."""
