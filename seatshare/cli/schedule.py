@@ -26,7 +26,8 @@ as Excel saves them where the comma is the decimal separator. Columns:
   time_tba     optional; true or false (blank: false)
   key          optional; matches the event on the next import
                (without it, or blank, the key is the start time in UTC:
-               a game moved to another time is then a new event)
+               a game moved to another time is then a new event;
+               a file imported so, then with keys, updates its events)
   (no name)    ignored when every value under it is blank, as in the
                empty columns a spreadsheet saves
 An .ics file: each VEVENT needs UID (its key), SUMMARY and DTSTART, with a

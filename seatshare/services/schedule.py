@@ -100,6 +100,9 @@ class ScheduledEvent:
     # An .ics event with STATUS:CANCELLED: checked like the others, but not
     # imported (and one imported before is left as it is: its tickets stay).
     cancelled: bool = False
+    # A CSV row's key had it no key column: the event an import of the file
+    # without keys created, which the row takes over (and re-keys).
+    keyless_key: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -250,10 +253,12 @@ def _csv_event(line, columns, row):
     exact = _parse_start_time(line, values["start_time"])
     # Without a key, the start time as written, to the fraction: the key an
     # earlier import gave it, so importing the file again updates it.
-    key = values.get("key", "").strip() or exact.isoformat() + "Z"
+    keyless_key = exact.isoformat() + "Z"
+    key = values.get("key", "").strip() or keyless_key
     return ScheduledEvent(
         line=line,
         key=_checked_key(line, key),
+        keyless_key=keyless_key if key != keyless_key else None,
         name=_checked_name(line, values["name"]),
         # To the second: the API shows whole seconds, and a fraction it does
         # not show would still order events and decide ``?show=``.
@@ -502,11 +507,12 @@ def _ics_event(component, lines, calendar_zone=None):
 def import_events(dbsession, entity_id, events, progress=None) -> ImportResult:
     """Create or update the entity's events by key; ``progress(done, total)``."""
     existing = _events_by_key(dbsession, entity_id, [e.key for e in events])
+    keyless = _keyless_events(dbsession, entity_id, events, existing)
     created = updated = cancelled = 0
     total = len(events)
     new_rows = []
     for done, scheduled in enumerate(events, start=1):
-        event = existing.get(scheduled.key)
+        event = existing.get(scheduled.key) or keyless.pop(scheduled.keyless_key, None)
         if scheduled.cancelled:
             cancelled += 1
         elif event is None:
@@ -540,9 +546,20 @@ def _events_by_key(dbsession, entity_id, keys):
     return found
 
 
+def _keyless_events(dbsession, entity_id, events, existing):
+    """The events keyed by their start time (imported from a file without
+    keys) that rows now giving a key take over: a season's file imported
+    again with a key column is not a second season. Not those a row of the
+    file still keys by its start time, nor rows whose key exists."""
+    keys = {e.key for e in events}
+    wanted = [e.keyless_key for e in events
+              if e.keyless_key and e.key not in existing and e.keyless_key not in keys]
+    return _events_by_key(dbsession, entity_id, wanted)
+
+
 def _fields(scheduled):
     fields = dataclasses.asdict(scheduled)
-    del fields["line"], fields["cancelled"]
+    del fields["line"], fields["cancelled"], fields["keyless_key"]
     return fields
 
 

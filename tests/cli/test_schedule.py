@@ -105,6 +105,46 @@ def test_without_a_key_column_the_key_is_the_start_time(seatshare, db, entity_id
     assert list(events(db)) == ["2025-04-01T23:05:00Z"]
 
 
+def test_keys_added_to_a_file_imported_without_them_update_its_events(
+    seatshare, db, entity_id, schedule_file
+):
+    """Imported first without a key column, then with one (to move games
+    later, as the help advises): each row takes over the event its start
+    time keyed, instead of the whole season being imported a second time."""
+    seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(
+        "name,start_time\nOpener,2025-04-01T19:05:00-04:00\nSecond,2025-04-08T23:05:00Z\n"))
+    before = events(db)
+    keyed = schedule_file(
+        "name,start_time,key\n"
+        "Opener,2025-04-01T19:05:00-04:00,g1\n"
+        "Second,2025-04-08T23:05:00Z,g2\n"
+        "Third,2025-04-15T23:05:00Z,g3\n", "keyed.csv")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, keyed, "--json")
+    assert run.json == {"created": 1, "updated": 2}
+    after = events(db)
+    assert sorted(after) == ["g1", "g2", "g3"]
+    assert after["g1"].id == before["2025-04-01T23:05:00Z"].id
+    assert after["g2"].id == before["2025-04-08T23:05:00Z"].id
+    moved = schedule_file("name,start_time,key\nOpener,2025-04-02T23:05:00Z,g1\n", "moved.csv")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, moved, "--json")
+    assert run.json == {"created": 0, "updated": 1}
+    assert count(db, Event) == 3
+
+
+def test_a_keyless_row_keeps_its_event_from_a_keyed_row_at_the_same_time(
+    seatshare, db, entity_id, schedule_file
+):
+    seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(
+        "name,start_time\nDoubleheader,2025-04-01T23:05:00Z\n"))
+    both = schedule_file(
+        "name,start_time,key\n"
+        "Doubleheader,2025-04-01T23:05:00Z,\n"
+        "Doubleheader (game 2),2025-04-01T23:05:00Z,game-2\n", "both.csv")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, both, "--json")
+    assert run.json == {"created": 1, "updated": 0}
+    assert sorted(events(db)) == ["2025-04-01T23:05:00Z", "game-2"]
+
+
 @pytest.mark.parametrize("separator", [",", ";"])
 def test_a_csv_as_excel_saves_it_is_imported(seatshare, db, entity_id, tmp_path, separator):
     """Excel's "CSV UTF-8" starts with a byte order mark and ends lines with
