@@ -1,8 +1,9 @@
 """Registering and managing client applications (``seatshare … app …``)."""
 import collections
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
+from oauthlib.uri_validate import is_absolute_uri
 from sqlalchemy import bindparam, select
 
 from ..models import Application, AuthorizationCode
@@ -46,7 +47,38 @@ def check_redirect_uri(uri: str) -> str:
         )
     if parts.scheme in ("http", "https") and not parts.netloc:
         raise ApplicationError(f"redirect URI has no host: {uri}")
+    # The authorization endpoint (oauthlib) refuses any other as invalid:
+    # the application could never sign anyone in.
+    if not is_absolute_uri(uri):
+        message = f"redirect URI is not an absolute URI as RFC 3986 writes it: {uri}"
+        suggestion = ascii_uri(uri)
+        if suggestion:
+            message += f"; register its ASCII form: {suggestion}"
+        raise ApplicationError(message)
     return uri
+
+
+# What RFC 3986 leaves unencoded in a path, query or fragment ("%" too:
+# what is already encoded stays so).
+URI_PATH_CHARACTERS = "/?:@!$&'()*+,;=-._~%"
+
+
+def ascii_uri(uri: str) -> str | None:
+    """The URI as a client sends it: its host in IDNA (xn--…), the rest
+    percent-encoded as UTF-8; None when that is still not a valid URI."""
+    parts = urlsplit(uri)
+    try:
+        netloc = parts.netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    suggestion = urlunsplit((
+        parts.scheme,
+        netloc,
+        quote(parts.path, safe=URI_PATH_CHARACTERS),
+        quote(parts.query, safe=URI_PATH_CHARACTERS),
+        "",
+    ))
+    return suggestion if is_absolute_uri(suggestion) else None
 
 
 def register_application(dbsession, name, redirect_uris, public=False, trusted=False):

@@ -1,5 +1,6 @@
 """``app create|list|disable``."""
 import pytest
+from oauthlib.uri_validate import is_absolute_uri
 from sqlalchemy import select
 
 from seatshare.models import Application
@@ -128,3 +129,35 @@ def test_app_create_refuses_a_name_with_control_characters(seatshare, db):
     assert run.code == 1
     assert "control characters" in run.err
     assert count(db, Application) == 0
+
+
+@pytest.mark.parametrize(
+    "uri, ascii_form",
+    [
+        ("https://bücher.example/callback", "https://xn--bcher-kva.example/callback"),
+        ("https://client.example.com/rückruf?app=sæson",
+         "https://client.example.com/r%C3%BCckruf?app=s%C3%A6son"),
+        ("https://client.example.com/callback?team={id}",
+         "https://client.example.com/callback?team=%7Bid%7D"),
+        ("https://someone@client.example.com/callback", None),
+    ],
+)
+def test_app_create_refuses_a_redirect_uri_the_authorization_endpoint_refuses(
+    seatshare, db, uri, ascii_form
+):
+    """The authorization endpoint takes only an RFC 3986 URI (ASCII, no
+    user in it): an application registered with another could never sign
+    anyone in. The refusal gives the ASCII form a client would send."""
+    assert not is_absolute_uri(uri)
+    run = seatshare("app", "create", "--name", "X", "--redirect-uri", uri)
+    assert (run.code, run.out) == (1, "")
+    [line] = run.err.splitlines()
+    assert line.startswith(f"seatshare: error: redirect URI is not an absolute URI as "
+                           f"RFC 3986 writes it: {uri}")
+    if ascii_form:
+        assert is_absolute_uri(ascii_form)
+        assert line.endswith(f"; register its ASCII form: {ascii_form}")
+        again = seatshare("app", "create", "--name", "X", "--redirect-uri", ascii_form)
+        assert again.code == 0, again.err
+    else:
+        assert count(db, Application) == 0
