@@ -49,7 +49,18 @@ def build_parser():
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
     for module in COMMAND_GROUPS:
         module.register(groups)
+    parser.command_names = frozenset(groups.choices)
     return parser
+
+
+def parse_arguments(parser, argv):
+    """The arguments; ``seatshare app list`` (the config file forgotten)
+    says so, where argparse took "app" for the file and refused "list"."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in parser.command_names and not os.path.exists(argv[0]):
+        parser.error(f"{argv[0]} is a command, not a config file: name the config file "
+                     f"first (seatshare CONFIG_URI {' '.join(argv)})")
+    return parser.parse_args(argv)
 
 
 def load_settings(config_uri):
@@ -97,7 +108,7 @@ def main(argv=None, stdout=None, stderr=None):
     # Closed (`2>&-`), sys.stderr is None, and print(file=None) would put
     # the error on stdout, where a script reads the JSON object.
     stderr = stderr or sys.stderr or open(os.devnull, "w")
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(build_parser(), argv)
     if stdout is None:  # closed (`>&-`): what the command prints would be lost
         return fail(stderr, "standard output is closed: nothing was done (redirect it "
                             "to /dev/null to discard what the command prints)")

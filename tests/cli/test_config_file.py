@@ -1,6 +1,8 @@
 """A config file that cannot be used: one line on stderr, never a traceback."""
 import pytest
 
+from seatshare.cli import main
+
 APP = "[app:main]\nuse = egg:seatshare\n"
 
 
@@ -51,3 +53,15 @@ def test_an_unknown_section_name_is_one_line_on_stderr(seatshare, ini):
     assert run.code == 1
     assert run.err.startswith("seatshare: error: cannot use ")
     assert "No section 'nowhere'" in run.err
+
+
+@pytest.mark.parametrize("argv", [["app", "list"], ["db", "upgrade", "--json"], ["tokens"]])
+def test_a_command_without_the_config_file_says_the_file_comes_first(capsys, argv):
+    """`seatshare app list`: argparse took "app" for the config file and
+    complained of an invalid command 'list'."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    message = capsys.readouterr().err.splitlines()[-1]
+    assert message == (f"seatshare: error: {argv[0]} is a command, not a config file: "
+                       f"name the config file first (seatshare CONFIG_URI {' '.join(argv)})")
