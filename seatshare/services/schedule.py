@@ -120,7 +120,9 @@ def parse_schedule(filename: str, data: bytes) -> list[ScheduledEvent]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ScheduleError(line, "the file is not UTF-8 text") from None
+        # Excel's plain "CSV" is in the Windows code page.
+        hint = ' (in Excel, save it as "CSV UTF-8")' if file_format == "csv" else ""
+        raise ScheduleError(line, f"the file is not UTF-8 text{hint}") from None
     return parse_csv(text) if file_format == "csv" else parse_ics(text)
 
 

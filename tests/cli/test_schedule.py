@@ -173,6 +173,19 @@ def test_a_csv_as_excel_saves_it_is_imported(seatshare, db, entity_id, tmp_path,
     assert count(db, Event) == 2
 
 
+@pytest.mark.parametrize("name, hint", [
+    ("season.csv", ' (in Excel, save it as "CSV UTF-8")'),
+    ("season.ics", ""),
+])
+def test_a_file_in_another_encoding_is_refused_with_how_to_save_it(name, hint):
+    """Excel's plain "CSV" is in the Windows code page (é, ø as one byte
+    each): refused, never guessed at, with what to choose instead."""
+    text = "name;start_time\r\nRovers vs. Bjørnene;2025-04-01T23:05:00Z\r\n"
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(name, text.encode("cp1252"))
+    assert str(caught.value) == f"line 2: the file is not UTF-8 text{hint}"
+
+
 def test_blank_columns_a_spreadsheet_adds_at_the_end_are_ignored():
     """A spreadsheet saves every column of its used range: cells once typed
     in and cleared become columns with no name and no values."""
