@@ -1,7 +1,7 @@
-"""``entity create``: a team whose schedule groups follow."""
-from sqlalchemy import select
+"""``entity create``, ``entity list``: teams whose schedules groups follow."""
+from sqlalchemy import func, select
 
-from ..models import Entity
+from ..models import Entity, Event
 from ..text import has_control_characters
 from .base import CommandError, Outcome, add_command
 
@@ -13,6 +13,8 @@ def register(groups):
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     create_parser = add_command(commands, "create", create, "create an entity")
     create_parser.add_argument("--name", required=True)
+    add_command(commands, "list", list_,
+                "list the entities: the id schedule import asks for, and how many events")
 
 
 def create(args, env):
@@ -31,3 +33,18 @@ def create(args, env):
     dbsession.add(entity)
     dbsession.flush()
     return Outcome({"id": entity.id, "name": entity.name}, f"Created entity {entity.id}: {name}.")
+
+
+def list_(args, env):
+    query = (
+        select(Entity.id, Entity.name, func.count(Event.id))
+        .outerjoin(Event, Event.entity_id == Entity.id)
+        .group_by(Entity.id, Entity.name)
+        .order_by(Entity.id)
+    )
+    entities = [{"id": id_, "name": name, "events": events}
+                for id_, name, events in env.dbsession.execute(query)]
+    lines = [f"{e['id']}  {e['name']}  ({e['events']} event{'' if e['events'] == 1 else 's'})"
+             for e in entities]
+    return Outcome({"entities": entities},
+                   "\n".join(lines) or "No entities yet: create one with entity create.")

@@ -1,4 +1,6 @@
-from seatshare.models import Entity
+import datetime
+
+from seatshare.models import Entity, Event
 
 from .conftest import count
 
@@ -66,3 +68,23 @@ def test_entity_create_refuses_control_characters(seatshare, db):
     assert "control characters" in run.err
     assert count(db, Entity) == 0
 
+
+
+def test_entity_list_shows_each_entity_s_id_for_schedule_import(seatshare, db):
+    """The id schedule import asks for, when entity create's output is gone."""
+    hawks = seatshare("entity", "create", "--name", "Harbor Hawks", "--json").json
+    owls = seatshare("entity", "create", "--name", "Ørsted Owls", "--json").json
+    db.add(Event(entity_id=owls["id"], key="k", name="Opener",
+                 start_time=datetime.datetime(2025, 4, 1, 23, 5)))
+    db.commit()
+    run = seatshare("entity", "list", "--json")
+    assert run.code == 0, run.err
+    assert run.json == {"entities": [{**hawks, "events": 0}, {**owls, "events": 1}]}
+    text = seatshare("entity", "list")
+    assert text.out.splitlines() == [f"{hawks['id']}  Harbor Hawks  (0 events)",
+                                     f"{owls['id']}  Ørsted Owls  (1 event)"]
+
+
+def test_entity_list_of_none_says_so(seatshare):
+    run = seatshare("entity", "list")
+    assert (run.code, run.out) == (0, "No entities yet: create one with entity create.\n")
