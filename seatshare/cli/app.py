@@ -35,6 +35,11 @@ def register(groups):
         commands, "disable", disable, "disable an application: its tokens stop working"
     )
     disable_parser.add_argument("client_id", metavar="CLIENT_ID")
+    enable_parser = add_command(
+        commands, "enable", enable,
+        "enable a disabled application again: its unexpired tokens work again",
+    )
+    enable_parser.add_argument("client_id", metavar="CLIENT_ID")
 
 
 def create(args, env):
@@ -76,10 +81,23 @@ def list_(args, env):
 
 
 def disable(args, env):
-    try:
-        application = disable_application(env.dbsession, args.client_id)
-    except ApplicationError as exc:
-        raise CommandError(str(exc)) from None
+    application = switched(env, args.client_id, disabled=True)
     return Outcome(
         application_as_dict(application), f"Disabled application {application.name!r}."
     )
+
+
+def enable(args, env):
+    application = switched(env, args.client_id, disabled=False)
+    return Outcome(
+        application_as_dict(application),
+        f"Enabled application {application.name!r}: its tokens that have not expired "
+        "work again (for a leaked secret, register a new application instead).",
+    )
+
+
+def switched(env, client_id, disabled):
+    try:
+        return disable_application(env.dbsession, client_id, disabled=disabled)
+    except ApplicationError as exc:
+        raise CommandError(str(exc)) from None

@@ -177,11 +177,12 @@ def find_application(dbsession, client_id) -> Application:
     return application
 
 
-def disable_application(dbsession, client_id) -> Application:
+def disable_application(dbsession, client_id, disabled=True) -> Application:
     """Disable it: its tokens stop working at once (the security policy
-    ignores tokens of disabled applications) and it can get no new ones."""
+    ignores tokens of disabled applications) and it can get no new ones.
+    ``disabled=False`` enables it again, and its unexpired tokens with it."""
     application = find_application(dbsession, client_id)
-    application.disabled = True
+    application.disabled = disabled
     dbsession.flush()
     return application
 

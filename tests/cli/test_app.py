@@ -74,10 +74,28 @@ def test_app_disable_disables_it(seatshare, db):
     assert db.scalar(select(Application)).disabled is True
 
 
-def test_app_disable_of_an_unknown_client_is_an_error(seatshare):
-    run = seatshare("app", "disable", "nope")
-    assert run.code == 1
-    assert "no application" in run.err
+def test_app_enable_undoes_a_disable(seatshare, db):
+    """A client id mistyped into app disable stops a live application: the
+    operator can take it back without registering a new one."""
+    client_id = seatshare(
+        "app", "create", "--name", "One", "--redirect-uri", URI, "--json"
+    ).json["client_id"]
+    seatshare("app", "disable", client_id)
+    run = seatshare("app", "enable", client_id, "--json")
+    assert run.code == 0, run.err
+    assert run.json["disabled"] is False and "client_secret" not in run.json
+    assert db.scalar(select(Application)).disabled is False
+    text = seatshare("app", "enable", client_id)
+    assert text.out == ("Enabled application 'One': its tokens that have not expired "
+                        "work again (for a leaked secret, register a new application "
+                        "instead).\n")
+
+
+@pytest.mark.parametrize("command", ["disable", "enable"])
+def test_app_disable_of_an_unknown_client_is_an_error(seatshare, command):
+    run = seatshare("app", command, "nope")
+    assert (run.code, run.out) == (1, "")
+    assert run.err == "seatshare: error: no application with client_id nope\n"
 
 
 @pytest.mark.parametrize(
