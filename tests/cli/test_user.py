@@ -149,27 +149,29 @@ def test_a_password_read_from_stdin_meets_the_same_rules(seatshare, db, monkeypa
     assert count(db, User) == 0
 
 
-def test_a_closed_standard_input_is_an_error(seatshare, db, monkeypatch):
-    """`seatshare … user create … <&-` (or a service started without stdin):
-    Python's sys.stdin is None, and there is no password to read."""
-    monkeypatch.setattr("sys.stdin", None)
-    run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
-    assert (run.code, run.out) == (1, "")
-    assert run.err == ("seatshare: error: no --password, and standard input is closed: "
-                       "nothing to read it from\n")
-    assert count(db, User) == 0
+def latin1_stdin(errors):
+    return io.TextIOWrapper(io.BytesIO(b"p\xe4ssword horse battery\n"), encoding="utf-8",
+                            errors=errors)
 
 
-@pytest.mark.parametrize("errors", ["surrogateescape", "strict"])
-def test_a_password_on_stdin_that_is_not_utf8_is_an_error(seatshare, db, monkeypatch, errors):
-    """`printf 'p\\xe4ss…' | seatshare … user create …` from a Latin-1 file
-    or terminal: Python's stdin keeps the byte as a lone surrogate (C.UTF-8
-    locale) or fails to decode it; neither can be hashed."""
-    piped = io.TextIOWrapper(io.BytesIO(b"p\xe4ssword horse battery\n"),
-                             encoding="utf-8", errors=errors)
-    monkeypatch.setattr("sys.stdin", piped)
+NOT_UTF8 = ("the password on standard input is not UTF-8 text (is the terminal's "
+            "encoding UTF-8?); nothing was written")
+
+
+@pytest.mark.parametrize("stdin, message", [
+    # `… user create … <&-` (or a service started without stdin): Python's
+    # sys.stdin is None, and there is no password to read.
+    (lambda: None, "no --password, and standard input is closed: nothing to read it from"),
+    # `printf 'p\xe4ss…' | …` from a Latin-1 file or terminal: Python's
+    # stdin keeps the byte as a lone surrogate (C.UTF-8 locale) or fails to
+    # decode it; neither can be hashed.
+    (lambda: latin1_stdin("surrogateescape"), NOT_UTF8),
+    (lambda: latin1_stdin("strict"), NOT_UTF8),
+])
+def test_a_password_standard_input_cannot_give_is_one_line(
+    seatshare, db, monkeypatch, stdin, message
+):
+    monkeypatch.setattr("sys.stdin", stdin())
     run = seatshare("user", "create", "--email", "ada@example.com", *NAMES)
-    assert (run.code, run.out) == (1, "")
-    assert run.err == ("seatshare: error: the password on standard input is not UTF-8 "
-                       "text (is the terminal's encoding UTF-8?); nothing was written\n")
+    assert (run.code, run.out, run.err) == (1, "", f"seatshare: error: {message}\n")
     assert count(db, User) == 0
