@@ -60,6 +60,11 @@ def parse_arguments(parser, argv):
     if argv and argv[0] in parser.command_names and not os.path.exists(argv[0]):
         parser.error(f"{argv[0]} is a command, not a config file: name the config file "
                      f"first (seatshare CONFIG_URI {' '.join(argv)})")
+    # Every command takes --json; written before the command (`seatshare
+    # CONFIG --json app list`), only the command's own parser knows it.
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    if "--json" in options:
+        argv = [arg for arg in options if arg != "--json"] + ["--json"] + argv[len(options):]
     return parser.parse_args(argv)
 
 

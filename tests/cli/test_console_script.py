@@ -122,3 +122,13 @@ def test_a_listing_piped_into_head_one_exits_0(ini):
     out, err = UnbufferedPipeToHeadOne(), io.StringIO()
     assert main([ini, "app", "list"], stdout=out, stderr=err) == 0, err.getvalue()
     assert out.getvalue().splitlines()[0].endswith("  Scoreboard")
+
+
+def test_json_is_taken_wherever_it_is_written(ini):
+    """Every command takes --json; written before the command, argparse
+    refused it as "unrecognized arguments: --json"."""
+    for argv in (["--json", "entity", "create", "--name", "Rovers"],
+                 ["entity", "--json", "list"]):
+        out, err = io.StringIO(), io.StringIO()
+        assert main([ini, *argv], stdout=out, stderr=err) == 0, err.getvalue()
+        assert isinstance(json.loads(out.getvalue()), dict)
