@@ -6,6 +6,7 @@ plus ``"fields"`` on a 400 that names the fields at fault.
 import logging
 from http import HTTPStatus
 
+import pyramid_retry
 from pyramid.exceptions import ConfigurationError, PredicateMismatch
 from pyramid.httpexceptions import HTTPException, HTTPForbidden
 from pyramid.renderers import render_to_response
@@ -198,7 +199,8 @@ def database_unavailable_view(exc, request):
     on fresh connections), and the pool reconnects once it is back."""
     if not _is_connection_error(exc):
         return server_error_view(exc, request)
-    log.error("database unavailable: %s: %s", exc.__class__.__name__, first_line(exc))
+    if not run_again(request, exc):
+        log.error("database unavailable: %s: %s", exc.__class__.__name__, first_line(exc))
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
     if answers_json(request):
         return json_error(request, 503, headers=headers)
@@ -235,9 +237,33 @@ def not_utf8_form_view(exc, request):
     return html_error(request, 400, detail)
 
 
+def run_again(request, exc) -> bool:
+    """Whether pyramid_retry runs the request again after ``exc``: it lost a
+    race (a unique row inserted meanwhile, a serialization failure, a
+    deadlock) or its connection died, and this was not its last attempt.
+    The exception views still run for such an attempt, whose answer is
+    thrown away: it is logged as one INFO line, not as an outage or an
+    unhandled error (which the request, run again, usually is not).
+    pyramid_tm tags the database's serialization failures and deadlocks
+    retryable only after the view, so the transaction is asked here."""
+    if pyramid_retry.is_last_attempt(request):
+        return False
+    retryable = pyramid_retry.IRetryableError.providedBy(exc)
+    if not retryable:
+        try:
+            retryable = request.tm.get().isRetryableError(exc)
+        except Exception:  # no transaction: nothing pyramid_tm would tag
+            retryable = False
+    if retryable:
+        log.info("%s %s: %s: %s; running it again", request.method,
+                 redact_secrets(request.path_info), type(exc).__name__, first_line(exc))
+    return retryable
+
+
 def server_error_view(exc, request):
-    path = redact_secrets(request.path_info)
-    log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
+    if not run_again(request, exc):
+        path = redact_secrets(request.path_info)
+        log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     if answers_json(request):
         return json_error(request, 500)
     try:

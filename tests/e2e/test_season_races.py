@@ -1,11 +1,13 @@
 """Races over real HTTP, against a live server and a committed database:
 what two (or more) requests at the same moment must never both get."""
+import logging
 import threading
 
 import pytest
 import requests
 import sqlalchemy as sa
 
+from seatshare.errors import DETAILS
 from seatshare.models import (
     GroupInvitation,
     Membership,
@@ -14,6 +16,7 @@ from seatshare.models import (
     Ticket,
     TicketHistory,
     TicketRequest,
+    User,
 )
 from seatshare.tokens import new_token
 from tests import factories as f
@@ -74,6 +77,42 @@ def test_one_invitation_code_joined_at_once_lets_exactly_one_in(race_server, rou
             GroupInvitation.group_id == group_id)).one()
     winner = people[statuses.index(200)][0]
     assert joined == [winner] and invitation.used_by_id == winner
+
+
+def test_an_email_another_user_takes_meanwhile_is_a_400(race_server, caplog):
+    """PUT /users/me reads the email free while another user's change to
+    it is not yet committed; on PostgreSQL its UPDATE then waits on the
+    unique index and breaks it. That attempt is run again, finds the email
+    taken and answers the contract's 400, and it is no error in the
+    operator's log (it was an "unhandled error" whose traceback quoted the
+    email). On SQLite the request waits for the write lock and finds it taken."""
+    email = f"taken-{new_token()[:12]}@example.com"
+    (taker_id, _), (user_id, headers) = race_server.build(
+        lambda: [(u.id, bearer(u)) for u in (f.make_user(), f.make_user())])
+    done = threading.Event()
+    responses = []
+
+    def change_email():
+        responses.append(requests.put(race_server.url + "/api/v1/users/me", json={"email": email},
+                                      headers=headers, timeout=60))
+        done.set()
+
+    thread = threading.Thread(target=change_email)
+    with caplog.at_level(logging.INFO):
+        with race_server.engine.connect() as other:  # the other user's PUT, not yet committed
+            other.execute(sa.update(User).where(User.id == taker_id).values(email=email))
+            thread.start()
+            assert not done.wait(1.0), "the request did not wait for the other change"
+            other.commit()
+        thread.join(60)
+    [response] = responses
+    assert response.status_code == 400
+    assert response.json() == {"error": "Bad Request", "error_detail": DETAILS[400], "code": 400,
+                               "fields": {"email": "is already taken"}}
+    with race_server.session() as session:
+        assert session.get(User, user_id).email != email
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert email not in caplog.text
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))

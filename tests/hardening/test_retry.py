@@ -8,6 +8,7 @@ pyramid_tm, which tags them for pyramid_retry, which replays the request
 database, because a real one cannot be produced on demand.
 """
 import json
+import logging
 
 import psycopg.errors
 import pyramid_retry
@@ -22,8 +23,16 @@ JSON = {"Content-Type": "application/json"}
 TRANSIENT = [psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected]
 
 
+def database_error(error):
+    """What SQLAlchemy raises when the database answers with ``error``."""
+    if error is sa.exc.IntegrityError:
+        return sa.exc.IntegrityError("UPDATE tickets ...", {}, Exception("duplicate key"))
+    return sa.exc.OperationalError("UPDATE tickets ...", {}, error("simulated"))
+
+
 def failing_update(monkeypatch, error, failures):
-    """TicketContext.update raises ``error`` for its first ``failures`` calls."""
+    """TicketContext.update raises ``error`` (``database_error``) for its
+    first ``failures`` calls."""
     calls = []
     original = TicketContext.update
 
@@ -32,7 +41,7 @@ def failing_update(monkeypatch, error, failures):
         if len(calls) <= failures:
             # Something has run in this transaction, as in a real conflict.
             self.request.dbsession.execute(select(1))
-            raise sa.exc.OperationalError("UPDATE tickets ...", {}, error("simulated"))
+            raise database_error(error)
         return original(self, changes, actor_id)
 
     monkeypatch.setattr(TicketContext, "update", update)
@@ -119,3 +128,36 @@ def test_only_a_stale_prepared_statement_counts_as_one():
     assert not models.is_stale_prepared_statement(
         FakePostgresError("40001", "RevalidateCachedQuery"))
     assert not models.is_stale_prepared_statement(Exception("gone"))
+
+
+def errors_logged(caplog):
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize("error", [sa.exc.IntegrityError, *TRANSIENT],
+                         ids=lambda e: e.__name__)
+def test_a_conflict_run_again_is_no_error_in_the_log(
+    testapp, world, monkeypatch, caplog, error
+):
+    """The attempt that lost a race is no unhandled error nor an outage:
+    the request is run again and answers as usual. The operator's log
+    shows a failure only when the last attempt fails."""
+    calls = failing_update(monkeypatch, error, failures=1)
+    with caplog.at_level(logging.INFO):
+        res = testapp.put(f"/api/v1/ticket/{world.ticket.id}", json.dumps({"note": "again"}),
+                          headers={**world.headers("owner"), **JSON})
+    assert res.status_int == 200 and len(calls) == 2
+    assert errors_logged(caplog) == []
+    assert any("running it again" in r.getMessage() for r in caplog.records)
+
+
+def test_a_conflict_on_the_last_attempt_is_still_logged(
+    testapp, world, monkeypatch, app, caplog
+):
+    attempts = int(app.registry.settings["retry.attempts"])
+    calls = failing_update(monkeypatch, psycopg.errors.DeadlockDetected, failures=attempts)
+    with caplog.at_level(logging.INFO):
+        res = testapp.put(f"/api/v1/ticket/{world.ticket.id}", json.dumps({"note": "never"}),
+                          headers={**world.headers("owner"), **JSON}, expect_errors=True)
+    assert res.status_int == 503 and len(calls) == attempts
+    assert len(errors_logged(caplog)) == 1
