@@ -6,7 +6,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from oauthlib.uri_validate import is_absolute_uri
 from sqlalchemy import bindparam, select
 
-from ..models import Application, AuthorizationCode
+from ..models import Application, AuthorizationCode, User
 from ..renderers import isoformat_z
 from ..text import has_control_characters
 from ..tokens import hash_token, new_token
@@ -122,9 +122,17 @@ _codes = AuthorizationCode.__table__
 # issued to: the validator compares its ``application_id`` with the client's,
 # so that another client's presentation of it is seen, not mistaken for an
 # unknown code. The code's columns are named ``code_<column>``, all NULL when
-# no code has that hash.
+# no code has that hash. On PostgreSQL it also takes the lock on the code's
+# user that every issue or revocation of their tokens takes first
+# (validator.lock_tokens_of), saving the exchange a round trip.
+_users = User.__table__
+_LOCK_CODE_USER = (
+    select(_users.c.id).where(_users.c.id == _codes.c.user_id)
+    .with_for_update(key_share=True).scalar_subquery()
+)
 ENABLED_APPLICATION_WITH_CODE = (
-    select(*_applications.c, *(column.label(f"code_{column.key}") for column in _codes.c))
+    select(*_applications.c, *(column.label(f"code_{column.key}") for column in _codes.c),
+           _LOCK_CODE_USER.label("locked_user_id"))
     .select_from(_applications.outerjoin(_codes, _codes.c.code_hash == bindparam("code_hash")))
     .where(
         _applications.c.client_id == bindparam("client_id"),

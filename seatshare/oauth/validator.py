@@ -46,6 +46,26 @@ def normalize_scopes(scopes) -> str:
     return " ".join(scope for scope in SCOPES if scope in wanted)
 
 
+def lock_tokens_of(dbsession, user_id: int) -> None:
+    """Take the user's row lock before issuing or revoking their tokens.
+
+    Every request that does (a code exchange, a refresh, a replay's
+    revocation, RFC 7009's, disconnecting an application) takes it first,
+    so for one user they run one after the other. Without it, a revocation's
+    UPDATE sees the tokens of its snapshot only: it waits for a refresh in
+    progress (which holds the presented token's row) and then misses the
+    successor that refresh stored, and the application keeps a working
+    token the user, or the family rule, had just revoked. FOR NO KEY
+    UPDATE: it holds up no foreign key's key-share lock, so the user's
+    other writes do not wait. PostgreSQL only: SQLite runs one writing
+    transaction at a time.
+    """
+    if on_postgresql(dbsession):
+        dbsession.execute(
+            select(User.id).where(User.id == user_id).with_for_update(key_share=True)
+        )
+
+
 def revoke_family_of_code(dbsession, code_id: int, now: datetime.datetime) -> None:
     """Revoke every token descended from the code: the first exchange's and
     every refresh of it."""
@@ -362,6 +382,8 @@ class SeatShareValidator(RequestValidator):
         if record.application_id != client.id and not client.confidential:
             # Anyone may send a public client's id: no effect on another's code.
             return False
+        # The user's token lock (lock_tokens_of) was taken as the code was
+        # read, with its application (ENABLED_APPLICATION_WITH_CODE).
         now = utcnow()
         if record.used_at is not None:
             revoke_family_of_code(self.dbsession, record.id, now)
@@ -483,11 +505,15 @@ class SeatShareValidator(RequestValidator):
         family is revoked (OAuth 2.0 Security BCP §4.14.2)."""
         if not could_be_issued(refresh_token):
             return False
+        # Read with its user's token lock (lock_tokens_of): one round trip.
         record = self.dbsession.execute(
-            select(Token).where(
+            select(Token)
+            .join(User, User.id == Token.user_id)
+            .where(
                 Token.refresh_token_hash == hash_token(refresh_token),
                 Token.application_id == client.id,
             )
+            .with_for_update(of=User, key_share=True)
         ).scalar_one_or_none()
         if record is None:
             return False
@@ -570,6 +596,7 @@ class SeatShareValidator(RequestValidator):
             raise errors.UnauthorizedClientError(
                 description="The token was not issued to this client.", request=request
             )
+        lock_tokens_of(self.dbsession, row.user_id)
         now = utcnow()
         if kind == "refresh_token":
             revoke_family(self.dbsession, row.family, now)

@@ -359,7 +359,8 @@ def authorization_paths() -> dict:
             "delete": operation(
                 "Revoke an application",
                 "Revokes every token of that application for you (the one making this "
-                "call too, if it is that application's), forgets your approvals, so the "
+                "call too, if it is that application's, and the one a refresh or code "
+                "exchange running at that moment gets), forgets your approvals, so the "
                 "consent page asks again, and voids its unused authorization codes.",
                 "Authorizations", {204: no_content("Revoked.")}, 404,
                 scope="write", operation_id="revokeAuthorization",

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, delete, func, literal, or_, select, union_all
 
 from .. import principals as p
 from ..models import Application, Approval, AuthorizationCode, Token, utcnow
+from ..oauth.validator import lock_tokens_of
 from ..permissions import Permission
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer
@@ -75,7 +76,10 @@ class AuthorizationContext(Resource):
 def revoke_authorization(dbsession, user_id: int, application_id: int) -> None:
     """Revoke every token of the application for the user, forget the
     approvals and spend the codes not yet exchanged: the API's
-    ``DELETE /authorizations/ID`` and the connected-apps page's Disconnect."""
+    ``DELETE /authorizations/ID`` and the connected-apps page's Disconnect.
+    A refresh or code exchange in progress commits its new token first
+    (``lock_tokens_of``), which is then revoked with the others."""
+    lock_tokens_of(dbsession, user_id)
     dbsession.execute(
         update(Token)
         .where(

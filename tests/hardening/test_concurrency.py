@@ -11,6 +11,8 @@ and deadlocks are retried by pyramid_retry; on SQLite writers wait their turn
 (BEGIN IMMEDIATE and a busy timeout).
 """
 import concurrent.futures
+import dataclasses
+import datetime
 import secrets
 import threading
 from urllib.parse import parse_qs, urlsplit
@@ -253,3 +255,131 @@ def test_two_users_joining_with_one_invitation_one_wins(live_server):
         assert members == 2  # the creator and the one winner
     print(f"\ninvitations: {len(calls)} joins at once with {len(races)} codes, "
           f"{sum(r.status_code == 200 for r in responses)} won")
+
+
+
+def live_tokens(session, user_id, application_id):
+    """The ids of the tokens of the application for the user that still work."""
+    return session.scalars(select(models.Token.id).where(
+        models.Token.user_id == user_id, models.Token.application_id == application_id,
+        models.Token.revoked_at.is_(None))).all()
+
+
+@dataclasses.dataclass
+class Connected:
+    """A user's token pair from an application (its refresh token once
+    rotated already: ``rotated`` is the one it replaced), and a token of
+    another application for the API calls."""
+    user_id: int
+    application_id: int
+    client: tuple  # (client_id, client_secret)
+    refresh_token: str
+    rotated: str
+    code: str  # an authorization code not yet exchanged
+    headers: dict
+
+
+def connected_app():
+    user = f.make_user()
+    application, secret = f.make_application()
+    rotated, refresh = secrets.token_hex(32), secrets.token_hex(32)
+    first, _ = f.make_token(user=user, application=application, refresh_token=rotated,
+                            refresh_used_at=models.utcnow())
+    f.make_token(user=user, application=application, refresh_token=refresh, family=first.family)
+    code = secrets.token_hex(32)
+    f._add(models.AuthorizationCode(
+        code_hash=hash_token(code), application_id=application.id, user_id=user.id,
+        redirect_uri=application.redirect_uris[0], scopes="read write",
+        expires_at=models.utcnow() + datetime.timedelta(minutes=10)))
+    return Connected(user.id, application.id, (application.client_id, secret), refresh, rotated,
+                     code, bearer(f.make_token(user=user)[1]))
+
+
+def disconnect_call(base, connected):
+    return ("DELETE", f"{base}/api/v1/authorizations/{connected.application_id}",
+            {"headers": connected.headers})
+
+
+def replay_call(base, connected):
+    """The rotated refresh token presented again: the family rule."""
+    return ("POST", base + "/oauth/token", {
+        "data": {"grant_type": "refresh_token", "refresh_token": connected.rotated},
+        "auth": connected.client})
+
+
+def revoke_call(base, connected):
+    """RFC 7009: the client revokes its refresh token, and so its family."""
+    return ("POST", base + "/oauth/revoke", {
+        "data": {"token": connected.refresh_token}, "auth": connected.client})
+
+
+@pytest.mark.parametrize("revocation, status", [
+    (disconnect_call, 204), (replay_call, 400), (revoke_call, 200)])
+def test_a_refresh_in_progress_is_revoked_with_the_rest(
+        backend, live_server, revocation, status):
+    """A revocation (the user disconnecting the application, a rotated
+    refresh token replayed, RFC 7009's) meets a refresh that holds the
+    user's token lock, has rotated the refresh token and stored its
+    successor, not yet committed: the revocation waits for it, and revokes
+    the successor too. Before, it waited on the presented token's row only,
+    its UPDATE then saw only the rows that existed when it began, and the
+    application kept a working token pair that had just been revoked."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    connected = live_server.build(connected_app)
+    done = threading.Event()
+    responses = []
+
+    def revoke():
+        method, url, kwargs = revocation(live_server.url, connected)
+        responses.append(requests.request(method, url, timeout=60, **kwargs))
+        done.set()
+
+    thread = threading.Thread(target=revoke)
+    token = models.Token.__table__
+    with live_server.engine.connect() as refreshing:  # what POST /oauth/token does
+        refreshing.execute(select(models.User.id).where(models.User.id == connected.user_id)
+                           .with_for_update(key_share=True))
+        family = refreshing.execute(
+            sa.update(token)
+            .where(token.c.refresh_token_hash == hash_token(connected.refresh_token))
+            .values(refresh_used_at=sa.func.now()).returning(token.c.family)).scalar_one()
+        refreshing.execute(sa.insert(token).values(
+            access_token_hash=hash_token(secrets.token_hex(32)),
+            refresh_token_hash=hash_token(secrets.token_hex(32)),
+            application_id=connected.application_id, user_id=connected.user_id,
+            scopes="read write", family=family, created_at=sa.func.now(),
+            expires_at=sa.func.now() + sa.text("interval '2 hours'"),
+            refresh_expires_at=sa.func.now() + sa.text("interval '30 days'")))
+        thread.start()
+        assert not done.wait(1.0), "the revocation did not wait for the refresh"
+        refreshing.commit()
+    thread.join(60)
+    assert [r.status_code for r in responses] == [status], responses[0].text
+    with live_server.session() as session:
+        assert live_tokens(session, connected.user_id, connected.application_id) == []
+
+
+@pytest.mark.parametrize("grant", ["refresh_token", "authorization_code"])
+def test_a_grant_as_the_user_disconnects_the_app_leaves_nothing_live(live_server, grant):
+    """A refresh, or a code exchange, and the user's disconnection at once,
+    for real: whichever goes first, the application is left with no
+    working token and neither request fails."""
+    apps = [live_server.build(connected_app) for _ in range(RACES)]
+    calls = []
+    for connected in apps:
+        if grant == "refresh_token":
+            data = {"grant_type": grant, "refresh_token": connected.refresh_token}
+        else:
+            data = {"grant_type": grant, "code": connected.code,
+                    "redirect_uri": "https://client.example.com/callback"}
+        calls.append(("POST", live_server.url + "/oauth/token",
+                      {"data": data, "auth": connected.client}))
+        calls.append(disconnect_call(live_server.url, connected))
+    responses = race(calls)
+    for i, connected in enumerate(apps):
+        granted, disconnected = responses[2 * i: 2 * i + 2]
+        assert disconnected.status_code == 204
+        assert granted.status_code in (200, 400), granted.text
+        with live_server.session() as session:
+            assert live_tokens(session, connected.user_id, connected.application_id) == []
