@@ -17,6 +17,7 @@ from seatshare.models import (
     TicketHistory,
     TicketRequest,
     User,
+    UserAlias,
 )
 from seatshare.tokens import new_token
 from tests import factories as f
@@ -454,3 +455,41 @@ def test_an_alias_deleted_as_a_ticket_takes_it_leaves_a_history_entry(backend, r
         changes = session.scalars(sa.select(TicketHistory.changes).where(
             TicketHistory.ticket_id == ticket_id)).all()
     assert {"alias_id": [alias_id, None]} in changes
+
+
+def test_a_ticket_given_an_alias_being_deleted_is_a_400(backend, race_server, caplog):
+    """The other order: the alias's deletion holds it (its update lock, its
+    row deleted, not yet committed) as a PUT gives a ticket the alias. The
+    PUT read the alias as there; its UPDATE's foreign key check waits for
+    the deletion and fails once it commits. That attempt is run again, finds
+    no alias, and answers the contract's 400, never a 500; the ticket keeps
+    no alias and no history entry says it had one."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    ticket_id, alias_id, headers = race_server.build(alias_on_its_way_build)
+    done = threading.Event()
+    responses = []
+
+    def give_the_alias():
+        responses.append(requests.put(f"{race_server.url}/api/v1/ticket/{ticket_id}",
+                                      json={"alias_id": alias_id}, headers=headers, timeout=60))
+        done.set()
+
+    thread = threading.Thread(target=give_the_alias)
+    with caplog.at_level(logging.INFO):
+        with race_server.engine.connect() as deletion:  # DELETE /user_aliases/ID
+            deletion.execute(sa.select(UserAlias.id).where(UserAlias.id == alias_id)
+                             .with_for_update())
+            deletion.execute(sa.delete(UserAlias).where(UserAlias.id == alias_id))
+            thread.start()
+            assert not done.wait(1.0), "the PUT did not wait for the deletion"
+            deletion.commit()
+        thread.join(60)
+    [response] = responses
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"alias_id": "must be an alias of the ticket's assignee"}
+    with race_server.session() as session:
+        assert session.get(Ticket, ticket_id).alias_id is None
+        assert session.scalars(sa.select(TicketHistory.id).where(
+            TicketHistory.ticket_id == ticket_id)).all() == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
