@@ -90,23 +90,13 @@ def test_an_email_another_user_takes_meanwhile_is_a_400(race_server, caplog):
     email = f"taken-{new_token()[:12]}@example.com"
     (taker_id, _), (user_id, headers) = race_server.build(
         lambda: [(u.id, bearer(u)) for u in (f.make_user(), f.make_user())])
-    done = threading.Event()
-    responses = []
 
-    def change_email():
-        responses.append(requests.put(race_server.url + "/api/v1/users/me", json={"email": email},
-                                      headers=headers, timeout=60))
-        done.set()
+    def take_the_email(other):  # the other user's PUT, not yet committed
+        other.execute(sa.update(User).where(User.id == taker_id).values(email=email))
 
-    thread = threading.Thread(target=change_email)
     with caplog.at_level(logging.INFO):
-        with race_server.engine.connect() as other:  # the other user's PUT, not yet committed
-            other.execute(sa.update(User).where(User.id == taker_id).values(email=email))
-            thread.start()
-            assert not done.wait(1.0), "the request did not wait for the other change"
-            other.commit()
-        thread.join(60)
-    [response] = responses
+        response = sent_while_held(race_server, "PUT", race_server.url + "/api/v1/users/me",
+                                   headers, {"email": email}, take_the_email)
     assert response.status_code == 400
     assert response.json() == {"error": "Bad Request", "error_detail": DETAILS[400], "code": 400,
                                "fields": {"email": "is already taken"}}
@@ -237,29 +227,39 @@ def removal_in_progress_build():
     return group.id, ticket.id, ask.id, requester.id, bearer(owner), bearer(requester)
 
 
+def sent_while_held(race_server, method, url, headers, body, hold, then=lambda c: None):
+    """Send a request while another transaction, after ``hold(connection)``,
+    holds what it needs: the request must wait for it, and
+    ``then(connection)`` runs in that transaction while it waits, before it
+    commits. The request's response."""
+    done = threading.Event()
+    responses = []
+
+    def send():
+        responses.append(requests.request(method, url, json=body, headers=headers, timeout=60))
+        done.set()
+
+    thread = threading.Thread(target=send)
+    with race_server.engine.connect() as other:
+        hold(other)
+        thread.start()
+        assert not done.wait(1.0), "the request did not wait for the other transaction"
+        then(other)
+        other.commit()
+    thread.join(60)
+    return responses[0]
+
+
 def while_a_removal_holds_the_group(race_server, group_id, method, url, headers, body, then):
     """Send a request while another transaction holds the group's update
     lock, as a member's removal does from its start (services.groups.
     lock_membership); the request must wait for it, and ``then(connection)``
     runs in that transaction while it waits. The request's status."""
-    done = threading.Event()
-    statuses = []
-
-    def send():
-        statuses.append(requests.request(
-            method, url, json=body, headers=headers, timeout=60).status_code)
-        done.set()
-
-    thread = threading.Thread(target=send)
-    with race_server.engine.connect() as removal:
+    def hold(removal):
         removal.execute(sa.text("SELECT id FROM groups WHERE id = :id FOR UPDATE"),
                         {"id": group_id})
-        thread.start()
-        assert not done.wait(1.0), "the request did not wait for the group's lock"
-        then(removal)
-        removal.commit()
-    thread.join(60)
-    return statuses[0]
+
+    return sent_while_held(race_server, method, url, headers, body, hold, then).status_code
 
 
 def test_a_ticket_write_waits_for_a_removal_holding_nothing_it_needs(backend, race_server):
@@ -467,25 +467,16 @@ def test_a_ticket_given_an_alias_being_deleted_is_a_400(backend, race_server, ca
     if backend != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time")
     ticket_id, alias_id, headers = race_server.build(alias_on_its_way_build)
-    done = threading.Event()
-    responses = []
 
-    def give_the_alias():
-        responses.append(requests.put(f"{race_server.url}/api/v1/ticket/{ticket_id}",
-                                      json={"alias_id": alias_id}, headers=headers, timeout=60))
-        done.set()
+    def delete_the_alias(deletion):  # DELETE /user_aliases/ID, not yet committed
+        deletion.execute(sa.select(UserAlias.id).where(UserAlias.id == alias_id)
+                         .with_for_update())
+        deletion.execute(sa.delete(UserAlias).where(UserAlias.id == alias_id))
 
-    thread = threading.Thread(target=give_the_alias)
     with caplog.at_level(logging.INFO):
-        with race_server.engine.connect() as deletion:  # DELETE /user_aliases/ID
-            deletion.execute(sa.select(UserAlias.id).where(UserAlias.id == alias_id)
-                             .with_for_update())
-            deletion.execute(sa.delete(UserAlias).where(UserAlias.id == alias_id))
-            thread.start()
-            assert not done.wait(1.0), "the PUT did not wait for the deletion"
-            deletion.commit()
-        thread.join(60)
-    [response] = responses
+        response = sent_while_held(
+            race_server, "PUT", f"{race_server.url}/api/v1/ticket/{ticket_id}", headers,
+            {"alias_id": alias_id}, delete_the_alias)
     assert response.status_code == 400
     assert response.json()["fields"] == {"alias_id": "must be an alias of the ticket's assignee"}
     with race_server.session() as session:
