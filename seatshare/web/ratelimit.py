@@ -23,7 +23,7 @@ import math
 
 from sqlalchemy import func, select
 
-from ..models import SignInAttempt, utcnow
+from ..models import SignInAttempt, on_postgresql, utcnow
 from ..settings import seconds, whole_number
 from ..tokens import derived_key
 
@@ -80,11 +80,31 @@ class SignInLimiter:
         mac = hmac.new(self.hmac_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
         return f"{kind}:{mac}"
 
+    def lock_id(self, key: str) -> int:
+        """The PostgreSQL advisory lock of ``key``: 64 bits of a hash of it."""
+        digest = hashlib.sha256(self.stored(key).encode("ascii")).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    def take_turns(self, dbsession, keys) -> None:
+        """Attempts under one key run one at a time, from their count to
+        their commit: an advisory lock per key until the transaction ends,
+        taken in one order. Else, on PostgreSQL, attempts sent at once each
+        counted the failures before any was recorded, and as many passwords
+        were tried as the server had threads (eight failed sign-ins at once
+        where five are allowed). SQLite runs one writing transaction at a
+        time already."""
+        if not on_postgresql(dbsession):
+            return
+        for lock_id in sorted({self.lock_id(key) for key in keys}):
+            dbsession.execute(select(func.pg_advisory_xact_lock(lock_id)))
+
     def retry_after(self, dbsession, keys, now=None) -> int | None:
         """Seconds until sign-in is allowed again, or None when it is now.
+        Taken in turn with the other attempts under ``keys`` (``take_turns``).
 
         One query: per key, the failures in the window and the oldest of them.
         """
+        self.take_turns(dbsession, keys)
         now = now or utcnow()
         since = now - datetime.timedelta(seconds=self.window_seconds)
         rows = dbsession.execute(

@@ -15,7 +15,7 @@ import dataclasses
 import datetime
 import secrets
 import threading
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
@@ -24,9 +24,10 @@ from sqlalchemy import select
 
 from seatshare import models
 from seatshare.oauth.applications import register_application
+from seatshare.settings import DEFAULTS
 from seatshare.tokens import hash_token
 from tests import factories as f
-from tests.e2e.conftest import Client, serve_new_database
+from tests.e2e.conftest import Client, forms_of, serve_new_database
 from tests.e2e.test_oauth_live import sign_in_and_approve
 
 pytestmark = pytest.mark.live
@@ -383,3 +384,23 @@ def test_a_grant_as_the_user_disconnects_the_app_leaves_nothing_live(live_server
         assert granted.status_code in (200, 400), granted.text
         with live_server.session() as session:
             assert live_tokens(session, connected.user_id, connected.application_id) == []
+
+
+def test_failed_sign_ins_at_once_stop_at_the_limit(backend, tmp_path):
+    """Wrong passwords for one account sent at once, one per server thread
+    and more: no more of them are tried than the limit allows (before, on
+    PostgreSQL, each counted the failures before any was recorded, and
+    eight passwords were tried where five are allowed). Its own server: the
+    failures also count against the address, which every test here shares."""
+    with serve_new_database(backend, str(tmp_path), threads=PRODUCTION_THREADS) as server:
+        email = server.build(f.make_user).email
+        limit = int(DEFAULTS["seatshare.signin_max_failures"])
+        calls = []
+        for _ in range(2 * PRODUCTION_THREADS):
+            browser = requests.Session()
+            action, fields = forms_of(browser.get(server.url + "/signin").text)["signin"]
+            fields.update(email=email, password="not the password")
+            calls.append(("POST", urljoin(server.url, action),
+                          {"data": fields, "cookies": browser.cookies}))
+        responses = race(calls)
+    assert statuses(responses) == [400] * limit + [429] * (len(calls) - limit)
