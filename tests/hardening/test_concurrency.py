@@ -203,8 +203,14 @@ def test_one_code_exchanged_at_once_has_one_winner(live_server, live_client, app
             .where(models.AuthorizationCode.code_hash.in_([hash_token(c) for c in codes]))
             .group_by(models.AuthorizationCode.id)
         ).all()
+        issued = session.scalars(select(models.Token.revoked_at).join(
+            models.AuthorizationCode,
+            models.AuthorizationCode.id == models.Token.authorization_code_id,
+        ).where(models.AuthorizationCode.code_hash.in_([hash_token(c) for c in codes]))).all()
     # One token per code: the losers were refused before any token was made.
     assert sorted(count for _, count in per_code) == [1] * len(codes)
+    # And it is revoked: a code presented again is a replay (API.md §2).
+    assert None not in issued
     print(f"\ncodes: {len(calls)} exchanges at once of {len(codes)} codes, "
           f"{sum(r.status_code == 200 for r in responses)} won")
 
@@ -226,6 +232,14 @@ def test_one_refresh_token_used_at_once_has_one_winner(live_server, live_client,
     for i in range(len(refresh_tokens)):
         group = responses[tries * i: tries * (i + 1)]
         assert statuses(group) == [200] + [400] * (tries - 1), [r.text for r in group]
+    # The rotated token was presented again: its whole family is revoked,
+    # the winner's new pair included (API.md §2).
+    with live_server.session() as session:
+        families = select(models.Token.family).where(models.Token.refresh_token_hash.in_(
+            [hash_token(value) for value in refresh_tokens]))
+        revoked = session.scalars(select(models.Token.revoked_at).where(
+            models.Token.family.in_(families))).all()
+    assert len(revoked) == 2 * len(refresh_tokens) and None not in revoked
     print(f"\nrefresh tokens: {len(calls)} uses at once of {len(refresh_tokens)} tokens, "
           f"{sum(r.status_code == 200 for r in responses)} won")
 
