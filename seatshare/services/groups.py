@@ -301,7 +301,30 @@ def remove_member(request, membership: Membership, actor_id: int) -> None:
     dbsession.flush()
 
 
-def deactivate_group(dbsession, group: Group) -> None:
+def lock_group_as_administrator(dbsession, group_id: int, actor_id: int) -> None:
+    """Lock the group for a change of the group itself (its name, its
+    deactivation) and read again what the ACL read before the lock, as
+    ``lock_membership`` does: a group deactivated meanwhile is a 404, an
+    actor demoted or removed meanwhile a 403. Else an administrator being
+    removed could deactivate the group as the removal committed, and the
+    second of two deactivations at once answered 204 where it would a
+    moment later answer 404."""
+    active = dbsession.scalar(
+        select(Group.active).where(Group.id == group_id).with_for_update()
+    )
+    if not active:
+        raise APIError(404)
+    actor_role = dbsession.scalar(
+        select(Membership.role).where(
+            Membership.group_id == group_id, Membership.user_id == actor_id
+        )
+    )
+    if actor_role != Role.ADMIN:
+        raise APIError(403)
+
+
+def deactivate_group(dbsession, group: Group, actor_id: int) -> None:
     """The group leaves every list and stops making its members mutual members."""
+    lock_group_as_administrator(dbsession, group.id, actor_id)
     group.active = False
     dbsession.flush()

@@ -69,7 +69,9 @@ class GroupAdminViews(ResourceViews):
 
     @view_config(context=GroupContext, request_method="DELETE", permission=Permission.DELETE)
     def deactivate(self):
-        service.deactivate_group(self.request.dbsession, self.context.group)
+        service.deactivate_group(
+            self.request.dbsession, self.context.group, self.request.identity.user_id
+        )
         return no_content()
 
     @view_config(context=MemberContainer, request_method="GET", permission=Permission.LIST)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from seatshare.errors import DETAILS
 from seatshare.models import (
+    Group,
     GroupInvitation,
     Membership,
     RequestStatus,
@@ -420,6 +421,44 @@ def test_an_administrator_demoted_meanwhile_changes_no_member(
     with race_server.session() as session:
         assert session.scalar(sa.select(Membership.role).where(
             Membership.group_id == group_id, Membership.user_id == member_id)) == Role.MEMBER
+
+
+@pytest.mark.parametrize("method, body", [("DELETE", None), ("PUT", {"name": "Renamed"})])
+def test_an_administrator_demoted_meanwhile_changes_not_the_group(
+        backend, race_server, method, body):
+    """Deactivating or renaming the group: the ACL let the request in on
+    the role its token read; a demotion committed while it waited for the
+    group's lock has ended that role, so it is refused as it would be a
+    moment later (403), and the group is as it was (before, it was
+    deactivated or renamed by someone no longer its administrator)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, admin_id, _, admin_headers, _ = race_server.build(demoted_admin_build)
+    with race_server.session() as session:
+        name = session.get(Group, group_id).name
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, method, f"{race_server.url}/api/v1/groups/{group_id}",
+        admin_headers, body, the_administrator_is_demoted(group_id, admin_id))
+    assert status == 403
+    with race_server.session() as session:
+        group = session.get(Group, group_id)
+        assert group.active and group.name == name
+
+
+def test_a_group_deactivated_twice_at_once_is_gone_for_the_second(backend, race_server):
+    """The second of two deactivations at once finds the group gone, as it
+    would a moment later (404), on PostgreSQL as on SQLite."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, _, _, admin_headers, _ = race_server.build(demoted_admin_build)
+
+    def deactivated(connection):  # the other administrator's DELETE, committed meanwhile
+        connection.execute(sa.update(Group).where(Group.id == group_id).values(active=False))
+
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, "DELETE", f"{race_server.url}/api/v1/groups/{group_id}",
+        admin_headers, None, deactivated)
+    assert status == 404
 
 
 def test_a_member_who_left_meanwhile_is_refused_as_a_non_member(backend, race_server):
