@@ -3,6 +3,7 @@ from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import select
 
 from .. import principals as p
+from ..errors import APIError
 from ..models import HistoryAction, Ticket, UserAlias, by_code_point, on_postgresql
 from ..permissions import Permission
 from ..services.groups import share_lock_group
@@ -44,9 +45,13 @@ class UserAliasContext(Resource):
         dbsession = self.request.dbsession
         alias = self.alias
         if on_postgresql(dbsession):
-            dbsession.execute(
+            locked = dbsession.scalar(
                 select(UserAlias.id).where(UserAlias.id == alias.id).with_for_update()
             )
+            if locked is None:
+                # Deleted meanwhile, by another request: gone, as it would
+                # be a moment later (and as on SQLite).
+                raise APIError(404)
         using = select(Ticket.group_id).where(Ticket.alias_id == alias.id)
         share_lock_group(dbsession, using)
         tickets = dbsession.scalars(
