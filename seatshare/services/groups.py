@@ -302,13 +302,13 @@ def remove_member(request, membership: Membership, actor_id: int) -> None:
 
 
 def lock_group_as_administrator(dbsession, group_id: int, actor_id: int) -> None:
-    """Lock the group for a change of the group itself (its name, its
-    deactivation) and read again what the ACL read before the lock, as
-    ``lock_membership`` does: a group deactivated meanwhile is a 404, an
-    actor demoted or removed meanwhile a 403. Else an administrator being
-    removed could deactivate the group as the removal committed, and the
-    second of two deactivations at once answered 204 where it would a
-    moment later answer 404."""
+    """Lock the group for a change only its administrators may make (its
+    name, its deactivation, an invitation) and read again what the ACL read
+    before the lock, as ``lock_membership`` does: a group deactivated
+    meanwhile is a 404, an actor demoted or removed meanwhile a 403. Else
+    an administrator being removed could deactivate the group, or invite
+    someone, as the removal committed, and the second of two deactivations
+    at once answered 204 where it would a moment later answer 404."""
     active = dbsession.scalar(
         select(Group.active).where(Group.id == group_id).with_for_update()
     )

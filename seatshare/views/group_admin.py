@@ -109,9 +109,10 @@ class GroupAdminViews(ResourceViews):
     @view_config(context=InvitationContainer, request_method="POST", permission=Permission.CREATE)
     def invite(self):
         """The code goes only to the invitee's address, never into the answer."""
-        data = validate_body(self.request, InvitationCreate(), INVITATION_READ_ONLY)
         identity = self.request.identity
         group = self.context.group
+        service.lock_group_as_administrator(self.request.dbsession, group.id, identity.user_id)
+        data = validate_body(self.request, InvitationCreate(), INVITATION_READ_ONLY)
         invitation, code = service.invite(
             self.request.dbsession, group, data["email"], identity.user_id
         )

@@ -445,6 +445,22 @@ def test_an_administrator_demoted_meanwhile_changes_not_the_group(
         assert group.active and group.name == name
 
 
+def test_an_administrator_removed_meanwhile_invites_nobody(backend, race_server):
+    """POST /groups/ID/invitations waits for a removal of its caller in
+    progress and is then refused (403): no invitation is made or mailed by
+    someone no longer in the group."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, admin_id, _, admin_headers, _ = race_server.build(demoted_admin_build)
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, "POST", f"{race_server.url}/api/v1/groups/{group_id}/invitations",
+        admin_headers, {"email": "friend@example.com"}, the_member_is_gone(group_id, admin_id))
+    assert status == 403
+    with race_server.session() as session:
+        assert session.scalars(sa.select(GroupInvitation.id).where(
+            GroupInvitation.group_id == group_id)).all() == []
+
+
 def test_a_group_deactivated_twice_at_once_is_gone_for_the_second(backend, race_server):
     """The second of two deactivations at once finds the group gone, as it
     would a moment later (404), on PostgreSQL as on SQLite."""
