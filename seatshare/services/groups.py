@@ -218,11 +218,14 @@ def lock_membership(dbsession, membership: Membership, actor_id: int,
     answers as it would a moment later. An actor who is no longer a member
     is refused (403), as is one no longer an administrator, unless
     ``leaving`` (a member may remove themselves); then a membership removed
-    meanwhile is a 404.
+    meanwhile is a 404. A group deactivated meanwhile is a 404 first, as
+    for ``lock_group_as_administrator``.
     """
-    dbsession.execute(
-        select(Group.id).where(Group.id == membership.group_id).with_for_update()
+    active = dbsession.scalar(
+        select(Group.active).where(Group.id == membership.group_id).with_for_update()
     )
+    if not active:
+        raise APIError(404)
     actor_role = dbsession.scalar(
         select(Membership.role).where(
             Membership.group_id == membership.group_id, Membership.user_id == actor_id

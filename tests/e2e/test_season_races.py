@@ -11,6 +11,7 @@ from seatshare.errors import DETAILS
 from seatshare.models import (
     Group,
     GroupInvitation,
+    GroupRemoval,
     Membership,
     RequestStatus,
     Role,
@@ -475,6 +476,30 @@ def test_a_group_deactivated_twice_at_once_is_gone_for_the_second(backend, race_
         race_server, group_id, "DELETE", f"{race_server.url}/api/v1/groups/{group_id}",
         admin_headers, None, deactivated)
     assert status == 404
+
+
+@pytest.mark.parametrize("method, body", [("DELETE", None), ("PUT", {"role": "admin"})])
+def test_a_member_of_a_group_deactivated_meanwhile_is_gone(backend, race_server, method, body):
+    """Removing a member, or changing their role, while another
+    administrator deactivates the group: the group is gone once that is
+    done, as it is a moment later (404), and the member is as they were."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    group_id, _, member_id, admin_headers, _ = race_server.build(demoted_admin_build)
+
+    def deactivated(connection):
+        connection.execute(sa.update(Group).where(Group.id == group_id).values(active=False))
+
+    status = while_a_removal_holds_the_group(
+        race_server, group_id, method,
+        f"{race_server.url}/api/v1/groups/{group_id}/members/{member_id}",
+        admin_headers, body, deactivated)
+    assert status == 404
+    with race_server.session() as session:
+        assert session.scalar(sa.select(Membership.role).where(
+            Membership.group_id == group_id, Membership.user_id == member_id)) == Role.MEMBER
+        assert session.scalars(sa.select(GroupRemoval.id).where(
+            GroupRemoval.group_id == group_id)).all() == []
 
 
 def test_a_member_who_left_meanwhile_is_refused_as_a_non_member(backend, race_server):
