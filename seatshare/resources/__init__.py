@@ -140,6 +140,10 @@ class Container(Resource):
     #: Items addressed by a name rather than an id (``/users/me``): name →
     #: context class, for the same 401-or-404 answer to anonymous requests.
     named_items: dict[str, type] = {}
+    #: The permission a caller must hold on this container (its ACL alone)
+    #: to reach a record below it; None: no such gate. ``recheck_permission``
+    #: checks it again, as part of the permission a record below is used with.
+    gate_permission = None
 
     def __getitem__(self, key):
         if self.request.identity is None:

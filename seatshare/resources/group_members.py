@@ -20,6 +20,8 @@ ACL = ACLHelper()
 class GroupChildContainer(ListContainer):
     """A list under one group; ``self.group`` is the parent's group."""
 
+    gate_permission = Permission.LIST
+
     @property
     def group(self):
         return self.__parent__.group
@@ -35,7 +37,7 @@ class GroupChildContainer(ListContainer):
             # The ACL alone, whatever the token's scopes: a read-only token
             # must not tell a non-member either (its 403 says "scope" for a
             # member, where a 404 would follow for anyone else).
-            and not ACL.permits(self, self.request.effective_principals, Permission.LIST)
+            and not ACL.permits(self, self.request.effective_principals, self.gate_permission)
             and is_route_below(self.request.registry, type(self), self.path_from_child())
         ):
             raise HTTPForbidden()

@@ -23,6 +23,8 @@ from ..models import (
     on_postgresql,
     utcnow,
 )
+from ..permissions import Permission
+from ..recheck import recheck_permission
 from ..schemas.types import DIGITS_RE, record_id
 from ..tokens import derived_key, hash_token, tokens_equal
 from .history import action_for, diff, record_ticket_changes, snapshot
@@ -186,55 +188,30 @@ def share_lock_group(dbsession, group_id) -> None:
     )
 
 
-def require_member(dbsession, group_id: int, user_id: int) -> None:
-    """403 unless ``user_id`` still belongs to group ``group_id``; called
-    with the group's key-share lock held.
+def lock_group(request, context, permission, group_id: int) -> None:
+    """Lock group ``group_id`` for a change to it or to its memberships,
+    then check ``permission`` on ``context`` again under the lock
+    (``recheck_permission``: a group deactivated meanwhile is a 404, a
+    caller removed or demoted meanwhile a 403).
 
-    The ACL let the request in on the memberships read with its token. A
-    removal that held the group meanwhile (the request waited for its lock)
-    has ended the membership since, and withdrawn what the member had asked
-    for: they may not add a ticket or a request to the group after it.
+    Such changes within one group run one after the other (a row lock on
+    PostgreSQL; SQLite's transactions take the write lock up front), so two
+    administrators demoting each other at once cannot leave it with none,
+    and the second of two deactivations at once finds the group gone. The
+    ACL let the request in on the principals its token read before the
+    lock: an administrator being removed could otherwise rename, deactivate
+    or invite as the removal committed.
     """
-    member = dbsession.scalar(
-        select(Membership.id).where(
-            Membership.group_id == group_id, Membership.user_id == user_id
-        )
-    )
-    if member is None:
-        raise APIError(403)
+    request.dbsession.execute(select(Group.id).where(Group.id == group_id).with_for_update())
+    recheck_permission(request, context, permission, group_id)
 
 
-def lock_membership(dbsession, membership: Membership, actor_id: int,
-                    leaving: bool = False) -> Membership:
-    """Lock the membership's group and read the membership again.
-
-    Role changes and removals within one group run one after the other (a
-    row lock on PostgreSQL; SQLite's transactions take the write lock up
-    front), so two administrators demoting each other at once cannot leave
-    it with none.
-
-    The ACL let the request in on the actor's role as its token read it,
-    before the lock: one committed meanwhile is read again, and the request
-    answers as it would a moment later. An actor who is no longer a member
-    is refused (403), as is one no longer an administrator, unless
-    ``leaving`` (a member may remove themselves); then a membership removed
-    meanwhile is a 404. A group deactivated meanwhile is a 404 first, as
-    for ``lock_group_as_administrator``.
-    """
-    active = dbsession.scalar(
-        select(Group.active).where(Group.id == membership.group_id).with_for_update()
-    )
-    if not active:
-        raise APIError(404)
-    actor_role = dbsession.scalar(
-        select(Membership.role).where(
-            Membership.group_id == membership.group_id, Membership.user_id == actor_id
-        )
-    )
-    leaves = leaving and actor_id == membership.user_id
-    if actor_role is None or (actor_role != Role.ADMIN and not leaves):
-        raise APIError(403)
-    current = dbsession.scalar(
+def lock_membership(request, context, permission) -> Membership:
+    """Lock the group of ``context``'s membership (``lock_group``) and read
+    the membership again: one removed meanwhile is a 404."""
+    membership = context.membership
+    lock_group(request, context, permission, membership.group_id)
+    current = request.dbsession.scalar(
         select(Membership)
         .where(Membership.id == membership.id)
         .execution_options(populate_existing=True)
@@ -257,8 +234,10 @@ def keep_an_administrator(dbsession, membership: Membership) -> None:
         raise APIError(409, LAST_ADMIN)
 
 
-def set_role(dbsession, membership: Membership, role: Role, actor_id: int) -> Membership:
-    membership = lock_membership(dbsession, membership, actor_id)
+def set_role(request, context, role: Role) -> Membership:
+    """Give ``context``'s member ``role``."""
+    dbsession = request.dbsession
+    membership = lock_membership(request, context, Permission.EDIT)
     if role != membership.role:
         keep_an_administrator(dbsession, membership)
         membership.role = role
@@ -266,14 +245,15 @@ def set_role(dbsession, membership: Membership, role: Role, actor_id: int) -> Me
     return membership
 
 
-def remove_member(request, membership: Membership, actor_id: int) -> None:
+def remove_member(request, context) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
     (each with a history entry; whoever asked for one is mailed), their
     pending requests are withdrawn (each owner mailed). A removal by
     someone else is remembered (``GroupRemoval``)."""
     dbsession = request.dbsession
-    membership = lock_membership(dbsession, membership, actor_id, leaving=True)
+    actor_id = request.identity.user_id
+    membership = lock_membership(request, context, Permission.LEAVE)
     keep_an_administrator(dbsession, membership)
     group_id, user_id = membership.group_id, membership.user_id
     tickets = dbsession.scalars(
@@ -304,30 +284,9 @@ def remove_member(request, membership: Membership, actor_id: int) -> None:
     dbsession.flush()
 
 
-def lock_group_as_administrator(dbsession, group_id: int, actor_id: int) -> None:
-    """Lock the group for a change only its administrators may make (its
-    name, its deactivation, an invitation) and read again what the ACL read
-    before the lock, as ``lock_membership`` does: a group deactivated
-    meanwhile is a 404, an actor demoted or removed meanwhile a 403. Else
-    an administrator being removed could deactivate the group, or invite
-    someone, as the removal committed, and the second of two deactivations
-    at once answered 204 where it would a moment later answer 404."""
-    active = dbsession.scalar(
-        select(Group.active).where(Group.id == group_id).with_for_update()
-    )
-    if not active:
-        raise APIError(404)
-    actor_role = dbsession.scalar(
-        select(Membership.role).where(
-            Membership.group_id == group_id, Membership.user_id == actor_id
-        )
-    )
-    if actor_role != Role.ADMIN:
-        raise APIError(403)
-
-
-def deactivate_group(dbsession, group: Group, actor_id: int) -> None:
+def deactivate_group(request, context) -> None:
     """The group leaves every list and stops making its members mutual members."""
-    lock_group_as_administrator(dbsession, group.id, actor_id)
+    group = context.group
+    lock_group(request, context, Permission.DELETE, group.id)
     group.active = False
-    dbsession.flush()
+    request.dbsession.flush()

@@ -15,17 +15,23 @@ from sqlalchemy import select, update
 from ..errors import APIError
 from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
 from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, User, utcnow
-from .groups import lock_group_of_ticket, require_member
+from ..permissions import Permission
+from ..recheck import recheck_permission
+from .groups import lock_group_of_ticket
 from .history import action_for, diff, record_ticket_change, snapshot
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
 
 
-def ask_for_ticket(request, ticket: Ticket, requester_id: int, message: str) -> TicketRequest:
-    """A pending request, a "requested" history entry and a mail to the owner.
-    The ticket was loaded with its group's lock (``TicketContainer.load``)."""
-    dbsession = request.dbsession
-    require_member(dbsession, ticket.group_id, requester_id)
+def ask_for_ticket(request, context, message: str) -> TicketRequest:
+    """The caller asks for ``context``'s ticket: a pending request, a
+    "requested" history entry and a mail to the owner. The ticket was loaded
+    with its group's lock (``TicketContainer.load``); a member removed while
+    the request waited for it may no longer ask (``recheck_permission``):
+    their requests were withdrawn as they went."""
+    dbsession, ticket = request.dbsession, context.ticket
+    requester_id = request.identity.user_id
+    recheck_permission(request, context, Permission.REQUEST, ticket.group_id)
     pending = dbsession.scalar(
         select(TicketRequest.id).where(
             TicketRequest.ticket_id == ticket.id,

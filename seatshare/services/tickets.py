@@ -4,7 +4,9 @@ from sqlalchemy import insert, select
 
 from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
-from .groups import require_member, share_lock_group
+from ..permissions import Permission
+from ..recheck import recheck_permission
+from .groups import share_lock_group
 from .history import record_ticket_changes, snapshot
 
 SEAT_FIELDS = ("section", "row", "seat")
@@ -12,21 +14,23 @@ SEAT_FIELDS = ("section", "row", "seat")
 NEW_TICKET_FIELDS = ("section", "row", "seat", "cost", "note", "assignee_id", "alias_id")
 
 
-def create_tickets(dbsession, owner_id: int, data: dict, event_ids: list[int]) -> list[Ticket]:
-    """A ticket per event in ``event_ids``, owned by ``owner_id``, each with
+def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[Ticket]:
+    """A ticket per event in ``event_ids``, owned by the caller, each with
     a "created" history entry; or a 400 naming every field at fault, with
     nothing written. The statements sent do not grow with the events.
 
     The group's lock comes first, as in every ticket write: the memberships
     read after it (the owner's, the assignee's) are those a removal of a
-    member left, not those before it."""
+    member left, not those before it; the caller's is checked again by the
+    container's ACL (``recheck_permission``)."""
+    dbsession, owner_id = request.dbsession, request.identity.user_id
     share_lock_group(dbsession, data["group_id"])
     group = dbsession.scalar(
         select(Group).where(Group.id == data["group_id"], Group.active.is_(True))
     )
     if group is None:
         raise APIError(400, fields={"group_id": "is not a known group"})
-    require_member(dbsession, group.id, owner_id)
+    recheck_permission(request, context, Permission.CREATE, group.id)
     fields = ticket_field_errors(dbsession, group.id, data, data)
     found = set(
         dbsession.scalars(

@@ -69,9 +69,7 @@ class GroupAdminViews(ResourceViews):
 
     @view_config(context=GroupContext, request_method="DELETE", permission=Permission.DELETE)
     def deactivate(self):
-        service.deactivate_group(
-            self.request.dbsession, self.context.group, self.request.identity.user_id
-        )
+        service.deactivate_group(self.request, self.context)
         return no_content()
 
     @view_config(context=MemberContainer, request_method="GET", permission=Permission.LIST)
@@ -87,15 +85,12 @@ class GroupAdminViews(ResourceViews):
         changes = validate_body(self.request, MemberUpdate(), MEMBER_READ_ONLY)
         membership = self.context.membership
         if "role" in changes:
-            membership = service.set_role(self.request.dbsession, membership, changes["role"],
-                                          self.request.identity.user_id)
+            membership = service.set_role(self.request, self.context, changes["role"])
         return member_json(membership, self.context.user)
 
     @view_config(context=MemberContext, request_method="DELETE", permission=Permission.LEAVE)
     def remove_member(self):
-        service.remove_member(
-            self.request, self.context.membership, self.request.identity.user_id
-        )
+        service.remove_member(self.request, self.context)
         return no_content()
 
     @view_config(context=InvitationContainer, request_method="GET", permission=Permission.LIST)
@@ -111,7 +106,7 @@ class GroupAdminViews(ResourceViews):
         """The code goes only to the invitee's address, never into the answer."""
         identity = self.request.identity
         group = self.context.group
-        service.lock_group_as_administrator(self.request.dbsession, group.id, identity.user_id)
+        service.lock_group(self.request, self.context, Permission.CREATE, group.id)
         data = validate_body(self.request, InvitationCreate(), INVITATION_READ_ONLY)
         invitation, code = service.invite(
             self.request.dbsession, group, data["email"], identity.user_id

@@ -6,7 +6,7 @@ from ..permissions import Permission
 from ..resources.groups import GroupContainer, GroupContext
 from ..schemas import validate_body
 from ..schemas.groups import READ_ONLY, GroupListQuery, GroupUpdate
-from ..services.groups import lock_group_as_administrator, standing_code
+from ..services.groups import lock_group, standing_code
 from . import ResourceViews
 
 FIELDS = ("id", "name", "entity_id", "creator_id", "created_at")
@@ -33,9 +33,7 @@ class GroupViews(ResourceViews):
 
     @view_config(context=GroupContext, request_method="PUT", permission=Permission.EDIT)
     def update(self):
-        lock_group_as_administrator(
-            self.request.dbsession, self.context.group.id, self.request.identity.user_id
-        )
+        lock_group(self.request, self.context, Permission.EDIT, self.context.group.id)
         changes = validate_body(self.request, GroupUpdate(), READ_ONLY)
         for name, value in changes.items():
             setattr(self.context.group, name, value)

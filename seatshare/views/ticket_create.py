@@ -19,7 +19,7 @@ def create(context, request):
     data = validate_body(request, TicketCreate(), READ_ONLY)
     season = "event_ids" in data
     event_ids = data["event_ids"] if season else [data["event_id"]]
-    tickets = create_tickets(request.dbsession, request.identity.user_id, data, event_ids)
+    tickets = create_tickets(request, context, data, event_ids)
     created(request, request.resource_url(context, str(tickets[0].id)))
     if season:
         return [ticket_json(ticket) for ticket in tickets]

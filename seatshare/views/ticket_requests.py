@@ -34,9 +34,7 @@ class TicketRequestViews(ResourceViews):
     def ask(self):
         data = validate_body(self.request, TicketRequestCreate(), READ_ONLY)
         ticket = self.context.ticket
-        ticket_request = ask_for_ticket(
-            self.request, ticket, self.request.identity.user_id, data["message"]
-        )
+        ticket_request = ask_for_ticket(self.request, self.context, data["message"])
         location = self.request.resource_url(
             self.request.root["api"]["v1"]["ticket_requests"], str(ticket_request.id)
         )
