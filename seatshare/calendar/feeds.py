@@ -56,8 +56,10 @@ class HeldTicket:
         return self.assignee.id == user.id and self.alias is None
 
     def people_changed(self) -> list:
-        """When the people ``describe`` names last changed (a new name)."""
-        return [self.owner.updated_at, self.assignee.updated_at if self.assignee else None]
+        """When the people ``describe`` names last changed (a new name),
+        the alias the seat is for included."""
+        return [self.owner.updated_at, self.assignee.updated_at if self.assignee else None,
+                self.alias.updated_at if self.alias else None]
 
     def describe(self, viewer) -> str:
         """``Section 101, Row C, Seat 7 (owner: you; assigned to: Ravi Lee)``."""

@@ -61,5 +61,11 @@ class UserAlias(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    # Its name's last change: the calendar feeds name the alias a seat is
+    # for, and an entry is a newer version when it changes. Nullable only
+    # because migration 0009 added it to existing rows.
+    updated_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )
 
     user: Mapped[User] = relationship(back_populates="aliases")

@@ -121,7 +121,8 @@ def test_losing_your_seat_is_a_newer_version_of_the_entry(
     unassigned = season["tickets"]["assigned"]  # the friend's, assigned to the viewer
     deleted = f.make_ticket(group=group, event=events["no_seat"], owner=viewer)
     backdate(events["time_tba"], events["no_seat"], days=2)
-    backdate(unassigned, deleted, season["tickets"]["friends"], group, viewer, friend)
+    backdate(unassigned, deleted, season["tickets"]["friends"], group, viewer, friend,
+             season["alias"])
     url = group_feed_url(feed_request, viewer, group.id)
     before = fetch(url).entries
     testapp.put_json(f"/api/v1/ticket/{unassigned.id}", {"assignee_id": None},
@@ -152,6 +153,22 @@ def test_renaming_the_group_or_a_seats_owner_is_a_newer_version(
         assert str(after["DESCRIPTION"]) != str(before["DESCRIPTION"])
         assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
         backdate(friend, group)
+
+
+def test_renaming_the_alias_on_your_seat_is_a_newer_version(
+    fetch, feed_request, dbsession, season, backdate
+):
+    viewer, group, events, alias = season["viewer"], season["group"], season["events"], season["alias"]
+    backdate(*season["tickets"].values(), *events.values(), season["friend"], viewer, group,
+             alias)
+    url = group_feed_url(feed_request, viewer, group.id)
+    entry = uid(events["time_tba"], group, viewer)  # your seat, for Carla Guest
+    before = fetch(url).entries[entry]
+    alias.last_name = "Gast"
+    dbsession.flush()
+    after = fetch(url).entries[entry]
+    assert "Carla Gast" in str(after["DESCRIPTION"])
+    assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
 
 
 def test_non_member_gets_404(fetch, feed_request, season):

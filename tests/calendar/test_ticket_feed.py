@@ -366,7 +366,7 @@ def test_a_new_time_zone_that_moves_an_all_day_entry_is_a_newer_version(
     """A time-to-be-announced game's date is the reader's: when their time
     zone moves it to another day, SEQUENCE rises like for any moved game."""
     viewer, ticket = season["viewer"], season["tickets"]["assigned"]
-    backdate(viewer, ticket, ticket.event, season["friend"], season["group"])
+    backdate(viewer, ticket, ticket.event, season["friend"], season["group"], season["alias"])
     url = user_feed_url(feed_request, viewer)
     before = fetch(url).entries[uid(ticket, viewer)]
     viewer.timezone = "Pacific/Kiritimati"  # 16:00 UTC is 06:00 the next day
@@ -394,6 +394,24 @@ def test_renaming_the_group_or_the_owner_is_a_newer_version(
         assert str(after["DESCRIPTION"]) != str(before["DESCRIPTION"])
         assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
         backdate(friend, group)
+
+
+def test_renaming_the_alias_on_the_seat_is_a_newer_version(
+    fetch, feed_request, dbsession, season, backdate
+):
+    """The entry names the alias the seat is for ("for Carla Guest"): a new
+    name for the alias is a new version, as one for the owner is."""
+    viewer, alias = season["viewer"], season["alias"]
+    ticket = season["tickets"]["assigned"]  # assigned to the viewer, for Carla Guest
+    backdate(ticket, ticket.event, season["friend"], viewer, season["group"], alias)
+    url = user_feed_url(feed_request, viewer)
+    before = fetch(url).entries[uid(ticket, viewer)]
+    alias.first_name = "Carlotta"
+    dbsession.flush()
+    after = fetch(url).entries[uid(ticket, viewer)]
+    assert "Carlotta Guest" in str(after["DESCRIPTION"])
+    assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
+    assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
 
 
 def test_a_time_tba_placeholder_other_than_noon_stays_in_the_users_zone(dbsession):
