@@ -303,6 +303,30 @@ def test_a_repeated_client_id_or_redirect_uri_is_an_html_400(signed_in_flow, tes
     assert response.content_type == "text/html"
 
 
+@pytest.mark.parametrize("repeated", ["response_type=code", "scope=read", "state=two"])
+@pytest.mark.parametrize("client", ["no client_id", "an unknown client_id",
+                                    "an unregistered redirect_uri", "no redirect_uri"])
+def test_a_repeated_parameter_beside_a_bad_client_or_redirect_uri_is_an_html_400(
+        signed_in_flow, testapp, repeated, client):
+    """A repeated response_type, scope or state is redirected only once the
+    client and its redirect_uri are known good: beside a client or a
+    redirect_uri that is not, it is the HTML page, never a redirect to an
+    address nobody registered (API.md §2, RFC 6749 §4.1.2.1)."""
+    query = {"client_id": signed_in_flow.application.client_id, "redirect_uri": REDIRECT_URI,
+             "response_type": "code", "state": "one"}
+    if client == "no client_id":
+        del query["client_id"]
+    elif client == "an unknown client_id":
+        query["client_id"] = "0" * 32
+    elif client == "an unregistered redirect_uri":
+        query["redirect_uri"] = "https://attacker.example/cb"
+    else:
+        del query["redirect_uri"]
+    response = testapp.get(f"/oauth/authorization?{urlencode(query)}&{repeated}", status=400)
+    assert "Location" not in response.headers
+    assert response.content_type == "text/html"
+
+
 @pytest.mark.parametrize("response_mode", ["fragment", "form_post", "query"])
 def test_code_and_errors_always_come_back_in_the_query(signed_in_flow, testapp, response_mode):
     """API.md §2 and the metadata's ``response_modes_supported``: the query
