@@ -102,7 +102,9 @@ class SignInLimiter:
         """Seconds until sign-in is allowed again, or None when it is now.
         Taken in turn with the other attempts under ``keys`` (``take_turns``).
 
-        One query: per key, the failures in the window and the oldest of them.
+        One query once it is this attempt's turn (on PostgreSQL, after one
+        advisory lock per key): per key, the failures in the window and the
+        oldest of them.
         """
         self.take_turns(dbsession, keys)
         now = now or utcnow()
