@@ -1,10 +1,10 @@
-"""``app create``, ``app list``, ``app disable``: OAuth client applications."""
+"""``app create``, ``app list``, ``app disable``, ``app enable``: OAuth client applications."""
 from ..oauth.applications import (
     ApplicationError,
     application_as_dict,
-    disable_application,
     list_applications,
     register_application,
+    set_application_disabled,
 )
 from .base import CommandError, Outcome, add_command
 
@@ -98,6 +98,6 @@ def enable(args, env):
 
 def switched(env, client_id, disabled):
     try:
-        return disable_application(env.dbsession, client_id, disabled=disabled)
+        return set_application_disabled(env.dbsession, client_id, disabled)
     except ApplicationError as exc:
         raise CommandError(str(exc)) from None

@@ -185,10 +185,10 @@ def find_application(dbsession, client_id) -> Application:
     return application
 
 
-def disable_application(dbsession, client_id, disabled=True) -> Application:
-    """Disable it: its tokens stop working at once (the security policy
-    ignores tokens of disabled applications) and it can get no new ones.
-    ``disabled=False`` enables it again, and its unexpired tokens with it."""
+def set_application_disabled(dbsession, client_id, disabled: bool) -> Application:
+    """Disabled, its tokens stop working at once (the security policy
+    ignores tokens of disabled applications) and it can get no new ones;
+    enabled again, its unexpired tokens work again."""
     application = find_application(dbsession, client_id)
     application.disabled = disabled
     dbsession.flush()

@@ -11,9 +11,9 @@ from seatshare.models import Application, AuthorizationCode, SignInAttempt, Toke
 from seatshare.oauth.applications import (
     ApplicationError,
     application_as_dict,
-    disable_application,
     list_applications,
     register_application,
+    set_application_disabled,
 )
 from seatshare.oauth.maintenance import purge_expired
 from seatshare.tokens import hash_token
@@ -61,13 +61,13 @@ def test_list_and_disable(dbsession, testapp, user):
     flow = Flow(testapp, app, secret, user)
     flow.sign_in()
     tokens = flow.tokens()
-    disable_application(dbsession, app.client_id)
+    set_application_disabled(dbsession, app.client_id, True)
     assert app.disabled
     api_me(testapp, tokens["access_token"], status=401)
     assert flow.refresh(tokens["refresh_token"], 401).json["error"] == "invalid_client"
     testapp.get(authorization_url(app.client_id), status=400)
     with pytest.raises(ApplicationError):
-        disable_application(dbsession, "unknown")
+        set_application_disabled(dbsession, "unknown", True)
 
 
 def test_purge_removes_only_what_can_never_be_used(dbsession, signed_in_flow):
