@@ -50,6 +50,7 @@ def make_app(global_config, settings):
         config.include(".security")
         config.include(".errors")
         config.include(".hosts")
+        config.include(".resources")
         config.include(".limits")
         config.include(".web")
         config.include(".oauth")

@@ -7,9 +7,23 @@ caller without one learns nothing about which ids exist (401 before 404).
 import re
 
 from pyramid.httpexceptions import HTTPForbidden
-from pyramid.traversal import lineage, split_path_info
+from pyramid.traversal import ResourceTreeTraverser, lineage, split_path_info
 
 from ..schemas.types import record_id
+
+
+class Traverser(ResourceTreeTraverser):
+    """Pyramid's traverser without its ``@@`` view selector, which no URL
+    here uses: it made ``/api/v1/user_aliases/@@`` serve the list and
+    ``/api/v1/ticket/ID/@@/anything`` the ticket, where an unknown route is
+    a 404 (API.md §1). A segment starting ``@@`` is now looked up like any
+    other, and found nowhere."""
+
+    VIEW_SELECTOR = object()  # equal to no segment
+
+
+def includeme(config):
+    config.add_traverser(Traverser)
 
 
 class Resource:

@@ -357,6 +357,29 @@ def test_unknown_route_deeper_below_a_record_is_404_without_a_token_too(testapp,
     testapp.get(path, headers=world.headers("member"), status=404)
 
 
+@pytest.mark.parametrize("path", [
+    "/user_aliases/@@",
+    "/user_aliases/%40%40",
+    "/tickets/@@",
+    "/@@users",
+    "/ticket/{ticket}/@@",
+    "/ticket/{ticket}/@@/deeper",
+    "/groups/{group}/@@members",
+])
+def test_a_view_selector_in_the_path_is_no_route(testapp, world, path):
+    """Pyramid's traversal reads a segment starting ``@@`` as a view's name:
+    ``/user_aliases/@@`` served the list, ``/ticket/ID/@@`` the ticket."""
+    path = API + path.format(group=world.group.id, ticket=world.ticket.id)
+    res = testapp.get(path, headers=world.headers("member"), status=404)
+    assert res.json["code"] == 404
+    testapp.get(path, status=404)
+
+
+def test_a_view_selector_is_no_page_either(testapp):
+    testapp.get("/@@signin", status=404)
+    testapp.get("/@@healthz", status=404)
+
+
 @pytest.mark.parametrize("path", ["/groups/join/nope", "/openapi.json/nope"])
 @pytest.mark.parametrize("caller", ["anonymous", "member"])
 def test_a_path_below_a_named_view_is_404(testapp, world, path, caller):
