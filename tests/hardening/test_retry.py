@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from seatshare import models
+from seatshare.models.engine import _retry_after_disconnect, is_stale_prepared_statement
 from seatshare.resources.tickets import TicketContext
 
 JSON = {"Content-Type": "application/json"}
@@ -94,7 +95,7 @@ class DisconnectContext:
 
 def test_a_statement_on_a_dead_connection_is_retryable():
     context = DisconnectContext("SELECT 1")
-    models._retry_after_disconnect(context)
+    _retry_after_disconnect(context)
     assert pyramid_retry.IRetryableError.providedBy(context.sqlalchemy_exception)
 
 
@@ -102,7 +103,7 @@ def test_a_commit_on_a_dead_connection_is_not_retried():
     """The commit may have happened: running the request again could do its
     writes twice."""
     context = DisconnectContext(None)
-    models._retry_after_disconnect(context)
+    _retry_after_disconnect(context)
     assert not pyramid_retry.IRetryableError.providedBy(context.sqlalchemy_exception)
 
 
@@ -121,13 +122,13 @@ class FakePostgresError(Exception):
 def test_only_a_stale_prepared_statement_counts_as_one():
     """Another "feature not supported" error (same SQLSTATE) is the request's
     own fault: replacing the pool and running it again would not help."""
-    assert models.is_stale_prepared_statement(
+    assert is_stale_prepared_statement(
         FakePostgresError("0A000", "RevalidateCachedQuery"))
-    assert not models.is_stale_prepared_statement(
+    assert not is_stale_prepared_statement(
         FakePostgresError("0A000", "transformLockingClause"))
-    assert not models.is_stale_prepared_statement(
+    assert not is_stale_prepared_statement(
         FakePostgresError("40001", "RevalidateCachedQuery"))
-    assert not models.is_stale_prepared_statement(Exception("gone"))
+    assert not is_stale_prepared_statement(Exception("gone"))
 
 
 def errors_logged(caplog):

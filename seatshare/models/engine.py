@@ -1,0 +1,173 @@
+"""The engine: the database URL's checks, SQLite made to behave like a
+server database, and a request run again after its connection was lost."""
+import pyramid_retry
+from sqlalchemy import engine_from_config, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ..settings import DEFAULTS, as_bool, seconds
+from .session import READ_ONLY
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _setup_sqlite(engine, busy_timeout_ms=30000):
+    """Make SQLite behave like a server database (and PostgreSQL) under
+    concurrent writers.
+
+    lower() as PostgreSQL's, foreign keys on, WAL so readers never block the
+    writer, a busy timeout so a writer waits for the lock instead of failing,
+    and BEGIN IMMEDIATE so a transaction takes the write lock up front: two
+    transactions that read and then write cannot deadlock on the upgrade from
+    a shared lock.
+    """
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        # Let SQLAlchemy, not pysqlite, emit BEGIN.
+        dbapi_connection.isolation_level = None
+        # SQLite's own lower() changes only A-Z: "élan" would not find
+        # "Élan". Python's is PostgreSQL's (on a UTF-8 database) but for a
+        # few letters ("İ", a final "Σ"): lower both sides in SQL.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+ENCODE_SPECIALS = "percent-encode an @, : or / in the user name or password"
+# The databases SeatShare runs on, each with the driver it installs.
+DRIVERS = {"postgresql": "psycopg", "sqlite": "pysqlite"}
+
+
+def parse_url(url: str):
+    """The database URL, or an ArgumentError that repeats none of it. A
+    password with an "@" left unencoded ends at that "@", and the rest of it
+    reads as the host name (``postgresql://u:pass@word@db/x``), which the
+    driver's "cannot resolve host" would quote, or as the port
+    (``postgresql://u:p@ss:word@db/x``), which SQLAlchemy's own ValueError
+    quotes."""
+    try:
+        parsed = make_url(url)
+    except ValueError:
+        raise ArgumentError(
+            f"the database URL's port is not a number ({ENCODE_SPECIALS})") from None
+    if "@" in (parsed.host or ""):
+        raise ArgumentError(f"the database URL's host name has an @ ({ENCODE_SPECIALS})")
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend not in DRIVERS:
+        raise ArgumentError("SeatShare runs on PostgreSQL (postgresql+psycopg://) or SQLite "
+                            f"(sqlite:///), not {backend}")
+    if driver and driver != DRIVERS[backend]:
+        raise ArgumentError(f"SeatShare connects with {DRIVERS[backend]}, not {driver}: use "
+                            f"{backend}+{DRIVERS[backend]}://")
+    return parsed
+
+
+def get_engine(settings, prefix="sqlalchemy.", serving=False):
+    """The engine for ``sqlalchemy.url``.
+
+    ``serving``: the engine answers web requests, whose statements on
+    PostgreSQL give up after ``seatshare.db_statement_timeout`` seconds (a
+    503), and which on SQLite wait that long for the write lock, so that a
+    lock held elsewhere cannot hold every worker thread; the command line's
+    (a migration, a large import) wait as long as it takes on PostgreSQL, and
+    30 seconds for SQLite's lock.
+
+    A pooled connection that died (the database restarted, a proxy dropped
+    it) fails the statement that finds out; SQLAlchemy then replaces every
+    connection of the pool, and ``_retry_after_disconnect`` has the request
+    run again on a fresh one. That costs nothing while connections live,
+    where ``pool_pre_ping`` would add a round trip to every request.
+    """
+    url = settings[f"{prefix}url"]
+    parse_url(url)
+    # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
+    # errors never show parameter values, which carry submitted codes.
+    engine = engine_from_config(
+        settings,
+        prefix,
+        hide_parameters=True,
+        **_engine_kwargs(url, settings, serving),
+    )
+    event.listen(engine, "handle_error", _retry_after_disconnect)
+    if engine.dialect.name == "sqlite":
+        # A web request waits for the write lock as long as a PostgreSQL
+        # statement may run (then 503), the command line 30 seconds.
+        statement_timeout = _statement_timeout(settings) if serving else 0
+        _setup_sqlite(engine, statement_timeout * 1000 or 30000)
+    return engine
+
+
+def _retry_after_disconnect(context):
+    """A statement failed because its connection was gone: the transaction
+    died with it, so pyramid_retry may safely run the request again. Not a
+    failed COMMIT (no statement): whether that one committed is unknown.
+
+    A connection whose prepared statements a migration made stale is as
+    good as gone: PostgreSQL refuses such a statement on every use, and
+    only a ROLLBACK, which reads in autocommit never send, would make
+    psycopg forget it. Every pooled connection holds the same statements,
+    so the pool is replaced, as after a disconnect, and the request runs
+    again on a fresh connection.
+    """
+    if is_stale_prepared_statement(context.original_exception):
+        context.is_disconnect = True
+    if context.is_disconnect and context.statement is not None:
+        if context.sqlalchemy_exception is not None:
+            pyramid_retry.mark_error_retryable(context.sqlalchemy_exception)
+
+
+def is_stale_prepared_statement(error) -> bool:
+    """PostgreSQL's "cached plan must not change result type": a prepared
+    statement whose result columns changed type since it was prepared. Told
+    by the server function that raises it, which no locale translates."""
+    diag = getattr(error, "diag", None)
+    return (
+        getattr(error, "sqlstate", None) == "0A000"
+        and diag is not None
+        and diag.source_function == "RevalidateCachedQuery"
+    )
+
+
+def _statement_timeout(settings) -> int:
+    """``seatshare.db_statement_timeout``, whole seconds (0: no limit)."""
+    key = "seatshare.db_statement_timeout"
+    # PostgreSQL keeps statement_timeout in milliseconds, in 32 bits: a
+    # longer one is refused at connect, and every request would be a 503.
+    return seconds({key: DEFAULTS[key], **settings}, key,
+                   zero_means="no limit on PostgreSQL, 30 seconds on SQLite",
+                   maximum=(2**31 - 1) // 1000)
+
+
+def _engine_kwargs(url, settings, serving=False):
+    if url.startswith("postgresql"):
+        # A server that cannot reach PostgreSQL answers 503 quickly rather than
+        # hanging on connect.
+        key = "seatshare.db_connect_timeout"
+        # libpq reads it as a C int.
+        timeout = seconds({key: DEFAULTS[key], **settings}, key, maximum=2**31 - 1)
+        connect_args = {"connect_timeout": timeout}
+        statement_timeout = _statement_timeout(settings)
+        if serving and statement_timeout > 0:
+            # A statement that waits on a lock held elsewhere (a long
+            # transaction, a migration) or runs away is cancelled: the
+            # request answers 503 rather than hold its worker thread, and
+            # with it, once every thread waits, the whole server.
+            connect_args["options"] = f"-c statement_timeout={statement_timeout * 1000}"
+        if not as_bool(settings.get("seatshare.db_prepared_statements", "true")):
+            # psycopg prepares a statement on its fifth use on a connection.
+            connect_args["prepare_threshold"] = None
+        return {"connect_args": connect_args}
+    return {}
