@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..errors import status_line
 from ..models import Approval
 from ..security import CLIENT_CHALLENGE
-from ..web.views import page, sign_in_first
+from ..web.pages import page, sign_in_first
 from .resources import OAuthRoot, WellKnown
 from .validator import normalize_scopes
 

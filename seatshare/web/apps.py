@@ -7,8 +7,8 @@ from pyramid.view import view_config
 from ..oauth.views import SCOPE_DESCRIPTIONS
 from ..permissions import Permission
 from ..resources.authorizations import SCOPES, ordered_authorizations
+from .pages import page
 from .resources import ConnectedApp, ConnectedAppsPage
-from .views import page
 
 NOT_CONNECTED = "That app is not connected to your account (any more): nothing to do."
 

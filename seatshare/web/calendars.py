@@ -8,8 +8,8 @@ from ..calendar import group_feed_url, reset_feed_secret, user_feed_url
 from ..models import Group, by_code_point
 from ..permissions import Permission
 from ..resources.membership import active_group_ids
+from .pages import page
 from .resources import CalendarsPage
-from .views import page
 
 NEW_LINKS = ("New calendar links made: the old ones no longer work. Subscribe "
              "again with the links below in each calendar app you use.")

@@ -29,8 +29,8 @@ from ..schemas.types import record_id
 from ..tokens import derived_key
 from .devices import trusted_device
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
+from .pages import page, safe_next, set_new_password, throttle, with_next
 from .ratelimit import reset_keys
-from .views import page, safe_next, set_new_password, throttle, with_next
 
 LINK_SECONDS = 3600
 LINK_RE = re.compile(r"([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})")

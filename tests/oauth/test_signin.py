@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from seatshare.models import SignInAttempt, User, utcnow
 from seatshare.passwords import common_passwords, password_problem
 from seatshare.web.ratelimit import SignInLimiter
-from seatshare.web.views import safe_next
+from seatshare.web.pages import safe_next
 from tests import factories
 
 from .conftest import Flow, authorization_url, field_error

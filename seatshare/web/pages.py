@@ -1,0 +1,139 @@
+"""What the HTML pages share: a page rendered uncached, the same-site
+``next`` a form carries on to, a throttled form's 429 page, and a fresh
+signed-in session (after sign-in, sign-up or a new password)."""
+import re
+from urllib.parse import quote, urlencode, urlsplit
+
+from pyramid.csrf import new_csrf_token
+from pyramid.httpexceptions import HTTPFound
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
+from pyramid.security import remember
+from sqlalchemy import update
+
+from ..models import User
+from .devices import issue_device_cookie
+from .ratelimit import SignInLimiter
+
+PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
+                    "signed in has been signed out.")
+MAX_NEXT_LENGTH = 4096
+# What a URL carries as it is: RFC 3986's reserved characters and the "%" of
+# escapes already made (the app's own paths and queries arrive encoded).
+URL_SAFE = "!#$&'()*+,/:;=?@[]~%"
+STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def safe_next(value) -> str | None:
+    """A same-site path to return to after signing in, or None.
+
+    Only ``/path?query``: no scheme, no host, no ``//`` or ``/\\`` that a
+    browser would read as another host (an open redirect). The result is
+    ASCII, ready for a Location header (RFC 9110 §10.2.2): anything else is
+    percent-encoded as UTF-8 (RFC 3986 §2.5), existing escapes kept as they
+    are, so encoding twice changes nothing.
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_NEXT_LENGTH:
+        return None
+    if not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    if any(c in value for c in "\r\n\t\\"):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    encoded = STRAY_PERCENT.sub("%25", quote(value, safe=URL_SAFE))
+    return encoded if len(encoded) <= MAX_NEXT_LENGTH else None
+
+
+def with_next(path, next_url) -> str:
+    """``path``, carrying ``next`` in its query when there is one."""
+    return path + ("?" + urlencode({"next": next_url}) if next_url else "")
+
+
+# The pages whose forms post back to themselves.
+FORM_PAGES = ("/signup", "/password", "/calendars", "/apps")
+
+
+def form_again_url(request) -> str:
+    """Where to fill a posted form in again, still going where it went: the
+    sign-up, password, reset-link, calendar-feeds or connected-apps page for
+    those (a Disconnect button posts to ``/apps/ID``), else the sign-in page,
+    which sends a user who is signed in straight on to ``next``."""
+    path = request.path
+    if path.startswith("/apps/"):
+        path = "/apps"
+    elif path not in FORM_PAGES and not path.startswith("/password-reset"):
+        path = "/signin"
+    return with_next(path, safe_next(request.params.get("next")))
+
+
+def sign_in_first(request) -> HTTPFound:
+    """To the sign-in page, and back to this request after it."""
+    return HTTPFound(location=request.application_url + with_next("/signin", request.path_qs))
+
+
+def page(request, template, code=200, **values):
+    """An HTML page from ``seatshare/templates``, never cached (it may carry a
+    CSRF token or name the signed-in user)."""
+    values.setdefault("csrf_token", request.session.get_csrf_token())
+    response = Response(status=code)
+    response.headers["Cache-Control"] = "no-store"
+    return render_to_response(
+        f"seatshare:templates/{template}", values, request=request, response=response
+    )
+
+
+def throttle(request, keys, attempts, back_label,
+             also=None) -> tuple[SignInLimiter, Response | None]:
+    """The limiter, and the 429 page of a throttled form (Retry-After in
+    seconds) when one of ``keys`` has had its attempts in the window; else
+    None, and the form goes on (recording its attempt with the limiter).
+    ``also``: ``(url, label)`` of a second way on, under the first."""
+    limiter = SignInLimiter.from_settings(request.registry.settings)
+    wait = limiter.retry_after(request.dbsession, keys)
+    if wait is None:
+        return limiter, None
+    minutes = max(1, round(wait / 60))
+    response = page(request, "error.jinja2", 429, status=429, title="Too many attempts",
+                    message=f"Too many {attempts}. Please wait {minutes} "
+                    f"minute{'' if minutes == 1 else 's'} and try again.",
+                    back_url=form_again_url(request), back_label=back_label, also=also)
+    response.headers["Retry-After"] = str(wait)
+    return limiter, response
+
+
+def start_session(request, user) -> HTTPFound:
+    """Sign ``user`` in on a fresh session, with a new device cookie for
+    the account, and go where the form said."""
+    target = safe_next(request.POST.get("next")) or "/signin"
+    request.session.invalidate()
+    new_csrf_token(request)
+    remember(request, user.id, generation=user.session_generation)
+    response = HTTPFound(location=request.application_url + target)
+    issue_device_cookie(request, response, user)
+    return response
+
+
+def set_new_password(request, user, new_password) -> HTTPFound | None:
+    """Give ``user`` ``new_password``, end every browser session of theirs
+    and sign this browser in afresh; None, changing nothing, when the
+    password is no longer the one this request checked (the current
+    password typed, the hash a reset link covers).
+
+    One UPDATE, conditional on that hash: two requests that checked the same
+    proof before either wrote (a reset link sent twice at once) change the
+    password once, the second finding the hash gone (PostgreSQL's row lock
+    makes it wait for the first and read the row anew)."""
+    changed = request.dbsession.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash.is_not_distinct_from(user.password_hash))
+        .values(password_hash=request.passwords.hash(new_password),
+                session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if changed != 1:
+        return None
+    response = start_session(request, user)
+    request.session.flash(PASSWORD_CHANGED)
+    return response
