@@ -5,23 +5,13 @@ from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import Integer, bindparam, func, or_, select
 
 from .. import principals as p
-from ..errors import APIError
-from ..models import (
-    Event,
-    Group,
-    HistoryAction,
-    Ticket,
-    by_code_point,
-    utcnow,
-)
+from ..models import Event, Group, Ticket, by_code_point, utcnow
 from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from ..schemas.types import MAX_ID
 from ..security import READ_METHODS
 from ..services.groups import lock_group_of_ticket
-from ..services.history import action_for, diff, record_ticket_change, snapshot
-from ..services.pending_requests import mail_requesters_of_deleted
-from ..services.tickets import SEAT_FIELDS, ticket_field_errors
+from ..services.tickets import SEAT_FIELDS
 from . import Parent, register_container
 from .events import time_filter
 from .lists import (
@@ -53,7 +43,8 @@ TICKET_FIELDS = (
 
 
 class TicketContext(Parent):
-    """A ticket of an active group: members read it, owner and assignee change it.
+    """A ticket of an active group: members read it, owner and assignee change it
+    (``services/tickets.py``: ``update_ticket``, ``delete_ticket``).
 
     Children: ``requests`` (resources/ticket_requests.py) and ``history``
     (resources/ticket_history.py).
@@ -73,39 +64,6 @@ class TicketContext(Parent):
             (Allow, p.group_member(ticket.group_id), Permission.VIEW),
             DENY_ALL,
         ]
-
-    def update(self, changes: dict, actor_id: int):
-        """Apply a validated partial update, or raise a 400 and change nothing."""
-        ticket = self.ticket
-        before = snapshot(ticket)
-        after = {**before, **changes}
-        if "assignee_id" in changes and changes["assignee_id"] != before["assignee_id"]:
-            # A new assignee brings their own alias, or none.
-            after["alias_id"] = changes.get("alias_id")
-        fields = self.invalid_fields(changes, after)
-        if fields:
-            raise APIError(400, fields=fields)
-        for name, value in after.items():
-            setattr(ticket, name, value)
-        changed = diff(before, after)
-        if changed:
-            record_ticket_change(
-                self.request.dbsession, ticket, actor_id, action_for(changed), changed
-            )
-            self.request.dbsession.flush()
-        return ticket
-
-    def invalid_fields(self, changes, after) -> dict:
-        return ticket_field_errors(self.request.dbsession, self.ticket.group_id, changes, after)
-
-    def delete(self, actor_id: int):
-        dbsession = self.request.dbsession
-        mail_requesters_of_deleted(self.request, [self.ticket.id], actor_id)
-        record_ticket_change(
-            dbsession, self.ticket, actor_id, HistoryAction.DELETED, snapshot(self.ticket)
-        )
-        dbsession.delete(self.ticket)
-        dbsession.flush()
 
 
 def group_is_active(dbsession, group_id) -> bool:

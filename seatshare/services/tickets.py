@@ -1,5 +1,6 @@
 """Adding tickets (one, or a season ticket across many events, all or none),
-and the rules every ticket write checks its fields against."""
+changing and deleting one, and the rules every ticket write checks its
+fields against."""
 from sqlalchemy import insert, select
 
 from ..errors import APIError
@@ -7,7 +8,8 @@ from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
 from ..permissions import Permission
 from ..recheck import recheck_permission
 from .groups import share_lock_group
-from .history import record_ticket_changes, snapshot
+from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
+from .pending_requests import mail_requesters_of_deleted
 
 SEAT_FIELDS = ("section", "row", "seat")
 # What a new ticket takes from the body besides its group and events.
@@ -61,6 +63,42 @@ def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[T
         (ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)) for ticket in tickets
     ])
     return tickets
+
+
+def update_ticket(request, context, changes: dict) -> Ticket:
+    """Apply a validated partial update to ``context``'s ticket, with a
+    history entry if anything changed; or raise a 400 and change nothing.
+    The ticket was loaded under its group's lock and its own
+    (``TicketContainer.load``)."""
+    dbsession, ticket = request.dbsession, context.ticket
+    actor_id = request.identity.user_id
+    before = snapshot(ticket)
+    after = {**before, **changes}
+    if "assignee_id" in changes and changes["assignee_id"] != before["assignee_id"]:
+        # A new assignee brings their own alias, or none.
+        after["alias_id"] = changes.get("alias_id")
+    fields = ticket_field_errors(dbsession, ticket.group_id, changes, after)
+    if fields:
+        raise APIError(400, fields=fields)
+    for name, value in after.items():
+        setattr(ticket, name, value)
+    changed = diff(before, after)
+    if changed:
+        record_ticket_change(dbsession, ticket, actor_id, action_for(changed), changed)
+        dbsession.flush()
+    return ticket
+
+
+def delete_ticket(request, context) -> None:
+    """Delete ``context``'s ticket, with a "deleted" history entry; whoever
+    asked for it is mailed. The ticket was loaded under its group's lock and
+    its own (``TicketContainer.load``)."""
+    dbsession, ticket = request.dbsession, context.ticket
+    actor_id = request.identity.user_id
+    mail_requesters_of_deleted(request, [ticket.id], actor_id)
+    record_ticket_change(dbsession, ticket, actor_id, HistoryAction.DELETED, snapshot(ticket))
+    dbsession.delete(ticket)
+    dbsession.flush()
 
 
 def ticket_field_errors(dbsession, group_id, changes, after) -> dict:

@@ -8,7 +8,7 @@ returns a dict for the JSON renderer::
                  permission=Permission.EDIT, renderer="json")
     def update(context, request):
         changes = validate_body(request, TicketUpdate(), READ_ONLY)
-        return ticket_json(context.update(changes, request.identity.user_id))
+        return ticket_json(update_ticket(request, context, changes))
 """
 from pyramid.events import ContextFound, subscriber
 from pyramid.httpexceptions import HTTPNotFound

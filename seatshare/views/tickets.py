@@ -6,6 +6,7 @@ from ..permissions import Permission
 from ..resources.tickets import TICKET_FIELDS, TicketContainer, TicketContext
 from ..schemas import validate_body
 from ..schemas.tickets import READ_ONLY, TicketListQuery, TicketUpdate
+from ..services.tickets import delete_ticket, update_ticket
 from . import ResourceViews, no_content
 
 FIELDS = TICKET_FIELDS
@@ -30,10 +31,9 @@ class TicketViews(ResourceViews):
     @view_config(context=TicketContext, request_method="PUT", permission=Permission.EDIT)
     def update(self):
         changes = validate_body(self.request, TicketUpdate(), READ_ONLY)
-        ticket = self.context.update(changes, self.request.identity.user_id)
-        return ticket_json(ticket)
+        return ticket_json(update_ticket(self.request, self.context, changes))
 
     @view_config(context=TicketContext, request_method="DELETE", permission=Permission.DELETE)
     def delete(self):
-        self.context.delete(self.request.identity.user_id)
+        delete_ticket(self.request, self.context)
         return no_content()

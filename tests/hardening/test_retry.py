@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from seatshare import models
 from seatshare.models.engine import _retry_after_disconnect, is_stale_prepared_statement
-from seatshare.resources.tickets import TicketContext
+from seatshare.views import tickets as ticket_views
 
 JSON = {"Content-Type": "application/json"}
 TRANSIENT = [psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected]
@@ -32,20 +32,20 @@ def database_error(error):
 
 
 def failing_update(monkeypatch, error, failures):
-    """TicketContext.update raises ``error`` (``database_error``) for its
-    first ``failures`` calls."""
+    """``PUT /ticket/ID``'s ``update_ticket`` raises ``error``
+    (``database_error``) for its first ``failures`` calls."""
     calls = []
-    original = TicketContext.update
+    original = ticket_views.update_ticket
 
-    def update(self, changes, actor_id):
-        calls.append(actor_id)
+    def update_ticket(request, context, changes):
+        calls.append(request.identity.user_id)
         if len(calls) <= failures:
             # Something has run in this transaction, as in a real conflict.
-            self.request.dbsession.execute(select(1))
+            request.dbsession.execute(select(1))
             raise database_error(error)
-        return original(self, changes, actor_id)
+        return original(request, context, changes)
 
-    monkeypatch.setattr(TicketContext, "update", update)
+    monkeypatch.setattr(ticket_views, "update_ticket", update_ticket)
     return calls
 
 
