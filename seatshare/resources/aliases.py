@@ -3,17 +3,17 @@ from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import select
 
 from .. import principals as p
-from ..errors import APIError
-from ..models import HistoryAction, Ticket, UserAlias, by_code_point, on_postgresql
+from ..models import UserAlias, by_code_point
 from ..permissions import Permission
-from ..services.groups import share_lock_group
-from ..services.history import record_ticket_changes
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, body_id, body_value
 from .membership import is_mutual_member, load_active_group_ids
 
 
 class UserAliasContext(Resource):
+    """An alias: its owner changes or deletes it (``services/aliases.py``),
+    the members of the owner's active groups see it."""
+
     def __init__(self, request, name, parent, alias, owner_group_ids=()):
         super().__init__(request, name, parent)
         self.alias = alias
@@ -29,42 +29,6 @@ class UserAliasContext(Resource):
             ],
             DENY_ALL,
         ]
-
-    def delete(self, actor_id: int):
-        """Delete the alias; each ticket that used it loses it, with a history entry.
-
-        The alias's update lock comes first: a write that has just given a
-        ticket this alias holds its foreign key's lock on it until it
-        commits, and the tickets are read after it did (else that ticket
-        would be missed, and lose the alias to ON DELETE SET NULL with no
-        history entry); a write after it finds no alias (400). Then the
-        tickets' groups, then the tickets, in every ticket write's order.
-        The locks are PostgreSQL's: SQLite runs one writing transaction at a
-        time.
-        """
-        dbsession = self.request.dbsession
-        alias = self.alias
-        if on_postgresql(dbsession):
-            locked = dbsession.scalar(
-                select(UserAlias.id).where(UserAlias.id == alias.id).with_for_update()
-            )
-            if locked is None:
-                # Deleted meanwhile, by another request: gone, as it would
-                # be a moment later (and as on SQLite).
-                raise APIError(404)
-        using = select(Ticket.group_id).where(Ticket.alias_id == alias.id)
-        share_lock_group(dbsession, using)
-        tickets = dbsession.scalars(
-            select(Ticket).where(Ticket.alias_id == alias.id).with_for_update()
-        ).all()
-        record_ticket_changes(dbsession, [
-            (ticket, actor_id, HistoryAction.UPDATED, {"alias_id": [alias.id, None]})
-            for ticket in tickets
-        ])
-        for ticket in tickets:
-            ticket.alias_id = None
-        dbsession.delete(alias)
-        dbsession.flush()
 
 
 @register_container("user_aliases")

@@ -6,6 +6,7 @@ from ..permissions import Permission
 from ..resources.aliases import UserAliasContainer, UserAliasContext
 from ..schemas import validate_body
 from ..schemas.aliases import READ_ONLY, UserAliasCreate, UserAliasListQuery, UserAliasUpdate
+from ..services.aliases import delete_alias
 from . import ResourceViews, created, no_content
 
 FIELDS = ("id", "user_id", "first_name", "last_name")
@@ -44,5 +45,5 @@ class UserAliasViews(ResourceViews):
 
     @view_config(context=UserAliasContext, request_method="DELETE", permission=Permission.DELETE)
     def delete(self):
-        self.context.delete(self.request.identity.user_id)
+        delete_alias(self.request, self.context)
         return no_content()
