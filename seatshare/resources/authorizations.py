@@ -1,4 +1,5 @@
-"""``/api/v1/authorizations``: the applications you approved, and revoking them.
+"""``/api/v1/authorizations``: the applications you approved, and revoking
+them (``services/authorizations.py``).
 
 An application is yours to see while you have a remembered approval for it
 or a live token from it (access not expired, or refresh still usable).
@@ -6,11 +7,10 @@ Everything here is the caller's own: the list is filtered by your user id,
 and a context is only ever built for you.
 """
 from pyramid.authorization import Allow
-from sqlalchemy import and_, case, delete, func, literal, or_, select, union_all, update
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from .. import principals as p
-from ..models import Application, Approval, AuthorizationCode, Token, utcnow
-from ..oauth.validator import lock_tokens_of
+from ..models import Application, Approval, Token, utcnow
 from ..permissions import Permission
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer
@@ -68,34 +68,6 @@ class AuthorizationContext(Resource):
 
     def __acl__(self):
         return [(Allow, p.user(self.user_id), (Permission.VIEW, Permission.DELETE)), DENY_ALL]
-
-    def revoke(self):
-        revoke_authorization(self.request.dbsession, self.user_id, self.row[0].id)
-
-
-def revoke_authorization(dbsession, user_id: int, application_id: int) -> None:
-    """Revoke every token of the application for the user, forget the
-    approvals and spend the codes not yet exchanged: the API's
-    ``DELETE /authorizations/ID`` and the connected-apps page's Disconnect.
-    A refresh or code exchange in progress commits its new token first
-    (``lock_tokens_of``), which is then revoked with the others."""
-    lock_tokens_of(dbsession, user_id)
-    dbsession.execute(
-        update(Token)
-        .where(
-            Token.user_id == user_id,
-            Token.application_id == application_id,
-            Token.revoked_at.is_(None),
-        )
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    for model in (Approval, AuthorizationCode):
-        dbsession.execute(
-            delete(model)
-            .where(model.user_id == user_id, model.application_id == application_id)
-            .execution_options(synchronize_session=False)
-        )
 
 
 @register_container("authorizations")

@@ -4,6 +4,7 @@ from pyramid.view import view_config, view_defaults
 from ..permissions import Permission
 from ..resources.authorizations import SCOPES, AuthorizationContainer, AuthorizationContext
 from ..schemas.lists import ListQuery
+from ..services.authorizations import revoke_authorization
 from . import ResourceViews, no_content
 
 
@@ -32,5 +33,6 @@ class AuthorizationViews(ResourceViews):
         context=AuthorizationContext, request_method="DELETE", permission=Permission.DELETE
     )
     def revoke(self):
-        self.context.revoke()
+        context = self.context
+        revoke_authorization(self.request.dbsession, context.user_id, context.row[0].id)
         return no_content()

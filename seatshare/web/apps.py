@@ -7,6 +7,7 @@ from pyramid.view import view_config
 from ..oauth.views import SCOPE_DESCRIPTIONS
 from ..permissions import Permission
 from ..resources.authorizations import SCOPES, ordered_authorizations
+from ..services.authorizations import revoke_authorization
 from .pages import page
 from .resources import ConnectedApp, ConnectedAppsPage
 
@@ -44,11 +45,13 @@ def disconnect(request):
     as ``DELETE /api/v1/authorizations/ID`` does; back to the list, which
     says so, or says there was nothing to disconnect (whether or not an
     application has that id)."""
-    if request.context.row is None:
+    context = request.context
+    if context.row is None:
         request.session.flash(NOT_CONNECTED)
     else:
-        request.context.revoke()
-        request.session.flash(f"Disconnected {request.context.row[0].name}: "
+        application = context.row[0]
+        revoke_authorization(request.dbsession, context.user_id, application.id)
+        request.session.flash(f"Disconnected {application.name}: "
                               "it can no longer reach your account.")
     return HTTPFound(location=request.application_url + "/apps")
 
