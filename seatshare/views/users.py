@@ -1,14 +1,13 @@
 """``/api/v1/users``."""
 from pyramid.view import view_config, view_defaults
-from sqlalchemy import select
 
-from ..calendar import reset_feed_secret, user_feed_url
-from ..errors import APIError
+from ..calendar import user_feed_url
 from ..models import User
 from ..permissions import Permission
 from ..resources.users import CurrentUserContext, UserContainer, UserContext
 from ..schemas import validate_body
 from ..schemas.users import READ_ONLY, CurrentUserUpdate, UserListQuery
+from ..services.users import update_profile
 from . import ResourceViews
 
 PUBLIC_FIELDS = ("id", "first_name", "last_name", "email", "timezone", "bio", "location", "created_at")
@@ -46,16 +45,5 @@ class UserViews(ResourceViews):
     @view_config(context=CurrentUserContext, request_method="PUT", permission=Permission.EDIT)
     def update_me(self):
         changes = validate_body(self.request, CurrentUserUpdate(), READ_ONLY)
-        user = self.context.user
-        if "email" in changes and email_taken(self.request.dbsession, changes["email"], user.id):
-            raise APIError(400, fields={"email": "is already taken"})
-        if changes.pop("reset_calendar_url", False):
-            reset_feed_secret(user)
-        for name, value in changes.items():
-            setattr(user, name, value)
-        self.request.dbsession.flush()
+        user = update_profile(self.request.dbsession, self.context.user, changes)
         return current_user_json(self.request, user)
-
-
-def email_taken(dbsession, email, user_id) -> bool:
-    return dbsession.scalar(select(User.id).where(User.email == email, User.id != user_id)) is not None

@@ -1,0 +1,24 @@
+"""Changing your own profile (``PUT /users/me``)."""
+from sqlalchemy import select
+
+from ..calendar import reset_feed_secret
+from ..errors import APIError
+from ..models import User
+
+
+def update_profile(dbsession, user: User, changes: dict) -> User:
+    """Apply a validated partial update to ``user``'s own profile; or a 400
+    when the new email is another user's, with nothing changed.
+    ``reset_calendar_url`` true gives the user new calendar feed URLs."""
+    if "email" in changes and email_taken(dbsession, changes["email"], user.id):
+        raise APIError(400, fields={"email": "is already taken"})
+    if changes.pop("reset_calendar_url", False):
+        reset_feed_secret(user)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    dbsession.flush()
+    return user
+
+
+def email_taken(dbsession, email, user_id) -> bool:
+    return dbsession.scalar(select(User.id).where(User.email == email, User.id != user_id)) is not None
