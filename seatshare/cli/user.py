@@ -3,10 +3,10 @@ import getpass
 import sys
 
 import colander
-from sqlalchemy import select
 
 from ..models import User
 from ..passwords import passwords_from_settings
+from ..services.users import email_holder
 from ..web.forms import SignUpForm
 from .base import CommandError, Outcome, add_command
 
@@ -34,7 +34,7 @@ def create(args, env):
         last_name=args.last_name,
     )
     dbsession = env.dbsession
-    taken = dbsession.scalar(select(User.id).where(User.email == values["email"]))
+    taken = email_holder(dbsession, values["email"])
     if taken is not None:
         raise CommandError(f"a user with email {values['email']} already exists (id {taken})")
     user = User(

@@ -10,7 +10,7 @@ def update_profile(dbsession, user: User, changes: dict) -> User:
     """Apply a validated partial update to ``user``'s own profile; or a 400
     when the new email is another user's, with nothing changed.
     ``reset_calendar_url`` true gives the user new calendar feed URLs."""
-    if "email" in changes and email_taken(dbsession, changes["email"], user.id):
+    if "email" in changes and email_holder(dbsession, changes["email"]) not in (None, user.id):
         raise APIError(400, fields={"email": "is already taken"})
     if changes.pop("reset_calendar_url", False):
         reset_feed_secret(user)
@@ -20,5 +20,7 @@ def update_profile(dbsession, user: User, changes: dict) -> User:
     return user
 
 
-def email_taken(dbsession, email, user_id) -> bool:
-    return dbsession.scalar(select(User.id).where(User.email == email, User.id != user_id)) is not None
+def email_holder(dbsession, email: str) -> int | None:
+    """The id of the account with ``email``, if any (emails are unique):
+    what a profile change, a sign-up and ``user create`` each check."""
+    return dbsession.scalar(select(User.id).where(User.email == email))

@@ -17,6 +17,7 @@ from ..models import Application, User
 from ..oauth.applications import enabled_application
 from ..permissions import Permission
 from ..resources import Root
+from ..services.users import email_holder
 from .devices import trusted_device
 from .forms import (
     PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
@@ -143,10 +144,7 @@ def sign_up(request):
     if values is not None:
         # Whether the email is taken or not: each answer tells something.
         limiter.record_failure(request.dbsession, keys)
-        taken = request.dbsession.execute(
-            select(User.id).where(User.email == values["email"])
-        ).first()
-        if taken is not None:
+        if email_holder(request.dbsession, values["email"]) is not None:
             values, errors = None, {"email": EMAIL_UNAVAILABLE}
     if values is None:
         return page(request, "signup.jinja2", 400, errors=errors, values=entered,
