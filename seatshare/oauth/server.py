@@ -84,8 +84,11 @@ def refuse_repeated_parameters(request) -> dict:
     return {}
 
 
-# Token request parameters oauthlib tells apart from absent ones when empty.
-EMPTY_IS_ABSENT = ("code", "refresh_token", "code_verifier")
+# Parameters oauthlib tells apart from absent ones when empty (RFC 6749
+# §3.1 says they are the same): the token endpoint's, the authorization
+# endpoint's (besides ``scope``, whose list goes too).
+EMPTY_IS_ABSENT_TOKEN = ("code", "refresh_token", "code_verifier")
+EMPTY_IS_ABSENT_AUTHORIZATION = ("response_type", "code_challenge", "code_challenge_method")
 # Repeated, these leave no address to send the error to: an HTML page.
 UNTRUSTED_WHEN_REPEATED = frozenset({"client_id", "redirect_uri"})
 # oauthlib refuses these on its HTML page too when repeated, before it looks
@@ -114,10 +117,15 @@ def empty_parameters_are_absent(request) -> dict:
     it. (The refresh grant already treats an empty scope as absent.)"""
     if request.scope == "":
         request.scope = request.scopes = None
-    for name in ("response_type", "code_challenge", "code_challenge_method"):
+    drop_empty(request, EMPTY_IS_ABSENT_AUTHORIZATION)
+    return {}
+
+
+def drop_empty(request, names) -> None:
+    """Each of ``names`` sent empty is absent (RFC 6749 §3.1)."""
+    for name in names:
         if getattr(request, name) == "":
             setattr(request, name, None)
-    return {}
 
 
 def _new_token(request):
@@ -207,9 +215,7 @@ class SeatShareServer(WebApplicationServer):
         (§3.1): missing, not ``invalid_grant``; no verifier, not a wrong one."""
         super().validate_token_request(request)
         refuse_repeated_parameters(request)
-        for name in EMPTY_IS_ABSENT:
-            if getattr(request, name) == "":
-                setattr(request, name, None)
+        drop_empty(request, EMPTY_IS_ABSENT_TOKEN)
         if not request.grant_type:
             raise errors.InvalidRequestError(
                 description="Missing grant_type parameter.", request=request
