@@ -13,6 +13,7 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from .models.engine import first_line
 from .paths import OAUTH_PROTOCOL_PATHS, is_api_request, redact_secrets
 from .security import BEARER_CHALLENGE, ScopeDenied, bearer_token_sent
 
@@ -205,13 +206,6 @@ def database_unavailable_view(exc, request):
     if answers_json(request):
         return json_error(request, 503, headers=headers)
     return html_error(request, 503, headers=headers)
-
-
-def first_line(exc) -> str:
-    """The driver's message without SQLAlchemy's SQL and parameters (which
-    may hold a submitted value): the first line of the original error."""
-    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def _is_connection_error(exc):

@@ -22,7 +22,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
-from ..errors import first_line
+from ..models.engine import first_line
 from ..schemas.types import is_storable_text
 from ..settings import apply_environment
 from . import app, db, entity, mail, schedule, tokens, user

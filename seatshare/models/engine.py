@@ -171,3 +171,10 @@ def _engine_kwargs(url, settings, serving=False):
             connect_args["prepare_threshold"] = None
         return {"connect_args": connect_args}
     return {}
+
+
+def first_line(exc) -> str:
+    """The driver's message without SQLAlchemy's SQL and parameters (which
+    may hold a submitted value): the first line of the original error."""
+    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

@@ -16,6 +16,8 @@ from pyramid.exceptions import ConfigurationError
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .engine import first_line
+
 log = logging.getLogger(__name__)
 
 # Where the migrations live when an ini file has no [alembic] section.
@@ -83,8 +85,6 @@ def check_revision(engine, config_file: str) -> None:
         # Not a reason to refuse to start (the database may be down for a
         # moment), but the only sign an operator gets of a wrong host or
         # password before the requests' 503s.
-        from ..errors import first_line  # errors imports the models
-
         log.warning("could not check the database's revision at start: %s", first_line(exc))
         return
     if empty:
