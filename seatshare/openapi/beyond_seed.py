@@ -275,7 +275,8 @@ def ticket_child_paths(prefix: str, suffix: str) -> dict:
                 "Ask for a ticket",
                 "A member of the ticket's group who is not its owner. The owner is mailed; "
                 "the ticket's history records the request. A second pending request by "
-                "you for the same ticket is a 409.",
+                "you for the same ticket is a 409, and so is asking for a ticket assigned "
+                "to you.",
                 "Ticket requests",
                 {201: json_response("The request.", ref("TicketRequest"), LOCATION_HEADER)},
                 400, 404, CONFLICT,

@@ -21,6 +21,7 @@ from .groups import lock_group_of_ticket
 from .history import action_for, diff, record_ticket_change, snapshot
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
+ALREADY_YOURS = "This ticket is already assigned to you."
 
 
 def ask_for_ticket(request, context, message: str) -> TicketRequest:
@@ -28,10 +29,13 @@ def ask_for_ticket(request, context, message: str) -> TicketRequest:
     "requested" history entry and a mail to the owner. The ticket was loaded
     with its group's lock (``TicketContainer.load``); a member removed while
     the request waited for it may no longer ask (``recheck_permission``):
-    their requests were withdrawn as they went."""
+    their requests were withdrawn as they went. Its assignee may not ask
+    (409) while it is theirs: accepting would give them nothing."""
     dbsession, ticket = request.dbsession, context.ticket
     requester_id = request.identity.user_id
     recheck_permission(request, context, Permission.REQUEST, ticket.group_id)
+    if ticket.assignee_id == requester_id:
+        raise APIError(409, ALREADY_YOURS)
     pending = dbsession.scalar(
         select(TicketRequest.id).where(
             TicketRequest.ticket_id == ticket.id,

@@ -4,7 +4,8 @@ One row per endpoint, one column per caller, so a missing cell shows in the
 table itself (``test_every_row_has_a_cell_per_caller``). The callers stand in
 ``world`` (tests/api/conftest.py): ``read_only`` is the ticket owner holding a
 token with only the ``read`` scope; ``alias_owner`` owns ``{alias}``; the
-ticket ``{ticket}`` belongs to ``owner`` and is assigned to ``assignee``.
+ticket ``{ticket}`` belongs to ``owner`` and is assigned to ``assignee`` (who
+therefore may not ask for it: 409).
 
 To add an endpoint: a row here, and a body in BODIES if it takes one.
 """
@@ -82,8 +83,8 @@ MATRIX = [
     ("GET /groups/{group}/invitations/{invitation}",   401, 401, 401, 403, 403, 403, 403, 403, 403, 200),
     ("POST /tickets (one event)",                      401, 401, 401, 403, 403, 201, 201, 201, 201, 201),
     ("POST /tickets (season)",                         401, 401, 401, 403, 403, 201, 201, 201, 201, 201),
-    ("POST /ticket/{ticket}/requests",                 401, 401, 401, 403, 403, 201, 403, 201, 201, 201),
-    ("POST /tickets/{ticket}/requests",                401, 401, 401, 403, 403, 201, 403, 201, 201, 201),
+    ("POST /ticket/{ticket}/requests",                 401, 401, 401, 403, 403, 201, 403, 409, 201, 201),
+    ("POST /tickets/{ticket}/requests",                401, 401, 401, 403, 403, 201, 403, 409, 201, 201),
     ("GET /ticket/{ticket}/history",                   401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
     ("GET /tickets/{ticket}/history",                  401, 401, 401, 200, 403, 200, 200, 200, 200, 200),
     ("GET /ticket_requests",                           401, 401, 401, 200, 200, 200, 200, 200, 200, 200),

@@ -57,6 +57,16 @@ def test_second_pending_request_by_the_same_member_is_409(testapp, world, dbsess
     assert dbsession.query(TicketRequest).count() == 1
 
 
+def test_assignee_asking_for_the_ticket_they_hold_is_409(testapp, world, dbsession, outbox):
+    """Accepting could give them nothing: the ticket is theirs already."""
+    res = ask(testapp, world, "assignee")
+    assert res.status_int == 409 and res.json["code"] == 409
+    assert res.json["error_detail"] == "This ticket is already assigned to you."
+    assert dbsession.query(TicketRequest).count() == 0
+    assert dbsession.query(TicketHistory).filter_by(ticket_id=world.ticket.id).count() == 0
+    assert outbox == []
+
+
 def test_request_message_must_be_a_string(testapp, world):
     res = ask(testapp, world, message=5)
     assert res.status_int == 400 and res.json["fields"] == {"message": "must be a string"}
