@@ -40,8 +40,9 @@ def user_paths() -> dict:
             ),
             "put": operation(
                 "Update your profile",
-                "A partial update. `email` must be unique (400 if taken), `timezone` an IANA "
-                "name, `sms_notify` a JSON boolean.",
+                "A partial update. `first_name` and `last_name` must not be blank, `email` "
+                "must be unique (400 if taken), `timezone` an IANA name, `sms_notify` a JSON "
+                "boolean.",
                 "Users",
                 {200: json_response("You, updated.", ref("CurrentUser"), NO_STORE)},
                 400,

@@ -48,8 +48,9 @@ def _text(attribute, **kw):
 class CurrentUserUpdate(colander.MappingSchema):
     """``PUT /users/me``: every field optional (a partial update)."""
 
-    first_name = _text(User.first_name)
-    last_name = _text(User.last_name)
+    # Sign-up asks for both names, and other members see them: never blank.
+    first_name = _text(User.first_name, blank=False)
+    last_name = _text(User.last_name, blank=False)
     email = colander.SchemaNode(
         JSONString(column_length(User.email), blank=False),
         preparer=normalize_email,

@@ -169,6 +169,18 @@ def test_put_me_ignores_read_only_fields(testapp, world):
     assert res.json["id"] == world.member.id and res.json["bio"] == "b"
 
 
+def test_put_me_name_must_not_be_blank(testapp, world, dbsession):
+    """Sign-up asks for both names; members, mails and feeds show them."""
+    for name in ("first_name", "last_name"):
+        for blank in ("", "  \t"):
+            res = testapp.put_json(f"{API}/users/me", {name: blank, "bio": "changed"},
+                                   headers=world.headers("member"), status=400)
+            assert res.json["fields"] == {name: "must not be blank"}
+    dbsession.expire_all()
+    member = dbsession.get(User, world.member.id)
+    assert member.first_name and member.last_name and member.bio != "changed"
+
+
 def test_put_me_null_for_a_string_is_400(testapp, world):
     res = testapp.put_json(
         f"{API}/users/me", {"bio": None}, headers=world.headers("member"), status=400
