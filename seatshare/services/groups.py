@@ -33,6 +33,10 @@ from .pending_requests import mail_requesters_of_deleted, withdraw_requests_of_l
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
 REMOVED = "An administrator removed you from this group: ask one of them to invite you again."
 LAST_ADMIN = "A group needs at least one administrator: promote another member first."
+ONLY_MEMBER = (
+    "A group needs at least one administrator, and you are its only member: "
+    "delete the group instead."
+)
 
 
 def new_invitation_code() -> str:
@@ -222,16 +226,18 @@ def lock_membership(request, context, permission) -> Membership:
 
 
 def keep_an_administrator(dbsession, membership: Membership) -> None:
-    """409 when ``membership`` is its group's last administrator."""
+    """409 when ``membership`` is its group's last administrator; when it
+    is the only member too, nobody can be promoted, and the message says
+    to deactivate the group instead."""
     if membership.role != Role.ADMIN:
         return
-    admins = dbsession.scalar(
-        select(func.count()).where(
-            Membership.group_id == membership.group_id, Membership.role == Role.ADMIN
+    members, admins = dbsession.execute(
+        select(func.count(), func.count().filter(Membership.role == Role.ADMIN)).where(
+            Membership.group_id == membership.group_id
         )
-    )
+    ).one()
     if admins <= 1:
-        raise APIError(409, LAST_ADMIN)
+        raise APIError(409, ONLY_MEMBER if members == 1 else LAST_ADMIN)
 
 
 def set_role(request, context, role: Role) -> Membership:

@@ -356,6 +356,23 @@ def test_last_administrator_cannot_leave_409(testapp, world, dbsession):
     assert membership(dbsession, world.group, world.admin) is not None
 
 
+def test_a_sole_member_cannot_leave_and_is_told_to_delete_the_group(testapp, world, dbsession):
+    """Nobody is there to promote: the way out is deactivating the group."""
+    alone = f.make_group(entity=world.entity, creator=world.outsider)
+    url = f"{API}/groups/{alone.id}/members/{world.outsider.id}"
+    headers = world.headers("non_member")
+    for res in (testapp.delete(url, headers=headers, status=409),
+                testapp.put_json(url, {"role": "member"}, headers=headers, status=409)):
+        assert res.json["error_detail"] == (
+            "A group needs at least one administrator, and you are its only member: "
+            "delete the group instead.")
+    assert membership(dbsession, alone, world.outsider).role == Role.ADMIN
+    res = testapp.delete(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
+                         headers=world.headers("admin"), status=409)
+    assert res.json["error_detail"] == (
+        "A group needs at least one administrator: promote another member first.")
+
+
 def test_member_leaves(testapp, world, dbsession):
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("member"), status=204)
