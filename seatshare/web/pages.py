@@ -1,5 +1,5 @@
 """What the HTML pages share: a page rendered uncached, the same-site
-``next`` a form carries on to, a throttled form's 429 page, and a fresh
+``next`` a form carries on to, a throttled form's 429, and a fresh
 signed-in session (after sign-in, sign-up or a new password)."""
 import re
 from urllib.parse import quote, urlencode, urlsplit
@@ -84,21 +84,19 @@ def page(request, template, code=200, **values):
     )
 
 
-def throttle(request, keys, attempts, back_label,
-             also=None) -> tuple[SignInLimiter, Response | None]:
-    """The limiter, and the 429 page of a throttled form (Retry-After in
-    seconds) when one of ``keys`` has had its attempts in the window; else
-    None, and the form goes on (recording its attempt with the limiter).
-    ``also``: ``(url, label)`` of a second way on, under the first."""
+def throttle(request, keys, attempts, form) -> tuple[SignInLimiter, Response | None]:
+    """The limiter, and, when one of ``keys`` has had its attempts in the
+    window, the throttled form's answer: ``form(429, message)``, the form
+    again with what was typed in it (never a password) and how long to
+    wait, and Retry-After in seconds. Else None, and the form goes on
+    (recording its attempt with the limiter)."""
     limiter = SignInLimiter.from_settings(request.registry.settings)
     wait = limiter.retry_after(request.dbsession, keys)
     if wait is None:
         return limiter, None
     minutes = max(1, round(wait / 60))
-    response = page(request, "error.jinja2", 429, status=429, title="Too many attempts",
-                    message=f"Too many {attempts}. Please wait {minutes} "
-                    f"minute{'' if minutes == 1 else 's'} and try again.",
-                    back_url=form_again_url(request), back_label=back_label, also=also)
+    response = form(429, f"Too many {attempts}. Please wait {minutes} "
+                         f"minute{'' if minutes == 1 else 's'} and try again.")
     response.headers["Retry-After"] = str(wait)
     return limiter, response
 

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import re
 import time
+from functools import partial
 
 from pyramid.authorization import DENY_ALL, Allow, Everyone
 from pyramid.httpexceptions import HTTPForbidden
@@ -114,9 +115,11 @@ def next_after_reset(request) -> str | None:
     return safe_next(request.session.get(RESET_NEXT))
 
 
-def request_form(request, status=200, errors=None, email="", sent=None):
+def request_form(request, status=200, error=None, errors=None, email="", sent=None):
+    """``error``: about the whole form; ``errors``: per field."""
     going = next_url(request)
-    return page(request, "password_reset.jinja2", status, errors=errors or {}, email=email,
+    return page(request, "password_reset.jinja2", status, error=error, errors=errors or {},
+                email=email,
                 sent=sent, next_url=going or "", signin_url=with_next("/signin", going),
                 again_url=with_next("/password-reset", going))
 
@@ -132,13 +135,14 @@ def ask_for_link(request):
 def send_link(request):
     values, errors = validate(ResetRequestForm(), request)
     if values is None:
-        return request_form(request, 400, errors, posted_text(request, "email") or "")
+        return request_form(request, 400, errors=errors,
+                            email=posted_text(request, "email") or "")
     user = request.dbsession.execute(
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
     keys = reset_keys(values["email"], request.client_addr, trusted_device(request, user))
     limiter, refused = throttle(request, keys, "requests for a reset link",
-                               "Back to the form")
+                                partial(request_form, request, email=values["email"]))
     if refused:
         return refused
     limiter.record_failure(request.dbsession, keys)

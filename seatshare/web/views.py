@@ -5,6 +5,7 @@ unknown email read, and take, the same. Sign-up must say when an email is
 taken, so it is throttled per address as sign-in is. Signing in starts a fresh session
 (new contents, new CSRF token) so nothing planted before survives it.
 """
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 from pyramid.exceptions import BadCSRFToken
@@ -88,10 +89,8 @@ def sign_in(request):
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
     keys = attempt_keys(values["email"], request.client_addr, trusted_device(request, user))
-    limiter, refused = throttle(request, keys, "failed sign-ins", "Back to sign in",
-                                also=(with_next("/password-reset",
-                                                safe_next(request.POST.get("next"))),
-                                      "Forgot your password?"))
+    limiter, refused = throttle(request, keys, "failed sign-ins",
+                                partial(sign_in_form, request, email=values["email"]))
     if refused:
         return refused
     if not request.passwords.verify(user.password_hash if user else None, values["password"]):
@@ -124,7 +123,14 @@ def sign_up_page(request):
         # Signed up or in already (the back button, after the consent
         # page): on where it was going, or home; never a second account.
         return HTTPFound(location=request.application_url + (next_url or "/signin"))
-    return page(request, "signup.jinja2", errors={}, values={}, next_url=next_url)
+    return sign_up_form(request)
+
+
+def sign_up_form(request, status=200, error=None, errors=None, values=None):
+    """``error``: about the whole form; ``errors``: per field. ``values``:
+    what was typed in the fields other than the password, kept."""
+    return page(request, "signup.jinja2", status, error=error, errors=errors or {},
+                values=values or {}, next_url=safe_next(request.params.get("next")) or "")
 
 
 @view_config(
@@ -134,21 +140,20 @@ def sign_up_page(request):
     permission=NO_PERMISSION_REQUIRED,
 )
 def sign_up(request):
+    entered = {k: posted_text(request, k) or "" for k in ("first_name", "last_name", "email")}
     keys = sign_up_keys(request.client_addr)
-    limiter, refused = throttle(request, keys, "sign-ups from your address", "Back to sign up")
+    limiter, refused = throttle(request, keys, "sign-ups from your address",
+                                partial(sign_up_form, request, values=entered))
     if refused:
         return refused
     values, errors = validate(SignUpForm(), request)
-    entered = {k: posted_text(request, k) or "" for k in ("first_name", "last_name", "email")}
-    next_url = safe_next(request.POST.get("next")) or ""
     if values is not None:
         # Whether the email is taken or not: each answer tells something.
         limiter.record_failure(request.dbsession, keys)
         if email_holder(request.dbsession, values["email"]) is not None:
             values, errors = None, {"email": EMAIL_UNAVAILABLE}
     if values is None:
-        return page(request, "signup.jinja2", 400, errors=errors, values=entered,
-                    next_url=next_url)
+        return sign_up_form(request, 400, errors=errors, values=entered)
     user = User(
         email=values["email"],
         first_name=values["first_name"],
@@ -171,7 +176,12 @@ def sign_in_to_continue(exc, request):
 @view_config(context=PasswordPage, request_method="GET",
              permission=Permission.CHANGE_PASSWORD)
 def password_page(request):
-    return page(request, "password.jinja2", errors={}, user=request.identity.user)
+    return password_form(request)
+
+
+def password_form(request, status=200, error=None, errors=None):
+    return page(request, "password.jinja2", status, error=error, errors=errors or {},
+                user=request.identity.user)
 
 
 @view_config(
@@ -191,7 +201,7 @@ def change_password(request):
     ``DELETE /api/v1/authorizations/ID`` ends those."""
     user = request.identity.user
     keys = attempt_keys(user.email, request.client_addr, trusted_device(request, user))
-    limiter, refused = throttle(request, keys, "wrong passwords", "Back to your password")
+    limiter, refused = throttle(request, keys, "wrong passwords", partial(password_form, request))
     if refused:
         return refused
     values, errors = validate(PasswordForm(), request)
@@ -208,7 +218,7 @@ def change_password(request):
             return response
         # Changed since it was checked, by another request: no longer current.
         errors = {"current_password": WRONG_PASSWORD}
-    return page(request, "password.jinja2", 400, errors=errors, user=user)
+    return password_form(request, 400, errors=errors)
 
 
 @view_config(context=BadCSRFToken, permission=NO_PERMISSION_REQUIRED)

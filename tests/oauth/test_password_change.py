@@ -164,7 +164,12 @@ def test_a_wrong_current_password_counts_as_a_failed_sign_in(signed_in_flow, tes
         SignInAttempt.key == stored_key(testapp, f"account:{user.email}"))).scalar_one() == 5
     throttled = change(testapp, status=429)
     assert throttled.headers["Retry-After"].isdigit()
-    assert throttled.html.find("a", string="Back to your password")["href"] == "/password"
+    # The form again, saying how long to wait; no password typed kept.
+    assert throttled.html.find(class_="error").text == (
+        "Too many wrong passwords. Please wait 15 minutes and try again.")
+    form = throttled.forms["password"]
+    assert [form[name].value for name in (
+        "current_password", "new_password", "new_password_again")] == ["", "", ""]
     assert submit_sign_in(browser(testapp.app), user.email, factories.DEFAULT_PASSWORD, 429)
 
 

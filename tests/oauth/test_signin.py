@@ -178,13 +178,19 @@ def test_five_failures_lock_the_account_until_the_window_passes(testapp, user, d
     submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=302)
 
 
-def test_too_many_attempts_page_links_back_to_sign_in_with_next(testapp, user):
+def test_a_throttled_sign_in_is_the_form_again_with_the_email_and_next_kept(testapp, user):
+    """Told to wait, the user need not type the email again: it stays in the
+    form (the password never does), which still goes where it was going."""
     for _ in range(5):
         submit_sign_in(testapp, user.email, "wrong", status=400)
-    locked = submit_sign_in(testapp, user.email, "wrong", status=429,
+    locked = submit_sign_in(testapp, user.email, "the secret typed", status=429,
                             next_url="%2Foauth%2Fauthorization%3Fa%3Db")
-    link = locked.html.find("a", string="Back to sign in")["href"]
-    assert link == "/signin?next=%2Foauth%2Fauthorization%3Fa%3Db"
+    form = locked.forms["signin"]
+    assert form["email"].value == user.email
+    assert form["password"].value == "" and "the secret typed" not in locked.text
+    assert form["next"].value == "/oauth/authorization?a=b"
+    assert autofocused(locked) == ["password"]
+    assert locked.html.find(id="signin-error")["role"] == "alert"
     # And a new password goes on there too.
     reset = locked.html.find("a", string="Forgot your password?")["href"]
     assert reset == "/password-reset?next=%2Foauth%2Fauthorization%3Fa%3Db"
@@ -235,7 +241,7 @@ def test_the_too_many_attempts_page_says_how_long_in_plain_words(testapp, user, 
     for _ in range(5):
         submit_sign_in(testapp, user.email, "wrong", status=400)
     locked = submit_sign_in(testapp, user.email, "wrong", status=429)
-    assert locked.html.main.p.text == (
+    assert locked.html.find(id="signin-error").text == (
         f"Too many failed sign-ins. Please wait {wait} and try again.")
 
 
@@ -278,7 +284,6 @@ def test_sign_up_attempts_from_one_address_stop_at_the_sign_in_limit(testapp, us
     assert throttled.status_int == 429
     assert 0 < int(throttled.headers["Retry-After"]) <= 900
     assert "Too many sign-ups" in throttled.text
-    assert throttled.html.find("a", string="Back to sign up")["href"] == "/signup"
     assert "cannot be used" not in submit_sign_up(testapp, user.email).text
     assert dbsession.execute(
         select(User).where(User.email == "new2@example.com")).first() is None
@@ -286,6 +291,26 @@ def test_sign_up_attempts_from_one_address_stop_at_the_sign_in_limit(testapp, us
     testapp.extra_environ["REMOTE_ADDR"] = "192.0.2.7"
     testapp.reset()
     assert submit_sign_up(testapp, "new2@example.com").status_int == 302
+
+
+def test_a_throttled_sign_up_is_the_form_again_with_what_was_typed_kept(testapp, app,
+                                                                      monkeypatch):
+    monkeypatch.setitem(app.registry.settings, "seatshare.signin_max_failures", "1")
+    submit_sign_up(testapp, "first@example.com")
+    testapp.reset()
+    form = testapp.get("/signup?next=%2Foauth%2Fauthorization%3Fa%3Db").forms["signup"]
+    for name, value in {"first_name": "Casey", "last_name": "Jones",
+                        "email": "casey@example.com", "password": "the secret typed"}.items():
+        form[name] = value
+    throttled = form.submit(status=429)
+    form = throttled.forms["signup"]
+    assert [form[name].value for name in ("first_name", "last_name", "email", "password")] == [
+        "Casey", "Jones", "casey@example.com", ""]
+    assert "the secret typed" not in throttled.text
+    assert form["next"].value == "/oauth/authorization?a=b"
+    assert throttled.html.find(class_="error").text == (
+        "Too many sign-ups from your address. Please wait 15 minutes and try again.")
+    assert autofocused(throttled) == ["password"]
 
 
 def test_sign_up_form_errors_do_not_count_and_sign_in_failures_do_not_block_it(
