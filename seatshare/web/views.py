@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPFound
+from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED, forget
 from pyramid.view import forbidden_view_config, view_config
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from .pages import (
     form_again_url, page, safe_next, set_new_password, sign_in_first, start_session,
     throttle, with_next,
 )
+from .password_reset import PasswordResetPage, request_form
 from .ratelimit import attempt_keys, sign_up_keys
 from .resources import PasswordPage, SignedInPage, SignInPage, SignOutPage, SignUpPage
 
@@ -133,6 +135,11 @@ def sign_up_form(request, status=200, error=None, errors=None, values=None):
                 values=values or {}, next_url=safe_next(request.params.get("next")) or "")
 
 
+def typed_for_sign_up(request) -> dict:
+    """What a posted sign-up form keeps: every field but the password."""
+    return {k: posted_text(request, k) or "" for k in ("first_name", "last_name", "email")}
+
+
 @view_config(
     context=SignUpPage,
     request_method="POST",
@@ -140,7 +147,7 @@ def sign_up_form(request, status=200, error=None, errors=None, values=None):
     permission=NO_PERMISSION_REQUIRED,
 )
 def sign_up(request):
-    entered = {k: posted_text(request, k) or "" for k in ("first_name", "last_name", "email")}
+    entered = typed_for_sign_up(request)
     keys = sign_up_keys(request.client_addr)
     limiter, refused = throttle(request, keys, "sign-ups from your address",
                                 partial(sign_up_form, request, values=entered))
@@ -221,9 +228,35 @@ def change_password(request):
     return password_form(request, 400, errors=errors)
 
 
+FORM_EXPIRED = "This form has expired, so it was not sent. "
+
+
+def expired_form_again(request) -> Response | None:
+    """The expired form itself when it is one with values typed in it other
+    than passwords (sign-in, sign-up, asking for a reset link), those values
+    kept and the page's ``next`` too; else None. A browser signed in
+    meanwhile (in another tab) gets no sign-in or sign-up form: the error
+    page's link sends it on."""
+    context = type(getattr(request, "context", None))
+    email = posted_text(request, "email") or ""
+    if context is SignInPage and request.identity is None:
+        return sign_in_form(request, 400, FORM_EXPIRED + "Type your password again and sign in.",
+                            email=email)
+    if context is SignUpPage and request.identity is None:
+        return sign_up_form(request, 400, FORM_EXPIRED + "Type your password again and "
+                            "create your account.", values=typed_for_sign_up(request))
+    if context is PasswordResetPage:
+        return request_form(request, 400, FORM_EXPIRED + "Send it again.", email=email)
+    return None
+
+
 @view_config(context=BadCSRFToken, permission=NO_PERMISSION_REQUIRED)
 def bad_csrf_token(exc, request):
-    """A form posted without this session's token (an old tab, or another site)."""
+    """A form posted without this session's token (an old tab, or another
+    site): the form again, or a page leading back to it."""
+    again = expired_form_again(request)
+    if again is not None:
+        return again
     return page(request, "error.jinja2", 400, status=400, title="This form has expired",
                 message="Open the form again and try once more.",
                 back_url=form_again_url(request), back_label="Back to the form")

@@ -205,15 +205,52 @@ def test_too_many_attempts_page_offers_a_reset_link(testapp, user):
     assert reset.request.path == "/password-reset" and reset.forms
 
 
-@pytest.mark.parametrize("path", ["/signin", "/signup"])
-def test_expired_form_links_back_to_the_form_with_next(testapp, path):
-    form = testapp.get(path + "?next=%2Foauth%2Fauthorization%3Fa%3Db").forms[path[1:]]
+@pytest.mark.parametrize("path, typed", [
+    ("/signin", {"email": "casey@example.com"}),
+    ("/signup", {"first_name": "Casey", "last_name": "Jones", "email": "casey@example.com"}),
+    ("/password-reset", {"email": "casey@example.com"}),
+])
+def test_an_expired_form_comes_back_with_what_was_typed_and_next(testapp, path, typed):
+    """An old tab's form (its CSRF token stale): the form again, ready to
+    send, with what was typed in it kept, passwords aside."""
+    form_id = path[1:]
+    form = testapp.get(path + "?next=%2Foauth%2Fauthorization%3Fa%3Db").forms[form_id]
+    for name, value in typed.items():
+        form[name] = value
+    if "password" in form.fields:
+        form["password"] = "the secret typed"
     form["csrf_token"] = "stale"
     expired = form.submit(status=400)
-    assert "This form has expired" in expired.text
+    assert "This form has expired, so it was not sent." in expired.html.find(class_="error").text
+    again = expired.forms[form_id]
+    assert {name: again[name].value for name in typed} == typed
+    assert "the secret typed" not in expired.text
+    assert again["next"].value == "/oauth/authorization?a=b"
+    # Sent again as it is (a password typed), it goes through.
+    assert again["csrf_token"].value == session_of(testapp)["_csrft_"]
+
+
+def test_an_expired_sign_in_form_sent_again_signs_in(testapp, user):
+    form = testapp.get("/signin?next=%2Fapps").forms["signin"]
+    form["email"], form["password"] = user.email, factories.DEFAULT_PASSWORD
+    form["csrf_token"] = "stale"
+    again = form.submit(status=400).forms["signin"]
+    assert again["email"].value == user.email
+    again["password"] = factories.DEFAULT_PASSWORD
+    assert again.submit(status=302).location == "http://example.com/apps"
+
+
+@pytest.mark.parametrize("path", ["/signin", "/signup"])
+def test_an_expired_form_of_a_browser_signed_in_meanwhile_links_on(testapp, user, path):
+    """Signed in in another tab since: no form to sign in again, the link
+    goes on where the form was going."""
+    stale = testapp.get(path + "?next=%2Fapps").forms[path[1:]]
+    submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=302)
+    expired = stale.submit(status=400)
+    assert path[1:] not in expired.forms
     link = expired.html.find("a", string="Back to the form")["href"]
-    assert link == path + "?next=%2Foauth%2Fauthorization%3Fa%3Db"
-    assert testapp.get(link).forms[path[1:]]["next"].value == "/oauth/authorization?a=b"
+    assert link == path + "?next=%2Fapps"
+    assert testapp.get(link, status=302).location == "http://example.com/apps"
 
 
 def test_failures_from_one_address_lock_every_account(testapp, dbsession):
