@@ -46,6 +46,7 @@ def make_app(global_config, settings):
         config.include("pyramid_jinja2")
         config.include(".renderers")
         config.include(".models")
+        config.include(".head")
         config.include(".mail")
         config.include(".security")
         config.include(".errors")

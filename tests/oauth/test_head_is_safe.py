@@ -1,0 +1,90 @@
+"""HEAD is safe (RFC 9110 §9.2.1): it answers the status and headers GET
+would, and issues, records and changes nothing, in the database or in the
+browser's session cookie."""
+import pytest
+from sqlalchemy import func, select
+
+from seatshare.models import AuthorizationCode
+
+from .conftest import REDIRECT_URI, authorization_url
+from .test_browser_sessions import browser, is_signed_in
+from .test_password_change import change
+from .test_signin import session_of
+
+
+def codes(dbsession) -> int:
+    return dbsession.execute(select(func.count()).select_from(AuthorizationCode)).scalar_one()
+
+
+def test_head_of_a_remembered_approval_stores_no_code(signed_in_flow, testapp, dbsession):
+    signed_in_flow.code(state="s1")  # approved: remembered from now on
+    before = codes(dbsession)
+    url = authorization_url(signed_in_flow.application.client_id, state="s1")
+    head = testapp.head(url, status=302)
+    assert head.location.startswith(REDIRECT_URI + "?")
+    assert codes(dbsession) == before
+    # GET, as ever, issues one.
+    testapp.get(url, status=302)
+    assert codes(dbsession) == before + 1
+
+
+def test_head_of_the_consent_page_answers_as_get_and_records_nothing(signed_in_flow,
+                                                                     testapp, dbsession):
+    url = authorization_url(signed_in_flow.application.client_id)
+    head = testapp.head(url, status=200)
+    get = testapp.get(url, status=200)
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.headers["Cache-Control"] == get.headers["Cache-Control"] == "no-store"
+    assert head.body == b"" and codes(dbsession) == 0
+
+
+def signed_out(testapp, flow):
+    flow.sign_in()
+    testapp.get("/signin").forms[0].submit(status=302)
+    return "/signin", "You are signed out"
+
+
+def password_changed(testapp, flow):
+    flow.sign_in()
+    change(testapp, status=302)
+    return "/signin", "Your password has been changed"
+
+
+def disconnected(testapp, flow):
+    flow.sign_in()
+    testapp.post("/apps/999999", {"csrf_token": session_of(testapp)["_csrft_"]}, status=302)
+    return "/apps", "not connected to your account"
+
+
+def new_calendar_links(testapp, flow):
+    flow.sign_in()
+    testapp.post("/calendars", {"csrf_token": session_of(testapp)["_csrft_"],
+                                "confirm": "yes"}, status=302)
+    return "/calendars", "New calendar links made"
+
+
+@pytest.mark.parametrize("notice", [signed_out, password_changed, disconnected,
+                                    new_calendar_links])
+def test_head_leaves_a_pages_notice_for_its_get(flow, testapp, notice):
+    """A page shows a notice once (``pop_flash``): a HEAD of it neither
+    shows it nor takes it away, and leaves the cookie as it was."""
+    path, text = notice(testapp, flow)
+    head = testapp.head(path, status=200)
+    assert "Set-Cookie" not in head.headers
+    assert text in testapp.get(path).text
+
+
+def test_head_gives_a_new_browser_no_session(app):
+    stranger = browser(app)
+    head = stranger.head("/signin", status=200)
+    get = browser(app).get("/signin", status=200)
+    assert "Set-Cookie" in get.headers and "Set-Cookie" not in head.headers
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert not stranger.cookies
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_there_is_no_sign_out_by_get_or_head(signed_in_flow, testapp, method):
+    getattr(testapp, method)("/signout", status=405)
+    assert is_signed_in(testapp)
+
