@@ -5,6 +5,7 @@ oauthlib, users to the sign-in page.
 """
 import json
 
+from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.httpexceptions import HTTPFound
 from pyramid.response import Response
@@ -136,7 +137,14 @@ def validate_authorization(request):
 
 
 def issue_code(request, info) -> Response:
-    """RFC 6749 §4.1.2: redirect back with a fresh code (and the state)."""
+    """RFC 6749 §4.1.2: redirect back with a fresh code (and the state).
+
+    HEAD (which issues nothing, see ``seatshare.head``): the same redirect,
+    with the state but no code, rather than one that was never stored."""
+    if request.method == "HEAD":
+        oauth_request = info["request"]
+        state = [("state", oauth_request.state)] if oauth_request.state else []
+        return HTTPFound(location=add_params_to_uri(oauth_request.redirect_uri, state))
     headers, _, status = request.oauth_server.create_authorization_response(
         request.url, "GET", None, oauth_headers(request),
         scopes=info["request"].scopes, credentials={"user": request.identity.user},

@@ -152,7 +152,9 @@ def oauth_paths() -> dict:
                 "description": "Not signed in: a redirect to the HTML sign-in page, then "
                 "back here. Signed in: the HTML consent page, unless an approval for this "
                 "application and these scopes is remembered (or the application is "
-                "trusted): then a redirect with the code.",
+                "trusted): then a redirect with the code. `HEAD` answers the same "
+                "status and headers and issues nothing: that redirect carries the "
+                "`state` and no `code`.",
                 "tags": ["OAuth"],
                 "operationId": "authorize",
                 "security": [],

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from seatshare.models import AuthorizationCode
 
-from .conftest import REDIRECT_URI, authorization_url
+from .conftest import REDIRECT_URI, authorization_url, query_of
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import change
 from .test_signin import session_of
@@ -21,11 +21,19 @@ def test_head_of_a_remembered_approval_stores_no_code(signed_in_flow, testapp, d
     before = codes(dbsession)
     url = authorization_url(signed_in_flow.application.client_id, state="s1")
     head = testapp.head(url, status=302)
-    assert head.location.startswith(REDIRECT_URI + "?")
     assert codes(dbsession) == before
+    # Back to the application as GET goes, with the state but no code (it
+    # would be one that does not work).
+    assert head.location == REDIRECT_URI + "?state=s1"
     # GET, as ever, issues one.
-    testapp.get(url, status=302)
+    assert "code" in query_of(testapp.get(url, status=302).location)
     assert codes(dbsession) == before + 1
+
+
+def test_head_of_a_remembered_approval_without_state_redirects_bare(signed_in_flow, testapp):
+    signed_in_flow.code()
+    url = authorization_url(signed_in_flow.application.client_id)
+    assert testapp.head(url, status=302).location == REDIRECT_URI
 
 
 def test_head_of_the_consent_page_answers_as_get_and_records_nothing(signed_in_flow,
