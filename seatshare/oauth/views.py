@@ -97,11 +97,14 @@ def oauth_error_response(exc: errors.OAuth2Error) -> Response:
 
 
 def run_endpoint(endpoint, request, **kw) -> Response:
-    """Call an oauthlib endpoint; its checks raise as often as they return."""
+    """Call an oauthlib endpoint; its checks raise as often as they return.
+    A HEAD (of the token endpoint, while it takes GET) runs as the GET it
+    stands for, so it answers the same status and headers; what that GET
+    would store is rolled back (``seatshare.head``)."""
+    method = "GET" if request.method == "HEAD" else request.method
     try:
         return oauth_response(
-            *endpoint(request.url, request.method, form_body(request),
-                      oauth_headers(request), **kw)
+            *endpoint(request.url, method, form_body(request), oauth_headers(request), **kw)
         )
     except errors.OAuth2Error as exc:
         return oauth_error_response(exc)

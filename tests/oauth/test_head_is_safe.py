@@ -1,15 +1,24 @@
 """HEAD is safe (RFC 9110 §9.2.1): it answers the status and headers GET
 would, and issues, records and changes nothing, in the database or in the
 browser's session cookie."""
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import func, select
 
-from seatshare.models import AuthorizationCode
+from seatshare.models import AuthorizationCode, Token
 
 from .conftest import REDIRECT_URI, authorization_url, query_of
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import change
 from .test_signin import session_of
+
+
+def tokens(dbsession, revoked=None) -> int:
+    query = select(func.count()).select_from(Token)
+    if revoked is False:
+        query = query.where(Token.revoked_at.is_(None))
+    return dbsession.execute(query).scalar_one()
 
 
 def codes(dbsession) -> int:
@@ -96,3 +105,20 @@ def test_there_is_no_sign_out_by_get_or_head(signed_in_flow, testapp, method):
     getattr(testapp, method)("/signout", status=405)
     assert is_signed_in(testapp)
 
+
+
+def test_head_of_the_token_endpoint_answers_as_get_and_uses_nothing(signed_in_flow, testapp,
+                                                                    dbsession):
+    """While the token endpoint takes GET (the seed's), HEAD answers what
+    GET would; the code it named still works afterwards, once."""
+    code = signed_in_flow.code()
+    url = "/oauth/token?" + urlencode(signed_in_flow.token_params(code))
+    head = testapp.head(url, status=200)
+    assert head.headers["Content-Type"] == "application/json"
+    assert head.headers["Cache-Control"] == "no-store" and head.body == b""
+    assert tokens(dbsession) == 0
+    assert testapp.get(url, status=200).json["token_type"] == "bearer"
+    # A HEAD of the replayed code neither answers otherwise than its GET
+    # nor revokes what the code issued.
+    assert testapp.head(url, status=400)
+    assert tokens(dbsession, revoked=False) == 1
