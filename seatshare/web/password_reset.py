@@ -120,8 +120,7 @@ def request_form(request, status=200, error=None, errors=None, email="", sent=No
     going = next_url(request)
     return page(request, "password_reset.jinja2", status, error=error, errors=errors or {},
                 email=email,
-                sent=sent, next_url=going or "", signin_url=with_next("/signin", going),
-                again_url=with_next("/password-reset", going))
+                sent=sent, next_url=going or "", signin_url=with_next("/signin", going))
 
 
 @view_config(context=PasswordResetPage, request_method="GET",
