@@ -126,7 +126,10 @@ def request_form(request, status=200, error=None, errors=None, email="", sent=No
 @view_config(context=PasswordResetPage, request_method="GET",
              permission=NO_PERMISSION_REQUIRED)
 def ask_for_link(request):
-    return request_form(request)
+    """Signed in (come from the change-password page), the form holds the
+    account's email."""
+    identity = request.identity
+    return request_form(request, email=identity.user.email if identity is not None else "")
 
 
 @view_config(context=PasswordResetPage, request_method="POST", require_csrf=True,

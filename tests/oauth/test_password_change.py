@@ -229,3 +229,14 @@ def test_two_changes_at_once_with_the_same_current_password_change_it_once(
     assert session_of(testapp)["generation"] == generation
     done()
     assert submit_sign_in(browser(app), user.email, NEW_PASSWORD, 400)
+
+
+def test_a_forgotten_current_password_has_a_way_on(signed_in_flow, testapp, outbox):
+    """"This is not your current password." is no dead end: the page links
+    to a reset link, asked for the signed-in account's email."""
+    page = change(testapp, current="not it", status=400)
+    reset = page.click("Get a link to choose a new one")
+    form = reset.forms["password-reset"]
+    assert form["email"].value == signed_in_flow.user.email
+    assert form.submit().html.h1.text == "Check your mail"
+    assert len(outbox) == 1
