@@ -46,6 +46,18 @@ def test_sign_in_page_looks_like_a_product_and_links_to_sign_up(testapp):
     assert link["href"] == "/signup?next=%2Foauth%2Fauthorization%3Fx%3D1"
 
 
+def test_the_sign_in_page_promises_what_signing_in_shows(testapp, user):
+    """Groups and seats are shown by the apps, not by these pages: the sign-in
+    page says what the signed-in page offers, not "see your groups and seats"."""
+    lead = testapp.get("/signin").html.find(class_="lead").text
+    signed_in = submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, 302).follow()
+    offered = [a.text for a in signed_in.html.select("nav a")]
+    assert offered == ["Connected apps", "Calendar feeds", "Change your password"]
+    assert "groups" not in lead
+    for thing in ("connected apps", "calendar feeds", "password"):
+        assert thing in lead
+
+
 def test_every_html_page_sends_security_headers(testapp):
     for url, status in (("/signin", 200), ("/signup", 200), ("/nowhere", 404),
                         ("/oauth/authorization?client_id=x", 400)):
