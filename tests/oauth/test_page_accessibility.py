@@ -16,11 +16,11 @@ def title(page):
     return page.html.title.text
 
 
-def sign_up(testapp, **values):
+def sign_up(testapp, status=400, **values):
     form = testapp.get("/signup").forms["signup"]
     for name, value in values.items():
         form[name] = value
-    return form.submit(status=400)
+    return form.submit(status=status)
 
 
 def choose_on_link(testapp, user, new, again):
@@ -108,6 +108,62 @@ def test_a_wrong_password_is_read_on_both_fields(testapp, user):
     for field in ("email", "password"):
         assert descriptions(page, field) == ["That email and password do not match an account."]
     assert autofocused(page) == ["password"]
+
+
+def throttled_sign_in(app, user, monkeypatch):
+    monkeypatch.setitem(app.app.registry.settings, "seatshare.signin_max_failures", "1")
+    submit_sign_in(app, user.email, "wrong", status=400)
+    return submit_sign_in(app, user.email, "wrong", status=429)
+
+
+def throttled_sign_up(app, user, monkeypatch):
+    monkeypatch.setitem(app.app.registry.settings, "seatshare.signin_max_failures", "1")
+    sign_up(app, first_name="Ann", last_name="Lee", email=user.email,
+            password="a long enough password")  # taken: counted
+    return sign_up(app, first_name="Ann", last_name="Lee", email="ann@example.com",
+                   password="a long enough password", status=429)
+
+
+def throttled_reset(app, user, monkeypatch):
+    monkeypatch.setitem(app.app.registry.settings, "seatshare.signin_max_failures", "1")
+    ask(app, user.email)
+    return ask(app, user.email, 429)
+
+
+def throttled_password_change(app, user, monkeypatch):
+    submit_sign_in(app, user.email, factories.DEFAULT_PASSWORD, status=302)
+    monkeypatch.setitem(app.app.registry.settings, "seatshare.signin_max_failures", "1")
+    change(app, current="not the password", status=400)
+    return change(app, status=429)
+
+
+def expired(path, **typed):
+    def send(app, user, monkeypatch):
+        form = app.get(path).forms[path[1:]]
+        for name, value in typed.items():
+            form[name] = value
+        form["csrf_token"] = "stale"
+        return form.submit(status=400)
+    send.__name__ = f"expired_{path[1:]}"
+    return send
+
+
+@pytest.mark.parametrize("send", [
+    throttled_sign_in, throttled_sign_up, throttled_reset, throttled_password_change,
+    expired("/signin", email="ann@example.com"),
+    expired("/signup", first_name="Ann", last_name="Lee", email="ann@example.com"),
+    expired("/password-reset", email="ann@example.com"),
+])
+def test_an_error_about_the_whole_form_is_read_where_the_cursor_lands(testapp, user,
+                                                                      monkeypatch, send):
+    """Too many attempts, or an expired form: no field is wrong, but the
+    field the cursor is in reads the alert above the form (one present as
+    the page loads is not announced), and none is marked invalid."""
+    page = send(testapp, user, monkeypatch)
+    [field] = autofocused(page)
+    alert = page.html.find(role="alert").text
+    assert descriptions(page, field) == [alert]
+    assert marked(page) == []
 
 
 def test_the_empty_sign_in_form_marks_nothing(testapp):
