@@ -120,7 +120,8 @@ def request_form(request, status=200, error=None, errors=None, email="", sent=No
     going = next_url(request)
     return page(request, "password_reset.jinja2", status, error=error, errors=errors or {},
                 email=email,
-                sent=sent, next_url=going or "", signin_url=with_next("/signin", going))
+                sent=sent, next_url=going or "", signin_url=with_next("/signin", going),
+                signed_in=request.identity is not None)
 
 
 @view_config(context=PasswordResetPage, request_method="GET",
@@ -163,7 +164,8 @@ def new_password_form(request, status=200, errors=None):
     going = next_after_reset(request)
     return page(request, "password.jinja2", status, errors=errors or {},
                 user=request.context.user, action=request.path, ask_current=False,
-                next_url=going, signin_url=with_next("/signin", going))
+                next_url=going, signin_url=with_next("/signin", going),
+                signed_in=request.identity is not None)
 
 
 @view_config(context=PasswordResetLink, request_method="GET",

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 
 from seatshare.models import SignInAttempt, User
 from seatshare.passwords import Passwords
+from seatshare.web.password_reset import reset_key
 from tests import factories
 
 from .conftest import Flow, field_error
@@ -240,3 +241,19 @@ def test_a_forgotten_current_password_has_a_way_on(signed_in_flow, testapp, outb
     assert form["email"].value == signed_in_flow.user.email
     assert form.submit().html.h1.text == "Check your mail"
     assert len(outbox) == 1
+
+
+def test_the_reset_pages_of_a_signed_in_browser_lead_back_to_its_account(signed_in_flow,
+                                                                         testapp, app):
+    """Not "Back to sign in": the sign-in page shows a signed-in browser
+    its account."""
+    reset = testapp.get("/password").click("Get a link to choose a new one")
+    assert reset.html.main.find("a", string="Back to sign in") is None
+    assert reset.click("Back to your account").html.h1.text == "You are signed in"
+    key = reset_key(app.registry.settings, signed_in_flow.user)
+    link = testapp.get(f"/password-reset/{key}")
+    assert link.html.main.find("a", string="Back to your account")["href"] == "/signin"
+    # Signed out, they lead to sign in.
+    stranger = browser(app)
+    assert stranger.get("/password-reset").html.main.find("a", string="Back to sign in")
+    assert stranger.get(f"/password-reset/{key}").html.main.find("a", string="Back to sign in")
