@@ -131,8 +131,10 @@ def sign_up_page(request):
 def sign_up_form(request, status=200, error=None, errors=None, values=None):
     """``error``: about the whole form; ``errors``: per field. ``values``:
     what was typed in the fields other than the password, kept."""
+    next_url = safe_next(request.params.get("next"))
     return page(request, "signup.jinja2", status, error=error, errors=errors or {},
-                values=values or {}, next_url=safe_next(request.params.get("next")) or "")
+                values=values or {}, next_url=next_url or "",
+                application=requesting_application(request.dbsession, next_url))
 
 
 def typed_for_sign_up(request) -> dict:

@@ -53,7 +53,7 @@ def test_sign_in_sign_up_and_consent_in_a_browser(live_server, live_user, live_c
 
     page.click("text=Create an account")
     page.wait_for_url("**/signup?next=*")
-    assert page.title() == "Create your account · SeatShare"
+    assert page.title() == "Create your account to continue to Courtside Companion · SeatShare"
     page.screenshot(path=screenshot_path(f"signup-{backend}.png"), full_page=True)
     page.click("text=Sign in")
     page.wait_for_url("**/signin?next=**")

@@ -62,6 +62,20 @@ def test_signing_in_for_an_app_names_it_in_the_title(flow, testapp):
         f"Error: Sign in to continue to {name} · SeatShare")
 
 
+def test_signing_up_for_an_app_names_it_as_signing_in_does(flow, testapp):
+    """From "Sign in to continue to APP", "Create an account": the app is
+    still named, in the title and the line under the heading, and after an
+    error too."""
+    sign_in = testapp.get(flow.consent_page().location)
+    page = sign_in.click("Create an account")
+    name = flow.application.name
+    assert title(page) == f"Create your account to continue to {name} · SeatShare"
+    assert page.html.find(class_="lead").text == f"Create your account to continue to {name}."
+    page.forms["signup"]["email"] = "not an email"
+    assert title(page.forms["signup"].submit(status=400)) == (
+        f"Error: Create your account to continue to {name} · SeatShare")
+
+
 @pytest.mark.parametrize("path, page_title", [
     ("/signin", "Sign in"),
     ("/signup", "Create your account"),
