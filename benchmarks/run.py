@@ -182,14 +182,19 @@ def write_ini(path, app_section, port):
         config.set("app:main", key, value)
     if config.has_section("alembic"):
         config.remove_section("alembic")
-    config.set("server:main", "listen", f"127.0.0.1:{port}")
+    # production.ini's [server:main] reads its address from these two.
+    config.set("DEFAULT", "http_host", "127.0.0.1")
+    config.set("DEFAULT", "http_port", str(port))
     with open(path, "w") as f:
         config.write(f)
     return dict(config.items("server:main"))
 
 
 def real_app_section(url):
-    section = dict(production_config().items("app:main"))
+    config = production_config()
+    # Without [DEFAULT]'s (the server's address), as PasteDeploy reads it.
+    section = {key: value for key, value in config.items("app:main")
+               if key not in config.defaults()}
     section["sqlalchemy.url"] = url
     # Read raw, the ini's %(here)s is no path: the servers' mail queue (no
     # scenario mails) lives with the benchmarks' other files.

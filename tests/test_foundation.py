@@ -218,7 +218,9 @@ def ini_app_settings(ini, here):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser = configparser.ConfigParser(defaults={"here": str(here)})
     parser.read(os.path.join(root, ini))
-    return {key: parser["app:main"][key] for key in parser.options("app:main") if key != "here"}
+    # Without [DEFAULT]'s (here, the server's address): PasteDeploy keeps them out too.
+    return {key: parser["app:main"][key] for key in parser.options("app:main")
+            if key not in parser.defaults()}
 
 
 def with_tables(url):

@@ -6,6 +6,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from paste.deploy.loadwsgi import SERVER, loadcontext
 from webtest import TestApp
 
 from benchmarks import ceiling, floor, generate, run, statement_cost
@@ -140,7 +141,8 @@ def test_server_ini_keeps_production_waitress_settings(tmp_path):
     server = run.write_ini(str(path), {"use": "call:benchmarks.ceiling:main"}, 12345)
     production = run.production_config()
     assert server["threads"] == production.get("server:main", "threads")
-    assert server["listen"] == "127.0.0.1:12345"
+    served = loadcontext(SERVER, f"config:{path}").local_conf
+    assert (served["host"], served["port"]) == ("127.0.0.1", "12345")
     written = configparser.RawConfigParser()
     written.read(path)
     assert written.get("app:main", "use") == "call:benchmarks.ceiling:main"
