@@ -10,8 +10,9 @@ INSTALLED := $(VENV)/.stamp-installed
 .PHONY: run test setup upgrade demo clean
 
 ## run: set up, migrate, load demo data into an empty database, serve on :6543
+## (another port: make run http_port=8080)
 run: upgrade demo
-	$(BIN)/pserve development.ini
+	$(BIN)/pserve development.ini $(if $(http_port),http_port=$(http_port))
 
 ## test: set up and run the whole test suite (PostgreSQL too when
 ## SEATSHARE_TEST_DATABASE_URL is set)

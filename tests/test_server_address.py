@@ -52,3 +52,17 @@ def test_the_server_variables_are_no_app_setting(ini):
 
     settings = get_appsettings(os.path.join(ROOT, ini))
     assert not {"http_host", "http_port"} & set(settings)
+
+
+@pytest.mark.parametrize(("arguments", "pserve"), [
+    ([], "pserve development.ini"),
+    (["http_port=8080"], "pserve development.ini http_port=8080"),
+])
+def test_make_run_hands_pserve_the_port(arguments, pserve):
+    import subprocess
+
+    done = subprocess.run(["make", "-n", "run", *arguments], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if "pserve" in line]
+    assert line.rstrip().endswith(pserve)
