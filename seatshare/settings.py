@@ -87,7 +87,7 @@ def check_secrets(settings: dict) -> None:
 MAX_SECONDS = 100 * 365 * 24 * 3600
 
 
-def whole_number(settings, key: str, *, unit: str, zero_means: str | None = None,
+def whole_number(settings, key: str, *, unit: str | None, zero_means: str | None = None,
                  maximum: int = MAX_SECONDS) -> int:
     """A setting that is a whole number of ``unit`` (seconds, bytes...), in
     ASCII digits: positive, or also 0 when ``zero_means`` says what 0 does,
@@ -97,7 +97,7 @@ def whole_number(settings, key: str, *, unit: str, zero_means: str | None = None
     if (not (value.isascii() and value.isdigit()) or int(value) > maximum
             or (int(value) == 0 and zero_means is None)):
         kind = f"a number of {unit} (0: {zero_means})" if zero_means else (
-            f"a positive number of {unit}")
+            f"a positive number of {unit}" if unit else "a positive whole number")
         raise ConfigurationError(f"{key} must be {kind}, at most {maximum}, not {value!r}")
     return int(value)
 

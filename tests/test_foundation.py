@@ -471,3 +471,24 @@ def test_a_bad_number_setting_refuses_to_start(app_settings, setting, value):
     url = "postgresql+psycopg://postgres@127.0.0.1:1/unused"
     with pytest.raises(ConfigurationError, match=setting):
         main({}, **{**app_settings, "sqlalchemy.url": url, setting: value})
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("sqlalchemy.pool_size", "ten", "a number of connections"),
+    ("sqlalchemy.max_overflow", "-1", "a number of connections"),
+    ("sqlalchemy.pool_timeout", "5s", "a positive number of seconds"),
+    ("sqlalchemy.pool_timeout", "0", "a positive number of seconds"),
+    ("retry.attempts", "three", "a positive number of tries"),
+    ("retry.attempts", "0", "a positive number of tries"),
+    ("mail.port", "smtp", "a positive whole number, at most 65535"),
+    ("mail.port", "70000", "a positive whole number, at most 65535"),
+])
+def test_a_bad_number_for_a_library_refuses_to_start_naming_it(app_settings, setting,
+                                                                value, message):
+    """SQLAlchemy's pool, pyramid_retry and pyramid_mailer read these numbers
+    themselves: "ten" stopped the server with a ValueError traceback that
+    named no setting ("invalid literal for int() with base 10")."""
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/unused"
+    with pytest.raises(ConfigurationError, match=f"^{setting} must be {message}"):
+        main({}, **{**app_settings, "sqlalchemy.url": url, "mail.mailer": "smtp",
+                    setting: value})

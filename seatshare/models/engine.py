@@ -5,7 +5,7 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from ..settings import DEFAULTS, as_bool, seconds
+from ..settings import DEFAULTS, as_bool, seconds, whole_number
 from .session import READ_ONLY
 
 
@@ -93,6 +93,7 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     """
     url = settings[f"{prefix}url"]
     parse_url(url)
+    _check_pool_numbers(settings, prefix)
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
     # errors never show parameter values, which carry submitted codes.
     engine = engine_from_config(
@@ -149,6 +150,22 @@ def _statement_timeout(settings) -> int:
     return seconds({key: DEFAULTS[key], **settings}, key,
                    zero_means="no limit on PostgreSQL, 30 seconds on SQLite",
                    maximum=(2**31 - 1) // 1000)
+
+
+# SQLAlchemy's pool settings, which engine_from_config turns into numbers
+# itself: "ten" there stopped the server with a ValueError traceback that
+# named no setting.
+POOL_NUMBERS = {
+    "pool_size": {"unit": "connections", "zero_means": "no limit"},
+    "max_overflow": {"unit": "connections", "zero_means": "none beyond pool_size"},
+    "pool_timeout": {"unit": "seconds"},
+}
+
+
+def _check_pool_numbers(settings, prefix):
+    for name, kind in POOL_NUMBERS.items():
+        if f"{prefix}{name}" in settings:
+            whole_number(settings, f"{prefix}{name}", maximum=1_000_000, **kind)
 
 
 def _engine_kwargs(url, settings, serving=False):
