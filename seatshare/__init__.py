@@ -7,7 +7,7 @@ from .mail import start_queue_sender
 from .models.revision import check_revision
 from .paths import redact_url_logs
 from .resources import Root
-from .settings import apply_environment, check_secrets
+from .settings import apply_environment, check_flags, check_secrets
 
 
 class Refused(ConfigurationError, SystemExit):
@@ -41,6 +41,7 @@ def main(global_config, **settings):
 def make_app(global_config, settings):
     settings = apply_environment(settings)
     check_secrets(settings)
+    check_flags(settings)
     redact_url_logs()
     with Configurator(settings=settings, root_factory=Root) as config:
         config.include("pyramid_jinja2")

@@ -109,5 +109,23 @@ def seconds(settings, key: str, *, zero_means: str | None = None,
                         maximum=maximum)
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+# SeatShare's settings that are true or false (pyramid_mailer's are checked
+# where the mailer is built).
+FLAGS = ("seatshare.session_secure", "seatshare.token_endpoint_allow_get",
+         "seatshare.password_hash_fast", "seatshare.db_prepared_statements")
+
+
+def check_flags(settings, keys=FLAGS) -> None:
+    """Each of ``keys`` that ``settings`` has says true or false. Any other
+    word read as false, silently: "seatshare.session_secure = ture" sent
+    the session cookie over plain HTTP, "mail.tls = yes please" the SMTP
+    password without STARTTLS. It refuses to start instead, naming the setting."""
+    for key in keys:
+        if key in settings and str(settings[key]).strip().lower() not in TRUE_WORDS | FALSE_WORDS:
+            raise ConfigurationError(f"{key} must be true or false, not {settings[key]!r}")
+
+
 def as_bool(value) -> bool:
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    return str(value).strip().lower() in TRUE_WORDS

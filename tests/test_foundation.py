@@ -492,3 +492,29 @@ def test_a_bad_number_for_a_library_refuses_to_start_naming_it(app_settings, set
     with pytest.raises(ConfigurationError, match=f"^{setting} must be {message}"):
         main({}, **{**app_settings, "sqlalchemy.url": url, "mail.mailer": "smtp",
                     setting: value})
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("seatshare.session_secure", "ture"),
+    ("seatshare.token_endpoint_allow_get", "nope"),
+    ("seatshare.db_prepared_statements", "maybe"),
+    ("seatshare.password_hash_fast", "fast"),
+    ("seatshare.session_secure", ""),
+    ("mail.tls", "yes please"),
+    ("mail.ssl", "t"),
+])
+def test_a_flag_neither_true_nor_false_refuses_to_start(app_settings, setting, value):
+    """Any word but true's read as false: "seatshare.session_secure = ture"
+    started a server whose session cookie went over plain HTTP, "mail.tls
+    = yes please" one that logged in to the SMTP server without STARTTLS."""
+    settings = {**app_settings, "mail.mailer": "smtp", setting: value}
+    with pytest.raises(ConfigurationError, match=f"^{setting} must be true or false, not "):
+        main({}, **settings)
+
+
+def test_flags_are_true_or_false_in_any_case(app_settings):
+    settings = {**app_settings, "seatshare.token_endpoint_allow_get": " Off ",
+                "seatshare.db_prepared_statements": "YES", "mail.mailer": "smtp",
+                "mail.tls": "0"}
+    served = main({}, **settings)
+    TestApp(served).get("/oauth/token", status=405)

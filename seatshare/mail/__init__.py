@@ -20,7 +20,7 @@ from pyramid_mailer import get_mailer  # noqa: F401  (the one way to reach the m
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import Mailer
 
-from ..settings import whole_number
+from ..settings import check_flags, whole_number
 from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
     mail_invitation,
@@ -46,6 +46,7 @@ def build_mailer(settings) -> Mailer:
         given = {k: v for k, v in settings.items() if k.startswith("mail.") and v != ""}
         if "mail.port" in given:  # pyramid_mailer's int() of "smtp" named no setting
             whole_number(given, "mail.port", unit=None, maximum=65535)
+        check_flags(given, ("mail.tls", "mail.ssl"))
         mailer = Mailer.from_settings(given, prefix="mail.")
         if mailer.queue_delivery is not None:
             # The queue's sender needs the transport's errors: it keeps the message.
