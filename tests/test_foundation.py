@@ -518,3 +518,15 @@ def test_flags_are_true_or_false_in_any_case(app_settings):
                 "mail.tls": "0"}
     served = main({}, **settings)
     TestApp(served).get("/oauth/token", status=405)
+
+
+@pytest.mark.parametrize("url", [None, "", "  "])
+def test_a_server_without_a_database_url_refuses_to_start_saying_so(app_settings, url):
+    """Left out, sqlalchemy.url was a KeyError traceback; blank, "Could not
+    parse SQLAlchemy URL from given URL string"."""
+    settings = {key: value for key, value in app_settings.items() if key != "sqlalchemy.url"}
+    if url is not None:
+        settings["sqlalchemy.url"] = url
+    with pytest.raises(ConfigurationError, match="^sqlalchemy.url is not set: set "
+                                                 "SEATSHARE_DATABASE_URL"):
+        main({}, **settings)

@@ -40,12 +40,6 @@ class Environment:
     @property
     def dbsession(self):
         if self._session is None:
-            url = self.settings.get("sqlalchemy.url")
-            if not url:
-                raise CommandError(
-                    f"{self.config_file} sets no sqlalchemy.url "
-                    "(nor is SEATSHARE_DATABASE_URL set)"
-                )
             try:
                 self._engine = get_engine(self.settings)
             except ArgumentError as exc:  # unparsable, or an unknown dialect

@@ -1,6 +1,7 @@
 """The engine: the database URL's checks, SQLite made to behave like a
 server database, and a request run again after its connection was lost."""
 import pyramid_retry
+from pyramid.exceptions import ConfigurationError
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -91,7 +92,10 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     run again on a fresh one. That costs nothing while connections live,
     where ``pool_pre_ping`` would add a round trip to every request.
     """
-    url = settings[f"{prefix}url"]
+    url = settings.get(f"{prefix}url")
+    if not str(url or "").strip():  # a KeyError traceback, or "could not parse" a blank one
+        raise ConfigurationError(f"{prefix}url is not set: set SEATSHARE_DATABASE_URL "
+                                 "to the database's URL")
     parse_url(url)
     _check_pool_numbers(settings, prefix)
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database

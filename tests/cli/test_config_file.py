@@ -15,7 +15,8 @@ APP = "[app:main]\nuse = egg:seatshare\n"
         ("site.ini", APP + "x = %(nowhere)s\n", "nowhere"),
         ("site.ini", APP + "[loggers]\nkeys = root\n", "formatters"),
         ("site.txt", "anything\n", "cannot use"),
-        ("site.ini", APP, "sets no sqlalchemy.url"),
+        ("site.ini", APP, "site.ini: sqlalchemy.url is not set: set SEATSHARE_DATABASE_URL"),
+        ("site.ini", APP + "sqlalchemy.url =\n", "sqlalchemy.url is not set"),
         ("site.ini", APP + "sqlalchemy.url = nonsense\n", "sqlalchemy.url:"),
         # The dialect is postgresql: the URL's password is not repeated.
         ("site.ini", APP + "sqlalchemy.url = postgres://u:s3cret@db/x\n", "sqlalchemy.url:"),
