@@ -47,6 +47,11 @@ def build_mailer(settings) -> Mailer:
         if "mail.port" in given:  # pyramid_mailer's int() of "smtp" named no setting
             whole_number(given, "mail.port", unit=None, maximum=65535)
         check_flags(given, ("mail.tls", "mail.ssl"))
+        if "mail.username" in given and "mail.password" not in given:
+            # repoze.sendmail logs in only with both: every message would go
+            # out without logging in, for the SMTP server to refuse.
+            raise ConfigurationError("mail.username is set but mail.password is not: set "
+                                     "SEATSHARE_MAIL_PASSWORD to the SMTP password")
         mailer = Mailer.from_settings(given, prefix="mail.")
         if mailer.queue_delivery is not None:
             # The queue's sender needs the transport's errors: it keeps the message.

@@ -99,6 +99,21 @@ def test_smtp_logs_in_with_the_configured_account(mail_app, smtp_server):
     assert login.startswith("AUTH PLAIN")
 
 
+@pytest.mark.parametrize("password", [None, ""])
+def test_a_username_without_its_password_refuses_to_start(mail_app, smtp_server, password):
+    """SEATSHARE_MAIL_PASSWORD forgotten: repoze.sendmail logs in only with
+    both, so every message went out without logging in, for the SMTP server
+    to refuse (invitations, password resets), long after the start."""
+    from pyramid.exceptions import ConfigurationError
+
+    extra = {"mail.username": "seatshare"}
+    if password is not None:
+        extra["mail.password"] = password
+    with pytest.raises(ConfigurationError, match="^mail.username is set but mail.password "
+                                                 "is not: set SEATSHARE_MAIL_PASSWORD"):
+        mail_app(**smtp_settings(smtp_server, **extra))
+
+
 def test_a_server_without_starttls_loses_the_mail_not_the_answer(mail_app, smtp_server, caplog):
     """mail.tls = true and a server that offers no STARTTLS: without a
     queue, the change is saved and answered as such, and the lost mail is
