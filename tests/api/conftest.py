@@ -9,6 +9,7 @@ import dataclasses
 
 import pytest
 
+from seatshare.models import utcnow
 from seatshare.tokens import new_token
 
 from .. import factories as f
@@ -39,9 +40,15 @@ class World:
             return {"Authorization": f"Bearer {new_token()}"}
         if caller == "expired_token":
             return self.auth_headers(self.member, expires_in=-60)
+        if caller == "revoked_token":
+            # The ticket owner's, whose reads and writes would otherwise succeed.
+            return self.auth_headers(self.owner, revoked_at=utcnow())
         if caller == "read_only":
             # The ticket owner, whose writes would otherwise succeed.
             return self.auth_headers(self.owner, scopes="read")
+        if caller == "write_only":
+            # The ticket owner, whose reads would otherwise succeed.
+            return self.auth_headers(self.owner, scopes="write")
         return self.auth_headers(getattr(self, CALLER_USERS[caller]))
 
 
