@@ -96,11 +96,7 @@ OUTSIDER_CALLS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), OUTSIDER_CALLS,
-                         ids=[f"{m} {p}" for m, p, _ in OUTSIDER_CALLS])
-def test_an_outsider_cannot_reach_another_groups_objects(
-    testapp, world, objects, dbsession, method, path, body
-):
+def assert_outsider_refused(testapp, world, objects, dbsession, method, path, body):
     headers = world.headers("non_member")
     before = database_state(dbsession)
     res = call(testapp, method, "/api/v1" + path.format(**objects), headers, body)
@@ -109,6 +105,42 @@ def test_an_outsider_cannot_reach_another_groups_objects(
     assert res.status_int == expected, res.text
     assert res.json["code"] == expected
     assert database_state(dbsession) == before
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OUTSIDER_CALLS,
+                         ids=[f"{m} {p}" for m, p, _ in OUTSIDER_CALLS])
+def test_an_outsider_cannot_reach_another_groups_objects(
+    testapp, world, objects, dbsession, method, path, body
+):
+    assert_outsider_refused(testapp, world, objects, dbsession, method, path, body)
+
+
+# The event's are the calls a fan of the same team may make (below).
+EVENT_CALLS = ("/events/{event}", "/tickets?event_id={event}")
+FAN_CALLS = [call for call in OUTSIDER_CALLS if call[1] not in EVENT_CALLS]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), FAN_CALLS,
+                         ids=[f"{m} {p}" for m, p, _ in FAN_CALLS])
+def test_following_the_same_team_in_another_group_reaches_nothing_of_this_group(
+    testapp, world, objects, dbsession, method, path, body
+):
+    """The outsider's own group follows world.group's entity: they see its
+    events, and still none of world.group's members, tickets or history
+    (``?group_id=ID``: 403 unless you are a member)."""
+    f.make_group(entity=world.entity, creator=world.outsider)
+    assert_outsider_refused(testapp, world, objects, dbsession, method, path, body)
+
+
+def test_following_the_same_team_in_another_group_shows_its_events_not_the_groups_tickets(
+    testapp, world, objects
+):
+    f.make_group(entity=world.entity, creator=world.outsider)
+    headers = world.headers("non_member")
+    res = testapp.get(f"/api/v1/events/{world.event.id}", headers=headers)
+    assert res.json["id"] == world.event.id
+    res = testapp.get(f"/api/v1/tickets?event_id={world.event.id}", headers=headers)
+    assert res.json == []
 
 
 @pytest.mark.parametrize(("method", "path", "body"), [
