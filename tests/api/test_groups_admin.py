@@ -248,6 +248,21 @@ def test_admin_lists_invitations(testapp, world, outbox):
     assert res.headers["X-Total-Count"] == "2"
 
 
+def test_admin_sees_only_this_groups_invitations(testapp, world, outbox):
+    """World's admin runs a second group too: its invitations are neither in
+    this group's list nor found under this group (404)."""
+    second = f.make_group(entity=world.entity, creator=world.admin)
+    elsewhere = f.make_invitation(second, inviter_id=world.admin.id)
+    mine = invite(testapp, world, "a@example.com").json
+    headers = world.headers("admin")
+    res = testapp.get(f"{API}/groups/{world.group.id}/invitations", headers=headers)
+    assert [i["id"] for i in res.json] == [mine["id"]]
+    testapp.get(f"{API}/groups/{world.group.id}/invitations/{elsewhere.id}", headers=headers,
+                status=404)
+    res = testapp.get(f"{API}/groups/{second.id}/invitations/{elsewhere.id}", headers=headers)
+    assert res.json["group_id"] == second.id
+
+
 # --- /groups/ID/members ----------------------------------------------------
 
 def test_members_list_the_group_ordered_by_name(testapp, world):
