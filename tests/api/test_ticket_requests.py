@@ -105,6 +105,22 @@ def test_requester_and_owner_see_a_request_others_get_403(testapp, world):
         testapp.get(f"{API}/ticket_requests/{asked.id}", headers=world.headers(caller), status=403)
 
 
+def test_a_request_in_a_deactivated_group_is_gone_for_requester_and_owner(
+    testapp, world, dbsession, outbox
+):
+    """The group's tickets are 404 once it is deactivated, and so are the
+    requests for them: neither seen nor answered, and nothing changes."""
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("admin"), status=204)
+    for caller in ("member", "owner"):
+        testapp.get(f"{API}/ticket_requests/{asked.id}", headers=world.headers(caller), status=404)
+    assert answer(testapp, world, "owner", asked.id, "accepted").status_int == 404
+    assert answer(testapp, world, "member", asked.id, "withdrawn").status_int == 404
+    assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.PENDING
+    assert fresh(dbsession, Ticket, world.ticket.id).assignee_id == world.assignee.id
+    assert outbox == []
+
+
 # --- PUT /ticket_requests/ID -----------------------------------------------
 
 def test_owner_accepts_and_the_ticket_goes_to_the_requester(testapp, world, dbsession, outbox):
