@@ -99,6 +99,15 @@ def test_non_member_gets_403_on_alias(testapp, world):
     )
 
 
+def test_an_alias_owner_in_no_group_sees_their_alias(testapp, world):
+    """Yours or a mutual member's: yours without any group too."""
+    loner = f.make_user(last_name="Solo")
+    kid = f.make_alias(loner, first_name="Kid")
+    headers = world.auth_headers(loner)
+    assert testapp.get(f"{API}/user_aliases/{kid.id}", headers=headers).json["id"] == kid.id
+    assert [a["id"] for a in testapp.get(f"{API}/user_aliases", headers=headers).json] == [kid.id]
+
+
 def test_alias_owner_can_update_alias_and_user_id_is_ignored(testapp, world):
     res = testapp.put_json(
         f"{API}/user_aliases/{world.alias.id}",

@@ -197,6 +197,14 @@ def test_non_mutual_member_gets_403_on_user(testapp, world):
     testapp.get(f"{API}/users/{world.owner.id}", headers=world.headers("non_member"), status=403)
 
 
+def test_a_user_in_no_group_is_a_mutual_member_of_themselves(testapp, world):
+    loner = f.make_user(last_name="Solo")
+    headers = world.auth_headers(loner)
+    assert testapp.get(f"{API}/users/{loner.id}", headers=headers).json["id"] == loner.id
+    assert [u["id"] for u in testapp.get(f"{API}/users", headers=headers).json] == [loner.id]
+    testapp.get(f"{API}/users/{world.member.id}", headers=headers, status=403)
+
+
 def test_membership_of_an_inactive_group_does_not_make_a_mutual_member(testapp, world):
     old = f.make_group(creator=world.outsider, active=False)
     f.make_membership(old, world.member)
