@@ -39,8 +39,10 @@ def test_create_group_makes_you_its_administrator(testapp, world, dbsession):
     assert len(body["invitation_code"]) >= 16
     dbsession.expire_all()
     group = dbsession.get(Group, body["id"])
-    assert group.active and f.standing_code(group) == body["invitation_code"]
+    assert group.active
     assert membership(dbsession, group, world.outsider).role == Role.ADMIN
+    joined = join(testapp, world.headers("member"), body["invitation_code"])
+    assert joined.json["id"] == body["id"] and joined.json["role"] == "member"
     shown = testapp.get(res.headers["Location"], headers=world.headers("non_member")).json
     assert shown == body
 

@@ -111,7 +111,9 @@ def test_a_new_group_takes_no_role_or_creator_from_the_body(testapp, world, dbse
     assert res.status_int == 201, res.text
     group = dbsession.get(models.Group, res.json["id"])
     assert group.creator_id == world.member.id
-    assert res.json["invitation_code"] == f.standing_code(group) != "chosen-code"
+    assert res.json["invitation_code"] != "chosen-code"
+    testapp.post("/api/v1/groups/join", json.dumps({"invitation_code": "chosen-code"}),
+                 headers={**world.headers("non_member"), **JSON}, status=404)
 
 
 def test_a_ticket_request_takes_no_requester_or_status_from_the_body(testapp, world, dbsession):
