@@ -57,7 +57,8 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 
 from ..settings import as_bool, seconds
 from ..tokens import new_token
-from .validator import GRANT_TYPES, SCOPES, SeatShareValidator, normalize_scopes
+from .scopes import SCOPES, normalize_scopes
+from .validator import GRANT_TYPES, SeatShareValidator
 
 
 # Every parameter an endpoint here reads (RFC 6749, RFC 7636, RFC 7009,

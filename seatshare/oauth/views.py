@@ -18,7 +18,7 @@ from ..models import Approval
 from ..security import CLIENT_CHALLENGE
 from ..web.pages import page, sign_in_first
 from .resources import OAuthRoot, WellKnown
-from .validator import normalize_scopes
+from .scopes import normalize_scopes
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 

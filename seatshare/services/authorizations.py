@@ -2,7 +2,7 @@
 from sqlalchemy import delete, update
 
 from ..models import Approval, AuthorizationCode, Token, utcnow
-from ..oauth.validator import lock_tokens_of
+from ..oauth.issued import lock_tokens_of
 
 
 def revoke_authorization(dbsession, user_id: int, application_id: int) -> None:

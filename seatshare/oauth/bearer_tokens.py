@@ -1,0 +1,114 @@
+"""Bearer and refresh tokens (RFC 6749 §5.1, §6): stored as hashes, refresh
+tokens rotated on every use, a rotated one presented again revoking its
+family."""
+import datetime
+
+from oauthlib.oauth2.rfc6749 import errors
+from sqlalchemy import select, update
+
+from ..models import Token, User, mark_changed, utcnow
+from ..tokens import hash_token
+from .exchange_statements import CONSUME_CODE_AND_INSERT_TOKEN, INSERT_TOKEN
+from .issued import could_be_issued, refresh_scopes, revoke_family
+from .scopes import normalize_scopes
+
+
+class BearerTokens:
+    """Needs ``self.dbsession`` and ``self.refresh_token_lifetime``, set by the
+    validator, and ``_code_was_used`` of ``AuthorizationCodes``."""
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        """RFC 6749 §5.1: store the access and refresh token's hashes. A
+        refreshed pair joins its predecessor's family (RFC 6819 §5.2.2.3)."""
+        now = utcnow()
+        refresh = token.get("refresh_token")
+        values = {
+            "access_token_hash": hash_token(token["access_token"]),
+            "refresh_token_hash": hash_token(refresh) if refresh else None,
+            "application_id": request.client.id,
+            "user_id": request.user,
+            "scopes": normalize_scopes(request.scopes),
+            "family": request.token_family,
+            "created_at": now,
+            "expires_at": now + datetime.timedelta(seconds=token["expires_in"]),
+            "refresh_expires_at": (
+                now + datetime.timedelta(seconds=self.refresh_token_lifetime)
+                if refresh else None
+            ),
+        }
+        mark_changed(self.dbsession)
+        connection = self.dbsession.connection()
+        code_id = getattr(request, "code_to_consume", None)
+        if code_id is None:
+            values["authorization_code_id"] = request.authorization_code_id
+            record = getattr(request, "refresh_record", None)
+            kept = refresh_scopes(record) if record is not None else values["scopes"]
+            if kept != values["scopes"]:
+                # RFC 6749 §6: the new refresh token keeps the presented one's.
+                values["refresh_scopes"] = kept
+            connection.execute(INSERT_TOKEN, values)
+            return
+        parameters = {f"new_{name}": value for name, value in values.items()}
+        issued = connection.execute(
+            CONSUME_CODE_AND_INSERT_TOKEN, {**parameters, "code_id": code_id, "now": now}
+        ).first()
+        if issued is None:
+            self._code_was_used(request, now)
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        """RFC 6749 §6 and §10.4: the refresh token is live and was issued to
+        this client. A rotated one presented again means it leaked: its whole
+        family is revoked (OAuth 2.0 Security BCP §4.14.2)."""
+        if not could_be_issued(refresh_token):
+            return False
+        # Read with its user's token lock (lock_tokens_of): one round trip.
+        record = self.dbsession.execute(
+            select(Token)
+            .join(User, User.id == Token.user_id)
+            .where(
+                Token.refresh_token_hash == hash_token(refresh_token),
+                Token.application_id == client.id,
+            )
+            .with_for_update(of=User, key_share=True)
+        ).scalar_one_or_none()
+        if record is None:
+            return False
+        now = utcnow()
+        if record.refresh_used_at is not None:
+            revoke_family(self.dbsession, record.family, now)
+            return False
+        if record.revoked_at is not None or record.refresh_expires_at <= now:
+            return False
+        request.refresh_record = record
+        request.user = record.user_id
+        request.token_family = record.family
+        request.authorization_code_id = record.authorization_code_id
+        return True
+
+    def consume_refresh_token(self, request):
+        """RFC 6749 §6: rotation. Marks the presented refresh token used in one
+        conditional UPDATE, so two parallel refreshes cannot both succeed: the
+        loser revokes the family."""
+        if request.grant_type != "refresh_token":
+            return
+        now = utcnow()
+        record = request.refresh_record
+        result = self.dbsession.execute(
+            update(Token)
+            .where(
+                Token.id == record.id,
+                Token.refresh_used_at.is_(None),
+                Token.revoked_at.is_(None),
+            )
+            .values(refresh_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            revoke_family(self.dbsession, record.family, now)
+            raise errors.InvalidGrantError(
+                description="The refresh token was already used.", request=request
+            )
+
+    def rotate_refresh_token(self, request):
+        """RFC 6749 §6: every refresh issues a new refresh token."""
+        return True
