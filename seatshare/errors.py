@@ -15,7 +15,9 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .models.engine import first_line
 from .paths import OAUTH_PROTOCOL_PATHS, is_api_request, redact_secrets
-from .security import BEARER_CHALLENGE, ScopeDenied, bearer_token_sent
+from .security.bearer import bearer_token_sent
+from .security.challenges import BEARER_CHALLENGE
+from .security.policy import ScopeDenied
 
 log = logging.getLogger(__name__)
 

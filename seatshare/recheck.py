@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, select
 from . import principals as p
 from .errors import APIError
 from .models import Group, Membership
-from .security import principals_of
+from .security.memberships import principals_of
 
 ACL = ACLHelper()
 

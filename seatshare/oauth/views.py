@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..errors import status_line
 from ..models import Approval
-from ..security import CLIENT_CHALLENGE
+from ..security.challenges import CLIENT_CHALLENGE
 from ..web.pages import page, sign_in_first
 from .resources import OAuthRoot, WellKnown
 from .scopes import normalize_scopes

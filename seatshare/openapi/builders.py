@@ -5,7 +5,7 @@ views validate with, so the document cannot drift from what the API accepts.
 """
 import colander
 
-from ..security import BEARER_CHALLENGE
+from ..security.challenges import BEARER_CHALLENGE
 from ..schemas.types import (
     MAX_ID,
     MAX_MONEY,

@@ -1,5 +1,5 @@
 """The OAuth 2.0 authorization server's endpoints (API.md §2)."""
-from ..security import CLIENT_CHALLENGE
+from ..security.challenges import CLIENT_CHALLENGE
 from .builders import NO_STORE, json_response
 
 FORM = "application/x-www-form-urlencoded"

@@ -9,7 +9,7 @@ from ..models import Event, Group, Ticket, by_code_point, utcnow
 from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from ..schemas.types import MAX_ID
-from ..security import READ_METHODS
+from ..security.policy import READ_METHODS
 from ..services.groups import lock_group_of_ticket
 from ..services.tickets import SEAT_FIELDS
 from . import Parent, register_container

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from .. import principals as p
 from ..models import Membership, User, by_code_point
 from ..permissions import Permission
-from ..security import READ_METHODS
+from ..security.policy import READ_METHODS
 from . import Resource, register_container
 from .lists import DENY_ALL, ListContainer, group_filter_principal
 from .membership import is_mutual_member, load_active_group_ids
