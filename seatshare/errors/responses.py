@@ -1,0 +1,120 @@
+"""The error responses: the contract's JSON body for ``/api/`` paths and the
+programs that call SeatShare, an HTML page for a person."""
+from http import HTTPStatus
+
+from pyramid.httpexceptions import HTTPException
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
+
+from ..paths import OAUTH_PROTOCOL_PATHS, is_api_request
+
+DETAILS = {
+    400: "The posted data or query provided does not pass our validation. "
+    "See documentation for expected format.",
+    401: "Your authentication token is invalid or has expired.",
+    403: "You are authorized, but attempting to access or change a record that you cannot.",
+    404: "The record you requested could not be found.",
+    405: "The method is not allowed for the requested URL.",
+    409: "The request conflicts with the current state of the record.",
+    413: "The request body is too large.",
+    415: "The request body must be JSON (application/json).",
+    429: "Too many requests. Try again later.",
+    500: "Your request caused an error in our API. This caused an alert, "
+    "and we will look into fixing it. Please contact support.",
+    503: "The API wasn't able to fulfill your request because of an outage. "
+    "Please contact support.",
+}
+# RFC 9110's reason phrases, whichever Python's http module we run on
+# (before 3.13 it says RFC 2616's, as WebOb does: "Request Entity Too Large").
+REASONS = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+
+
+def reason(status: int) -> str:
+    return REASONS.get(status) or HTTPStatus(status).phrase
+
+
+def status_line(status: int) -> str:
+    """``"413 Content Too Large"``: a response's status with the phrase its
+    body's ``error`` says (WebOb would fill in its own for a bare number)."""
+    return f"{status} {reason(status)}"
+
+
+def error_body(status: int, detail: str | None = None, fields: dict | None = None):
+    body = {
+        "error": reason(status),
+        "error_detail": detail or DETAILS.get(status, HTTPStatus(status).description),
+        "code": status,
+    }
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def json_error(request, status: int, detail=None, fields=None, headers=None):
+    """A JSON error response in the contract's shape."""
+    response = Response(
+        json_body=error_body(status, detail, fields),
+        status=status_line(status),
+        content_type="application/json",
+        charset="utf-8",
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+class APIError(HTTPException):
+    """Raise from a view or schema to answer the contract's error body.
+
+    ``APIError(400, fields={"cost": "must be at least 0"})``.
+    """
+
+    def __init__(self, status=400, detail=None, fields=None, headers=None):
+        self.code = status
+        self.title = reason(status)
+        self.api_detail = detail
+        self.fields = fields
+        # Only the headers the raiser named: the exception's own headers
+        # carry its text/html Content-Type and Content-Length.
+        self.extra_headers = dict(headers or {})
+        super().__init__(detail=detail, headers=headers)
+
+
+# Outside /api/, a person reads these: titles in plain words, not reason phrases.
+PAGE_ERRORS = {
+    405: ("This page cannot be opened",
+          "This address is where a form's button sends you; it cannot be opened on its own."),
+    500: ("Something went wrong",
+          "SeatShare could not finish this. Please try again in a moment."),
+    503: ("SeatShare is unavailable",
+          "SeatShare cannot reach its database right now. Please try again in a moment."),
+}
+
+
+def html_error(request, status: int, message: str | None = None, headers=None):
+    """An HTML page's error: the status, a title and a sentence (the reason
+    phrase and ``message``, or ``PAGE_ERRORS``' for the status)."""
+    title, sentence = PAGE_ERRORS.get(status, (reason(status), None))
+    response = render_to_response(
+        "seatshare:templates/error.jinja2",
+        {"status": status, "title": title, "message": message or sentence},
+        request=request,
+        response=Response(status=status),
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+# Outside /api/, the paths whose callers are programs that read JSON: their
+# 405, 500 and 503 are the JSON error body, not the page a person gets.
+JSON_ERROR_PATHS = OAUTH_PROTOCOL_PATHS | {"/healthz", "/.well-known/oauth-authorization-server"}
+
+
+def answers_json(request) -> bool:
+    # The raw WSGI path, as is_api_request reads it.
+    return is_api_request(request) or request.environ.get("PATH_INFO") in JSON_ERROR_PATHS

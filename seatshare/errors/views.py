@@ -1,0 +1,157 @@
+"""The exception views: every error raised while answering a request, turned
+into the contract's JSON body on ``/api/`` paths, or an HTML page."""
+import logging
+
+import pyramid_retry
+from pyramid.exceptions import PredicateMismatch
+from pyramid.httpexceptions import HTTPForbidden
+from pyramid.response import Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from ..models.engine import first_line
+from ..paths import is_api_request, redact_secrets
+from ..security.bearer import bearer_token_sent
+from ..security.challenges import BEARER_CHALLENGE
+from ..security.policy import ScopeDenied
+from .responses import answers_json, html_error, json_error
+
+# The name these lines have always been logged under (operators' logging
+# configuration and filters may name it), not this module's.
+log = logging.getLogger("seatshare.errors")
+
+RETRY_AFTER_SECONDS = "5"
+
+
+def api_error_view(exc, request):
+    return json_error(request, exc.code, exc.api_detail, exc.fields, exc.extra_headers)
+
+
+def _allowed_methods(request):
+    """The methods some view accepts for this context and view name."""
+    methods = set()
+    introspector = request.registry.introspector
+    for intr in introspector.get_category("views") or []:
+        view = intr["introspectable"]
+        context = view["context"]
+        if view["name"] != request.view_name or context is None:
+            continue
+        if not isinstance(context, type) or not isinstance(request.context, context):
+            continue
+        declared = view["request_methods"] or ()
+        methods.update((declared,) if isinstance(declared, str) else declared)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def not_found_view(exc, request):
+    if isinstance(exc, PredicateMismatch):
+        allowed = _allowed_methods(request)
+        if allowed and request.method not in allowed:
+            if answers_json(request):
+                return json_error(request, 405, headers={"Allow": ", ".join(allowed)})
+            return html_error(request, 405, headers={"Allow": ", ".join(allowed)})
+    if is_api_request(request):
+        return json_error(request, 404)
+    return html_error(request, 404, "There is no page here.")
+
+
+def forbidden_view(exc, request):
+    """401 when nobody is signed in, 403 when the caller may not do this."""
+    if request.identity is None:
+        if is_api_request(request):
+            challenge = BEARER_CHALLENGE
+            if bearer_token_sent(request):
+                challenge += ', error="invalid_token"'
+            return json_error(request, 401, headers={"WWW-Authenticate": challenge})
+        return HTTPForbidden()
+    denied = getattr(exc, "result", None)
+    if isinstance(denied, ScopeDenied):
+        # RFC 6750 §3.1: name the scope, so that the client can ask for it.
+        challenge = f'{BEARER_CHALLENGE}, error="insufficient_scope", scope="{denied.scope}"'
+        return json_error(request, 403, "Your token does not carry the scope this request needs.",
+                          headers={"WWW-Authenticate": challenge})
+    return json_error(request, 403)
+
+
+def http_exception_view(exc, request):
+    """Pyramid's own HTTP exceptions raised on API paths, as JSON."""
+    if not is_api_request(request):
+        return exc
+    headers = {}
+    for name in ("Allow", "Retry-After", "WWW-Authenticate", "Location"):
+        if name in exc.headers:
+            headers[name] = exc.headers[name]
+    return json_error(request, exc.code, exc.detail or None, headers=headers)
+
+
+def database_unavailable_view(exc, request):
+    """The database cannot be reached: 503 (after pyramid_retry's attempts
+    on fresh connections), and the pool reconnects once it is back."""
+    if not _is_connection_error(exc):
+        return server_error_view(exc, request)
+    if not run_again(request, exc):
+        log.error("database unavailable: %s: %s", exc.__class__.__name__, first_line(exc))
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    if answers_json(request):
+        return json_error(request, 503, headers=headers)
+    return html_error(request, 503, headers=headers)
+
+
+def _is_connection_error(exc):
+    return getattr(exc, "connection_invalidated", False) or isinstance(
+        exc, (OperationalError, InterfaceError)
+    )
+
+
+# WebOb's signal that a form body declares a charset other than UTF-8: it
+# raises this from ``request.POST`` rather than decode it.
+NOT_UTF8_FORM = "Requests are expected to be submitted in UTF-8"
+
+
+def not_utf8_form_view(exc, request):
+    """A form sent in another charset than UTF-8 (browsers send the page's,
+    UTF-8): a 400, where it was a 500. Any other DeprecationWarning raised
+    as an error is an unexpected one."""
+    if not str(exc).startswith(NOT_UTF8_FORM):
+        return server_error_view(exc, request)
+    detail = "The form must be sent in UTF-8."
+    if is_api_request(request):
+        return json_error(request, 400, detail)
+    return html_error(request, 400, detail)
+
+
+def run_again(request, exc) -> bool:
+    """Whether pyramid_retry runs the request again after ``exc``: it lost a
+    race (a unique row inserted meanwhile, a serialization failure, a
+    deadlock) or its connection died, and this was not its last attempt.
+    The exception views still run for such an attempt, whose answer is
+    thrown away: it is logged as one INFO line, not as an outage or an
+    unhandled error (which the request, run again, usually is not).
+    pyramid_tm tags the database's serialization failures and deadlocks
+    retryable only after the view, so the transaction is asked here."""
+    if pyramid_retry.is_last_attempt(request):
+        return False
+    retryable = pyramid_retry.IRetryableError.providedBy(exc)
+    if not retryable:
+        try:
+            retryable = request.tm.get().isRetryableError(exc)
+        except Exception:  # no transaction: nothing pyramid_tm would tag
+            retryable = False
+    if retryable:
+        log.info("%s %s: %s: %s; running it again", request.method,
+                 redact_secrets(request.path_info), type(exc).__name__, first_line(exc))
+    return retryable
+
+
+def server_error_view(exc, request):
+    if not run_again(request, exc):
+        path = redact_secrets(request.path_info)
+        log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
+    if answers_json(request):
+        return json_error(request, 500)
+    try:
+        return html_error(request, 500)
+    except Exception:  # the page itself failed: its template, say
+        log.exception("the error page failed too")
+        return Response("Internal Server Error", status=500)
