@@ -6,9 +6,10 @@ caller without one learns nothing about which ids exist (401 before 404).
 """
 import re
 
-from pyramid.httpexceptions import HTTPForbidden
+from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound
 from pyramid.traversal import ResourceTreeTraverser, lineage, split_path_info
 
+from ..paths import is_api_request
 from ..schemas.types import record_id
 
 
@@ -20,6 +21,15 @@ class Traverser(ResourceTreeTraverser):
     other, and found nowhere."""
 
     VIEW_SELECTOR = object()  # equal to no segment
+
+    def __call__(self, request):
+        # Pyramid's traversal skips empty segments, which served
+        # /api/v1/tickets/ and /api/v1//tickets as /api/v1/tickets. No API
+        # route has one: a 404 with or without a token (API.md §1), before
+        # a container asks an anonymous caller for one.
+        if is_api_request(request) and "" in request.path_info.split("/")[1:]:
+            raise HTTPNotFound()
+        return super().__call__(request)
 
 
 def includeme(config):

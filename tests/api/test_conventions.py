@@ -358,6 +358,21 @@ def test_unknown_route_deeper_below_a_record_is_404_without_a_token_too(testapp,
 
 
 @pytest.mark.parametrize("path", [
+    "/tickets/", "/ticket/{ticket}/", "/users/me/", "/groups/{group}/members/",
+    "//tickets", "/ticket//{ticket}", "/groups/{group}//members", "/ticket/{ticket}/history/",
+])
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
+def test_an_empty_path_segment_is_no_route(testapp, world, path, method):
+    """The OpenAPI document's paths have no empty segment: a trailing or a
+    doubled slash is an unknown route, a 404 with or without a token (traversal
+    skipped the empty segment and served /tickets/ as /tickets)."""
+    path = API + path.format(group=world.group.id, ticket=world.ticket.id)
+    for caller in ("member", "anonymous"):
+        res = testapp.request(path, method=method, headers=world.headers(caller), status=404)
+        assert res.json["error"] == "Not Found"
+
+
+@pytest.mark.parametrize("path", [
     "/user_aliases/@@",
     "/user_aliases/%40%40",
     "/tickets/@@",
