@@ -29,7 +29,11 @@ class Traverser(ResourceTreeTraverser):
         # a container asks an anonymous caller for one.
         if is_api_request(request) and "" in request.path_info.split("/")[1:]:
             raise HTTPNotFound()
-        return super().__call__(request)
+        info = super().__call__(request)
+        context = info["context"]
+        if isinstance(context, Container) and context.__name__ in context.records_only_at:
+            raise HTTPNotFound()  # /api/v1/ticket: no list, no POST there
+        return info
 
 
 def includeme(config):
@@ -164,6 +168,10 @@ class Container(Resource):
     #: Items addressed by a name rather than an id (``/users/me``): name →
     #: context class, for the same 401-or-404 answer to anonymous requests.
     named_items: dict[str, type] = {}
+    #: Names this container is also registered at for its records only
+    #: (``/ticket/ID`` beside ``/tickets/ID``): there the container itself,
+    #: its list and its POST, is no route.
+    records_only_at: tuple[str, ...] = ()
     #: The permission a caller must hold on this container (its ACL alone)
     #: to reach a record below it; None: no such gate. ``recheck_permission``
     #: checks it again, as part of the permission a record below is used with.

@@ -1,4 +1,4 @@
-"""``/api/v1/tickets`` (and ``/api/v1/ticket``): tickets in your groups."""
+"""``/api/v1/tickets`` (and ``/api/v1/ticket/ID``): tickets in your groups."""
 import functools
 
 from pyramid.authorization import Allow, Authenticated
@@ -79,6 +79,7 @@ class TicketContainer(ListContainer):
     item_class = TicketContext
     filters = {"group_id": group_filter_principal, "event_id": event_filter_principal}
     granted = (Permission.LIST, Permission.CREATE)
+    records_only_at = ("ticket",)
 
     def __acl__(self):
         if self.request.method != "POST":

@@ -372,6 +372,18 @@ def test_an_empty_path_segment_is_no_route(testapp, world, path, method):
         assert res.json["error"] == "Not Found"
 
 
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD", "DELETE"])
+def test_the_tickets_list_is_not_also_at_ticket(testapp, world, method):
+    """``/ticket/ID`` is a ticket (API.md §3), but the list and its POST are
+    at ``/tickets`` only, as the OpenAPI document says."""
+    for caller in ("member", "anonymous"):
+        res = testapp.request(f"{API}/ticket", method=method, headers=world.headers(caller),
+                              status=404)
+        if method != "HEAD":
+            assert res.json["error"] == "Not Found"
+    testapp.get(f"{API}/ticket/{world.ticket.id}", headers=world.headers("member"), status=200)
+
+
 @pytest.mark.parametrize("path", [
     "/user_aliases/@@",
     "/user_aliases/%40%40",
