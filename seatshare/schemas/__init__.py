@@ -17,12 +17,21 @@ from ..errors import APIError
 UNKNOWN_FIELD = "is not a known field"
 
 
+def _not_json(constant):
+    """NaN, Infinity and -Infinity, which Python's json module reads and
+    JSON (RFC 8259) does not have."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def json_object(request) -> dict:
     """The request body as a JSON object, or a 400."""
     try:
         body = request.body.decode("utf-8")
         # Numbers with a fraction stay exact: "cost": 45.1 is 45.10, not a float.
-        data = json.loads(body, parse_float=decimal.Decimal) if body.strip() else None
+        data = (
+            json.loads(body, parse_float=decimal.Decimal, parse_constant=_not_json)
+            if body.strip() else None
+        )
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise APIError(400, "The request body is not valid JSON.")
     if not isinstance(data, dict):

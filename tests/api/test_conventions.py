@@ -227,6 +227,22 @@ def test_invalid_json_is_400(testapp, world):
     assert res.json["error"] == "Bad Request"
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(testapp, world, dbsession, constant):
+    """Python's json module reads NaN and Infinity, which JSON (RFC 8259)
+    does not have: beside a read-only field, which is ignored, such a body
+    was applied. It is invalid JSON, a 400 that changes nothing."""
+    body = b'{"note": "changed", "id": %s}' % constant.encode()
+    res = testapp.put(f"{API}/ticket/{world.ticket.id}", body,
+                      headers={**world.headers("owner"), "Content-Type": "application/json"},
+                      status=400)
+    assert res.json == {
+        "error": "Bad Request", "error_detail": "The request body is not valid JSON.", "code": 400,
+    }
+    dbsession.expire_all()
+    assert world.ticket.note == ""
+
+
 def test_string_longer_than_its_column_is_400(testapp, world):
     res = testapp.put_json(
         f"{API}/ticket/{world.ticket.id}", {"section": "x" * 51},
