@@ -29,8 +29,8 @@ and `per_page` (default 25, at most 100), with an RFC 8288 `Link` header and
 `X-Total-Count`. Text sorts by Unicode code point, as it is stored: `"Zhu"` before
 `"de la Cruz"`, `"Ödegaard"` after both.
 
-**Writes** take a JSON object; `PUT` is partial; unknown fields are a 400, read-only
-fields are ignored.
+**Writes** take a JSON object (one naming a field twice is a 400); `PUT` is partial;
+unknown fields are a 400, read-only fields are ignored.
 
 **Errors** have the body `{"error", "error_detail", "code"}` (and `fields` on a 400).
 Checks run in this order: 401, then 404, then 403, then 400. A route without the

@@ -23,15 +23,31 @@ def _not_json(constant):
     raise ValueError(f"{constant} is not JSON")
 
 
+class _NameGivenTwice(Exception):
+    pass
+
+
+def _unique_names(pairs) -> dict:
+    """A JSON object's members, refusing a name given twice (RFC 8259 §4:
+    only unique names are interoperable), of which json would keep the last."""
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _NameGivenTwice()
+    return members
+
+
 def json_object(request) -> dict:
     """The request body as a JSON object, or a 400."""
     try:
         body = request.body.decode("utf-8")
         # Numbers with a fraction stay exact: "cost": 45.1 is 45.10, not a float.
         data = (
-            json.loads(body, parse_float=decimal.Decimal, parse_constant=_not_json)
+            json.loads(body, parse_float=decimal.Decimal, parse_constant=_not_json,
+                       object_pairs_hook=_unique_names)
             if body.strip() else None
         )
+    except _NameGivenTwice:
+        raise APIError(400, "The request body names a field more than once.")
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise APIError(400, "The request body is not valid JSON.")
     if not isinstance(data, dict):

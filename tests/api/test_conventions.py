@@ -227,20 +227,39 @@ def test_invalid_json_is_400(testapp, world):
     assert res.json["error"] == "Bad Request"
 
 
+def refused_ticket_body(testapp, world, dbsession, body: bytes) -> str:
+    """PUT ``body`` as JSON to the world's ticket: a 400 in the contract's
+    shape that changed nothing. Its ``error_detail``."""
+    res = testapp.put(f"{API}/ticket/{world.ticket.id}", body,
+                      headers={**world.headers("owner"), "Content-Type": "application/json"},
+                      status=400)
+    assert set(res.json) == {"error", "error_detail", "code"}
+    assert (res.json["error"], res.json["code"]) == ("Bad Request", 400)
+    dbsession.expire_all()
+    assert world.ticket.note == ""
+    return res.json["error_detail"]
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_not_json(testapp, world, dbsession, constant):
     """Python's json module reads NaN and Infinity, which JSON (RFC 8259)
     does not have: beside a read-only field, which is ignored, such a body
     was applied. It is invalid JSON, a 400 that changes nothing."""
     body = b'{"note": "changed", "id": %s}' % constant.encode()
-    res = testapp.put(f"{API}/ticket/{world.ticket.id}", body,
-                      headers={**world.headers("owner"), "Content-Type": "application/json"},
-                      status=400)
-    assert res.json == {
-        "error": "Bad Request", "error_detail": "The request body is not valid JSON.", "code": 400,
-    }
-    dbsession.expire_all()
-    assert world.ticket.note == ""
+    detail = refused_ticket_body(testapp, world, dbsession, body)
+    assert detail == "The request body is not valid JSON."
+
+
+@pytest.mark.parametrize("body", [
+    b'{"note": "first", "note": "second"}',
+    b'{"note": "x", "assignee_id": null, "assignee_id": null}',
+    b'{"note": "x", "id": 1, "id": 2}',
+])
+def test_a_name_given_twice_in_the_body_is_400(testapp, world, dbsession, body):
+    """Which of two values a body means is not for the server to guess
+    (RFC 8259 §4: only unique names are interoperable); it took the last."""
+    detail = refused_ticket_body(testapp, world, dbsession, body)
+    assert detail == "The request body names a field more than once."
 
 
 def test_string_longer_than_its_column_is_400(testapp, world):
