@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 
 from ..errors import APIError
 from ..models import (
@@ -171,25 +171,36 @@ def lock_group_of_ticket(dbsession, ticket_id: int) -> None:
     removal of a member. PostgreSQL only: SQLite runs one writing
     transaction at a time.
     """
-    share_lock_group(
-        dbsession, select(Ticket.group_id).where(Ticket.id == ticket_id).scalar_subquery()
-    )
+    if on_postgresql(dbsession):
+        dbsession.execute(_SHARE_LOCK_GROUP_OF_TICKET, {"ticket_id": ticket_id})
 
 
 def share_lock_group(dbsession, group_id) -> None:
-    """A key-share lock on group ``group_id`` (an id or a scalar subquery),
-    or on each group a SELECT of group ids names, before a ticket write, as
-    ``lock_group_of_ticket``; PostgreSQL only."""
+    """A key-share lock on group ``group_id``, or on each group a SELECT of
+    group ids names, before a ticket write, as ``lock_group_of_ticket``;
+    PostgreSQL only."""
     if not on_postgresql(dbsession):
         return
     if isinstance(group_id, Select):
         condition = Group.id.in_(group_id)
     else:
         condition = Group.id == group_id
-    dbsession.execute(
+    dbsession.execute(_share_lock(condition))
+
+
+def _share_lock(condition):
+    return (
         select(Group.id).where(condition).order_by(Group.id)
         .with_for_update(read=True, key_share=True)
     )
+
+
+# Built once, as every ticket write on PostgreSQL sends it: building it and
+# its cache key cost more than sending it.
+_SHARE_LOCK_GROUP_OF_TICKET = _share_lock(
+    Group.id == select(Ticket.group_id).where(Ticket.id == bindparam("ticket_id"))
+    .scalar_subquery()
+)
 
 
 def lock_group(request, context, permission, group_id: int) -> None:
