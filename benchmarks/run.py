@@ -442,7 +442,9 @@ def probe(in_process, scenario, tokens_path, dataset, code):
     body = None
     if name == "ticket_put":
         headers["Content-Type"] = "application/json"
-        body = b'{"note": "benchmark probe"}'
+        # A new note each time, as the load sends: the same one again would
+        # change nothing, and the request would skip its UPDATE and history.
+        body = json.dumps({"note": f"benchmark probe {time.time_ns()}"}).encode()
     elif name == "token_exchange":
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         body = urllib.parse.urlencode({

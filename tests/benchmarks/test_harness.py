@@ -110,6 +110,24 @@ def test_generated_token_authenticates_against_the_app(tiny):
         app.registry["dbengine"].dispose()
 
 
+def test_each_ticket_put_probe_is_a_real_update(tiny):
+    """``benchmarks.profile`` sends the probe again and again: each must
+    change the ticket, with its UPDATE and history entry, as the load's
+    requests do, not find the note it wrote last time and write nothing."""
+    url, folder, dataset = tiny
+    scenario = next(s for s in run.SCENARIOS if s[0] == "ticket_put")
+    tokens_path = os.path.join(folder, "tokens.tsv")
+    history = _count(url, "ticket_history")
+    in_process = run.InProcess(url)
+    try:
+        probes = [run.probe(in_process, scenario, tokens_path, dataset, None) for _ in range(3)]
+    finally:
+        in_process.close()
+    assert [status for status, _, _ in probes] == [200] * 3
+    assert len({statements for _, _, statements in probes}) == 1, probes
+    assert _count(url, "ticket_history") == history + 3
+
+
 def test_statement_cost_runs_the_token_statement_both_ways(tiny):
     url, folder, _ = tiny
     core, raw = statement_cost.measure(url, os.path.join(folder, "tokens.tsv"), runs=20)
