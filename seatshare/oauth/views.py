@@ -13,12 +13,13 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from ..errors import status_line
+from ..errors import json_error, status_line
 from ..models import Approval
 from ..security.challenges import CLIENT_CHALLENGE
 from ..web.pages import page, sign_in_first
 from .resources import OAuthRoot, WellKnown
 from .scopes import normalize_scopes
+from .server import token_methods
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -97,14 +98,11 @@ def oauth_error_response(exc: errors.OAuth2Error) -> Response:
 
 
 def run_endpoint(endpoint, request, **kw) -> Response:
-    """Call an oauthlib endpoint; its checks raise as often as they return.
-    A HEAD (of the token endpoint, while it takes GET) runs as the GET it
-    stands for, so it answers the same status and headers; what that GET
-    would store is rolled back (``seatshare.head``)."""
-    method = "GET" if request.method == "HEAD" else request.method
+    """Call an oauthlib endpoint; its checks raise as often as they return."""
     try:
         return oauth_response(
-            *endpoint(request.url, method, form_body(request), oauth_headers(request), **kw)
+            *endpoint(request.url, request.method, form_body(request),
+                      oauth_headers(request), **kw)
         )
     except errors.OAuth2Error as exc:
         return oauth_error_response(exc)
@@ -237,7 +235,15 @@ def authorization_decision(request):
 def token(request):
     """RFC 6749 §4.1.3 and §6, registered by ``includeme`` with the methods
     the settings allow (GET only while ``seatshare.token_endpoint_allow_get``
-    is on), so a 405's ``Allow`` names exactly those."""
+    is on), so a 405's ``Allow`` names exactly those.
+
+    Pyramid serves HEAD with a GET view, but a HEAD here is a 405: run and
+    rolled back (``seatshare.head``), it would tell whether a code or a
+    refresh token works without using it up, and a replayed one would revoke
+    nothing (API.md §2)."""
+    if request.method == "HEAD":
+        methods = token_methods(request.registry.settings)
+        return json_error(request, 405, headers={"Allow": ", ".join(methods)})
     return run_endpoint(request.oauth_server.create_token_response, request)
 
 

@@ -207,9 +207,8 @@ def oauth_paths() -> dict:
             "get": {
                 "summary": "Token request with everything in the query string (the seed's)",
                 "description": "As POST; an ini setting (`seatshare.token_endpoint_allow_get`) "
-                "can turn it off, and then it is a 405 with `Allow: POST`. `HEAD` answers "
-                "the status and headers this GET would and issues, uses and revokes "
-                "nothing.",
+                "can turn it off, and then it is a 405 with `Allow: POST`. `HEAD` is a 405: "
+                "it would tell whether a code or refresh token works without using it.",
                 "tags": ["OAuth"],
                 "operationId": "tokenByGet",
                 "security": CLIENT_AUTH,

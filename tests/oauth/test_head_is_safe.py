@@ -107,18 +107,24 @@ def test_there_is_no_sign_out_by_get_or_head(signed_in_flow, testapp, method):
 
 
 
-def test_head_of_the_token_endpoint_answers_as_get_and_uses_nothing(signed_in_flow, testapp,
-                                                                    dbsession):
-    """While the token endpoint takes GET (the seed's), HEAD answers what
-    GET would; the code it named still works afterwards, once."""
+def test_head_of_the_token_endpoint_is_405_and_tries_nothing(signed_in_flow, testapp,
+                                                             dbsession):
+    """A HEAD that ran the grant (rolled back) would tell whether a code or
+    a refresh token works without using it up, and a replayed one would
+    revoke nothing (API.md §2): HEAD is a 405 naming the methods there are."""
     code = signed_in_flow.code()
     url = "/oauth/token?" + urlencode(signed_in_flow.token_params(code))
-    head = testapp.head(url, status=200)
+    head = testapp.head(url, status=405)
+    assert head.headers["Allow"] == "GET, POST"
     assert head.headers["Content-Type"] == "application/json"
-    assert head.headers["Cache-Control"] == "no-store" and head.body == b""
     assert tokens(dbsession) == 0
-    assert testapp.get(url, status=200).json["token_type"] == "bearer"
-    # A HEAD of the replayed code neither answers otherwise than its GET
-    # nor revokes what the code issued.
-    assert testapp.head(url, status=400)
+    issued = testapp.get(url, status=200).json
+    # A HEAD of the used code says nothing of it and leaves its tokens be;
+    # a HEAD of the refresh token neither rotates it nor answers for it.
+    testapp.head(url, status=405)
+    params = signed_in_flow.token_params(None, grant_type="refresh_token", redirect_uri=None,
+                                         refresh_token=issued["refresh_token"])
+    refresh = "/oauth/token?" + urlencode(params)
+    testapp.head(refresh, status=405)
     assert tokens(dbsession, revoked=False) == 1
+    assert testapp.get(refresh, status=200).json["refresh_token"] != issued["refresh_token"]
