@@ -27,8 +27,9 @@ def api_error_view(exc, request):
 
 
 def _allowed_methods(request):
-    """The methods some view accepts for this context and view name."""
-    methods = set()
+    """The methods some view accepts for this context and view name: HEAD
+    wherever GET is, unless the GET view refuses it (``refuses_head``)."""
+    methods, head = set(), False
     introspector = request.registry.introspector
     for intr in introspector.get_category("views") or []:
         view = intr["introspectable"]
@@ -38,8 +39,10 @@ def _allowed_methods(request):
         if not isinstance(context, type) or not isinstance(request.context, context):
             continue
         declared = view["request_methods"] or ()
-        methods.update((declared,) if isinstance(declared, str) else declared)
-    if "GET" in methods:
+        declared = (declared,) if isinstance(declared, str) else declared
+        methods.update(declared)
+        head = head or ("GET" in declared and not getattr(view["callable"], "refuses_head", False))
+    if head:
         methods.add("HEAD")
     return sorted(methods)
 

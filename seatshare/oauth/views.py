@@ -247,6 +247,9 @@ def token(request):
     return run_endpoint(request.oauth_server.create_token_response, request)
 
 
+token.refuses_head = True  # so a 405's Allow does not name it
+
+
 @view_config(
     context=OAuthRoot,
     name="revoke",
