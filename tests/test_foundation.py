@@ -475,7 +475,7 @@ def test_a_bad_number_setting_refuses_to_start(app_settings, setting, value):
 
 @pytest.mark.parametrize("setting, value, message", [
     ("sqlalchemy.pool_size", "ten", "a number of connections"),
-    ("sqlalchemy.max_overflow", "-1", "a number of connections"),
+    ("sqlalchemy.max_overflow", "-2", "a number of connections"),
     ("sqlalchemy.pool_timeout", "5s", "a positive number of seconds"),
     ("sqlalchemy.pool_timeout", "0", "a positive number of seconds"),
     ("retry.attempts", "three", "a positive number of tries"),
@@ -492,6 +492,13 @@ def test_a_bad_number_for_a_library_refuses_to_start_naming_it(app_settings, set
     with pytest.raises(ConfigurationError, match=f"^{setting} must be {message}"):
         main({}, **{**app_settings, "sqlalchemy.url": url, "mail.mailer": "smtp",
                     setting: value})
+
+
+def test_max_overflow_minus_one_is_sqlalchemys_no_limit(app_settings):
+    """SQLAlchemy reads max_overflow = -1 as no limit on overflow connections."""
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/unused"
+    app = main({}, **{**app_settings, "sqlalchemy.url": url, "sqlalchemy.max_overflow": "-1"})
+    assert app is not None
 
 
 @pytest.mark.parametrize("setting, value", [

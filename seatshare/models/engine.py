@@ -168,8 +168,10 @@ POOL_NUMBERS = {
 
 def _check_pool_numbers(settings, prefix):
     for name, kind in POOL_NUMBERS.items():
-        if f"{prefix}{name}" in settings:
-            whole_number(settings, f"{prefix}{name}", maximum=1_000_000, **kind)
+        key = f"{prefix}{name}"
+        if key in settings and not (name == "max_overflow" and str(settings[key]).strip() == "-1"):
+            # -1: SQLAlchemy's "no limit" on overflow connections.
+            whole_number(settings, key, maximum=1_000_000, **kind)
 
 
 def _engine_kwargs(url, settings, serving=False):
