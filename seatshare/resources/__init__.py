@@ -23,14 +23,20 @@ class Traverser(ResourceTreeTraverser):
     VIEW_SELECTOR = object()  # equal to no segment
 
     def __call__(self, request):
+        """Traversal, and a 404 for an API path it resolves that is no route
+        (API.md §1: with or without a token), before a container or a view's
+        permission asks an anonymous caller for one."""
+        api = is_api_request(request)
         # Pyramid's traversal skips empty segments, which served
-        # /api/v1/tickets/ and /api/v1//tickets as /api/v1/tickets. No API
-        # route has one: a 404 with or without a token (API.md §1), before
-        # a container asks an anonymous caller for one.
-        if is_api_request(request) and "" in request.path_info.split("/")[1:]:
+        # /api/v1/tickets/ and /api/v1//tickets as /api/v1/tickets.
+        if api and "" in request.path_info.split("/")[1:]:
             raise HTTPNotFound()
         info = super().__call__(request)
         context = info["context"]
+        # /groups/join/nope: traversal hands "nope" to the join view as its
+        # subpath, and no API view takes one.
+        if api and info["subpath"]:
+            raise HTTPNotFound()
         if isinstance(context, Container) and context.__name__ in context.records_only_at:
             raise HTTPNotFound()  # /api/v1/ticket: no list, no POST there
         return info

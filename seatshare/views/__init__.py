@@ -10,12 +10,9 @@ returns a dict for the JSON renderer::
         changes = validate_body(request, TicketUpdate(), READ_ONLY)
         return ticket_json(update_ticket(request, context, changes))
 """
-from pyramid.events import ContextFound, subscriber
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 
 from ..pagination import paginate
-from ..paths import is_api_request
 from ..renderers import JSONText, json_array
 from ..schemas import validate_query
 
@@ -53,17 +50,6 @@ def created(request, location: str):
     """Mark ``request.response`` as ``201 Created`` at ``location``."""
     request.response.status = 201
     request.response.location = location
-
-
-@subscriber(ContextFound)
-def refuse_path_below_a_view(event):
-    """``/groups/join/nope`` is no route (API.md §1: a 404, with or without a
-    token), though traversal would hand ``nope`` to the ``join`` view as its
-    subpath: no API view takes one. Before the view's permission, so no
-    token is asked for first."""
-    request = event.request
-    if request.subpath and is_api_request(request):
-        raise HTTPNotFound()
 
 
 def includeme(config):
