@@ -2,13 +2,12 @@
 
 Pyramid serves HEAD with a resource's GET view (the body left off), and a
 few GET views change something as they answer: the authorization endpoint
-issues a code for a remembered approval, the token endpoint (while it takes
-GET) issues tokens, and the pages take their one-time notices out of the
-session cookie, which a GET also renews. For HEAD, the request's
-transaction is doomed, so whatever it wrote (a code, a token, an approval,
+issues a code for a remembered approval, and the pages take their one-time
+notices out of the session cookie, which a GET also renews. For HEAD, the
+request's transaction is doomed, so whatever it wrote (a code, an approval,
 a throttling count, a mail) is rolled back, and the response sets no
 cookie, so the browser's session keeps its notices, its CSRF token and its
-expiry.
+expiry. (The token endpoint refuses HEAD: see ``seatshare.oauth.views.token``.)
 """
 from pyramid.events import ContextFound, NewResponse, subscriber
 
