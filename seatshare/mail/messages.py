@@ -94,9 +94,12 @@ assigns the ticket to {requester_name}.""",
     )
 
 
-def mail_request_answer(request, ticket_request):
-    """To the requester: the owner accepted or declined their request."""
+def mail_request_answer(request, ticket_request, answerer=None):
+    """To the requester: the owner accepted or declined their request; or
+    ``answerer`` (the owner, or the assignee passing the ticket on) gave
+    the ticket to them, or to someone else."""
     ticket, owner, requester = _parties(request, ticket_request)
+    owner = answerer or owner
     if ticket_request.status == models.RequestStatus.ACCEPTED:
         verdict, closing = "accepted", "The ticket is now assigned to you. Enjoy the event!"
     else:

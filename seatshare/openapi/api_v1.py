@@ -180,7 +180,10 @@ def ticket_item(prefix: str, suffix: str) -> dict:
             "Its owner or assignee; a partial update. `assignee_id` is null or a member of "
             "the group; `alias_id` null or an alias of the assignee; changing the assignee "
             "clears the alias. At least one of `section`/`row`/`seat` stays non-blank; "
-            "`cost` is at least 0. Each change is recorded in the ticket's history.",
+            "`cost` is at least 0. Each change is recorded in the ticket's history. Giving "
+            "the ticket to someone settles its pending requests as accepting one does: the "
+            "new assignee's own request is accepted (the \"assigned\" history entry names "
+            "its `request_id`), the others are declined, and each requester is mailed.",
             "Tickets",
             {200: json_response("The ticket, updated.", ref("Ticket"))}, 400, 404,
             scope="write",

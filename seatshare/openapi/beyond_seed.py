@@ -324,7 +324,8 @@ def ticket_request_paths() -> dict:
                 "Answer or withdraw a ticket request",
                 '`"accepted"` or `"declined"`: the ticket\'s owner only; accepting assigns '
                 "the ticket to the requester (its alias cleared, an \"assigned\" history "
-                "entry) and declines the ticket's other pending requests. `\"withdrawn\"`: "
+                "entry) and declines the ticket's other pending requests, as giving the "
+                "ticket to the requester with `PUT /ticket/{id}` does. `\"withdrawn\"`: "
                 "the requester only. Only a pending request can change: otherwise 409. The "
                 "other party is mailed.",
                 "Ticket requests",

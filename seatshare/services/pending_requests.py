@@ -1,17 +1,69 @@
-"""Pending ticket requests that end with a ticket or a membership.
+"""Pending ticket requests that end with a ticket, an assignment or a membership.
 
-A ticket about to be deleted takes its pending requests with it (the
-foreign key cascades): each requester is told. A member leaving a group
-withdraws their pending requests for its tickets: each owner is told, as
-for a withdrawal. Nobody is told of what they did themselves (an
-administrator removing a member), and mail is sent only if the change
-commits.
+A ticket given to someone (accepting a request, or ``PUT /ticket/ID``)
+settles its pending requests: the new assignee's is accepted, every other
+one declined, and each requester is told. A ticket about to be deleted
+takes its pending requests with it (the foreign key cascades): each
+requester is told. A member leaving a group withdraws their pending
+requests for its tickets: each owner is told, as for a withdrawal. Nobody
+is told of what they did themselves (an administrator removing a member),
+and mail is sent only if the change commits.
 """
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
-from ..mail import mail_request_withdrawn, mail_requested_ticket_deleted
+from ..mail import mail_request_answer, mail_request_withdrawn, mail_requested_ticket_deleted
 from ..models import Event, Group, RequestStatus, Ticket, TicketRequest, User, utcnow
+
+
+def change_status(dbsession, request_ids, status) -> list[int]:
+    """The ids among ``request_ids`` (a list, or a SELECT of ids) that were
+    pending and now have ``status``: of two changes racing for one request,
+    exactly one sees it change."""
+    return list(
+        dbsession.scalars(
+            update(TicketRequest)
+            .where(
+                TicketRequest.id.in_(request_ids),
+                TicketRequest.status == RequestStatus.PENDING,
+            )
+            .values(status=status, updated_at=utcnow())
+            .returning(TicketRequest.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def settle_requests(request, ticket, actor_id: int, accepted=None):
+    """``actor_id`` just gave ``ticket`` to its assignee: by accepting
+    ``accepted`` (already accepted), or directly, which accepts the
+    assignee's pending request if they have one. The accepted request's
+    requester is mailed; every other pending request for the ticket is
+    declined, it is taken, and each requester mailed. Returns the accepted
+    request, or None: the history entry of the assignment names it."""
+    dbsession = request.dbsession
+    if accepted is None:
+        mine = select(TicketRequest.id).where(
+            TicketRequest.ticket_id == ticket.id,
+            TicketRequest.requester_id == ticket.assignee_id,
+        )
+        accepted_ids = change_status(dbsession, mine, RequestStatus.ACCEPTED)
+        if accepted_ids:
+            accepted = dbsession.get(TicketRequest, accepted_ids[0], populate_existing=True)
+    answerer = dbsession.get(User, actor_id)
+    if accepted is not None:
+        mail_request_answer(request, accepted, answerer)
+    others = select(TicketRequest.id).where(
+        TicketRequest.ticket_id == ticket.id,
+        TicketRequest.status == RequestStatus.PENDING,
+    )
+    declined = change_status(dbsession, others, RequestStatus.DECLINED)
+    if declined:
+        # Each mail names its requester, ticket and event: one statement
+        # for them all, whatever their number.
+        for row in _with_parties(dbsession, TicketRequest.id.in_(declined)):
+            mail_request_answer(request, row.TicketRequest, answerer)
+    return accepted
 
 
 def mail_requesters_of_deleted(request, ticket_ids, actor_id: int) -> None:

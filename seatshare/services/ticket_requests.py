@@ -10,15 +10,17 @@ ticket write does: a requester leaving at that moment leaves either first
 (their request is then withdrawn: 409) or after (and the ticket they were
 just given is unassigned as they go), without a deadlock.
 """
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..errors import APIError
 from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
-from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, User, utcnow
+from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest
 from ..permissions import Permission
 from ..recheck import recheck_permission
 from .groups import lock_group_of_ticket
-from .history import action_for, diff, record_ticket_change, snapshot
+from .history import record_ticket_change
+from .pending_requests import change_status
+from .tickets import assign_ticket
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
 ALREADY_YOURS = "This ticket is already assigned to you."
@@ -61,8 +63,9 @@ def ask_for_ticket(request, context, message: str) -> TicketRequest:
 
 def answer_request(request, ticket_request: TicketRequest, status: RequestStatus, actor_id: int):
     """Move a pending request to ``status`` (409 if it is no longer pending)
-    and mail the other party. Accepting assigns the ticket to the requester,
-    clears its alias and declines every other pending request for it."""
+    and mail the other party. Accepting assigns the ticket to the requester
+    and clears its alias, as ``PUT /ticket/ID`` would, and so settles its
+    other pending requests (``settle_requests``: declined)."""
     dbsession = request.dbsession
     if status == RequestStatus.ACCEPTED:
         lock_group_of_ticket(dbsession, ticket_request.ticket_id)
@@ -85,66 +88,11 @@ def answer_request(request, ticket_request: TicketRequest, status: RequestStatus
     ticket_request = current
     if status == RequestStatus.WITHDRAWN:
         mail_request_withdrawn(request, ticket_request)
-        return ticket_request
-    mail_request_answer(request, ticket_request)
-    if status == RequestStatus.ACCEPTED:
-        assign(dbsession, ticket, ticket_request, actor_id)
-        decline_others(request, ticket_request)
+    elif status == RequestStatus.DECLINED:
+        mail_request_answer(request, ticket_request)
+    else:
+        assign_ticket(
+            request, ticket, {"assignee_id": ticket_request.requester_id, "alias_id": None},
+            actor_id, accepted=ticket_request,
+        )
     return ticket_request
-
-
-def change_status(dbsession, request_ids, status) -> list[int]:
-    """The ids among ``request_ids`` that were pending and now have ``status``."""
-    return list(
-        dbsession.scalars(
-            update(TicketRequest)
-            .where(
-                TicketRequest.id.in_(request_ids),
-                TicketRequest.status == RequestStatus.PENDING,
-            )
-            .values(status=status, updated_at=utcnow())
-            .returning(TicketRequest.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
-
-
-def assign(dbsession, ticket: Ticket, ticket_request: TicketRequest, actor_id: int):
-    before = snapshot(ticket)
-    ticket.assignee_id = ticket_request.requester_id
-    ticket.alias_id = None
-    changed = diff(before, snapshot(ticket))
-    if changed:
-        record_ticket_change(
-            dbsession, ticket, actor_id, action_for(changed),
-            {**changed, "request_id": ticket_request.id},
-        )
-    dbsession.flush()
-
-
-def decline_others(request, accepted: TicketRequest) -> None:
-    """Decline the ticket's other pending requests, it is taken, and tell
-    each requester."""
-    dbsession = request.dbsession
-    others = select(TicketRequest.id).where(
-        TicketRequest.ticket_id == accepted.ticket_id,
-        TicketRequest.status == RequestStatus.PENDING,
-        TicketRequest.id != accepted.id,
-    )
-    declined = change_status(dbsession, others, RequestStatus.DECLINED)
-    if not declined:
-        return
-    requests = dbsession.scalars(
-        select(TicketRequest)
-        .where(TicketRequest.id.in_(declined))
-        .order_by(TicketRequest.id)
-        .execution_options(populate_existing=True)
-    ).all()
-    # Each mail names its requester: load them at once (and hold them, so
-    # the session's identity map serves each mail) rather than one by one.
-    requesters = dbsession.scalars(
-        select(User).where(User.id.in_([r.requester_id for r in requests]))
-    ).all()
-    for declined_request in requests:
-        mail_request_answer(request, declined_request)
-    del requesters

@@ -9,7 +9,7 @@ from ..permissions import Permission
 from ..recheck import recheck_permission
 from .groups import share_lock_group
 from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
-from .pending_requests import mail_requesters_of_deleted
+from .pending_requests import mail_requesters_of_deleted, settle_requests
 
 SEAT_FIELDS = ("section", "row", "seat")
 # What a new ticket takes from the body besides its group and events.
@@ -80,13 +80,27 @@ def update_ticket(request, context, changes: dict) -> Ticket:
     fields = ticket_field_errors(dbsession, ticket.group_id, changes, after)
     if fields:
         raise APIError(400, fields=fields)
+    assign_ticket(request, ticket, after, actor_id)
+    return ticket
+
+
+def assign_ticket(request, ticket, after: dict, actor_id: int, accepted=None) -> None:
+    """Give ``ticket`` the (valid) field values ``after``, with a history
+    entry if anything changed. A ticket given to someone (a new assignee, or
+    one whose request ``accepted`` was just accepted) settles its pending
+    requests (``settle_requests``): the history entry names the request
+    accepted."""
+    before = snapshot(ticket)
     for name, value in after.items():
         setattr(ticket, name, value)
-    changed = diff(before, after)
+    changed = diff(before, snapshot(ticket))
+    if accepted is not None or ("assignee_id" in changed and ticket.assignee_id is not None):
+        accepted = settle_requests(request, ticket, actor_id, accepted)
+        if accepted is not None and changed:
+            changed["request_id"] = accepted.id
     if changed:
-        record_ticket_change(dbsession, ticket, actor_id, action_for(changed), changed)
-        dbsession.flush()
-    return ticket
+        record_ticket_change(request.dbsession, ticket, actor_id, action_for(changed), changed)
+        request.dbsession.flush()
 
 
 def delete_ticket(request, context) -> None:

@@ -102,8 +102,11 @@ def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
         testapp, query_counter, "DELETE", url.format(many.id), world.auth_headers(many))
 
 
+@pytest.mark.parametrize("how", ["accepting", "assigning"])
 def test_accepting_costs_the_same_statements_for_few_other_requests_and_many(
-        testapp, world, query_counter):
+        testapp, world, query_counter, how):
+    """Accepting a request, or assigning the ticket to its requester, which
+    accepts it (each other requester is declined and mailed)."""
     def accept_with_others(n):
         ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
         accepted = f.make_ticket_request(ticket, requester=world.member)
@@ -111,6 +114,10 @@ def test_accepting_costs_the_same_statements_for_few_other_requests_and_many(
             other = f.make_user()
             f.make_membership(world.group, other, role=Role.MEMBER)
             f.make_ticket_request(ticket, requester=other)
+        if how == "assigning":
+            body = b'{"assignee_id": %d}' % world.member.id
+            return statements(testapp, query_counter, "PUT", f"{API}/ticket/{ticket.id}",
+                              world.headers("owner"), body)
         body = b'{"status": "accepted"}'
         return statements(testapp, query_counter, "PUT", f"{API}/ticket_requests/{accepted.id}",
                           world.headers("owner"), body)

@@ -111,13 +111,16 @@ def test_an_alias_deletion_failing_midway_keeps_every_ticket_s_alias(
     assert state(dbsession) == before
 
 
-@pytest.mark.parametrize("step", ["assign", "decline_others"])
+@pytest.mark.parametrize(("service", "step"), [
+    (request_service, "assign_ticket"),  # after the history entry
+    (ticket_service, "settle_requests"),  # after the other requests are declined
+])
 def test_accepting_a_request_failing_midway_changes_nothing_and_mails_nobody(
-        testapp, world, dbsession, outbox, monkeypatch, step):
+        testapp, world, dbsession, outbox, monkeypatch, service, step):
     asked = f.make_ticket_request(world.ticket, requester=world.member)
     f.make_ticket_request(world.ticket, requester=world.admin)
     before = state(dbsession)
-    monkeypatch.setattr(request_service, step, fail_after(getattr(request_service, step)))
+    monkeypatch.setattr(service, step, fail_after(getattr(service, step)))
     res = testapp.put_json(f"{API}/ticket_requests/{asked.id}", {"status": "accepted"},
                            headers=world.headers("owner"), status=500)
     assert_500(res)

@@ -285,3 +285,108 @@ def test_nobody_is_mailed_about_what_they_did_themselves(testapp, world, dbsessi
     testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers("assignee"),
                    status=204)
     assert outbox == []
+
+
+# --- the ticket given directly (PUT /ticket/ID) settles its requests ----------
+
+def give(testapp, world, caller, assignee, **body):
+    return testapp.put_json(f"{API}/ticket/{world.ticket.id}",
+                            {"assignee_id": assignee.id, **body},
+                            headers=world.headers(caller), status="*")
+
+
+def mailed(outbox) -> dict:
+    """Each recipient's address: the subject of their one message."""
+    verdicts = {m.to.split("<")[1].rstrip(">"): m.subject for m in outbox}
+    assert len(verdicts) == len(outbox)
+    return verdicts
+
+
+def settled(dbsession, world, *requests):
+    dbsession.expire_all()
+    entries = dbsession.query(TicketHistory).filter_by(ticket_id=world.ticket.id).all()
+    return ([dbsession.get(TicketRequest, r.id).status for r in requests],
+            [(e.action, e.actor_id, e.changes) for e in entries],
+            dbsession.get(Ticket, world.ticket.id).assignee_id)
+
+
+@pytest.mark.parametrize("how", ["accepting", "assigning"])
+def test_assigning_to_a_requester_is_accepting_their_request(
+    testapp, world, dbsession, outbox, how
+):
+    """The same statuses, history entry and mails either way."""
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    other = f.make_ticket_request(world.ticket, requester=world.admin)
+    if how == "accepting":
+        res = answer(testapp, world, "owner", asked.id, "accepted")
+    else:
+        res = give(testapp, world, "owner", world.member)
+    assert res.status_int == 200
+    assert settled(dbsession, world, asked, other) == (
+        [RequestStatus.ACCEPTED, RequestStatus.DECLINED],
+        [(HistoryAction.ASSIGNED, world.owner.id, {
+            "assignee_id": [world.assignee.id, world.member.id],
+            "alias_id": [world.assignee_alias.id, None],
+            "request_id": asked.id,
+        })],
+        world.member.id,
+    )
+    owner = f"{world.owner.first_name} {world.owner.last_name}"
+    event = world.ticket.event.name
+    assert mailed(outbox) == {
+        world.member.email: f"{owner} accepted your request for {event}",
+        world.admin.email: f"{owner} declined your request for {event}",
+    }
+
+
+def test_an_assignee_passing_the_ticket_to_a_requester_accepts_in_their_own_name(
+    testapp, world, dbsession, outbox
+):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    assert give(testapp, world, "assignee", world.member).status_int == 200
+    statuses, [(action, actor_id, changes)], _ = settled(dbsession, world, asked)
+    assert statuses == [RequestStatus.ACCEPTED]
+    assert (action, actor_id, changes["request_id"]) == (
+        HistoryAction.ASSIGNED, world.assignee.id, asked.id)
+    [message] = outbox
+    name = f"{world.assignee.first_name} {world.assignee.last_name}"
+    assert message.subject == f"{name} accepted your request for {world.ticket.event.name}"
+    assert world.assignee.email in message.message["Reply-To"]
+
+
+def test_assigning_to_someone_who_did_not_ask_declines_the_pending_requests(
+    testapp, world, dbsession, outbox
+):
+    """The ticket is taken, as when another request is accepted."""
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    withdrawn = f.make_ticket_request(world.ticket, requester=world.admin,
+                                      status=RequestStatus.WITHDRAWN)
+    res = give(testapp, world, "owner", world.alias_owner, alias_id=world.alias.id)
+    assert res.status_int == 200 and res.json["alias_id"] == world.alias.id
+    statuses, [(action, _, changes)], assignee_id = settled(dbsession, world, asked, withdrawn)
+    assert statuses == [RequestStatus.DECLINED, RequestStatus.WITHDRAWN]
+    assert action == HistoryAction.ASSIGNED and "request_id" not in changes
+    assert assignee_id == world.alias_owner.id
+    assert list(mailed(outbox)) == [world.member.email]
+    assert "declined" in outbox[0].subject
+
+
+@pytest.mark.parametrize("body", [{"assignee_id": None}, {"note": "aisle"}, {}])
+def test_unassigning_or_changing_anything_else_leaves_requests_pending(
+    testapp, world, dbsession, outbox, body
+):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    body = {"assignee_id": world.assignee.id, **body}  # {}: the same assignee again
+    testapp.put_json(f"{API}/ticket/{world.ticket.id}", body, headers=world.headers("owner"),
+                     status=200)
+    assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.PENDING
+    assert outbox == []
+
+
+def test_a_refused_assignment_settles_nothing(testapp, world, dbsession, outbox):
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    res = give(testapp, world, "owner", world.member, alias_id=world.alias.id)
+    assert res.status_int == 400 and "alias_id" in res.json["fields"]
+    assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.PENDING
+    assert fresh(dbsession, Ticket, world.ticket.id).assignee_id == world.assignee.id
+    assert outbox == []
