@@ -68,3 +68,19 @@ class Event(Base):
     )
 
     entity: Mapped[Entity] = relationship()
+
+    def has_started(self, now: datetime.datetime) -> bool:
+        """Whether the event began before ``now``. An event whose date is to
+        be announced has not: its ``start_time`` is a placeholder. One whose
+        time is to be announced has a placeholder on its date, and the game
+        may be at any hour of that date: it counts as started a day after."""
+        if self.date_tba:
+            return False
+        if self.time_tba:
+            return self.start_time + TIME_TBA_GRACE < now
+        return self.start_time < now
+
+
+# How long after its placeholder ``start_time`` an event whose time is to
+# be announced counts as started (``Event.has_started``).
+TIME_TBA_GRACE = datetime.timedelta(days=1)

@@ -276,7 +276,10 @@ def ticket_child_paths(prefix: str, suffix: str) -> dict:
                 "A member of the ticket's group who is not its owner. The owner is mailed; "
                 "the ticket's history records the request. A second pending request by "
                 "you for the same ticket is a 409, and so is asking for a ticket assigned "
-                "to you.",
+                "to you, or for a ticket to an event that has started (`start_time` before "
+                "now; an event whose date is to be announced has not started, one whose "
+                "time is to be announced counts as started a day after its `start_time`). "
+                "A request made before can still be answered after.",
                 "Ticket requests",
                 {201: json_response("The request.", ref("TicketRequest"), LOCATION_HEADER)},
                 400, 404, CONFLICT,

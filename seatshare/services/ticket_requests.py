@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..errors import APIError
 from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
-from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest
+from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, utcnow
 from ..permissions import Permission
 from ..recheck import recheck_permission
 from .groups import lock_group_of_ticket
@@ -24,6 +24,7 @@ from .tickets import assign_ticket
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
 ALREADY_YOURS = "This ticket is already assigned to you."
+STARTED = "This event has already started: its tickets can no longer be requested."
 
 
 def ask_for_ticket(request, context, message: str) -> TicketRequest:
@@ -31,11 +32,14 @@ def ask_for_ticket(request, context, message: str) -> TicketRequest:
     "requested" history entry and a mail to the owner. The ticket was loaded
     with its group's lock (``TicketContainer.load``); a member removed while
     the request waited for it may no longer ask (``recheck_permission``):
-    their requests were withdrawn as they went. Its assignee may not ask
-    (409) while it is theirs: accepting would give them nothing."""
+    their requests were withdrawn as they went. Nobody may ask (409) for a
+    ticket to an event that has started (``Event.has_started``), nor its
+    assignee while it is theirs: accepting would give them nothing."""
     dbsession, ticket = request.dbsession, context.ticket
     requester_id = request.identity.user_id
     recheck_permission(request, context, Permission.REQUEST, ticket.group_id)
+    if ticket.event.has_started(utcnow()):
+        raise APIError(409, STARTED)
     if ticket.assignee_id == requester_id:
         raise APIError(409, ALREADY_YOURS)
     pending = dbsession.scalar(

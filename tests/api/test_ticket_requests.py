@@ -1,7 +1,16 @@
 """API.md §4: ticket requests: ask, list, accept, decline, withdraw."""
+import datetime
+
 import pytest
 
-from seatshare.models import HistoryAction, RequestStatus, Ticket, TicketHistory, TicketRequest
+from seatshare.models import (
+    HistoryAction,
+    RequestStatus,
+    Ticket,
+    TicketHistory,
+    TicketRequest,
+    utcnow,
+)
 
 from .. import factories as f
 
@@ -65,6 +74,56 @@ def test_assignee_asking_for_the_ticket_they_hold_is_409(testapp, world, dbsessi
     assert dbsession.query(TicketRequest).count() == 0
     assert dbsession.query(TicketHistory).filter_by(ticket_id=world.ticket.id).count() == 0
     assert outbox == []
+
+
+def ticket_to(world, started_ago, **event):
+    """A ticket of ``owner``'s to an event whose ``start_time`` was
+    ``started_ago`` (a timedelta; negative: still to come)."""
+    start_time = utcnow().replace(microsecond=0) - started_ago
+    event = f.make_event(entity=world.entity, start_time=start_time, **event)
+    return f.make_ticket(group=world.group, event=event, owner=world.owner)
+
+
+def test_asking_for_a_ticket_to_an_event_that_started_is_409(testapp, world, dbsession, outbox):
+    ticket = ticket_to(world, datetime.timedelta(minutes=1))
+    res = ask(testapp, world, ticket=ticket, message="Am I too late?")
+    assert res.status_int == 409 and res.json["code"] == 409
+    assert res.json["error_detail"] == (
+        "This event has already started: its tickets can no longer be requested.")
+    assert dbsession.query(TicketRequest).count() == 0
+    assert dbsession.query(TicketHistory).filter_by(ticket_id=ticket.id).count() == 0
+    assert outbox == []
+
+
+@pytest.mark.parametrize(("started_ago", "event", "status"), [
+    (datetime.timedelta(minutes=-1), {}, 201),
+    # Its start_time is a placeholder: it has not started.
+    (datetime.timedelta(days=30), {"date_tba": True, "time_tba": True}, 201),
+    # A placeholder on its date: the game may still be to come that day...
+    (datetime.timedelta(hours=23), {"time_tba": True}, 201),
+    # ...but not once the day is over.
+    (datetime.timedelta(hours=25), {"time_tba": True}, 409),
+])
+def test_an_event_to_be_announced_has_started_only_once_it_surely_has(
+    testapp, world, started_ago, event, status
+):
+    ticket = ticket_to(world, started_ago, **event)
+    assert ask(testapp, world, ticket=ticket).status_int == status
+
+
+@pytest.mark.parametrize("verdict", ["accepted", "declined"])
+def test_a_request_made_before_the_event_is_answered_after_it_started(
+    testapp, world, dbsession, outbox, verdict
+):
+    """Accepting still records who used the seat."""
+    ticket = ticket_to(world, datetime.timedelta(hours=2))
+    asked = f.make_ticket_request(ticket, requester=world.member)
+    res = answer(testapp, world, "owner", asked.id, verdict)
+    assert res.status_int == 200 and res.json["status"] == verdict
+    assignee_id = fresh(dbsession, Ticket, ticket.id).assignee_id
+    assert assignee_id == (world.member.id if verdict == "accepted" else None)
+    [message] = outbox
+    assert verdict in message.subject
 
 
 def test_request_message_must_be_a_string(testapp, world):
