@@ -23,6 +23,7 @@ from pyramid_mailer.mailer import Mailer
 from ..settings import check_flags, whole_number
 from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
+    mail_assigned_tickets_deleted,
     mail_invitation,
     mail_request_answer,
     mail_request_withdrawn,

@@ -163,6 +163,39 @@ def mail_requested_ticket_deleted(request, ticket_request):
     )
 
 
+def mail_assigned_tickets_deleted(request, assignee, owner, group, tickets):
+    """To ``assignee``: ``owner`` is no longer a member of ``group`` (they
+    left, or were removed), and ``tickets`` (theirs, assigned to
+    ``assignee``; each with its ``event`` loaded) were deleted with them.
+    One message for them all, the games in order. Built before the tickets
+    are deleted: the message reads them."""
+    owner_name = person_name(owner)
+    if len(tickets) == 1:
+        what, these = f"your ticket to {tickets[0].event.name} is deleted", "this one, which was"
+    else:
+        what, these = f"{len(tickets)} tickets assigned to you are deleted", "these, which were"
+    games = "\n\n".join(_ticket_details(ticket, assignee) for ticket in tickets)
+    # Not "left": an administrator may have removed them.
+    body = f"""\
+Hello {assignee.first_name or person_name(assignee)},
+
+{owner_name} is no longer a member of {group.name}. The tickets they owned
+were deleted, and with them {these} assigned to you:
+
+{indent(games, "    ")}
+
+If you still need a seat, you can ask the other members of {group.name}
+for one of their tickets in your SeatShare app.
+"""
+    _send(
+        request,
+        to=assignee,
+        subject=f"{owner_name} is no longer a member of {group.name}: {what}",
+        body=body,
+        reply_to=owner,
+    )
+
+
 def _parties(request, ticket_request):
     # By id, not through the relationship: a request not yet flushed has none.
     ticket = request.dbsession.get(models.Ticket, ticket_request.ticket_id)
@@ -173,19 +206,23 @@ def _parties(request, ticket_request):
 
 def _mail_about_ticket(request, ticket, reader, sender, subject, opening, closing):
     """Greeting, what happened, the ticket (in the reader's time zone), what next."""
-    details = "\n".join(
-        [ticket.event.name, describe_when(ticket.event, reader.timezone), seat_label(ticket)]
-    )
     body = f"""\
 Hello {reader.first_name or person_name(reader)},
 
 {opening}
 
-{indent(details, "    ")}
+{indent(_ticket_details(ticket, reader), "    ")}
 
 {closing}
 """
     _send(request, to=reader, subject=subject, body=body, reply_to=sender)
+
+
+def _ticket_details(ticket, reader) -> str:
+    """The ticket's event, when it is in ``reader``'s time zone, and its seat."""
+    return "\n".join(
+        [ticket.event.name, describe_when(ticket.event, reader.timezone), seat_label(ticket)]
+    )
 
 
 def _address(person) -> str:

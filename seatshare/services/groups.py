@@ -11,8 +11,10 @@ import secrets
 from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 
 from ..errors import APIError
+from ..mail import mail_assigned_tickets_deleted
 from ..models import (
     Entity,
+    Event,
     Group,
     GroupInvitation,
     GroupRemoval,
@@ -20,6 +22,7 @@ from ..models import (
     Membership,
     Role,
     Ticket,
+    User,
     on_postgresql,
     utcnow,
 )
@@ -265,9 +268,10 @@ def set_role(request, context, role: Role) -> Membership:
 def remove_member(request, context) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
-    (each with a history entry; whoever asked for one is mailed), their
-    pending requests are withdrawn (each owner mailed). A removal by
-    someone else is remembered (``GroupRemoval``)."""
+    (each with a history entry; whoever asked for one is mailed, and each
+    assignee once for all theirs), their pending requests are withdrawn
+    (each owner mailed). A removal by someone else is remembered
+    (``GroupRemoval``)."""
     dbsession = request.dbsession
     actor_id = request.identity.user_id
     membership = lock_membership(request, context, Permission.LEAVE)
@@ -279,9 +283,9 @@ def remove_member(request, context) -> None:
             or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
         )
     ).all()
-    mail_requesters_of_deleted(
-        request, [t.id for t in tickets if t.owner_id == user_id], actor_id
-    )
+    owned = [t for t in tickets if t.owner_id == user_id]
+    mail_requesters_of_deleted(request, [t.id for t in owned], actor_id)
+    mail_assignees_of_deleted(request, owned, membership, actor_id)
     history = []
     for ticket in tickets:
         if ticket.owner_id == user_id:
@@ -299,6 +303,31 @@ def remove_member(request, context) -> None:
     if actor_id != user_id:
         dbsession.add(GroupRemoval(group_id=group_id, user_id=user_id, removed_by_id=actor_id))
     dbsession.flush()
+
+
+def mail_assignees_of_deleted(request, owned, membership: Membership, actor_id: int) -> None:
+    """Call before the tickets ``owned`` of ``membership``'s member are
+    deleted as they leave: each assignee gets one mail listing theirs, in
+    the games' order; not the member themselves, nor ``actor_id``, who
+    knows what they did. Its statements do not grow with the tickets."""
+    told = [t for t in owned if t.assignee_id not in (None, membership.user_id, actor_id)]
+    if not told:
+        return
+    dbsession = request.dbsession
+    # Loaded at once, and held: each ticket's ``event`` and each mail's
+    # reader are then served by the session's identity map, not a query each.
+    events = {event.id: event for event in dbsession.scalars(
+        select(Event).where(Event.id.in_({t.event_id for t in told}))
+    )}
+    assignees = {user.id: user for user in dbsession.scalars(
+        select(User).where(User.id.in_({t.assignee_id for t in told}))
+    )}
+    owner = dbsession.get(User, membership.user_id)
+    group = dbsession.get(Group, membership.group_id)
+    told.sort(key=lambda t: (events[t.event_id].start_time, t.event_id, t.id))
+    for assignee_id in sorted(assignees):
+        theirs = [t for t in told if t.assignee_id == assignee_id]
+        mail_assigned_tickets_deleted(request, assignees[assignee_id], owner, group, theirs)
 
 
 def deactivate_group(request, context) -> None:

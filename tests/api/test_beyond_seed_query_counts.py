@@ -79,15 +79,17 @@ def test_authorizations_cost_the_same_statements_for_few_applications_and_many(
 def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
         testapp, world, query_counter, dbsession):
     def leaver_with(n):
-        """n tickets owned, each to its own event and asked for by someone
-        (mailed as it goes), n assigned, and n requests of theirs."""
+        """n tickets owned, each to its own event, assigned to and asked for
+        by someone (each mailed as it goes), n assigned, and n requests of
+        theirs."""
         user = f.make_user()
         f.make_membership(world.group, user)
         for _ in range(n):
             event = f.make_event(entity=world.entity)
-            owned = f.make_ticket(group=world.group, event=event, owner=user)
-            asker = f.make_user()
+            asker, assignee = f.make_user(), f.make_user()
             f.make_membership(world.group, asker)
+            f.make_membership(world.group, assignee)
+            owned = f.make_ticket(group=world.group, event=event, owner=user, assignee=assignee)
             f.make_ticket_request(owned, requester=asker)
             f.make_ticket(group=world.group, event=world.event, owner=world.owner, assignee=user)
             # and a request of theirs, withdrawn as they go (its owner mailed)

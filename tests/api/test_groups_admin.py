@@ -1,4 +1,5 @@
 """API.md §4: creating, joining, deactivating groups; members and invitations."""
+import datetime
 import re
 
 import pytest
@@ -517,3 +518,55 @@ def test_removed_assignee_loses_the_alias_too(testapp, world, dbsession):
     assert entry.action == HistoryAction.UNASSIGNED and entry.actor_id == world.admin.id
     assert entry.changes == {"assignee_id": [world.assignee.id, None],
                              "alias_id": [world.assignee_alias.id, None]}
+
+
+def recipients(outbox) -> dict:
+    """Each recipient's address: their one message."""
+    mailed = {m.to.split("<")[1].rstrip(">"): m for m in outbox}
+    assert len(mailed) == len(outbox)
+    return mailed
+
+
+def test_a_leaving_owner_s_assignees_are_mailed_once_each_with_their_games(
+    testapp, world, dbsession, outbox
+):
+    """Not the owner themselves, for a ticket they had assigned to themselves."""
+    later = f.make_event(entity=world.entity, name="Rovers vs. Later",
+                         start_time=world.event.start_time + datetime.timedelta(days=7))
+    f.make_ticket(group=world.group, event=later, owner=world.owner, assignee=world.assignee,
+                  seat="9")
+    f.make_ticket(group=world.group, event=later, owner=world.owner, assignee=world.member)
+    f.make_ticket(group=world.group, event=later, owner=world.owner, assignee=world.owner)
+    f.make_ticket(group=world.group, event=later, owner=world.owner)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("owner"), status=204)
+    mailed = recipients(outbox)
+    assert set(mailed) == {world.assignee.email, world.member.email}
+    owner = f"{world.owner.first_name} {world.owner.last_name}"
+    theirs = mailed[world.assignee.email]
+    assert theirs.subject == (f"{owner} is no longer a member of {world.group.name}: "
+                              "2 tickets assigned to you are deleted")
+    first, second = theirs.body.index(world.event.name), theirs.body.index(later.name)
+    assert first < second and "Seat 9" in theirs.body[second:]
+    assert world.owner.email in theirs.message["Reply-To"]
+    assert "and with them these, which were assigned to you:" in theirs.body
+    assert mailed[world.member.email].subject == (
+        f"{owner} is no longer a member of {world.group.name}: "
+        f"your ticket to {later.name} is deleted")
+    assert "this one, which was assigned to you:" in mailed[world.member.email].body
+
+
+def test_an_administrator_removing_an_owner_is_not_mailed_about_their_own_seat(
+    testapp, world, dbsession, outbox
+):
+    f.make_ticket(group=world.group, event=world.event, owner=world.owner, assignee=world.admin)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("admin"), status=204)
+    assert set(recipients(outbox)) == {world.assignee.email}
+
+
+def test_a_refused_leaving_mails_no_assignee(testapp, world, dbsession, outbox):
+    f.make_ticket(group=world.group, event=world.event, owner=world.admin, assignee=world.member)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
+                   headers=world.headers("admin"), status=409)
+    assert outbox == []
