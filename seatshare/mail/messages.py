@@ -103,8 +103,12 @@ def mail_request_answer(request, ticket_request, answerer=None):
     if ticket_request.status == models.RequestStatus.ACCEPTED:
         verdict, closing = "accepted", "The ticket is now assigned to you. Enjoy the event!"
     else:
+        # Declined as the ticket was given to someone else (accepting
+        # another request, or assigning it), or with it already theirs.
+        held = ("is assigned to someone else" if ticket.assignee_id is not None
+                else "stays with its owner")
         verdict, closing = "declined", (
-            "The ticket stays with its owner. You can still ask for other "
+            f"The ticket {held}. You can still ask for other "
             f"tickets in {ticket.group.name}."
         )
     owner_name = person_name(owner)

@@ -220,6 +220,20 @@ def test_owner_declines_and_the_ticket_stays(testapp, world, dbsession, outbox):
     assert fresh(dbsession, Ticket, world.ticket.id).assignee_id == world.assignee.id
     [message] = outbox
     assert "declined" in message.subject
+    assert "The ticket is assigned to someone else." in message.body
+
+
+def test_the_requests_declined_as_another_is_accepted_say_the_ticket_is_taken(
+    testapp, world, dbsession, outbox
+):
+    """Not that it stays with its owner: it just went to another member."""
+    unassigned = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    accepted = f.make_ticket_request(unassigned, requester=world.member)
+    f.make_ticket_request(unassigned, requester=world.admin)
+    assert answer(testapp, world, "owner", accepted.id, "accepted").status_int == 200
+    [declined] = [m for m in outbox if world.admin.email in m.to]
+    assert "The ticket is assigned to someone else." in declined.body
+    assert "stays with its owner" not in declined.body
 
 
 def test_requester_withdraws_and_the_owner_is_mailed(testapp, world, outbox):
@@ -429,6 +443,7 @@ def test_assigning_to_someone_who_did_not_ask_declines_the_pending_requests(
     assert assignee_id == world.alias_owner.id
     assert list(mailed(outbox)) == [world.member.email]
     assert "declined" in outbox[0].subject
+    assert "The ticket is assigned to someone else." in outbox[0].body
 
 
 @pytest.mark.parametrize("body", [{"assignee_id": None}, {"note": "aisle"}, {}])
