@@ -20,7 +20,7 @@ from ..recheck import recheck_permission
 from .groups import lock_group_of_ticket
 from .history import record_ticket_change
 from .pending_requests import change_status
-from .tickets import assign_ticket
+from .tickets import change_ticket
 
 ALREADY_ASKED = "You already asked for this ticket; that request is still pending."
 ALREADY_YOURS = "This ticket is already assigned to you."
@@ -95,7 +95,7 @@ def answer_request(request, ticket_request: TicketRequest, status: RequestStatus
     elif status == RequestStatus.DECLINED:
         mail_request_answer(request, ticket_request)
     else:
-        assign_ticket(
+        change_ticket(
             request, ticket, {"assignee_id": ticket_request.requester_id, "alias_id": None},
             actor_id, accepted=ticket_request,
         )

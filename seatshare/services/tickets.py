@@ -80,11 +80,11 @@ def update_ticket(request, context, changes: dict) -> Ticket:
     fields = ticket_field_errors(dbsession, ticket.group_id, changes, after)
     if fields:
         raise APIError(400, fields=fields)
-    assign_ticket(request, ticket, after, actor_id)
+    change_ticket(request, ticket, after, actor_id)
     return ticket
 
 
-def assign_ticket(request, ticket, after: dict, actor_id: int, accepted=None) -> None:
+def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) -> None:
     """Give ``ticket`` the (valid) field values ``after``, with a history
     entry if anything changed. A ticket given to someone (a new assignee, or
     one whose request ``accepted`` was just accepted) settles its pending

@@ -113,7 +113,7 @@ def test_an_alias_deletion_failing_midway_keeps_every_ticket_s_alias(
 
 
 @pytest.mark.parametrize(("service", "step"), [
-    (request_service, "assign_ticket"),  # after the history entry
+    (request_service, "change_ticket"),  # after the history entry
     (ticket_service, "settle_requests"),  # after the other requests are declined
 ])
 def test_accepting_a_request_failing_midway_changes_nothing_and_mails_nobody(
