@@ -6,6 +6,7 @@ from sqlalchemy.exc import ArgumentError
 from .mail import start_queue_sender
 from .models.revision import check_revision
 from .paths import redact_url_logs
+from .request_class import fold_request_properties
 from .resources import Root
 from .settings import apply_environment, check_flags, check_secrets
 
@@ -58,6 +59,7 @@ def make_app(global_config, settings):
         config.include(".oauth")
         config.include(".views")
         config.include(".calendar")
+    fold_request_properties(config.registry)
     check_revision(config.registry["dbengine"], global_config.get("__file__", "CONFIG"))
     app = config.make_wsgi_app()
     start_queue_sender(app.registry)

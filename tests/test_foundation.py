@@ -537,3 +537,25 @@ def test_a_server_without_a_database_url_refuses_to_start_saying_so(app_settings
     with pytest.raises(ConfigurationError, match="^sqlalchemy.url is not set: set "
                                                  "SEATSHARE_DATABASE_URL"):
         main({}, **settings)
+
+
+def test_every_request_is_of_one_class_carrying_the_request_properties(app):
+    """Pyramid would give each request a class of its own to carry the
+    properties ``add_request_method`` registers (``dbsession``, ``tm``,
+    ``oauth_server``...); they are the request class's, made once at
+    start, and still computed once per request."""
+    from webob import Request as WebObRequest
+
+    classes = []
+    for _ in range(2):
+        context = app.request_context(WebObRequest.blank("/healthz").environ)
+        request = context.begin()
+        try:
+            classes.append(type(request))
+            assert request.dbsession is request.dbsession
+            assert request.tm is request.tm
+            assert "dbsession" in vars(request)
+        finally:
+            context.end()
+    assert classes[0] is classes[1]
+    assert {"dbsession", "tm", "oauth_server", "effective_principals"} <= set(vars(classes[0]))
