@@ -8,18 +8,20 @@ from .models.revision import check_revision
 from .paths import redact_url_logs
 from .request_class import fold_request_properties
 from .resources import Root
-from .settings import apply_environment, check_flags, check_secrets
+from .preflight import check_server_settings
+from .settings import BadSettings, apply_environment, describe
 
 
 class Refused(ConfigurationError, SystemExit):
-    """A setting the server cannot start with. Still a ConfigurationError
-    to whoever calls ``main``; uncaught, as under ``pserve``, it ends the
-    process like ``sys.exit(message)``: the message on one line and exit
-    status 1, without the traceback above it."""
+    """Settings the server cannot start with, one message each. Still a
+    ConfigurationError to whoever calls ``main``; uncaught, as under
+    ``pserve``, it ends the process like ``sys.exit(message)``: each
+    message on a line of its own and exit status 1, without the traceback
+    above them."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.code = f"seatshare: cannot start: {message}"
+    def __init__(self, *messages):
+        super().__init__("\n".join(messages))
+        self.code = "\n".join(f"seatshare: cannot start: {message}" for message in messages)
 
 
 class RefusedURL(ArgumentError, Refused):
@@ -28,11 +30,16 @@ class RefusedURL(ArgumentError, Refused):
 
 def main(global_config, **settings):
     """The WSGI application: ``pserve development.ini`` calls this. A
-    setting it cannot start with is one line (``Refused``)."""
+    setting it cannot start with is one line (``Refused``), and every one
+    is named."""
     try:
         return make_app(global_config, settings)
     except ArgumentError as exc:
-        raise RefusedURL(f"sqlalchemy.url: {exc}") from None
+        raise RefusedURL(describe(exc)) from None
+    except BadSettings as exc:
+        url_refused = any(isinstance(error, ArgumentError) for error in exc.errors)
+        raise (RefusedURL if url_refused else Refused)(
+            *(describe(error) for error in exc.errors)) from None
     except ConfigurationError as exc:
         if type(exc) is not ConfigurationError:
             raise  # Pyramid's own, about the code (a conflict): its traceback helps
@@ -41,8 +48,7 @@ def main(global_config, **settings):
 
 def make_app(global_config, settings):
     settings = apply_environment(settings)
-    check_secrets(settings)
-    check_flags(settings)
+    check_server_settings(settings)
     redact_url_logs()
     with Configurator(settings=settings, root_factory=Root) as config:
         config.include("pyramid_jinja2")

@@ -18,16 +18,12 @@ from webob.multidict import GetDict
 from .errors import answers_json, html_error, json_error, status_line
 from .oauth.views import oauth_error_response
 from .paths import is_api_request, is_oauth_protocol_request
-from .settings import whole_number
-
-# A request body is read into memory whole: a gibibyte at most.
-MAX_BODY_BYTES = 2**30
+from .settings import number
 
 
 def body_size_limit_tween_factory(handler, registry):
     # Checked here, at start: -1 would refuse every request with a body.
-    limit = whole_number(registry.settings, "seatshare.max_body_bytes", unit="bytes",
-                         maximum=MAX_BODY_BYTES)
+    limit = number(registry.settings, "seatshare.max_body_bytes")
 
     def body_size_limit_tween(request):
         length = request.content_length

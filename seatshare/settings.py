@@ -3,8 +3,10 @@ overridable from the environment so that no secret need sit in an ini file
 (and the allowed hosts, which differ from one deployment to the next).
 """
 import os
+from functools import partial
 
 from pyramid.exceptions import ConfigurationError
+from sqlalchemy.exc import ArgumentError
 
 # environment variable → setting it overrides
 ENVIRONMENT_OVERRIDES = {
@@ -66,20 +68,24 @@ def is_placeholder(value) -> bool:
 def check_secrets(settings: dict) -> None:
     """Refuse to start with a secret that is missing, a placeholder, short,
     or (once cookies are HTTPS-only, as in production) published."""
-    for key, variable in SECRETS.items():
-        value = str(settings.get(key) or "").strip()
-        if not value or is_placeholder(value):
-            problem = "is not set"
-        elif len(value) < MIN_SECRET_LENGTH:
-            problem = f"is shorter than {MIN_SECRET_LENGTH} characters"
-        elif value in PUBLISHED_SECRETS and as_bool(settings.get("seatshare.session_secure")):
-            problem = "is development.ini's, which anyone can read"
-        else:
-            continue
-        raise ConfigurationError(
-            f"{key} {problem}: set {variable} to a long random value, such as "
-            "the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
-        )
+    check_all(settings, [partial(check_secret, key=key) for key in SECRETS])
+
+
+def check_secret(settings: dict, key: str) -> None:
+    variable = SECRETS[key]
+    value = str(settings.get(key) or "").strip()
+    if not value or is_placeholder(value):
+        problem = "is not set"
+    elif len(value) < MIN_SECRET_LENGTH:
+        problem = f"is shorter than {MIN_SECRET_LENGTH} characters"
+    elif value in PUBLISHED_SECRETS and as_bool(settings.get("seatshare.session_secure")):
+        problem = "is development.ini's, which anyone can read"
+    else:
+        return
+    raise ConfigurationError(
+        f"{key} {problem}: set {variable} to a long random value, such as "
+        "the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+    )
 
 
 # The longest duration a setting may give: a century. Beyond it a date
@@ -102,13 +108,6 @@ def whole_number(settings, key: str, *, unit: str | None, zero_means: str | None
     return int(value)
 
 
-def seconds(settings, key: str, *, zero_means: str | None = None,
-            maximum: int = MAX_SECONDS) -> int:
-    """A setting that is a whole number of seconds (see ``whole_number``)."""
-    return whole_number(settings, key, unit="seconds", zero_means=zero_means,
-                        maximum=maximum)
-
-
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 # SeatShare's settings that are true or false (pyramid_mailer's are checked
@@ -122,10 +121,79 @@ def check_flags(settings, keys=FLAGS) -> None:
     word read as false, silently: "seatshare.session_secure = ture" sent
     the session cookie over plain HTTP, "mail.tls = yes please" the SMTP
     password without STARTTLS. It refuses to start instead, naming the setting."""
-    for key in keys:
-        if key in settings and str(settings[key]).strip().lower() not in TRUE_WORDS | FALSE_WORDS:
-            raise ConfigurationError(f"{key} must be true or false, not {settings[key]!r}")
+    check_all(settings, [partial(check_flag, key=key) for key in keys])
+
+
+def check_flag(settings, key: str) -> None:
+    if key in settings and str(settings[key]).strip().lower() not in TRUE_WORDS | FALSE_WORDS:
+        raise ConfigurationError(f"{key} must be true or false, not {settings[key]!r}")
 
 
 def as_bool(value) -> bool:
     return str(value).strip().lower() in TRUE_WORDS
+
+
+# SeatShare's whole-number settings (each has a default above) and what
+# each may be, for ``whole_number``: read where they are used, and all
+# checked at start by ``seatshare.preflight``.
+NUMBERS = {
+    "seatshare.access_token_lifetime": {"unit": "seconds"},
+    "seatshare.refresh_token_lifetime": {"unit": "seconds"},
+    "seatshare.authorization_code_lifetime": {"unit": "seconds"},
+    "seatshare.session_max_age": {"unit": "seconds"},
+    "seatshare.device_cookie_max_age": {"unit": "seconds"},
+    "seatshare.hsts_max_age": {"unit": "seconds", "zero_means": "off"},
+    # A request body is read into memory whole: a gibibyte at most.
+    "seatshare.max_body_bytes": {"unit": "bytes", "maximum": 2**30},
+    "seatshare.signin_max_failures": {"unit": "failures", "maximum": 1_000_000},
+    "seatshare.signin_window_seconds": {"unit": "seconds"},
+    # libpq reads it as a C int.
+    "seatshare.db_connect_timeout": {"unit": "seconds", "maximum": 2**31 - 1},
+    # PostgreSQL keeps statement_timeout in milliseconds, in 32 bits: a
+    # longer one is refused at connect, and every request would be a 503.
+    "seatshare.db_statement_timeout": {
+        "unit": "seconds", "zero_means": "no limit on PostgreSQL, 30 seconds on SQLite",
+        "maximum": (2**31 - 1) // 1000},
+    # pyramid_retry's int() of "three" was a traceback naming no setting.
+    "retry.attempts": {"unit": "tries", "maximum": 1000},
+    "mail.queue_send_interval": {"unit": "seconds", "zero_means": "no sender"},
+}
+
+
+def number(settings, key: str) -> int:
+    """The whole-number setting ``key`` of ``NUMBERS``, its default when
+    ``settings`` leaves it out."""
+    return whole_number({key: DEFAULTS[key], **settings}, key, **NUMBERS[key])
+
+
+class BadSettings(ConfigurationError):
+    """More than one bad setting: ``errors``, each the refusal that names
+    one; as a string, their messages one a line."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(describe(error) for error in errors))
+
+
+def describe(error) -> str:
+    """A refused setting's one line: an unusable database URL's parser
+    error (an ArgumentError) names its setting."""
+    return f"sqlalchemy.url: {error}" if isinstance(error, ArgumentError) else str(error)
+
+
+def check_all(settings, checks) -> None:
+    """Run every one of ``checks`` (each given ``settings``, each raising
+    the ConfigurationError, or the URL's ArgumentError, that names one bad
+    setting) and refuse with all they found, not the first alone: an
+    operator fixes them in one go, not one restart at a time. One is
+    raised as it is."""
+    errors = []
+    for check in checks:
+        try:
+            check(settings)
+        except (ConfigurationError, ArgumentError) as error:
+            errors.extend(error.errors if isinstance(error, BadSettings) else [error])
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise BadSettings(errors)

@@ -288,6 +288,52 @@ def test_pserve_refusing_to_start_prints_one_line(tmp_path, variable, value, mes
     assert "s3cret" not in done.stderr
 
 
+def test_every_bad_setting_is_named_at_once(app_settings):
+    """Refused for its first bad setting alone, the operator fixed one
+    setting per restart: each of them is a line of the refusal."""
+    from seatshare import Refused
+
+    settings = {**app_settings, "seatshare.session_secret": "short",
+                "seatshare.hsts_max_age": "1y", "sqlalchemy.pool_size": "ten",
+                "seatshare.session_secure": "ture", "seatshare.allowed_hosts": "a/b",
+                "mail.mailer": "smtp", "mail.port": "smtp", "mail.tls": "yes please"}
+    with pytest.raises(Refused) as refused:
+        main({}, **settings)
+    lines = str(refused.value).splitlines()
+    assert sorted(line.split()[0].rstrip(":") for line in lines) == sorted([
+        "seatshare.session_secret", "seatshare.hsts_max_age", "sqlalchemy.pool_size",
+        "seatshare.session_secure", "seatshare.allowed_hosts", "mail.port", "mail.tls"])
+    assert refused.value.code.splitlines() == [
+        f"seatshare: cannot start: {line}" for line in lines]
+    assert "seatshare.session_secret is shorter than 16 characters: set " in str(refused.value)
+
+
+def test_pserve_names_every_bad_setting_one_a_line(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shutil.copy(os.path.join(root, "production.ini"), tmp_path / "production.ini")
+    env = {**os.environ, **PRODUCTION_VARIABLES, "SEATSHARE_SESSION_SECRET": "",
+           "SEATSHARE_DATABASE_URL": "mysql://u:s3cret@db/x"}
+    pserve = os.path.join(os.path.dirname(sys.executable), "pserve")
+    done = subprocess.run([pserve, str(tmp_path / "production.ini")], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[:2] == [
+        "seatshare: cannot start: sqlalchemy.url: SeatShare runs on PostgreSQL "
+        "(postgresql+psycopg://) or SQLite (sqlite:///), not mysql",
+        "seatshare: cannot start: seatshare.session_secret is not set: set "
+        "SEATSHARE_SESSION_SECRET to a long random value, such as the output of: "
+        "python -c 'import secrets; print(secrets.token_hex(32))'",
+    ]
+    assert all(line.startswith("seatshare: cannot start: ") for line in lines)
+    assert "s3cret" not in done.stderr
+
+
 @pytest.mark.parametrize(("url", "problem"), [
     ("postgresql+psycopg://u:p@ss:s3cret@db/x", "port is not a number"),
     ("postgresql+psycopg://u:p@s3cret@db/x", "host name has an @"),

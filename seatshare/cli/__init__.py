@@ -15,6 +15,7 @@ from plaster import PlasterError
 from pyramid.exceptions import ConfigurationError
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.exc import (
+    ArgumentError,
     DataError,
     IntegrityError,
     InterfaceError,
@@ -24,7 +25,8 @@ from sqlalchemy.exc import (
 
 from ..models.engine import first_line
 from ..schemas.types import is_storable_text
-from ..settings import apply_environment
+from ..preflight import check_command_settings
+from ..settings import apply_environment, describe
 from . import app, db, entity, mail, schedule, tokens, user
 from .base import CommandError, Environment, Interrupted
 
@@ -81,7 +83,9 @@ def load_settings(config_uri):
     except CONFIG_ERRORS as exc:
         detail = f"no {exc}" if isinstance(exc, KeyError) else first_line(exc)
         raise CommandError(f"cannot use {config_uri} as a config file: {detail}") from None
-    return apply_environment(settings)
+    settings = apply_environment(settings)
+    check_command_settings(settings)
+    return settings
 
 
 # Arguments that name files: opened, never stored, so any bytes will do.
@@ -138,9 +142,11 @@ def main(argv=None, stdout=None, stderr=None):
         return fail(stderr, str(exc), INTERRUPTED)
     except CommandError as exc:
         return fail(stderr, str(exc))
-    except ConfigurationError as exc:
-        # A setting the command reads is unusable; the message names it.
-        return fail(stderr, f"{args.config_uri}: {exc}")
+    except (ConfigurationError, ArgumentError) as exc:
+        # Settings the command reads are unusable: one line names each.
+        for line in describe(exc).splitlines():
+            code = fail(stderr, f"{args.config_uri}: {line}")
+        return code
     except (OperationalError, InterfaceError, ProgrammingError) as exc:
         if is_missing_table(exc):
             return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "

@@ -1,6 +1,6 @@
 """``tokens purge``: delete expired authorization codes and tokens."""
 from ..oauth.maintenance import purge_expired
-from ..settings import seconds
+from ..settings import number
 from .base import Outcome, add_command
 
 
@@ -13,7 +13,7 @@ def register(groups):
 
 
 def purge(args, env):
-    window = seconds(env.settings, "seatshare.signin_window_seconds")
+    window = number(env.settings, "seatshare.signin_window_seconds")
     counts = purge_expired(env.dbsession, signin_window_seconds=window)
     summary = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
     return Outcome(counts, f"Purged {summary}.")

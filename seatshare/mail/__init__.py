@@ -20,7 +20,7 @@ from pyramid_mailer import get_mailer  # noqa: F401  (the one way to reach the m
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import Mailer
 
-from ..settings import check_flags, whole_number
+from ..settings import check_all, check_flags, whole_number
 from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
     mail_assigned_tickets_deleted,
@@ -35,39 +35,77 @@ from .queue import send, start_queue_sender  # noqa: F401
 MAILERS = ("smtp", "debug", "testing")
 
 
+def mailer_kind(settings) -> str:
+    return settings.get("mail.mailer", "smtp")
+
+
+def given_mail_settings(settings) -> dict:
+    """The ``mail.`` settings given: blank ini values mean "not set", not
+    "the empty string"."""
+    return {k: v for k, v in settings.items() if k.startswith("mail.") and v != ""}
+
+
+def check_sender(settings) -> None:
+    if not settings.get("mail.default_sender"):
+        raise ConfigurationError("mail.default_sender is required")
+
+
+def check_mailer_kind(settings) -> None:
+    kind = mailer_kind(settings)
+    if kind not in MAILERS:
+        raise ConfigurationError(f"mail.mailer must be one of {', '.join(MAILERS)}, "
+                                 f"not {kind!r}")
+
+
+def check_smtp_port(settings) -> None:
+    given = given_mail_settings(settings)
+    if mailer_kind(settings) == "smtp" and "mail.port" in given:
+        # pyramid_mailer's int() of "smtp" named no setting.
+        whole_number(given, "mail.port", unit=None, maximum=65535)
+
+
+def check_smtp_flags(settings) -> None:
+    if mailer_kind(settings) == "smtp":
+        check_flags(given_mail_settings(settings), ("mail.tls", "mail.ssl"))
+
+
+def check_smtp_login(settings) -> None:
+    given = given_mail_settings(settings)
+    if (mailer_kind(settings) == "smtp" and "mail.username" in given
+            and "mail.password" not in given):
+        # repoze.sendmail logs in only with both: every message would go
+        # out without logging in, for the SMTP server to refuse.
+        raise ConfigurationError("mail.username is set but mail.password is not: set "
+                                 "SEATSHARE_MAIL_PASSWORD to the SMTP password")
+
+
+def check_debug_path(settings) -> None:
+    if mailer_kind(settings) == "debug" and not settings.get("mail.debug_path"):
+        raise ConfigurationError("mail.mailer = debug needs mail.debug_path")
+
+
+# Every check of the mail settings, each naming one bad setting.
+MAIL_CHECKS = (check_mailer_kind, check_sender, check_smtp_port, check_smtp_flags,
+               check_smtp_login, check_debug_path)
+
+
 def build_mailer(settings) -> Mailer:
     """The mailer ``mail.mailer`` names, every kind sending on commit only."""
-    kind = settings.get("mail.mailer", "smtp")
-    sender = settings.get("mail.default_sender")
-    if not sender:
-        raise ConfigurationError("mail.default_sender is required")
+    check_all(settings, MAIL_CHECKS)
+    kind = mailer_kind(settings)
+    sender = settings["mail.default_sender"]
     if kind == "smtp":
-        # Blank ini values mean "not set", not "the empty string".
         # pyramid_mailer takes the keys it knows (mail.queue_send_interval is ours).
-        given = {k: v for k, v in settings.items() if k.startswith("mail.") and v != ""}
-        if "mail.port" in given:  # pyramid_mailer's int() of "smtp" named no setting
-            whole_number(given, "mail.port", unit=None, maximum=65535)
-        check_flags(given, ("mail.tls", "mail.ssl"))
-        if "mail.username" in given and "mail.password" not in given:
-            # repoze.sendmail logs in only with both: every message would go
-            # out without logging in, for the SMTP server to refuse.
-            raise ConfigurationError("mail.username is set but mail.password is not: set "
-                                     "SEATSHARE_MAIL_PASSWORD to the SMTP password")
-        mailer = Mailer.from_settings(given, prefix="mail.")
+        mailer = Mailer.from_settings(given_mail_settings(settings), prefix="mail.")
         if mailer.queue_delivery is not None:
             # The queue's sender needs the transport's errors: it keeps the message.
             return mailer
         return Mailer(smtp_mailer=AfterCommitTransport(mailer.smtp_mailer),
                       default_sender=mailer.default_sender)
     if kind == "debug":
-        folder = settings.get("mail.debug_path")
-        if not folder:
-            raise ConfigurationError("mail.mailer = debug needs mail.debug_path")
-        return Mailer(smtp_mailer=AfterCommitTransport(FolderMailer(folder)),
+        return Mailer(smtp_mailer=AfterCommitTransport(FolderMailer(settings["mail.debug_path"])),
                       default_sender=sender)
-    if kind == "testing":
-        return Mailer(smtp_mailer=OutboxMailer(), default_sender=sender)
-    raise ConfigurationError(f"mail.mailer must be one of {', '.join(MAILERS)}, not {kind!r}")
+    return Mailer(smtp_mailer=OutboxMailer(), default_sender=sender)
 
 
 def private_queue(path: str) -> None:

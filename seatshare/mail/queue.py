@@ -38,7 +38,7 @@ from pyramid_mailer.interfaces import IMailer
 
 from repoze.sendmail.mailer import TLS_NotAvailable
 
-from ..settings import seconds
+from ..settings import number
 from .delivery import NO_STARTTLS, server_address
 
 log = logging.getLogger(__name__)
@@ -280,7 +280,7 @@ def start_queue_sender(registry) -> QueueSender | None:
     """The thread that empties the mail queue, when there is one to empty
     and ``mail.queue_send_interval`` is not 0; else None."""
     mailer = registry.getUtility(IMailer)
-    interval = seconds(registry.settings, "mail.queue_send_interval", zero_means="no sender")
+    interval = number(registry.settings, "mail.queue_send_interval")
     if mailer.queue_delivery is None or not interval:
         return None
     sender = QueueSender(mailer.smtp_mailer, mailer.queue_path, interval)

@@ -9,7 +9,7 @@ import pyramid_retry
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers
 
-from ..settings import whole_number
+from ..settings import number
 from .engine import get_engine
 from .entity import Entity, Event
 from .group import Group, GroupInvitation, GroupRemoval, Membership, Role
@@ -49,8 +49,7 @@ def includeme(config):
     # place, so a database outage there could not become a 503.
     settings["tm.annotate_user"] = False
     settings.setdefault("retry.attempts", 3)
-    # pyramid_retry's int() of "three" was a traceback naming no setting.
-    whole_number(settings, "retry.attempts", unit="tries", maximum=1000)
+    number(settings, "retry.attempts")
 
     config.include("pyramid_tm")
     config.include("pyramid_retry")

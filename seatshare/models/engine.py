@@ -1,12 +1,14 @@
 """The engine: the database URL's checks, SQLite made to behave like a
 server database, and a request run again after its connection was lost."""
+from functools import partial
+
 import pyramid_retry
 from pyramid.exceptions import ConfigurationError
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from ..settings import DEFAULTS, as_bool, seconds, whole_number
+from ..settings import as_bool, check_all, number, whole_number
 from .session import READ_ONLY
 
 
@@ -92,12 +94,9 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     run again on a fresh one. That costs nothing while connections live,
     where ``pool_pre_ping`` would add a round trip to every request.
     """
-    url = settings.get(f"{prefix}url")
-    if not str(url or "").strip():  # a KeyError traceback, or "could not parse" a blank one
-        raise ConfigurationError(f"{prefix}url is not set: set SEATSHARE_DATABASE_URL "
-                                 "to the database's URL")
-    parse_url(url)
-    _check_pool_numbers(settings, prefix)
+    check_url(settings, prefix)
+    check_pool_numbers(settings, prefix)
+    url = settings[f"{prefix}url"]
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
     # errors never show parameter values, which carry submitted codes.
     engine = engine_from_config(
@@ -113,6 +112,15 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
         statement_timeout = _statement_timeout(settings) if serving else 0
         _setup_sqlite(engine, statement_timeout * 1000 or 30000)
     return engine
+
+
+def check_url(settings, prefix="sqlalchemy."):
+    """A database URL is set, and one SeatShare can use (``parse_url``)."""
+    url = settings.get(f"{prefix}url")
+    if not str(url or "").strip():  # a KeyError traceback, or "could not parse" a blank one
+        raise ConfigurationError(f"{prefix}url is not set: set SEATSHARE_DATABASE_URL "
+                                 "to the database's URL")
+    parse_url(url)
 
 
 def _retry_after_disconnect(context):
@@ -148,12 +156,7 @@ def is_stale_prepared_statement(error) -> bool:
 
 def _statement_timeout(settings) -> int:
     """``seatshare.db_statement_timeout``, whole seconds (0: no limit)."""
-    key = "seatshare.db_statement_timeout"
-    # PostgreSQL keeps statement_timeout in milliseconds, in 32 bits: a
-    # longer one is refused at connect, and every request would be a 503.
-    return seconds({key: DEFAULTS[key], **settings}, key,
-                   zero_means="no limit on PostgreSQL, 30 seconds on SQLite",
-                   maximum=(2**31 - 1) // 1000)
+    return number(settings, "seatshare.db_statement_timeout")
 
 
 # SQLAlchemy's pool settings, which engine_from_config turns into numbers
@@ -166,22 +169,23 @@ POOL_NUMBERS = {
 }
 
 
-def _check_pool_numbers(settings, prefix):
-    for name, kind in POOL_NUMBERS.items():
-        key = f"{prefix}{name}"
-        if key in settings and not (name == "max_overflow" and str(settings[key]).strip() == "-1"):
-            # -1: SQLAlchemy's "no limit" on overflow connections.
-            whole_number(settings, key, maximum=1_000_000, **kind)
+def check_pool_numbers(settings, prefix="sqlalchemy."):
+    check_all(settings, [partial(check_pool_number, name=name, prefix=prefix)
+                         for name in POOL_NUMBERS])
+
+
+def check_pool_number(settings, name, prefix="sqlalchemy."):
+    key = f"{prefix}{name}"
+    if key in settings and not (name == "max_overflow" and str(settings[key]).strip() == "-1"):
+        # -1: SQLAlchemy's "no limit" on overflow connections.
+        whole_number(settings, key, maximum=1_000_000, **POOL_NUMBERS[name])
 
 
 def _engine_kwargs(url, settings, serving=False):
     if url.startswith("postgresql"):
         # A server that cannot reach PostgreSQL answers 503 quickly rather than
         # hanging on connect.
-        key = "seatshare.db_connect_timeout"
-        # libpq reads it as a C int.
-        timeout = seconds({key: DEFAULTS[key], **settings}, key, maximum=2**31 - 1)
-        connect_args = {"connect_timeout": timeout}
+        connect_args = {"connect_timeout": number(settings, "seatshare.db_connect_timeout")}
         statement_timeout = _statement_timeout(settings)
         if serving and statement_timeout > 0:
             # A statement that waits on a lock held elsewhere (a long

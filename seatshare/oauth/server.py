@@ -55,7 +55,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
     code_challenge_method_s256,
 )
 
-from ..settings import as_bool, seconds
+from ..settings import as_bool, number
 from ..tokens import new_token
 from .scopes import SCOPES, normalize_scopes
 from .validator import GRANT_TYPES, SeatShareValidator
@@ -263,9 +263,9 @@ def lifetimes(settings) -> dict:
     (a code's at most 10 minutes), as the validator takes them. The app
     reads them once at start too, so a bad one refuses to start."""
     return {
-        "access_token_lifetime": seconds(settings, "seatshare.access_token_lifetime"),
-        "refresh_token_lifetime": seconds(settings, "seatshare.refresh_token_lifetime"),
-        "code_lifetime": min(seconds(settings, "seatshare.authorization_code_lifetime"), 600),
+        "access_token_lifetime": number(settings, "seatshare.access_token_lifetime"),
+        "refresh_token_lifetime": number(settings, "seatshare.refresh_token_lifetime"),
+        "code_lifetime": min(number(settings, "seatshare.authorization_code_lifetime"), 600),
     }
 
 

@@ -11,7 +11,7 @@ from zope.interface import implementer
 
 from .. import principals as p
 from ..paths import is_api_request
-from ..settings import seconds
+from ..settings import number
 from .bearer import bearer_token_from, load_token_identity
 from .browser import browser_identity, end_browser_sessions
 from .memberships import membership_principals
@@ -93,4 +93,4 @@ class SecurityPolicy:
 
 def session_max_age(settings) -> int:
     """``seatshare.session_max_age``: seconds a browser sign-in lasts."""
-    return seconds(settings, "seatshare.session_max_age")
+    return number(settings, "seatshare.session_max_age")

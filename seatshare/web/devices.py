@@ -21,7 +21,7 @@ import hmac
 import re
 import secrets
 
-from ..settings import as_bool, seconds
+from ..settings import as_bool, number
 from ..tokens import derived_key
 
 NONCE_BYTES = 16
@@ -48,7 +48,7 @@ class DeviceCookies:
         return cls(
             cookie_name("seatshare_device", secure),
             secure,
-            seconds(settings, "seatshare.device_cookie_max_age"),
+            number(settings, "seatshare.device_cookie_max_age"),
             derived_key(settings, b"seatshare device cookies"),
         )
 

@@ -10,7 +10,7 @@ so nobody on the way can serve it the sign-in page over plain HTTP.
 from pyramid.events import NewResponse, subscriber
 
 from ..paths import is_api_request
-from ..settings import seconds
+from ..settings import number
 
 # No form-action: Chromium applies it to the redirect after the consent
 # form, which goes to the client's own (other-origin) redirect URI.
@@ -31,7 +31,7 @@ HSTS_KEY = "seatshare.hsts_header"
 
 def hsts_header(settings) -> str | None:
     """``Strict-Transport-Security``'s value, or None for ``0``."""
-    max_age = seconds(settings, "seatshare.hsts_max_age", zero_means="off")
+    max_age = number(settings, "seatshare.hsts_max_age")
     return f"max-age={max_age}" if max_age else None
 
 

@@ -24,7 +24,7 @@ import math
 from sqlalchemy import func, select
 
 from ..models import SignInAttempt, on_postgresql, utcnow
-from ..settings import seconds, whole_number
+from ..settings import number
 from ..tokens import derived_key
 
 
@@ -68,9 +68,8 @@ class SignInLimiter:
     @classmethod
     def from_settings(cls, settings):
         return cls(
-            whole_number(settings, "seatshare.signin_max_failures", unit="failures",
-                         maximum=1_000_000),
-            seconds(settings, "seatshare.signin_window_seconds"),
+            number(settings, "seatshare.signin_max_failures"),
+            number(settings, "seatshare.signin_window_seconds"),
             _hmac_key(settings),
         )
 

@@ -49,6 +49,25 @@ def test_an_unusable_config_file_is_one_line_on_stderr(
     assert "s3cret" not in line
 
 
+def test_every_bad_setting_is_a_line_on_stderr(seatshare, tmp_path):
+    """As the server does: every bad setting at once, not the first alone."""
+    path = tmp_path / "site.ini"
+    path.write_text(APP + "sqlalchemy.url = mysql://u:s3cret@db/x\n"
+                    "seatshare.signin_window_seconds = 15m\n"
+                    "seatshare.password_hash_fast = fast\n")
+    run = seatshare("db", "upgrade", "--json", config=str(path))
+    assert run.code == 1
+    assert run.out == ""
+    assert run.err.splitlines() == [
+        f"seatshare: error: {path}: sqlalchemy.url: SeatShare runs on PostgreSQL "
+        "(postgresql+psycopg://) or SQLite (sqlite:///), not mysql",
+        f"seatshare: error: {path}: seatshare.signin_window_seconds must be a positive "
+        "number of seconds, at most 3153600000, not '15m'",
+        f"seatshare: error: {path}: seatshare.password_hash_fast must be true or false, "
+        "not 'fast'",
+    ]
+
+
 def test_an_unknown_section_name_is_one_line_on_stderr(seatshare, ini):
     run = seatshare("app", "list", config=ini + "#nowhere")
     assert run.code == 1
