@@ -199,6 +199,8 @@ def real_app_section(url):
     # Read raw, the ini's %(here)s is no path: the servers' mail queue (no
     # scenario mails) lives with the benchmarks' other files.
     section["mail.queue_path"] = os.path.join(VAR, "mail-queue")
+    # production.ini's sender is an example address, with which it does not start.
+    section["mail.default_sender"] = "SeatShare <no-reply@seatshare.invalid>"
     return section
 
 

@@ -241,6 +241,24 @@ PRODUCTION_VARIABLES = {
     "SEATSHARE_CALENDAR_SECRET": "x" * 64,
     "SEATSHARE_ALLOWED_HOSTS": "seatshare.example.com",
 }
+# What an operator puts in place of production.ini's example sender.
+PRODUCTION_SENDER = "SeatShare <no-reply@seatshare.invalid>"
+
+
+def production_ini_copy(folder) -> str:
+    """production.ini in ``folder``, its example sender replaced as an
+    operator must."""
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "production.ini")) as f:
+        text = f.read()
+    example = "mail.default_sender = SeatShare <no-reply@example.com>\n"
+    assert example in text
+    path = os.path.join(folder, "production.ini")
+    with open(path, "w") as f:
+        f.write(text.replace(example, f"mail.default_sender = {PRODUCTION_SENDER}\n"))
+    return path
 
 
 @pytest.mark.parametrize("variable", sorted(PRODUCTION_VARIABLES))
@@ -253,11 +271,48 @@ def test_production_ini_does_not_start_without_its_variables(monkeypatch, tmp_pa
         monkeypatch.setenv(name, value)
     monkeypatch.delenv(variable)
     settings = {**ini_app_settings("production.ini", tmp_path),
-                "sqlalchemy.url": with_tables(f"sqlite:///{tmp_path}/db.sqlite")}
+                "sqlalchemy.url": with_tables(f"sqlite:///{tmp_path}/db.sqlite"),
+                "mail.default_sender": PRODUCTION_SENDER}
     with pytest.raises(ConfigurationError, match=variable):
         main({}, **settings)
     monkeypatch.setenv(variable, PRODUCTION_VARIABLES[variable])
     assert main({}, **settings) is not None
+
+
+def test_production_ini_does_not_start_with_its_example_sender(monkeypatch, tmp_path):
+    """Its SMTP mail would go out from no-reply@example.com, for the SMTP
+    server to refuse or the receiving servers to bounce as spoofed."""
+    from seatshare import Refused
+
+    for name, value in PRODUCTION_VARIABLES.items():
+        monkeypatch.setenv(name, value)
+    settings = {**ini_app_settings("production.ini", tmp_path),
+                "sqlalchemy.url": with_tables(f"sqlite:///{tmp_path}/db.sqlite")}
+    with pytest.raises(Refused, match="^mail.default_sender 'SeatShare <no-reply@example.com>' "
+                                      "is an example address, whose mail is bounced or "
+                                      "refused as spoofed: set it to an address of your own "
+                                      "domain that the SMTP server"):
+        main({}, **settings)
+
+
+@pytest.mark.parametrize(("mailer", "sender", "starts"), [
+    ("smtp", "no-reply@Example.ORG.", False),
+    ("smtp", "SeatShare <seatshare@mail.example.net>", False),
+    ("smtp", "seatshare@tickets.example", False),
+    ("smtp", "SeatShare <no-reply@seatshare.example.co.uk>", True),
+    ("smtp", "SeatShare <no-reply@myexample.com>", True),
+    # Mail that is written to files or kept in memory is sent from nowhere.
+    ("debug", "SeatShare <no-reply@example.com>", True),
+])
+def test_smtp_mail_from_an_example_domain_refuses_to_start(app_settings, tmp_path,
+                                                            mailer, sender, starts):
+    settings = {**app_settings, "mail.mailer": mailer, "mail.default_sender": sender,
+                "mail.debug_path": str(tmp_path / "mail")}
+    if starts:
+        assert main({}, **settings) is not None
+    else:
+        with pytest.raises(ConfigurationError, match="^mail.default_sender .* is an example"):
+            main({}, **settings)
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
@@ -271,16 +326,13 @@ def test_pserve_refusing_to_start_prints_one_line(tmp_path, variable, value, mes
     the reason on one line and exit status 1, not a traceback whose last
     line is the reason."""
     import os
-    import shutil
     import subprocess
     import sys
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    shutil.copy(os.path.join(root, "production.ini"), tmp_path / "production.ini")
     env = {**os.environ, **PRODUCTION_VARIABLES,
            "SEATSHARE_DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite", variable: value}
     pserve = os.path.join(os.path.dirname(sys.executable), "pserve")
-    done = subprocess.run([pserve, str(tmp_path / "production.ini")], env=env,
+    done = subprocess.run([pserve, production_ini_copy(tmp_path)], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
@@ -310,16 +362,13 @@ def test_every_bad_setting_is_named_at_once(app_settings):
 
 def test_pserve_names_every_bad_setting_one_a_line(tmp_path):
     import os
-    import shutil
     import subprocess
     import sys
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    shutil.copy(os.path.join(root, "production.ini"), tmp_path / "production.ini")
     env = {**os.environ, **PRODUCTION_VARIABLES, "SEATSHARE_SESSION_SECRET": "",
            "SEATSHARE_DATABASE_URL": "mysql://u:s3cret@db/x"}
     pserve = os.path.join(os.path.dirname(sys.executable), "pserve")
-    done = subprocess.run([pserve, str(tmp_path / "production.ini")], env=env,
+    done = subprocess.run([pserve, production_ini_copy(tmp_path)], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     lines = done.stderr.splitlines()

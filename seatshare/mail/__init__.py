@@ -14,6 +14,7 @@ where committed messages go:
 * ``testing``: an in-memory list, ``outbox(registry)``, for the tests.
 """
 import os
+from email.utils import parseaddr
 
 from pyramid.exceptions import ConfigurationError
 from pyramid_mailer import get_mailer  # noqa: F401  (the one way to reach the mailer)
@@ -48,6 +49,31 @@ def given_mail_settings(settings) -> dict:
 def check_sender(settings) -> None:
     if not settings.get("mail.default_sender"):
         raise ConfigurationError("mail.default_sender is required")
+
+
+# RFC 2606's names for examples, no one's mail domain: production.ini's
+# placeholder sender is one of them.
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org", "example")
+
+
+def is_example_address(address: str) -> bool:
+    domain = parseaddr(address)[1].rpartition("@")[2].strip().rstrip(".").lower()
+    return any(domain == example or domain.endswith("." + example)
+               for example in EXAMPLE_DOMAINS)
+
+
+def check_sender_is_real(settings) -> None:
+    """An SMTP mailer does not send from an example address, such as
+    production.ini's placeholder: the SMTP server refuses such mail, or the
+    receiving servers bounce it or file it as spoofed (the domain's SPF and
+    DMARC do not name this server), and every invitation and password-reset
+    link is lost without a word in the log."""
+    sender = settings.get("mail.default_sender")
+    if mailer_kind(settings) == "smtp" and sender and is_example_address(sender):
+        raise ConfigurationError(
+            f"mail.default_sender {sender!r} is an example address, whose mail is bounced "
+            "or refused as spoofed: set it to an address of your own domain that "
+            "the SMTP server (mail.host) may send from")
 
 
 def check_mailer_kind(settings) -> None:
@@ -85,8 +111,8 @@ def check_debug_path(settings) -> None:
 
 
 # Every check of the mail settings, each naming one bad setting.
-MAIL_CHECKS = (check_mailer_kind, check_sender, check_smtp_port, check_smtp_flags,
-               check_smtp_login, check_debug_path)
+MAIL_CHECKS = (check_mailer_kind, check_sender, check_sender_is_real, check_smtp_port,
+               check_smtp_flags, check_smtp_login, check_debug_path)
 
 
 def build_mailer(settings) -> Mailer:
