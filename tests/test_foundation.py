@@ -535,6 +535,35 @@ def test_a_page_is_the_sites_503_page_when_the_database_is_down(app_without_data
     assert_site_error_page(res, "SeatShare is unavailable")
 
 
+@pytest.mark.parametrize("path, typed, then", [
+    ("/signin", {"email": "casey@example.com"}, "Type your password again and sign in."),
+    ("/signup", {"first_name": "Casey", "last_name": "Jones", "email": "casey@example.com"},
+     "Type your password again and create your account."),
+    ("/password-reset", {"email": "casey@example.com"}, "Send it again."),
+])
+def test_a_form_sent_while_the_database_is_down_comes_back_with_what_was_typed(
+        app_without_database, path, typed, then):
+    """The 503 of a sign-in, sign-up or reset-link form was the bare error
+    page, and what was typed was lost: it is the form again, as for an
+    expired one, saying to try again, with Retry-After, passwords aside."""
+    form_id = path[1:]
+    form = app_without_database.get(path).forms[form_id]
+    for name, value in typed.items():
+        form[name] = value
+    if "password" in form.fields:
+        form["password"] = "the secret typed"
+    form["next"].force_value("/oauth/authorization?client_id=abc")
+    res = form.submit(status=503)
+    assert res.headers["Retry-After"] == "5"
+    assert res.html.find(class_="error").text.strip() == (
+        "SeatShare is briefly unavailable, so this was not sent. Wait a few seconds and "
+        "try again. " + then)
+    again = res.forms[form_id]
+    assert {name: again[name].value for name in typed} == typed
+    assert again["next"].value == "/oauth/authorization?client_id=abc"
+    assert "the secret typed" not in res.text
+
+
 @pytest.mark.parametrize("value", ["-1", "ten", "1.5", "", "²", "１０", "2147484"])
 def test_a_bad_statement_timeout_refuses_to_start(app_settings, value):
     """A whole number of seconds in ASCII digits, like every such setting:

@@ -12,9 +12,11 @@ from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPFound
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED, forget
-from pyramid.view import forbidden_view_config, view_config
+from pyramid.view import exception_view_config, forbidden_view_config, view_config
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
+from ..errors import database_unavailable_view
 from ..models import Application, User
 from ..oauth.applications import enabled_application
 from ..permissions import Permission
@@ -46,14 +48,17 @@ def requesting_application(dbsession, next_url) -> Application | None:
     return enabled_application(dbsession, parse_qs(parts.query).get("client_id", [""])[0])
 
 
-def sign_in_form(request, status=200, error=None, email="", invalid=()):
-    """``invalid``: the fields ``error`` is about, marked for screen readers."""
+def sign_in_form(request, status=200, error=None, email="", invalid=(), database=True):
+    """``invalid``: the fields ``error`` is about, marked for screen readers.
+    ``database``: whether the page may ask the database (which application
+    the sign-in is for); not while it cannot be reached."""
     next_url = safe_next(request.params.get("next"))
     return page(request, "signin.jinja2", status, error=error, email=email, invalid=invalid,
                 messages=request.session.pop_flash(),
                 next_url=next_url or "", signup_url=with_next("/signup", next_url),
                 reset_url=with_next("/password-reset", next_url),
-                application=requesting_application(request.dbsession, next_url))
+                application=(requesting_application(request.dbsession, next_url)
+                             if database else None))
 
 
 @view_config(context=Root, name="", request_method="GET", permission=NO_PERMISSION_REQUIRED)
@@ -128,13 +133,15 @@ def sign_up_page(request):
     return sign_up_form(request)
 
 
-def sign_up_form(request, status=200, error=None, errors=None, values=None):
+def sign_up_form(request, status=200, error=None, errors=None, values=None, database=True):
     """``error``: about the whole form; ``errors``: per field. ``values``:
-    what was typed in the fields other than the password, kept."""
+    what was typed in the fields other than the password, kept. ``database``:
+    as for ``sign_in_form``."""
     next_url = safe_next(request.params.get("next"))
     return page(request, "signup.jinja2", status, error=error, errors=errors or {},
                 values=values or {}, next_url=next_url or "",
-                application=requesting_application(request.dbsession, next_url))
+                application=(requesting_application(request.dbsession, next_url)
+                             if database else None))
 
 
 def typed_for_sign_up(request) -> dict:
@@ -231,25 +238,54 @@ def change_password(request):
 
 
 FORM_EXPIRED = "This form has expired, so it was not sent. "
+DATABASE_UNAVAILABLE = ("SeatShare is briefly unavailable, so this was not sent. "
+                        "Wait a few seconds and try again. ")
 
 
-def expired_form_again(request) -> Response | None:
-    """The expired form itself when it is one with values typed in it other
-    than passwords (sign-in, sign-up, asking for a reset link), those values
-    kept and the page's ``next`` too; else None. A browser signed in
-    meanwhile (in another tab) gets no sign-in or sign-up form: the error
-    page's link sends it on."""
+def form_again(request, status, why, database=True) -> Response | None:
+    """The posted form itself, saying ``why`` it was not sent, when it is
+    one with values typed in it other than passwords (sign-in, sign-up,
+    asking for a reset link), those values kept and the page's ``next``
+    too; else None. A browser signed in meanwhile (in another tab) gets no
+    sign-in or sign-up form: the error page's link sends it on.
+    ``database``: as for ``sign_in_form``."""
     context = type(getattr(request, "context", None))
     email = posted_text(request, "email") or ""
     if context is SignInPage and request.identity is None:
-        return sign_in_form(request, 400, FORM_EXPIRED + "Type your password again and sign in.",
-                            email=email)
+        return sign_in_form(request, status, why + "Type your password again and sign in.",
+                            email=email, database=database)
     if context is SignUpPage and request.identity is None:
-        return sign_up_form(request, 400, FORM_EXPIRED + "Type your password again and "
-                            "create your account.", values=typed_for_sign_up(request))
+        return sign_up_form(request, status, why + "Type your password again and "
+                            "create your account.", values=typed_for_sign_up(request),
+                            database=database)
     if context is PasswordResetPage:
-        return request_form(request, 400, FORM_EXPIRED + "Send it again.", email=email)
+        return request_form(request, status, why + "Send it again.", email=email)
     return None
+
+
+def expired_form_again(request) -> Response | None:
+    return form_again(request, 400, FORM_EXPIRED)
+
+
+@exception_view_config(DBAPIError, request_method="POST", containment=SignInPage)
+@exception_view_config(DBAPIError, request_method="POST", containment=SignUpPage)
+@exception_view_config(DBAPIError, request_method="POST", containment=PasswordResetPage)
+def unavailable_form_again(exc, request):
+    """A form the database could not answer: the 503 (logged, with its
+    Retry-After) is the form again, saying so, with what was typed kept, as
+    for an expired form, where it was the bare 503 page and the typing was
+    lost. Any other database error is answered as elsewhere."""
+    response = database_unavailable_view(exc, request)
+    if response.status_code != 503:
+        return response
+    try:
+        again = form_again(request, 503, DATABASE_UNAVAILABLE, database=False)
+    except DBAPIError:  # who is signed in, read from the database
+        again = None
+    if again is None:
+        return response
+    again.headers["Retry-After"] = response.headers["Retry-After"]
+    return again
 
 
 @view_config(context=BadCSRFToken, permission=NO_PERMISSION_REQUIRED)
