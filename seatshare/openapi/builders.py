@@ -36,9 +36,17 @@ REASONS = {
 ERROR_HEADERS = {
     401: {"WWW-Authenticate": {
         "description": f'{BEARER_CHALLENGE}, with error="invalid_token" when a token was sent.',
+        "required": True,
         "schema": {"type": "string"},
     }},
-    503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
+    # RFC 6750 §3.1: only a token without the scope the method needs.
+    403: {"WWW-Authenticate": {
+        "description": f'With a token that lacks the scope: {BEARER_CHALLENGE}, '
+        'error="insufficient_scope", scope="read" or "write".',
+        "schema": {"type": "string"},
+    }},
+    503: {"Retry-After": {"description": "Seconds to wait.", "required": True,
+                          "schema": {"type": "string", "pattern": "^[0-9]+$"}}},
 }
 
 
@@ -94,18 +102,22 @@ LIST_HEADERS = {
     "Link": {
         "description": 'RFC 8288 links to the `first`, `prev`, `next` and `last` pages as they '
         "apply (empty on a single page); they keep the query's filters.",
+        "required": True,
         "schema": {"type": "string"},
     },
     "X-Total-Count": {
         "description": "The number of records in the whole list.",
+        "required": True,
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
 }
 NO_STORE = {
-    "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "`no-store`.", "required": True,
+                      "schema": {"type": "string", "const": "no-store"}},
 }
 LOCATION_HEADER = {
-    "Location": {"description": "The new record's URL.", "schema": {"type": "string", "format": "uri"}}
+    "Location": {"description": "The new record's URL.", "required": True,
+                 "schema": {"type": "string", "format": "uri"}}
 }
 
 

@@ -42,6 +42,14 @@ HOW = (
 )
 
 
+FEED_HEADERS = {
+    "ETag": {"description": "Send it back as `If-None-Match`.",
+             "required": True, "schema": {"type": "string"}},
+    "Cache-Control": {"description": f"`max-age={CACHE_SECONDS}, private`.",
+                      "required": True, "schema": {"type": "string"}},
+}
+
+
 def feed_operation(summary, description, operation_id, not_found) -> dict:
     return {
         "summary": summary,
@@ -52,15 +60,12 @@ def feed_operation(summary, description, operation_id, not_found) -> dict:
         "responses": {
             "200": {
                 "description": "An iCalendar (RFC 5545) document.",
-                "headers": {
-                    "ETag": {"description": "Send it back as `If-None-Match`.",
-                             "schema": {"type": "string"}},
-                    "Cache-Control": {"description": f"`max-age={CACHE_SECONDS}, private`.",
-                                      "schema": {"type": "string"}},
-                },
+                "headers": FEED_HEADERS,
                 "content": CALENDAR,
             },
-            "304": {"description": "`If-None-Match` named the current `ETag`."},
+            # RFC 9110 §15.4.5: a 304 sends the headers the 200 would have.
+            "304": {"description": "`If-None-Match` named the current `ETag`.",
+                    "headers": FEED_HEADERS},
             "404": {"description": not_found, "content": HTML},
         },
     }

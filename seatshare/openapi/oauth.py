@@ -5,7 +5,8 @@ from .builders import NO_STORE, json_response
 FORM = "application/x-www-form-urlencoded"
 # RFC 6749 §5.2: the scheme a client authenticates with, whichever it used.
 CLIENT_CHALLENGE_HEADER = {
-    "WWW-Authenticate": {"description": f"`{CLIENT_CHALLENGE}`.", "schema": {"type": "string"}},
+    "WWW-Authenticate": {"description": f"`{CLIENT_CHALLENGE}`.", "required": True,
+                         "schema": {"type": "string", "const": CLIENT_CHALLENGE}},
 }
 HTML = {"text/html": {"schema": {"type": "string"}}}
 
@@ -143,7 +144,7 @@ def oauth_paths() -> dict:
         "`response_mode` says), or with `error` "
         "(`access_denied` when the user denied; `invalid_request` for a repeated "
         "parameter) as RFC 6749 §4.1.2.1 says.",
-        "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+        "headers": {"Location": {"required": True, "schema": {"type": "string", "format": "uri"}}},
     }
     return {
         "/oauth/authorization": {

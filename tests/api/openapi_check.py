@@ -2,9 +2,12 @@
 
 ``ResponseChecker.check(response)`` finds the operation for the request's
 method and path, and asserts that the status is documented, that the body
-validates against the documented JSON Schema (2020-12, by jsonschema_rs) and
-that documented headers are present. A request to a path or method the
-document does not have (a 404 or 405 test) must still answer the error body.
+validates against the documented JSON Schema (2020-12, by jsonschema_rs), that
+each documented header marked ``required`` is present, that every documented
+header sent has a value its schema allows, and that none of the headers a
+client acts on (``CONTRACT_HEADERS``) is sent where the document does not
+name it. A request to a path or method the document does not have (a 404 or
+405 test) must still answer the error body.
 """
 import functools
 import json
@@ -14,6 +17,11 @@ from urllib.parse import urlsplit
 import jsonschema_rs
 
 from seatshare.openapi import document
+
+# The headers API.md and RFC 6749/6750 give a meaning a client acts on: a
+# response that sends one must say so in the document.
+CONTRACT_HEADERS = ("Link", "X-Total-Count", "Location", "WWW-Authenticate", "Retry-After",
+                    "Cache-Control")
 
 
 def inline_refs(node, root):
@@ -86,8 +94,17 @@ class ResponseChecker:
         assert str(status) in responses, f"{method} {template} answered undocumented {status}"
         self.seen.add((method, template, status))
         response = responses[str(status)]
-        for name in response.get("headers", {}):
-            assert name in headers, f"{method} {template} {status} lacks header {name}"
+        documented = response.get("headers", {})
+        for name, header in documented.items():
+            if name not in headers:
+                assert not header.get("required"), f"{method} {template} {status} lacks header {name}"
+                continue
+            self.validate(("paths", template, method.lower(), "responses", str(status),
+                           "headers", name, "schema"), headers[name])
+        for name in CONTRACT_HEADERS:
+            assert name not in headers or name in documented, (
+                f"{method} {template} {status} sends {name}: {headers[name]!r}, "
+                "which the document does not name")
         content = response.get("content", {})
         if "application/json" in content:
             pointer = ("paths", template, method.lower(), "responses", str(status), "content",

@@ -166,6 +166,19 @@ def test_checker_refuses_a_missing_list_header():
         ResponseChecker().check("GET", "http://x/api/v1/groups", 200, {}, b"[]")
 
 
+def test_checker_refuses_a_list_header_value_its_schema_does_not_allow():
+    with pytest.raises(AssertionError, match="X-Total-Count"):
+        ResponseChecker().check("GET", "http://x/api/v1/groups", 200,
+                                {"Link": "", "X-Total-Count": "many"}, b"[]")
+
+
+@pytest.mark.parametrize("header", ["Cache-Control", "Retry-After", "Location"])
+def test_checker_refuses_a_contract_header_the_document_does_not_name(header):
+    headers = {"Link": "", "X-Total-Count": "0", header: "1"}
+    with pytest.raises(AssertionError, match=f"sends {header}"):
+        ResponseChecker().check("GET", "http://x/api/v1/groups", 200, headers, b"[]")
+
+
 @pytest.mark.parametrize(("method", "path"), api_operations("/", with_body=True),
                          ids=[f"{m} {p}" for m, p in api_operations("/", with_body=True)])
 def test_every_operation_with_a_body_documents_its_413(testapp, world, app, method, path):
