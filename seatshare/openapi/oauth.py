@@ -11,6 +11,12 @@ CLIENT_CHALLENGE_HEADER = {
 HTML = {"text/html": {"schema": {"type": "string"}}}
 
 
+def html_page(description):
+    """An HTML page (seatshare.web.pages): never kept by a cache, as it
+    carries the form's CSRF token or the request's parameters."""
+    return {"description": description, "headers": NO_STORE, "content": HTML}
+
+
 def string(description, **extra):
     return {"type": "string", "description": description, **extra}
 
@@ -87,6 +93,11 @@ TOKEN_QUERY = [
 TOO_LARGE = json_response("`invalid_request`: the body is larger than "
                           "`seatshare.max_body_bytes`.", OAUTH_ERROR, NO_STORE)
 
+# Every JSON answer of the token, revocation and introspection endpoints
+# but a revocation's empty 200 is no-store (seatshare.oauth.views).
+INVALID_CLIENT = json_response("`invalid_client`.", OAUTH_ERROR,
+                               {**NO_STORE, **CLIENT_CHALLENGE_HEADER})
+
 CLIENT_AUTH = [{"clientBasic": []}, {}]
 AUTH_METHODS_WITH_NONE = ("`client_secret_basic`, `client_secret_post`, and `none` "
                           "(a public application's client_id alone, in the body or as "
@@ -100,7 +111,7 @@ def token_responses():
         ),
         "400": json_response("RFC 6749 §5.2 error (`invalid_request` for a repeated "
                              "parameter).", OAUTH_ERROR, NO_STORE),
-        "401": json_response("`invalid_client`.", OAUTH_ERROR, {**NO_STORE, **CLIENT_CHALLENGE_HEADER}),
+        "401": INVALID_CLIENT,
         "413": TOO_LARGE,
     }
 
@@ -145,6 +156,8 @@ def oauth_paths() -> dict:
         "(`access_denied` when the user denied; `invalid_request` for a repeated "
         "parameter) as RFC 6749 §4.1.2.1 says.",
         "headers": {"Location": {"required": True, "schema": {"type": "string", "format": "uri"}}},
+        # WebOb's redirect body, for a browser that does not follow Location.
+        "content": HTML,
     }
     return {
         "/oauth/authorization": {
@@ -161,11 +174,11 @@ def oauth_paths() -> dict:
                 "security": [],
                 "parameters": authorization_query,
                 "responses": {
-                    "200": {"description": "The consent page.", "content": HTML},
+                    "200": html_page("The consent page."),
                     "302": redirect,
-                    "400": {"description": "Unknown `client_id` or an unregistered "
-                            "`redirect_uri` (or either one repeated): an HTML page, never a "
-                            "redirect.", "content": HTML},
+                    "400": html_page("Unknown `client_id` or an unregistered "
+                                     "`redirect_uri` (or either one repeated): an HTML page, "
+                                     "never a redirect."),
                 },
             },
             "post": {
@@ -185,8 +198,7 @@ def oauth_paths() -> dict:
                 ),
                 "responses": {
                     "302": redirect,
-                    "400": {"description": "A bad authorization request or CSRF token.",
-                            "content": HTML},
+                    "400": html_page("A bad authorization request or CSRF token."),
                 },
             },
         },
@@ -228,8 +240,8 @@ def oauth_paths() -> dict:
                     "200": {"description": "Revoked, or there was nothing to revoke."},
                     "400": json_response(
                         "RFC 6749 §5.2 error; `unauthorized_client` for a token issued to "
-                        "another client (RFC 7009 §2.1).", OAUTH_ERROR),
-                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE_HEADER),
+                        "another client (RFC 7009 §2.1).", OAUTH_ERROR, NO_STORE),
+                    "401": INVALID_CLIENT,
                     "413": TOO_LARGE,
                 },
             }
@@ -264,9 +276,10 @@ def oauth_paths() -> dict:
                             },
                             "required": ["active"],
                         },
+                        NO_STORE,
                     ),
-                    "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR),
-                    "401": json_response("`invalid_client`.", OAUTH_ERROR, CLIENT_CHALLENGE_HEADER),
+                    "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR, NO_STORE),
+                    "401": INVALID_CLIENT,
                     "413": TOO_LARGE,
                 },
             }
