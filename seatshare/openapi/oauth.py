@@ -1,6 +1,6 @@
 """The OAuth 2.0 authorization server's endpoints (API.md §2)."""
 from ..security.challenges import CLIENT_CHALLENGE
-from .builders import NO_STORE, json_response
+from .builders import ERROR_HEADERS, NO_STORE, error_response, json_response
 
 FORM = "application/x-www-form-urlencoded"
 # RFC 6749 §5.2: the scheme a client authenticates with, whichever it used.
@@ -98,6 +98,17 @@ TOO_LARGE = json_response("`invalid_request`: the body is larger than "
 INVALID_CLIENT = json_response("`invalid_client`.", OAUTH_ERROR,
                                {**NO_STORE, **CLIENT_CHALLENGE_HEADER})
 
+# seatshare.errors: an unexpected error (500), the database out of reach
+# (503): the JSON error body on the endpoints programs call, a page on the
+# authorization endpoint, which a browser shows.
+SERVER_ERRORS = {"500": error_response(500), "503": error_response(503)}
+PAGE_SERVER_ERRORS = {
+    "500": {"description": "An unexpected error; logged, nothing internal in the page.",
+            "content": HTML},
+    "503": {"description": "The database cannot be reached; retry after `Retry-After` "
+            "seconds.", "headers": ERROR_HEADERS[503], "content": HTML},
+}
+
 CLIENT_AUTH = [{"clientBasic": []}, {}]
 AUTH_METHODS_WITH_NONE = ("`client_secret_basic`, `client_secret_post`, and `none` "
                           "(a public application's client_id alone, in the body or as "
@@ -113,6 +124,7 @@ def token_responses():
                              "parameter).", OAUTH_ERROR, NO_STORE),
         "401": INVALID_CLIENT,
         "413": TOO_LARGE,
+        **SERVER_ERRORS,
     }
 
 
@@ -179,6 +191,7 @@ def oauth_paths() -> dict:
                     "400": html_page("Unknown `client_id` or an unregistered "
                                      "`redirect_uri` (or either one repeated): an HTML page, "
                                      "never a redirect."),
+                    **PAGE_SERVER_ERRORS,
                 },
             },
             "post": {
@@ -199,6 +212,7 @@ def oauth_paths() -> dict:
                 "responses": {
                     "302": redirect,
                     "400": html_page("A bad authorization request or CSRF token."),
+                    **PAGE_SERVER_ERRORS,
                 },
             },
         },
@@ -243,6 +257,7 @@ def oauth_paths() -> dict:
                         "another client (RFC 7009 §2.1).", OAUTH_ERROR, NO_STORE),
                     "401": INVALID_CLIENT,
                     "413": TOO_LARGE,
+                    **SERVER_ERRORS,
                 },
             }
         },
@@ -281,6 +296,7 @@ def oauth_paths() -> dict:
                     "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR, NO_STORE),
                     "401": INVALID_CLIENT,
                     "413": TOO_LARGE,
+                    **SERVER_ERRORS,
                 },
             }
         },
@@ -320,7 +336,9 @@ def oauth_paths() -> dict:
                             },
                             "required": ["issuer", "authorization_endpoint", "token_endpoint"],
                         },
-                    )
+                    ),
+                    # Built from the settings alone: no database, so no 503.
+                    "500": error_response(500),
                 },
             }
         },
