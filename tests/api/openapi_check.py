@@ -2,7 +2,8 @@
 
 ``ResponseChecker.check(response)`` finds the operation for the request's
 method and path, and asserts that the status is documented, that the body
-validates against the documented JSON Schema (2020-12, by jsonschema_rs), that
+validates against the documented JSON Schema (2020-12, by jsonschema_rs, its
+formats asserted: a `date-time` must be a date, a `uri` absolute), that
 each documented header marked ``required`` is present, that every documented
 header sent has a value its schema allows, and that none of the headers a
 client acts on (``CONTRACT_HEADERS``) is sent where the document does not
@@ -67,7 +68,7 @@ class ResponseChecker:
         schema = self.doc
         for part in pointer:
             schema = schema[part]
-        return jsonschema_rs.Draft202012Validator(inline_refs(schema, self.doc))
+        return jsonschema_rs.Draft202012Validator(inline_refs(schema, self.doc), validate_formats=True)
 
     def template_for(self, path):
         for pattern, template in self.routes:

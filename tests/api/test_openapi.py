@@ -161,6 +161,21 @@ def test_checker_refuses_a_body_that_breaks_the_schema():
         ResponseChecker().check("GET", "http://x/api/v1/groups", 200, headers, body)
 
 
+def test_checker_refuses_a_value_its_format_does_not_allow():
+    """Formats are asserted, not only noted: a timestamp of the right shape
+    that is no date, a Location that is no URI."""
+    group = {"id": 1, "name": "G", "entity_id": 1, "creator_id": 1, "role": "admin",
+             "created_at": "2026-13-45T25:61:00Z"}
+    headers = {"Link": "", "X-Total-Count": "1"}
+    with pytest.raises(AssertionError, match="date-time"):
+        ResponseChecker().check("GET", "http://x/api/v1/groups", 200, headers,
+                                json.dumps([group]).encode())
+    group["created_at"] = "2026-11-30T16:03:21Z"
+    with pytest.raises(AssertionError, match="uri"):
+        ResponseChecker().check("POST", "http://x/api/v1/groups", 201, {"Location": "/groups/1"},
+                                json.dumps(group).encode())
+
+
 def test_checker_refuses_a_missing_list_header():
     with pytest.raises(AssertionError, match="lacks header Link"):
         ResponseChecker().check("GET", "http://x/api/v1/groups", 200, {}, b"[]")
