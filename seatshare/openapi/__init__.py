@@ -11,7 +11,7 @@ import copy
 import functools
 
 from . import api_v1, beyond_seed, calendar, components, oauth
-from .builders import with_body_limit
+from .builders import with_body_limit, with_url_check
 
 PATH_BUILDERS = [
     *api_v1.PATH_BUILDERS, *beyond_seed.PATH_BUILDERS, oauth.oauth_paths, calendar.calendar_paths,
@@ -44,9 +44,11 @@ def _document() -> dict:
     for build in PATH_BUILDERS:
         # A later builder adds methods to a path an earlier one described.
         for path, operations in build().items():
-            # Every operation that takes a body can get the body limit's 413.
+            # Every operation can get the URL check's 400, and every one that
+            # takes a body the body limit's 413 (seatshare.limits).
             paths.setdefault(path, {}).update(
-                (method, value if method == "parameters" else with_body_limit(path, value))
+                (method, value if method == "parameters"
+                 else with_body_limit(path, with_url_check(path, value)))
                 for method, value in operations.items()
             )
     return {

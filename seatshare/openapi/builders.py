@@ -22,7 +22,8 @@ from ..schemas.types import (
 )
 
 REASONS = {
-    400: "The body or the query fails validation (the body names the `fields`).",
+    400: "The body or the query fails validation (the body names the `fields`), or the URL "
+         "is not valid UTF-8.",
     401: "No token, or a token that is unknown, expired or revoked.",
     403: "The record exists but you may not read or change it, or the token lacks the scope "
          '(then with `WWW-Authenticate: Bearer realm="seatshare", error="insufficient_scope", '
@@ -67,7 +68,8 @@ def error_response(status: int) -> dict:
 
 def responses(success: dict, *errors: int) -> dict:
     """``success`` (status → response) and the contract's errors, plus the
-    ones every authenticated endpoint can answer (401, 403, 500, 503)."""
+    ones every authenticated endpoint can answer (401, 403, 500, 503; and
+    ``with_url_check``'s 400)."""
     codes = sorted(set(errors) | {401, 403, 500, 503})
     return {**{str(k): v for k, v in success.items()}, **{str(c): error_response(c) for c in codes}}
 
@@ -88,6 +90,25 @@ def with_body_limit(path: str, operation: dict) -> dict:
         return operation
     too_large = error_response(413) if path.startswith("/api/") else TOO_LARGE_TEXT
     responses = {"413": too_large, **operation["responses"]}
+    return {**operation, "responses": dict(sorted(responses.items()))}
+
+
+# seatshare.limits refuses a URL (path or query) that is not UTF-8 before
+# anything else runs, token or no token: in an operation's own 400 where it
+# has one (the OAuth errors, the authorization page), else in the contract's
+# JSON error on the paths programs call, or an HTML page (a calendar feed).
+BAD_URL_HTML = {
+    "description": "The URL is not valid UTF-8.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
+def with_url_check(path: str, operation: dict) -> dict:
+    """``operation`` with the 400 a URL that is not UTF-8 gets; responses by status."""
+    if "400" in operation["responses"]:
+        return operation
+    bad_url = BAD_URL_HTML if path.startswith("/calendar/") else error_response(400)
+    responses = {"400": bad_url, **operation["responses"]}
     return {**operation, "responses": dict(sorted(responses.items()))}
 
 

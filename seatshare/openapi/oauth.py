@@ -11,10 +11,13 @@ CLIENT_CHALLENGE_HEADER = {
 HTML = {"text/html": {"schema": {"type": "string"}}}
 
 
-def html_page(description):
+def html_page(description, cached_error=False):
     """An HTML page (seatshare.web.pages): never kept by a cache, as it
-    carries the form's CSRF token or the request's parameters."""
-    return {"description": description, "headers": NO_STORE, "content": HTML}
+    carries the form's CSRF token or the request's parameters; but for
+    ``cached_error``, whose 400 for a URL that is not UTF-8 is the site's
+    error page (seatshare.limits), which carries neither."""
+    no_store = {"Cache-Control": {**NO_STORE["Cache-Control"], "required": not cached_error}}
+    return {"description": description, "headers": no_store, "content": HTML}
 
 
 def string(description, **extra):
@@ -189,8 +192,9 @@ def oauth_paths() -> dict:
                     "200": html_page("The consent page."),
                     "302": redirect,
                     "400": html_page("Unknown `client_id` or an unregistered "
-                                     "`redirect_uri` (or either one repeated): an HTML page, "
-                                     "never a redirect."),
+                                     "`redirect_uri` (or either one repeated), or a URL that "
+                                     "is not UTF-8: an HTML page, never a redirect.",
+                                     cached_error=True),
                     **PAGE_SERVER_ERRORS,
                 },
             },
@@ -211,7 +215,8 @@ def oauth_paths() -> dict:
                 ),
                 "responses": {
                     "302": redirect,
-                    "400": html_page("A bad authorization request or CSRF token."),
+                    "400": html_page("A bad authorization request or CSRF token, or a URL "
+                                     "that is not UTF-8.", cached_error=True),
                     **PAGE_SERVER_ERRORS,
                 },
             },

@@ -13,6 +13,7 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
+from seatshare.calendar import TOKEN_LENGTH
 from seatshare.openapi import api_v1, document
 
 from .openapi_check import ResponseChecker
@@ -209,3 +210,16 @@ def test_every_operation_with_a_body_documents_its_413(testapp, world, app, meth
                           headers={**world.headers("owner"), "Content-Type": media_type})
     assert res.status_int == 413
     assert res.content_type in documented["content"]
+
+
+@pytest.mark.parametrize(("method", "path"), api_operations("/"),
+                         ids=[f"{m} {p}" for m, p in api_operations("/")])
+def test_every_operation_documents_its_400_for_a_url_that_is_not_utf8(testapp, world, method,
+                                                                       path):
+    """seatshare.limits refuses a URL that is not UTF-8 before anything else,
+    token or no token, on every path: a 400 the document gives every
+    operation (the testapp fixture checks its media type and body)."""
+    url = re.sub(r"\{token\}", "0" * TOKEN_LENGTH, path)
+    url = re.sub(r"\{[a-z_]+\}", str(world.ticket.id), url) + "?x=%FF"
+    res = testapp.request(url, method=method, expect_errors=True)
+    assert res.status_int == 400
