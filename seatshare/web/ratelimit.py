@@ -1,7 +1,8 @@
 """Sign-in and sign-up throttling: attempts counted per key in the database.
 
 The attempts live in the ``sign_in_attempts`` table, so every server process
-sees the same count. Sign-in counts its failures per account and per address;
+sees the same count. Sign-in counts its failures per account and per address
+(an IPv6 address's /64: ``client_network``);
 sign-up counts every attempt that reaches the "is this email taken" check per
 address, and the reset page every link asked for, per address and per email,
 under keys of their own; a browser showing the account's device cookie
@@ -19,6 +20,7 @@ import dataclasses
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import math
 
 from sqlalchemy import func, select
@@ -33,6 +35,31 @@ def _key(kind: str, value: str | None) -> str:
     return f"{kind}:{value or 'unknown'}"
 
 
+# RFC 6177: an IPv6 site is given a /64 at least, and a client may send
+# from any address in it (RFC 4941's temporary addresses do, unasked).
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_network(address: str | None) -> str | None:
+    """What an address key counts attempts against: an IPv4 address itself
+    (also when a dual-stack socket shows it as ``::ffff:a.b.c.d``), an IPv6
+    address's /64, so that cycling through one's own addresses lifts no
+    limit; anything else as it is."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip("[]"))
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network((ip, IPV6_CLIENT_PREFIX), strict=False))
+    return str(ip)
+
+
+def _address_key(kind: str, address: str | None) -> str:
+    return _key(kind, client_network(address))
+
+
 def attempt_keys(email: str, address: str | None, device: str | None = None) -> list[str]:
     """A sign-in's keys: per address, and per account, or, for a browser
     showing the account's device cookie (``device``: its nonce, see
@@ -40,18 +67,18 @@ def attempt_keys(email: str, address: str | None, device: str | None = None) -> 
     lock out a browser that has signed in before, and its own lock out
     only itself."""
     return [_key("device", device) if device else _key("account", email),
-            _key("address", address)]
+            _address_key("address", address)]
 
 
 def sign_up_keys(address: str | None) -> list[str]:
-    return [_key("signup-address", address)]
+    return [_address_key("signup-address", address)]
 
 
 def reset_keys(email: str, address: str | None, device: str | None = None) -> list[str]:
     """A reset link asked for: per address, and per email (no mailbox is
     sent more than the limit's worth of links by others), or per device
     cookie for a browser showing the account's (as ``attempt_keys``)."""
-    return [_key("reset-address", address),
+    return [_address_key("reset-address", address),
             _key("reset-device", device) if device else _key("reset-account", email)]
 
 

@@ -276,6 +276,30 @@ def test_failures_from_one_address_lock_every_account(testapp, dbsession):
     submit_sign_in(testapp, other.email, factories.DEFAULT_PASSWORD, status=302)
 
 
+def test_an_ipv6_network_counts_as_one_address(testapp):
+    """An IPv6 client is given a whole /64 (RFC 6177) and may send from any
+    address in it: failures count against the /64, or cycling through its
+    own addresses would lift the per-address limit. An IPv4 client seen on
+    a dual-stack socket (``::ffff:a.b.c.d``) is still its own address."""
+    for number in range(5):
+        testapp.extra_environ["REMOTE_ADDR"] = f"2001:db8:1:2::{number + 1:x}"
+        submit_sign_in(testapp, f"nobody{number}@example.com", "wrong", status=400)
+    other = factories.make_user()
+    testapp.extra_environ["REMOTE_ADDR"] = "2001:db8:1:2:ffff:ffff:ffff:ffff"
+    submit_sign_in(testapp, other.email, factories.DEFAULT_PASSWORD, status=429)
+    # Another /64 may still sign in; and IPv4 clients are not one network.
+    for address in ("2001:db8:1:3::1", "::ffff:192.0.2.1"):
+        testapp.extra_environ["REMOTE_ADDR"] = address
+        testapp.reset()
+        submit_sign_in(testapp, other.email, factories.DEFAULT_PASSWORD, status=302)
+    testapp.reset()
+    for number in range(5):
+        testapp.extra_environ["REMOTE_ADDR"] = f"::ffff:192.0.2.{number + 10}"
+        submit_sign_in(testapp, f"nobody{number}@example.com", "wrong", status=400)
+    testapp.reset()
+    submit_sign_in(testapp, other.email, factories.DEFAULT_PASSWORD, status=302)
+
+
 def test_limits_come_from_the_settings(testapp, user, app, monkeypatch):
     monkeypatch.setitem(app.registry.settings, "seatshare.signin_max_failures", "2")
     for _ in range(2):
@@ -340,6 +364,18 @@ def test_sign_up_attempts_from_one_address_stop_at_the_sign_in_limit(testapp, us
     testapp.extra_environ["REMOTE_ADDR"] = "192.0.2.7"
     testapp.reset()
     assert submit_sign_up(testapp, "new2@example.com").status_int == 302
+
+
+def test_sign_up_attempts_from_one_ipv6_network_stop_at_the_limit(testapp, user):
+    """Asking sign-up whether emails are taken from every address of one
+    /64 costs that network as much as asking from one address."""
+    for number in range(5):
+        testapp.extra_environ["REMOTE_ADDR"] = f"2001:db8:5:6::{number + 1:x}"
+        assert submit_sign_up(testapp, user.email).status_int == 400
+    testapp.extra_environ["REMOTE_ADDR"] = "2001:db8:5:6:abcd::1"
+    assert submit_sign_up(testapp, user.email).status_int == 429
+    testapp.extra_environ["REMOTE_ADDR"] = "2001:db8:5:7::1"
+    assert submit_sign_up(testapp, user.email).status_int == 400
 
 
 def test_a_throttled_sign_up_is_the_form_again_with_what_was_typed_kept(testapp, app,
