@@ -64,7 +64,7 @@ account. To choose one, open this link:
 {link}
 
 It works for an hour, and once. Choosing a new password signs you out in
-every other browser.
+every other browser and disconnects the apps connected to your account.
 
 If you did not ask for this, ignore this message: your password stays as
 it is.

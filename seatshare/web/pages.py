@@ -17,6 +17,9 @@ from .ratelimit import SignInLimiter
 
 PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
                     "signed in has been signed out.")
+PASSWORD_RESET = ("Your password has been changed. Every other browser where you were "
+                  "signed in has been signed out, and every app you had connected was "
+                  "disconnected: approve those you use again.")
 MAX_NEXT_LENGTH = 4096
 # What a URL carries as it is: RFC 3986's reserved characters and the "%" of
 # escapes already made (the app's own paths and queries arrive encoded).
@@ -113,9 +116,10 @@ def start_session(request, user) -> HTTPFound:
     return response
 
 
-def set_new_password(request, user, new_password) -> HTTPFound | None:
+def set_new_password(request, user, new_password,
+                     notice=PASSWORD_CHANGED) -> HTTPFound | None:
     """Give ``user`` ``new_password``, end every browser session of theirs
-    and sign this browser in afresh; None, changing nothing, when the
+    and sign this browser in afresh, saying ``notice``; None, changing nothing, when the
     password is no longer the one this request checked (the current
     password typed, the hash a reset link covers).
 
@@ -133,5 +137,5 @@ def set_new_password(request, user, new_password) -> HTTPFound | None:
     if changed != 1:
         return None
     response = start_session(request, user)
-    request.session.flash(PASSWORD_CHANGED)
+    request.session.flash(notice)
     return response

@@ -27,10 +27,11 @@ from ..models import User
 from ..permissions import Permission
 from ..resources import Resource, register_root_child
 from ..schemas.types import record_id
+from ..services.authorizations import revoke_authorization
 from ..tokens import derived_key
 from .devices import trusted_device
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
-from .pages import page, safe_next, set_new_password, throttle, with_next
+from .pages import PASSWORD_RESET, page, safe_next, set_new_password, throttle, with_next
 from .ratelimit import reset_keys
 
 LINK_SECONDS = 3600
@@ -176,17 +177,22 @@ def reset_form(request):
 @view_config(context=PasswordResetLink, request_method="POST", require_csrf=True,
              permission=Permission.RESET_PASSWORD)
 def reset_password(request):
-    """Set the new password, end every browser session of the user, and
-    sign this browser in (the mailbox proved who it is)."""
+    """Set the new password, end every browser session of the user,
+    disconnect every application, and sign this browser in (the mailbox
+    proved who it is). A reset is how the mailbox's owner takes the account
+    back from whoever held it (who signed up with this email first, or
+    learned the password): the tokens of the applications connected
+    meanwhile, and their remembered approvals, end with the sessions."""
     user = request.context.user
     values, errors = validate(NewPasswordForm(), request)
     if values is not None:
         errors = new_password_errors(values, user.email)
     if values is None or errors:
         return new_password_form(request, 400, errors)
-    response = set_new_password(request, user, values["new_password"])
+    response = set_new_password(request, user, values["new_password"], notice=PASSWORD_RESET)
     if response is None:
         raise HTTPForbidden()  # used meanwhile, by another request: link_expired
+    revoke_authorization(request.dbsession, user.id)
     return response
 
 

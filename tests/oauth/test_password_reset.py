@@ -9,7 +9,7 @@ import pytest
 from seatshare.web.password_reset import LINK_SECONDS, reset_key, user_for_reset_key
 from tests import factories
 
-from .conftest import REDIRECT_URI, Flow, authorization_url, field_error
+from .conftest import REDIRECT_URI, Flow, api_me, authorization_url, field_error
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import NEW_PASSWORD, changed_meanwhile, password_hash
 from .test_signin import autofocused, session_of, submit_sign_in
@@ -75,19 +75,43 @@ def test_an_authorization_signed_out_goes_on_after_a_reset(flow, testapp, user, 
     assert "Your password has been changed" in consent.html.find(class_="notice").text
 
 
-def test_a_remembered_approval_leaves_no_notice_for_later(flow, testapp, user, outbox):
-    """An approval remembered skips the consent page, straight back to the
+def test_a_skipped_consent_page_leaves_no_notice_for_later(flow, testapp, user, outbox,
+                                                           dbsession):
+    """A trusted application skips the consent page, straight back to the
     app with a code: the "password changed" notice is not shown there, and
-    must not turn up on some later page either."""
-    flow.sign_in()
-    flow.approve()
-    testapp.get("/signin").forms[0].submit(status=302)  # sign out
+    must not turn up on some later page either. (A reset forgets remembered
+    approvals: ``test_resetting_disconnects_every_application``.)"""
+    flow.application.trusted = True
+    dbsession.flush()
     authorize, _ = ask_on_the_way_to_an_app(flow, testapp, user)
     form = testapp.get(mailed_link(outbox)).forms["password"]
     form["new_password"] = form["new_password_again"] = NEW_PASSWORD
     back = form.submit(status=302).follow(status=302)
     assert back.location.startswith(REDIRECT_URI + "?code=")
     assert "Your password has been changed" not in testapp.get("/signin").text
+
+
+def test_resetting_disconnects_every_application(flow, testapp, user, outbox, dbsession):
+    """A reset is how the mailbox's owner takes the account back from
+    whoever held it (someone who signed up with this email first, or learned
+    the password): the applications connected meanwhile lose their tokens
+    and their remembered approvals, or such an app would go on reading and
+    changing the account, and get a code again from the user's browser
+    without asking. Other users' applications are not touched."""
+    flow.sign_in()
+    other_app, other_secret = factories.make_application(redirect_uris=[REDIRECT_URI])
+    grants = [(connected, connected.tokens())
+              for connected in (flow, Flow(testapp, other_app, other_secret, user))]
+    _, someone_elses = factories.make_token(application=flow.application)
+    testapp.get("/signin").forms[0].submit(status=302)  # sign out
+    ask(testapp, user.email)
+    notice = choose(testapp, mailed_link(outbox)).follow().html.find(class_="notice").text
+    assert "every app you had connected was disconnected" in notice
+    for connected, tokens in grants:
+        api_me(testapp, tokens["access_token"], status=401)
+        connected.refresh(tokens["refresh_token"], status=400)
+        assert connected.consent_page(status=200).forms["consent"]
+    api_me(testapp, someone_elses)
 
 
 def test_the_mail_never_says_where_to_go_next(flow, testapp, user, outbox, app):
