@@ -25,6 +25,8 @@ DEFAULTS = {
     "seatshare.max_body_bytes": "65536",
     "seatshare.signin_max_failures": "5",
     "seatshare.signin_window_seconds": "900",
+    "seatshare.invitation_max": "20",
+    "seatshare.invitation_window_seconds": "86400",
     "seatshare.password_hash_fast": "false",
     "seatshare.db_connect_timeout": "2",
     "seatshare.db_statement_timeout": "10",
@@ -147,6 +149,10 @@ NUMBERS = {
     "seatshare.max_body_bytes": {"unit": "bytes", "maximum": 2**30},
     "seatshare.signin_max_failures": {"unit": "failures", "maximum": 1_000_000},
     "seatshare.signin_window_seconds": {"unit": "seconds"},
+    "seatshare.invitation_max": {"unit": "invitations", "maximum": 1_000_000},
+    # At most a day: ``tokens purge`` keeps attempts a day (or the sign-in
+    # window when that is longer), and a longer window would forget some.
+    "seatshare.invitation_window_seconds": {"unit": "seconds", "maximum": 24 * 3600},
     # libpq reads it as a C int.
     "seatshare.db_connect_timeout": {"unit": "seconds", "maximum": 2**31 - 1},
     # PostgreSQL keeps statement_timeout in milliseconds, in 32 bits: a

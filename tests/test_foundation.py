@@ -583,6 +583,11 @@ def test_a_bad_statement_timeout_refuses_to_start(app_settings, value):
     ("seatshare.signin_max_failures", "0"),
     ("seatshare.signin_window_seconds", "15m"),
     ("seatshare.signin_window_seconds", "-900"),
+    ("seatshare.invitation_max", "twenty"),
+    ("seatshare.invitation_max", "0"),
+    ("seatshare.invitation_window_seconds", "1d"),
+    # Longer than tokens purge keeps what it counts.
+    ("seatshare.invitation_window_seconds", "86401"),
     ("seatshare.db_connect_timeout", "2s"),
     ("seatshare.db_connect_timeout", "0"),
 ])

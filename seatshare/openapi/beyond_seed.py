@@ -221,10 +221,13 @@ def group_admin_paths() -> dict:
                 "Invite someone by mail",
                 "Administrators only. Creates a single-use invitation code and mails it to "
                 "`email`; the code is not in the answer (the mailbox holds the only copy). "
-                "Joining with it works once, whoever signs in with it.",
+                "Joining with it works once, whoever signs in with it. At most "
+                "`seatshare.invitation_max` invitations (20 by default) in "
+                "`seatshare.invitation_window_seconds` (a day) from one administrator, "
+                "and to one address: past that, a 429 that mails nothing.",
                 "Group administration",
                 {201: json_response("The invitation.", ref("Invitation"), LOCATION_HEADER)},
-                400, 404,
+                400, 404, 429,
                 scope="write", operation_id="createGroupInvitation",
                 requestBody=json_body(
                     group_admin.InvitationCreate(), group_admin.INVITATION_READ_ONLY

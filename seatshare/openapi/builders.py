@@ -31,9 +31,12 @@ REASONS = {
     404: "No such record, no such route, or a filter names a record that does not exist.",
     409: "The request conflicts with the current state of the record.",
     413: "The request body is too large.",
+    429: "Too many of these requests in a while; retry after `Retry-After` seconds.",
     500: "An unexpected error; logged, nothing internal in the body.",
     503: "The database cannot be reached; retry after `Retry-After` seconds.",
 }
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "required": True,
+                               "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
 ERROR_HEADERS = {
     401: {"WWW-Authenticate": {
         "description": f'{BEARER_CHALLENGE}, with error="invalid_token" when a token was sent.',
@@ -46,8 +49,8 @@ ERROR_HEADERS = {
         'error="insufficient_scope", scope="read" or "write".',
         "schema": {"type": "string"},
     }},
-    503: {"Retry-After": {"description": "Seconds to wait.", "required": True,
-                          "schema": {"type": "string", "pattern": "^[0-9]+$"}}},
+    429: RETRY_AFTER,
+    503: RETRY_AFTER,
 }
 
 

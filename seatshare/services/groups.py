@@ -30,10 +30,12 @@ from ..permissions import Permission
 from ..recheck import recheck_permission
 from ..schemas.types import DIGITS_RE, record_id
 from ..tokens import derived_key, hash_token, tokens_equal
+from ..web.ratelimit import INVITATION_LIMITS, SignInLimiter, invitation_keys
 from .history import action_for, diff, record_ticket_changes, snapshot
 from .pending_requests import mail_requesters_of_deleted, withdraw_requests_of_leaver
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
+TOO_MANY_INVITATIONS = "Too many invitations. Try again later."
 REMOVED = "An administrator removed you from this group: ask one of them to invite you again."
 LAST_ADMIN = "A group needs at least one administrator: promote another member first."
 ONLY_MEMBER = (
@@ -96,6 +98,21 @@ def invite(dbsession, group: Group, email: str, inviter_id: int):
     dbsession.add(invitation)
     dbsession.flush()
     return invitation, code
+
+
+def count_invitation(request, inviter_id: int, email: str) -> None:
+    """Count an invitation against its sender and its address; past
+    ``seatshare.invitation_max`` in the window for either, a 429 with
+    Retry-After that counts nothing. An invitation mails words its sender
+    chose (the group's name, their own) to any address, Reply-To them:
+    unlimited, anyone could send mail through SeatShare to every address
+    they have, or flood one mailbox."""
+    limiter = SignInLimiter.from_settings(request.registry.settings, INVITATION_LIMITS)
+    keys = invitation_keys(inviter_id, email)
+    wait = limiter.retry_after(request.dbsession, keys)
+    if wait is not None:
+        raise APIError(429, TOO_MANY_INVITATIONS, headers={"Retry-After": str(wait)})
+    limiter.record_failure(request.dbsession, keys)
 
 
 def join_group(dbsession, settings, user_id: int, code: str):

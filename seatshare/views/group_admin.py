@@ -108,6 +108,7 @@ class GroupAdminViews(ResourceViews):
         group = self.context.group
         service.lock_group(self.request, self.context, Permission.CREATE, group.id)
         data = validate_body(self.request, InvitationCreate(), INVITATION_READ_ONLY)
+        service.count_invitation(self.request, identity.user_id, data["email"])
         invitation, code = service.invite(
             self.request.dbsession, group, data["email"], identity.user_id
         )

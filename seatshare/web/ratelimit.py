@@ -11,6 +11,9 @@ under keys of their own; a browser showing the account's device cookie
 ``seatshare.signin_window_seconds`` for any key, the page answers 429 until
 the oldest leaves the window: sign-up tells whether an email has an
 account, so learning that costs an address as much there as at sign-in.
+Invitations (``POST /api/v1/groups/ID/invitations``), which mail words their
+sender chose to any address, count per sender and per address under
+limits of their own (``INVITATION_LIMITS``).
 
 A key is ``kind:value``; the table keeps ``kind:`` and an HMAC of the value,
 keyed by ``seatshare.session_secret``, never the value itself: what someone
@@ -82,6 +85,18 @@ def reset_keys(email: str, address: str | None, device: str | None = None) -> li
             _key("reset-device", device) if device else _key("reset-account", email)]
 
 
+def invitation_keys(inviter_id: int, email: str) -> list[str]:
+    """An invitation mailed: per administrator who sends it, and per address
+    it goes to, whoever sends it."""
+    return [_key("invitation-sender", str(inviter_id)), _key("invitation-address", email)]
+
+
+# The settings of a limit: the most attempts and the window (what each may
+# be is in ``settings.NUMBERS``).
+SIGN_IN_LIMITS = ("seatshare.signin_max_failures", "seatshare.signin_window_seconds")
+INVITATION_LIMITS = ("seatshare.invitation_max", "seatshare.invitation_window_seconds")
+
+
 def _hmac_key(settings) -> bytes:
     return derived_key(settings, b"seatshare throttling keys")
 
@@ -93,10 +108,13 @@ class SignInLimiter:
     hmac_key: bytes
 
     @classmethod
-    def from_settings(cls, settings):
+    def from_settings(cls, settings, limits=None):
+        """The limiter of sign-in, sign-up and reset links, or of ``limits``
+        (``INVITATION_LIMITS``)."""
+        most, window = limits or SIGN_IN_LIMITS
         return cls(
-            number(settings, "seatshare.signin_max_failures"),
-            number(settings, "seatshare.signin_window_seconds"),
+            number(settings, most),
+            number(settings, window),
             _hmac_key(settings),
         )
 

@@ -243,6 +243,35 @@ def test_member_gets_403_inviting(testapp, world, outbox):
     assert outbox == []
 
 
+def invite_from(testapp, world, group, who, email, status=201):
+    return testapp.post_json(f"{API}/groups/{group.id}/invitations", {"email": email},
+                             headers=world.headers(who), status=status)
+
+
+def test_invitations_are_limited_per_administrator_and_per_address(
+        testapp, world, dbsession, outbox, app, monkeypatch):
+    """An invitation mails words its sender chose (the group's name, their
+    own) to any address, with Reply-To them: unlimited, anyone could open a
+    group and send mail through SeatShare to every address they have, or
+    flood one mailbox. Past ``seatshare.invitation_max`` in the window, from
+    one administrator or to one address, it is a 429 that mails nothing."""
+    monkeypatch.setitem(app.registry.settings, "seatshare.invitation_max", "3")
+    for email in ("a@example.com", "b@example.com", "target@example.com"):
+        invite_from(testapp, world, world.group, "admin", email)
+    refused = invite_from(testapp, world, world.group, "admin", "c@example.com", status=429)
+    assert refused.json == {"error": "Too Many Requests", "code": 429,
+                            "error_detail": "Too many invitations. Try again later."}
+    assert 0 < int(refused.headers["Retry-After"]) <= 86400
+    # To one address, whoever sends them.
+    for _ in range(2):
+        invite_from(testapp, world, world.other_group, "non_member", "target@example.com")
+    invite_from(testapp, world, world.other_group, "non_member", "target@example.com",
+                status=429)
+    invite_from(testapp, world, world.other_group, "non_member", "d@example.com")
+    assert len(outbox) == 6
+    assert dbsession.query(GroupInvitation).count() == 6
+
+
 def test_admin_lists_invitations(testapp, world, outbox):
     first = invite(testapp, world, "a@example.com").json
     second = invite(testapp, world, "b@example.com").json
