@@ -64,7 +64,8 @@ account. To choose one, open this link:
 {link}
 
 It works for an hour, and once. Choosing a new password signs you out in
-every other browser and disconnects the apps connected to your account.
+every other browser, disconnects the apps connected to your account and
+gives your calendar feeds new links.
 
 If you did not ask for this, ignore this message: your password stays as
 it is.

@@ -37,7 +37,8 @@ HOW = (
     " The URL is the credential: no token, no cookie. `calendar_url` of "
     "`GET /api/v1/users/me` is the ticket feed's URL; a group's feed is the same URL "
     "with `tickets.ics` replaced by `groups/<group_id>.ics`. "
-    '`PUT /api/v1/users/me {"reset_calendar_url": true}` replaces the secret, and the '
+    '`PUT /api/v1/users/me {"reset_calendar_url": true}` replaces the secret (as a new '
+    "password chosen through a password-reset link does), and the "
     "old URLs answer 404 from then on. Also served to `HEAD`."
 )
 

@@ -69,7 +69,8 @@ SCHEMAS = {
                 "type": "string",
                 "format": "uri",
                 "description": "Your secret iCalendar feed URL; "
-                "`PUT /users/me {\"reset_calendar_url\": true}` replaces it.",
+                "`PUT /users/me {\"reset_calendar_url\": true}` replaces it, and so "
+                "does a new password chosen through a password-reset link.",
             },
         },
         description="You, with your private fields.",

@@ -18,8 +18,9 @@ from .ratelimit import SignInLimiter
 PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
                     "signed in has been signed out.")
 PASSWORD_RESET = ("Your password has been changed. Every other browser where you were "
-                  "signed in has been signed out, and every app you had connected was "
-                  "disconnected: approve those you use again.")
+                  "signed in has been signed out, every app you had connected was "
+                  "disconnected, and your calendar feeds have new links: approve the "
+                  "apps you use again, and subscribe with the new calendar links.")
 MAX_NEXT_LENGTH = 4096
 # What a URL carries as it is: RFC 3986's reserved characters and the "%" of
 # escapes already made (the app's own paths and queries arrive encoded).

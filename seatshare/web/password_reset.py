@@ -22,6 +22,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import forbidden_view_config, view_config
 from sqlalchemy import select
 
+from ..calendar import reset_feed_secret
 from ..mail.messages import mail_password_reset
 from ..models import User
 from ..permissions import Permission
@@ -178,11 +179,12 @@ def reset_form(request):
              permission=Permission.RESET_PASSWORD)
 def reset_password(request):
     """Set the new password, end every browser session of the user,
-    disconnect every application, and sign this browser in (the mailbox
-    proved who it is). A reset is how the mailbox's owner takes the account
-    back from whoever held it (who signed up with this email first, or
-    learned the password): the tokens of the applications connected
-    meanwhile, and their remembered approvals, end with the sessions."""
+    disconnect every application, replace the calendar feed URLs, and sign
+    this browser in (the mailbox proved who it is). A reset is how the
+    mailbox's owner takes the account back from whoever held it (who signed
+    up with this email first, or learned the password): the tokens of the
+    applications connected meanwhile, their remembered approvals and the
+    feed URLs they could read end with the sessions."""
     user = request.context.user
     values, errors = validate(NewPasswordForm(), request)
     if values is not None:
@@ -193,6 +195,7 @@ def reset_password(request):
     if response is None:
         raise HTTPForbidden()  # used meanwhile, by another request: link_expired
     revoke_authorization(request.dbsession, user.id)
+    reset_feed_secret(user)
     return response
 
 

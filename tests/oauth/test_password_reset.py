@@ -114,6 +114,23 @@ def test_resetting_disconnects_every_application(flow, testapp, user, outbox, db
     api_me(testapp, someone_elses)
 
 
+def test_resetting_replaces_the_calendar_feed_urls(flow, testapp, user, outbox):
+    """The feed URLs are credentials too (no token, no cookie): whoever held
+    the account before the reset could have kept them and read the user's
+    tickets and groups from then on."""
+    flow.sign_in()
+    feed = api_me(testapp, flow.tokens()["access_token"]).json["calendar_url"]
+    testapp.get(feed, status=200)
+    testapp.get("/signin").forms[0].submit(status=302)  # sign out
+    ask(testapp, user.email)
+    notice = choose(testapp, mailed_link(outbox)).follow().html.find(class_="notice").text
+    assert "new calendar links" in notice
+    testapp.get(feed, status=404)
+    new_feed = testapp.get("/calendars").html.find(id="feed-1")["value"]
+    assert new_feed != feed
+    testapp.get(new_feed, status=200)
+
+
 def test_the_mail_never_says_where_to_go_next(flow, testapp, user, outbox, app):
     """Whoever asks for a link may type anyone's email and any ``next``: the
     mail carries none, so the owner of the account who opens it in another
