@@ -73,6 +73,33 @@ it is.
     _send(request, to=user, subject="Choose a new SeatShare password", body=body)
 
 
+def mail_email_changed(request, user, old_email, application_name):
+    """To ``old_email``: ``application_name`` changed the account's email
+    to ``user.email`` (``PUT /api/v1/users/me``). A reset link now goes to
+    the new address, so whoever holds that application's token could take
+    the account; the old address's owner is told in time to take it back."""
+    body = f"""\
+Hello {user.first_name or person_name(user)},
+
+The email address of your SeatShare account was changed from
+{old_email} to {user.email}
+by {application_name}, an app you allowed to make changes for you.
+
+If you made this change, there is nothing to do.
+
+If you did not, whoever holds that app's access may be taking over your
+account: a link to choose a new password now goes to the new address.
+Sign in now with {user.email} and your password, disconnect
+{application_name} here:
+
+{request.application_url}/apps
+
+and change your email back with an app you trust.
+"""
+    _send(request, to=formataddr((_one_line(person_name(user)), old_email)),
+          subject="Your SeatShare email address was changed", body=body)
+
+
 def mail_ticket_request(request, ticket_request):
     """To the ticket's owner: someone asks for their ticket."""
     ticket, owner, requester = _parties(request, ticket_request)

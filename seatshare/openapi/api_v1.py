@@ -42,7 +42,9 @@ def user_paths() -> dict:
                 "Update your profile",
                 "A partial update. `first_name` and `last_name` must not be blank, `email` "
                 "must be unique (400 if taken), `timezone` an IANA name, `sms_notify` a JSON "
-                "boolean.",
+                "boolean. A new `email` is mailed to the old address, naming the new one and "
+                "the application that made the change (a password-reset link would now go "
+                "to the new one).",
                 "Users",
                 {200: json_response("You, updated.", ref("CurrentUser"), NO_STORE)},
                 400,

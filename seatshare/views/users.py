@@ -2,7 +2,8 @@
 from pyramid.view import view_config, view_defaults
 
 from ..calendar import user_feed_url
-from ..models import User
+from ..mail import mail_email_changed
+from ..models import Application, User
 from ..permissions import Permission
 from ..resources.users import CurrentUserContext, UserContainer, UserContext
 from ..schemas import validate_body
@@ -44,6 +45,12 @@ class UserViews(ResourceViews):
 
     @view_config(context=CurrentUserContext, request_method="PUT", permission=Permission.EDIT)
     def update_me(self):
+        """A new email is told to the old address (``mail_email_changed``)."""
         changes = validate_body(self.request, CurrentUserUpdate(), READ_ONLY)
+        old_email = self.context.user.email
         user = update_profile(self.request.dbsession, self.context.user, changes)
+        if user.email != old_email:
+            application = self.request.dbsession.get(
+                Application, self.request.identity.token.application_id)
+            mail_email_changed(self.request, user, old_email, application.name)
         return current_user_json(self.request, user)

@@ -1,7 +1,9 @@
 """API.md §3 Users."""
 import zoneinfo
 
-from seatshare.models import User
+from sqlalchemy import select
+
+from seatshare.models import Application, Token, User
 from seatshare.openapi import document
 from seatshare.schemas.users import iana_timezones
 
@@ -76,6 +78,28 @@ def test_put_me_updates_every_writable_field(testapp, world, dbsession):
     dbsession.expire_all()
     user = dbsession.get(User, world.member.id)
     assert (user.email, user.timezone, user.sms_notify) == ("ann@example.com", "America/Chicago", True)
+
+
+def test_changing_your_email_tells_the_old_address(testapp, world, outbox, dbsession):
+    """Any application with the write scope may change the account's email,
+    and a password-reset link then goes to the new address: whoever holds
+    such a token can take the account. The old address is told which
+    application changed it, and to what, so that its owner can sign in with
+    the new one and change it back, and disconnect the application."""
+    old = world.member.email
+    headers = world.headers("member")
+    token = dbsession.scalars(select(Token).where(Token.user_id == world.member.id)).one()
+    app_name = dbsession.get(Application, token.application_id).name
+    testapp.put_json(f"{API}/users/me", {"email": "New@Example.com"}, headers=headers)
+    [message] = outbox
+    assert old in message.to and "new@example.com" not in message.to
+    assert message.subject == "Your SeatShare email address was changed"
+    assert f"from {old} to new@example.com" in " ".join(message.body.split())
+    assert app_name in message.body and "http://example.com/apps" in message.body
+    # Keeping it, or changing anything else, mails nothing.
+    testapp.put_json(f"{API}/users/me", {"email": "new@example.com", "bio": "x"},
+                     headers=headers)
+    assert len(outbox) == 1
 
 
 def test_put_me_is_partial(testapp, world):
