@@ -83,7 +83,10 @@ SCHEMAS = {
             "id": {**ID, "description": "The application's id."},
             "name": STRING,
             "client_id": STRING,
-            "scopes": {"type": "string", "description": 'Space-separated, e.g. "read write".'},
+            "scopes": {"type": "string", "description": (
+                'Space-separated, e.g. "read write": every scope of your approvals and of '
+                "the application's live tokens, a refresh token's counted whole even when "
+                "a refresh narrowed the access token's.")},
             "approved_at": {**TIMESTAMP, "description": "Your first approval or token."},
         },
         description="An application you approved.",

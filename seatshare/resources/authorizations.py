@@ -42,9 +42,10 @@ def authorizations(user_id):
         select(Approval.application_id, Approval.scopes, Approval.created_at).where(
             Approval.user_id == user_id
         ),
-        select(Token.application_id, Token.scopes, Token.created_at).where(
-            Token.user_id == user_id, live_token(now)
-        ),
+        # A refresh token keeps its scopes when a refresh narrows the
+        # access token's (RFC 6749 §6): what the application can still get.
+        select(Token.application_id, func.coalesce(Token.refresh_scopes, Token.scopes),
+               Token.created_at).where(Token.user_id == user_id, live_token(now)),
     ).subquery()
     # Scopes are space-separated words; padding with spaces matches whole words.
     padded = literal(" ") + grants.c.scopes + literal(" ")

@@ -50,6 +50,19 @@ def test_an_expired_access_token_whose_refresh_still_works_counts(testapp, world
     assert "Refreshable" in [a["name"] for a in res.json]
 
 
+def test_a_narrowed_refresh_lists_what_its_refresh_token_can_still_get(testapp, world):
+    """A refresh may narrow the access token's scopes, never the refresh
+    token's (RFC 6749 §6): an application holding such a pair can get
+    "write" back at its next refresh, so the list says it has "write"
+    (without an approval to show it, as for a trusted application)."""
+    application, _ = f.make_application(name="Narrowed", trusted=True)
+    f.make_token(user=world.member, application=application, scopes="read",
+                 refresh_scopes="read write")
+    res = testapp.get(f"{API}/authorizations", headers=world.headers("member"))
+    [entry] = [a for a in res.json if a["name"] == "Narrowed"]
+    assert entry["scopes"] == "read write"
+
+
 def test_approval_and_tokens_of_one_application_are_one_entry(testapp, world, dbsession):
     application, _ = f.make_application(name="Both")
     approve(dbsession, world.member, application, "read", days_ago=5)
