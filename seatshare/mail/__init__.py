@@ -27,6 +27,7 @@ from .messages import (  # noqa: F401
     mail_assigned_tickets_deleted,
     mail_email_changed,
     mail_invitation,
+    mail_owned_tickets_dropped,
     mail_request_answer,
     mail_request_withdrawn,
     mail_requested_ticket_deleted,

@@ -105,9 +105,9 @@ def mail_ticket_request(request, ticket_request):
     ticket, owner, requester = _parties(request, ticket_request)
     requester_name = person_name(requester)
     message = ticket_request.message.strip() or "(no message)"
-    _mail_about_ticket(
+    _mail_about_tickets(
         request,
-        ticket,
+        [ticket],
         reader=owner,
         sender=requester,
         subject=f"{requester_name} asked for your ticket to {ticket.event.name}",
@@ -140,9 +140,9 @@ def mail_request_answer(request, ticket_request, answerer=None):
             f"tickets in {ticket.group.name}."
         )
     owner_name = person_name(owner)
-    _mail_about_ticket(
+    _mail_about_tickets(
         request,
-        ticket,
+        [ticket],
         reader=requester,
         sender=owner,
         subject=f"{owner_name} {verdict} your request for {ticket.event.name}",
@@ -167,9 +167,9 @@ def mail_request_withdrawn(request, ticket_request, left_group=False):
     else:
         subject = f"{requester_name} withdrew their request for {ticket.event.name}"
         opening = f"{requester_name} withdrew their request for your ticket in {group}:"
-    _mail_about_ticket(
+    _mail_about_tickets(
         request,
-        ticket,
+        [ticket],
         reader=owner,
         sender=requester,
         subject=subject,
@@ -183,9 +183,9 @@ def mail_requested_ticket_deleted(request, ticket_request):
     or assignee, or as its owner left the group), and their request with it.
     Built before the ticket is deleted: the message reads the ticket."""
     ticket, owner, requester = _parties(request, ticket_request)
-    _mail_about_ticket(
+    _mail_about_tickets(
         request,
-        ticket,
+        [ticket],
         reader=requester,
         sender=owner,
         subject=f"The ticket you asked for to {ticket.event.name} was deleted",
@@ -195,36 +195,58 @@ def mail_requested_ticket_deleted(request, ticket_request):
     )
 
 
-def mail_assigned_tickets_deleted(request, assignee, owner, group, tickets):
-    """To ``assignee``: ``owner`` is no longer a member of ``group`` (they
-    left, or were removed), and ``tickets`` (theirs, assigned to
-    ``assignee``; each with its ``event`` loaded) were deleted with them.
-    One message for them all, the games in order. Built before the tickets
-    are deleted: the message reads them."""
+def mail_assigned_tickets_deleted(request, assignee, owner, group, tickets, left_group=False):
+    """To ``assignee``: ``owner`` deleted ``tickets`` (theirs, assigned to
+    ``assignee``; each with its ``event`` loaded): one with
+    ``DELETE /ticket/ID``, or (``left_group``) every one they had in
+    ``group``, as they left it or were removed. One message for them all,
+    the games in order. Built before the tickets are deleted: the message
+    reads them."""
     owner_name = person_name(owner)
-    if len(tickets) == 1:
-        what, these = f"your ticket to {tickets[0].event.name} is deleted", "this one, which was"
+    one = len(tickets) == 1
+    what = (f"your ticket to {tickets[0].event.name}" if one
+            else f"{len(tickets)} tickets assigned to you")
+    if left_group:
+        # Not "left": an administrator may have removed them.
+        these = "this one, which was" if one else "these, which were"
+        subject = (f"{owner_name} is no longer a member of {group.name}: "
+                   f"{what} {'is' if one else 'are'} deleted")
+        opening = (f"{owner_name} is no longer a member of {group.name}. The tickets they owned\n"
+                   f"were deleted, and with them {these} assigned to you:")
     else:
-        what, these = f"{len(tickets)} tickets assigned to you are deleted", "these, which were"
-    games = "\n\n".join(_ticket_details(ticket, assignee) for ticket in tickets)
-    # Not "left": an administrator may have removed them.
-    body = f"""\
-Hello {assignee.first_name or person_name(assignee)},
-
-{owner_name} is no longer a member of {group.name}. The tickets they owned
-were deleted, and with them {these} assigned to you:
-
-{indent(games, "    ")}
-
-If you still need a seat, you can ask the other members of {group.name}
-for one of their tickets in your SeatShare app.
-"""
-    _send(
+        these = "this ticket, which was" if one else "these tickets, which were"
+        subject = f"{owner_name} deleted {what}"
+        opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
+    _mail_about_tickets(
         request,
-        to=assignee,
-        subject=f"{owner_name} is no longer a member of {group.name}: {what}",
-        body=body,
-        reply_to=owner,
+        tickets,
+        reader=assignee,
+        sender=owner,
+        subject=subject,
+        opening=opening,
+        closing=f"""\
+If you still need a seat, you can ask the other members of {group.name}
+for one of their tickets in your SeatShare app.""",
+    )
+
+
+def mail_owned_tickets_dropped(request, owner, assignee, group, tickets):
+    """To ``owner``: ``assignee`` deleted ``tickets`` (``owner``'s, assigned
+    to them; each with its ``event`` loaded) with ``DELETE /ticket/ID``. One
+    message for them all, the games in order. Built before the tickets are
+    deleted: the message reads them."""
+    assignee_name = person_name(assignee)
+    one = len(tickets) == 1
+    what = f"your ticket to {tickets[0].event.name}" if one else f"{len(tickets)} of your tickets"
+    these = "this ticket of yours, which was" if one else "these tickets of yours, which were"
+    _mail_about_tickets(
+        request,
+        tickets,
+        reader=owner,
+        sender=assignee,
+        subject=f"{assignee_name} deleted {what}",
+        opening=f"{assignee_name} deleted {these} assigned to them in {group.name}:",
+        closing="If you still hold the seat, you can add the ticket again in your SeatShare app.",
     )
 
 
@@ -236,14 +258,16 @@ def _parties(request, ticket_request):
     return ticket, owner, requester
 
 
-def _mail_about_ticket(request, ticket, reader, sender, subject, opening, closing):
-    """Greeting, what happened, the ticket (in the reader's time zone), what next."""
+def _mail_about_tickets(request, tickets, reader, sender, subject, opening, closing):
+    """Greeting, what happened, the tickets (each in the reader's time zone,
+    in the order given), what next."""
+    games = "\n\n".join(_ticket_details(ticket, reader) for ticket in tickets)
     body = f"""\
 Hello {reader.first_name or person_name(reader)},
 
 {opening}
 
-{indent(_ticket_details(ticket, reader), "    ")}
+{indent(games, "    ")}
 
 {closing}
 """

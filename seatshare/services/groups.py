@@ -11,10 +11,8 @@ import secrets
 from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 
 from ..errors import APIError
-from ..mail import mail_assigned_tickets_deleted
 from ..models import (
     Entity,
-    Event,
     Group,
     GroupInvitation,
     GroupRemoval,
@@ -22,7 +20,6 @@ from ..models import (
     Membership,
     Role,
     Ticket,
-    User,
     on_postgresql,
     utcnow,
 )
@@ -33,6 +30,7 @@ from ..tokens import derived_key, hash_token, tokens_equal
 from ..web.ratelimit import INVITATION_LIMITS, SignInLimiter, invitation_keys
 from .history import action_for, diff, record_ticket_changes, snapshot
 from .pending_requests import mail_requesters_of_deleted, withdraw_requests_of_leaver
+from .ticket_parties import mail_other_parties
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
 TOO_MANY_INVITATIONS = "Too many invitations. Try again later."
@@ -302,7 +300,7 @@ def remove_member(request, context) -> None:
     ).all()
     owned = [t for t in tickets if t.owner_id == user_id]
     mail_requesters_of_deleted(request, [t.id for t in owned], actor_id)
-    mail_assignees_of_deleted(request, owned, membership, actor_id)
+    mail_other_parties(request, owned, user_id, group_id, actor_id, left_group=True)
     history = []
     for ticket in tickets:
         if ticket.owner_id == user_id:
@@ -320,31 +318,6 @@ def remove_member(request, context) -> None:
     if actor_id != user_id:
         dbsession.add(GroupRemoval(group_id=group_id, user_id=user_id, removed_by_id=actor_id))
     dbsession.flush()
-
-
-def mail_assignees_of_deleted(request, owned, membership: Membership, actor_id: int) -> None:
-    """Call before the tickets ``owned`` of ``membership``'s member are
-    deleted as they leave: each assignee gets one mail listing theirs, in
-    the games' order; not the member themselves, nor ``actor_id``, who
-    knows what they did. Its statements do not grow with the tickets."""
-    told = [t for t in owned if t.assignee_id not in (None, membership.user_id, actor_id)]
-    if not told:
-        return
-    dbsession = request.dbsession
-    # Loaded at once, and held: each ticket's ``event`` and each mail's
-    # reader are then served by the session's identity map, not a query each.
-    events = {event.id: event for event in dbsession.scalars(
-        select(Event).where(Event.id.in_({t.event_id for t in told}))
-    )}
-    assignees = {user.id: user for user in dbsession.scalars(
-        select(User).where(User.id.in_({t.assignee_id for t in told}))
-    )}
-    owner = dbsession.get(User, membership.user_id)
-    group = dbsession.get(Group, membership.group_id)
-    told.sort(key=lambda t: (events[t.event_id].start_time, t.event_id, t.id))
-    for assignee_id in sorted(assignees):
-        theirs = [t for t in told if t.assignee_id == assignee_id]
-        mail_assigned_tickets_deleted(request, assignees[assignee_id], owner, group, theirs)
 
 
 def deactivate_group(request, context) -> None:

@@ -10,6 +10,7 @@ from ..recheck import recheck_permission
 from .groups import share_lock_group
 from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
 from .pending_requests import mail_requesters_of_deleted, settle_requests
+from .ticket_parties import mail_other_parties
 
 SEAT_FIELDS = ("section", "row", "seat")
 # What a new ticket takes from the body besides its group and events.
@@ -105,11 +106,13 @@ def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) ->
 
 def delete_ticket(request, context) -> None:
     """Delete ``context``'s ticket, with a "deleted" history entry; whoever
-    asked for it is mailed. The ticket was loaded under its group's lock and
-    its own (``TicketContainer.load``)."""
+    asked for it is mailed, and its other party (its assignee, deleted by
+    its owner; or its owner, deleted by its assignee). The ticket was
+    loaded under its group's lock and its own (``TicketContainer.load``)."""
     dbsession, ticket = request.dbsession, context.ticket
     actor_id = request.identity.user_id
     mail_requesters_of_deleted(request, [ticket.id], actor_id)
+    mail_other_parties(request, [ticket], actor_id, ticket.group_id, actor_id, left_group=False)
     record_ticket_change(dbsession, ticket, actor_id, HistoryAction.DELETED, snapshot(ticket))
     dbsession.delete(ticket)
     dbsession.flush()

@@ -70,6 +70,19 @@ def test_a_season_ticket_failing_midway_leaves_no_ticket(testapp, world, dbsessi
     assert state(dbsession) == before
 
 
+def test_a_ticket_deletion_failing_midway_keeps_it_and_mails_nobody(
+        testapp, world, dbsession, outbox, monkeypatch):
+    f.make_ticket_request(world.ticket, requester=world.member)
+    before = state(dbsession)
+    monkeypatch.setattr(ticket_service, "record_ticket_change",
+                        fail_after(ticket_service.record_ticket_change))
+    res = testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers("owner"),
+                         status=500)
+    assert_500(res)
+    assert state(dbsession) == before
+    assert outbox == []  # the requester and the assignee were mailed before it failed
+
+
 def test_a_member_removal_failing_midway_keeps_the_member_and_tickets(
         testapp, world, dbsession, outbox, monkeypatch):
     f.make_ticket(group=world.group, event=world.event, owner=world.member,

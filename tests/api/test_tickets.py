@@ -444,3 +444,31 @@ def test_member_gets_403_deleting_ticket(testapp, world, dbsession):
     testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers("member"), status=403)
     dbsession.expire_all()
     assert dbsession.get(Ticket, world.ticket.id) is not None
+
+
+def name(user) -> str:
+    return f"{user.first_name} {user.last_name}"
+
+
+@pytest.mark.parametrize(("caller", "told", "opening"), [
+    ("owner", "assignee", "deleted this ticket, which was assigned to you in Season:"),
+    ("assignee", "owner", "deleted this ticket of yours, which was assigned to them in Season:"),
+])
+def test_deleting_a_ticket_mails_its_other_party(testapp, world, outbox, caller, told, opening):
+    """Whoever loses the seat (its assignee, or its owner) is told, in the
+    name of whoever deleted it, and only they are."""
+    actor, reader, event_name = getattr(world, caller), getattr(world, told), world.event.name
+    testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers(caller), status=204)
+    [message] = outbox
+    assert reader.email in message.to
+    assert message.subject == f"{name(actor)} deleted your ticket to {event_name}"
+    assert f"{name(actor)} {opening}" in message.body and event_name in message.body
+    assert actor.email in message.message["Reply-To"]
+
+
+@pytest.mark.parametrize("self_assigned", [True, False])
+def test_deleting_a_ticket_nobody_else_holds_mails_nobody(testapp, world, outbox, self_assigned):
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner,
+                           assignee=world.owner if self_assigned else None)
+    testapp.delete(f"{API}/ticket/{ticket.id}", headers=world.headers("owner"), status=204)
+    assert outbox == []

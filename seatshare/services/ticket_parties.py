@@ -1,0 +1,54 @@
+"""Telling a ticket's other party that it went away from them.
+
+A ticket has two parties, its owner and its assignee. When one of them
+deletes it (``DELETE /ticket/ID``), or the owner leaves its group (or is
+removed) and it is deleted with them, the other loses the seat they gave or
+were given. Each is mailed once for all their tickets, the games in order;
+never whoever did it (the party, or an administrator removing them). Like
+every mail, it is sent only if the change commits.
+"""
+from sqlalchemy import select
+
+from ..mail import mail_assigned_tickets_deleted, mail_owned_tickets_dropped
+from ..models import Event, Group, User
+
+
+def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id: int,
+                       left_group: bool) -> None:
+    """Call before ``tickets`` (of group ``group_id``) go away from
+    ``party_id``, their owner or assignee: they deleted them, or
+    (``left_group``) they leave the group and ``actor_id`` removes them.
+    The other party of each is mailed, not ``party_id`` nor ``actor_id``.
+    Its statements do not grow with the tickets."""
+    told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
+    told = [(ticket, reader) for ticket, reader in told
+            if reader not in (None, party_id, actor_id)]
+    if not told:
+        return
+    dbsession = request.dbsession
+    # Loaded at once, and held: each ticket's ``event`` and each mail's
+    # reader are then served by the session's identity map, not a query each.
+    events = {event.id: event for event in dbsession.scalars(
+        select(Event).where(Event.id.in_({ticket.event_id for ticket, _ in told}))
+    )}
+    users = {user.id: user for user in dbsession.scalars(
+        select(User).where(User.id.in_({party_id, *(reader for _, reader in told)}))
+    )}
+    group = dbsession.get(Group, group_id)
+    told.sort(key=lambda pair: (events[pair[0].event_id].start_time, pair[0].event_id,
+                                pair[0].id))
+    party = users[party_id]
+    for reader_id in sorted({reader for _, reader in told}):
+        theirs = [ticket for ticket, reader in told if reader == reader_id]
+        assigned = [ticket for ticket in theirs if ticket.owner_id == party_id]
+        owned = [ticket for ticket in theirs if ticket.owner_id != party_id]
+        if assigned:
+            mail_assigned_tickets_deleted(request, users[reader_id], party, group, assigned,
+                                          left_group)
+        if owned:
+            mail_owned_tickets_dropped(request, users[reader_id], party, group, owned)
+
+
+def _other_party(ticket, party_id: int):
+    """The assignee (or None) of a ticket ``party_id`` owns, else its owner."""
+    return ticket.assignee_id if ticket.owner_id == party_id else ticket.owner_id
