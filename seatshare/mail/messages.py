@@ -230,23 +230,38 @@ for one of their tickets in your SeatShare app.""",
     )
 
 
-def mail_owned_tickets_dropped(request, owner, assignee, group, tickets):
-    """To ``owner``: ``assignee`` deleted ``tickets`` (``owner``'s, assigned
-    to them; each with its ``event`` loaded) with ``DELETE /ticket/ID``. One
-    message for them all, the games in order. Built before the tickets are
-    deleted: the message reads them."""
+def mail_owned_tickets_dropped(request, owner, assignee, group, tickets, left_group=False):
+    """To ``owner``: ``tickets`` (``owner``'s, assigned to ``assignee``;
+    each with its ``event`` loaded) are no longer ``assignee``'s: they
+    deleted one with ``DELETE /ticket/ID``, or (``left_group``) they are no
+    longer a member of ``group`` (they left, or were removed) and every one
+    was unassigned, its seat free again. One message for them all, the
+    games in order. Built before the tickets change: the message reads them."""
     assignee_name = person_name(assignee)
     one = len(tickets) == 1
     what = f"your ticket to {tickets[0].event.name}" if one else f"{len(tickets)} of your tickets"
     these = "this ticket of yours, which was" if one else "these tickets of yours, which were"
+    if left_group:
+        # Not "left": an administrator may have removed them.
+        subject = (f"{assignee_name} is no longer a member of {group.name}: "
+                   f"{what} {'is' if one else 'are'} free again")
+        opening = (f"{assignee_name} is no longer a member of {group.name}, so {these} "
+                   f"assigned to them, {'is' if one else 'are'} unassigned:")
+        closing = (f"{'Its seat is' if one else 'Their seats are'} free again: you can give "
+                   f"{'it' if one else 'them'} to another member of {group.name} "
+                   "in your SeatShare app.")
+    else:
+        subject = f"{assignee_name} deleted {what}"
+        opening = f"{assignee_name} deleted {these} assigned to them in {group.name}:"
+        closing = "If you still hold the seat, you can add the ticket again in your SeatShare app."
     _mail_about_tickets(
         request,
         tickets,
         reader=owner,
         sender=assignee,
-        subject=f"{assignee_name} deleted {what}",
-        opening=f"{assignee_name} deleted {these} assigned to them in {group.name}:",
-        closing="If you still hold the seat, you can add the ticket again in your SeatShare app.",
+        subject=subject,
+        opening=opening,
+        closing=closing,
     )
 
 

@@ -203,10 +203,11 @@ def group_admin_paths() -> dict:
                 "leaves keeps nothing in the group: tickets assigned to them are unassigned "
                 "(their alias cleared), tickets they own are deleted, each with a history "
                 "entry, and their pending requests are withdrawn. Each member a deleted "
-                "ticket was assigned to is mailed once, listing those games (not the member "
-                "leaving, nor the administrator removing them). A member removed by an "
-                "administrator cannot rejoin with the group's standing code (403), only "
-                "with a single-use invitation made since; one who left may.",
+                "ticket was assigned to is mailed once, listing those games, and each owner "
+                "of an unassigned ticket once, listing the games whose seats are free again "
+                "(not the member leaving, nor the administrator removing them). A member "
+                "removed by an administrator cannot rejoin with the group's standing code "
+                "(403), only with a single-use invitation made since; one who left may.",
                 "Group administration", {204: no_content("Removed.")}, 404, CONFLICT,
                 scope="write", operation_id="removeGroupMember",
             ),

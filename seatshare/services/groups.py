@@ -284,7 +284,8 @@ def remove_member(request, context) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
     (each with a history entry; whoever asked for one is mailed, and each
-    assignee once for all theirs), their pending requests are withdrawn
+    other party once for all theirs: the assignees of those deleted, the
+    owners of those unassigned), their pending requests are withdrawn
     (each owner mailed). A removal by someone else is remembered
     (``GroupRemoval``)."""
     dbsession = request.dbsession
@@ -300,7 +301,7 @@ def remove_member(request, context) -> None:
     ).all()
     owned = [t for t in tickets if t.owner_id == user_id]
     mail_requesters_of_deleted(request, [t.id for t in owned], actor_id)
-    mail_other_parties(request, owned, user_id, group_id, actor_id, left_group=True)
+    mail_other_parties(request, tickets, user_id, group_id, actor_id, left_group=True)
     history = []
     for ticket in tickets:
         if ticket.owner_id == user_id:

@@ -1,9 +1,10 @@
 """Telling a ticket's other party that it went away from them.
 
 A ticket has two parties, its owner and its assignee. When one of them
-deletes it (``DELETE /ticket/ID``), or the owner leaves its group (or is
-removed) and it is deleted with them, the other loses the seat they gave or
-were given. Each is mailed once for all their tickets, the games in order;
+deletes it (``DELETE /ticket/ID``), or leaves its group (or is removed),
+the other loses the seat they gave or were given: a leaving owner's
+tickets are deleted with them, and those assigned to a leaving member are
+unassigned. Each is mailed once for all their tickets, the games in order;
 never whoever did it (the party, or an administrator removing them). Like
 every mail, it is sent only if the change commits.
 """
@@ -17,9 +18,10 @@ def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id:
                        left_group: bool) -> None:
     """Call before ``tickets`` (of group ``group_id``) go away from
     ``party_id``, their owner or assignee: they deleted them, or
-    (``left_group``) they leave the group and ``actor_id`` removes them.
-    The other party of each is mailed, not ``party_id`` nor ``actor_id``.
-    Its statements do not grow with the tickets."""
+    (``left_group``) they leave the group (``actor_id`` removes them) and
+    those they own are deleted, those assigned to them unassigned. The
+    other party of each is mailed, not ``party_id`` nor ``actor_id``. Its
+    statements do not grow with the tickets."""
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
     told = [(ticket, reader) for ticket, reader in told
             if reader not in (None, party_id, actor_id)]
@@ -46,7 +48,8 @@ def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id:
             mail_assigned_tickets_deleted(request, users[reader_id], party, group, assigned,
                                           left_group)
         if owned:
-            mail_owned_tickets_dropped(request, users[reader_id], party, group, owned)
+            mail_owned_tickets_dropped(request, users[reader_id], party, group, owned,
+                                       left_group)
 
 
 def _other_party(ticket, party_id: int):

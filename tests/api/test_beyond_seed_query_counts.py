@@ -80,8 +80,8 @@ def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
         testapp, world, query_counter, dbsession):
     def leaver_with(n):
         """n tickets owned, each to its own event, assigned to and asked for
-        by someone (each mailed as it goes), n assigned, and n requests of
-        theirs."""
+        by someone (each mailed as it goes), n assigned, each by its own
+        owner (each mailed), and n requests of theirs."""
         user = f.make_user()
         f.make_membership(world.group, user)
         for _ in range(n):
@@ -91,7 +91,7 @@ def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
             f.make_membership(world.group, assignee)
             owned = f.make_ticket(group=world.group, event=event, owner=user, assignee=assignee)
             f.make_ticket_request(owned, requester=asker)
-            f.make_ticket(group=world.group, event=world.event, owner=world.owner, assignee=user)
+            f.make_ticket(group=world.group, event=event, owner=asker, assignee=user)
             # and a request of theirs, withdrawn as they go (its owner mailed)
             other = f.make_ticket(group=world.group, event=event, owner=asker)
             f.make_ticket_request(other, requester=user)

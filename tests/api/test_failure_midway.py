@@ -97,7 +97,7 @@ def test_a_member_removal_failing_midway_keeps_the_member_and_tickets(
                          headers=world.headers("admin"), status=500)
     assert_500(res)
     assert state(dbsession) == before
-    assert outbox == []  # the requester and the assignee were mailed before it failed
+    assert outbox == []  # the requester, the assignee and the owner were mailed before it failed
 
 
 def test_an_alias_deletion_failing_midway_keeps_every_ticket_s_alias(

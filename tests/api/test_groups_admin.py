@@ -556,12 +556,23 @@ def recipients(outbox) -> dict:
     return mailed
 
 
+def later_event(world):
+    return f.make_event(entity=world.entity, name="Rovers vs. Later",
+                        start_time=world.event.start_time + datetime.timedelta(days=7))
+
+
+def assert_lists_both_games(message, world, later, sender):
+    """The world's game, then ``later``'s (its ticket's seat 9); Reply-To ``sender``."""
+    first, second = message.body.index(world.event.name), message.body.index(later.name)
+    assert first < second and "Seat 9" in message.body[second:]
+    assert sender.email in message.message["Reply-To"]
+
+
 def test_a_leaving_owner_s_assignees_are_mailed_once_each_with_their_games(
     testapp, world, dbsession, outbox
 ):
     """Not the owner themselves, for a ticket they had assigned to themselves."""
-    later = f.make_event(entity=world.entity, name="Rovers vs. Later",
-                         start_time=world.event.start_time + datetime.timedelta(days=7))
+    later = later_event(world)
     f.make_ticket(group=world.group, event=later, owner=world.owner, assignee=world.assignee,
                   seat="9")
     f.make_ticket(group=world.group, event=later, owner=world.owner, assignee=world.member)
@@ -575,9 +586,7 @@ def test_a_leaving_owner_s_assignees_are_mailed_once_each_with_their_games(
     theirs = mailed[world.assignee.email]
     assert theirs.subject == (f"{owner} is no longer a member of {world.group.name}: "
                               "2 tickets assigned to you are deleted")
-    first, second = theirs.body.index(world.event.name), theirs.body.index(later.name)
-    assert first < second and "Seat 9" in theirs.body[second:]
-    assert world.owner.email in theirs.message["Reply-To"]
+    assert_lists_both_games(theirs, world, later, sender=world.owner)
     assert "and with them these, which were assigned to you:" in theirs.body
     assert mailed[world.member.email].subject == (
         f"{owner} is no longer a member of {world.group.name}: "
@@ -594,8 +603,38 @@ def test_an_administrator_removing_an_owner_is_not_mailed_about_their_own_seat(
     assert set(recipients(outbox)) == {world.assignee.email}
 
 
-def test_a_refused_leaving_mails_no_assignee(testapp, world, dbsession, outbox):
+@pytest.mark.parametrize("caller", ["assignee", "admin"])
+def test_a_leaving_assignee_s_owners_are_mailed_once_each_with_their_games(
+    testapp, world, dbsession, outbox, caller
+):
+    """Each owner learns which of their seats are free again; not the
+    member themselves (a ticket they own and hold goes with them), nor an
+    administrator removing them, about their own ticket."""
+    later = later_event(world)
+    f.make_ticket(group=world.group, event=later, owner=world.owner, assignee=world.assignee,
+                  seat="9")
+    f.make_ticket(group=world.group, event=later, owner=world.member, assignee=world.assignee)
+    f.make_ticket(group=world.group, event=later, owner=world.assignee, assignee=world.assignee)
+    f.make_ticket(group=world.group, event=later, owner=world.admin, assignee=world.assignee)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.assignee.id}",
+                   headers=world.headers(caller), status=204)
+    mailed = recipients(outbox)
+    assert set(mailed) == {world.owner.email, world.member.email} | (
+        {world.admin.email} if caller == "assignee" else set())
+    assignee = f"{world.assignee.first_name} {world.assignee.last_name}"
+    theirs = mailed[world.owner.email]
+    assert theirs.subject == (f"{assignee} is no longer a member of {world.group.name}: "
+                              "2 of your tickets are free again")
+    assert_lists_both_games(theirs, world, later, sender=world.assignee)
+    assert "these tickets of yours, which were assigned to them, are unassigned:" in theirs.body
+    assert mailed[world.member.email].subject == (
+        f"{assignee} is no longer a member of {world.group.name}: "
+        f"your ticket to {later.name} is free again")
+
+
+def test_a_refused_leaving_mails_no_assignee_nor_owner(testapp, world, dbsession, outbox):
     f.make_ticket(group=world.group, event=world.event, owner=world.admin, assignee=world.member)
+    f.make_ticket(group=world.group, event=world.event, owner=world.member, assignee=world.admin)
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
                    headers=world.headers("admin"), status=409)
     assert outbox == []
