@@ -4,14 +4,15 @@ A ticket has two parties, its owner and its assignee. When one of them
 deletes it (``DELETE /ticket/ID``), or leaves its group (or is removed),
 the other loses the seat they gave or were given: a leaving owner's
 tickets are deleted with them, and those assigned to a leaving member are
-unassigned. Each is mailed once for all their tickets, the games in order;
-never whoever did it (the party, or an administrator removing them). Like
+unassigned. Each is mailed once for all their tickets, the games in order,
+leaving out games that have started (nothing is lost for them); never
+whoever did it (the party, or an administrator removing them). Like
 every mail, it is sent only if the change commits.
 """
 from sqlalchemy import select
 
 from ..mail import mail_assigned_tickets_deleted, mail_owned_tickets_dropped
-from ..models import Event, Group, User
+from ..models import Event, Group, User, utcnow
 
 
 def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id: int,
@@ -33,6 +34,11 @@ def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id:
     events = {event.id: event for event in dbsession.scalars(
         select(Event).where(Event.id.in_({ticket.event_id for ticket, _ in told}))
     )}
+    now = utcnow()
+    told = [(ticket, reader) for ticket, reader in told
+            if not events[ticket.event_id].has_started(now)]
+    if not told:
+        return
     users = {user.id: user for user in dbsession.scalars(
         select(User).where(User.id.in_({party_id, *(reader for _, reader in told)}))
     )}

@@ -14,6 +14,7 @@ from seatshare.models import (
     Ticket,
     TicketHistory,
     TicketRequest,
+    utcnow,
 )
 from seatshare.tokens import hash_token
 
@@ -630,6 +631,35 @@ def test_a_leaving_assignee_s_owners_are_mailed_once_each_with_their_games(
     assert mailed[world.member.email].subject == (
         f"{assignee} is no longer a member of {world.group.name}: "
         f"your ticket to {later.name} is free again")
+
+
+@pytest.mark.parametrize("leaver", ["owner", "assignee"])
+def test_leaving_mails_nobody_about_games_already_played(testapp, world, dbsession, outbox,
+                                                         leaver):
+    """A seat to a game that has started is lost to nobody: the mail lists
+    only the games still to come, and a leaver with no others sends none."""
+    played = f.make_event(entity=world.entity, name="Rovers vs. Yesterday",
+                          start_time=utcnow() - datetime.timedelta(days=30))
+    later = later_event(world)
+    f.make_ticket(group=world.group, event=played, owner=world.owner, assignee=world.assignee)
+    f.make_ticket(group=world.group, event=later, owner=world.owner, assignee=world.assignee)
+    leaving = getattr(world, leaver)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{leaving.id}",
+                   headers=world.headers(leaver), status=204)
+    [message] = [m for m in outbox if "is no longer a member" in m.subject]
+    assert later.name in message.body and played.name not in message.body
+
+
+def test_leaving_with_only_games_already_played_mails_nobody(testapp, world, dbsession,
+                                                             outbox):
+    played = f.make_event(entity=world.entity, name="Rovers vs. Yesterday",
+                          start_time=utcnow() - datetime.timedelta(days=30))
+    dbsession.delete(world.ticket)
+    dbsession.flush()
+    f.make_ticket(group=world.group, event=played, owner=world.owner, assignee=world.assignee)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("owner"), status=204)
+    assert outbox == []
 
 
 def test_a_refused_leaving_mails_no_assignee_nor_owner(testapp, world, dbsession, outbox):

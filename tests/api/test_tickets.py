@@ -466,6 +466,15 @@ def test_deleting_a_ticket_mails_its_other_party(testapp, world, outbox, caller,
     assert actor.email in message.message["Reply-To"]
 
 
+def test_deleting_a_ticket_to_a_game_already_played_mails_nobody(testapp, world, outbox):
+    played = f.make_event(entity=world.entity, name="Rovers vs. Yesterday",
+                          start_time=utcnow() - datetime.timedelta(days=30))
+    ticket = f.make_ticket(group=world.group, event=played, owner=world.owner,
+                           assignee=world.assignee)
+    testapp.delete(f"{API}/ticket/{ticket.id}", headers=world.headers("owner"), status=204)
+    assert outbox == []
+
+
 @pytest.mark.parametrize("self_assigned", [True, False])
 def test_deleting_a_ticket_nobody_else_holds_mails_nobody(testapp, world, outbox, self_assigned):
     ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner,
