@@ -4,8 +4,8 @@ import logging
 import re
 
 # Paths whose segment after the prefix is a password: a calendar feed's
-# token, a password-reset link.
-SECRET_PATH_RE = re.compile(r"^(/calendar/[^/]+/|/password-reset/)[^/]+")
+# token, a password-reset link, an email-undo link.
+SECRET_PATH_RE = re.compile(r"^(/calendar/[^/]+/|/password-reset/|/email-undo/)[^/]+")
 # In a log message: the value of a query parameter that carries a secret (the
 # seed's GET /oauth/token sends the client's secret, the code and the PKCE
 # verifier in the query string; a page's form sent by GET, its passwords and

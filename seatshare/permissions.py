@@ -17,3 +17,4 @@ class Permission(enum.StrEnum):
     JOIN = "join"  # join a group with an invitation code
     CHANGE_PASSWORD = "change_password"  # the signed-in browser's own password
     RESET_PASSWORD = "reset_password"  # the password a reset link is for
+    UNDO_EMAIL_CHANGE = "undo_email_change"  # the change an undo link was mailed for

@@ -73,11 +73,14 @@ it is.
     _send(request, to=user, subject="Choose a new SeatShare password", body=body)
 
 
-def mail_email_changed(request, user, old_email, application_name):
+def mail_email_changed(request, user, old_email, application_name, undo_url=None,
+                       undo_expires=None):
     """To ``old_email``: ``application_name`` changed the account's email
     to ``user.email`` (``PUT /api/v1/users/me``). A reset link now goes to
     the new address, so whoever holds that application's token could take
-    the account; the old address's owner is told in time to take it back."""
+    the account. With ``undo_url`` (until ``undo_expires``, naive UTC), the
+    mailbox's owner can take it back in one step (``services.email_undo``);
+    without, the address was only passed through, and is told all the same."""
     body = f"""\
 Hello {user.first_name or person_name(user)},
 
@@ -86,15 +89,23 @@ The email address of your SeatShare account was changed from
 by {application_name}, an app you allowed to make changes for you.
 
 If you made this change, there is nothing to do.
+"""
+    if undo_url:
+        body += f"""
+This wasn't you? Undo this change:
 
-If you did not, whoever holds that app's access may be taking over your
+{undo_url}
+
+It puts {old_email} back as the account's address, signs out every
+browser, disconnects every app, and has you choose a new password: a
+link to choose one now goes to the new address, so whoever made this
+change may have chosen one already. The link works once, until
+{undo_expires:%Y-%m-%d %H:%M} UTC, and not after a later change of the address.
+"""
+    else:
+        body += """
+If you did not, whoever holds that app's access may be taking over the
 account: a link to choose a new password now goes to the new address.
-Sign in now with {user.email} and your password, disconnect
-{application_name} here:
-
-{request.application_url}/apps
-
-and change your email back with an app you trust.
 """
     _send(request, to=formataddr((_one_line(person_name(user)), old_email)),
           subject="Your SeatShare email address was changed", body=body)

@@ -37,7 +37,7 @@ from .ticket import (
     TicketHistory,
     TicketRequest,
 )
-from .user import User, UserAlias
+from .user import EmailChangeUndo, User, UserAlias
 
 configure_mappers()
 
@@ -70,8 +70,8 @@ def includeme(config):
 
 # What callers import from here, the models and the plumbing alike.
 __all__ = [
-    "Application", "Approval", "AuthorizationCode", "Base", "Entity", "Event", "Group",
-    "GroupInvitation", "GroupRemoval", "HistoryAction", "Membership", "READ_ONLY",
+    "Application", "Approval", "AuthorizationCode", "Base", "EmailChangeUndo", "Entity",
+    "Event", "Group", "GroupInvitation", "GroupRemoval", "HistoryAction", "Membership", "READ_ONLY",
     "RequestStatus", "Role", "SignInAttempt", "Ticket", "TicketHistory", "TicketRequest",
     "Token", "User", "UserAlias", "by_code_point", "get_engine", "get_session_factory",
     "get_tm_session", "includeme", "mark_changed", "metadata", "on_postgresql",

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base, utcnow
@@ -69,3 +69,30 @@ class UserAlias(Base):
     )
 
     user: Mapped[User] = relationship(back_populates="aliases")
+
+
+class EmailChangeUndo(Base):
+    """The link mailed to an account's former address when an application
+    changed the address: for a while, whoever reads that mailbox may put the
+    address back and take the account (``services.email_undo``). The link's
+    token is stored only as its SHA-256 hex digest, like an OAuth token."""
+
+    __tablename__ = "email_change_undos"
+    __table_args__ = (Index("ix_email_change_undos_restore_email", "restore_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The address the undo puts back, and the one it undoes.
+    restore_email: Mapped[str] = mapped_column(String(254))
+    changed_to: Mapped[str] = mapped_column(String(254))
+    application_name: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+    # Set once: when the undo is used, or a later change of the address
+    # replaces it.
+    ended_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

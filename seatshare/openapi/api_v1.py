@@ -44,7 +44,9 @@ def user_paths() -> dict:
                 "must be unique (400 if taken), `timezone` an IANA name, `sms_notify` a JSON "
                 "boolean. A new `email` is mailed to the old address, naming the new one and "
                 "the application that made the change (a password-reset link would now go "
-                "to the new one).",
+                "to the new one), with a link that, once and for 7 days by default, puts "
+                "the old address back and takes the account back: every application's "
+                "tokens revoked, every browser signed out, a new password to choose.",
                 "Users",
                 {200: json_response("You, updated.", ref("CurrentUser"), NO_STORE)},
                 400,

@@ -2,12 +2,12 @@
 from pyramid.view import view_config, view_defaults
 
 from ..calendar import user_feed_url
-from ..mail import mail_email_changed
 from ..models import Application, User
 from ..permissions import Permission
 from ..resources.users import CurrentUserContext, UserContainer, UserContext
 from ..schemas import validate_body
 from ..schemas.users import READ_ONLY, CurrentUserUpdate, UserListQuery
+from ..services.email_undo import tell_old_address
 from ..services.users import update_profile
 from . import ResourceViews
 
@@ -45,12 +45,13 @@ class UserViews(ResourceViews):
 
     @view_config(context=CurrentUserContext, request_method="PUT", permission=Permission.EDIT)
     def update_me(self):
-        """A new email is told to the old address (``mail_email_changed``)."""
+        """A new email is told to the old address, with a link to undo it
+        (``services.email_undo``)."""
         changes = validate_body(self.request, CurrentUserUpdate(), READ_ONLY)
         old_email = self.context.user.email
         user = update_profile(self.request.dbsession, self.context.user, changes)
         if user.email != old_email:
             application = self.request.dbsession.get(
                 Application, self.request.identity.token.application_id)
-            mail_email_changed(self.request, user, old_email, application.name)
+            tell_old_address(self.request, user, old_email, application.name)
         return current_user_json(self.request, user)

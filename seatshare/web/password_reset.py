@@ -16,7 +16,6 @@ import re
 import time
 from functools import partial
 
-from pyramid.authorization import DENY_ALL, Allow, Everyone
 from pyramid.httpexceptions import HTTPForbidden
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import forbidden_view_config, view_config
@@ -34,6 +33,7 @@ from .devices import trusted_device
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
 from .pages import PASSWORD_RESET, page, safe_next, set_new_password, throttle, with_next
 from .ratelimit import reset_keys
+from .resources import LinkCredential
 
 LINK_SECONDS = 3600
 LINK_RE = re.compile(r"([0-9]{1,20})-([0-9]{1,12})-([0-9a-f]{64})")
@@ -81,18 +81,15 @@ class PasswordResetPage(Resource):
         return PasswordResetLink(self.request, key, self, user)
 
 
-class PasswordResetLink(Resource):
-    """``/password-reset/<key>``: the link is the credential, so whoever
-    holds a valid one may set the password of the account it is for."""
+class PasswordResetLink(LinkCredential):
+    """``/password-reset/<key>``: whoever holds a valid link may set the
+    password of the account it is for, ``user``."""
+
+    permission = Permission.RESET_PASSWORD
 
     def __init__(self, request, name, parent, user):
-        super().__init__(request, name, parent)
+        super().__init__(request, name, parent, user)
         self.user = user
-
-    def __acl__(self):
-        if self.user is None:
-            return [DENY_ALL]
-        return [(Allow, Everyone, Permission.RESET_PASSWORD), DENY_ALL]
 
 
 # The session key of where the browser that asked for a link was going.

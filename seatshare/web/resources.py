@@ -1,6 +1,6 @@
 """Traversal resources for the HTML pages: ``/signin``, ``/signout``,
 ``/signup``, ``/password``, ``/apps`` and ``/calendars``."""
-from pyramid.authorization import Allow, Authenticated
+from pyramid.authorization import Allow, Authenticated, Everyone
 
 from ..permissions import Permission
 from ..resources import Resource, parse_id, register_root_child
@@ -21,6 +21,24 @@ class SignOutPage(Resource):
 @register_root_child("signup")
 class SignUpPage(Resource):
     pass
+
+
+class LinkCredential(Resource):
+    """A page whose URL is the credential (a link mailed to an address):
+    whoever holds a valid one is granted ``permission``, signed in or not.
+    ``found`` is what the link is for; None when it is not valid (unknown,
+    used, expired), and nobody is granted anything."""
+
+    permission: Permission
+
+    def __init__(self, request, name, parent, found):
+        super().__init__(request, name, parent)
+        self.found = found
+
+    def __acl__(self):
+        if self.found is None:
+            return [DENY_ALL]
+        return [(Allow, Everyone, self.permission), DENY_ALL]
 
 
 class SignedInPage(Resource):

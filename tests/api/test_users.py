@@ -84,8 +84,8 @@ def test_changing_your_email_tells_the_old_address(testapp, world, outbox, dbses
     """Any application with the write scope may change the account's email,
     and a password-reset link then goes to the new address: whoever holds
     such a token can take the account. The old address is told which
-    application changed it, and to what, so that its owner can sign in with
-    the new one and change it back, and disconnect the application."""
+    application changed it, and to what, with a link to undo it
+    (tests/oauth/test_email_undo.py)."""
     old = world.member.email
     headers = world.headers("member")
     token = dbsession.scalars(select(Token).where(Token.user_id == world.member.id)).one()
@@ -95,7 +95,7 @@ def test_changing_your_email_tells_the_old_address(testapp, world, outbox, dbses
     assert old in message.to and "new@example.com" not in message.to
     assert message.subject == "Your SeatShare email address was changed"
     assert f"from {old} to new@example.com" in " ".join(message.body.split())
-    assert app_name in message.body and "http://example.com/apps" in message.body
+    assert app_name in message.body and "http://example.com/email-undo/" in message.body
     # Keeping it, or changing anything else, mails nothing.
     testapp.put_json(f"{API}/users/me", {"email": "new@example.com", "bio": "x"},
                      headers=headers)

@@ -56,7 +56,8 @@ def test_access_token_lifetime_comes_from_the_settings(signed_in_flow, app, monk
 
 @pytest.mark.parametrize("setting", ["seatshare.access_token_lifetime",
                                      "seatshare.refresh_token_lifetime",
-                                     "seatshare.authorization_code_lifetime"])
+                                     "seatshare.authorization_code_lifetime",
+                                     "seatshare.email_undo_lifetime"])
 @pytest.mark.parametrize("value", ["2h", "-60", "0", "", "1.5", "99999999999999"])
 def test_a_bad_lifetime_refuses_to_start(app_settings, setting, value):
     """Read at start like every setting in seconds: "2h" started, and then

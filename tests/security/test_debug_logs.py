@@ -49,14 +49,17 @@ def test_debug_settings_log_no_secret_from_a_url(client, configured_app, caplog,
     client.get(f"/calendar/{user.id}/{feed}/groups/999999.ics", status=404)
     key = reset_key(settings, user)
     client.get(f"/password-reset/{key}", status=200)
+    undo = secrets.token_hex(32)
+    client.get(f"/email-undo/{undo}", status=400)
 
     logged = caplog.text
     # The settings really were on, for the views and for the 404.
     assert "debug_authorization of url" in logged and "debug_notfound of url" in logged
-    assert "/calendar/" in logged and "/password-reset/" in logged
+    assert "/calendar/" in logged and "/password-reset/" in logged and "/email-undo/" in logged
     for name, value in {"client_secret": client_secret, "code": code,
                         "code_verifier": verifier, "refresh_token": refresh,
-                        "feed token": feed, "reset link": key.rsplit("-", 1)[1]}.items():
+                        "feed token": feed, "reset link": key.rsplit("-", 1)[1],
+                        "email-undo link": undo}.items():
         assert value not in logged, f"the {name} is in the logs"
 
 

@@ -1,0 +1,113 @@
+"""Taking an account back after an application changed its email.
+
+Any application with the write scope may change the account's email
+(``PUT /api/v1/users/me``), and a password-reset link then goes to the new
+address: whoever holds such a token could take the account. So the former
+address is mailed a link, ``/email-undo/<token>``, that for
+``seatshare.email_undo_lifetime`` seconds (7 days) and once puts the address
+back, ends every browser session, disconnects every application and leaves
+the account without a password until its owner chooses one.
+
+An account has at most one live undo. A further change ends it and chains
+to it: the new link goes to the same former address, puts that address
+back, and keeps its expiry (else an application changing the email twice
+in a row would send the only live link to a mailbox of its own). A change
+back to that address ends it and makes none (else the mailbox it had been
+moved to would get a link to take the account back to itself).
+"""
+import datetime
+import re
+
+from sqlalchemy import select, update
+
+from ..calendar import reset_feed_secret
+from ..mail import mail_email_changed
+from ..models import EmailChangeUndo, User, utcnow
+from ..settings import number
+from ..tokens import hash_token, new_token
+from .authorizations import revoke_authorization
+
+TOKEN_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def live(model=EmailChangeUndo):
+    """The SQL condition of an undo that can still be used."""
+    return (model.ended_at.is_(None)) & (model.expires_at > utcnow())
+
+
+def live_undo(dbsession, user_id: int) -> EmailChangeUndo | None:
+    return dbsession.scalars(
+        select(EmailChangeUndo).where(EmailChangeUndo.user_id == user_id, live())
+    ).first()
+
+
+def tell_old_address(request, user: User, old_email: str, application_name: str) -> None:
+    """``application_name`` changed ``user``'s email from ``old_email``:
+    end the live undo, make the one for this change and mail its link to
+    the address it puts back; ``old_email``, when that is another address,
+    is told of the change without a link."""
+    dbsession = request.dbsession
+    now = utcnow()
+    previous = live_undo(dbsession, user.id)
+    if previous is not None:
+        previous.ended_at = now
+    restore = previous.restore_email if previous is not None else old_email
+    if restore != user.email:
+        token = new_token()
+        lifetime = number(request.registry.settings, "seatshare.email_undo_lifetime")
+        undo = EmailChangeUndo(
+            user_id=user.id, token_hash=hash_token(token), restore_email=restore,
+            changed_to=user.email, application_name=application_name, created_at=now,
+            expires_at=(previous.expires_at if previous is not None
+                        else now + datetime.timedelta(seconds=lifetime)),
+        )
+        dbsession.add(undo)
+        dbsession.flush()
+        mail_email_changed(request, user, restore, application_name,
+                           undo_url=f"{request.application_url}/email-undo/{token}",
+                           undo_expires=undo.expires_at)
+    if restore != old_email:
+        mail_email_changed(request, user, old_email, application_name)
+
+
+def undo_for_token(dbsession, token: str) -> EmailChangeUndo | None:
+    """The live undo a link's token is for; None when the token is unknown,
+    or its undo was used, ended by a later change, or expired."""
+    if not TOKEN_RE.fullmatch(token):
+        return None
+    return dbsession.scalars(
+        select(EmailChangeUndo).where(EmailChangeUndo.token_hash == hash_token(token), live())
+    ).one_or_none()
+
+
+def undo_email_change(dbsession, undo: EmailChangeUndo) -> User | None:
+    """Put ``undo``'s address back on its account and take the account back:
+    no password (whoever changed the email may have chosen one through a
+    reset link), every browser session ended, every application's tokens,
+    unused codes and remembered approvals gone, new calendar feed URLs. None,
+    changing nothing, when another request used the undo or changed the
+    email meanwhile (the caller raises, so that nothing is committed).
+
+    The account's row first, conditional on the email still being the one
+    undone: an email change in progress holds that row, and either commits
+    first (this finds the email changed) or waits for this."""
+    restored = dbsession.execute(
+        update(User)
+        .where(User.id == undo.user_id, User.email == undo.changed_to)
+        .values(email=undo.restore_email, password_hash=None,
+                session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    ended = restored and dbsession.execute(
+        update(EmailChangeUndo)
+        .where(EmailChangeUndo.id == undo.id, EmailChangeUndo.ended_at.is_(None))
+        .values(ended_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not ended:
+        return None
+    user = dbsession.get(User, undo.user_id)
+    revoke_authorization(dbsession, user.id)
+    reset_feed_secret(user)
+    dbsession.flush()
+    return user

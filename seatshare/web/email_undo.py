@@ -1,0 +1,66 @@
+"""``/email-undo/<token>``: the former address takes the account back.
+
+The link mailed to the old address when an application changed the
+account's email (``services.email_undo``). A GET shows what undoing does,
+and changes nothing (mail scanners follow links); its button posts, with
+the session's CSRF token, and the account gets its address back and loses
+its password, sessions and applications. The browser then goes straight
+to the reset link's form to choose a new password: the undo link arrived
+in the same mailbox a reset link would go to, so it proves as much, and
+the owner is not left, in the middle of taking the account back, with a
+second mail to wait for and an account without a password.
+"""
+from pyramid.authorization import DENY_ALL
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.view import forbidden_view_config, view_config
+
+from ..permissions import Permission
+from ..resources import Resource, register_root_child
+from ..services.email_undo import undo_email_change, undo_for_token
+from .pages import page
+from .password_reset import reset_key
+from .resources import LinkCredential
+
+
+@register_root_child("email-undo")
+class EmailUndoPage(Resource):
+    """``/email-undo``: nothing here but the links."""
+
+    __acl__ = [DENY_ALL]
+
+    def __getitem__(self, key):
+        return EmailUndoLink(self.request, key, self,
+                             undo_for_token(self.request.dbsession, key))
+
+
+class EmailUndoLink(LinkCredential):
+    """``/email-undo/<token>``: whoever holds a live link may undo the change
+    it was mailed for; none when the token is unknown, or its undo used,
+    ended by a later change, or expired."""
+
+    permission = Permission.UNDO_EMAIL_CHANGE
+
+
+@view_config(context=EmailUndoLink, request_method="GET",
+             permission=Permission.UNDO_EMAIL_CHANGE)
+def confirm_undo(request):
+    return page(request, "email_undo.jinja2", undo=request.context.found, action=request.path)
+
+
+@view_config(context=EmailUndoLink, request_method="POST", require_csrf=True,
+             permission=Permission.UNDO_EMAIL_CHANGE)
+def undo(request):
+    user = undo_email_change(request.dbsession, request.context.found)
+    if user is None:
+        raise HTTPForbidden()  # used or replaced meanwhile, by another request: link_expired
+    key = reset_key(request.registry.settings, user)
+    return HTTPFound(location=f"{request.application_url}/password-reset/{key}")
+
+
+@forbidden_view_config(containment=EmailUndoLink)
+def link_expired(exc, request):
+    return page(request, "error.jinja2", 400, status=400, title="This link has expired",
+                message="A link to undo an email change works once, for a limited time, "
+                        "and not after a later change of the address. If your account "
+                        "was taken, ask for a link to choose a new password.",
+                back_url="/password-reset", back_label="Ask for a new password link")
