@@ -3,7 +3,8 @@ from sqlalchemy import select
 
 from ..calendar import reset_feed_secret
 from ..errors import APIError
-from ..models import User
+from ..models import EmailChangeUndo, User
+from .email_undo import live
 
 
 def update_profile(dbsession, user: User, changes: dict) -> User:
@@ -21,6 +22,14 @@ def update_profile(dbsession, user: User, changes: dict) -> User:
 
 
 def email_holder(dbsession, email: str) -> int | None:
-    """The id of the account with ``email``, if any (emails are unique):
-    what a profile change, a sign-up and ``user create`` each check."""
-    return dbsession.scalar(select(User.id).where(User.email == email))
+    """The id of the account with ``email``, if any (emails are unique), or
+    of the account a live email-change undo would put ``email`` back on:
+    what a profile change, a sign-up and ``user create`` each check. The
+    undo must be able to put it back, so nobody else may take it meanwhile
+    (whoever changed the email could otherwise sign up with the old one)."""
+    holder = dbsession.scalar(select(User.id).where(User.email == email))
+    if holder is None:
+        holder = dbsession.scalar(
+            select(EmailChangeUndo.user_id).where(EmailChangeUndo.restore_email == email, live())
+        )
+    return holder

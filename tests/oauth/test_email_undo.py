@@ -15,7 +15,7 @@ from .conftest import REDIRECT_URI, Flow, api_me
 from .test_browser_sessions import browser, is_signed_in
 from .test_password_change import NEW_PASSWORD
 from .test_password_reset import ask, choose, mailed_link
-from .test_signin import submit_sign_in
+from .test_signin import submit_sign_in, submit_sign_up
 
 UNDO_LINK = re.compile(r"^http://example\.com(/email-undo/[0-9a-f]{64})$", re.M)
 THIEF = "thief@example.net"
@@ -200,6 +200,23 @@ def test_a_post_without_the_forms_token_changes_nothing(flow, testapp, user, out
     path = undo_link(outbox, user.email)
     browser(app).post(path, status=400)
     assert current_email(dbsession, user) == THIEF
+
+
+def test_nobody_else_may_take_the_old_address_while_the_link_works(flow, testapp, user,
+                                                                   outbox, dbsession, app):
+    """Emails are unique: had someone else taken the old address meanwhile
+    (whoever changed it, signing up with it), the undo could not put it
+    back. The account itself may take it back."""
+    old = user.email
+    token = flow.tokens()["access_token"]
+    change_email(testapp, token, THIEF)
+    signed_up = submit_sign_up(browser(app), old)
+    assert signed_up.status_int == 400 and "cannot be used" in signed_up.text
+    _, someone_elses = factories.make_token()
+    response = change_email(testapp, someone_elses, old, status=400)
+    assert response.json["fields"] == {"email": "is already taken"}
+    change_email(testapp, token, old)
+    assert current_email(dbsession, user) == old
 
 
 def test_an_unknown_token_is_an_expired_link(testapp):
