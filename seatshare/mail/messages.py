@@ -100,7 +100,7 @@ It puts {old_email} back as the account's address, signs out every
 browser, disconnects every app, and has you choose a new password: a
 link to choose one now goes to the new address, so whoever made this
 change may have chosen one already. The link works once, until
-{undo_expires:%Y-%m-%d %H:%M} UTC, and not after a later change of the address.
+{undo_expires:%Y-%m-%d %H:%M} UTC, and not once the address is {old_email} again.
 """
     else:
         body += """

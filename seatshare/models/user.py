@@ -90,8 +90,8 @@ class EmailChangeUndo(Base):
     changed_to: Mapped[str] = mapped_column(String(254))
     application_name: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime.datetime] = mapped_column(DateTime)
-    # Set once: when the undo is used, or a later change of the address
-    # replaces it.
+    # Set once: when an undo of the account is used, or its address is
+    # changed back to ``restore_email``.
     ended_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -8,12 +8,15 @@ address is mailed a link, ``/email-undo/<token>``, that for
 back, ends every browser session, disconnects every application and leaves
 the account without a password until its owner chooses one.
 
-An account has at most one live undo. A further change ends it and chains
-to it: the new link goes to the same former address, puts that address
-back, and keeps its expiry (else an application changing the email twice
-in a row would send the only live link to a mailbox of its own). A change
-back to that address ends it and makes none (else the mailbox it had been
-moved to would get a link to take the account back to itself).
+While an account has a live undo, a further change chains to it: the new
+link goes to the same former address, puts that address back, and keeps
+the expiry (else an application changing the email twice in a row would
+send the only live link to a mailbox of its own), and the earlier links
+keep working (else an application changing the email over and over would
+end each link before its owner could use it). Using one ends them all, and
+so does a change back to that address, which makes none (else the mailbox
+it had been moved to would get a link to take the account back to
+itself): a link never undoes a change made after the address came back.
 """
 import datetime
 import re
@@ -43,16 +46,16 @@ def live_undo(dbsession, user_id: int) -> EmailChangeUndo | None:
 
 def tell_old_address(request, user: User, old_email: str, application_name: str) -> None:
     """``application_name`` changed ``user``'s email from ``old_email``:
-    end the live undo, make the one for this change and mail its link to
-    the address it puts back; ``old_email``, when that is another address,
-    is told of the change without a link."""
+    make the undo for this change and mail its link to the address it puts
+    back; ``old_email``, when that is another address, is told of the
+    change without a link."""
     dbsession = request.dbsession
     now = utcnow()
     previous = live_undo(dbsession, user.id)
-    if previous is not None:
-        previous.ended_at = now
     restore = previous.restore_email if previous is not None else old_email
-    if restore != user.email:
+    if restore == user.email:
+        end_undos(dbsession, user.id)
+    else:
         token = new_token()
         lifetime = number(request.registry.settings, "seatshare.email_undo_lifetime")
         undo = EmailChangeUndo(
@@ -70,6 +73,16 @@ def tell_old_address(request, user: User, old_email: str, application_name: str)
         mail_email_changed(request, user, old_email, application_name)
 
 
+def end_undos(dbsession, user_id: int) -> None:
+    """End every live undo of the account."""
+    dbsession.execute(
+        update(EmailChangeUndo)
+        .where(EmailChangeUndo.user_id == user_id, EmailChangeUndo.ended_at.is_(None))
+        .values(ended_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def undo_for_token(dbsession, token: str) -> EmailChangeUndo | None:
     """The live undo a link's token is for; None when the token is unknown,
     or its undo was used, ended by a later change, or expired."""
@@ -85,28 +98,23 @@ def undo_email_change(dbsession, undo: EmailChangeUndo) -> User | None:
     no password (whoever changed the email may have chosen one through a
     reset link), every browser session ended, every application's tokens,
     unused codes and remembered approvals gone, new calendar feed URLs. None,
-    changing nothing, when another request used the undo or changed the
-    email meanwhile (the caller raises, so that nothing is committed).
+    changing nothing, when another request used an undo or changed the
+    email meanwhile.
 
-    The account's row first, conditional on the email still being the one
-    undone: an email change in progress holds that row, and either commits
-    first (this finds the email changed) or waits for this."""
+    One UPDATE, conditional on the email this request read: an email change
+    or another undo in progress holds the row, and commits first (this one
+    then finds the email changed, and changes nothing) or waits for this."""
+    user = undo.user
     restored = dbsession.execute(
         update(User)
-        .where(User.id == undo.user_id, User.email == undo.changed_to)
+        .where(User.id == user.id, User.email == user.email)
         .values(email=undo.restore_email, password_hash=None,
                 session_generation=User.session_generation + 1)
         .execution_options(synchronize_session="fetch")
     ).rowcount
-    ended = restored and dbsession.execute(
-        update(EmailChangeUndo)
-        .where(EmailChangeUndo.id == undo.id, EmailChangeUndo.ended_at.is_(None))
-        .values(ended_at=utcnow())
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
-    if not ended:
+    if restored != 1:
         return None
-    user = dbsession.get(User, undo.user_id)
+    end_undos(dbsession, user.id)
     revoke_authorization(dbsession, user.id)
     reset_feed_secret(user)
     dbsession.flush()

@@ -52,7 +52,7 @@ def confirm_undo(request):
 def undo(request):
     user = undo_email_change(request.dbsession, request.context.found)
     if user is None:
-        raise HTTPForbidden()  # used or replaced meanwhile, by another request: link_expired
+        raise HTTPForbidden()  # used or changed meanwhile, by another request: link_expired
     key = reset_key(request.registry.settings, user)
     return HTTPFound(location=f"{request.application_url}/password-reset/{key}")
 
@@ -61,6 +61,6 @@ def undo(request):
 def link_expired(exc, request):
     return page(request, "error.jinja2", 400, status=400, title="This link has expired",
                 message="A link to undo an email change works once, for a limited time, "
-                        "and not after a later change of the address. If your account "
+                        "and not once the address has been changed back. If your account "
                         "was taken, ask for a link to choose a new password.",
                 back_url="/password-reset", back_label="Ask for a new password link")

@@ -160,24 +160,27 @@ def test_an_expired_link_changes_nothing(flow, testapp, user, outbox, dbsession,
     api_me(testapp, tokens["access_token"])
 
 
-def test_a_later_change_replaces_the_link(flow, testapp, user, outbox, dbsession, app):
-    """A second change ends the first link; the new one goes to the same
-    old address and puts it back (an application changing the email twice
-    must not send the only live link to a mailbox of its own). The address
-    in between is told, without a link."""
+def test_a_later_change_mails_another_link_to_the_same_address(flow, testapp, user, outbox,
+                                                               dbsession, app):
+    """The new link goes to the first old address and puts it back (an
+    application changing the email twice must not send the only live link
+    to a mailbox of its own), and the first link keeps working (changing
+    the email over and over must not end each link before its owner can
+    use it). The address in between is told, without a link."""
     old = user.email
     token = flow.tokens()["access_token"]
     change_email(testapp, token, THIEF)
-    first = undo_link(outbox, old)
     change_email(testapp, token, "second@example.net")
-    assert "This link has expired" in browser(app).get(first, status=400).text
     assert undo_links(outbox, THIEF) == []
     [to_thief] = [message for message in outbox if THIEF in message.to]
     assert "from thief@example.net to second@example.net" in " ".join(to_thief.body.split())
-    [first_again, second] = undo_links(outbox, old)
-    assert first_again == first
-    press_undo(browser(app), second)
+    first, second = undo_links(outbox, old)
+    page = browser(app).get(first)
+    assert "is now second@example.net" in " ".join(page.html.main.text.split())
+    press_undo(browser(app), first)
     assert current_email(dbsession, user) == old
+    # Using one ends them all.
+    assert "This link has expired" in browser(app).get(second, status=400).text
 
 
 def test_changing_it_back_ends_the_link_and_makes_none(flow, testapp, user, outbox,
@@ -192,6 +195,21 @@ def test_changing_it_back_ends_the_link_and_makes_none(flow, testapp, user, outb
     assert "This link has expired" in browser(app).get(path, status=400).text
     assert undo_links(outbox, THIEF) == [] and len(outbox) == 2
     assert dbsession.scalars(select(EmailChangeUndo.ended_at)).one() is not None
+
+
+def test_a_change_after_the_address_came_back_ends_the_earlier_link(flow, testapp, user,
+                                                                     outbox, app):
+    """A link is bound to its change: once the address came back, a later
+    change away from it gets a link of its own, and the earlier one stays
+    expired."""
+    old = user.email
+    token = flow.tokens()["access_token"]
+    change_email(testapp, token, THIEF)
+    change_email(testapp, token, old)
+    change_email(testapp, token, "third@example.net")
+    first, later = undo_links(outbox, old)
+    assert "This link has expired" in browser(app).get(first, status=400).text
+    assert browser(app).get(later).forms["email-undo"]
 
 
 def test_a_post_without_the_forms_token_changes_nothing(flow, testapp, user, outbox,
