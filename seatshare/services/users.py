@@ -1,4 +1,5 @@
 """Changing your own profile (``PUT /users/me``)."""
+from pyramid_retry import RetryableException
 from sqlalchemy import select
 
 from ..calendar import reset_feed_secret
@@ -11,6 +12,8 @@ def update_profile(dbsession, user: User, changes: dict) -> User:
     """Apply a validated partial update to ``user``'s own profile; or a 400
     when the new email is another user's, with nothing changed.
     ``reset_calendar_url`` true gives the user new calendar feed URLs."""
+    if "email" in changes and changes["email"] != user.email:
+        hold_as_read(dbsession, user)
     if "email" in changes and email_holder(dbsession, changes["email"]) not in (None, user.id):
         raise APIError(400, fields={"email": "is already taken"})
     if changes.pop("reset_calendar_url", False):
@@ -19,6 +22,24 @@ def update_profile(dbsession, user: User, changes: dict) -> User:
         setattr(user, name, value)
     dbsession.flush()
     return user
+
+
+class ChangedMeanwhile(RetryableException):
+    """The account's email is no longer the one this request read."""
+
+
+def hold_as_read(dbsession, user: User) -> None:
+    """Take the account's row lock, and run the request again (from its
+    token's check) unless the email is still the one this request read.
+    An undo (``services.email_undo``) that committed meanwhile put the old
+    address back and revoked the token this request was let in with; going
+    on would move the account away again, and mail the address the undo
+    took back a link to put it back. Run again, the request is refused
+    (401). PostgreSQL's row lock makes this wait for an undo in progress;
+    SQLite runs one writing transaction at a time."""
+    current = dbsession.scalar(select(User.email).where(User.id == user.id).with_for_update())
+    if current != user.email:
+        raise ChangedMeanwhile(f"user {user.id}'s email changed meanwhile")
 
 
 def email_holder(dbsession, email: str) -> int | None:

@@ -6,9 +6,13 @@ import datetime
 import re
 
 import pytest
+from pyramid_retry import IRetryableError
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from seatshare.models import EmailChangeUndo, utcnow
+from seatshare.services.email_undo import undo_email_change, undo_for_token
+from seatshare.services.users import ChangedMeanwhile, update_profile
 from tests import factories
 
 from .conftest import REDIRECT_URI, Flow, api_me
@@ -234,6 +238,27 @@ def test_nobody_else_may_take_the_old_address_while_the_link_works(flow, testapp
     response = change_email(testapp, someone_elses, old, status=400)
     assert response.json["fields"] == {"email": "is already taken"}
     change_email(testapp, token, old)
+    assert current_email(dbsession, user) == old
+
+
+def test_a_change_that_read_the_account_before_an_undo_runs_again(flow, testapp, user,
+                                                                  outbox, dbsession):
+    """A change whose token was checked before an undo committed, and that
+    writes after it, must not move the account away again (and mail the
+    address the undo took back a link to put it back): it finds the email
+    changed, and pyramid_retry runs it again, when the token the undo
+    revoked is refused (401)."""
+    old = user.email
+    token = flow.tokens()["access_token"]
+    change_email(testapp, token, THIEF)
+    dbsession.expire_all()
+    undo = undo_for_token(dbsession, undo_link(outbox, old).rsplit("/", 1)[1])
+    assert undo_email_change(dbsession, undo) is not None
+    set_committed_value(user, "email", THIEF)  # as the change read it
+    with pytest.raises(ChangedMeanwhile) as raised:
+        update_profile(dbsession, user, {"email": "again@example.net"})
+    assert IRetryableError.providedBy(raised.value)
+    api_me(testapp, token, status=401)
     assert current_email(dbsession, user) == old
 
 
