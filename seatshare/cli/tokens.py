@@ -8,8 +8,9 @@ def register(groups):
     parser = groups.add_parser("tokens", help="OAuth codes and tokens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_command(commands, "purge", purge,
-                "delete expired codes and tokens, and sign-in attempts older than a "
-                "day (or than seatshare.signin_window_seconds when longer)")
+                "delete expired codes and tokens, email-undo links used or expired, "
+                "and sign-in attempts older than a day (or than "
+                "seatshare.signin_window_seconds when longer)")
 
 
 def purge(args, env):

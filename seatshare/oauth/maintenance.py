@@ -3,7 +3,7 @@ import datetime
 
 from sqlalchemy import delete, exists, or_, select
 
-from ..models import AuthorizationCode, SignInAttempt, Token, utcnow
+from ..models import AuthorizationCode, EmailChangeUndo, SignInAttempt, Token, utcnow
 
 # Sign-in attempts are kept at least this long, and longer when
 # seatshare.signin_window_seconds is longer: until then they still count.
@@ -19,7 +19,8 @@ def purge_expired(dbsession, now=None, signin_window_seconds=0) -> dict:
     * an expired code once no token issued from it is left (until then a
       replay of it must still revoke them);
     * sign-in attempts older than a day, or than the throttling window
-      (``signin_window_seconds``) when that is longer.
+      (``signin_window_seconds``) when that is longer;
+    * email-undo links used, ended or expired (``services.email_undo``).
     """
     now = now or utcnow()
     retention = max(SIGN_IN_ATTEMPT_RETENTION,
@@ -45,4 +46,10 @@ def purge_expired(dbsession, now=None, signin_window_seconds=0) -> dict:
         .where(SignInAttempt.created_at <= now - retention)
         .execution_options(synchronize_session=False)
     ).rowcount
-    return {"tokens": tokens, "authorization_codes": codes, "sign_in_attempts": attempts}
+    undo_links = dbsession.execute(
+        delete(EmailChangeUndo)
+        .where(or_(EmailChangeUndo.ended_at.is_not(None), EmailChangeUndo.expires_at <= now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return {"tokens": tokens, "authorization_codes": codes, "sign_in_attempts": attempts,
+            "email_undo_links": undo_links}

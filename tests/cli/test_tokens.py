@@ -1,7 +1,7 @@
 """``tokens purge``."""
 import datetime
 
-from seatshare.models import Application, Token, User, utcnow
+from seatshare.models import Application, EmailChangeUndo, Token, User, utcnow
 from seatshare.tokens import hash_token, new_token
 
 from .conftest import count
@@ -73,3 +73,27 @@ def test_tokens_purge_with_a_bad_window_is_one_line_naming_it(seatshare, ini, db
     assert run.out == ""
     assert run.err == (f"seatshare: error: {ini}: seatshare.signin_window_seconds must be "
                        "a positive number of seconds, at most 3153600000, not '15m'\n")
+
+
+def test_tokens_purge_deletes_email_undo_links_used_or_expired(seatshare, db):
+    """A used, ended or expired link can never work again; a live one stays."""
+    user = User(email="a@example.com", first_name="A", last_name="B")
+    db.add(user)
+    db.flush()
+    now = utcnow()
+    week = datetime.timedelta(days=7)
+    rows = {state: EmailChangeUndo(
+        user_id=user.id, token_hash=hash_token(new_token()), restore_email="old@example.com",
+        changed_to="a@example.com", application_name="App",
+        expires_at=now + (-week if state == "expired" else week),
+        ended_at=now if state == "used" else None)
+        for state in ("used", "expired", "live")}
+    db.add_all(rows.values())
+    db.commit()
+    live_id = rows["live"].id
+
+    run = seatshare("tokens", "purge", "--json")
+    assert run.code == 0, run.err
+    assert run.json["email_undo_links"] == 2
+    assert count(db, EmailChangeUndo) == 1
+    assert db.get(EmailChangeUndo, live_id) is not None
