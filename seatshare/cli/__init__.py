@@ -148,12 +148,14 @@ def main(argv=None, stdout=None, stderr=None):
             code = fail(stderr, f"{args.config_uri}: {line}")
         return code
     except (OperationalError, InterfaceError, ProgrammingError) as exc:
-        if is_missing_table(exc):
-            return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "
-                                f"run: seatshare {args.config_uri} db upgrade")
+        # A migrated database behind the code lacks the newer tables too:
+        # its revision says more than "no such table".
         mismatch = db.schema_mismatch(env) if args.run is not db.upgrade else None
         if mismatch:
             return fail(stderr, f"database error: {first_line(exc)}; {mismatch}")
+        if is_missing_table(exc):
+            return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "
+                                f"run: seatshare {args.config_uri} db upgrade")
         return fail(stderr, "database error: " + first_line(exc))
     except IntegrityError as exc:
         # Another writer got there first (a unique name or email, say).
