@@ -11,7 +11,7 @@ permission). Their public names are importable from here too.
 from pyramid.httpexceptions import HTTPException
 from sqlalchemy.exc import DBAPIError
 
-from .deny_by_default import require_explicit_permission
+from .deny_by_default import is_exception_view, require_explicit_permission
 from .responses import (
     DETAILS,
     JSON_ERROR_PATHS,
@@ -42,9 +42,9 @@ from .views import (
 __all__ = [
     "APIError", "DETAILS", "JSON_ERROR_PATHS", "NOT_UTF8_FORM", "PAGE_ERRORS", "REASONS",
     "RETRY_AFTER_SECONDS", "answers_json", "api_error_view", "database_unavailable_view",
-    "error_body", "forbidden_view", "html_error", "http_exception_view", "includeme", "log",
-    "json_error", "not_found_view", "not_utf8_form_view", "reason", "require_explicit_permission",
-    "run_again", "server_error_view", "status_line",
+    "error_body", "forbidden_view", "html_error", "http_exception_view", "includeme",
+    "is_exception_view", "log", "json_error", "not_found_view", "not_utf8_form_view", "reason",
+    "require_explicit_permission", "run_again", "server_error_view", "status_line",
 ]
 
 

@@ -22,8 +22,8 @@ from ..schemas.types import (
 )
 
 REASONS = {
-    400: "The body or the query fails validation (the body names the `fields`), or the URL "
-         "is not valid UTF-8.",
+    400: "The body or the query fails validation (the body names the `fields`), or the query "
+         "string is not valid UTF-8 (once the 401, 404 and 403 checks have passed).",
     401: "No token, or a token that is unknown, expired or revoked.",
     403: "The record exists but you may not read or change it, or the token lacks the scope "
          '(then with `WWW-Authenticate: Bearer realm="seatshare", error="insufficient_scope", '
@@ -96,10 +96,12 @@ def with_body_limit(path: str, operation: dict) -> dict:
     return {**operation, "responses": dict(sorted(responses.items()))}
 
 
-# seatshare.limits refuses a URL (path or query) that is not UTF-8 before
-# anything else runs, token or no token: in an operation's own 400 where it
-# has one (the OAuth errors, the authorization page), else in the contract's
-# JSON error on the paths programs call, or an HTML page (a calendar feed).
+# A URL that is not UTF-8 (seatshare.limits). On /api/ its query string is
+# a 400 in the contract's body once 401, 404 and 403 have had their say (its
+# path is no route: a 404). Elsewhere either is refused before anything else,
+# token or no token: in an operation's own 400 where it has one (the OAuth
+# errors, the authorization page), else in the JSON error body on the paths
+# programs call (the OAuth metadata), or an HTML page (a calendar feed).
 BAD_URL_HTML = {
     "description": "The URL is not valid UTF-8.",
     "content": {"text/html": {"schema": {"type": "string"}}},
@@ -110,7 +112,12 @@ def with_url_check(path: str, operation: dict) -> dict:
     """``operation`` with the 400 a URL that is not UTF-8 gets; responses by status."""
     if "400" in operation["responses"]:
         return operation
-    bad_url = BAD_URL_HTML if path.startswith("/calendar/") else error_response(400)
+    if path.startswith("/api/"):
+        bad_url = error_response(400)
+    elif path.startswith("/calendar/"):
+        bad_url = BAD_URL_HTML
+    else:
+        bad_url = {**error_response(400), "description": BAD_URL_HTML["description"]}
     responses = {"400": bad_url, **operation["responses"]}
     return {**operation, "responses": dict(sorted(responses.items()))}
 

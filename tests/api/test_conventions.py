@@ -510,6 +510,110 @@ def test_filter_value_that_is_not_an_id_is_400(testapp, world):
     assert res.json["fields"] == {"group_id": "must be a positive integer"}
 
 
+# --- a URL that is not UTF-8: the same order of checks --------------------
+
+NOT_UTF8 = {"error": "Bad Request", "error_detail": "The query string is not valid UTF-8.",
+            "code": 400}
+
+
+def world_path(world, path):
+    return API + path.format(ticket=world.ticket.id, group=world.group.id,
+                             user=world.admin.id, other_group=world.other_group.id)
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "unknown_token", "expired_token",
+                                    "revoked_token"])
+@pytest.mark.parametrize("path", [
+    "/users/me?x=%FF", "/tickets?page=%C0%AF", "/ticket/{ticket}?x=%FF",
+    "/tickets/999999?x=%FF", "/tickets?group_id=999999&x=%FF", "/groups/{group}/members?%FF",
+])
+def test_a_query_that_is_not_utf8_is_401_without_a_valid_token(testapp, world, caller, path):
+    """401 first (API.md §1), the very answer the same request gets with its
+    query in UTF-8: the body and the Bearer challenge."""
+    url = world_path(world, path)
+    res = testapp.get(url, headers=world.headers(caller), status=401)
+    plain = testapp.get(url.replace("%FF", "x").replace("%C0%AF", "1"),
+                        headers=world.headers(caller), status=401)
+    assert res.json == plain.json
+    assert res.headers["WWW-Authenticate"] == plain.headers["WWW-Authenticate"]
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "unknown_token", "non_member", "member"])
+@pytest.mark.parametrize("path", [
+    "/tickets/%FF", "/ticket/{ticket}/%FF", "/users/%C0%AF", "/%FF", "/%FF/1",
+    "/groups/{group}/members/%FF", "/tickets/%FF?x=%FF",
+])
+def test_a_path_that_is_not_utf8_is_no_route(testapp, world, caller, path):
+    """No route or record has such a name: a 404 with or without a token,
+    as ``/tickets/nope`` is."""
+    res = testapp.get(world_path(world, path), headers=world.headers(caller), status=404)
+    assert res.json["code"] == 404
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "member"])
+def test_a_path_that_is_not_utf8_is_no_route_outside_v1_either(testapp, world, caller):
+    res = testapp.get("/api/%FF%FE", headers=world.headers(caller), status=404)
+    assert res.json["code"] == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/nope?x=%FF", "/tickets/999999?x=%FF", "/tickets/{ticket}/nope?x=%FF",
+    "/tickets?group_id=999999&x=%FF", "/users?group_id=999999&page=%FF",
+])
+@pytest.mark.parametrize("caller", ["non_member", "member"])
+def test_a_query_that_is_not_utf8_is_404_where_there_is_no_record(testapp, world, caller,
+                                                                   path):
+    res = testapp.get(world_path(world, path), headers=world.headers(caller), status=404)
+    assert res.json["code"] == 404
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/ticket/{ticket}?x=%FF"), ("PUT", "/ticket/{ticket}?x=%FF"),
+    ("GET", "/groups/{group}?x=%FF"), ("GET", "/tickets?group_id={group}&x=%FF"),
+    ("GET", "/users/{user}?x=%FF"),
+])
+def test_a_query_that_is_not_utf8_is_403_where_you_may_not(testapp, world, method, path):
+    res = testapp.request(world_path(world, path), method=method, json={"note": "x"},
+                          headers=world.headers("non_member"), status=403)
+    assert res.json["code"] == 403
+
+
+def test_a_query_that_is_not_utf8_is_403_for_a_token_without_the_scope(testapp, world):
+    res = testapp.put_json(world_path(world, "/ticket/{ticket}?x=%FF"), {"note": "x"},
+                           headers=world.headers("read_only"), status=403)
+    assert 'error="insufficient_scope"' in res.headers["WWW-Authenticate"]
+
+
+@pytest.mark.parametrize(("caller", "path"), [
+    ("member", "/users/me?x=%FF"),
+    ("member", "/ticket/{ticket}?x=%FF"),
+    ("member", "/tickets?page=%C0%AF"),
+    ("member", "/tickets?group_id=%FF"),
+    ("member", "/tickets?group_id={group}&x=%FF"),
+    ("member", "/users/{user}?%FF"),
+    ("admin", "/groups/{group}/members?x=%FF"),
+    ("anonymous", "/openapi.json?x=%FF"),
+])
+def test_a_query_that_is_not_utf8_is_400_once_you_may(testapp, world, caller, path):
+    res = testapp.get(world_path(world, path), headers=world.headers(caller), status=400)
+    assert res.json == NOT_UTF8
+
+
+def test_a_write_with_a_query_that_is_not_utf8_is_400_and_changes_nothing(testapp, world,
+                                                                          dbsession):
+    url = world_path(world, "/ticket/{ticket}")
+    note = world.ticket.note
+    res = testapp.put_json(f"{url}?x=%FF", {"note": "changed"}, headers=world.headers("owner"),
+                           status=400)
+    assert res.json == NOT_UTF8
+    assert testapp.get(url, headers=world.headers("owner")).json["note"] == note
+
+
+def test_a_query_that_is_not_utf8_on_a_method_the_route_lacks_is_405(testapp, world):
+    res = testapp.delete(f"{API}/users?x=%FF", headers=world.headers("member"), status=405)
+    assert res.headers["Allow"] == "GET, HEAD"
+
+
 def test_you_are_a_mutual_member_of_yourself(testapp, world):
     loner = f.make_user()
     headers = world.auth_headers(loner)

@@ -16,7 +16,9 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31
 from seatshare.calendar import TOKEN_LENGTH
 from seatshare.openapi import api_v1, document
 
+from .beyond_seed import beyond_seed_ids, fill
 from .openapi_check import ResponseChecker
+from .test_openapi_beyond_seed import EXAMPLES as BEYOND_SEED_EXAMPLES
 
 API = "/api/v1"
 
@@ -212,14 +214,47 @@ def test_every_operation_with_a_body_documents_its_413(testapp, world, app, meth
     assert res.content_type in documented["content"]
 
 
-@pytest.mark.parametrize(("method", "path"), api_operations("/"),
-                         ids=[f"{m} {p}" for m, p in api_operations("/")])
-def test_every_operation_documents_its_400_for_a_url_that_is_not_utf8(testapp, world, method,
-                                                                       path):
-    """seatshare.limits refuses a URL that is not UTF-8 before anything else,
-    token or no token, on every path: a 400 the document gives every
-    operation (the testapp fixture checks its media type and body)."""
+OTHER_OPERATIONS = [(m, p) for m, p in api_operations("/") if not p.startswith("/api/")]
+
+
+@pytest.mark.parametrize(("method", "path"), OTHER_OPERATIONS,
+                         ids=[f"{m} {p}" for m, p in OTHER_OPERATIONS])
+def test_every_other_operation_documents_its_400_for_a_url_that_is_not_utf8(testapp, world,
+                                                                             method, path):
+    """Off /api/ (OAuth, the calendar feeds), seatshare.limits refuses a URL
+    that is not UTF-8 before anything else, token or no token: a 400 the
+    document gives every operation (the testapp fixture checks its media
+    type and body)."""
     url = re.sub(r"\{token\}", "0" * TOKEN_LENGTH, path)
     url = re.sub(r"\{[a-z_]+\}", str(world.ticket.id), url) + "?x=%FF"
     res = testapp.request(url, method=method, expect_errors=True)
     assert res.status_int == 400
+
+
+ALL_EXAMPLES = {**EXAMPLES, **BEYOND_SEED_EXAMPLES}
+
+
+@pytest.mark.parametrize(("method", "path"), api_operations("/api/"),
+                         ids=[f"{m} {p}" for m, p in api_operations("/api/")])
+def test_every_api_operation_documents_its_400_for_a_query_that_is_not_utf8(
+        testapp, world, dbsession, method, path):
+    """On /api/, a query string that is not UTF-8 is a 400 once the caller
+    has passed the 401, 404 and 403 checks (API.md §1): each operation's
+    example, which succeeds with its own query, answers the 400 the document
+    gives it (the testapp fixture checks the body), and without a token the
+    401 first (but the document itself, which needs none)."""
+    ids = {**beyond_seed_ids(world, dbsession), "group": world.group.id,
+           "owner": world.owner.id, "alias": world.alias.id, "event": world.event.id,
+           "ticket": world.ticket.id}
+    caller, url, body = ALL_EXAMPLES[(method, path)]
+    url = API + url.format(**ids)
+    url += ("&" if "?" in url else "?") + "x=%FF"
+    payload = json.dumps(fill(body, ids)).encode() if body is not None else b""
+    for who in (caller, "anonymous"):
+        res = testapp.request(url, method=method, body=payload, expect_errors=True,
+                              headers={**world.headers(who), "Content-Type": "application/json"})
+        if who == caller or caller == "anonymous":
+            assert res.status_int == 400
+            assert res.json["error_detail"] == "The query string is not valid UTF-8."
+        else:
+            assert res.status_int == 401
