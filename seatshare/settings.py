@@ -68,13 +68,9 @@ def is_placeholder(value) -> bool:
     return str(value or "").strip().startswith("set-")
 
 
-def check_secrets(settings: dict) -> None:
-    """Refuse to start with a secret that is missing, a placeholder, short,
-    or (once cookies are HTTPS-only, as in production) published."""
-    check_all(settings, [partial(check_secret, key=key) for key in SECRETS])
-
-
 def check_secret(settings: dict, key: str) -> None:
+    """Refuse to start with the secret ``key`` missing, a placeholder,
+    short, or (once cookies are HTTPS-only, as in production) published."""
     variable = SECRETS[key]
     value = str(settings.get(key) or "").strip()
     if not value or is_placeholder(value):

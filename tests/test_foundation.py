@@ -412,12 +412,12 @@ def test_a_password_with_an_unencoded_at_refuses_to_start_quoting_none_of_it(
 def test_a_secret_anyone_can_know_is_refused_in_production(value, problem):
     from pyramid.exceptions import ConfigurationError
 
-    from seatshare.settings import check_secrets
+    from seatshare.settings import check_secret
 
     settings = {"seatshare.session_secret": value, "seatshare.calendar_secret": "c" * 32,
                 "seatshare.session_secure": "true"}
     with pytest.raises(ConfigurationError, match=problem):
-        check_secrets(settings)
+        check_secret(settings, "seatshare.session_secret")
 
 
 def test_development_ini_publishes_only_secrets_the_check_knows(tmp_path):

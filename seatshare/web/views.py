@@ -40,6 +40,12 @@ WRONG_PASSWORD = "This is not your current password."
 SIGNED_OUT = "You are signed out, in every browser where you were signed in."
 
 
+def form_application(request, next_url, database: bool) -> Application | None:
+    """The application a sign-in or sign-up form is for, named on the page;
+    None without ``database`` (it cannot be reached)."""
+    return requesting_application(request.dbsession, next_url) if database else None
+
+
 def requesting_application(dbsession, next_url) -> Application | None:
     """The application whose authorization request the user signs in for."""
     parts = urlsplit(next_url or "")
@@ -57,8 +63,7 @@ def sign_in_form(request, status=200, error=None, email="", invalid=(), database
                 messages=request.session.pop_flash(),
                 next_url=next_url or "", signup_url=with_next("/signup", next_url),
                 reset_url=with_next("/password-reset", next_url),
-                application=(requesting_application(request.dbsession, next_url)
-                             if database else None))
+                application=form_application(request, next_url, database))
 
 
 @view_config(context=Root, name="", request_method="GET", permission=NO_PERMISSION_REQUIRED)
@@ -140,8 +145,7 @@ def sign_up_form(request, status=200, error=None, errors=None, values=None, data
     next_url = safe_next(request.params.get("next"))
     return page(request, "signup.jinja2", status, error=error, errors=errors or {},
                 values=values or {}, next_url=next_url or "",
-                application=(requesting_application(request.dbsession, next_url)
-                             if database else None))
+                application=form_application(request, next_url, database))
 
 
 def typed_for_sign_up(request) -> dict:
