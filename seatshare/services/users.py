@@ -4,8 +4,20 @@ from sqlalchemy import select
 
 from ..calendar import reset_feed_secret
 from ..errors import APIError
-from ..models import EmailChangeUndo, User
-from .email_undo import live
+from ..models import Application, EmailChangeUndo, User
+from .email_undo import live, tell_old_address
+
+
+def change_my_profile(request, user: User, changes: dict) -> User:
+    """``PUT /users/me``: ``update_profile``; a new email is told to the old
+    address, naming the application, with a link to undo it
+    (``services.email_undo``)."""
+    old_email = user.email
+    update_profile(request.dbsession, user, changes)
+    if user.email != old_email:
+        application = request.dbsession.get(Application, request.identity.token.application_id)
+        tell_old_address(request, user, old_email, application.name)
+    return user
 
 
 def update_profile(dbsession, user: User, changes: dict) -> User:

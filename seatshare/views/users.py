@@ -2,13 +2,12 @@
 from pyramid.view import view_config, view_defaults
 
 from ..calendar import user_feed_url
-from ..models import Application, User
+from ..models import User
 from ..permissions import Permission
 from ..resources.users import CurrentUserContext, UserContainer, UserContext
 from ..schemas import validate_body
 from ..schemas.users import READ_ONLY, CurrentUserUpdate, UserListQuery
-from ..services.email_undo import tell_old_address
-from ..services.users import update_profile
+from ..services.users import change_my_profile
 from . import ResourceViews
 
 PUBLIC_FIELDS = ("id", "first_name", "last_name", "email", "timezone", "bio", "location", "created_at")
@@ -45,13 +44,6 @@ class UserViews(ResourceViews):
 
     @view_config(context=CurrentUserContext, request_method="PUT", permission=Permission.EDIT)
     def update_me(self):
-        """A new email is told to the old address, with a link to undo it
-        (``services.email_undo``)."""
         changes = validate_body(self.request, CurrentUserUpdate(), READ_ONLY)
-        old_email = self.context.user.email
-        user = update_profile(self.request.dbsession, self.context.user, changes)
-        if user.email != old_email:
-            application = self.request.dbsession.get(
-                Application, self.request.identity.token.application_id)
-            tell_old_address(self.request, user, old_email, application.name)
+        user = change_my_profile(self.request, self.context.user, changes)
         return current_user_json(self.request, user)
