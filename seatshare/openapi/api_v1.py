@@ -187,7 +187,8 @@ def ticket_item(prefix: str, suffix: str) -> dict:
             "`cost` is at least 0. Each change is recorded in the ticket's history. Giving "
             "the ticket to someone settles its pending requests as accepting one does: the "
             "new assignee's own request is accepted (the \"assigned\" history entry names "
-            "its `request_id`), the others are declined, and each requester is mailed.",
+            "its `request_id`), the others are declined, and each requester is mailed. "
+            "Unassigning it, or giving it back to its owner, leaves them pending.",
             "Tickets",
             {200: json_response("The ticket, updated.", ref("Ticket"))}, 400, 404,
             scope="write",

@@ -95,7 +95,10 @@ def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) ->
     for name, value in after.items():
         setattr(ticket, name, value)
     changed = diff(before, snapshot(ticket))
-    if accepted is not None or ("assignee_id" in changed and ticket.assignee_id is not None):
+    # Given to someone: not unassigned, nor handed back to its owner, who
+    # then answers the requests.
+    given = ticket.assignee_id not in (None, ticket.owner_id)
+    if accepted is not None or ("assignee_id" in changed and given):
         accepted = settle_requests(request, ticket, actor_id, accepted)
         if accepted is not None and changed:
             changed["request_id"] = accepted.id

@@ -460,6 +460,19 @@ def test_unassigning_or_changing_anything_else_leaves_requests_pending(
     assert outbox == []
 
 
+@pytest.mark.parametrize("caller", ["owner", "assignee"])
+def test_giving_the_ticket_back_to_its_owner_leaves_requests_pending(
+    testapp, world, dbsession, outbox, caller
+):
+    """The owner holds the seat again: the requests are theirs to answer,
+    not declined as if someone else had taken it."""
+    asked = f.make_ticket_request(world.ticket, requester=world.member)
+    testapp.put_json(f"{API}/ticket/{world.ticket.id}", {"assignee_id": world.owner.id},
+                     headers=world.headers(caller), status=200)
+    assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.PENDING
+    assert outbox == []
+
+
 def test_a_refused_assignment_settles_nothing(testapp, world, dbsession, outbox):
     asked = f.make_ticket_request(world.ticket, requester=world.member)
     res = give(testapp, world, "owner", world.member, alias_id=world.alias.id)
