@@ -3,7 +3,7 @@ import logging
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from .server import build_server, lifetimes, token_methods
+from .server import build_server, token_methods
 
 
 def quiet_oauthlib_loggers() -> None:
@@ -19,7 +19,6 @@ def quiet_oauthlib_loggers() -> None:
 
 def includeme(config):
     quiet_oauthlib_loggers()
-    lifetimes(config.get_settings())  # a bad one refuses to start
     config.add_request_method(build_server, "oauth_server", reify=True)
     config.scan(__name__)
     # Dotted names: this package is imported by the modules views.py imports.

@@ -260,8 +260,8 @@ class SeatShareServer(WebApplicationServer):
 
 def lifetimes(settings) -> dict:
     """The access token's, refresh token's and code's lifetimes in seconds
-    (a code's at most 10 minutes), as the validator takes them. The app
-    reads them once at start too, so a bad one refuses to start."""
+    (a code's at most 10 minutes), as the validator takes them. A bad one
+    refuses to start (``seatshare.preflight``)."""
     return {
         "access_token_lifetime": number(settings, "seatshare.access_token_lifetime"),
         "refresh_token_lifetime": number(settings, "seatshare.refresh_token_lifetime"),

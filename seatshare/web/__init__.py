@@ -2,17 +2,12 @@
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 
 from ..settings import as_bool
-from .devices import DeviceCookies, cookie_name
+from .devices import cookie_name
 from .forms import TextTokenCSRFPolicy
-from .ratelimit import INVITATION_LIMITS, SignInLimiter
 
 
 def includeme(config):
     settings = config.get_settings()
-    # A bad setting refuses to start (rather than fail every sign-in).
-    DeviceCookies.from_settings(settings)
-    SignInLimiter.from_settings(settings)
-    SignInLimiter.from_settings(settings, INVITATION_LIMITS)
     secure = as_bool(settings.get("seatshare.session_secure", False))
     config.set_session_factory(
         SignedCookieSessionFactory(
