@@ -376,7 +376,8 @@ def authorization_paths() -> dict:
                 "Revokes every token of that application for you (the one making this "
                 "call too, if it is that application's, and the one a refresh or code "
                 "exchange running at that moment gets), forgets your approvals, so the "
-                "consent page asks again, and voids its unused authorization codes. "
+                "consent page asks again, voids its unused authorization codes, and "
+                "ends the calendar feed URLs it was given (`calendar_url`). "
                 "A new password chosen through a password-reset link does this for "
                 "every application.",
                 "Authorizations", {204: no_content("Revoked.")}, 404,

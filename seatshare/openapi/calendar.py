@@ -20,7 +20,8 @@ PARAMETERS = [
         "name": "token",
         "in": "path",
         "required": True,
-        "description": "The owner's feed secret; it changes when they reset it.",
+        "description": "The owner's feed secret, or the one an application connected to "
+                       "their account was given; it changes when they reset it.",
         "schema": {"type": "string", "pattern": f"^[0-9a-f]{{{TOKEN_LENGTH}}}$"},
     },
 ]
@@ -35,7 +36,9 @@ HOW = (
     " An entry with a time starts then, in UTC, and lasts three hours; an event whose time "
     "is to be announced is an all-day entry on its date in the owner's `timezone`."
     " The URL is the credential: no token, no cookie. `calendar_url` of "
-    "`GET /api/v1/users/me` is the ticket feed's URL; a group's feed is the same URL "
+    "`GET /api/v1/users/me` is the ticket feed's URL, the calling application's own, "
+    "which answers 404 once the user disconnects it (`DELETE /api/v1/authorizations/ID`) "
+    "or it is disabled; a group's feed is the same URL "
     "with `tickets.ics` replaced by `groups/<group_id>.ics`. "
     '`PUT /api/v1/users/me {"reset_calendar_url": true}` replaces the secret (as a new '
     "password chosen through a password-reset link does), and the "

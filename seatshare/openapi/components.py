@@ -68,7 +68,10 @@ SCHEMAS = {
             "calendar_url": {
                 "type": "string",
                 "format": "uri",
-                "description": "Your secret iCalendar feed URL; "
+                "description": "Your secret iCalendar feed URL, as given to this "
+                "application: it works while the application is connected to your "
+                "account, and answers 404 once you disconnect it "
+                "(`DELETE /authorizations/ID`) or it is disabled; "
                 "`PUT /users/me {\"reset_calendar_url\": true}` replaces it, and so "
                 "does a new password chosen through a password-reset link.",
             },

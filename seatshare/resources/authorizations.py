@@ -33,30 +33,47 @@ def live_token(now):
     )
 
 
-def authorizations(user_id):
-    """``(Application, approved_at, has_read, has_write)`` per application
-    ``user_id`` approved: the earliest approval or live token, and whether
-    any of them carries each scope."""
-    now = utcnow()
-    grants = union_all(
+def grants(user_id):
+    """``(application_id, scopes, created_at)``: each remembered approval and
+    live token of ``user_id``'s, the rows that make an application theirs."""
+    return union_all(
         select(Approval.application_id, Approval.scopes, Approval.created_at).where(
             Approval.user_id == user_id
         ),
         # A refresh token keeps its scopes when a refresh narrows the
         # access token's (RFC 6749 §6): what the application can still get.
         select(Token.application_id, func.coalesce(Token.refresh_scopes, Token.scopes),
-               Token.created_at).where(Token.user_id == user_id, live_token(now)),
+               Token.created_at).where(Token.user_id == user_id, live_token(utcnow())),
     ).subquery()
+
+
+def connected_application_ids(user_id):
+    """The ids of the enabled applications ``user_id`` has approved (those
+    ``authorizations`` lists, less the disabled): whose calendar feed URLs
+    work (``seatshare.calendar.user_for_token``)."""
+    granted = grants(user_id)
+    return (
+        select(Application.id)
+        .where(Application.id.in_(select(granted.c.application_id)),
+               Application.disabled.is_(False))
+    )
+
+
+def authorizations(user_id):
+    """``(Application, approved_at, has_read, has_write)`` per application
+    ``user_id`` approved: the earliest approval or live token, and whether
+    any of them carries each scope."""
+    granted = grants(user_id)
     # Scopes are space-separated words; padding with spaces matches whole words.
-    padded = literal(" ") + grants.c.scopes + literal(" ")
+    padded = literal(" ") + granted.c.scopes + literal(" ")
     carries = [
         func.max(case((padded.like(f"% {scope} %"), 1), else_=0)).label(scope)
         for scope in SCOPES
     ]
-    approved_at = func.min(grants.c.created_at).label("approved_at")
+    approved_at = func.min(granted.c.created_at).label("approved_at")
     return (
         select(Application, approved_at, *carries)
-        .join(grants, grants.c.application_id == Application.id)
+        .join(granted, granted.c.application_id == Application.id)
         .group_by(Application.id)
     )
 

@@ -19,12 +19,14 @@ def user_json(user: User) -> dict:
 
 
 def current_user_json(request, user: User) -> dict:
-    """Your own profile, with the secret URL of your calendar feed; so no
-    cache may store the answer (as the /calendars page, which shows it)."""
+    """Your own profile, with the secret URL of your calendar feed that this
+    application is given, which works while it stays connected to your
+    account; so no cache may store the answer (as the /calendars page,
+    which shows your own URL)."""
     request.response.cache_control.no_store = True
     return {
         **{name: getattr(user, name) for name in PUBLIC_FIELDS + PRIVATE_FIELDS},
-        "calendar_url": user_feed_url(request, user),
+        "calendar_url": user_feed_url(request, user, request.identity.token.application_id),
     }
 
 

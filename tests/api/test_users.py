@@ -103,8 +103,9 @@ def test_changing_your_email_tells_the_old_address(testapp, world, outbox, dbses
 
 
 def test_put_me_is_partial(testapp, world):
-    before = testapp.get(f"{API}/users/me", headers=world.headers("member")).json
-    res = testapp.put_json(f"{API}/users/me", {"bio": "hi"}, headers=world.headers("member"))
+    headers = world.headers("member")
+    before = testapp.get(f"{API}/users/me", headers=headers).json
+    res = testapp.put_json(f"{API}/users/me", {"bio": "hi"}, headers=headers)
     assert res.json == {**before, "bio": "hi"}
 
 

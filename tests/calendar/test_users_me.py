@@ -1,4 +1,6 @@
 """``GET /users/me`` shows your feed URL; ``PUT /users/me`` can reset it."""
+from seatshare.calendar import user_feed_url
+
 from .. import factories as f
 
 ME = "/api/v1/users/me"
@@ -50,10 +52,12 @@ def test_a_non_boolean_reset_is_400_and_changes_nothing(testapp, auth_headers):
 
 
 def test_reset_needs_the_write_scope(testapp, auth_headers):
-    user = f.make_user()
-    url = testapp.get(ME, headers=auth_headers(user)).json["calendar_url"]
-    testapp.put_json(ME, {"reset_calendar_url": True}, headers=auth_headers(user, scopes="read"), status=403)
-    assert testapp.get(ME, headers=auth_headers(user)).json["calendar_url"] == url
+    user, application = f.make_user(), f.make_application()[0]
+    url = testapp.get(ME, headers=auth_headers(user, application=application)).json["calendar_url"]
+    testapp.put_json(ME, {"reset_calendar_url": True},
+                     headers=auth_headers(user, scopes="read", application=application), status=403)
+    assert testapp.get(ME, headers=auth_headers(user, application=application)).json[
+        "calendar_url"] == url
 
 
 def test_no_cache_keeps_an_answer_that_carries_the_url(testapp, auth_headers):
@@ -63,3 +67,43 @@ def test_no_cache_keeps_an_answer_that_carries_the_url(testapp, auth_headers):
     assert testapp.get(ME, headers=headers).headers["Cache-Control"] == "no-store"
     answer = testapp.put_json(ME, {"reset_calendar_url": True}, headers=headers)
     assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_each_application_is_given_urls_of_its_own(testapp, fetch, auth_headers, feed_request,
+                                                   season):
+    viewer = season["viewer"]
+    first = testapp.get(ME, headers=auth_headers(viewer)).json["calendar_url"]
+    second = testapp.get(ME, headers=auth_headers(viewer)).json["calendar_url"]
+    assert len({first, second, user_feed_url(feed_request, viewer)}) == 3
+    assert fetch(first).entries == fetch(second).entries
+
+
+def test_disconnecting_an_application_ends_the_calendar_urls_it_was_given(
+        testapp, fetch, auth_headers, feed_request, season):
+    """A feed URL is a password the application could keep: it stops with
+    the application's tokens, and the user's own links go on working."""
+    viewer, group = season["viewer"], season["group"]
+    application = f.make_application()[0]
+    url = testapp.get(ME, headers=auth_headers(viewer, application=application)).json[
+        "calendar_url"]
+    group_url = url.replace("tickets.ics", f"groups/{group.id}.ics")
+    assert fetch(url).entries and fetch(group_url).entries
+    testapp.delete(f"/api/v1/authorizations/{application.id}", headers=auth_headers(viewer),
+                   status=204)
+    fetch(url, status=404)
+    fetch(group_url, status=404)
+    assert fetch(user_feed_url(feed_request, viewer)).entries
+
+
+def test_a_disabled_applications_urls_work_again_once_it_is_enabled(
+        testapp, fetch, auth_headers, dbsession, season):
+    viewer = season["viewer"]
+    application = f.make_application()[0]
+    url = testapp.get(ME, headers=auth_headers(viewer, application=application)).json[
+        "calendar_url"]
+    application.disabled = True
+    dbsession.flush()
+    fetch(url, status=404)
+    application.disabled = False
+    dbsession.flush()
+    assert fetch(url).entries
