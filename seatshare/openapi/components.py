@@ -73,9 +73,12 @@ SCHEMAS = {
                 "account, and answers 404 once you disconnect it "
                 "(`DELETE /authorizations/ID`) or it is disabled; "
                 "`PUT /users/me {\"reset_calendar_url\": true}` replaces it, and so "
-                "does a new password chosen through a password-reset link.",
+                "does a new password chosen through a password-reset link. Only for a "
+                "token with the `read` scope: the feed shows your tickets, which a "
+                "write-only token may not read (its `PUT` answer leaves it out).",
             },
         },
+        optional=("calendar_url",),
         description="You, with your private fields.",
     ),
     "UserAlias": record(

@@ -22,12 +22,15 @@ def current_user_json(request, user: User) -> dict:
     """Your own profile, with the secret URL of your calendar feed that this
     application is given, which works while it stays connected to your
     account; so no cache may store the answer (as the /calendars page,
-    which shows your own URL)."""
+    which shows your own URL). Only to a token with ``read``: the URL reads
+    your tickets, which a write-only token may not (the answer to its
+    ``PUT`` leaves it out)."""
     request.response.cache_control.no_store = True
-    return {
-        **{name: getattr(user, name) for name in PUBLIC_FIELDS + PRIVATE_FIELDS},
-        "calendar_url": user_feed_url(request, user, request.identity.token.application_id),
-    }
+    found = {name: getattr(user, name) for name in PUBLIC_FIELDS + PRIVATE_FIELDS}
+    identity = request.identity
+    if "read" in identity.scopes:
+        found["calendar_url"] = user_feed_url(request, user, identity.token.application_id)
+    return found
 
 
 @view_defaults(renderer="json")

@@ -107,3 +107,12 @@ def test_a_disabled_applications_urls_work_again_once_it_is_enabled(
     application.disabled = False
     dbsession.flush()
     assert fetch(url).entries
+
+
+def test_a_write_only_token_is_not_given_the_calendar_url(testapp, auth_headers):
+    """The feed reads the user's tickets: a token that may not read gets no
+    URL from the answer to its PUT."""
+    user = f.make_user()
+    answer = testapp.put_json(ME, {"bio": "Hi"}, headers=auth_headers(user, scopes="write")).json
+    assert answer["bio"] == "Hi" and "calendar_url" not in answer
+    assert "calendar_url" in testapp.put_json(ME, {"bio": "Hey"}, headers=auth_headers(user)).json
