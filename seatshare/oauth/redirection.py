@@ -1,5 +1,9 @@
 """Redirection URIs (RFC 6749 §3.1.2): only those registered, exactly, and
-the token request's the same as the authorization request's."""
+the token request's the same as the authorization request's; and the
+address a browser is sent back to, the registered one with the answer's
+parameters after its own query."""
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 from oauthlib.oauth2.rfc6749 import errors
 
 from .applications import runs_in_the_browser
@@ -37,3 +41,27 @@ class RedirectURIs:
                 request=request,
             )
         return True
+
+
+def back_to_client(redirect_uri: str, params) -> str:
+    """RFC 6749 §3.1.2: ``redirect_uri`` with ``params`` (pairs) added to its
+    query, which "MUST be retained when adding additional query parameters":
+    kept as registered, character for character, and the parameters appended
+    after it. oauthlib's ``add_params_to_uri`` parses the query and writes it
+    again, so ``…/callback?close`` (Meteor's) came back as ``?close=&code=…``
+    and ``a%20b`` as ``a+b``. A redirect URI has no fragment (``app create``)."""
+    added = urlencode(list(params))
+    if not added:
+        return redirect_uri
+    if "?" not in redirect_uri:
+        return f"{redirect_uri}?{added}"
+    return redirect_uri + ("" if redirect_uri.endswith(("?", "&")) else "&") + added
+
+
+def answer_back_to_client(location: str, redirect_uri: str) -> str:
+    """``location``, which oauthlib's ``add_params_to_uri`` made from
+    ``redirect_uri``, as ``back_to_client`` makes it: the parameters oauthlib
+    added are those after the ones it parsed from the URI's own query."""
+    own = parse_qsl(urlsplit(redirect_uri).query, keep_blank_values=True)
+    added = parse_qsl(urlsplit(location).query, keep_blank_values=True)[len(own):]
+    return back_to_client(redirect_uri, added)

@@ -5,7 +5,6 @@ oauthlib, users to the sign-in page.
 """
 import json
 
-from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.httpexceptions import HTTPFound
 from pyramid.response import Response
@@ -17,6 +16,7 @@ from ..errors import json_error, status_line
 from ..models import Approval
 from ..security.challenges import CLIENT_CHALLENGE
 from ..web.pages import page, sign_in_first
+from .redirection import answer_back_to_client, back_to_client
 from .resources import OAuthRoot, WellKnown
 from .scopes import normalize_scopes
 from .server import token_methods
@@ -130,7 +130,7 @@ def validate_authorization(request):
     except errors.FatalClientError as exc:
         return bad_authorization_request(request, exc), None
     except errors.OAuth2Error as exc:
-        return HTTPFound(location=exc.in_uri(exc.redirect_uri)), None
+        return HTTPFound(location=back_to_client(exc.redirect_uri, exc.twotuples)), None
     except ValueError:
         return bad_authorization_request(request, errors.InvalidRequestFatalError(
             description="The sign-in link is malformed.")), None
@@ -145,12 +145,14 @@ def issue_code(request, info) -> Response:
     if request.method == "HEAD":
         oauth_request = info["request"]
         state = [("state", oauth_request.state)] if oauth_request.state else []
-        return HTTPFound(location=add_params_to_uri(oauth_request.redirect_uri, state))
+        return HTTPFound(location=back_to_client(oauth_request.redirect_uri, state))
     headers, _, status = request.oauth_server.create_authorization_response(
         request.url, "GET", None, oauth_headers(request),
         scopes=info["request"].scopes, credentials={"user": request.identity.user},
     )
-    return HTTPFound(location=headers["Location"])
+    return HTTPFound(
+        location=answer_back_to_client(headers["Location"], info["request"].redirect_uri)
+    )
 
 
 def is_approved(request, application, scopes) -> bool:
@@ -217,7 +219,7 @@ def authorization_decision(request):
     oauth_request = info["request"]
     if request.POST.get("decision") != "approve":
         denied = errors.AccessDeniedError(state=oauth_request.state)
-        return HTTPFound(location=denied.in_uri(oauth_request.redirect_uri))
+        return HTTPFound(location=back_to_client(oauth_request.redirect_uri, denied.twotuples))
     if not is_approved(request, oauth_request.client, oauth_request.scopes):
         request.dbsession.add(
             Approval(

@@ -167,7 +167,8 @@ def oauth_paths() -> dict:
         "description": "Not signed in: to the sign-in page, `/signin?next=…`, which "
         "comes back to this request once the user has signed in (or signed up). "
         "Otherwise to `redirect_uri` with `code` and `state` in its query (whatever "
-        "`response_mode` says), or with `error` "
+        "`response_mode` says; appended to the URI's own query, which stays as "
+        "registered), or with `error` "
         "(`access_denied` when the user denied; `invalid_request` for a repeated "
         "parameter) as RFC 6749 §4.1.2.1 says.",
         "headers": {"Location": {"required": True, "schema": {"type": "string", "format": "uri"}}},

@@ -9,7 +9,7 @@ from seatshare.models import Approval, AuthorizationCode
 from seatshare.tokens import hash_token
 from tests import factories
 
-from .conftest import REDIRECT_URI, authorization_url, pkce_pair, query_of
+from .conftest import REDIRECT_URI, Flow, authorization_url, pkce_pair, query_of
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -248,6 +248,37 @@ def test_other_errors_are_redirected_to_the_client(signed_in_flow, testapp):
         assert query_of(response.location)["error"] == error
         assert query_of(response.location)["state"] == "q"
 
+
+
+# A query as a client registers it, not as urlencode would write it: a key
+# without a value (Meteor's "?close"), a space as %20, an empty pair.
+QUERY_REDIRECT_URI = "https://client.example.com/callback?close&tenant=a%20b&&x=%7E"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_redirect_uris_query_is_kept_as_registered(testapp, dbsession, method):
+    """RFC 6749 §3.1.2: the redirect URI's query "MUST be retained when
+    adding additional query parameters": the code and state come after it,
+    and it stays as written; oauthlib wrote it again as urlencode would
+    ("?close=&tenant=a+b&x=~"). Errors and a denial too (§4.1.2.1)."""
+    application, _ = factories.make_application(redirect_uris=[QUERY_REDIRECT_URI])
+    flow = Flow(testapp, application, None, factories.make_user())
+    dbsession.flush()
+    flow.sign_in()
+    url = authorization_url(application.client_id, QUERY_REDIRECT_URI, state="s 1")
+    denied = testapp.get(url).forms["consent"].submit("decision", value="deny", status=302)
+    assert denied.location == QUERY_REDIRECT_URI + "&error=access_denied&state=s+1"
+    approved = testapp.get(url).forms["consent"].submit("decision", value="approve", status=302)
+    code = query_of(approved.location)["code"]
+    assert approved.location == f"{QUERY_REDIRECT_URI}&code={code}&state=s+1"
+    remembered = (testapp.get if method == "GET" else testapp.head)(url, status=302)
+    if method == "GET":
+        code = query_of(remembered.location)["code"]
+        assert remembered.location == f"{QUERY_REDIRECT_URI}&code={code}&state=s+1"
+    else:  # HEAD issues no code
+        assert remembered.location == QUERY_REDIRECT_URI + "&state=s+1"
+    refused = testapp.get(url + "&scope=admin", status=302)
+    assert refused.location.startswith(QUERY_REDIRECT_URI + "&error=invalid_scope&")
 
 @pytest.mark.parametrize("response_type", ["token", "code token", "code id_token", "none",
                                            "id_token"])
