@@ -137,7 +137,8 @@ def group_admin_paths() -> dict:
                 "With the group's standing `invitation_code` or a single-use invitation's "
                 "code (which then stops working). 404 for an unknown or spent code, or an "
                 "inactive group. Joining a group you belong to answers 200 with your role "
-                "and spends nothing. A member an administrator removed gets 403 for the "
+                "and spends nothing, even with the invitation you spent joining it (a "
+                "join sent again). A member an administrator removed gets 403 for the "
                 "standing code, and for an invitation made before the removal: only one "
                 "made since lets them back.",
                 "Groups",

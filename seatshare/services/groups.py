@@ -116,28 +116,29 @@ def count_invitation(request, inviter_id: int, email: str) -> None:
 def join_group(dbsession, settings, user_id: int, code: str):
     """Join the active group whose standing code, or one of whose unused
     invitations, is ``code``: ``(group, role)``. A member who joins again
-    keeps their role, and an invitation is not spent on them. An unknown
-    or spent code is a 404. A member an administrator removed comes back
+    keeps their role, and an invitation is not spent on them; nor is it a
+    404 for the member who spent it (a join sent again, its answer lost).
+    An unknown or spent code is a 404. A member an administrator removed comes back
     only with an invitation made since (the standing code, or an invitation
     from before the removal, is a 403), which ends the removal."""
     standing_group_id = standing_code_group_id(settings, code)
     group = None if standing_group_id is None else dbsession.scalar(
         select(Group).where(Group.id == standing_group_id, Group.active.is_(True))
     )
-    invitation_id = invited_at = None
+    invitation_id = invited_at = used_at = None
     if group is None:
         row = dbsession.execute(
-            select(GroupInvitation.id, GroupInvitation.created_at, Group)
+            select(GroupInvitation.id, GroupInvitation.created_at, GroupInvitation.used_at, Group)
             .join(Group, Group.id == GroupInvitation.group_id)
             .where(
                 GroupInvitation.code_hash == hash_token(code),
-                GroupInvitation.used_at.is_(None),
+                or_(GroupInvitation.used_at.is_(None), GroupInvitation.used_by_id == user_id),
                 Group.active.is_(True),
             )
         ).first()
         if row is None:
             raise APIError(404, UNKNOWN_CODE)
-        invitation_id, invited_at, group = row
+        invitation_id, invited_at, used_at, group = row
     role = dbsession.scalar(
         select(Membership.role).where(
             Membership.group_id == group.id, Membership.user_id == user_id
@@ -145,6 +146,8 @@ def join_group(dbsession, settings, user_id: int, code: str):
     )
     if role is not None:
         return group, role
+    if used_at is not None:  # spent by this user, who has left since
+        raise APIError(404, UNKNOWN_CODE)
     removal = dbsession.execute(
         select(GroupRemoval.id, GroupRemoval.created_at).where(
             GroupRemoval.group_id == group.id, GroupRemoval.user_id == user_id

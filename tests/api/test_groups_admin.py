@@ -230,6 +230,25 @@ def test_an_existing_member_does_not_spend_an_invitation(testapp, world, dbsessi
                       headers=world.headers("non_member"), status=200)
 
 
+
+def test_joining_again_with_the_invitation_you_used_is_200(testapp, world, dbsession, outbox):
+    """A join sent again (its answer lost on the way, a client retrying)
+    finds the member in: 200 with the group, as joining again with the
+    standing code is, and nothing changes. Once they have left, the code
+    they spent is a 404 like any spent one."""
+    invite(testapp, world)
+    code = mailed_code(outbox[0])
+    headers = world.headers("non_member")
+    first = join(testapp, headers, code)
+    assert join(testapp, headers, code).json == first.json
+    dbsession.expire_all()
+    [invitation] = dbsession.query(GroupInvitation).all()
+    assert invitation.used_by_id == world.outsider.id
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.outsider.id}",
+                   headers=headers, status=204)
+    join(testapp, headers, code, status=404)
+    assert membership(dbsession, world.group, world.outsider) is None
+
 @pytest.mark.parametrize("email", ["nope", "a" * 65 + "@example.com"])
 def test_invitation_needs_an_email_address(testapp, world, outbox, email):
     res = testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": email},
