@@ -31,6 +31,7 @@ from .messages import (  # noqa: F401
     mail_request_answer,
     mail_request_withdrawn,
     mail_requested_ticket_deleted,
+    mail_ticket_moved,
     mail_ticket_request,
 )
 from .queue import send, start_queue_sender  # noqa: F401

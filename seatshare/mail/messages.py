@@ -276,6 +276,64 @@ def mail_owned_tickets_dropped(request, owner, assignee, group, tickets, left_gr
     )
 
 
+def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, alias=None):
+    """To ``reader``, the party of ``ticket`` that did not move it:
+    ``actor`` changed its assignee (``ticket.assignee``: a member, its
+    owner, or none), taking it from ``previous_id`` (``PUT /ticket/ID``, or
+    accepting a request). The assignee it was taken from is told by its
+    owner; the owner, when that assignee passed it on. ``alias``, who was to
+    use the seat in the assignee's place, is cleared with them and named.
+    The ticket's ``event`` is loaded."""
+    actor_name, event_name = person_name(actor), ticket.event.name
+    new_id = ticket.assignee_id
+    new_name = None if new_id is None else person_name(
+        request.dbsession.get(models.User, new_id))
+    if reader.id == previous_id:
+        held = f"this ticket, which was assigned to you in {group.name}"
+        if new_id is None:
+            subject = f"{actor_name} unassigned your ticket to {event_name}"
+            opening = f"{actor_name} unassigned {held}:"
+        elif new_id == actor.id:
+            subject = f"{actor_name} took back your ticket to {event_name}"
+            opening = f"{actor_name} took back {held}:"
+        else:
+            subject = f"{actor_name} gave your ticket to {event_name} to {new_name}"
+            opening = f"{actor_name} gave {held}, to {new_name}:"
+        closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
+                   "for one of their tickets in your SeatShare app.")
+        place = "your"
+    else:
+        held = f"this ticket of yours, which was assigned to them in {group.name}"
+        if new_id is None:
+            subject = f"{actor_name} gave up your ticket to {event_name}"
+            opening = f"{actor_name} gave up {held}:"
+            closing = ("Its seat is free again: you can give it to another member of "
+                       f"{group.name} in your SeatShare app.")
+        elif new_id == reader.id:
+            subject = f"{actor_name} gave your ticket to {event_name} back to you"
+            opening = f"{actor_name} gave {held}, back to you:"
+            closing = ("It is assigned to you again: you can give it to another member of "
+                       f"{group.name} in your SeatShare app.")
+        else:
+            subject = f"{actor_name} passed your ticket to {event_name} on to {new_name}"
+            opening = f"{actor_name} passed {held}, on to {new_name}:"
+            closing = ("There is nothing for you to do. You can give it to someone else "
+                       "in your SeatShare app.")
+        place = "their"
+    if alias is not None:
+        opening += (f"\n({person_name(alias)}, who was to use it in {place} place, "
+                    "no longer has the seat either.)")
+    _mail_about_tickets(
+        request,
+        [ticket],
+        reader=reader,
+        sender=actor,
+        subject=subject,
+        opening=opening,
+        closing=closing,
+    )
+
+
 def _parties(request, ticket_request):
     # By id, not through the relationship: a request not yet flushed has none.
     ticket = request.dbsession.get(models.Ticket, ticket_request.ticket_id)

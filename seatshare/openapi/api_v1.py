@@ -188,7 +188,11 @@ def ticket_item(prefix: str, suffix: str) -> dict:
             "the ticket to someone settles its pending requests as accepting one does: the "
             "new assignee's own request is accepted (the \"assigned\" history entry names "
             "its `request_id`), the others are declined, and each requester is mailed. "
-            "Unassigning it, or giving it back to its owner, leaves them pending.",
+            "Unassigning it, or giving it back to its owner, leaves them pending. Moving "
+            "it away from its assignee (to someone else, to nobody, back to its owner) "
+            "mails the party who did not move it: the assignee, when its owner does it "
+            "(naming the alias the change clears), or the owner, when its assignee does "
+            "(not for a game that has started).",
             "Tickets",
             {200: json_response("The ticket, updated.", ref("Ticket"))}, 400, 404,
             scope="write",

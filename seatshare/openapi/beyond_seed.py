@@ -341,7 +341,8 @@ def ticket_request_paths() -> dict:
                 "entry) and declines the ticket's other pending requests, as giving the "
                 "ticket to the requester with `PUT /ticket/{id}` does. `\"withdrawn\"`: "
                 "the requester only. Only a pending request can change: otherwise 409. The "
-                "other party is mailed.",
+                "other party is mailed, and so is an assignee the accepted request takes "
+                "the ticket from.",
                 "Ticket requests",
                 {200: json_response("The request, updated.", ref("TicketRequest"))},
                 400, 404, CONFLICT,

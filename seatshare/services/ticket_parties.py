@@ -8,11 +8,16 @@ unassigned. Each is mailed once for all their tickets, the games in order,
 leaving out games that have started (nothing is lost for them); never
 whoever did it (the party, or an administrator removing them). Like
 every mail, it is sent only if the change commits.
+
+When one of them moves the ticket away from its assignee (``PUT
+/ticket/ID``, or its owner accepting a request), the other learns where it
+went: the assignee its owner took it from, or the owner whose assignee
+passed it on, to someone else, to nobody or back to them.
 """
 from sqlalchemy import select
 
-from ..mail import mail_assigned_tickets_deleted, mail_owned_tickets_dropped
-from ..models import Event, Group, User, utcnow
+from ..mail import mail_assigned_tickets_deleted, mail_owned_tickets_dropped, mail_ticket_moved
+from ..models import Event, Group, User, UserAlias, utcnow
 
 
 def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id: int,
@@ -56,6 +61,27 @@ def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id:
         if owned:
             mail_owned_tickets_dropped(request, users[reader_id], party, group, owned,
                                        left_group)
+
+
+def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None:
+    """Call once ``actor_id`` changed ``ticket``'s assignee, ``before``
+    its fields until then. Its parties then, its owner and the assignee it
+    was taken from, are told, but not ``actor_id`` (nor anyone, for a game
+    that has started): through the API, the assignee when its owner acts,
+    the owner when its assignee does."""
+    previous_id = before["assignee_id"]
+    readers = {ticket.owner_id, previous_id} - {None, actor_id}
+    if previous_id is None or not readers or ticket.event.has_started(utcnow()):
+        return
+    dbsession = request.dbsession
+    users = {user.id: user for user in dbsession.scalars(
+        select(User).where(User.id.in_({actor_id, *readers}))
+    )}
+    alias = None if before["alias_id"] is None else dbsession.get(UserAlias, before["alias_id"])
+    group = dbsession.get(Group, ticket.group_id)
+    for reader_id in sorted(readers):
+        mail_ticket_moved(request, users[reader_id], users[actor_id], group, ticket,
+                          previous_id, alias)
 
 
 def _other_party(ticket, party_id: int):

@@ -10,7 +10,7 @@ from ..recheck import recheck_permission
 from .groups import share_lock_group
 from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
 from .pending_requests import mail_requesters_of_deleted, settle_requests
-from .ticket_parties import mail_other_parties
+from .ticket_parties import mail_other_parties, mail_ticket_moved_away
 
 SEAT_FIELDS = ("section", "row", "seat")
 # What a new ticket takes from the body besides its group and events.
@@ -90,7 +90,8 @@ def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) ->
     entry if anything changed. A ticket given to someone (a new assignee, or
     one whose request ``accepted`` was just accepted) settles its pending
     requests (``settle_requests``): the history entry names the request
-    accepted."""
+    accepted. One moved away from its assignee tells its other party
+    (``mail_ticket_moved_away``)."""
     before = snapshot(ticket)
     for name, value in after.items():
         setattr(ticket, name, value)
@@ -102,6 +103,8 @@ def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) ->
         accepted = settle_requests(request, ticket, actor_id, accepted)
         if accepted is not None and changed:
             changed["request_id"] = accepted.id
+    if "assignee_id" in changed:
+        mail_ticket_moved_away(request, ticket, before, actor_id)
     if changed:
         record_ticket_change(request.dbsession, ticket, actor_id, action_for(changed), changed)
         request.dbsession.flush()

@@ -481,3 +481,92 @@ def test_deleting_a_ticket_nobody_else_holds_mails_nobody(testapp, world, outbox
                            assignee=world.owner if self_assigned else None)
     testapp.delete(f"{API}/ticket/{ticket.id}", headers=world.headers("owner"), status=204)
     assert outbox == []
+
+
+# --- PUT /ticket/ID moving it away from its assignee --------------------------
+
+def move(testapp, world, caller, assignee_id, ticket=None):
+    ticket = ticket or world.ticket
+    return testapp.put_json(f"{API}/ticket/{ticket.id}", {"assignee_id": assignee_id},
+                            headers=world.headers(caller), status=200)
+
+
+@pytest.mark.parametrize(("caller", "to", "subject", "opening"), [
+    # The owner tells the assignee they took it from...
+    ("owner", "member", "gave your ticket to {event} to {member}",
+     "gave this ticket, which was assigned to you in Season, to {member}:"),
+    ("owner", None, "unassigned your ticket to {event}",
+     "unassigned this ticket, which was assigned to you in Season:"),
+    ("owner", "owner", "took back your ticket to {event}",
+     "took back this ticket, which was assigned to you in Season:"),
+    # ...and an assignee passing it on tells its owner, not themselves.
+    ("assignee", "member", "passed your ticket to {event} on to {member}",
+     "passed this ticket of yours, which was assigned to them in Season, on to {member}:"),
+    ("assignee", None, "gave up your ticket to {event}",
+     "gave up this ticket of yours, which was assigned to them in Season:"),
+    ("assignee", "owner", "gave your ticket to {event} back to you",
+     "gave this ticket of yours, which was assigned to them in Season, back to you:"),
+])
+def test_moving_a_ticket_away_from_its_assignee_mails_the_other_party(
+    testapp, world, outbox, caller, to, subject, opening
+):
+    """In the name of whoever moved it, naming the alias that was to use
+    the seat in the assignee's place."""
+    actor, told = (world.owner, world.assignee) if caller == "owner" else (
+        world.assignee, world.owner)
+    names = {"event": world.event.name, "member": name(world.member)}
+    move(testapp, world, caller, to and getattr(world, to).id)
+    [message] = outbox
+    assert told.email in message.to
+    assert message.subject == f"{name(actor)} " + subject.format(**names)
+    assert f"{name(actor)} " + opening.format(**names) in message.body
+    place = "your" if caller == "owner" else "their"
+    assert (f"(Sis Ash, who was to use it in {place} place, no longer has the seat either.)"
+            in message.body)
+    assert actor.email in message.message["Reply-To"]
+
+
+def test_moving_a_ticket_to_a_game_already_played_mails_nobody(testapp, world, outbox):
+    played = f.make_event(entity=world.entity, start_time=at(-30))
+    ticket = f.make_ticket(group=world.group, event=played, owner=world.owner,
+                           assignee=world.assignee)
+    move(testapp, world, "owner", world.member.id, ticket=ticket)
+    move(testapp, world, "member", None, ticket=ticket)
+    assert outbox == []
+
+
+@pytest.mark.parametrize("to", ["member", "owner"])
+def test_giving_a_ticket_nobody_held_mails_nobody(testapp, world, outbox, to):
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    move(testapp, world, "owner", getattr(world, to).id, ticket=ticket)
+    assert outbox == []
+
+
+@pytest.mark.parametrize(("caller", "body"), [
+    ("assignee", {"alias_id": None}),
+    ("owner", {"note": "aisle"}),
+    ("owner", {"assignee_id": "same"}),
+])
+def test_changing_a_ticket_but_not_its_assignee_mails_nobody(testapp, world, outbox, caller,
+                                                              body):
+    if body.get("assignee_id") == "same":
+        body = {"assignee_id": world.assignee.id, "alias_id": world.assignee_alias.id}
+    testapp.put_json(f"{API}/ticket/{world.ticket.id}", body, headers=world.headers(caller),
+                     status=200)
+    assert outbox == []
+
+
+def test_an_owner_giving_away_a_seat_they_held_themselves_mails_nobody(
+    testapp, world, outbox
+):
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner,
+                           assignee=world.owner)
+    move(testapp, world, "owner", world.member.id, ticket=ticket)
+    assert outbox == []
+
+
+def test_a_refused_move_mails_nobody(testapp, world, outbox):
+    testapp.put_json(f"{API}/ticket/{world.ticket.id}",
+                     {"assignee_id": world.member.id, "alias_id": world.alias.id},
+                     headers=world.headers("owner"), status=400)
+    assert outbox == []
