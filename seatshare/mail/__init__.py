@@ -24,15 +24,14 @@ from pyramid_mailer.mailer import Mailer
 from ..settings import check_all, check_flags, whole_number
 from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
-    mail_assigned_tickets_deleted,
     mail_email_changed,
     mail_invitation,
-    mail_owned_tickets_dropped,
     mail_request_answer,
     mail_request_withdrawn,
     mail_requested_ticket_deleted,
     mail_ticket_moved,
     mail_ticket_request,
+    mail_tickets_gone,
 )
 from .queue import send, start_queue_sender  # noqa: F401
 

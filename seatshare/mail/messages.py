@@ -10,6 +10,7 @@ invitation code, and a reset mail its link, because that is what they are for.
 """
 from email.utils import formataddr
 from textwrap import indent
+from typing import NamedTuple
 
 from pyramid_mailer.message import Message
 
@@ -206,14 +207,50 @@ def mail_requested_ticket_deleted(request, ticket_request):
     )
 
 
-def mail_assigned_tickets_deleted(request, assignee, owner, group, tickets, left_group=False):
-    """To ``assignee``: ``owner`` deleted ``tickets`` (theirs, assigned to
-    ``assignee``; each with its ``event`` loaded): one with
-    ``DELETE /ticket/ID``, or (``left_group``) every one they had in
-    ``group``, as they left it or were removed. One message for them all,
-    the games in order. Built before the tickets are deleted: the message
-    reads them."""
-    owner_name = person_name(owner)
+def mail_tickets_gone(request, reader, party, group, deleted, dropped, left_group=False):
+    """To ``reader``: tickets went away from ``party``, and with them
+    seats of ``reader``'s: ``deleted``, ``party``'s tickets assigned to
+    ``reader``, were deleted, and ``dropped``, ``reader``'s tickets
+    assigned to ``party``, were deleted by them or unassigned. One with
+    ``DELETE /ticket/ID``; or (``left_group``) every one in ``group``, as
+    ``party`` left it or was removed. One message for both lists, each
+    with its games in order (each ticket's ``event`` loaded). Built before
+    the tickets change: the message reads them."""
+    name = person_name(party)
+    parts = []
+    if deleted:
+        parts.append(_deleted_part(name, group, deleted, left_group))
+    if dropped:
+        parts.append(_dropped_part(name, group, dropped, left_group, after=bool(deleted)))
+    if len(parts) == 1:
+        subject = parts[0].subject
+    else:
+        # Only a member leaving does both.
+        subject = (f"{name} is no longer a member of {group.name}: "
+                   f"{parts[0].beside} deleted, and {parts[1].beside} free again")
+    _mail_about_sections(
+        request,
+        [(part.opening, part.tickets) for part in parts],
+        reader=reader,
+        sender=party,
+        subject=subject,
+        closing="\n\n".join(part.closing for part in parts),
+    )
+
+
+class _Part(NamedTuple):
+    """One list of a ``mail_tickets_gone`` message: what happened to these
+    tickets, in the subject (alone, or as ``beside`` the other list's)
+    and above the games, and what the reader can do about it."""
+    tickets: list
+    subject: str
+    beside: str
+    opening: str
+    closing: str
+
+
+def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
+    """``owner_name``'s ``tickets``, assigned to the reader, deleted."""
     one = len(tickets) == 1
     what = (f"your ticket to {tickets[0].event.name}" if one
             else f"{len(tickets)} tickets assigned to you")
@@ -228,27 +265,17 @@ def mail_assigned_tickets_deleted(request, assignee, owner, group, tickets, left
         these = "this ticket, which was" if one else "these tickets, which were"
         subject = f"{owner_name} deleted {what}"
         opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
-    _mail_about_tickets(
-        request,
-        tickets,
-        reader=assignee,
-        sender=owner,
-        subject=subject,
-        opening=opening,
-        closing=f"""\
-If you still need a seat, you can ask the other members of {group.name}
-for one of their tickets in your SeatShare app.""",
-    )
+    closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
+               "for one of their tickets in your SeatShare app.")
+    # Beside the other list's "your ticket to", which ticket is meant.
+    beside = (f"the ticket to {tickets[0].event.name} assigned to you is" if one
+              else f"{len(tickets)} tickets assigned to you are")
+    return _Part(tickets, subject, beside, opening, closing)
 
 
-def mail_owned_tickets_dropped(request, owner, assignee, group, tickets, left_group=False):
-    """To ``owner``: ``tickets`` (``owner``'s, assigned to ``assignee``;
-    each with its ``event`` loaded) are no longer ``assignee``'s: they
-    deleted one with ``DELETE /ticket/ID``, or (``left_group``) they are no
-    longer a member of ``group`` (they left, or were removed) and every one
-    was unassigned, its seat free again. One message for them all, the
-    games in order. Built before the tickets change: the message reads them."""
-    assignee_name = person_name(assignee)
+def _dropped_part(assignee_name, group, tickets, left_group, after=False) -> _Part:
+    """The reader's ``tickets``, assigned to ``assignee_name``, deleted by
+    them or (``left_group``) unassigned; ``after`` the deleted ones."""
     one = len(tickets) == 1
     what = f"your ticket to {tickets[0].event.name}" if one else f"{len(tickets)} of your tickets"
     these = "this ticket of yours, which was" if one else "these tickets of yours, which were"
@@ -256,7 +283,8 @@ def mail_owned_tickets_dropped(request, owner, assignee, group, tickets, left_gr
         # Not "left": an administrator may have removed them.
         subject = (f"{assignee_name} is no longer a member of {group.name}: "
                    f"{what} {'is' if one else 'are'} free again")
-        opening = (f"{assignee_name} is no longer a member of {group.name}, so {these} "
+        opening = (f"And {these} assigned to them, {'is' if one else 'are'} unassigned:" if after
+                   else f"{assignee_name} is no longer a member of {group.name}, so {these} "
                    f"assigned to them, {'is' if one else 'are'} unassigned:")
         closing = (f"{'Its seat is' if one else 'Their seats are'} free again: you can give "
                    f"{'it' if one else 'them'} to another member of {group.name} "
@@ -265,15 +293,7 @@ def mail_owned_tickets_dropped(request, owner, assignee, group, tickets, left_gr
         subject = f"{assignee_name} deleted {what}"
         opening = f"{assignee_name} deleted {these} assigned to them in {group.name}:"
         closing = "If you still hold the seat, you can add the ticket again in your SeatShare app."
-    _mail_about_tickets(
-        request,
-        tickets,
-        reader=owner,
-        sender=assignee,
-        subject=subject,
-        opening=opening,
-        closing=closing,
-    )
+    return _Part(tickets, subject, f"{what} {'is' if one else 'are'}", opening, closing)
 
 
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, alias=None):
@@ -345,13 +365,20 @@ def _parties(request, ticket_request):
 def _mail_about_tickets(request, tickets, reader, sender, subject, opening, closing):
     """Greeting, what happened, the tickets (each in the reader's time zone,
     in the order given), what next."""
-    games = "\n\n".join(_ticket_details(ticket, reader) for ticket in tickets)
+    _mail_about_sections(request, [(opening, tickets)], reader, sender, subject, closing)
+
+
+def _mail_about_sections(request, sections, reader, sender, subject, closing):
+    """``_mail_about_tickets`` with several ``(opening, tickets)`` in turn."""
+    told = "\n\n".join(
+        f"{opening}\n\n"
+        + indent("\n\n".join(_ticket_details(ticket, reader) for ticket in tickets), "    ")
+        for opening, tickets in sections
+    )
     body = f"""\
 Hello {reader.first_name or person_name(reader)},
 
-{opening}
-
-{indent(games, "    ")}
+{told}
 
 {closing}
 """

@@ -4,7 +4,8 @@ A ticket has two parties, its owner and its assignee. When one of them
 deletes it (``DELETE /ticket/ID``), or leaves its group (or is removed),
 the other loses the seat they gave or were given: a leaving owner's
 tickets are deleted with them, and those assigned to a leaving member are
-unassigned. Each is mailed once for all their tickets, the games in order,
+unassigned. Each is mailed once for all their tickets (one message for
+the tickets they held and the tickets they own), the games in order,
 leaving out games that have started (nothing is lost for them); never
 whoever did it (the party, or an administrator removing them). Like
 every mail, it is sent only if the change commits.
@@ -16,7 +17,7 @@ passed it on, to someone else, to nobody or back to them.
 """
 from sqlalchemy import select
 
-from ..mail import mail_assigned_tickets_deleted, mail_owned_tickets_dropped, mail_ticket_moved
+from ..mail import mail_ticket_moved, mail_tickets_gone
 from ..models import Event, Group, User, UserAlias, utcnow
 
 
@@ -55,12 +56,7 @@ def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id:
         theirs = [ticket for ticket, reader in told if reader == reader_id]
         assigned = [ticket for ticket in theirs if ticket.owner_id == party_id]
         owned = [ticket for ticket in theirs if ticket.owner_id != party_id]
-        if assigned:
-            mail_assigned_tickets_deleted(request, users[reader_id], party, group, assigned,
-                                          left_group)
-        if owned:
-            mail_owned_tickets_dropped(request, users[reader_id], party, group, owned,
-                                       left_group)
+        mail_tickets_gone(request, users[reader_id], party, group, assigned, owned, left_group)
 
 
 def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None:

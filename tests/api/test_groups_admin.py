@@ -652,6 +652,31 @@ def test_a_leaving_assignee_s_owners_are_mailed_once_each_with_their_games(
         f"your ticket to {later.name} is free again")
 
 
+def test_a_leaver_s_assignee_who_also_lent_them_a_seat_gets_one_mail_with_both(
+    testapp, world, dbsession, outbox
+):
+    """The assignee of the leaver's (deleted) ticket owns a ticket assigned
+    to the leaver (unassigned): one message lists both, each with its words."""
+    later = later_event(world)
+    f.make_ticket(group=world.group, event=later, owner=world.assignee, assignee=world.owner,
+                  seat="9")
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("owner"), status=204)
+    [message] = recipients(outbox).values()
+    assert world.assignee.email in message.to
+    owner = f"{world.owner.first_name} {world.owner.last_name}"
+    assert message.subject == (
+        f"{owner} is no longer a member of {world.group.name}: the ticket to "
+        f"{world.event.name} assigned to you is deleted, and your ticket to {later.name} "
+        "is free again")
+    assert_lists_both_games(message, world, later, sender=world.owner)
+    body = message.body
+    deleted = body.index("and with them this one, which was assigned to you:")
+    dropped = body.index("And this ticket of yours, which was assigned to them, is unassigned:")
+    assert deleted < body.index(world.event.name) < dropped < body.index(later.name)
+    assert "If you still need a seat" in body and "Its seat is free again" in body
+
+
 @pytest.mark.parametrize("leaver", ["owner", "assignee"])
 def test_leaving_mails_nobody_about_games_already_played(testapp, world, dbsession, outbox,
                                                          leaver):
