@@ -28,7 +28,6 @@ from .messages import (  # noqa: F401
     mail_invitation,
     mail_request_answer,
     mail_request_withdrawn,
-    mail_requested_ticket_deleted,
     mail_ticket_moved,
     mail_ticket_request,
     mail_tickets_gone,

@@ -163,74 +163,52 @@ def mail_request_answer(request, ticket_request, answerer=None):
     )
 
 
-def mail_request_withdrawn(request, ticket_request, left_group=False):
-    """To the ticket's owner: the requester no longer wants the ticket, or
-    (``left_group``) left the group or was removed from it, and their
-    request went with them."""
+def mail_request_withdrawn(request, ticket_request):
+    """To the ticket's owner: the requester no longer wants the ticket.
+    (A requester leaving the group: ``mail_tickets_gone``.)"""
     ticket, owner, requester = _parties(request, ticket_request)
     requester_name = person_name(requester)
-    group = ticket.group.name
-    if left_group:
-        # Not "left": an administrator may have removed them.
-        subject = (f"{requester_name} is no longer a member of {group}: their request for "
-                   f"{ticket.event.name} is withdrawn")
-        opening = (f"{requester_name} is no longer a member of {group}, so their request "
-                   "for your ticket is withdrawn:")
-    else:
-        subject = f"{requester_name} withdrew their request for {ticket.event.name}"
-        opening = f"{requester_name} withdrew their request for your ticket in {group}:"
     _mail_about_tickets(
         request,
         [ticket],
         reader=owner,
         sender=requester,
-        subject=subject,
-        opening=opening,
+        subject=f"{requester_name} withdrew their request for {ticket.event.name}",
+        opening=f"{requester_name} withdrew their request for your ticket in {ticket.group.name}:",
         closing="There is nothing for you to do: the ticket stays as it was.",
     )
 
 
-def mail_requested_ticket_deleted(request, ticket_request):
-    """To the requester: the ticket they asked for was deleted (by its owner
-    or assignee, or as its owner left the group), and their request with it.
-    Built before the ticket is deleted: the message reads the ticket."""
-    ticket, owner, requester = _parties(request, ticket_request)
-    _mail_about_tickets(
-        request,
-        [ticket],
-        reader=requester,
-        sender=owner,
-        subject=f"The ticket you asked for to {ticket.event.name} was deleted",
-        opening=f"This ticket in {ticket.group.name}, which you asked for, was deleted, "
-        "and your request with it:",
-        closing=f"You can still ask for other tickets in {ticket.group.name}.",
-    )
+# What ``mail_tickets_gone`` tells, in the order its message tells it.
+GONE_KINDS = ("deleted", "dropped", "asked", "withdrawn")
 
 
-def mail_tickets_gone(request, reader, party, group, deleted, dropped, left_group=False):
-    """To ``reader``: tickets went away from ``party``, and with them
-    seats of ``reader``'s: ``deleted``, ``party``'s tickets assigned to
-    ``reader``, were deleted, and ``dropped``, ``reader``'s tickets
-    assigned to ``party``, were deleted by them or unassigned. One with
-    ``DELETE /ticket/ID``; or (``left_group``) every one in ``group``, as
-    ``party`` left it or was removed. One message for both lists, each
-    with its games in order (each ticket's ``event`` loaded). Built before
-    the tickets change: the message reads them."""
+def mail_tickets_gone(request, reader, party, group, tickets, left_group=False):
+    """To ``reader``: what ``party`` deleting a ticket (``DELETE
+    /ticket/ID``), or (``left_group``) leaving ``group`` or being removed
+    from it, did to them. ``tickets`` maps each of ``GONE_KINDS`` that
+    applies to its tickets, each with its ``event`` loaded, in order:
+    ``deleted``, ``party``'s tickets assigned to ``reader``, deleted;
+    ``dropped``, ``reader``'s tickets assigned to ``party``, deleted by
+    them or unassigned; ``asked``, tickets ``reader`` asked for, deleted,
+    and their requests with them; ``withdrawn``, ``reader``'s tickets
+    ``party`` asked for, their requests withdrawn. One message for all.
+    Built before the tickets change: the message reads them."""
     name = person_name(party)
-    parts = []
-    if deleted:
-        parts.append(_deleted_part(name, group, deleted, left_group))
-    if dropped:
-        parts.append(_dropped_part(name, group, dropped, left_group, after=bool(deleted)))
+    builders = {"deleted": _deleted_part, "dropped": _dropped_part, "asked": _asked_part,
+                "withdrawn": _withdrawn_part}
+    parts = [builders[kind](name, group, tickets[kind], left_group)
+             for kind in GONE_KINDS if tickets.get(kind)]
     if len(parts) == 1:
         subject = parts[0].subject
     else:
-        # Only a member leaving does both.
+        # Only a member leaving does more than one.
+        besides = [part.beside for part in parts]
         subject = (f"{name} is no longer a member of {group.name}: "
-                   f"{parts[0].beside} deleted, and {parts[1].beside} free again")
+                   f"{', '.join(besides[:-1])}, and {besides[-1]}")
     _mail_about_sections(
         request,
-        [(part.opening, part.tickets) for part in parts],
+        [(part.opening if i == 0 else part.after, part.tickets) for i, part in enumerate(parts)],
         reader=reader,
         sender=party,
         subject=subject,
@@ -240,12 +218,14 @@ def mail_tickets_gone(request, reader, party, group, deleted, dropped, left_grou
 
 class _Part(NamedTuple):
     """One list of a ``mail_tickets_gone`` message: what happened to these
-    tickets, in the subject (alone, or as ``beside`` the other list's)
-    and above the games, and what the reader can do about it."""
+    tickets, in the subject (alone, or ``beside`` the other lists'), above
+    the games (``opening`` first, ``after`` another list), and what the
+    reader can do about it."""
     tickets: list
     subject: str
     beside: str
     opening: str
+    after: str
     closing: str
 
 
@@ -267,25 +247,25 @@ def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
         opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
     closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
                "for one of their tickets in your SeatShare app.")
-    # Beside the other list's "your ticket to", which ticket is meant.
-    beside = (f"the ticket to {tickets[0].event.name} assigned to you is" if one
-              else f"{len(tickets)} tickets assigned to you are")
-    return _Part(tickets, subject, beside, opening, closing)
+    # Beside the other lists' "your ticket to", which ticket is meant.
+    beside = (f"the ticket to {tickets[0].event.name} assigned to you is deleted" if one
+              else f"{len(tickets)} tickets assigned to you are deleted")
+    # Told first whenever there is one: ``after`` is never used.
+    return _Part(tickets, subject, beside, opening, opening, closing)
 
 
-def _dropped_part(assignee_name, group, tickets, left_group, after=False) -> _Part:
+def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
     """The reader's ``tickets``, assigned to ``assignee_name``, deleted by
-    them or (``left_group``) unassigned; ``after`` the deleted ones."""
+    them or (``left_group``) unassigned."""
     one = len(tickets) == 1
     what = f"your ticket to {tickets[0].event.name}" if one else f"{len(tickets)} of your tickets"
     these = "this ticket of yours, which was" if one else "these tickets of yours, which were"
+    is_ = "is" if one else "are"
     if left_group:
         # Not "left": an administrator may have removed them.
-        subject = (f"{assignee_name} is no longer a member of {group.name}: "
-                   f"{what} {'is' if one else 'are'} free again")
-        opening = (f"And {these} assigned to them, {'is' if one else 'are'} unassigned:" if after
-                   else f"{assignee_name} is no longer a member of {group.name}, so {these} "
-                   f"assigned to them, {'is' if one else 'are'} unassigned:")
+        subject = f"{assignee_name} is no longer a member of {group.name}: {what} {is_} free again"
+        opening = (f"{assignee_name} is no longer a member of {group.name}, so {these} "
+                   f"assigned to them, {is_} unassigned:")
         closing = (f"{'Its seat is' if one else 'Their seats are'} free again: you can give "
                    f"{'it' if one else 'them'} to another member of {group.name} "
                    "in your SeatShare app.")
@@ -293,7 +273,48 @@ def _dropped_part(assignee_name, group, tickets, left_group, after=False) -> _Pa
         subject = f"{assignee_name} deleted {what}"
         opening = f"{assignee_name} deleted {these} assigned to them in {group.name}:"
         closing = "If you still hold the seat, you can add the ticket again in your SeatShare app."
-    return _Part(tickets, subject, f"{what} {'is' if one else 'are'}", opening, closing)
+    after = f"And {these} assigned to them, {is_} unassigned:"
+    return _Part(tickets, subject, f"{what} {is_} free again", opening, after, closing)
+
+
+def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
+    """``tickets`` the reader asked for, deleted, and their requests with them."""
+    one = len(tickets) == 1
+    if one:
+        event = tickets[0].event.name
+        subject = f"The ticket you asked for to {event} was deleted"
+        beside = f"the ticket to {event} you asked for is deleted"
+        these, was, requests = "This ticket", "was", "your request with it"
+    else:
+        subject = f"{len(tickets)} tickets you asked for were deleted"
+        beside = f"{len(tickets)} tickets you asked for are deleted"
+        these, was, requests = "These tickets", "were", "your requests with them"
+    opening = f"{these} in {group.name}, which you asked for, {was} deleted, and {requests}:"
+    after = f"And {these.lower()}, which you asked for, {was} deleted, and {requests}:"
+    closing = f"You can still ask for other tickets in {group.name}."
+    return _Part(tickets, subject, beside, opening, after, closing)
+
+
+def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
+    """The reader's ``tickets`` that ``requester_name``, no longer a member
+    of ``group``, had asked for: their requests are withdrawn."""
+    one = len(tickets) == 1
+    if one:
+        requests = f"their request for {tickets[0].event.name} is withdrawn"
+        beside = f"their request for your ticket to {tickets[0].event.name} is withdrawn"
+        these = "their request for your ticket is withdrawn"
+        after = "And their request for this ticket of yours is withdrawn:"
+        closing = "There is nothing for you to do about it: the ticket stays as it was."
+    else:
+        requests = f"their requests for {len(tickets)} of your tickets are withdrawn"
+        beside = requests
+        these = "their requests for these tickets of yours are withdrawn"
+        after = "And their requests for these tickets of yours are withdrawn:"
+        closing = "There is nothing for you to do about them: the tickets stay as they were."
+    # Not "left": an administrator may have removed them.
+    subject = f"{requester_name} is no longer a member of {group.name}: {requests}"
+    opening = f"{requester_name} is no longer a member of {group.name}, so {these}:"
+    return _Part(tickets, subject, beside, opening, after, closing)
 
 
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, alias=None):

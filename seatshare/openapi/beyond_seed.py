@@ -206,9 +206,10 @@ def group_admin_paths() -> dict:
                 "entry, and their pending requests are withdrawn. Each member a deleted "
                 "ticket was assigned to is mailed once, listing those games, and each owner "
                 "of an unassigned ticket once, listing the games whose seats are free again "
-                "(one mail with both lists to someone who is both; games still to come "
-                "only; not the member leaving, nor the administrator "
-                "removing them). A member "
+                "(games still to come only; not the member leaving, nor the administrator "
+                "removing them); whoever asked for a deleted ticket, and each owner of a "
+                "ticket the member had asked for, are told too. Each member gets one mail "
+                "for all that concerns them. A member "
                 "removed by an administrator cannot rejoin with the group's standing code "
                 "(403), only with a single-use invitation made since; one who left may.",
                 "Group administration", {204: no_content("Removed.")}, 404, CONFLICT,

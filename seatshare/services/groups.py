@@ -29,8 +29,8 @@ from ..schemas.types import DIGITS_RE, record_id
 from ..tokens import derived_key, hash_token, tokens_equal
 from ..web.ratelimit import INVITATION_LIMITS, SignInLimiter, invitation_keys
 from .history import action_for, diff, record_ticket_changes, snapshot
-from .pending_requests import mail_requesters_of_deleted, withdraw_requests_of_leaver
-from .ticket_parties import mail_other_parties
+from .pending_requests import tell_requesters_of_deleted, withdraw_requests_of_leaver
+from .ticket_parties import GoneTicketsMail, tell_other_parties
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
 TOO_MANY_INVITATIONS = "Too many invitations. Try again later."
@@ -286,11 +286,11 @@ def set_role(request, context, role: Role) -> Membership:
 def remove_member(request, context) -> None:
     """The member leaves (or is removed) and keeps nothing in the group:
     tickets assigned to them are unassigned, tickets they own are deleted
-    (each with a history entry; whoever asked for one is mailed, and each
-    other party once for all theirs: the assignees of those deleted, the
-    owners of those unassigned), their pending requests are withdrawn
-    (each owner mailed). A removal by someone else is remembered
-    (``GroupRemoval``)."""
+    (each with a history entry), their pending requests are withdrawn.
+    Each other member is mailed once of all it does to them: the tickets
+    they held that are deleted, theirs that are unassigned, those they
+    asked for that are deleted, theirs whose requests are withdrawn. A
+    removal by someone else is remembered (``GroupRemoval``)."""
     dbsession = request.dbsession
     actor_id = request.identity.user_id
     membership = lock_membership(request, context, Permission.LEAVE)
@@ -302,9 +302,12 @@ def remove_member(request, context) -> None:
             or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
         )
     ).all()
-    owned = [t for t in tickets if t.owner_id == user_id]
-    mail_requesters_of_deleted(request, [t.id for t in owned], actor_id)
-    mail_other_parties(request, tickets, user_id, group_id, actor_id, left_group=True)
+    # Each member hears once of all it does to them.
+    mail = GoneTicketsMail(request, user_id, group_id, actor_id, left_group=True)
+    withdraw_requests_of_leaver(mail, group_id, user_id)
+    tell_requesters_of_deleted(mail, [t.id for t in tickets if t.owner_id == user_id])
+    tell_other_parties(mail, tickets)
+    mail.send()
     history = []
     for ticket in tickets:
         if ticket.owner_id == user_id:
@@ -317,7 +320,6 @@ def remove_member(request, context) -> None:
             changed = diff(before, snapshot(ticket))
             history.append((ticket, actor_id, action_for(changed), changed))
     record_ticket_changes(dbsession, history)
-    withdraw_requests_of_leaver(request, group_id, user_id, actor_id)
     dbsession.delete(membership)
     if actor_id != user_id:
         dbsession.add(GroupRemoval(group_id=group_id, user_id=user_id, removed_by_id=actor_id))

@@ -5,14 +5,16 @@ settles its pending requests: the new assignee's is accepted, every other
 one declined, and each requester is told. A ticket about to be deleted
 takes its pending requests with it (the foreign key cascades): each
 requester is told. A member leaving a group withdraws their pending
-requests for its tickets: each owner is told, as for a withdrawal. Nobody
-is told of what they did themselves (an administrator removing a member),
-and mail is sent only if the change commits.
+requests for its tickets: each owner is told. The last two go into the
+one message each member gets of the deletion or the leaving
+(``GoneTicketsMail``). Nobody is told of what they did themselves (an
+administrator removing a member), and mail is sent only if the change
+commits.
 """
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
-from ..mail import mail_request_answer, mail_request_withdrawn, mail_requested_ticket_deleted
+from ..mail import mail_request_answer
 from ..models import Event, Group, RequestStatus, Ticket, TicketRequest, User, utcnow
 
 
@@ -66,26 +68,26 @@ def settle_requests(request, ticket, actor_id: int, accepted=None):
     return accepted
 
 
-def mail_requesters_of_deleted(request, ticket_ids, actor_id: int) -> None:
-    """Call before ``actor_id`` deletes the tickets ``ticket_ids``: each
-    pending request's requester learns the ticket is gone."""
+def tell_requesters_of_deleted(mail, ticket_ids) -> None:
+    """Before the tickets ``ticket_ids`` are deleted (``mail``: a
+    ``GoneTicketsMail``): each pending request's requester will hear the
+    ticket is gone, and their request with it."""
     if not ticket_ids:
         return
     rows = _with_parties(
-        request.dbsession,
+        mail.request.dbsession,
         TicketRequest.ticket_id.in_(ticket_ids),
         TicketRequest.status == RequestStatus.PENDING,
-        TicketRequest.requester_id != actor_id,
     )
     for row in rows:
-        mail_requested_ticket_deleted(request, row.TicketRequest)
+        mail.add(row.TicketRequest.requester_id, "asked", row.Ticket, row)
 
 
-def withdraw_requests_of_leaver(request, group_id: int, user_id: int, actor_id: int) -> None:
-    """``user_id`` leaves ``group_id`` (``actor_id`` removes them): their
-    pending requests for its tickets are withdrawn, and each ticket's owner
-    is mailed."""
-    dbsession = request.dbsession
+def withdraw_requests_of_leaver(mail, group_id: int, user_id: int) -> None:
+    """``user_id`` leaves ``group_id``: their pending requests for its
+    tickets are withdrawn, and each ticket's owner will hear of it
+    (``mail``: a ``GoneTicketsMail``)."""
+    dbsession = mail.request.dbsession
     withdrawn = dbsession.scalars(
         update(TicketRequest)
         .where(
@@ -99,9 +101,8 @@ def withdraw_requests_of_leaver(request, group_id: int, user_id: int, actor_id: 
     ).all()
     if not withdrawn:
         return
-    rows = _with_parties(dbsession, TicketRequest.id.in_(withdrawn), Ticket.owner_id != actor_id)
-    for row in rows:
-        mail_request_withdrawn(request, row.TicketRequest, left_group=True)
+    for row in _with_parties(dbsession, TicketRequest.id.in_(withdrawn)):
+        mail.add(row.Ticket.owner_id, "withdrawn", row.Ticket, row)
 
 
 def _with_parties(dbsession, *conditions) -> list:

@@ -15,48 +15,79 @@ When one of them moves the ticket away from its assignee (``PUT
 went: the assignee its owner took it from, or the owner whose assignee
 passed it on, to someone else, to nobody or back to them.
 """
+from collections import defaultdict
+
 from sqlalchemy import select
 
 from ..mail import mail_ticket_moved, mail_tickets_gone
 from ..models import Event, Group, User, UserAlias, utcnow
 
 
-def mail_other_parties(request, tickets, party_id: int, group_id: int, actor_id: int,
-                       left_group: bool) -> None:
-    """Call before ``tickets`` (of group ``group_id``) go away from
-    ``party_id``, their owner or assignee: they deleted them, or
-    (``left_group``) they leave the group (``actor_id`` removes them) and
-    those they own are deleted, those assigned to them unassigned. The
-    other party of each is mailed, not ``party_id`` nor ``actor_id``. Its
-    statements do not grow with the tickets."""
+class GoneTicketsMail:
+    """What ``party_id`` deleting a ticket, or leaving group ``group_id``
+    (``left_group``; ``actor_id`` removing them), does to each other
+    member: the steps that do it ``add`` what each reader should hear of
+    (``mail_tickets_gone``'s kinds), then ``send`` mails each reader one
+    message for it all. Never ``party_id`` nor ``actor_id``. Its statements
+    do not grow with the tickets or the readers."""
+
+    def __init__(self, request, party_id: int, group_id: int, actor_id: int, left_group: bool):
+        self.request, self.party_id, self.group_id = request, party_id, group_id
+        self.actor_id, self.left_group = actor_id, left_group
+        self._told = defaultdict(lambda: defaultdict(list))
+        # The session's identity map holds objects weakly: the rows that
+        # loaded each ticket's event are kept until the mails are built.
+        self._held = []
+
+    def add(self, reader_id: int, kind: str, ticket, *held) -> None:
+        """Tell ``reader_id`` of ``ticket`` (its ``event`` loaded, and held
+        with ``held``), as ``kind``."""
+        if reader_id in (None, self.party_id, self.actor_id):
+            return
+        self._told[reader_id][kind].append(ticket)
+        self._held.append(held)
+
+    def send(self) -> None:
+        """One message to each reader, in reader order, each list's games in
+        order. Call before the tickets change: the messages read them."""
+        if not self._told:
+            return
+        dbsession = self.request.dbsession
+        users = {user.id: user for user in dbsession.scalars(
+            select(User).where(User.id.in_({self.party_id, *self._told}))
+        )}
+        group = dbsession.get(Group, self.group_id)
+        for reader_id in sorted(self._told):
+            kinds = self._told[reader_id]
+            for tickets in kinds.values():
+                tickets.sort(key=lambda ticket: (ticket.event.start_time, ticket.event_id,
+                                                 ticket.id))
+            mail_tickets_gone(self.request, users[reader_id], users[self.party_id], group,
+                              kinds, self.left_group)
+
+
+def tell_other_parties(mail: GoneTicketsMail, tickets) -> None:
+    """``tickets`` go away from ``mail.party_id``, their owner or assignee:
+    they deleted them, or they leave the group and those they own are
+    deleted, those assigned to them unassigned. The other party of each is
+    told, for the games still to come."""
+    party_id = mail.party_id
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
     told = [(ticket, reader) for ticket, reader in told
-            if reader not in (None, party_id, actor_id)]
+            if reader not in (None, party_id, mail.actor_id)]
     if not told:
         return
-    dbsession = request.dbsession
-    # Loaded at once, and held: each ticket's ``event`` and each mail's
-    # reader are then served by the session's identity map, not a query each.
-    events = {event.id: event for event in dbsession.scalars(
+    # Loaded at once, and held: each ticket's ``event`` is then served by
+    # the session's identity map, not a query each.
+    events = {event.id: event for event in mail.request.dbsession.scalars(
         select(Event).where(Event.id.in_({ticket.event_id for ticket, _ in told}))
     )}
     now = utcnow()
-    told = [(ticket, reader) for ticket, reader in told
-            if not events[ticket.event_id].has_started(now)]
-    if not told:
-        return
-    users = {user.id: user for user in dbsession.scalars(
-        select(User).where(User.id.in_({party_id, *(reader for _, reader in told)}))
-    )}
-    group = dbsession.get(Group, group_id)
-    told.sort(key=lambda pair: (events[pair[0].event_id].start_time, pair[0].event_id,
-                                pair[0].id))
-    party = users[party_id]
-    for reader_id in sorted({reader for _, reader in told}):
-        theirs = [ticket for ticket, reader in told if reader == reader_id]
-        assigned = [ticket for ticket in theirs if ticket.owner_id == party_id]
-        owned = [ticket for ticket in theirs if ticket.owner_id != party_id]
-        mail_tickets_gone(request, users[reader_id], party, group, assigned, owned, left_group)
+    for ticket, reader in told:
+        event = events[ticket.event_id]
+        if not event.has_started(now):
+            kind = "deleted" if ticket.owner_id == party_id else "dropped"
+            mail.add(reader, kind, ticket, event)
 
 
 def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None:

@@ -9,8 +9,8 @@ from ..permissions import Permission
 from ..recheck import recheck_permission
 from .groups import share_lock_group
 from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
-from .pending_requests import mail_requesters_of_deleted, settle_requests
-from .ticket_parties import mail_other_parties, mail_ticket_moved_away
+from .pending_requests import settle_requests, tell_requesters_of_deleted
+from .ticket_parties import GoneTicketsMail, mail_ticket_moved_away, tell_other_parties
 
 SEAT_FIELDS = ("section", "row", "seat")
 # What a new ticket takes from the body besides its group and events.
@@ -117,8 +117,10 @@ def delete_ticket(request, context) -> None:
     loaded under its group's lock and its own (``TicketContainer.load``)."""
     dbsession, ticket = request.dbsession, context.ticket
     actor_id = request.identity.user_id
-    mail_requesters_of_deleted(request, [ticket.id], actor_id)
-    mail_other_parties(request, [ticket], actor_id, ticket.group_id, actor_id, left_group=False)
+    mail = GoneTicketsMail(request, actor_id, ticket.group_id, actor_id, left_group=False)
+    tell_requesters_of_deleted(mail, [ticket.id])
+    tell_other_parties(mail, [ticket])
+    mail.send()
     record_ticket_change(dbsession, ticket, actor_id, HistoryAction.DELETED, snapshot(ticket))
     dbsession.delete(ticket)
     dbsession.flush()

@@ -677,6 +677,43 @@ def test_a_leaver_s_assignee_who_also_lent_them_a_seat_gets_one_mail_with_both(
     assert "If you still need a seat" in body and "Its seat is free again" in body
 
 
+def test_a_leaver_s_every_tie_to_a_member_is_told_in_one_mail(testapp, world, dbsession,
+                                                               outbox):
+    """The assignee of the leaver's deleted ticket also lent them a seat,
+    asked for another of their tickets (deleted, the request with it) and
+    was asked by them for two of theirs (the requests withdrawn): one
+    message, each list in turn, the games in order."""
+    later = later_event(world)
+    f.make_ticket(group=world.group, event=later, owner=world.assignee, assignee=world.owner,
+                  seat="Lent")
+    asked = f.make_ticket(group=world.group, event=later, owner=world.owner, seat="Asked")
+    f.make_ticket_request(asked, requester=world.assignee)
+    for seat in ("Wanted1", "Wanted2"):
+        theirs = f.make_ticket(group=world.group, event=later, owner=world.assignee, seat=seat)
+        f.make_ticket_request(theirs, requester=world.owner)
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("owner"), status=204)
+    [message] = recipients(outbox).values()
+    assert world.assignee.email in message.to
+    owner, event = f"{world.owner.first_name} {world.owner.last_name}", world.event.name
+    assert message.subject == (
+        f"{owner} is no longer a member of {world.group.name}: the ticket to {event} "
+        f"assigned to you is deleted, your ticket to {later.name} is free again, the "
+        f"ticket to {later.name} you asked for is deleted, and their requests for 2 of "
+        "your tickets are withdrawn")
+    body = message.body
+    order = [body.index(text) for text in (
+        "and with them this one, which was assigned to you:", event,
+        "And this ticket of yours, which was assigned to them, is unassigned:", "Seat Lent",
+        "And this ticket, which you asked for, was deleted, and your request with it:",
+        "Seat Asked",
+        "And their requests for these tickets of yours are withdrawn:", "Seat Wanted1",
+        "Seat Wanted2",
+    )]
+    assert order == sorted(order)
+    assert world.owner.email in message.message["Reply-To"]
+
+
 @pytest.mark.parametrize("leaver", ["owner", "assignee"])
 def test_leaving_mails_nobody_about_games_already_played(testapp, world, dbsession, outbox,
                                                          leaver):

@@ -308,6 +308,7 @@ def test_deleting_a_ticket_mails_whoever_asked_for_it(testapp, world, dbsession,
     assert world.member.email in message.to
     assert message.subject == f"The ticket you asked for to {event_name} was deleted"
     assert "your request with it" in message.body
+    assert getattr(world, caller).email in message.message["Reply-To"]  # whoever deleted it
 
 
 def test_a_refused_deletion_mails_nobody(testapp, world, dbsession, outbox):
