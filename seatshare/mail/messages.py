@@ -362,8 +362,9 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, alias=
                        "in your SeatShare app.")
         place = "their"
     if alias is not None:
-        opening += (f"\n({person_name(alias)}, who was to use it in {place} place, "
-                    "no longer has the seat either.)")
+        # Below the game, before what to do: the opening stays one sentence.
+        closing = (f"{person_name(alias)}, who was to use it in {place} place, no longer "
+                   f"has the seat either.\n\n{closing}")
     _mail_about_tickets(
         request,
         [ticket],
