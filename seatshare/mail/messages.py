@@ -317,18 +317,18 @@ def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
     return _Part(tickets, subject, beside, opening, after, closing)
 
 
-def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, alias=None):
+def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
+                      alias=None):
     """To ``reader``, the party of ``ticket`` that did not move it:
-    ``actor`` changed its assignee (``ticket.assignee``: a member, its
-    owner, or none), taking it from ``previous_id`` (``PUT /ticket/ID``, or
+    ``actor`` changed its assignee (to ``assignee``: a member, its owner,
+    or None), taking it from ``previous_id`` (``PUT /ticket/ID``, or
     accepting a request). The assignee it was taken from is told by its
     owner; the owner, when that assignee passed it on. ``alias``, who was to
     use the seat in the assignee's place, is cleared with them and named.
     The ticket's ``event`` is loaded."""
     actor_name, event_name = person_name(actor), ticket.event.name
-    new_id = ticket.assignee_id
-    new_name = None if new_id is None else person_name(
-        request.dbsession.get(models.User, new_id))
+    new_id = None if assignee is None else assignee.id
+    new_name = None if assignee is None else person_name(assignee)
     if reader.id == previous_id:
         held = f"this ticket, which was assigned to you in {group.name}"
         if new_id is None:

@@ -98,17 +98,26 @@ def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None
     the owner when its assignee does."""
     previous_id = before["assignee_id"]
     readers = {ticket.owner_id, previous_id} - {None, actor_id}
-    if previous_id is None or not readers or ticket.event.has_started(utcnow()):
+    if previous_id is None or not readers:
         return
     dbsession = request.dbsession
+    # Two statements, held while mailing (the identity map then serves
+    # ``ticket.event``): the event, group and cleared alias; the people.
+    event, group, alias = dbsession.execute(
+        select(Event, Group, UserAlias)
+        .select_from(Event)
+        .join(Group, Group.id == ticket.group_id)
+        .outerjoin(UserAlias, UserAlias.id == before["alias_id"])
+        .where(Event.id == ticket.event_id)
+    ).one()
+    if event.has_started(utcnow()):
+        return
     users = {user.id: user for user in dbsession.scalars(
-        select(User).where(User.id.in_({actor_id, *readers}))
+        select(User).where(User.id.in_({actor_id, ticket.assignee_id, *readers}))
     )}
-    alias = None if before["alias_id"] is None else dbsession.get(UserAlias, before["alias_id"])
-    group = dbsession.get(Group, ticket.group_id)
     for reader_id in sorted(readers):
         mail_ticket_moved(request, users[reader_id], users[actor_id], group, ticket,
-                          previous_id, alias)
+                          previous_id, users.get(ticket.assignee_id), alias)
 
 
 def _other_party(ticket, party_id: int):
