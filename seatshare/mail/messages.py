@@ -113,10 +113,15 @@ account: a link to choose a new password now goes to the new address.
 
 
 def mail_ticket_request(request, ticket_request):
-    """To the ticket's owner: someone asks for their ticket."""
+    """To the ticket's owner: someone asks for their ticket. Accepting
+    takes it from the member it is assigned to, if any: the mail says so."""
     ticket, owner, requester = _parties(request, ticket_request)
     requester_name = person_name(requester)
     message = ticket_request.message.strip() or "(no message)"
+    taken = ""
+    if ticket.assignee_id not in (None, owner.id):
+        holder = person_name(request.dbsession.get(models.User, ticket.assignee_id))
+        taken = f",\ntaking it from {holder}, who has it now"
     _mail_about_tickets(
         request,
         [ticket],
@@ -130,7 +135,7 @@ Their message:
 {indent(message, "    ")}
 
 You can accept or decline the request in your SeatShare app. Accepting
-assigns the ticket to {requester_name}.""",
+assigns the ticket to {requester_name}{taken}.""",
     )
 
 

@@ -286,7 +286,8 @@ def ticket_child_paths(prefix: str, suffix: str) -> dict:
             "parameters": [path_id(description="The ticket's id.")],
             "post": operation(
                 "Ask for a ticket",
-                "A member of the ticket's group who is not its owner. The owner is mailed; "
+                "A member of the ticket's group who is not its owner. The owner is mailed "
+                "(naming the member it is assigned to, whom accepting takes it from); "
                 "the ticket's history records the request. A second pending request by "
                 "you for the same ticket is a 409, and so is asking for a ticket assigned "
                 "to you, or for a ticket to an event that has started (`start_time` before "

@@ -492,3 +492,17 @@ def test_a_refused_assignment_settles_nothing(testapp, world, dbsession, outbox)
     assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.PENDING
     assert fresh(dbsession, Ticket, world.ticket.id).assignee_id == world.assignee.id
     assert outbox == []
+
+
+@pytest.mark.parametrize(("holder", "taken"), [("assignee", True), ("owner", False), (None, False)])
+def test_the_owner_is_told_whom_accepting_would_take_the_ticket_from(
+    testapp, world, outbox, holder, taken
+):
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner,
+                           assignee=holder and getattr(world, holder))
+    assert ask(testapp, world, ticket=ticket).status_int == 201
+    [message] = outbox
+    accepting = f"Accepting\nassigns the ticket to {name(world.member)}"
+    if taken:
+        accepting += f",\ntaking it from {name(world.assignee)}, who has it now"
+    assert accepting + ".\n" in message.body
