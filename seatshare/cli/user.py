@@ -6,7 +6,7 @@ import colander
 
 from ..models import User
 from ..passwords import passwords_from_settings
-from ..services.users import email_holder
+from ..services.users import email_claim
 from ..web.forms import SignUpForm
 from .base import CommandError, Outcome, add_command
 
@@ -34,9 +34,7 @@ def create(args, env):
         last_name=args.last_name,
     )
     dbsession = env.dbsession
-    taken = email_holder(dbsession, values["email"])
-    if taken is not None:
-        raise CommandError(f"a user with email {values['email']} already exists (id {taken})")
+    refuse_claimed_email(dbsession, values["email"])
     user = User(
         email=values["email"],
         password_hash=passwords_from_settings(env.settings).hash(values["password"]),
@@ -53,6 +51,21 @@ def create(args, env):
     }
     text = f"Created user {user.id}: {user.first_name} {user.last_name} <{user.email}>."
     return Outcome(record, text)
+
+
+def refuse_claimed_email(dbsession, email: str) -> None:
+    """An account has ``email``, or an email change that can still be
+    undone keeps it for the account it was changed away from."""
+    claim = email_claim(dbsession, email)
+    if claim is None:
+        return
+    user_id, reserved_until = claim
+    if reserved_until is None:
+        raise CommandError(f"a user with email {email} already exists (id {user_id})")
+    raise CommandError(
+        f"{email} is reserved until {reserved_until:%Y-%m-%d %H:%M:%S} UTC: an application "
+        f"changed user {user_id}'s email away from it, and the link mailed to it can "
+        "still undo that")
 
 
 def read_password(stdin=None) -> str:

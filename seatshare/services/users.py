@@ -60,9 +60,21 @@ def email_holder(dbsession, email: str) -> int | None:
     what a profile change, a sign-up and ``user create`` each check. The
     undo must be able to put it back, so nobody else may take it meanwhile
     (whoever changed the email could otherwise sign up with the old one)."""
+    claim = email_claim(dbsession, email)
+    return claim[0] if claim is not None else None
+
+
+def email_claim(dbsession, email: str):
+    """``email_holder``'s account as ``(user_id, reserved_until)``:
+    ``reserved_until`` is None when the account has the address, and when
+    a live undo keeps it for the account, the last moment it can; None when
+    the address is free."""
     holder = dbsession.scalar(select(User.id).where(User.email == email))
-    if holder is None:
-        holder = dbsession.scalar(
-            select(EmailChangeUndo.user_id).where(EmailChangeUndo.restore_email == email, live())
-        )
-    return holder
+    if holder is not None:
+        return holder, None
+    return dbsession.execute(
+        select(EmailChangeUndo.user_id, EmailChangeUndo.expires_at)
+        .where(EmailChangeUndo.restore_email == email, live())
+        .order_by(EmailChangeUndo.expires_at.desc())
+        .limit(1)
+    ).first()

@@ -1,10 +1,11 @@
+import datetime
 import io
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from seatshare.models import User
+from seatshare.models import EmailChangeUndo, User, utcnow
 
 from .conftest import count
 
@@ -46,6 +47,38 @@ def test_user_create_refuses_a_taken_email_in_any_case(seatshare, db):
     assert run.err.count("\n") == 1
     assert "already exists" in run.err
     assert count(db, User) == 1
+
+
+def reserve(db, email, expires_at):
+    """``email`` changed away from an account by an application, with an
+    undo link that works until ``expires_at``."""
+    owner = User(email="moved@example.net", password_hash="x", first_name="Old", last_name="Owner")
+    db.add(owner)
+    db.flush()
+    db.add(EmailChangeUndo(user_id=owner.id, token_hash="0" * 64, restore_email=email,
+                           changed_to=owner.email, application_name="Courtside",
+                           expires_at=expires_at))
+    db.commit()
+    return owner.id
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_user_create_says_an_email_is_reserved_by_an_undoable_change(seatshare, db, json_flag):
+    until = utcnow() + datetime.timedelta(days=3)
+    owner_id = reserve(db, "ada@example.com", until)
+    run = seatshare("user", "create", "--email", "ADA@example.com", *ARGS, *json_flag)
+    assert run.code == 1
+    assert run.out == ""
+    assert run.err == (
+        f"seatshare: error: ada@example.com is reserved until {until:%Y-%m-%d %H:%M:%S} UTC: "
+        f"an application changed user {owner_id}'s email away from it, and the link mailed "
+        "to it can still undo that\n")
+    assert count(db, User) == 1
+
+
+def test_user_create_takes_an_email_whose_undo_expired(seatshare, db):
+    reserve(db, "ada@example.com", utcnow() - datetime.timedelta(seconds=1))
+    assert seatshare("user", "create", "--email", "ada@example.com", *ARGS).code == 0
 
 
 def test_user_create_refuses_a_short_password(seatshare, db):
