@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError
 
 from ..settings import as_bool, check_all, number, whole_number
 from .session import READ_ONLY
+from .write_turns import SQLiteConnection, WriteTurns
 
 
 def _lower(value):
@@ -24,12 +25,16 @@ def _setup_sqlite(engine, busy_timeout_ms=30000):
     writer, a busy timeout so a writer waits for the lock instead of failing,
     and BEGIN IMMEDIATE so a transaction takes the write lock up front: two
     transactions that read and then write cannot deadlock on the upgrade from
-    a shared lock.
+    a shared lock. Before its BEGIN IMMEDIATE, a writer waits its turn among
+    the process's writers (``WriteTurns``), as long as the busy timeout.
     """
+    write_turns = WriteTurns()
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
         # Let SQLAlchemy, not pysqlite, emit BEGIN.
         dbapi_connection.isolation_level = None
+        dbapi_connection.write_turns = write_turns
         # SQLite's own lower() changes only A-Z: "élan" would not find
         # "Élan". Python's is PostgreSQL's (on a UTF-8 database) but for a
         # few letters ("İ", a final "Σ"): lower both sides in SQL.
@@ -45,8 +50,14 @@ def _setup_sqlite(engine, busy_timeout_ms=30000):
     def on_begin(conn):
         if conn.get_execution_options().get(READ_ONLY):
             conn.exec_driver_sql("BEGIN DEFERRED")
-        else:
+            return
+        dbapi_connection = conn.connection.dbapi_connection
+        dbapi_connection.take_write_turn(busy_timeout_ms / 1000)
+        try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            dbapi_connection.give_back_write_turn(force=True)
+            raise
 
 
 ENCODE_SPECIALS = "percent-encode an @, : or / in the user name or password"
@@ -197,7 +208,8 @@ def _engine_kwargs(url, settings, serving=False):
             # psycopg prepares a statement on its fifth use on a connection.
             connect_args["prepare_threshold"] = None
         return {"connect_args": connect_args}
-    return {}
+    # Gives its writer's turn back when its transaction ends (_setup_sqlite).
+    return {"connect_args": {"factory": SQLiteConnection}}
 
 
 def first_line(exc) -> str:
@@ -205,3 +217,4 @@ def first_line(exc) -> str:
     may hold a submitted value): the first line of the original error."""
     lines = str(getattr(exc, "orig", exc)).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
+
