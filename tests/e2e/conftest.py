@@ -48,12 +48,26 @@ def serve_app(url, threads=4, **settings):
     try:
         yield LiveServer(f"http://127.0.0.1:{server.effective_port}", app.registry["dbengine"])
     finally:
-        # Close the sockets from inside the server's own loop: closing them
-        # from this thread races the loop's select() (EBADF in that thread).
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
+        stop_server(server, thread)
         app.registry["dbengine"].dispose()
+
+
+def stop_server(server, thread):
+    """Stop a waitress server running ``server.run`` in ``thread``.
+
+    The worker threads first: one that finishes a request pulls the
+    server's trigger (writes to its pipe) to have the response sent, and
+    one that did so after the trigger was closed wrote to a closed
+    descriptor (EBADF in that thread), or to whatever had reused its number.
+    Then the sockets, from inside the server's own loop: closing them from
+    this thread races the loop's select() (EBADF in that thread). Whatever
+    does not stop in time fails the test rather than linger.
+    """
+    server.task_dispatcher.shutdown(timeout=5)
+    assert not server.task_dispatcher.threads, "a request was still running after 5 s"
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "the server's loop did not stop"
 
 
 @contextlib.contextmanager
