@@ -4,7 +4,7 @@ from pyramid.exceptions import ConfigurationError
 from sqlalchemy.exc import ArgumentError
 
 from .mail import start_queue_sender
-from .models.revision import check_revision
+from .models.revision import RECORDS_REVISION, check_revision
 from .paths import redact_url_logs
 from .request_class import fold_request_properties
 from .resources import Root
@@ -66,7 +66,8 @@ def make_app(global_config, settings):
         config.include(".views")
         config.include(".calendar")
     fold_request_properties(config.registry)
-    check_revision(config.registry["dbengine"], global_config.get("__file__", "CONFIG"))
+    config.registry[RECORDS_REVISION] = check_revision(
+        config.registry["dbengine"], global_config.get("__file__", "CONFIG"))
     app = config.make_wsgi_app()
     start_queue_sender(app.registry)
     return app

@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+import sqlalchemy as sa
 from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -10,11 +11,13 @@ from webtest import TestApp
 
 from seatshare import main
 from seatshare.errors import DETAILS, error_body, json_error
+from seatshare.models import meta
+from seatshare.models.revision import head_revision
 from seatshare.resources import ApiRoot, Root
 from seatshare.tokens import new_token
 
 from . import factories
-from .conftest import make_settings
+from .conftest import make_settings, record_revision
 
 NOT_FOUND = {
     "error": "Not Found",
@@ -202,6 +205,11 @@ def test_service_recovers_by_itself_when_the_database_returns(tmp_path):
     try:
         app.get("/healthz", status=503)
         folder.mkdir()  # the database becomes reachable again
+        url = f"sqlite:///{folder}/seatshare.sqlite"
+        engine = sa.create_engine(url)
+        meta.metadata.create_all(engine)
+        engine.dispose()
+        record_revision(url, head_revision())  # as `db upgrade` leaves it
         assert app.get("/healthz", status=200).json == {"status": "ok"}
     finally:
         wsgi.registry["dbengine"].dispose()

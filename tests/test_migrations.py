@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from seatshare.models import GroupRemoval, HistoryAction, TicketHistory, metadata
 
 from . import factories
-from .conftest import create_database
+from .conftest import create_database, record_revision
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -468,3 +468,91 @@ print(sorted(m for m in sys.modules if m.split(".")[0] == "alembic"))
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def served(fresh_url):
+    """The app started on ``fresh_url``'s tables at this code's head, and
+    the statements each request sends."""
+    from webtest import TestApp
+
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    engine = sa.create_engine(fresh_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    record_revision(fresh_url, head())
+    wsgi = main({}, **make_settings(fresh_url))
+    statements = []
+    sa.event.listen(wsgi.registry["dbengine"], "before_cursor_execute",
+                    lambda conn, cursor, statement, *args: statements.append(statement))
+    yield TestApp(wsgi), statements
+    wsgi.registry["dbengine"].dispose()
+
+
+def head():
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_healthz_reads_the_revision_in_its_one_statement(served):
+    app, statements = served
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+    assert [s for s in statements if not s.startswith("BEGIN")] == [
+        "SELECT version_num FROM alembic_version"]
+
+
+def test_healthz_is_503_naming_both_revisions_while_the_database_is_behind(served, fresh_url):
+    """A database restored from an older backup under running servers, say:
+    every request that needs the newer tables would fail."""
+    app, _ = served
+    record_revision(fresh_url, "0007")
+    response = app.get("/healthz", status=503)
+    assert response.json == {
+        "error": "Service Unavailable",
+        "error_detail": f"the database is at revision 0007, this SeatShare needs {head()}: "
+                        "run `seatshare CONFIG_URI db upgrade`",
+        "code": 503,
+        "database_revision": "0007",
+        "code_revision": head(),
+    }
+    record_revision(fresh_url, head())  # `db upgrade`
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+
+
+def test_healthz_is_200_on_a_newer_releases_revision(served, fresh_url):
+    """A rolling deploy's newer servers migrated the database: this code's
+    servers still serve until they are replaced, as they still start."""
+    app, _ = served
+    record_revision(fresh_url, "9999_from_a_newer_release")
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+
+
+def test_healthz_checks_the_revision_of_a_database_down_at_start(tmp_path):
+    """Started while the database was down, the server could not refuse a
+    database behind its code: /healthz says so once it answers."""
+    from webtest import TestApp
+
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    folder = tmp_path / "later"
+    url = f"sqlite:///{folder}/seatshare.sqlite"
+    wsgi = main({}, **make_settings(url))
+    app = TestApp(wsgi)
+    try:
+        app.get("/healthz", status=503)
+        folder.mkdir()  # the database answers, never migrated
+        assert app.get("/healthz", status=503).json["error_detail"] == (
+            "the database has no revision yet: run `seatshare CONFIG_URI db upgrade`")
+        engine = sa.create_engine(url)
+        metadata.create_all(engine)
+        engine.dispose()
+        record_revision(url, "0007")
+        assert app.get("/healthz", status=503).json["database_revision"] == "0007"
+        record_revision(url, head())
+        assert app.get("/healthz", status=200).json == {"status": "ok"}
+    finally:
+        wsgi.registry["dbengine"].dispose()

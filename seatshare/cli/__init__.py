@@ -24,6 +24,7 @@ from sqlalchemy.exc import (
 )
 
 from ..models.engine import first_line
+from ..models.revision import is_missing_table
 from ..schemas.types import is_storable_text
 from ..preflight import check_command_settings
 from ..settings import apply_environment, describe
@@ -183,13 +184,6 @@ def main(argv=None, stdout=None, stderr=None):
         return fail(stderr, "standard output was closed: the command ran and committed, "
                             "but what it printed was lost")
     return 0
-
-
-def is_missing_table(exc) -> bool:
-    """A table the command needs does not exist: a database never migrated.
-    PostgreSQL says so with SQLSTATE 42P01 (undefined_table), SQLite in words."""
-    orig = getattr(exc, "orig", None)
-    return getattr(orig, "sqlstate", None) == "42P01" or str(orig).startswith("no such table")
 
 
 def fail(stderr, message, code=1):

@@ -44,7 +44,8 @@ def status_line(status: int) -> str:
     return f"{status} {reason(status)}"
 
 
-def error_body(status: int, detail: str | None = None, fields: dict | None = None):
+def error_body(status: int, detail: str | None = None, fields: dict | None = None,
+               extra: dict | None = None):
     body = {
         "error": reason(status),
         "error_detail": detail or DETAILS.get(status, HTTPStatus(status).description),
@@ -52,13 +53,15 @@ def error_body(status: int, detail: str | None = None, fields: dict | None = Non
     }
     if fields:
         body["fields"] = fields
+    body.update(extra or {})
     return body
 
 
-def json_error(request, status: int, detail=None, fields=None, headers=None):
-    """A JSON error response in the contract's shape."""
+def json_error(request, status: int, detail=None, fields=None, headers=None, extra=None):
+    """A JSON error response in the contract's shape (``extra``: keys of
+    its own after the contract's)."""
     response = Response(
-        json_body=error_body(status, detail, fields),
+        json_body=error_body(status, detail, fields, extra),
         status=status_line(status),
         content_type="application/json",
         charset="utf-8",

@@ -14,7 +14,7 @@ import re
 
 from pyramid.exceptions import ConfigurationError
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from .engine import first_line
 
@@ -64,19 +64,32 @@ def migrated_by_newer(revision: str) -> str:
             f"(its newest is {head_revision()}): a newer SeatShare migrated it")
 
 
+REVISION_QUERY = text("SELECT version_num FROM alembic_version")
+
+
 def database_revision(connection) -> str | None:
     """The revision alembic recorded in the database (None: none)."""
     if not inspect(connection).has_table("alembic_version"):
         return None
-    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return connection.execute(REVISION_QUERY).scalar()
 
 
-def check_revision(engine, config_file: str) -> None:
+def is_missing_table(exc) -> bool:
+    """A table the statement needs does not exist: a database never migrated.
+    PostgreSQL says so with SQLSTATE 42P01 (undefined_table), SQLite in words."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "42P01" or str(orig).startswith("no such table")
+
+
+def check_revision(engine, config_file: str) -> bool | None:
     """Raise when the database has no tables at all, or an older revision
     than this code's head. A database that does not answer now is left to
     the requests (503 until it is back); one with the tables but without
     alembic's (built from the models) or at a revision this code does not
-    know (a newer release's, during a rolling deploy) starts."""
+    know (a newer release's, during a rolling deploy) starts.
+
+    Returns whether the database records its revision (None: it did not
+    answer), which ``/healthz`` goes on checking (``schema_behind``)."""
     try:
         with engine.connect() as connection:
             current = database_revision(connection)
@@ -86,16 +99,50 @@ def check_revision(engine, config_file: str) -> None:
         # moment), but the only sign an operator gets of a wrong host or
         # password before the requests' 503s.
         log.warning("could not check the database's revision at start: %s", first_line(exc))
-        return
+        return None
     if empty:
         raise ConfigurationError(
             f"the database has no SeatShare tables yet: run `seatshare {config_file} db "
             "upgrade` before starting the server"
         )
-    if current is None or current == head_revision():
-        return
-    if knows(current):
+    if current is not None and current != head_revision() and knows(current):
         raise ConfigurationError(
             f"{behind_code(current)}: run `seatshare {config_file} db upgrade` before "
             "starting the server"
         )
+    return current is not None
+
+
+# The registry's key for what ``check_revision`` found at start.
+RECORDS_REVISION = "seatshare.database_records_revision"
+UPGRADE = "run `seatshare CONFIG_URI db upgrade`"
+
+
+def schema_behind(dbsession, records_revision: bool | None) -> dict | None:
+    """Why the running code cannot serve this database, for ``/healthz``,
+    in one statement: its revision is one of this code's migrations before
+    its head (a database restored from an older backup, or one that did not
+    answer when the server started, before ``db upgrade``). None when it
+    can: at the head, or a newer release's revision (a rolling deploy
+    upgraded it; this code's servers are still needed until they are
+    replaced). A database that records no revision (built from the
+    models, as the tests' and the benchmarks' are) is only asked SELECT 1.
+
+    ``{"detail", "database_revision", "code_revision"}``."""
+    if records_revision is False:
+        dbsession.execute(text("SELECT 1"))
+        return None
+    head = head_revision()
+    try:
+        current = dbsession.execute(REVISION_QUERY).scalar()
+    except (OperationalError, ProgrammingError) as exc:
+        if not is_missing_table(exc):
+            raise
+        # Only when the database did not answer at start: it has come
+        # back without alembic's table.
+        return {"detail": f"the database has no revision yet: {UPGRADE}",
+                "database_revision": None, "code_revision": head}
+    if current is None or current == head or not knows(current):
+        return None
+    return {"detail": f"{behind_code(current)}: {UPGRADE}",
+            "database_revision": current, "code_revision": head}
