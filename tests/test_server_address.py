@@ -2,6 +2,7 @@
 variables with the ini's defaults, so that ``pserve development.ini
 http_port=8080`` serves on 8080, as ``pserve --help`` promises."""
 import os
+import re
 
 import plaster
 import pytest
@@ -11,13 +12,23 @@ from waitress.adjustments import Adjustments
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+class Created(Exception):
+    """The server was about to be made: stop there."""
+
+
 def served_at(monkeypatch, ini, **variables):
     """The (host, port) pairs ``pserve INI NAME=VALUE...`` would bind:
     pserve's own loader, waitress's own reading of its settings."""
     seen = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))
+
+    def create_server(app, **settings):
+        seen.update(settings)
+        raise Created
+
+    monkeypatch.setattr(waitress, "create_server", create_server)
     loader = plaster.get_loader(os.path.join(ROOT, ini), protocols=["wsgi"])
-    loader.get_wsgi_server("main", variables)(None)
+    with pytest.raises(Created):
+        loader.get_wsgi_server("main", variables)(None)
     return {sockaddr[:2] for *_, sockaddr in Adjustments(**seen).listen}
 
 
@@ -66,3 +77,66 @@ def test_make_run_hands_pserve_the_port(arguments, pserve):
     assert done.returncode == 0, done.stderr
     [line] = [line for line in done.stdout.splitlines() if "pserve" in line]
     assert line.rstrip().endswith(pserve)
+
+
+def test_production_ini_says_where_it_serves_in_one_line(tmp_path):
+    """production.ini logs at WARN, which hid waitress's "Serving on": once
+    it served, an operator saw nothing. One INFO line says where it listens
+    and with how many threads, and nothing else is said at start."""
+    import queue
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    import sqlalchemy as sa
+
+    from seatshare.models import metadata
+
+    url = f"sqlite:///{tmp_path}/seatshare.sqlite"
+    engine = sa.create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+    with open(os.path.join(ROOT, "production.ini")) as f:
+        # Its example sender refuses to start (README.md): any real one will do.
+        ini = f.read().replace("<no-reply@example.com>", "<no-reply@seatshare.invalid>")
+    (tmp_path / "production.ini").write_text(ini)
+    env = {**os.environ, "SEATSHARE_DATABASE_URL": url, "SEATSHARE_ALLOWED_HOSTS": "localhost",
+           "SEATSHARE_SESSION_SECRET": "s" * 64, "SEATSHARE_CALENDAR_SECRET": "c" * 64}
+    pserve = os.path.join(os.path.dirname(sys.executable), "pserve")
+    process = subprocess.Popen(
+        [pserve, str(tmp_path / "production.ini"), "http_host=127.0.0.1", "http_port=0"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stderr])
+    reader.start()
+    said = []
+    try:
+        while not said or "serving on" not in said[-1]:
+            said.append(lines.get(timeout=60))
+        time.sleep(1)  # anything it would say next
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        reader.join(timeout=10)
+    said += list(lines.queue)
+    # pserve's own line, then the server's.
+    assert re.fullmatch(r"Starting server in PID [0-9]+\.\n", said[0]), said
+    assert re.fullmatch(r"\S+ \S+ INFO  \[seatshare\.server\]\[MainThread\] serving on "
+                        r"http://127\.0\.0\.1:[1-9][0-9]* with 8 threads\n", said[1]), said
+    assert len(said) == 2, said
+
+
+@pytest.mark.parametrize(("listen", "threads", "line"), [
+    ([("0.0.0.0", 6543), ("::", 6543)], 8,
+     "serving on http://0.0.0.0:6543 and http://[::]:6543 with 8 threads"),
+    ([("127.0.0.1", 6544)], 1, "serving on http://127.0.0.1:6544 with 1 thread"),
+    ([("unix", "/run/seatshare.sock")], 4, "serving on unix:/run/seatshare.sock with 4 threads"),
+])
+def test_the_line_names_every_address_and_the_threads(listen, threads, line):
+    from types import SimpleNamespace
+
+    from seatshare.server import listening
+
+    server = SimpleNamespace(effective_listen=listen, adj=SimpleNamespace(threads=threads))
+    assert listening(server) == line
