@@ -182,6 +182,10 @@ def write_ini(path, app_section, port):
         config.set("app:main", key, value)
     if config.has_section("alembic"):
         config.remove_section("alembic")
+    if app_section.get("use") == CEILING_APP:
+        # The same waitress without SeatShare's runner, which would import
+        # the seatshare package into the bare app's process (and its memory).
+        config.set("server:main", "use", "egg:waitress#main")
     # production.ini's [server:main] reads its address from these two.
     config.set("DEFAULT", "http_host", "127.0.0.1")
     config.set("DEFAULT", "http_port", str(port))
@@ -279,9 +283,12 @@ def start_server(name, ini_name, app_section, env, ready_path):
     return server
 
 
+CEILING_APP = "call:benchmarks.ceiling:main"
+
+
 def start_ceiling():
     return start_server("ceiling", "server-ceiling.ini",
-                        {"use": "call:benchmarks.ceiling:main"}, server_env(None), "/ceiling/10")
+                        {"use": CEILING_APP}, server_env(None), "/ceiling/10")
 
 
 def start_app(dataset_name, url):

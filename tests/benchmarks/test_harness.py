@@ -166,6 +166,16 @@ def test_server_ini_keeps_production_waitress_settings(tmp_path):
     assert written.get("app:main", "use") == "call:benchmarks.ceiling:main"
 
 
+def test_the_ceiling_runs_on_waitress_without_seatshares_runner(tmp_path):
+    """production.ini's runner (seatshare.server) would import the seatshare
+    package into the bare app's process: some 39 MB more of it."""
+    ceiling, app = tmp_path / "ceiling.ini", tmp_path / "app.ini"
+    assert run.write_ini(str(ceiling), {"use": run.CEILING_APP}, 12345)["use"] == (
+        "egg:waitress#main")
+    assert run.write_ini(str(app), {"use": "egg:seatshare"}, 12346)["use"] == (
+        run.production_config().get("server:main", "use"))
+
+
 def test_production_like_servers_answer_at_their_local_address(tiny):
     """production.ini's allowed hosts are a placeholder, with which the app
     does not start; the servers the driver starts are asked at
