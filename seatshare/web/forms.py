@@ -2,10 +2,23 @@
 import colander
 from pyramid.csrf import LegacySessionCSRFStoragePolicy
 
-from ..passwords import password_problem
+from ..passwords import MIN_PASSWORD_LENGTH, password_problem
 from ..text import has_control_characters
 
 NOT_TEXT = "Type this in: a file cannot be sent here."
+
+NAME_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254  # RFC 5321's longest forward-path, less its brackets
+PASSWORD_MAX_LENGTH = 1024
+# The same limits on the pages' fields (maxlength, and minlength for a new
+# password), so a browser stops the typing where the form would refuse it
+# and a password manager generates a password the form accepts.
+FIELD_LENGTHS = {
+    "name": NAME_MAX_LENGTH,
+    "email": EMAIL_MAX_LENGTH,
+    "password": PASSWORD_MAX_LENGTH,
+    "new_password_min": MIN_PASSWORD_LENGTH,
+}
 PASSWORDS_DIFFER = "The two new passwords differ."
 
 
@@ -59,11 +72,11 @@ def text(missing: str, max_length: int, *validators, preparer=None):
 
 
 def email_field(missing="Enter your email address.", *validators):
-    return text(missing, 254, printable, *validators, preparer=_email)
+    return text(missing, EMAIL_MAX_LENGTH, printable, *validators, preparer=_email)
 
 
 def password_field(missing, *validators):
-    return text(missing, 1024, *validators)
+    return text(missing, PASSWORD_MAX_LENGTH, *validators)
 
 
 VALID_EMAIL = colander.Email(msg="Enter an email address, like name@example.com.")
@@ -75,8 +88,8 @@ class SignInForm(colander.MappingSchema):
 
 
 class SignUpForm(colander.MappingSchema):
-    first_name = text("Enter your first name.", 100, printable, preparer=_stripped)
-    last_name = text("Enter your last name.", 100, printable, preparer=_stripped)
+    first_name = text("Enter your first name.", NAME_MAX_LENGTH, printable, preparer=_stripped)
+    last_name = text("Enter your last name.", NAME_MAX_LENGTH, printable, preparer=_stripped)
     email = email_field("Enter your email address.", VALID_EMAIL)
     password = password_field("Choose a password.", strong_password)
 

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from ..models import User
 from .devices import issue_device_cookie
+from .forms import FIELD_LENGTHS
 from .ratelimit import SignInLimiter
 
 PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
@@ -79,8 +80,10 @@ def sign_in_first(request) -> HTTPFound:
 
 def page(request, template, code=200, **values):
     """An HTML page from ``seatshare/templates``, never cached (it may carry a
-    CSRF token or name the signed-in user)."""
+    CSRF token or name the signed-in user). ``lengths``: what the forms'
+    fields may hold (``forms.FIELD_LENGTHS``)."""
     values.setdefault("csrf_token", request.session.get_csrf_token())
+    values.setdefault("lengths", FIELD_LENGTHS)
     response = Response(status=code)
     response.headers["Cache-Control"] = "no-store"
     return render_to_response(

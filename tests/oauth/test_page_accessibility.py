@@ -2,8 +2,10 @@
 the markup a browser exposes to them, as WCAG 2.2 AA asks."""
 import re
 
+import colander
 import pytest
 
+from seatshare.web.forms import PasswordForm, ResetRequestForm, SignInForm, SignUpForm
 from seatshare.web.password_reset import reset_key
 from tests import factories
 
@@ -332,3 +334,57 @@ def test_text_follows_the_browsers_font_size(request, testapp, path, signed_in):
         request.getfixturevalue("signed_in_flow")
     sizes = font_sizes(testapp.get(path, status=(200, 404)))
     assert sizes and [size for size in sizes if "px" in size] == []
+
+
+# --- the lengths a field takes (WCAG 3.3.1: no error the browser could prevent) ---
+
+def of_length(length, email=False):
+    """A value ``length`` characters long, an email address if asked."""
+    suffix = "@example.com" if email else ""
+    return ("ab" * length)[:length - len(suffix)] + suffix
+
+
+def refusal(schema, name, value):
+    """What the form's schema says of ``value`` in field ``name``, or None."""
+    try:
+        schema[name].deserialize(value)
+    except colander.Invalid as exc:
+        return exc.asdict()[name]
+    return None
+
+
+@pytest.mark.parametrize("path, form_id, schema, signed_in", [
+    ("/signin", "signin", SignInForm, False),
+    ("/signup", "signup", SignUpForm, False),
+    ("/password-reset", "password-reset", ResetRequestForm, False),
+    ("/password", "password", PasswordForm, True),
+])
+def test_each_field_takes_what_the_form_accepts_and_no_more(request, testapp, path, form_id,
+                                                             schema, signed_in):
+    """A field stops the typing (and a paste) at the length the form
+    accepts, so nobody types 300 characters to be told to use 254; a new
+    password's field says its least length, so a password manager makes
+    one the form takes. No other field has a least length: an old password
+    shorter than today's rule still signs in, and the new one's second copy
+    is refused only for differing."""
+    if signed_in:
+        request.getfixturevalue("signed_in_flow")
+    form = testapp.get(path).html.find("form", id=form_id)
+    fields = [i for i in form.find_all("input") if i.get("type") not in ("hidden",)
+              and not i.has_attr("hidden")]
+    assert {i["name"] for i in fields} == {node.name for node in schema()}
+    for field in fields:
+        email = field["type"] == "email"
+        longest = int(field["maxlength"])
+        assert not str(refusal(schema(), field["name"], of_length(longest, email))).startswith(
+            "Use at most")
+        assert refusal(schema(), field["name"], of_length(longest + 1, email)) == (
+            f"Use at most {longest} characters.")
+        if field["name"] in ("password", "new_password") and form_id != "signin":
+            shortest = int(field["minlength"])
+            assert refusal(schema(), field["name"], of_length(shortest - 1)) == (
+                f"Use at least {shortest} characters.")
+            assert refusal(schema(), field["name"], of_length(shortest)) != (
+                f"Use at least {shortest} characters.")
+        else:
+            assert not field.has_attr("minlength")
