@@ -138,13 +138,17 @@ def sign_up_page(request):
     return sign_up_form(request)
 
 
-def sign_up_form(request, status=200, error=None, errors=None, values=None, database=True):
+def sign_up_form(request, status=200, error=None, errors=None, values=None, database=True,
+                 email_taken=False):
     """``error``: about the whole form; ``errors``: per field. ``values``:
     what was typed in the fields other than the password, kept. ``database``:
-    as for ``sign_in_form``."""
+    as for ``sign_in_form``. ``email_taken``: the email is an account's,
+    maybe the user's own: the page offers signing in, or a new password."""
     next_url = safe_next(request.params.get("next"))
     return page(request, "signup.jinja2", status, error=error, errors=errors or {},
-                values=values or {}, next_url=next_url or "",
+                values=values or {}, next_url=next_url or "", email_taken=email_taken,
+                signin_url=with_next("/signin", next_url),
+                reset_url=with_next("/password-reset", next_url),
                 application=form_application(request, next_url, database))
 
 
@@ -167,13 +171,15 @@ def sign_up(request):
     if refused:
         return refused
     values, errors = validate(SignUpForm(), request)
+    taken = False
     if values is not None:
         # Whether the email is taken or not: each answer tells something.
         limiter.record_failure(request.dbsession, keys)
-        if email_holder(request.dbsession, values["email"]) is not None:
+        taken = email_holder(request.dbsession, values["email"]) is not None
+        if taken:
             values, errors = None, {"email": EMAIL_UNAVAILABLE}
     if values is None:
-        return sign_up_form(request, 400, errors=errors, values=entered)
+        return sign_up_form(request, 400, errors=errors, values=entered, email_taken=taken)
     user = User(
         email=values["email"],
         first_name=values["first_name"],

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from seatshare.models import SignInAttempt, User, utcnow
 from seatshare.passwords import common_passwords, password_problem
 from seatshare.web.ratelimit import SignInLimiter
-from seatshare.web.pages import safe_next
+from seatshare.web.pages import safe_next, with_next
 from tests import factories
 
 from .conftest import Flow, authorization_url, field_error
@@ -470,6 +470,31 @@ def test_a_signed_in_browser_on_the_sign_up_page_goes_on(signed_in_flow, testapp
     response = testapp.get("/signup", status=302)
     assert response.location == "http://example.com/signin"
     assert "You are signed in" in response.follow().text
+
+
+def test_a_taken_email_on_the_sign_up_page_leads_to_the_account(testapp, user):
+    """Someone signing up with an email that is an account's may be its
+    owner, who has forgotten it or its password: beside the email, the way
+    on to signing in or to a new password, both still going where sign-up
+    was (an application's authorization request). Not for other errors."""
+    next_url = "/oauth/authorization?client_id=abc&response_type=code"
+    page = testapp.get("/signup", {"next": next_url})
+    form = page.forms["signup"]
+    for name, value in {"first_name": "Ann", "last_name": "Lee", "email": user.email,
+                        "password": "long enough pw"}.items():
+        form[name] = value
+    page = form.submit(status=400)
+    way_on = page.html.find("p", class_="taken")
+    assert page.html.find(id="email-error").find_next("p") is way_on
+    links = {a.text: a["href"] for a in way_on.find_all("a")}
+    assert links == {"Sign in": with_next("/signin", next_url),
+                     "get a link to choose a new one": with_next("/password-reset", next_url)}
+    reset = page.click("get a link to choose a new one")
+    assert reset.forms["password-reset"]["next"].value == next_url
+
+    form = page.forms["signup"]
+    form["email"], form["password"] = "not-an-email", "long enough pw"
+    assert form.submit(status=400).html.find("p", class_="taken") is None
 
 
 def autofocused(page):
