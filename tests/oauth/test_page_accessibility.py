@@ -194,11 +194,27 @@ RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 COLOR = re.compile(r"#[0-9a-fA-F]{6}\b|rgba?\([^)]*\)|var\(--[a-z-]+\)")
 
 
-def style_rules(page):
-    """{selector: {property: value}} of the page's style elements, later
+MEDIA = re.compile(r"@media([^{]*)\{((?:[^{}]*\{[^{}]*\})*\s*)\}")
+
+
+def page_css(page):
+    return re.sub(r"/\*.*?\*/", "", "".join(s.text for s in page.html.find_all("style")),
+                  flags=re.S)
+
+
+def style_rules(page, media=None):
+    """{selector: {property: value}} of the page's style elements outside
+    any @media rule (or inside those for ``media``, as written), later
     rules over earlier ones, as the cascade has them at equal specificity."""
-    css = re.sub(r"/\*.*?\*/", "", "".join(s.text for s in page.html.find_all("style")),
-                 flags=re.S)
+    css = page_css(page)
+    if media is None:
+        css = MEDIA.sub("", css)
+    else:
+        css = "".join(body for query, body in MEDIA.findall(css) if query.strip() == media)
+    return parse_rules(css)
+
+
+def parse_rules(css):
     rules = {}
     for selectors, body in RULE.findall(css):
         declarations = dict(d.split(":", 1) for d in body.split(";") if ":" in d)
@@ -388,3 +404,19 @@ def test_each_field_takes_what_the_form_accepts_and_no_more(request, testapp, pa
                 f"Use at least {shortest} characters.")
         else:
             assert not field.has_attr("minlength")
+
+
+def horizontal_px(padding):
+    """The left (and right) of a CSS ``padding`` shorthand, in px."""
+    values = padding.split()
+    return int(values[1 if len(values) > 1 else 0].removesuffix("px") or 0)
+
+
+@pytest.mark.parametrize("path", ["/signin", "/signup", "/password-reset", "/nowhere"])
+def test_on_a_phone_the_form_gets_the_width(testapp, path):
+    """On a 390 px phone the page's margin and the card's padding took 48
+    px a side, a quarter of the screen (at 320 px, lines of three words).
+    On a narrow screen they take at most 32."""
+    narrow = style_rules(testapp.get(path, status=(200, 404)), "(max-width: 30rem)")
+    assert horizontal_px(narrow["main"]["padding"]) + horizontal_px(
+        narrow[".card"]["padding"]) <= 32
