@@ -420,3 +420,20 @@ def test_on_a_phone_the_form_gets_the_width(testapp, path):
     narrow = style_rules(testapp.get(path, status=(200, 404)), "(max-width: 30rem)")
     assert horizontal_px(narrow["main"]["padding"]) + horizontal_px(
         narrow[".card"]["padding"]) <= 32
+
+
+@pytest.mark.parametrize("path, signed_in", [
+    ("/signin", False), ("/signup", False), ("/password-reset", False),
+    ("/password", True), ("/calendars", True),
+])
+def test_no_field_is_set_smaller_than_the_text(request, testapp, path, signed_in):
+    """Safari on an iPhone zooms the page in when a field smaller than
+    16 px is tapped (the calendar feed links, tapped to copy one, were 13
+    px) and leaves the user to zoom out again: fields keep the body's 1rem."""
+    if signed_in:
+        request.getfixturevalue("signed_in_flow")
+    rules = style_rules(testapp.get(path))
+    sizes = {selector: declarations["font-size"] for selector, declarations in rules.items()
+             if re.search(r"\b(input|textarea|select)\b", selector)
+             and "font-size" in declarations}
+    assert sizes and all(size == "1rem" for size in sizes.values()), sizes
