@@ -54,12 +54,16 @@ def requesting_application(dbsession, next_url) -> Application | None:
     return enabled_application(dbsession, parse_qs(parts.query).get("client_id", [""])[0])
 
 
-def sign_in_form(request, status=200, error=None, email="", invalid=(), database=True):
-    """``invalid``: the fields ``error`` is about, marked for screen readers.
-    ``database``: whether the page may ask the database (which application
-    the sign-in is for); not while it cannot be reached."""
+def sign_in_form(request, status=200, error=None, email="", invalid=(), database=True,
+                 errors=None):
+    """``error``: about the whole form, above it; ``invalid``: the fields
+    ``error`` is about, marked for screen readers. ``errors``: per field,
+    each beside its field. ``database``: whether the page may ask the
+    database (which application the sign-in is for); not while it cannot
+    be reached."""
     next_url = safe_next(request.params.get("next"))
     return page(request, "signin.jinja2", status, error=error, email=email, invalid=invalid,
+                errors=errors or {},
                 messages=request.session.pop_flash(),
                 next_url=next_url or "", signup_url=with_next("/signup", next_url),
                 reset_url=with_next("/password-reset", next_url),
@@ -93,10 +97,9 @@ def sign_in(request):
     values, errors = validate(SignInForm(), request)
     if values is None:
         # A field left empty (or sent as a file) is no failed sign-in: say
-        # which, and keep the email typed.
-        field = "email" if "email" in errors else "password"
-        return sign_in_form(request, 400, errors[field],
-                            email=posted_text(request, "email") or "", invalid=(field,))
+        # which, beside it, and keep the email typed.
+        return sign_in_form(request, 400, errors=errors,
+                            email=posted_text(request, "email") or "")
     user = request.dbsession.execute(
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()

@@ -91,7 +91,7 @@ def test_a_file_for_a_sign_in_field_is_a_400_form(testapp, user, field):
     del values[field]
     response = testapp.post("/signin", values, upload_files=[(field, "x.txt", b"x")],
                             status=400)
-    assert response.html.find(class_="error").text == NOT_TEXT
+    assert response.html.find(class_="field-error", id=f"{field}-error").text == NOT_TEXT
     assert response.forms["signin"]
 
 

@@ -101,19 +101,20 @@ def autofocused(page):
     return [field["id"] for field in page.html.find_all(autofocus=True)]
 
 
-@pytest.mark.parametrize("email, password, field, message", [
-    ("ann@example.com", "", "password", "Enter your password."),
-    ("", "a password", "email", "Enter your email address."),
-    ("   ", "a password", "email", "Enter your email address."),
-    ("", "", "email", "Enter your email address."),
+@pytest.mark.parametrize("email, password, messages", [
+    ("ann@example.com", "", {"password": "Enter your password."}),
+    ("", "a password", {"email": "Enter your email address."}),
+    ("   ", "a password", {"email": "Enter your email address."}),
+    ("", "", {"email": "Enter your email address.", "password": "Enter your password."}),
 ])
-def test_sign_in_ties_an_empty_fields_error_to_it(testapp, email, password, field, message):
-    """WCAG 3.3.1: the field is marked invalid and reads the error, and the
-    cursor is in it, the email kept even when it is only spaces."""
+def test_sign_in_ties_an_empty_fields_error_to_it(testapp, email, password, messages):
+    """WCAG 3.3.1: each field is marked invalid and reads its error, and the
+    cursor is in the first, the email kept even when it is only spaces."""
     page = submit_sign_in(testapp, email, password, status=400)
-    assert marked(page) == [field]
-    assert descriptions(page, field) == [message]
-    assert autofocused(page) == [field]
+    assert marked(page) == list(messages)
+    for field, message in messages.items():
+        assert descriptions(page, field) == [message]
+    assert autofocused(page) == list(messages)[:1]
     assert page.forms["signin"]["email"].value == email
 
 

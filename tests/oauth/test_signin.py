@@ -91,16 +91,23 @@ def test_wrong_password_and_unknown_email_read_the_same(testapp, user):
     assert "user_id" not in session_of(testapp)
 
 
-@pytest.mark.parametrize("email, password, message", [
-    ("ann@example.com", "", "Enter your password."),
-    ("", "a password", "Enter your email address."),
-    ("", "", "Enter your email address."),
+@pytest.mark.parametrize("email, password, messages", [
+    ("ann@example.com", "", {"password": "Enter your password."}),
+    ("", "a password", {"email": "Enter your email address."}),
+    ("", "", {"email": "Enter your email address.", "password": "Enter your password."}),
 ])
-def test_a_field_left_empty_is_named_and_the_email_kept(testapp, email, password, message):
+def test_a_field_left_empty_is_named_beside_it_and_the_email_kept(testapp, email, password,
+                                                                  messages):
     """An empty field is not a wrong password: the page says which to fill
-    in, and keeps the email typed (this tells nothing about accounts)."""
+    in, under that field as the other forms do (it was above the form,
+    away from the field, and named one empty field of two), and keeps the
+    email typed (this tells nothing about accounts)."""
     page = submit_sign_in(testapp, email, password, status=400)
-    assert page.html.find(class_="error").text == message
+    assert {error["id"]: error.text for error in page.html.find_all(class_="field-error")} == {
+        f"{field}-error": message for field, message in messages.items()}
+    for field in messages:
+        assert page.html.find(id=field).find_next_sibling() is page.html.find(id=f"{field}-error")
+    assert page.html.find(class_="error") is None
     assert page.forms["signin"]["email"].value == email
 
 
