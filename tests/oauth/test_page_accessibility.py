@@ -438,3 +438,13 @@ def test_no_field_is_set_smaller_than_the_text(request, testapp, path, signed_in
              if re.search(r"\b(input|textarea|select)\b", selector)
              and "font-size" in declarations}
     assert sizes and all(size == "1rem" for size in sizes.values()), sizes
+
+
+@pytest.mark.parametrize("path", ["/apps", "/calendars", "/password"])
+def test_the_way_back_from_an_account_page_says_where_it_goes(signed_in_flow, testapp, path):
+    """"Back" led to the account page, not back: from the consent page's
+    "Connected apps" link, say, it did not return to the consent page."""
+    page = testapp.get(path)
+    [link] = page.html.find_all("a", href="/signin")
+    assert link.text == "Back to your account"
+    assert page.click("Back to your account").html.h1.text == "You are signed in"
