@@ -94,3 +94,18 @@ def test_anonymous_cannot_make_new_links(user, app, feed_request, testapp):
     stranger.get("/signin")
     stranger.post("/calendars", {"csrf_token": session_of(stranger)["_csrft_"]}, status=302)
     testapp.get(old.removeprefix("http://example.com"), status=200)
+
+
+def test_each_feed_link_is_a_url_field_labelled_by_its_calendar(signed_in_flow, testapp):
+    """The calendar's name over each link is the field's label (a tap on it
+    selects the link), the line under it its description, and the field is
+    a URL's."""
+    factories.make_group(name="Beta Seats", creator=signed_in_flow.user)
+    page = testapp.get("/calendars").html
+    fields = page.select("div.feed input")
+    assert [page.find("label", attrs={"for": field["id"]}).text for field in fields] == [
+        "Your tickets", "Beta Seats"]
+    assert [page.find(id=field["aria-describedby"]).text for field in fields] == [
+        "The tickets you own or are assigned.", "The group's events, with your seats."]
+    assert {field["type"] for field in fields} == {"url"}
+    assert not any(field.has_attr("aria-label") for field in fields)
