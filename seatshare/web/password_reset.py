@@ -119,7 +119,8 @@ def request_form(request, status=200, error=None, errors=None, email="", sent=No
     going = next_url(request)
     return page(request, "password_reset.jinja2", status, error=error, errors=errors or {},
                 email=email, sent=sent, next_url=going or "",
-                signin_url=with_next("/signin", going), signed_in=request.identity is not None)
+                signin_url=with_next("/signin", going), signup_url=with_next("/signup", going),
+                signed_in=request.identity is not None)
 
 
 @view_config(context=PasswordResetPage, request_method="GET",

@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from seatshare.web.pages import with_next
 from seatshare.web.password_reset import LINK_SECONDS, reset_key, user_for_reset_key
 from tests import factories
 
@@ -39,6 +40,25 @@ def choose(testapp, path, new=NEW_PASSWORD, again=None, status=302):
 def test_the_sign_in_page_links_to_it(testapp):
     link = testapp.get("/signin").html.find("a", string="Forgot your password?")
     assert link["href"] == "/password-reset"
+
+
+def test_it_links_to_sign_up_on_the_way_to_the_same_app(flow, testapp, user, outbox):
+    """Who is not sure to have an account may try here first: "Check your
+    mail" never comes for an email no account has, so the page offers to
+    create one, still on the way to the application. Not to a browser
+    signed in (come from the change-password page)."""
+    sign_in = testapp.get(authorization_url(flow.application.client_id)).follow()
+    reset = sign_in.click("Forgot your password?")
+    form = reset.forms["password-reset"]
+    going = form["next"].value
+    form["email"] = "nobody@example.com"
+    for page in (reset, form.submit()):
+        link = page.html.main.find("a", string="Create an account")
+        assert link["href"] == with_next("/signup", going)
+    assert reset.click("Create an account").forms["signup"]["next"].value == going
+
+    assert flow.sign_in().status_int == 302
+    assert testapp.get("/password-reset").html.find("a", string="Create an account") is None
 
 
 def ask_on_the_way_to_an_app(flow, testapp, user):
