@@ -41,9 +41,23 @@ def session_of(testapp):
 def test_sign_in_page_looks_like_a_product_and_links_to_sign_up(testapp):
     page = testapp.get("/signin?next=/oauth/authorization%3Fx%3D1")
     assert page.content_type == "text/html"
-    assert '<link' not in page.text and "<script" not in page.text
+    assert "<script" not in page.text
+    # Nothing fetched from elsewhere; the tab's icon is in the page.
+    assert [link["href"].split(",")[0] for link in page.html.find_all("link")] == [
+        "data:image/svg+xml"]
     link = page.html.find("a", string="Create an account")
     assert link["href"] == "/signup?next=%2Foauth%2Fauthorization%3Fx%3D1"
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/signin", 200), ("/signup", 200), ("/password-reset", 200), ("/nowhere", 404),
+    ("/oauth/authorization?client_id=nope&redirect_uri=x&response_type=code", 400),
+])
+def test_every_page_carries_its_tab_icon(testapp, path, status):
+    """A browser asks every site for /favicon.ico unless the page names an
+    icon: that was a 404 page for each new visitor, and a blank tab."""
+    [icon] = testapp.get(path, status=status).html.find_all("link", rel="icon")
+    assert icon["href"].startswith("data:image/svg+xml,")
 
 
 def test_the_sign_in_page_promises_what_signing_in_shows(testapp, user):
