@@ -1,7 +1,7 @@
 """Redirection URIs (RFC 6749 §3.1.2): only those registered, exactly, and
-the token request's the same as the authorization request's; and the
+the token request's the same as the authorization request's; the
 address a browser is sent back to, the registered one with the answer's
-parameters after its own query."""
+parameters after its own query; and where the consent page says it goes."""
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from oauthlib.oauth2.rfc6749 import errors
@@ -65,3 +65,11 @@ def answer_back_to_client(location: str, redirect_uri: str) -> str:
     own = parse_qsl(urlsplit(redirect_uri).query, keep_blank_values=True)
     added = parse_qsl(urlsplit(location).query, keep_blank_values=True)[len(own):]
     return back_to_client(redirect_uri, added)
+
+
+def shown_destination(redirect_uri: str) -> str:
+    """Where the consent page says either answer sends the user: the
+    redirect URI's origin (``https://app.example.com``), or, for a native
+    app's own scheme (RFC 8252 §7.1), the scheme (``com.example.app``)."""
+    parts = urlsplit(redirect_uri)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else parts.scheme

@@ -16,7 +16,7 @@ from ..errors import json_error, status_line
 from ..models import Approval
 from ..security.challenges import CLIENT_CHALLENGE
 from ..web.pages import page, sign_in_first
-from .redirection import answer_back_to_client, back_to_client
+from .redirection import answer_back_to_client, back_to_client, shown_destination
 from .resources import OAuthRoot, WellKnown
 from .scopes import normalize_scopes
 from .server import token_methods
@@ -197,6 +197,7 @@ def authorization(request):
         ],
         user=request.identity.user,
         action=request.path_qs,
+        return_to=shown_destination(oauth_request.redirect_uri),
         messages=messages,
     )
 

@@ -72,6 +72,24 @@ def test_consent_page_names_application_and_scopes(signed_in_flow):
     assert {f._value for f in form.fields["decision"]} == {"approve", "deny"}
 
 
+@pytest.mark.parametrize("redirect_uri, shown", [
+    (REDIRECT_URI, "https://client.example.com"),
+    ("http://127.0.0.1:8123/callback", "http://127.0.0.1:8123"),
+    ("com.example.seats:/oauth2redirect", "com.example.seats"),
+])
+def test_consent_page_says_where_either_answer_goes(testapp, user, redirect_uri, shown):
+    """An application's name is whatever was registered: the page also
+    names the address Approve and Deny both send the user back to (its
+    origin; a native app's own scheme)."""
+    application, _ = factories.make_application(redirect_uris=[redirect_uri])
+    flow = Flow(testapp, application, None, user)
+    assert flow.sign_in().status_int == 302
+    page = flow.consent_page(redirect_uri=redirect_uri)
+    line = page.html.find("form", id="consent").find("p")
+    assert line.text == f"Either answer takes you back to {shown}."
+    assert line.find_next_sibling(class_="actions")
+
+
 def test_each_scope_on_the_consent_page_reads_on_its_own(signed_in_flow):
     """An application may ask for write alone: its line cannot lean on read's."""
     page = signed_in_flow.consent_page(scope="write")
