@@ -250,3 +250,23 @@ def test_the_signed_in_email_stays_whole_on_a_phone(live_server, live_client, br
     assert text_lines(page, ".who strong") == 1
     assert page_width(page) <= NARROWEST["width"]
     page.close()
+
+
+def test_the_tagline_stays_whole_on_a_phone(live_server, browser):
+    """Beside the name where both fit; at 320 px, whole on the line under
+    it, where it was cut after "season" ("tickets" alone under the name)."""
+    def boxes():
+        name = page.locator("header").evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e.firstChild);"
+            " const b = r.getBoundingClientRect(); return {x: b.left, bottom: b.bottom}; }")
+        return name, page.locator("header span").bounding_box()
+
+    page = browser.new_page(viewport={"width": 390, "height": 700})
+    page.goto(live_server.url + "/signin")
+    name, tagline = boxes()
+    assert tagline["y"] < name["bottom"] and tagline["x"] > name["x"]
+    page.set_viewport_size(NARROWEST)
+    name, tagline = boxes()
+    assert text_lines(page, "header span") == 1
+    assert tagline["y"] >= name["bottom"] and tagline["x"] == name["x"]
+    page.close()
