@@ -556,3 +556,180 @@ def test_healthz_checks_the_revision_of_a_database_down_at_start(tmp_path):
         assert app.get("/healthz", status=200).json == {"status": "ok"}
     finally:
         wsgi.registry["dbengine"].dispose()
+def check_names(engine, table):
+    return {ck["name"] for ck in sa.inspect(engine).get_check_constraints(table)}
+
+
+def at_revision(engine):
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_the_database_refuses_tickets_the_api_refuses(fresh_url, backend):
+    """Since 0011, a statement that bypasses the API (a script, a bug) is
+    refused as the API's 400 would refuse it: a ticket with no section, row
+    or seat, a negative cost, an alias of someone else than its assignee
+    (at commit), and on SQLite an enum column's unknown value."""
+    from seatshare.models import get_engine
+
+    command.upgrade(alembic_config(fresh_url), "head")
+    engine = get_engine({"sqlalchemy.url": fresh_url})  # the app's: foreign keys on
+    try:
+        with factories.committed(engine):
+            assignee, stranger = factories.make_user(), factories.make_user()
+            ticket = factories.make_ticket(assignee=assignee)
+            mine, theirs = factories.make_alias(assignee), factories.make_alias(stranger)
+        ids = {"id": ticket.id, "group": ticket.group_id, "event": ticket.event_id,
+               "owner": ticket.owner_id, "mine": mine.id, "theirs": theirs.id}
+        refused = {
+            "blank seat": "INSERT INTO tickets (group_id, event_id, owner_id, section, \"row\","
+                          " seat, cost, note, created_at, updated_at) VALUES (:group, :event,"
+                          " :owner, '', ' ', '', 0, '', '2026-11-30 19:00:00',"
+                          " '2026-11-30 19:00:00')",
+            "negative cost": "UPDATE tickets SET cost = -1 WHERE id = :id",
+            "someone else's alias": "UPDATE tickets SET alias_id = :theirs WHERE id = :id",
+            "unknown role": "UPDATE memberships SET role = 'owner'",
+            "unknown action": "INSERT INTO ticket_history (ticket_id, group_id, action, changes,"
+                              " created_at) VALUES (:id, :group, 'stolen', '{}',"
+                              " '2026-11-30 19:00:00')",
+            "unknown status": "INSERT INTO ticket_requests (ticket_id, requester_id, message,"
+                              " status, created_at, updated_at) VALUES (:id, :owner, '', 'lost',"
+                              " '2026-11-30 19:00:00', '2026-11-30 19:00:00')",
+        }
+        # PostgreSQL's enum types refuse an unknown value as bad input.
+        errors = (sa.exc.IntegrityError, sa.exc.DataError)
+        for what, statement in refused.items():
+            with pytest.raises(errors) as caught:
+                with engine.begin() as conn:
+                    conn.execute(sa.text(statement), ids)
+            if backend == "sqlite" or not what.startswith("unknown"):
+                assert isinstance(caught.value, sa.exc.IntegrityError), what
+        # The assignee's own alias is theirs to use.
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE tickets SET alias_id = :mine WHERE id = :id"), ids)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT alias_id FROM tickets")).scalar_one() == mine.id
+    finally:
+        engine.dispose()
+
+
+def test_deleting_an_assignee_with_an_alias_is_not_refused(fresh_url):
+    """Deleting a user clears their tickets' assignee and alias through two
+    foreign keys, in an order of the database's: the alias's foreign key on
+    (alias_id, assignee_id) is checked at commit, when both are clear (and
+    "no alias without an assignee" is not a CHECK: checked at once, it
+    refused this on both databases)."""
+    from seatshare.models import get_engine
+
+    command.upgrade(alembic_config(fresh_url), "head")
+    engine = get_engine({"sqlalchemy.url": fresh_url})
+    try:
+        with factories.committed(engine):
+            assignee = factories.make_user()
+            ticket = factories.make_ticket(assignee=assignee,
+                                           alias=factories.make_alias(assignee))
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM users WHERE id = :id"), {"id": assignee.id})
+        with engine.connect() as conn:
+            assert conn.execute(sa.text(
+                "SELECT assignee_id, alias_id FROM tickets WHERE id = :id"),
+                {"id": ticket.id}).one() == (None, None)
+    finally:
+        engine.dispose()
+
+
+def test_0011_refuses_rows_it_cannot_fix_and_changes_nothing(fresh_url, backend):
+    """A ticket with no section, row or seat (and on SQLite a role no enum
+    has) stops the upgrade before it changes anything, naming the rows; the
+    database stays at 0010 as it was."""
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0010")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with factories.committed(engine):
+            blank = factories.make_ticket(section="", row=" ", seat="")
+            factories.make_ticket()
+            stranger = factories.make_ticket(alias=factories.make_alias())
+        if backend == "sqlite":
+            with engine.begin() as conn:
+                conn.execute(sa.text("UPDATE memberships SET role = 'owner' WHERE id = "
+                                     "(SELECT min(id) FROM memberships)"))
+        expected = (f"migration 0011 changed nothing: tickets {blank.id} have a blank "
+                    "section, row and seat: give each a section, row or seat")
+        with pytest.raises(CommandError) as refused:
+            command.upgrade(config, "head")
+        assert str(refused.value).startswith(expected)
+        assert str(refused.value).endswith("; fix these rows, then upgrade again")
+        if backend == "sqlite":
+            assert "; memberships 1 have a role other than 'admin', 'member'" in str(
+                refused.value)
+        assert at_revision(engine) == "0010"
+        assert "ck_tickets_seat_not_blank" not in check_names(engine, "tickets")
+        assert "ix_user_aliases_id_user_id" not in {
+            ix["name"] for ix in sa.inspect(engine).get_indexes("user_aliases")}
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT alias_id FROM tickets WHERE id = :id"),
+                                {"id": stranger.id}).scalar() is not None
+    finally:
+        engine.dispose()
+
+
+def test_0011_clears_an_alias_that_is_not_the_assignees(fresh_url, caplog):
+    """As changing a ticket's assignee through the API does, logged; the
+    assignee's own alias stays. Down and up again, nothing else changes."""
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0010")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with factories.committed(engine):
+            assignee = factories.make_user()
+            mine = factories.make_alias(assignee)
+            kept = factories.make_ticket(assignee=assignee, alias=mine)
+            stranger = factories.make_ticket(assignee=assignee, alias=factories.make_alias())
+            unassigned = factories.make_ticket(alias=mine)
+        with caplog.at_level("WARNING", logger="alembic.runtime.migration"):
+            command.upgrade(config, "head")
+        assert (f"migration 0011: tickets {stranger.id}, {unassigned.id} had an alias that is "
+                "not their assignee's: their alias is cleared") in caplog.messages
+        after = ticket_aliases(engine)
+        assert after == {kept.id: mine.id, stranger.id: None, unassigned.id: None}
+        command.downgrade(config, "0010")
+        assert ticket_aliases(engine) == after
+        assert "ck_tickets_seat_not_blank" not in check_names(engine, "tickets")
+        command.upgrade(config, "head")
+        assert ticket_aliases(engine) == after
+    finally:
+        engine.dispose()
+
+
+def ticket_aliases(engine):
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text("SELECT id, alias_id FROM tickets")).all())
+
+
+def test_0011_never_reuses_a_ticket_or_request_id_deleted_before_it(fresh_url):
+    """SQLite copies tickets and ticket_requests to add the constraints: the
+    copies' AUTOINCREMENT counters go on from where they were, not from
+    the largest id copied."""
+    if not fresh_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL adds constraints in place; its sequences never go back")
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0010")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with factories.committed(engine) as session:
+            kept = factories.make_ticket()
+            gone = factories.make_ticket(group=kept.group, event=kept.event)
+            gone_request = factories.make_ticket_request(gone)
+            session.flush()
+            session.delete(gone_request)
+            session.delete(gone)
+        for step in (lambda: command.upgrade(config, "head"),
+                     lambda: command.downgrade(config, "0010")):
+            step()
+            with factories.committed(engine):
+                ticket = factories.make_ticket(group=kept.group, event=kept.event)
+                request = factories.make_ticket_request(ticket)
+            assert ticket.id > gone.id and request.id > gone_request.id
+    finally:
+        engine.dispose()

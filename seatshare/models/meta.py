@@ -32,12 +32,14 @@ def value_enum(enum_class, name: str) -> Enum:
     """A column type for ``enum_class`` that stores its members' values
     ("admin"), not their names ("ADMIN"): the API's words, and the labels
     of the database's enum types. A value no member has is refused before
-    it reaches the database."""
+    it reaches the database, and by the database itself: PostgreSQL's enum
+    type, or on SQLite a CHECK (``ck_<table>_<name>``, migration 0011)."""
     return Enum(
         enum_class,
         name=name,
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
+        create_constraint=True,
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
@@ -24,6 +25,21 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         CheckConstraint("cost >= 0", name="cost_not_negative"),
+        # The API's rules, kept by the database too (migration 0011): a
+        # seat is named by at least one of section, row and seat; an alias
+        # is its assignee's, checked at commit (deleting a user clears both
+        # through their own foreign keys, in an order of the database's).
+        CheckConstraint(
+            "trim(section) <> '' OR trim(\"row\") <> '' OR trim(seat) <> ''",
+            name="seat_not_blank",
+        ),
+        ForeignKeyConstraint(
+            ["alias_id", "assignee_id"],
+            ["user_aliases.id", "user_aliases.user_id"],
+            name="fk_tickets_alias_id_assignee_id_user_aliases",
+            deferrable=True,
+            initially="DEFERRED",
+        ),
         Index("ix_tickets_group_id_event_id", "group_id", "event_id"),
         Index("ix_tickets_event_id", "event_id"),
         Index("ix_tickets_owner_id_event_id", "owner_id", "event_id"),

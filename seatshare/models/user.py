@@ -52,7 +52,12 @@ class UserAlias(Base):
     __tablename__ = "user_aliases"
     # An alias id is never reused, even on SQLite after the newest alias is
     # deleted: ticket history names it (``alias_id``) after it is gone.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # What a ticket's (alias_id, assignee_id) refers to: its alias is
+        # its assignee's (migration 0011).
+        Index("ix_user_aliases_id_user_id", "id", "user_id", unique=True),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(
