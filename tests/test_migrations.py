@@ -98,10 +98,11 @@ def test_url_comes_from_the_ini_with_the_environment_override(
 
 
 def schema_details(url):
-    """What autogenerate does not compare: check constraints, on PostgreSQL
-    the values of each enum type (a value added to a model's enum needs its
-    ALTER TYPE) and each index's definition, and, on SQLite, which tables
-    never reuse ids (AUTOINCREMENT)."""
+    """What autogenerate does not compare: check constraints, triggers (and
+    on PostgreSQL their functions), on PostgreSQL the values of each enum
+    type (a value added to a model's enum needs its ALTER TYPE) and each
+    index's definition, and, on SQLite, which tables never reuse ids
+    (AUTOINCREMENT)."""
     engine = sa.create_engine(url)
     try:
         inspector = sa.inspect(engine)
@@ -122,6 +123,8 @@ def schema_details(url):
                 for name, sql in rows:
                     if name in details:
                         details[name]["autoincrement"] = "AUTOINCREMENT" in sql.upper()
+                details["triggers"] = dict(conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all())
         if engine.dialect.name == "postgresql":
             details["enum types"] = {
                 enum["name"]: enum["labels"] for enum in inspector.get_enums()
@@ -133,6 +136,12 @@ def schema_details(url):
                     "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
                     " AND tablename <> 'alembic_version'"
                 ).all())
+                details["triggers"] = dict(conn.exec_driver_sql(
+                    "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
+                ).all())
+                details["functions"] = dict(conn.exec_driver_sql(
+                    "SELECT proname, prosrc FROM pg_proc"
+                    " WHERE pronamespace = 'public'::regnamespace").all())
         return details
     finally:
         engine.dispose()
@@ -731,5 +740,68 @@ def test_0011_never_reuses_a_ticket_or_request_id_deleted_before_it(fresh_url):
                 ticket = factories.make_ticket(group=kept.group, event=kept.event)
                 request = factories.make_ticket_request(ticket)
             assert ticket.id > gone.id and request.id > gone_request.id
+    finally:
+        engine.dispose()
+
+
+def test_the_database_refuses_a_ticket_for_another_entitys_event(fresh_url):
+    """Since 0012, triggers refuse what POST /tickets refuses with a 400: a
+    ticket for an event of another entity than its group's, made or moved
+    there, or its event's or group's entity changed under it."""
+    from seatshare.models import get_engine
+
+    command.upgrade(alembic_config(fresh_url), "head")
+    engine = get_engine({"sqlalchemy.url": fresh_url})
+    try:
+        with factories.committed(engine):
+            ticket = factories.make_ticket()
+            elsewhere = factories.make_event()
+            other_group = factories.make_group(entity=elsewhere.entity)
+        ids = {"id": ticket.id, "group": ticket.group_id, "owner": ticket.owner_id,
+               "elsewhere": elsewhere.id, "other_entity": elsewhere.entity_id,
+               "other_group": other_group.id, "event": ticket.event_id}
+        refused = (
+            "INSERT INTO tickets (group_id, event_id, owner_id, section, \"row\", seat, cost,"
+            " note, created_at, updated_at) VALUES (:group, :elsewhere, :owner, 'A', '1', '2',"
+            " 0, '', '2026-11-30 19:00:00', '2026-11-30 19:00:00')",
+            "UPDATE tickets SET event_id = :elsewhere WHERE id = :id",
+            "UPDATE tickets SET group_id = :other_group WHERE id = :id",
+            "UPDATE events SET entity_id = :other_entity WHERE id = :event",
+            "UPDATE groups SET entity_id = :other_entity WHERE id = :group",
+        )
+        for statement in refused:
+            with pytest.raises(sa.exc.IntegrityError,
+                               match="the event of a ticket must be one of the events"):
+                with engine.begin() as conn:
+                    conn.execute(sa.text(statement), ids)
+        # Moved together, group and event agree again.
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE tickets SET group_id = :other_group,"
+                                 " event_id = :elsewhere WHERE id = :id"), ids)
+    finally:
+        engine.dispose()
+
+
+def test_0012_refuses_tickets_for_another_entitys_event_and_changes_nothing(fresh_url):
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0011")
+    engine = sa.create_engine(fresh_url)
+    try:
+        with factories.committed(engine):
+            factories.make_ticket()
+            stray = factories.make_ticket(event=factories.make_event())
+        with pytest.raises(CommandError) as refused:
+            command.upgrade(config, "head")
+        assert str(refused.value) == (
+            f"migration 0012 changed nothing: tickets {stray.id} are for an event of another "
+            "entity than their group's: move each to an event of its group's entity or "
+            "delete it, then upgrade again")
+        assert at_revision(engine) == "0011"
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM tickets WHERE id = :id"), {"id": stray.id})
+        command.upgrade(config, "head")
+        command.downgrade(config, "0011")
+        with engine.begin() as conn:  # the triggers are gone with the downgrade
+            conn.execute(sa.text("UPDATE events SET entity_id = (SELECT max(id) FROM entities)"))
     finally:
         engine.dispose()

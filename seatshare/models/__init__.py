@@ -37,9 +37,12 @@ from .ticket import (
     TicketHistory,
     TicketRequest,
 )
+from .triggers import create_with
 from .user import EmailChangeUndo, User, UserAlias
 
 configure_mappers()
+# The triggers that keep a ticket's event one of its group's entity's.
+create_with(Ticket.__table__)
 
 
 def includeme(config):
