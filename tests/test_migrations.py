@@ -299,28 +299,67 @@ def test_standing_code_migration_keeps_every_row_of_every_group(fresh_url):
         engine.dispose()
 
 
-def test_a_sqlite_migration_leaving_a_dangling_foreign_key_rolls_back(fresh_url):
+def test_a_sqlite_migration_leaving_a_dangling_foreign_key_rolls_back(fresh_url, monkeypatch):
     """SQLite migrations run with foreign keys off (a copied table's drop
     would cascade): each is checked before it commits instead."""
     if not fresh_url.startswith("sqlite"):
         pytest.skip("PostgreSQL checks foreign keys during the migration itself")
-    import sqlite3
+    import contextlib
+
+    from alembic.operations import Operations
 
     config = alembic_config(fresh_url)
     command.upgrade(config, "0007")
-    raw = sqlite3.connect(fresh_url.removeprefix("sqlite:///"))
-    raw.execute("PRAGMA foreign_keys=OFF")
-    raw.execute("INSERT INTO memberships (group_id, user_id, role, created_at)"
-                " VALUES (999, 999, 'member', '2026-11-30 08:00:00')")
-    raw.commit()
-    raw.close()
-    with pytest.raises(CommandError, match="after migration 0008, rows whose foreign keys"):
+    copy_table = Operations.batch_alter_table
+
+    @contextlib.contextmanager
+    def copy_leaving_a_dangling_row(self, *args, **kwargs):
+        # 0008 copies groups: as if the copy lost one that a membership names.
+        with copy_table(self, *args, **kwargs) as batch:
+            yield batch
+        self.get_bind().exec_driver_sql(
+            "INSERT INTO memberships (group_id, user_id, role, created_at)"
+            " VALUES (999, 999, 'member', '2026-11-30 08:00:00')")
+
+    monkeypatch.setattr(Operations, "batch_alter_table", copy_leaving_a_dangling_row)
+    with pytest.raises(CommandError) as refused:
         command.upgrade(config, "head")
+    assert str(refused.value) == (
+        "after migration 0008, rows whose foreign keys dangle: memberships row 1 (no such "
+        "users row), memberships row 1 (no such groups row); rolled back")
     engine = sa.create_engine(fresh_url)
     try:
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
             assert "invitation_code" in {c["name"] for c in sa.inspect(conn).get_columns("groups")}
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_rows_dangling_before_an_upgrade_are_named_and_nothing_migrates(fresh_url):
+    """Rows written while SQLite did not enforce foreign keys (a connection
+    without the pragma): the upgrade says so before any migration runs,
+    rather than blame the first one for them."""
+    if not fresh_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL always enforces foreign keys")
+    import sqlite3
+
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0010")
+    raw = sqlite3.connect(fresh_url.removeprefix("sqlite:///"))  # foreign keys off
+    raw.execute("INSERT INTO user_aliases (user_id, first_name, last_name, created_at)"
+                " VALUES (999, 'Gone', 'Owner', '2026-11-30 08:00:00')")
+    raw.commit()
+    raw.close()
+    with pytest.raises(CommandError) as refused:
+        command.upgrade(config, "head")
+    assert str(refused.value) == (
+        "the database has rows whose foreign keys dangle, written while SQLite did not "
+        "enforce them: user_aliases row 1 (no such users row); nothing was migrated: delete "
+        "those rows or fix their keys, then upgrade again")
+    engine = sa.create_engine(fresh_url)
+    try:
+        assert at_revision(engine) == "0010"
     finally:
         engine.dispose()
 

@@ -59,6 +59,8 @@ def run_migrations_on(connection):
     if sqlite:
         sqlite_foreign_keys(connection, "OFF")
     try:
+        if sqlite:
+            refuse_dangling_rows(connection)
         configure(connection=connection,
                   on_version_apply=check_foreign_keys if sqlite else ())
         with context.begin_transaction():
@@ -87,6 +89,21 @@ def sqlite_foreign_keys(connection, state):
                                 "connection outside a transaction")
 
 
+def refuse_dangling_rows(connection):
+    """Rows whose foreign keys dangle before any migration runs were
+    written while SQLite did not enforce them (a connection without the
+    pragma, a database older than SeatShare's engine): every migration's
+    check below would refuse them, blaming itself. Said first, naming
+    them, with nothing migrated."""
+    broken = connection.connection.driver_connection.execute(
+        "PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise util.CommandError(
+            "the database has rows whose foreign keys dangle, written while SQLite did not "
+            f"enforce them: {dangling(broken)}; nothing was migrated: delete those rows or "
+            "fix their keys, then upgrade again")
+
+
 def check_foreign_keys(ctx, step, **kw):
     """With foreign keys off, nothing checks them: run after each migration,
     inside its transaction (SQLite runs each in its own), so one that left
@@ -94,7 +111,14 @@ def check_foreign_keys(ctx, step, **kw):
     broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
     if broken:
         raise util.CommandError(f"after migration {step.up_revision_id}, rows whose foreign keys "
-                           f"dangle (table, rowid, parent, key): {broken[:5]}; rolled back")
+                                f"dangle: {dangling(broken)}; rolled back")
+
+
+def dangling(broken, shown=20) -> str:
+    """``PRAGMA foreign_key_check``'s rows (table, rowid, parent, key), in words."""
+    text = ", ".join(f"{table} row {rowid} (no such {parent} row)"
+                     for table, rowid, parent, _key in broken[:shown])
+    return text + (f" and {len(broken) - shown} more" if len(broken) > shown else "")
 
 
 if context.is_offline_mode():
