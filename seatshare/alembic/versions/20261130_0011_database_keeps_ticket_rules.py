@@ -20,8 +20,9 @@ Before it changes anything, the upgrade reads the rows these would refuse.
 A ticket whose alias is not its assignee's (or that has an alias and no
 assignee) loses the alias, as changing a ticket's assignee does through the
 API; the tickets are named in the log. Any other row at fault stops the
-upgrade with a message naming it, and the database is left as it was (at
-0010): fix those rows, then run ``db upgrade`` again.
+upgrade with a message naming it, having changed nothing (PostgreSQL
+rolls the whole upgrade back; SQLite stays at 0010): fix those rows, then
+run ``db upgrade`` again.
 
 SQLite cannot add a constraint in place: tickets, memberships, ticket_history
 and ticket_requests are copied (batch mode, foreign keys off, ``env.py``).

@@ -7,8 +7,9 @@ it: on a ticket's insert or change of group or event, and on a change of
 the entity of an event or a group that has tickets.
 
 Before it creates them, the upgrade reads the tickets they would refuse:
-any there stops it with a message naming them, the database left at 0011
-as it was. No fix is safe (is the event wrong, or the group?).
+any there stops it with a message naming them, having changed nothing
+(PostgreSQL rolls the whole upgrade back; SQLite stays at 0011). No fix
+is safe (is the event wrong, or the group?).
 
 SQLite drops a table's triggers with the table: a later migration that
 copies tickets, events or groups (batch mode) must create them again
