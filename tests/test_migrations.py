@@ -256,10 +256,16 @@ def test_autoincrement_migration_never_reuses_an_id_deleted_before_it(fresh_url)
 
 
 def rows_hanging_on_groups(engine):
+    """Each table's rows, but for what the database computes (tickets'
+    ``alias_user_id``, which 0011 adds)."""
     with engine.connect() as conn:
-        return {table: conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id")).all()
-                for table in ("groups", "memberships", "tickets", "group_invitations",
-                              "group_removals", "ticket_requests", "ticket_history")}
+        rows = {}
+        for table in ("groups", "memberships", "tickets", "group_invitations",
+                      "group_removals", "ticket_requests", "ticket_history"):
+            columns = ", ".join(f'"{column["name"]}"' for column in sa.inspect(conn).get_columns(table)
+                                if column["name"] != "alias_user_id")
+            rows[table] = conn.execute(sa.text(f"SELECT {columns} FROM {table} ORDER BY id")).all()
+        return rows
 
 
 def test_standing_code_migration_keeps_every_row_of_every_group(fresh_url):
@@ -616,8 +622,9 @@ def at_revision(engine):
 def test_the_database_refuses_tickets_the_api_refuses(fresh_url, backend):
     """Since 0011, a statement that bypasses the API (a script, a bug) is
     refused as the API's 400 would refuse it: a ticket with no section, row
-    or seat, a negative cost, an alias of someone else than its assignee
-    (at commit), and on SQLite an enum column's unknown value."""
+    or seat, a negative cost, an alias of someone else than its assignee or
+    without an assignee (at commit), and on SQLite an enum column's unknown
+    value."""
     from seatshare.models import get_engine
 
     command.upgrade(alembic_config(fresh_url), "head")
@@ -636,6 +643,8 @@ def test_the_database_refuses_tickets_the_api_refuses(fresh_url, backend):
                           " '2026-11-30 19:00:00')",
             "negative cost": "UPDATE tickets SET cost = -1 WHERE id = :id",
             "someone else's alias": "UPDATE tickets SET alias_id = :theirs WHERE id = :id",
+            "alias, no assignee": "UPDATE tickets SET assignee_id = NULL, alias_id = :mine"
+                                  " WHERE id = :id",
             "unknown role": "UPDATE memberships SET role = 'owner'",
             "unknown action": "INSERT INTO ticket_history (ticket_id, group_id, action, changes,"
                               " created_at) VALUES (:id, :group, 'stolen', '{}',"
@@ -664,8 +673,8 @@ def test_the_database_refuses_tickets_the_api_refuses(fresh_url, backend):
 def test_deleting_an_assignee_with_an_alias_is_not_refused(fresh_url):
     """Deleting a user clears their tickets' assignee and alias through two
     foreign keys, in an order of the database's: the alias's foreign key on
-    (alias_id, assignee_id) is checked at commit, when both are clear (and
-    "no alias without an assignee" is not a CHECK: checked at once, it
+    (alias_id, alias_user_id) is checked at commit, when both are clear (a
+    CHECK that a ticket without an assignee has no alias, checked at once,
     refused this on both databases)."""
     from seatshare.models import get_engine
 
@@ -686,22 +695,41 @@ def test_deleting_an_assignee_with_an_alias_is_not_refused(fresh_url):
         engine.dispose()
 
 
+def written_at_head_then_down_to(config, engine, revision, make):
+    """Rows ``make()`` writes with the factories at head (today's schema:
+    what the database computes included), the database then down to
+    ``revision`` with them."""
+    command.upgrade(config, "head")
+    with factories.committed(engine):
+        made = make()
+    command.downgrade(config, revision)
+    return made
+
+
+def run(engine, statement, **params):
+    with engine.begin() as conn:
+        conn.execute(sa.text(statement), params)
+
+
 def test_0011_refuses_rows_it_cannot_fix_and_changes_nothing(fresh_url, backend):
     """A ticket with no section, row or seat (and on SQLite a role no enum
     has) stops the upgrade before it changes anything, naming the rows; the
     database stays at 0010 as it was."""
     config = alembic_config(fresh_url)
-    command.upgrade(config, "0010")
     engine = sa.create_engine(fresh_url)
     try:
-        with factories.committed(engine):
-            blank = factories.make_ticket(section="", row=" ", seat="")
-            factories.make_ticket()
-            stranger = factories.make_ticket(alias=factories.make_alias())
+        def make():
+            assignee = factories.make_user()
+            return (factories.make_ticket(), factories.make_ticket(),
+                    factories.make_ticket(assignee=assignee,
+                                          alias=factories.make_alias(assignee)))
+        blank, _fine, stranger = written_at_head_then_down_to(config, engine, "0010", make)
+        run(engine, "UPDATE tickets SET section = '', \"row\" = ' ', seat = '' WHERE id = :id",
+            id=blank.id)
+        run(engine, "UPDATE tickets SET assignee_id = NULL WHERE id = :id", id=stranger.id)
         if backend == "sqlite":
-            with engine.begin() as conn:
-                conn.execute(sa.text("UPDATE memberships SET role = 'owner' WHERE id = "
-                                     "(SELECT min(id) FROM memberships)"))
+            run(engine, "UPDATE memberships SET role = 'owner' WHERE id = "
+                        "(SELECT min(id) FROM memberships)")
         expected = (f"migration 0011 changed nothing: tickets {blank.id} have a blank "
                     "section, row and seat: give each a section, row or seat")
         with pytest.raises(CommandError) as refused:
@@ -715,9 +743,7 @@ def test_0011_refuses_rows_it_cannot_fix_and_changes_nothing(fresh_url, backend)
         assert "ck_tickets_seat_not_blank" not in check_names(engine, "tickets")
         assert "ix_user_aliases_id_user_id" not in {
             ix["name"] for ix in sa.inspect(engine).get_indexes("user_aliases")}
-        with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT alias_id FROM tickets WHERE id = :id"),
-                                {"id": stranger.id}).scalar() is not None
+        assert ticket_aliases(engine)[stranger.id] == stranger.alias_id
     finally:
         engine.dispose()
 
@@ -726,15 +752,18 @@ def test_0011_clears_an_alias_that_is_not_the_assignees(fresh_url, caplog):
     """As changing a ticket's assignee through the API does, logged; the
     assignee's own alias stays. Down and up again, nothing else changes."""
     config = alembic_config(fresh_url)
-    command.upgrade(config, "0010")
     engine = sa.create_engine(fresh_url)
     try:
-        with factories.committed(engine):
+        def make():
             assignee = factories.make_user()
             mine = factories.make_alias(assignee)
-            kept = factories.make_ticket(assignee=assignee, alias=mine)
-            stranger = factories.make_ticket(assignee=assignee, alias=factories.make_alias())
-            unassigned = factories.make_ticket(alias=mine)
+            return mine, [factories.make_ticket(assignee=assignee, alias=mine)
+                          for _ in range(3)], factories.make_alias()
+        mine, (kept, stranger, unassigned), theirs = written_at_head_then_down_to(
+            config, engine, "0010", make)
+        run(engine, "UPDATE tickets SET alias_id = :theirs WHERE id = :id",
+            theirs=theirs.id, id=stranger.id)
+        run(engine, "UPDATE tickets SET assignee_id = NULL WHERE id = :id", id=unassigned.id)
         with caplog.at_level("WARNING", logger="alembic.runtime.migration"):
             command.upgrade(config, "head")
         assert (f"migration 0011: tickets {stranger.id}, {unassigned.id} had an alias that is "
@@ -756,13 +785,13 @@ def ticket_aliases(engine):
 
 
 def test_0011_never_reuses_a_ticket_or_request_id_deleted_before_it(fresh_url):
-    """SQLite copies tickets and ticket_requests to add the constraints: the
-    copies' AUTOINCREMENT counters go on from where they were, not from
-    the largest id copied."""
+    """SQLite copies tickets and ticket_requests to add the constraints (and
+    to drop them): the copies' AUTOINCREMENT counters go on from where they
+    were, not from the largest id copied."""
     if not fresh_url.startswith("sqlite"):
         pytest.skip("PostgreSQL adds constraints in place; its sequences never go back")
     config = alembic_config(fresh_url)
-    command.upgrade(config, "0010")
+    command.upgrade(config, "head")
     engine = sa.create_engine(fresh_url)
     try:
         with factories.committed(engine) as session:
@@ -772,13 +801,13 @@ def test_0011_never_reuses_a_ticket_or_request_id_deleted_before_it(fresh_url):
             session.flush()
             session.delete(gone_request)
             session.delete(gone)
-        for step in (lambda: command.upgrade(config, "head"),
-                     lambda: command.downgrade(config, "0010")):
-            step()
-            with factories.committed(engine):
-                ticket = factories.make_ticket(group=kept.group, event=kept.event)
-                request = factories.make_ticket_request(ticket)
-            assert ticket.id > gone.id and request.id > gone_request.id
+        for revision in ("0010", "head", "0010"):
+            (command.downgrade if revision == "0010" else command.upgrade)(config, revision)
+            with engine.connect() as conn:
+                counters = dict(conn.exec_driver_sql(
+                    "SELECT name, seq FROM sqlite_sequence").all())
+            assert counters["tickets"] >= gone.id and counters["ticket_requests"] >= (
+                gone_request.id), revision
     finally:
         engine.dispose()
 
@@ -825,12 +854,13 @@ def test_0012_refuses_tickets_for_another_entitys_event_and_changes_nothing(fres
     """Upgrading from 0010, PostgreSQL rolls the whole upgrade back (one
     transaction); SQLite keeps 0011, which committed on its own."""
     config = alembic_config(fresh_url)
-    command.upgrade(config, "0010")
     engine = sa.create_engine(fresh_url)
     try:
-        with factories.committed(engine):
-            factories.make_ticket()
-            stray = factories.make_ticket(event=factories.make_event())
+        def make():
+            return factories.make_ticket(), factories.make_ticket(), factories.make_event()
+        _fine, stray, elsewhere = written_at_head_then_down_to(config, engine, "0010", make)
+        run(engine, "UPDATE tickets SET event_id = :event WHERE id = :id",
+            event=elsewhere.id, id=stray.id)
         with pytest.raises(CommandError) as refused:
             command.upgrade(config, "head")
         assert str(refused.value) == (
@@ -838,11 +868,10 @@ def test_0012_refuses_tickets_for_another_entitys_event_and_changes_nothing(fres
             "entity than their group's: move each to an event of its group's entity or "
             "delete it, then upgrade again")
         assert at_revision(engine) == ("0011" if backend == "sqlite" else "0010")
-        with engine.begin() as conn:
-            conn.execute(sa.text("DELETE FROM tickets WHERE id = :id"), {"id": stray.id})
+        run(engine, "DELETE FROM tickets WHERE id = :id", id=stray.id)
         command.upgrade(config, "head")
         command.downgrade(config, "0011")
-        with engine.begin() as conn:  # the triggers are gone with the downgrade
-            conn.execute(sa.text("UPDATE events SET entity_id = (SELECT max(id) FROM entities)"))
+        # The triggers are gone with the downgrade.
+        run(engine, "UPDATE events SET entity_id = (SELECT max(id) FROM entities)")
     finally:
         engine.dispose()

@@ -7,6 +7,7 @@ import enum
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -21,22 +22,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .meta import Base, utcnow, value_enum
 
 
+# ``Ticket.alias_user_id``'s expression (migration 0011 holds a copy).
+ALIAS_USER_ID = "CASE WHEN alias_id IS NULL THEN NULL ELSE coalesce(assignee_id, 0) END"
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         CheckConstraint("cost >= 0", name="cost_not_negative"),
         # The API's rules, kept by the database too (migration 0011): a
         # seat is named by at least one of section, row and seat; an alias
-        # is its assignee's, checked at commit (deleting a user clears both
-        # through their own foreign keys, in an order of the database's).
+        # is its assignee's (``alias_user_id``), checked at commit: deleting
+        # a user clears both through their own foreign keys, in an order of
+        # the database's.
         CheckConstraint(
             "trim(section) <> '' OR trim(\"row\") <> '' OR trim(seat) <> ''",
             name="seat_not_blank",
         ),
         ForeignKeyConstraint(
-            ["alias_id", "assignee_id"],
+            ["alias_id", "alias_user_id"],
             ["user_aliases.id", "user_aliases.user_id"],
-            name="fk_tickets_alias_id_assignee_id_user_aliases",
+            name="fk_tickets_alias_id_alias_user_id_user_aliases",
             deferrable=True,
             initially="DEFERRED",
         ),
@@ -60,6 +66,14 @@ class Ticket(Base):
     )
     alias_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_aliases.id", ondelete="SET NULL")
+    )
+    # Whose alias ``alias_id`` must be: the assignee's, or nobody's (0)
+    # without an assignee; NULL without an alias. The database computes it,
+    # for the foreign key on (alias_id, alias_user_id) above: a foreign key
+    # on (alias_id, assignee_id) would not look at a ticket without an
+    # assignee.
+    alias_user_id: Mapped[int | None] = mapped_column(
+        Integer, Computed(ALIAS_USER_ID, persisted=True)
     )
     section: Mapped[str] = mapped_column(String(50), default="")
     row: Mapped[str] = mapped_column(String(50), default="")

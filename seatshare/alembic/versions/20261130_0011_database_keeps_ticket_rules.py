@@ -5,13 +5,15 @@ database refuses them too, whatever writes to it (a script, a later bug):
 
 - a ticket keeps at least one of section, row and seat non-blank
   (``ck_tickets_seat_not_blank``; blank is empty or spaces only);
-- a ticket's alias is one of its assignee's (a foreign key on
-  ``(alias_id, assignee_id)`` to ``user_aliases (id, user_id)``, checked at
-  commit: deleting a user clears both through their own foreign keys, in
-  an order of the database's). That a ticket without an assignee has no
-  alias stays the API's rule alone: a CHECK is checked at once, and
-  deleting an assignee would be refused whenever the database cleared the
-  assignee before the alias;
+- a ticket's alias is one of its assignee's, and a ticket without an
+  assignee has none: a new column the database computes,
+  ``tickets.alias_user_id`` (the assignee's id, 0 without an assignee, NULL
+  without an alias), and a foreign key on ``(alias_id, alias_user_id)`` to
+  ``user_aliases (id, user_id)``, checked at commit: deleting a user clears
+  both through their own foreign keys, in an order of the database's (a
+  CHECK, checked at once, refused that whenever the assignee went first;
+  a foreign key on ``(alias_id, assignee_id)`` would not look at a ticket
+  without an assignee);
 - on SQLite, which has no enum types, a membership's role, a history
   entry's action and a request's status are one of their enum's values
   (PostgreSQL's enum types refuse any other already).
@@ -48,7 +50,8 @@ depends_on = None
 log = logging.getLogger('alembic.runtime.migration')
 
 SEAT_NOT_BLANK = "trim(section) <> '' OR trim(\"row\") <> '' OR trim(seat) <> ''"
-ALIAS_OF_ASSIGNEE = 'fk_tickets_alias_id_assignee_id_user_aliases'
+ALIAS_OF_ASSIGNEE = 'fk_tickets_alias_id_alias_user_id_user_aliases'
+ALIAS_USER_ID = 'CASE WHEN alias_id IS NULL THEN NULL ELSE coalesce(assignee_id, 0) END'
 ALIAS_KEY = 'ix_user_aliases_id_user_id'
 # SQLite only: each enum column, its CHECK's name and its values (as 0001
 # created the types on PostgreSQL).
@@ -75,8 +78,10 @@ def upgrade():
         with op.batch_alter_table('tickets', table_kwargs=table_kwargs('tickets')) as batch:
             batch.create_check_constraint(op.f('ck_tickets_seat_not_blank'),
                                           sa.text(SEAT_NOT_BLANK))
+            batch.add_column(sa.Column('alias_user_id', sa.Integer(),
+                                       sa.Computed(ALIAS_USER_ID, persisted=True)))
             batch.create_foreign_key(op.f(ALIAS_OF_ASSIGNEE), 'user_aliases',
-                                     ['alias_id', 'assignee_id'], ['id', 'user_id'],
+                                     ['alias_id', 'alias_user_id'], ['id', 'user_id'],
                                      deferrable=True, initially='DEFERRED')
     if not sqlite:
         return
@@ -96,6 +101,7 @@ def downgrade():
     with keeping_sqlite_sequence(bind, 'tickets'):
         with op.batch_alter_table('tickets', table_kwargs=table_kwargs('tickets')) as batch:
             batch.drop_constraint(op.f(ALIAS_OF_ASSIGNEE), type_='foreignkey')
+            batch.drop_column('alias_user_id')
             batch.drop_constraint(op.f('ck_tickets_seat_not_blank'), type_='check')
     op.drop_index(ALIAS_KEY, table_name='user_aliases')
 
