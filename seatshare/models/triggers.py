@@ -36,7 +36,7 @@ BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END""",
 
 # check_violation (23514): the driver raises an IntegrityError, as for a CHECK.
 POSTGRESQL = (
-    f"""CREATE FUNCTION tickets_event_of_group_entity() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION tickets_event_of_group_entity() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF (SELECT entity_id FROM events WHERE id = NEW.event_id)
      IS DISTINCT FROM (SELECT entity_id FROM groups WHERE id = NEW.group_id) THEN
@@ -47,7 +47,7 @@ END $$""",
     """CREATE TRIGGER tr_tickets_event_of_group_entity
 BEFORE INSERT OR UPDATE OF group_id, event_id ON tickets
 FOR EACH ROW EXECUTE FUNCTION tickets_event_of_group_entity()""",
-    f"""CREATE FUNCTION events_entity_of_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION events_entity_of_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM tickets JOIN groups ON groups.id = tickets.group_id
              WHERE tickets.event_id = NEW.id AND groups.entity_id <> NEW.entity_id) THEN
@@ -57,7 +57,7 @@ BEGIN
 END $$""",
     """CREATE TRIGGER tr_events_entity_of_tickets BEFORE UPDATE OF entity_id ON events
 FOR EACH ROW EXECUTE FUNCTION events_entity_of_tickets()""",
-    f"""CREATE FUNCTION groups_entity_of_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION groups_entity_of_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM tickets JOIN events ON events.id = tickets.event_id
              WHERE tickets.group_id = NEW.id AND events.entity_id <> NEW.entity_id) THEN
@@ -70,9 +70,23 @@ FOR EACH ROW EXECUTE FUNCTION groups_entity_of_tickets()""",
 )
 
 
+# Dropping a table drops its triggers, not the functions they ran.
+DROP_POSTGRESQL = tuple(
+    f"DROP FUNCTION IF EXISTS {name}()"
+    for name in ("tickets_event_of_group_entity", "events_entity_of_tickets",
+                 "groups_entity_of_tickets")
+)
+
+
 def create_with(table):
     """Create the triggers after ``table`` (the last of the three), on
-    ``metadata.create_all``."""
+    ``metadata.create_all``; and drop PostgreSQL's functions once
+    ``metadata.drop_all`` has dropped the tables (the benchmarks' rebuild).
+    Their ``CREATE OR REPLACE`` takes over functions a checkout without the
+    ``DROP`` left behind."""
     for statements, dialect in ((SQLITE, "sqlite"), (POSTGRESQL, "postgresql")):
         for statement in statements:
             event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+    for statement in DROP_POSTGRESQL:
+        event.listen(table.metadata, "after_drop",
+                     DDL(statement).execute_if(dialect="postgresql"))
