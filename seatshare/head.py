@@ -8,24 +8,36 @@ request's transaction is doomed, so whatever it wrote (a code, an approval,
 a throttling count, a mail) is rolled back, and the response sets no
 cookie, so the browser's session keeps its notices, its CSRF token and its
 expiry. (The token endpoint refuses HEAD: see ``seatshare.oauth.views.token``.)
+
+A tween, not event subscribers: while no subscriber is registered, Pyramid
+notifies none of the five events of a request (NewRequest ... NewResponse),
+which cost more than the tweens (``web.headers`` is one too).
 """
-from pyramid.events import ContextFound, NewResponse, subscriber
+from pyramid.tweens import EXCVIEW
 
 
-@subscriber(ContextFound)
-def doom_head_transaction(event):
-    """Before the view runs; pyramid_tm began the transaction before traversal."""
-    request = event.request
-    if request.method == "HEAD" and request.environ.get("tm.active"):
-        request.tm.doom()
+def drop_cookies(request, response) -> None:
+    if "Set-Cookie" in response.headers:
+        del response.headers["Set-Cookie"]  # every one of them
 
 
-@subscriber(NewResponse)
-def keep_cookies_on_head(event):
-    headers = event.response.headers
-    if event.request.method == "HEAD" and "Set-Cookie" in headers:
-        del headers["Set-Cookie"]  # every one of them
+def head_tween_factory(handler, registry):
+    def head_tween(request):
+        if request.method != "HEAD":
+            return handler(request)
+        # Under pyramid_tm, which began the transaction; before traversal
+        # and the view.
+        if request.environ.get("tm.active"):
+            request.tm.doom()
+        response = handler(request)
+        # Added once the view's own callbacks are (the session's cookie is
+        # set by one), so it runs after them.
+        request.add_response_callback(drop_cookies)
+        return response
+
+    return head_tween
 
 
 def includeme(config):
-    config.scan(__name__)
+    config.add_tween("seatshare.head.head_tween_factory", under="pyramid_tm.tm_tween_factory",
+                     over=EXCVIEW)

@@ -696,3 +696,11 @@ def test_every_request_is_of_one_class_carrying_the_request_properties(app):
             context.end()
     assert classes[0] is classes[1]
     assert {"dbsession", "tm", "oauth_server", "effective_principals"} <= set(vars(classes[0]))
+
+
+def test_pyramid_notifies_no_event_on_a_request(app):
+    """While no event subscriber is registered, Pyramid skips the five
+    events of every request (NewRequest, BeforeTraversal, ContextFound,
+    BeforeRender, NewResponse): HEAD's safety (``seatshare.head``) and the
+    pages' headers (``seatshare.web.headers``) are tweens instead."""
+    assert app.registry.has_listeners is False

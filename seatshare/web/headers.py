@@ -7,7 +7,7 @@ the next site in ``Referer``. With ``seatshare.hsts_max_age``, a browser
 that has seen the site over HTTPS comes back over HTTPS only (RFC 6797),
 so nobody on the way can serve it the sign-in page over plain HTTP.
 """
-from pyramid.events import NewResponse, subscriber
+from pyramid.tweens import INGRESS
 
 from ..paths import is_api_request
 from ..settings import number
@@ -35,18 +35,31 @@ def hsts_header(settings) -> str | None:
     return f"max-age={max_age}" if max_age else None
 
 
-@subscriber(NewResponse)
-def add_page_headers(event):
-    request = event.request
-    hsts = request.registry.get(HSTS_KEY)
+def add_page_headers(request, response, hsts) -> None:
     # RFC 6797 §7.2: never over plain HTTP.
     if hsts is not None and request.scheme == "https":
-        event.response.headers.setdefault("Strict-Transport-Security", hsts)
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     if is_api_request(request):
         return
     for name, value in PAGE_HEADERS.items():
-        event.response.headers.setdefault(name, value)
+        response.headers.setdefault(name, value)
+
+
+def page_headers_tween_factory(handler, registry):
+    """Outermost (over the allowed hosts' 400), so every response gets the
+    headers. A tween rather than a NewResponse subscriber: see
+    ``seatshare.head``."""
+    hsts = registry.get(HSTS_KEY)
+
+    def page_headers_tween(request):
+        response = handler(request)
+        add_page_headers(request, response, hsts)
+        return response
+
+    return page_headers_tween
 
 
 def includeme(config):
     config.registry[HSTS_KEY] = hsts_header(config.get_settings())
+    config.add_tween("seatshare.web.headers.page_headers_tween_factory", under=INGRESS,
+                     over="seatshare.hosts.allowed_hosts_tween_factory")
