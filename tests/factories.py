@@ -93,7 +93,7 @@ SESSION_SECRET = "test-session-secret"
 
 def standing_code(group) -> str:
     """``group``'s standing invitation code, as the test app shows it."""
-    return groups_service.standing_code({"seatshare.session_secret": SESSION_SECRET}, group.id)
+    return groups_service.standing_code({"seatshare.session_secret": SESSION_SECRET}, group)
 
 
 def make_group(entity=None, creator=None, active=True, **kw):

@@ -34,8 +34,12 @@ class Group(Base):
     creator_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    # No invitation_code column: the standing code is made from the id and
-    # a server secret (services.groups.standing_code), never stored.
+    # No invitation_code column: the standing code is made from the id,
+    # this generation and a server secret (services.groups.standing_code),
+    # never stored. Replacing the code adds one: the old code stops working.
+    invitation_code_generation: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(

@@ -4,7 +4,7 @@ the applications you authorized. Listed in ``PATH_BUILDERS`` of
 ``seatshare.openapi``; a builder's operations are merged into any the seed's
 builders already gave the same path (``POST /groups`` beside ``GET``).
 """
-from ..schemas import entities, group_admin, ticket_create, ticket_requests
+from ..schemas import entities, group_admin, groups, ticket_create, ticket_requests
 from ..schemas.lists import ListQuery
 from .api_v1 import no_content
 from .builders import (
@@ -155,6 +155,22 @@ def group_admin_paths() -> dict:
                 "through it.",
                 "Groups", {204: no_content("Deactivated.")}, 404,
                 scope="write", operation_id="deactivateGroup",
+            ),
+        },
+        "/api/v1/groups/{id}/invitation_code": {
+            "parameters": [group_id],
+            "post": operation(
+                "Replace the standing invitation code",
+                "Administrators only, for a code that leaked: the group gets a new "
+                "standing `invitation_code`, and the old one is a 404 at "
+                "`POST /groups/join` from then on. Members stay members, and single-use "
+                "invitations keep working. The body is an empty object (the group's "
+                "read-only fields are ignored; any other field is a 400).",
+                "Groups",
+                {200: json_response("The group with its new `invitation_code`.", ref("Group"))},
+                400, 404,
+                scope="write", operation_id="replaceGroupInvitationCode",
+                requestBody=json_body(group_admin.InvitationCodeReplace(), groups.READ_ONLY),
             ),
         },
         "/api/v1/groups/{id}/members": {

@@ -96,8 +96,9 @@ SCHEMAS = {
             "invitation_code": {
                 "type": "string",
                 "description": "Administrators only. The standing code, "
-                "`<group id>-<22 characters>`; stored nowhere, it changes only "
-                "when the server's secret does.",
+                "`<group id>-<22 characters>`; stored nowhere, it changes when an "
+                "administrator replaces it (`POST /groups/ID/invitation_code`) or "
+                "the server's secret changes.",
             },
         },
         optional=("invitation_code",),

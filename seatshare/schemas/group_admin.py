@@ -23,6 +23,11 @@ class GroupJoin(colander.MappingSchema):
     )
 
 
+class InvitationCodeReplace(colander.MappingSchema):
+    """``POST /groups/ID/invitation_code`` takes an empty object; the
+    group's read-only fields are ignored (``schemas.groups.READ_ONLY``)."""
+
+
 class InvitationCreate(colander.MappingSchema):
     email = colander.SchemaNode(
         JSONString(column_length(GroupInvitation.email), blank=False),

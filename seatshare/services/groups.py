@@ -50,27 +50,52 @@ def new_invitation_code() -> str:
 STANDING_CODE_PURPOSE = b"seatshare group standing invitation codes"
 
 
-def standing_code(settings, group_id: int) -> str:
+def standing_code(settings, group: Group) -> str:
     """A group's standing invitation code, ``<group id>-<MAC>``: a MAC of
-    the id (128 bits) under a key derived from ``seatshare.session_secret``.
-    Administrators see it every time, so it cannot be stored as a hash
-    only; it is not stored at all, but made again when shown or used.
-    Replacing the secret replaces every group's code."""
+    the id and the group's ``invitation_code_generation`` (128 bits) under
+    a key derived from ``seatshare.session_secret``. Administrators see it
+    every time, so it cannot be stored as a hash only; it is not stored at
+    all, but made again when shown or used. Replacing the secret replaces
+    every group's code; replacing one group's code adds one to its
+    generation. Generation 0 MACs the id alone: the codes groups had before
+    codes could be replaced still work."""
     key = derived_key(settings, STANDING_CODE_PURPOSE)
-    mac = hmac.new(key, str(group_id).encode("ascii"), hashlib.sha256).digest()[:16]
-    return f"{group_id}-{base64.urlsafe_b64encode(mac).decode('ascii').rstrip('=')}"
+    generation = group.invitation_code_generation
+    message = f"{group.id}.{generation}" if generation else str(group.id)
+    mac = hmac.new(key, message.encode("ascii"), hashlib.sha256).digest()[:16]
+    return f"{group.id}-{base64.urlsafe_b64encode(mac).decode('ascii').rstrip('=')}"
 
 
-def standing_code_group_id(settings, code: str) -> int | None:
-    """The id of the group whose standing code ``code`` is, or None."""
+def standing_code_group_id(code: str) -> int | None:
+    """The id of the group ``code`` would be the standing code of, or None;
+    whether it is (``standing_code``) needs the group."""
     head, _, _ = code.partition("-")
     try:
-        group_id = record_id(head) if DIGITS_RE.match(head) else None
+        return record_id(head) if DIGITS_RE.match(head) else None
     except KeyError:  # no record can have that id
         return None
-    if group_id is None or not tokens_equal(standing_code(settings, group_id), code):
+
+
+def active_group_of_standing_code(dbsession, settings, code: str) -> Group | None:
+    """The active group whose standing code is ``code``, or None."""
+    group_id = standing_code_group_id(code)
+    group = None if group_id is None else dbsession.scalar(
+        select(Group).where(Group.id == group_id, Group.active.is_(True))
+    )
+    if group is None or not tokens_equal(standing_code(settings, group), code):
         return None
-    return group_id
+    return group
+
+
+def replace_standing_code(request, context) -> Group:
+    """Give the group of ``context`` a new standing code; the old one stops
+    working (a 404 at ``POST /groups/join``). Under the group's lock, so the
+    generation read is the latest and two replacements give two codes."""
+    group = context.group
+    lock_group(request, context, Permission.EDIT, group.id)
+    group.invitation_code_generation = Group.invitation_code_generation + 1
+    request.dbsession.flush()  # the new value is read back when next shown
+    return group
 
 
 def create_group(dbsession, creator_id: int, name: str, entity_id: int) -> Group:
@@ -121,10 +146,7 @@ def join_group(dbsession, settings, user_id: int, code: str):
     An unknown or spent code is a 404. A member an administrator removed comes back
     only with an invitation made since (the standing code, or an invitation
     from before the removal, is a 403), which ends the removal."""
-    standing_group_id = standing_code_group_id(settings, code)
-    group = None if standing_group_id is None else dbsession.scalar(
-        select(Group).where(Group.id == standing_group_id, Group.active.is_(True))
-    )
+    group = active_group_of_standing_code(dbsession, settings, code)
     invitation_id = invited_at = used_at = None
     if group is None:
         row = dbsession.execute(

@@ -12,12 +12,14 @@ from ..resources.group_members import (
 )
 from ..resources.groups import GroupContainer, GroupContext
 from ..schemas import validate_body
+from ..schemas.groups import READ_ONLY as GROUP_READ_ONLY
 from ..schemas.group_admin import (
     CREATE_READ_ONLY,
     INVITATION_READ_ONLY,
     MEMBER_READ_ONLY,
     GroupCreate,
     GroupJoin,
+    InvitationCodeReplace,
     InvitationCreate,
     InvitationListQuery,
     MemberListQuery,
@@ -66,6 +68,16 @@ class GroupAdminViews(ResourceViews):
             self.request.identity.user_id, data["invitation_code"],
         )
         return group_json(self.request, group, role)
+
+    @view_config(
+        context=GroupContext, name="invitation_code", request_method="POST",
+        permission=Permission.EDIT,
+    )
+    def replace_invitation_code(self):
+        """A new standing code, for when the old one has leaked."""
+        validate_body(self.request, InvitationCodeReplace(), GROUP_READ_ONLY)
+        group = service.replace_standing_code(self.request, self.context)
+        return group_json(self.request, group, self.context.role)
 
     @view_config(context=GroupContext, request_method="DELETE", permission=Permission.DELETE)
     def deactivate(self):

@@ -17,7 +17,7 @@ def group_json(request, group: Group, role: Role) -> dict:
     body = {name: getattr(group, name) for name in FIELDS}
     body["role"] = Role(role).value
     if role == Role.ADMIN:
-        body["invitation_code"] = standing_code(request.registry.settings, group.id)
+        body["invitation_code"] = standing_code(request.registry.settings, group)
     return body
 
 

@@ -126,7 +126,7 @@ def test_the_standing_code_is_stored_nowhere(testapp, world, dbsession):
 def test_the_standing_code_changes_with_the_session_secret(world):
     from seatshare.services.groups import standing_code
 
-    codes = {standing_code({"seatshare.session_secret": secret}, world.group.id)
+    codes = {standing_code({"seatshare.session_secret": secret}, world.group)
              for secret in ("one secret", "another secret")}
     assert len(codes) == 2 and f.standing_code(world.group) not in codes
 
@@ -151,6 +151,155 @@ def test_join_an_inactive_group_is_404(testapp, world, dbsession):
 def test_join_needs_a_code(testapp, world):
     res = testapp.post_json(f"{API}/groups/join", {}, headers=world.headers("member"), status=400)
     assert res.json["fields"] == {"invitation_code": "Required"}
+
+
+# --- POST /groups/ID/invitation_code --------------------------------------
+
+def replace_code(testapp, world, headers, body=None, group=None, status=200):
+    group = group or world.group
+    return testapp.post_json(f"{API}/groups/{group.id}/invitation_code",
+                             {} if body is None else body, headers=headers, status=status)
+
+
+def shown_code(testapp, world) -> str:
+    return testapp.get(f"{API}/groups/{world.group.id}",
+                       headers=world.headers("admin")).json["invitation_code"]
+
+
+def test_admin_replaces_the_code_and_the_old_one_is_404(testapp, world, dbsession):
+    """A code posted in a chat lets anyone in forever: an administrator
+    replaces it, and only the new one lets anybody join."""
+    old = shown_code(testapp, world)
+    res = replace_code(testapp, world, world.headers("admin"))
+    new = res.json["invitation_code"]
+    assert new != old and new.startswith(f"{world.group.id}-") and len(new) == len(old)
+    assert res.json["id"] == world.group.id and res.json["role"] == "admin"
+    assert "Location" not in res.headers
+    assert shown_code(testapp, world) == new
+    res = join(testapp, world.headers("non_member"), old, status=404)
+    assert res.json["error_detail"] == (
+        "No group has this invitation code, or it was already used.")
+    assert membership(dbsession, world.group, world.outsider) is None
+    assert join(testapp, world.headers("non_member"), new).json["role"] == "member"
+    # Again: each replacement a code never seen before; members stay.
+    newer = replace_code(testapp, world, world.headers("admin")).json["invitation_code"]
+    assert newer not in (old, new)
+    join(testapp, world.auth_headers(f.make_user()), new, status=404)
+    assert membership(dbsession, world.group, world.outsider).role == Role.MEMBER
+
+
+def test_replacing_the_code_spares_invitations_and_other_groups(testapp, world, outbox):
+    invite(testapp, world)
+    other = f.make_group(entity=world.entity, creator=world.admin, name="Other")
+    other_code = f.standing_code(other)
+    replace_code(testapp, world, world.headers("admin"))
+    join(testapp, world.headers("non_member"), mailed_code(outbox[0]))
+    join(testapp, world.headers("non_member"), other_code)
+
+
+def test_a_group_whose_code_was_never_replaced_keeps_the_code_it_had(world):
+    """Migration 0013 changes no code: generation 0 MACs the id alone, as
+    every code did before codes could be replaced."""
+    import base64
+    import hashlib
+    import hmac
+
+    from seatshare.services.groups import STANDING_CODE_PURPOSE
+    from seatshare.tokens import derived_key
+
+    key = derived_key({"seatshare.session_secret": f.SESSION_SECRET}, STANDING_CODE_PURPOSE)
+    mac = hmac.new(key, str(world.group.id).encode(), hashlib.sha256).digest()[:16]
+    before = f"{world.group.id}-" + base64.urlsafe_b64encode(mac).decode().rstrip("=")
+    assert world.group.invitation_code_generation == 0
+    assert f.standing_code(world.group) == before
+
+
+def test_the_replaced_code_is_stored_nowhere(testapp, world, dbsession):
+    code = replace_code(testapp, world, world.headers("admin")).json["invitation_code"]
+    for table in Group.metadata.sorted_tables:
+        for row in dbsession.execute(table.select()).all():
+            assert not any(code in str(value) for value in row), table.name
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "unknown_token", "expired_token",
+                                    "revoked_token"])
+def test_replacing_the_code_without_a_valid_token_is_401(testapp, world, caller):
+    old = shown_code(testapp, world)
+    res = replace_code(testapp, world, world.headers(caller), status=401)
+    assert res.headers["WWW-Authenticate"].startswith('Bearer realm="seatshare"')
+    assert shown_code(testapp, world) == old
+    # Whether the group exists is not told either.
+    replace_code(testapp, world, world.headers(caller), group=f.make_group(active=False),
+                 status=401)
+    testapp.post_json(f"{API}/groups/999999/invitation_code", {},
+                      headers=world.headers(caller), status=401)
+
+
+@pytest.mark.parametrize("caller", ["non_member", "member", "owner", "read_only",
+                                    "write_only"])
+def test_only_an_administrator_replaces_the_code(testapp, world, caller):
+    old = shown_code(testapp, world)
+    # 403 before 400: a body this endpoint refuses changes nothing here.
+    replace_code(testapp, world, world.headers(caller), status=403)
+    replace_code(testapp, world, world.headers(caller), body={"nope": 1}, status=403)
+    assert shown_code(testapp, world) == old
+    assert join(testapp, world.headers("non_member"), old).json["role"] == "member"
+
+
+def test_an_administrator_s_read_only_token_cannot_replace_the_code(testapp, world):
+    old = shown_code(testapp, world)
+    res = replace_code(testapp, world, world.auth_headers(world.admin, scopes="read"),
+                       status=403)
+    assert "scope" in res.json["error_detail"]
+    assert shown_code(testapp, world) == old
+
+
+@pytest.mark.parametrize("caller", ["member", "admin", "read_only"])
+def test_replacing_the_code_of_no_group_or_an_inactive_one_is_404(testapp, world, caller):
+    testapp.post_json(f"{API}/groups/999999/invitation_code", {},
+                      headers=world.headers(caller), status=404)
+    inactive = f.make_group(creator=world.admin, active=False)
+    replace_code(testapp, world, world.headers(caller), group=inactive, status=404)
+
+
+@pytest.mark.parametrize(("body", "fields"), [
+    ({"invitation_code": "mine", "id": 5, "role": "member"}, None),  # read-only: ignored
+    ({"name": "Renamed"}, {"name": "is not a known field"}),
+    ({"code": "mine"}, {"code": "is not a known field"}),
+])
+def test_replacing_the_code_takes_an_empty_object(testapp, world, body, fields):
+    old = shown_code(testapp, world)
+    if fields is None:
+        assert replace_code(testapp, world, world.headers("admin"), body=body).json[
+            "invitation_code"] not in (old, "mine")
+        return
+    res = replace_code(testapp, world, world.headers("admin"), body=body, status=400)
+    assert res.json["fields"] == fields
+    assert shown_code(testapp, world) == old
+    assert testapp.get(f"{API}/groups/{world.group.id}",
+                       headers=world.headers("admin")).json["name"] == world.group.name
+
+
+@pytest.mark.parametrize("body", [b"", b"[]", b"nope"])
+def test_replacing_the_code_with_a_body_that_is_no_object_is_400(testapp, world, body):
+    old = shown_code(testapp, world)
+    res = testapp.post(f"{API}/groups/{world.group.id}/invitation_code", body,
+                       headers={**world.headers("admin"), "Content-Type": "application/json"},
+                       status=400)
+    assert res.json["code"] == 400
+    assert shown_code(testapp, world) == old
+
+
+def test_get_on_the_invitation_code_is_405(testapp, world):
+    res = testapp.get(f"{API}/groups/{world.group.id}/invitation_code",
+                      headers=world.headers("admin"), status=405)
+    assert res.headers["Allow"] == "POST"
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "admin"])
+def test_a_path_below_the_invitation_code_is_404(testapp, world, caller):
+    testapp.post_json(f"{API}/groups/{world.group.id}/invitation_code/nope", {},
+                      headers=world.headers(caller), status=404)
 
 
 # --- DELETE /groups/ID -----------------------------------------------------

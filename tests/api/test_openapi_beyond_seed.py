@@ -18,6 +18,8 @@ EXAMPLES = {
     ("POST", "/api/v1/groups"): ("member", "/groups", {"name": "Box", "entity_id": "{entity}"}),
     ("POST", "/api/v1/groups/join"): ("non_member", "/groups/join", {"invitation_code": "{code}"}),
     ("DELETE", "/api/v1/groups/{id}"): ("admin", "/groups/{group}", None),
+    ("POST", "/api/v1/groups/{id}/invitation_code"): (
+        "admin", "/groups/{group}/invitation_code", {"role": "member"}),
     ("GET", "/api/v1/groups/{id}/members"): ("member", "/groups/{group}/members", None),
     ("GET", "/api/v1/groups/{id}/history"): ("member", "/groups/{group}/history", None),
     ("GET", "/api/v1/groups/{id}/members/{user_id}"): (

@@ -82,6 +82,7 @@ OUTSIDER_CALLS = [
     ("GET", "/groups/{group}/invitations", None),
     ("GET", "/groups/{group}/invitations/{invitation}", None),
     ("POST", "/groups/{group}/invitations", {"email": "me@example.com"}),
+    ("POST", "/groups/{group}/invitation_code", {}),
     ("GET", "/events/{event}", None),
     ("GET", "/users/{user}", None),
     ("GET", "/user_aliases/{alias}", None),

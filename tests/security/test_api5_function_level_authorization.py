@@ -29,6 +29,7 @@ ADMIN_FUNCTIONS = [
     ("DELETE", "/groups/{group}/members/{owner}", None, 204),
     ("POST", "/groups/{group}/invitations", {"email": "friend@example.com"}, 201),
     ("GET", "/groups/{group}/invitations", None, 200),
+    ("POST", "/groups/{group}/invitation_code", {}, 200),
 ]
 ADMIN_CALLS = [call[:3] for call in ADMIN_FUNCTIONS]
 
