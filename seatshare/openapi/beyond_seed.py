@@ -265,6 +265,14 @@ def group_admin_paths() -> dict:
                 {200: json_response("The invitation.", ref("Invitation"))}, 404,
                 operation_id="getGroupInvitation",
             ),
+            "delete": operation(
+                "Withdraw an invitation",
+                "Administrators only. An unused invitation is deleted: its code is then a "
+                "404 at `POST /groups/join`, as any unknown code. One already used is a 409 "
+                "(it records who joined with it: remove the member instead).",
+                "Group administration", {204: no_content("Withdrawn.")}, 404, CONFLICT,
+                scope="write", operation_id="deleteGroupInvitation",
+            ),
         },
     }
 

@@ -100,7 +100,10 @@ class InvitationContext(Resource):
         self.invitation = invitation
 
     def __acl__(self):
-        return [(Allow, p.group_admin(self.invitation.group_id), Permission.VIEW), DENY_ALL]
+        return [
+            (Allow, p.group_admin(self.invitation.group_id), (Permission.VIEW, Permission.DELETE)),
+            DENY_ALL,
+        ]
 
 
 @register_child(GroupContext, "invitations")

@@ -33,6 +33,7 @@ from .pending_requests import tell_requesters_of_deleted, withdraw_requests_of_l
 from .ticket_parties import GoneTicketsMail, tell_other_parties
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
+INVITATION_USED = "This invitation was already used: remove the member instead."
 TOO_MANY_INVITATIONS = "Too many invitations. Try again later."
 REMOVED = "An administrator removed you from this group: ask one of them to invite you again."
 LAST_ADMIN = "A group needs at least one administrator: promote another member first."
@@ -187,6 +188,21 @@ def join_group(dbsession, settings, user_id: int, code: str):
     dbsession.add(Membership(group_id=group.id, user_id=user_id, role=Role.MEMBER))
     dbsession.flush()
     return group, Role.MEMBER
+
+
+def withdraw_invitation(request, context) -> None:
+    """Delete ``context``'s invitation while it is unused: its code is then
+    a 404, as any unknown one. One already used is a 409 (it records who
+    joined with it); of a withdrawal and a join racing, one wins."""
+    invitation = context.invitation
+    lock_group(request, context, Permission.DELETE, invitation.group_id)
+    result = request.dbsession.execute(
+        delete(GroupInvitation)
+        .where(GroupInvitation.id == invitation.id, GroupInvitation.used_at.is_(None))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise APIError(409, INVITATION_USED)
 
 
 def spend_invitation(dbsession, invitation_id: int, user_id: int) -> bool:

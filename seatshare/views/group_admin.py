@@ -113,6 +113,11 @@ class GroupAdminViews(ResourceViews):
     def invitation(self):
         return invitation_json(self.context.invitation)
 
+    @view_config(context=InvitationContext, request_method="DELETE", permission=Permission.DELETE)
+    def withdraw_invitation(self):
+        service.withdraw_invitation(self.request, self.context)
+        return no_content()
+
     @view_config(context=InvitationContainer, request_method="POST", permission=Permission.CREATE)
     def invite(self):
         """The code goes only to the invitee's address, never into the answer."""

@@ -87,6 +87,7 @@ MATRIX = [
     ("GET /groups/{group}/invitations",                401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 200),
     ("POST /groups/{group}/invitations",               401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 201),
     ("GET /groups/{group}/invitations/{invitation}",   401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("DELETE /groups/{group}/invitations/{invitation}", 401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 204),
     ("POST /tickets (one event)",                      401, 401, 401, 401, 403, 201, 403, 201, 201, 201, 201, 201),
     ("POST /tickets (season)",                         401, 401, 401, 401, 403, 201, 403, 201, 201, 201, 201, 201),
     ("POST /ticket/{ticket}/requests",                 401, 401, 401, 401, 403, 403, 403, 201, 403, 409, 201, 201),

@@ -464,6 +464,71 @@ def test_admin_sees_only_this_groups_invitations(testapp, world, outbox):
     assert res.json["group_id"] == second.id
 
 
+def withdraw(testapp, world, invitation_id, caller="admin", status=204):
+    return testapp.delete(f"{API}/groups/{world.group.id}/invitations/{invitation_id}",
+                          headers=world.headers(caller), status=status)
+
+
+def test_admin_withdraws_an_invitation_and_its_code_is_404(testapp, world, dbsession, outbox):
+    """An invitation mailed to the wrong address, or to someone who should
+    no longer come, stops working: its code is a 404 like any unknown one."""
+    first = invite(testapp, world, "wrong@example.com").json
+    kept = invite(testapp, world, "right@example.com").json
+    withdraw(testapp, world, first["id"])
+    res = join(testapp, world.headers("non_member"), mailed_code(outbox[0]), status=404)
+    assert res.json["error_detail"] == (
+        "No group has this invitation code, or it was already used.")
+    assert membership(dbsession, world.group, world.outsider) is None
+    listed = testapp.get(f"{API}/groups/{world.group.id}/invitations",
+                         headers=world.headers("admin")).json
+    assert [i["id"] for i in listed] == [kept["id"]]
+    testapp.get(f"{API}/groups/{world.group.id}/invitations/{first['id']}",
+                headers=world.headers("admin"), status=404)
+    withdraw(testapp, world, first["id"], status=404)
+    join(testapp, world.headers("non_member"), mailed_code(outbox[1]))
+
+
+def test_a_used_invitation_cannot_be_withdrawn(testapp, world, dbsession, outbox):
+    """It records who joined with it; to undo the join, remove the member."""
+    body = invite(testapp, world).json
+    join(testapp, world.headers("non_member"), mailed_code(outbox[0]))
+    res = withdraw(testapp, world, body["id"], status=409)
+    assert res.json["error_detail"] == (
+        "This invitation was already used: remove the member instead.")
+    dbsession.expire_all()
+    assert dbsession.get(GroupInvitation, body["id"]).used_by_id == world.outsider.id
+
+
+@pytest.mark.parametrize(("caller", "status"), [
+    ("anonymous", 401), ("unknown_token", 401), ("expired_token", 401),
+    ("non_member", 403), ("member", 403), ("owner", 403), ("read_only", 403),
+])
+def test_only_an_administrator_withdraws_an_invitation(testapp, world, dbsession, outbox,
+                                                        caller, status):
+    body = invite(testapp, world).json
+    withdraw(testapp, world, body["id"], caller=caller, status=status)
+    testapp.delete(f"{API}/groups/{world.group.id}/invitations/999999",
+                   headers=world.headers(caller), status=status)
+    dbsession.expire_all()
+    assert dbsession.get(GroupInvitation, body["id"]) is not None
+
+
+def test_an_administrator_s_read_only_token_cannot_withdraw(testapp, world, dbsession, outbox):
+    body = invite(testapp, world).json
+    testapp.delete(f"{API}/groups/{world.group.id}/invitations/{body['id']}",
+                   headers=world.auth_headers(world.admin, scopes="read"), status=403)
+    dbsession.expire_all()
+    assert dbsession.get(GroupInvitation, body["id"]) is not None
+
+
+def test_another_group_s_invitation_is_404_to_withdraw(testapp, world, dbsession):
+    second = f.make_group(entity=world.entity, creator=world.admin)
+    elsewhere = f.make_invitation(second, inviter_id=world.admin.id)
+    withdraw(testapp, world, elsewhere.id, status=404)
+    dbsession.expire_all()
+    assert dbsession.get(GroupInvitation, elsewhere.id) is not None
+
+
 # --- /groups/ID/members ----------------------------------------------------
 
 def test_members_list_the_group_ordered_by_name(testapp, world):

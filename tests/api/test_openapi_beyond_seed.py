@@ -33,6 +33,8 @@ EXAMPLES = {
         "admin", "/groups/{group}/invitations", {"email": "pal@example.com"}),
     ("GET", "/api/v1/groups/{id}/invitations/{invitation_id}"): (
         "admin", "/groups/{group}/invitations/{invitation}", None),
+    ("DELETE", "/api/v1/groups/{id}/invitations/{invitation_id}"): (
+        "admin", "/groups/{group}/invitations/{invitation}", None),
     ("POST", "/api/v1/tickets"): (
         "member", "/tickets",
         {"group_id": "{group}", "event_ids": ["{event}"], "section": "9", "cost": "12.50"}),

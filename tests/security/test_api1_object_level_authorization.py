@@ -81,6 +81,7 @@ OUTSIDER_CALLS = [
     ("DELETE", "/groups/{group}/members/{member}", None),
     ("GET", "/groups/{group}/invitations", None),
     ("GET", "/groups/{group}/invitations/{invitation}", None),
+    ("DELETE", "/groups/{group}/invitations/{invitation}", None),
     ("POST", "/groups/{group}/invitations", {"email": "me@example.com"}),
     ("POST", "/groups/{group}/invitation_code", {}),
     ("GET", "/events/{event}", None),
