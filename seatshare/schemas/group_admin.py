@@ -1,4 +1,6 @@
 """Bodies and queries for creating, joining and running a group."""
+import re
+
 import colander
 
 from ..models import Group, GroupInvitation, Role
@@ -17,10 +19,19 @@ class GroupCreate(colander.MappingSchema):
     entity_id = colander.SchemaNode(JSONInt())
 
 
+# Every code is URL-safe base64 (a standing code: digits, "-", then that):
+# any other character is no part of it, and is dropped, so a code pasted
+# with a space or a line break inside, a zero-width space from a chat, or a
+# quote or full stop from the sentence around it still works.
+NOT_IN_A_CODE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def code_as_typed(value):
+    return NOT_IN_A_CODE.sub("", value) if isinstance(value, str) else value
+
+
 class GroupJoin(colander.MappingSchema):
-    invitation_code = colander.SchemaNode(
-        JSONString(200, blank=False), preparer=lambda v: v.strip() if isinstance(v, str) else v
-    )
+    invitation_code = colander.SchemaNode(JSONString(200, blank=False), preparer=code_as_typed)
 
 
 class InvitationCodeReplace(colander.MappingSchema):

@@ -131,6 +131,35 @@ def test_the_standing_code_changes_with_the_session_secret(world):
     assert len(codes) == 2 and f.standing_code(world.group) not in codes
 
 
+@pytest.mark.parametrize("paste", [
+    lambda code: f"  {code}\n",
+    lambda code: f"{code[:6]} {code[6:]}",  # split by a line break or a space
+    lambda code: f"{code[:6]}\n{code[6:]}",
+    lambda code: f"{code}\u200b",  # a zero-width space a chat added
+    lambda code: f"\u00a0{code}\u00a0",  # no-break spaces
+    lambda code: f'"{code}".',  # quoted, at the end of a sentence
+])
+@pytest.mark.parametrize("kind", ["standing", "invitation"])
+def test_a_code_pasted_with_characters_around_or_inside_it_works(testapp, world, dbsession,
+                                                                  outbox, paste, kind):
+    """No code has a space, a quote or a full stop: they are no part of it."""
+    if kind == "standing":
+        code = f.standing_code(world.group)
+    else:
+        invite(testapp, world)
+        code = mailed_code(outbox[0])
+    res = join(testapp, world.headers("non_member"), paste(code))
+    assert res.json["id"] == world.group.id
+    assert membership(dbsession, world.group, world.outsider).role == Role.MEMBER
+
+
+def test_a_code_of_nothing_but_characters_no_code_has_is_refused(testapp, world):
+    res = testapp.post_json(f"{API}/groups/join", {"invitation_code": "  "},
+                            headers=world.headers("member"), status=400)
+    assert res.json["fields"] == {"invitation_code": "must not be blank"}
+    join(testapp, world.headers("member"), "\u200b\"\u200b.", status=404)
+
+
 def test_join_again_is_200_and_keeps_one_membership_and_the_role(testapp, world, dbsession):
     for _ in range(2):
         res = testapp.post_json(
