@@ -137,7 +137,7 @@ def group_admin_paths() -> dict:
                 "With the group's standing `invitation_code` or a single-use invitation's "
                 "code (which then stops working). Characters no code has (anything but "
                 "`A-Z`, `a-z`, `0-9`, `-` and `_`: spaces, line breaks, quotes) are dropped "
-                "first; letters keep their case. 404 for an unknown or spent code, or an "
+                "first, and a code matches in any case. 404 for an unknown or spent code, or an "
                 "inactive group. Joining a group you belong to answers 200 with your role "
                 "and spends nothing, even with the invitation you spent joining it (a "
                 "join sent again). A member an administrator removed gets 403 for the "

@@ -44,8 +44,17 @@ ONLY_MEMBER = (
 
 
 def new_invitation_code() -> str:
-    """A single-use invitation's code (128 bits)."""
-    return secrets.token_urlsafe(16)
+    """A single-use invitation's code: 128 bits in 26 lower-case base32
+    characters (``a-z``, ``2-7``), so that it may be typed in any case
+    (``invitation_code_hashes``)."""
+    return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
+
+
+def invitation_code_hashes(code: str) -> set[str]:
+    """The hashes an invitation matching ``code`` may be stored under: its
+    own, and its lower-case one's (codes are made lower case; those made
+    before were mixed-case base64, and match only as sent)."""
+    return {hash_token(code), hash_token(code.lower())}
 
 
 STANDING_CODE_PURPOSE = b"seatshare group standing invitation codes"
@@ -83,7 +92,9 @@ def active_group_of_standing_code(dbsession, settings, code: str) -> Group | Non
     group = None if group_id is None else dbsession.scalar(
         select(Group).where(Group.id == group_id, Group.active.is_(True))
     )
-    if group is None or not tokens_equal(standing_code(settings, group), code):
+    # In any case: people type codes, and phones capitalize. A MAC of 128
+    # bits compared without case still has some 115.
+    if group is None or not tokens_equal(standing_code(settings, group).lower(), code.lower()):
         return None
     return group
 
@@ -154,7 +165,7 @@ def join_group(dbsession, settings, user_id: int, code: str):
             select(GroupInvitation.id, GroupInvitation.created_at, GroupInvitation.used_at, Group)
             .join(Group, Group.id == GroupInvitation.group_id)
             .where(
-                GroupInvitation.code_hash == hash_token(code),
+                GroupInvitation.code_hash.in_(invitation_code_hashes(code)),
                 or_(GroupInvitation.used_at.is_(None), GroupInvitation.used_by_id == user_id),
                 Group.active.is_(True),
             )

@@ -98,7 +98,7 @@ def test_join_with_an_unknown_code_is_404(testapp, world):
 
 
 @pytest.mark.parametrize("forge", [
-    lambda code, group_id: code[:-1] + ("A" if code[-1] != "A" else "B"),  # MAC changed
+    lambda code, group_id: code[:-1] + ("0" if code[-1] != "0" else "1"),  # MAC changed
     lambda code, group_id: f"{group_id + 1}-" + code.split("-", 1)[1],  # another group's id
     lambda code, group_id: "0" + code,  # the same id written otherwise
     lambda code, group_id: code.split("-", 1)[0],  # the id alone
@@ -151,6 +151,33 @@ def test_a_code_pasted_with_characters_around_or_inside_it_works(testapp, world,
     res = join(testapp, world.headers("non_member"), paste(code))
     assert res.json["id"] == world.group.id
     assert membership(dbsession, world.group, world.outsider).role == Role.MEMBER
+
+
+@pytest.mark.parametrize("typed", [str.upper, str.lower, str.capitalize, str.swapcase])
+@pytest.mark.parametrize("kind", ["standing", "invitation"])
+def test_a_code_typed_in_another_case_works(testapp, world, dbsession, outbox, typed, kind):
+    """People type codes read off another screen, and phones capitalize."""
+    if kind == "standing":
+        code = f.standing_code(world.group)
+    else:
+        invite(testapp, world)
+        code = mailed_code(outbox[0])
+    assert join(testapp, world.headers("non_member"), typed(code)).json["id"] == world.group.id
+    assert membership(dbsession, world.group, world.outsider).role == Role.MEMBER
+
+
+def test_an_invitation_code_is_26_lower_case_base32_characters(testapp, world, outbox):
+    invite(testapp, world)
+    assert re.fullmatch(r"[a-z2-7]{26}", mailed_code(outbox[0]))
+
+
+def test_an_invitation_made_before_codes_were_lower_case_matches_only_as_sent(
+        testapp, world, dbsession):
+    """Its hash is of the mixed-case code: only that code finds it."""
+    code = "MixedCase-Code_0123456789"
+    f.make_invitation(world.group, code=code)
+    join(testapp, world.headers("non_member"), code.lower(), status=404)
+    join(testapp, world.headers("non_member"), code)
 
 
 def test_a_code_of_nothing_but_characters_no_code_has_is_refused(testapp, world):
