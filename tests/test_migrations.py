@@ -875,3 +875,31 @@ def test_0012_refuses_tickets_for_another_entitys_event_and_changes_nothing(fres
         run(engine, "UPDATE events SET entity_id = (SELECT max(id) FROM entities)")
     finally:
         engine.dispose()
+
+
+def test_invitation_migrations_keep_every_group_and_invitation(fresh_url):
+    """0013 adds groups.invitation_code_generation (0: every code stays) and
+    0014 copies group_invitations on SQLite (AUTOINCREMENT): down to 0012
+    and back up, every row is kept, and the invitations' ids are never
+    given again on SQLite."""
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "head")  # the factories write today's schema
+    engine = sa.create_engine(fresh_url)
+    try:
+        with factories.committed(engine):
+            group = factories.make_group()
+            factories.make_invitation(group)
+            factories.make_invitation(group, used_by_id=group.creator_id)
+        before = rows_hanging_on_groups(engine)
+        command.downgrade(config, "0012")
+        command.upgrade(config, "head")
+        assert rows_hanging_on_groups(engine) == before
+        with engine.connect() as conn:
+            assert conn.execute(sa.text(
+                "SELECT invitation_code_generation FROM groups")).scalar_one() == 0
+            if fresh_url.startswith("sqlite"):
+                sql = conn.execute(sa.text("SELECT sql FROM sqlite_master"
+                                           " WHERE name = 'group_invitations'")).scalar_one()
+                assert "AUTOINCREMENT" in sql.upper()
+    finally:
+        engine.dispose()

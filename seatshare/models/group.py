@@ -71,6 +71,9 @@ class GroupInvitation(Base):
     """A single-use invitation mailed to one address; the code is stored hashed."""
 
     __tablename__ = "group_invitations"
+    # An administrator may withdraw (delete) one: its id is never given to
+    # the next, even on SQLite, so /groups/ID/invitations/ID names one only.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(

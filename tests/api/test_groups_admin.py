@@ -544,6 +544,17 @@ def test_admin_withdraws_an_invitation_and_its_code_is_404(testapp, world, dbses
     join(testapp, world.headers("non_member"), mailed_code(outbox[1]))
 
 
+def test_a_withdrawn_invitation_s_id_is_never_given_again(testapp, world, outbox):
+    """Even the newest one's, on SQLite: a client that was shown it must
+    not find another invitation at its URL."""
+    first = invite(testapp, world, "wrong@example.com").json
+    withdraw(testapp, world, first["id"])
+    second = invite(testapp, world, "right@example.com").json
+    assert second["id"] > first["id"]
+    testapp.get(f"{API}/groups/{world.group.id}/invitations/{first['id']}",
+                headers=world.headers("admin"), status=404)
+
+
 def test_a_used_invitation_cannot_be_withdrawn(testapp, world, dbsession, outbox):
     """It records who joined with it; to undo the join, remove the member."""
     body = invite(testapp, world).json
