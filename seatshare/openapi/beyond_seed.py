@@ -250,10 +250,11 @@ def group_admin_paths() -> dict:
                 "Joining with it works once, whoever signs in with it. At most "
                 "`seatshare.invitation_max` invitations (20 by default) in "
                 "`seatshare.invitation_window_seconds` (a day) from one administrator, "
-                "and to one address: past that, a 429 that mails nothing.",
+                "and to one address: past that, a 429 that mails nothing. An address a "
+                "member of the group has is a 409 that mails and counts nothing.",
                 "Group administration",
                 {201: json_response("The invitation.", ref("Invitation"), LOCATION_HEADER)},
-                400, 404, 429,
+                400, 404, CONFLICT, 429,
                 scope="write", operation_id="createGroupInvitation",
                 requestBody=json_body(
                     group_admin.InvitationCreate(), group_admin.INVITATION_READ_ONLY

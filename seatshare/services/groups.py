@@ -20,6 +20,7 @@ from ..models import (
     Membership,
     Role,
     Ticket,
+    User,
     on_postgresql,
     utcnow,
 )
@@ -34,6 +35,7 @@ from .ticket_parties import GoneTicketsMail, tell_other_parties
 
 UNKNOWN_CODE = "No group has this invitation code, or it was already used."
 INVITATION_USED = "This invitation was already used: remove the member instead."
+ALREADY_A_MEMBER = "Whoever has this address is already a member of the group."
 TOO_MANY_INVITATIONS = "Too many invitations. Try again later."
 REMOVED = "An administrator removed you from this group: ask one of them to invite you again."
 LAST_ADMIN = "A group needs at least one administrator: promote another member first."
@@ -133,6 +135,19 @@ def invite(dbsession, group: Group, email: str, inviter_id: int):
     dbsession.add(invitation)
     dbsession.flush()
     return invitation, code
+
+
+def refuse_inviting_a_member(dbsession, group_id: int, email: str) -> None:
+    """409 when ``email`` is a member's address: their code would do nothing
+    but fill their mailbox (and count against the administrator's limit).
+    Nothing is told that the members' list does not."""
+    member = dbsession.scalar(
+        select(Membership.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.group_id == group_id, User.email == email)
+    )
+    if member is not None:
+        raise APIError(409, ALREADY_A_MEMBER)
 
 
 def count_invitation(request, inviter_id: int, email: str) -> None:

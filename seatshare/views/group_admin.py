@@ -125,6 +125,7 @@ class GroupAdminViews(ResourceViews):
         group = self.context.group
         service.lock_group(self.request, self.context, Permission.CREATE, group.id)
         data = validate_body(self.request, InvitationCreate(), INVITATION_READ_ONLY)
+        service.refuse_inviting_a_member(self.request.dbsession, group.id, data["email"])
         service.count_invitation(self.request, identity.user_id, data["email"])
         invitation, code = service.invite(
             self.request.dbsession, group, data["email"], identity.user_id

@@ -454,6 +454,20 @@ def test_joining_again_with_the_invitation_you_used_is_200(testapp, world, dbses
     join(testapp, headers, code, status=404)
     assert membership(dbsession, world.group, world.outsider) is None
 
+
+def test_inviting_a_member_s_address_is_409_and_mails_nothing(
+        testapp, world, dbsession, outbox, app, monkeypatch):
+    """Their code would do nothing; nor does it count against the limit."""
+    monkeypatch.setitem(app.registry.settings, "seatshare.invitation_max", "1")
+    res = invite_from(testapp, world, world.group, "admin", world.member.email.upper(),
+                      status=409)
+    assert res.json["error_detail"] == (
+        "Whoever has this address is already a member of the group.")
+    assert outbox == [] and dbsession.query(GroupInvitation).count() == 0
+    # The address of a member of another group, or of one who left, is invited.
+    invite_from(testapp, world, world.group, "admin", world.outsider.email)
+
+
 @pytest.mark.parametrize("email", ["nope", "a" * 65 + "@example.com"])
 def test_invitation_needs_an_email_address(testapp, world, outbox, email):
     res = testapp.post_json(f"{API}/groups/{world.group.id}/invitations", {"email": email},
@@ -776,10 +790,11 @@ def test_an_invitation_made_before_the_removal_does_not_undo_it(testapp, world, 
     """The member was invited once and joined with the standing code
     instead, or kept another invitation: an unused code from before the
     removal lets them no more than the standing code does, and stays unspent."""
-    invite(testapp, world, world.member.email)
+    kept = "kept-from-before-the-removal"  # mailed before they joined
+    f.make_invitation(world.group, code=kept, inviter_id=world.admin.id)
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("admin"), status=204)
-    res = join(testapp, world.headers("member"), mailed_code(outbox[0]), status=403)
+    res = join(testapp, world.headers("member"), kept, status=403)
     assert res.json["error_detail"] == ("An administrator removed you from this group: "
                                         "ask one of them to invite you again.")
     dbsession.expire_all()
@@ -787,7 +802,7 @@ def test_an_invitation_made_before_the_removal_does_not_undo_it(testapp, world, 
     assert dbsession.query(GroupInvitation).filter_by(group_id=world.group.id).one().used_at is None
     # An invitation made since lets them back.
     invite(testapp, world, world.member.email)
-    join(testapp, world.headers("member"), mailed_code(outbox[1]))
+    join(testapp, world.headers("member"), mailed_code(outbox[0]))
 
 
 def test_a_member_who_left_may_come_back_with_the_groups_code(testapp, world, dbsession):
