@@ -188,11 +188,7 @@ def join_group(dbsession, settings, user_id: int, code: str):
         if row is None:
             raise APIError(404, UNKNOWN_CODE)
         invitation_id, invited_at, used_at, group = row
-    role = dbsession.scalar(
-        select(Membership.role).where(
-            Membership.group_id == group.id, Membership.user_id == user_id
-        )
-    )
+    role = role_in(dbsession, group.id, user_id)
     if role is not None:
         return group, role
     if used_at is not None:  # spent by this user, who has left since
@@ -208,12 +204,27 @@ def join_group(dbsession, settings, user_id: int, code: str):
         raise APIError(403, REMOVED)
     if invitation_id is not None:
         if not spend_invitation(dbsession, invitation_id, user_id):
+            # Spent meanwhile: by this user's own join sent twice at once
+            # (a double tap), whose membership is committed by now, they
+            # are a member joining again.
+            role = role_in(dbsession, group.id, user_id)
+            if role is not None:
+                return group, role
             raise APIError(404, UNKNOWN_CODE)
         if removal is not None:
             dbsession.execute(delete(GroupRemoval).where(GroupRemoval.id == removal.id))
     dbsession.add(Membership(group_id=group.id, user_id=user_id, role=Role.MEMBER))
     dbsession.flush()
     return group, Role.MEMBER
+
+
+def role_in(dbsession, group_id: int, user_id: int) -> Role | None:
+    """``user_id``'s role in group ``group_id``, or None."""
+    return dbsession.scalar(
+        select(Membership.role).where(
+            Membership.group_id == group_id, Membership.user_id == user_id
+        )
+    )
 
 
 def withdraw_invitation(request, context) -> None:

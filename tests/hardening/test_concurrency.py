@@ -244,7 +244,9 @@ def test_one_refresh_token_used_at_once_has_one_winner(live_server, live_client,
           f"{sum(r.status_code == 200 for r in responses)} won")
 
 
-def test_two_users_joining_with_one_invitation_one_wins(live_server):
+def invitation_races(users):
+    """A builder of RACES groups, each with one invitation:
+    ``(group id, code, a token of each of ``users`` new users)``."""
     def world():
         races = []
         for _ in range(RACES):
@@ -252,11 +254,14 @@ def test_two_users_joining_with_one_invitation_one_wins(live_server):
             code = secrets.token_urlsafe(16)
             f._add(models.GroupInvitation(group_id=group.id, email="guest@example.com",
                                           code_hash=hash_token(code)))
-            tokens = [f.make_token(user=f.make_user())[1] for _ in range(2)]
+            tokens = [f.make_token(user=f.make_user())[1] for _ in range(users)]
             races.append((group.id, code, tokens))
         return races
+    return world
 
-    races = live_server.build(world)
+
+def test_two_users_joining_with_one_invitation_one_wins(live_server):
+    races = live_server.build(invitation_races(users=2))
     calls = [("POST", f"{live_server.url}/api/v1/groups/join",
               {"json": {"invitation_code": code}, "headers": bearer(token)})
              for _, code, tokens in races for token in tokens]
@@ -270,6 +275,25 @@ def test_two_users_joining_with_one_invitation_one_wins(live_server):
         assert members == 2  # the creator and the one winner
     print(f"\ninvitations: {len(calls)} joins at once with {len(races)} codes, "
           f"{sum(r.status_code == 200 for r in responses)} won")
+
+
+def test_one_user_joining_twice_at_once_with_one_invitation_is_told_twice(live_server):
+    """A double tap sends the join twice at once: the loser of the race to
+    spend the code finds it spent by the same user, who is a member, and
+    is answered as a member joining again (200), not told the code is gone."""
+    races = live_server.build(invitation_races(users=1))
+    calls = [("POST", f"{live_server.url}/api/v1/groups/join",
+              {"json": {"invitation_code": code}, "headers": bearer(token)})
+             for _, code, [token] in races for _ in range(2)]
+    responses = race(calls)
+    for i, (group_id, _, _) in enumerate(races):
+        pair = responses[2 * i: 2 * i + 2]
+        assert statuses(pair) == [200, 200], [r.text for r in pair]
+        assert pair[0].json() == pair[1].json()
+        with live_server.session() as session:
+            members = session.scalar(select(sa.func.count(models.Membership.id))
+                                     .where(models.Membership.group_id == group_id))
+        assert members == 2  # the creator and the one who joined
 
 
 
