@@ -26,6 +26,7 @@ from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxM
 from .messages import (  # noqa: F401
     mail_email_changed,
     mail_invitation,
+    mail_removed_from_group,
     mail_request_answer,
     mail_request_withdrawn,
     mail_ticket_moved,

@@ -322,6 +322,36 @@ def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
     return _Part(tickets, subject, beside, opening, after, closing)
 
 
+def mail_removed_from_group(request, member, remover, group, tickets):
+    """To ``member``: ``remover``, an administrator, removed them from
+    ``group``; ``tickets`` are those they owned to games still to come
+    (each with its ``event`` loaded, in order), deleted with the
+    membership. Built before the tickets are deleted: the message reads
+    them."""
+    remover_name = person_name(remover)
+    subject = f"{remover_name} removed you from {group.name}"
+    opening = (f"{remover_name}, an administrator of {group.name}, removed you from the\n"
+               "group on SeatShare. Any ticket assigned to you in it is unassigned, and")
+    closing = "To come back, ask one of its administrators to invite you again."
+    if tickets:
+        _mail_about_tickets(
+            request, tickets, reader=member, sender=remover, subject=subject,
+            opening=(f"{opening} the\ntickets you owned in it are deleted; "
+                     "those to games still to come:"),
+            closing=closing,
+        )
+        return
+    body = f"""\
+Hello {member.first_name or person_name(member)},
+
+{opening} any
+ticket you owned in it is deleted.
+
+{closing}
+"""
+    _send(request, to=member, subject=subject, body=body, reply_to=remover)
+
+
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
                       alias=None):
     """To ``reader``, the party of ``ticket`` that did not move it:

@@ -365,7 +365,8 @@ def remove_member(request, context) -> None:
     Each other member is mailed once of all it does to them: the tickets
     they held that are deleted, theirs that are unassigned, those they
     asked for that are deleted, theirs whose requests are withdrawn. A
-    removal by someone else is remembered (``GroupRemoval``)."""
+    removal by someone else is remembered (``GroupRemoval``), and mailed
+    to the member removed, with the tickets they owned."""
     dbsession = request.dbsession
     actor_id = request.identity.user_id
     membership = lock_membership(request, context, Permission.LEAVE)

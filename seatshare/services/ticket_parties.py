@@ -7,8 +7,10 @@ tickets are deleted with them, and those assigned to a leaving member are
 unassigned. Each is mailed once for all their tickets (one message for
 the tickets they held and the tickets they own), the games in order,
 leaving out games that have started (nothing is lost for them); never
-whoever did it (the party, or an administrator removing them). Like
-every mail, it is sent only if the change commits.
+whoever did it (the party, or an administrator removing them). A member
+an administrator removes is mailed once too, in the administrator's
+name, listing the tickets they owned to games still to come. Like every
+mail, it is sent only if the change commits.
 
 When one of them moves the ticket away from its assignee (``PUT
 /ticket/ID``, or its owner accepting a request), the other learns where it
@@ -19,7 +21,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from ..mail import mail_ticket_moved, mail_tickets_gone
+from ..mail import mail_removed_from_group, mail_ticket_moved, mail_tickets_gone
 from ..models import Event, Group, User, UserAlias, utcnow
 
 
@@ -28,13 +30,17 @@ class GoneTicketsMail:
     (``left_group``; ``actor_id`` removing them), does to each other
     member: the steps that do it ``add`` what each reader should hear of
     (``mail_tickets_gone``'s kinds), then ``send`` mails each reader one
-    message for it all. Never ``party_id`` nor ``actor_id``. Its statements
-    do not grow with the tickets or the readers."""
+    message for it all. Never ``actor_id``, nor ``party_id`` but when
+    ``actor_id`` removes them: they get one message of it, listing the
+    tickets they owned (``add_removed``). Its statements do not grow with
+    the tickets or the readers."""
 
     def __init__(self, request, party_id: int, group_id: int, actor_id: int, left_group: bool):
         self.request, self.party_id, self.group_id = request, party_id, group_id
         self.actor_id, self.left_group = actor_id, left_group
         self._told = defaultdict(lambda: defaultdict(list))
+        # A member an administrator removes: the tickets they owned, to list.
+        self.removed = [] if left_group and actor_id != party_id else None
         # The session's identity map holds objects weakly: the rows that
         # loaded each ticket's event are kept until the mails are built.
         self._held = []
@@ -47,34 +53,45 @@ class GoneTicketsMail:
         self._told[reader_id][kind].append(ticket)
         self._held.append(held)
 
+    def add_removed(self, ticket, *held) -> None:
+        """Tell the member removed of ``ticket``, which they owned (its
+        ``event`` loaded, and held with ``held``)."""
+        self.removed.append(ticket)
+        self._held.append(held)
+
     def send(self) -> None:
         """One message to each reader, in reader order, each list's games in
-        order. Call before the tickets change: the messages read them."""
-        if not self._told:
+        order; then the member removed, if one was. Call before the tickets
+        change: the messages read them."""
+        if not self._told and self.removed is None:
             return
         dbsession = self.request.dbsession
         users = {user.id: user for user in dbsession.scalars(
-            select(User).where(User.id.in_({self.party_id, *self._told}))
+            select(User).where(User.id.in_({self.party_id, self.actor_id, *self._told}))
         )}
         group = dbsession.get(Group, self.group_id)
         for reader_id in sorted(self._told):
             kinds = self._told[reader_id]
             for tickets in kinds.values():
-                tickets.sort(key=lambda ticket: (ticket.event.start_time, ticket.event_id,
-                                                 ticket.id))
+                _in_games_order(tickets)
             mail_tickets_gone(self.request, users[reader_id], users[self.party_id], group,
                               kinds, self.left_group)
+        if self.removed is not None:
+            mail_removed_from_group(self.request, users[self.party_id], users[self.actor_id],
+                                    group, _in_games_order(self.removed))
 
 
 def tell_other_parties(mail: GoneTicketsMail, tickets) -> None:
     """``tickets`` go away from ``mail.party_id``, their owner or assignee:
     they deleted them, or they leave the group and those they own are
     deleted, those assigned to them unassigned. The other party of each is
-    told, for the games still to come."""
-    party_id = mail.party_id
+    told, for the games still to come; and a member an administrator
+    removes, of those they owned."""
+    party_id, removed = mail.party_id, mail.removed is not None
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
     told = [(ticket, reader) for ticket, reader in told
-            if reader not in (None, party_id, mail.actor_id)]
+            if reader not in (None, party_id, mail.actor_id)
+            or (removed and ticket.owner_id == party_id)]
     if not told:
         return
     # Loaded at once, and held: each ticket's ``event`` is then served by
@@ -85,9 +102,12 @@ def tell_other_parties(mail: GoneTicketsMail, tickets) -> None:
     now = utcnow()
     for ticket, reader in told:
         event = events[ticket.event_id]
-        if not event.has_started(now):
-            kind = "deleted" if ticket.owner_id == party_id else "dropped"
-            mail.add(reader, kind, ticket, event)
+        if event.has_started(now):
+            continue
+        owned = ticket.owner_id == party_id
+        if owned and removed:
+            mail.add_removed(ticket, event)
+        mail.add(reader, "deleted" if owned else "dropped", ticket, event)
 
 
 def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None:
@@ -118,6 +138,12 @@ def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None
     for reader_id in sorted(readers):
         mail_ticket_moved(request, users[reader_id], users[actor_id], group, ticket,
                           previous_id, users.get(ticket.assignee_id), alias)
+
+
+def _in_games_order(tickets) -> list:
+    """``tickets`` (each with its ``event`` loaded), sorted in place by game."""
+    tickets.sort(key=lambda ticket: (ticket.event.start_time, ticket.event_id, ticket.id))
+    return tickets
 
 
 def _other_party(ticket, party_id: int):

@@ -76,8 +76,11 @@ def test_authorizations_cost_the_same_statements_for_few_applications_and_many(
     assert statements(testapp, query_counter, "GET", f"{API}/authorizations", headers) == few
 
 
+@pytest.mark.parametrize("removed", [False, True], ids=["leaving", "removed"])
 def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
-        testapp, world, query_counter, dbsession):
+        testapp, world, query_counter, dbsession, removed):
+    """A member leaving, or removed by an administrator (who mails them
+    the tickets they owned)."""
     def leaver_with(n):
         """n tickets owned, each to its own event, assigned to and asked for
         by someone (each mailed as it goes), n assigned, each by its own
@@ -95,13 +98,17 @@ def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
             # and a request of theirs, withdrawn as they go (its owner mailed)
             other = f.make_ticket(group=world.group, event=event, owner=asker)
             f.make_ticket_request(other, requester=user)
+            # and one they own and nobody holds (listed to them, removed)
+            f.make_ticket(group=world.group, event=f.make_event(entity=world.entity), owner=user)
         return user
 
+    def remove(user):
+        headers = world.headers("admin") if removed else world.auth_headers(user)
+        return statements(testapp, query_counter, "DELETE",
+                          f"{API}/groups/{world.group.id}/members/{user.id}", headers)
+
     few, many = leaver_with(2), leaver_with(20)
-    url = f"{API}/groups/{world.group.id}/members/{{}}"
-    assert statements(testapp, query_counter, "DELETE", url.format(few.id),
-                      world.auth_headers(few)) == statements(
-        testapp, query_counter, "DELETE", url.format(many.id), world.auth_headers(many))
+    assert remove(few) == remove(many)
 
 
 @pytest.mark.parametrize("how", ["accepting", "assigning"])

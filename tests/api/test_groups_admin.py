@@ -775,7 +775,7 @@ def test_an_invitation_lets_a_removed_member_back_and_ends_the_removal(testapp, 
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                    headers=world.headers("admin"), status=204)
     invite(testapp, world)
-    back = join(testapp, world.headers("member"), mailed_code(outbox[0]))
+    back = join(testapp, world.headers("member"), mailed_code(outbox[-1]))
     assert back.json["id"] == world.group.id and back.json["role"] == "member"
     # Back in, and no longer a removed member: leaving and the code work as for anyone.
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
@@ -802,7 +802,7 @@ def test_an_invitation_made_before_the_removal_does_not_undo_it(testapp, world, 
     assert dbsession.query(GroupInvitation).filter_by(group_id=world.group.id).one().used_at is None
     # An invitation made since lets them back.
     invite(testapp, world, world.member.email)
-    join(testapp, world.headers("member"), mailed_code(outbox[0]))
+    join(testapp, world.headers("member"), mailed_code(outbox[-1]))
 
 
 def test_a_member_who_left_may_come_back_with_the_groups_code(testapp, world, dbsession):
@@ -866,10 +866,48 @@ def test_removed_assignee_loses_the_alias_too(testapp, world, dbsession):
 
 
 def recipients(outbox) -> dict:
-    """Each recipient's address: their one message."""
-    mailed = {m.to.split("<")[1].rstrip(">"): m for m in outbox}
-    assert len(mailed) == len(outbox)
+    """Each recipient's address: their one message (the mail telling a
+    member an administrator removed them aside)."""
+    told = [m for m in outbox if " removed you from " not in m.subject]
+    mailed = {m.to.split("<")[1].rstrip(">"): m for m in told}
+    assert len(mailed) == len(told)
     return mailed
+
+
+def test_a_member_an_administrator_removes_is_mailed_with_their_deleted_games(
+        testapp, world, dbsession, outbox):
+    """Once, whatever else they owned and held: who removed them, the
+    tickets they owned to games still to come (deleted with the
+    membership), and how to come back; Reply-To the administrator."""
+    played = f.make_event(entity=world.entity, name="Rovers vs. Yesterday",
+                          start_time=utcnow() - datetime.timedelta(days=30))
+    later = later_event(world)
+    f.make_ticket(group=world.group, event=later, owner=world.owner, seat="9")
+    f.make_ticket(group=world.group, event=played, owner=world.owner)
+    f.make_ticket(group=world.group, event=later, owner=world.member, assignee=world.owner,
+                  section="Held")
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.owner.id}",
+                   headers=world.headers("admin"), status=204)
+    [message] = [m for m in outbox if m.to.endswith(f"<{world.owner.email}>")]
+    admin = f"{world.admin.first_name} {world.admin.last_name}"
+    assert message.subject == f"{admin} removed you from {world.group.name}"
+    assert_lists_both_games(message, world, later, sender=world.admin)
+    assert played.name not in message.body and "Held" not in message.body
+    assert "ask one of its administrators to invite you again" in message.body
+
+
+def test_a_member_removed_with_no_games_to_come_is_mailed_too(testapp, world, outbox):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("admin"), status=204)
+    [message] = outbox
+    assert message.to.endswith(f"<{world.member.email}>")
+    assert "any\nticket you owned in it is deleted" in message.body
+
+
+def test_a_member_who_leaves_is_not_mailed_about_it(testapp, world, outbox):
+    testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
+                   headers=world.headers("member"), status=204)
+    assert outbox == []
 
 
 def later_event(world):

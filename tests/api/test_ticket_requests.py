@@ -339,7 +339,7 @@ def test_a_requester_leaving_or_removed_withdraws_and_the_owner_is_mailed(
     testapp.delete(f"{API}/groups/{world.ticket.group_id}/members/{world.member.id}",
                    headers=world.headers(caller), status=204)
     assert fresh(dbsession, TicketRequest, asked.id).status == RequestStatus.WITHDRAWN
-    [message] = outbox
+    [message] = not_to(outbox, world.member)  # a member removed is told so
     assert world.owner.email in message.to
     assert "is withdrawn" in message.subject and "no longer a member" in message.body
 
@@ -352,7 +352,7 @@ def test_a_requester_removed_by_an_administrator_is_not_said_to_have_left(
     f.make_ticket_request(world.ticket, requester=world.member)
     testapp.delete(f"{API}/groups/{world.ticket.group_id}/members/{world.member.id}",
                    headers=world.headers("admin"), status=204)
-    [message] = outbox
+    [message] = not_to(outbox, world.member)
     assert message.subject == (f"{name(world.member)} is no longer a member of {world.group.name}: "
                                f"their request for {world.ticket.event.name} is withdrawn")
 
@@ -368,7 +368,14 @@ def test_nobody_is_mailed_about_what_they_did_themselves(testapp, world, dbsessi
     f.make_ticket_request(world.ticket, requester=world.assignee)
     testapp.delete(f"{API}/ticket/{world.ticket.id}", headers=world.headers("assignee"),
                    status=204)
-    assert [m.to for m in outbox if world.owner.email not in m.to] == []
+    # The member removed is told that, and nothing else; the administrator nothing.
+    assert [(m.to, m.subject) for m in not_to(outbox, world.owner)] == [
+        (f"{name(world.member)} <{world.member.email}>",
+         f"{name(world.admin)} removed you from {world.group.name}")]
+
+
+def not_to(outbox, user) -> list:
+    return [m for m in outbox if user.email not in m.to]
 
 
 # --- the ticket given directly (PUT /ticket/ID) settles its requests ----------
