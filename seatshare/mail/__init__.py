@@ -25,6 +25,7 @@ from ..settings import check_all, check_flags, whole_number
 from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
 from .messages import (  # noqa: F401
     mail_email_changed,
+    mail_group_deactivated,
     mail_invitation,
     mail_removed_from_group,
     mail_request_answer,

@@ -352,6 +352,20 @@ ticket you owned in it is deleted.
     _send(request, to=member, subject=subject, body=body, reply_to=remover)
 
 
+def mail_group_deactivated(request, member, admin, group):
+    """To ``member``: ``admin`` deleted (deactivated) ``group``."""
+    admin_name = person_name(admin)
+    body = f"""\
+Hello {member.first_name or person_name(member)},
+
+{admin_name}, an administrator of {group.name}, deleted the group on
+SeatShare. Its games, its tickets and its members no longer show in your
+SeatShare app through it, and its invitation codes no longer work.
+"""
+    _send(request, to=member, subject=f"{admin_name} deleted {group.name}", body=body,
+          reply_to=admin)
+
+
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
                       alias=None):
     """To ``reader``, the party of ``ticket`` that did not move it:

@@ -154,7 +154,7 @@ def group_admin_paths() -> dict:
                 "Deactivate a group",
                 "Administrators only. The group leaves every list, its tickets and events "
                 "stop being shown through it, and its members stop being mutual members "
-                "through it.",
+                "through it. Each other member is mailed, once, that the group was deleted.",
                 "Groups", {204: no_content("Deactivated.")}, 404,
                 scope="write", operation_id="deactivateGroup",
             ),

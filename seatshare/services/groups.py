@@ -11,6 +11,7 @@ import secrets
 from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 
 from ..errors import APIError
+from ..mail import mail_group_deactivated
 from ..models import (
     Entity,
     Group,
@@ -403,8 +404,18 @@ def remove_member(request, context) -> None:
 
 
 def deactivate_group(request, context) -> None:
-    """The group leaves every list and stops making its members mutual members."""
+    """The group leaves every list and stops making its members mutual
+    members; each member but the administrator who did it is mailed once,
+    the members read in one statement under the group's lock."""
     group = context.group
     lock_group(request, context, Permission.DELETE, group.id)
     group.active = False
     request.dbsession.flush()
+    admin = request.identity.user
+    for member in request.dbsession.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == group.id, User.id != admin.id)
+        .order_by(User.id)
+    ):
+        mail_group_deactivated(request, member, admin, group)

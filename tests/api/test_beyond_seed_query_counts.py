@@ -111,6 +111,19 @@ def test_leaving_costs_the_same_statements_for_few_tickets_and_many(
     assert remove(few) == remove(many)
 
 
+def test_deactivating_costs_the_same_statements_for_few_members_and_many(
+        testapp, world, query_counter):
+    """Each other member is mailed that the group was deleted."""
+    def deactivate(n):
+        group = f.make_group(entity=world.entity, creator=world.admin)
+        for _ in range(n):
+            f.make_membership(group, f.make_user())
+        return statements(testapp, query_counter, "DELETE", f"{API}/groups/{group.id}",
+                          world.headers("admin"))
+
+    assert deactivate(2) == deactivate(20)
+
+
 @pytest.mark.parametrize("how", ["accepting", "assigning"])
 def test_accepting_costs_the_same_statements_for_few_other_requests_and_many(
         testapp, world, query_counter, how):

@@ -379,6 +379,26 @@ def test_deactivated_group_no_longer_makes_mutual_members(testapp, world):
     assert [u["id"] for u in listed] == [world.member.id]
 
 
+def test_each_member_is_mailed_that_the_group_was_deleted(testapp, world, outbox):
+    """Once each, in the administrator's name; not the administrator, nor
+    anyone outside the group."""
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("admin"), status=204)
+    told = {m.to.split("<")[1].rstrip(">"): m for m in outbox}
+    assert len(told) == len(outbox)
+    assert set(told) == {u.email for u in (world.member, world.owner, world.assignee,
+                                           world.alias_owner)}
+    admin = f"{world.admin.first_name} {world.admin.last_name}"
+    message = told[world.member.email]
+    assert message.subject == f"{admin} deleted {world.group.name}"
+    assert world.admin.email in message.message["Reply-To"]
+    assert "invitation codes no longer work" in message.body
+
+
+def test_a_refused_deactivation_mails_nobody(testapp, world, outbox):
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("member"), status=403)
+    assert outbox == []
+
+
 def test_member_gets_403_deactivating_group(testapp, world):
     testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("member"), status=403)
 
