@@ -37,8 +37,9 @@ HOW = (
     "is to be announced is an all-day entry on its date in the owner's `timezone`."
     " The URL is the credential: no token, no cookie. `calendar_url` of "
     "`GET /api/v1/users/me` is the ticket feed's URL, the calling application's own, "
-    "which answers 404 once the user disconnects it (`DELETE /api/v1/authorizations/ID`) "
-    "or it is disabled; a group's feed is the same URL "
+    "which answers 404 once the user disconnects it (`DELETE /api/v1/authorizations/ID`), "
+    "it is disabled, or it is left with the `write` scope alone; a group's feed is the "
+    "same URL "
     "with `tickets.ics` replaced by `groups/<group_id>.ics`. "
     '`PUT /api/v1/users/me {"reset_calendar_url": true}` replaces the secret (as a new '
     "password chosen through a password-reset link does), and the "

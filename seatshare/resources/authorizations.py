@@ -48,15 +48,23 @@ def grants(user_id):
 
 
 def connected_application_ids(user_id):
-    """The ids of the enabled applications ``user_id`` has approved (those
-    ``authorizations`` lists, less the disabled): whose calendar feed URLs
-    work (``seatshare.calendar.user_for_token``)."""
+    """The ids of the enabled applications ``user_id`` has approved with
+    ``read`` (those ``authorizations`` lists as reading, less the disabled):
+    whose calendar feed URLs work (``seatshare.calendar.user_for_token``).
+    The feeds show what ``read`` does; an application left with ``write``
+    alone may not read them with a URL it was given before."""
     granted = grants(user_id)
+    reading = select(granted.c.application_id).where(carries(granted, "read"))
     return (
         select(Application.id)
-        .where(Application.id.in_(select(granted.c.application_id)),
-               Application.disabled.is_(False))
+        .where(Application.id.in_(reading), Application.disabled.is_(False))
     )
+
+
+def carries(granted, scope):
+    """Whether a row of ``grants`` carries ``scope``: scopes are
+    space-separated words, and padding with spaces matches whole words."""
+    return (literal(" ") + granted.c.scopes + literal(" ")).like(f"% {scope} %")
 
 
 def authorizations(user_id):
@@ -64,15 +72,13 @@ def authorizations(user_id):
     ``user_id`` approved: the earliest approval or live token, and whether
     any of them carries each scope."""
     granted = grants(user_id)
-    # Scopes are space-separated words; padding with spaces matches whole words.
-    padded = literal(" ") + granted.c.scopes + literal(" ")
-    carries = [
-        func.max(case((padded.like(f"% {scope} %"), 1), else_=0)).label(scope)
+    scopes = [
+        func.max(case((carries(granted, scope), 1), else_=0)).label(scope)
         for scope in SCOPES
     ]
     approved_at = func.min(granted.c.created_at).label("approved_at")
     return (
-        select(Application, approved_at, *carries)
+        select(Application, approved_at, *scopes)
         .join(granted, granted.c.application_id == Application.id)
         .group_by(Application.id)
     )

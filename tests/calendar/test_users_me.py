@@ -116,3 +116,22 @@ def test_a_write_only_token_is_not_given_the_calendar_url(testapp, auth_headers)
     answer = testapp.put_json(ME, {"bio": "Hi"}, headers=auth_headers(user, scopes="write")).json
     assert answer["bio"] == "Hi" and "calendar_url" not in answer
     assert "calendar_url" in testapp.put_json(ME, {"bio": "Hey"}, headers=auth_headers(user)).json
+
+
+def test_an_application_left_with_write_alone_loses_its_calendar_urls(
+        testapp, fetch, auth_headers, dbsession, season):
+    """The feeds show what ``read`` does: once an application's live grants
+    carry only ``write``, the URL it was given while it could read is a 404,
+    and works again once it may read again."""
+    viewer = season["viewer"]
+    application = f.make_application()[0]
+    reading, value = f.make_token(user=viewer, application=application)
+    url = testapp.get(ME, headers={"Authorization": f"Bearer {value}"}).json["calendar_url"]
+    assert fetch(url).entries
+    dbsession.delete(reading)
+    f.make_token(user=viewer, application=application, scopes="write")
+    dbsession.flush()
+    fetch(url, status=404)
+    f.make_token(user=viewer, application=application, scopes="read")
+    dbsession.flush()
+    assert fetch(url).entries
