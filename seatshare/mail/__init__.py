@@ -32,6 +32,7 @@ from .messages import (  # noqa: F401
     mail_request_withdrawn,
     mail_ticket_moved,
     mail_ticket_request,
+    mail_tickets_given,
     mail_tickets_gone,
 )
 from .queue import send, start_queue_sender  # noqa: F401

@@ -425,6 +425,25 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
     )
 
 
+def mail_tickets_given(request, reader, actor, group, tickets):
+    """To ``reader``: ``actor`` gave them ``tickets`` in ``group`` directly
+    (``PUT /ticket/ID``, or ``POST /tickets`` with an assignee: a season
+    ticket is one message), each with its ``event`` loaded, in order."""
+    actor_name, one = person_name(actor), len(tickets) == 1
+    if one:
+        subject = f"{actor_name} gave you a ticket to {tickets[0].event.name}"
+        opening = f"{actor_name} gave you this ticket in {group.name}:"
+        closing = ("The seat is yours: it shows in your SeatShare app. If you cannot use it,\n"
+                   f"you can pass it on to another member of {group.name} there.")
+    else:
+        subject = f"{actor_name} gave you {len(tickets)} tickets in {group.name}"
+        opening = f"{actor_name} gave you these tickets in {group.name}:"
+        closing = ("The seats are yours: they show in your SeatShare app. If you cannot use\n"
+                   f"one, you can pass it on to another member of {group.name} there.")
+    _mail_about_tickets(request, tickets, reader=reader, sender=actor, subject=subject,
+                        opening=opening, closing=closing)
+
+
 def _parties(request, ticket_request):
     # By id, not through the relationship: a request not yet flushed has none.
     ticket = request.dbsession.get(models.Ticket, ticket_request.ticket_id)

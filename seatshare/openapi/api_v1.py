@@ -192,7 +192,10 @@ def ticket_item(prefix: str, suffix: str) -> dict:
             "it away from its assignee (to someone else, to nobody, back to its owner) "
             "mails the party who did not move it: the assignee, when its owner does it "
             "(naming the alias the change clears), or the owner, when its assignee does "
-            "(not for a game that has started).",
+            "(not for a game that has started). The new assignee is mailed that they were "
+            "given it, in the name of whoever gave it (not when that is themselves, or "
+            "when their own request is accepted with it, which mails them its answer; not "
+            "for a game that has started).",
             "Tickets",
             {200: json_response("The ticket, updated.", ref("Ticket"))}, 400, 404,
             scope="write",

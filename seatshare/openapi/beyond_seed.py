@@ -292,7 +292,9 @@ def ticket_create_paths() -> dict:
                 "season ticket (201 with the array of tickets, in the order given; all or "
                 "none: one event that is not the group's is a 400 and nothing is written). "
                 "`Location` names the (first) new ticket. Each ticket gets a \"created\" "
-                "history entry.",
+                "history entry. An `assignee_id` other than yours is mailed once, in your "
+                "name, listing the games still to come in order (a season ticket is one "
+                "mail).",
                 "Tickets",
                 {201: json_response(
                     "The new ticket, or the array of new tickets.",

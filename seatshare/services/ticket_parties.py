@@ -15,13 +15,21 @@ mail, it is sent only if the change commits.
 When one of them moves the ticket away from its assignee (``PUT
 /ticket/ID``, or its owner accepting a request), the other learns where it
 went: the assignee its owner took it from, or the owner whose assignee
-passed it on, to someone else, to nobody or back to them.
+passed it on, to someone else, to nobody or back to them. A member given a
+ticket directly (``PUT /ticket/ID``, or ``POST /tickets`` with an
+assignee, a season ticket in one message) is told too, unless they gave
+it to themselves or their own request was accepted with it.
 """
 from collections import defaultdict
 
 from sqlalchemy import select
 
-from ..mail import mail_removed_from_group, mail_ticket_moved, mail_tickets_gone
+from ..mail import (
+    mail_removed_from_group,
+    mail_ticket_moved,
+    mail_tickets_given,
+    mail_tickets_gone,
+)
 from ..models import Event, Group, User, UserAlias, utcnow
 
 
@@ -110,15 +118,19 @@ def tell_other_parties(mail: GoneTicketsMail, tickets) -> None:
         mail.add(reader, "deleted" if owned else "dropped", ticket, event)
 
 
-def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None:
+def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
+                          told_by_request: bool) -> None:
     """Call once ``actor_id`` changed ``ticket``'s assignee, ``before``
     its fields until then. Its parties then, its owner and the assignee it
-    was taken from, are told, but not ``actor_id`` (nor anyone, for a game
-    that has started): through the API, the assignee when its owner acts,
-    the owner when its assignee does."""
-    previous_id = before["assignee_id"]
-    readers = {ticket.owner_id, previous_id} - {None, actor_id}
-    if previous_id is None or not readers:
+    was taken from, are told, but not ``actor_id``: through the API, the
+    assignee when its owner acts, the owner when its assignee does. Its new
+    assignee is told they were given it, unless they are its owner or
+    ``actor_id``, or ``told_by_request`` (their own request was accepted
+    with it: its answer tells them). Nobody, for a game that has started."""
+    previous_id, given_id = before["assignee_id"], ticket.assignee_id
+    readers = set() if previous_id is None else {ticket.owner_id, previous_id} - {actor_id}
+    given = given_id not in (None, ticket.owner_id, actor_id) and not told_by_request
+    if not readers and not given:
         return
     dbsession = request.dbsession
     # Two statements, held while mailing (the identity map then serves
@@ -133,11 +145,32 @@ def mail_ticket_moved_away(request, ticket, before: dict, actor_id: int) -> None
     if event.has_started(utcnow()):
         return
     users = {user.id: user for user in dbsession.scalars(
-        select(User).where(User.id.in_({actor_id, ticket.assignee_id, *readers}))
+        select(User).where(User.id.in_({actor_id, given_id, *readers}))
     )}
     for reader_id in sorted(readers):
         mail_ticket_moved(request, users[reader_id], users[actor_id], group, ticket,
-                          previous_id, users.get(ticket.assignee_id), alias)
+                          previous_id, users.get(given_id), alias)
+    if given:
+        mail_tickets_given(request, users[given_id], users[actor_id], group, [ticket])
+
+
+def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int) -> None:
+    """``actor_id`` just added ``tickets`` (one, or a season ticket) to
+    ``group``, ``events`` by id holding their events: their assignee, unless
+    it is ``actor_id``, is told in one message, the games still to come in
+    order."""
+    given_id = tickets[0].assignee_id
+    if given_id in (None, actor_id):
+        return
+    now = utcnow()
+    to_come = [ticket for ticket in tickets if not events[ticket.event_id].has_started(now)]
+    if not to_come:
+        return
+    users = {user.id: user for user in request.dbsession.scalars(
+        select(User).where(User.id.in_({actor_id, given_id}))
+    )}
+    mail_tickets_given(request, users[given_id], users[actor_id], group,
+                       _in_games_order(to_come))
 
 
 def _in_games_order(tickets) -> list:

@@ -10,7 +10,12 @@ from ..recheck import recheck_permission
 from .groups import share_lock_group
 from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
 from .pending_requests import settle_requests, tell_requesters_of_deleted
-from .ticket_parties import GoneTicketsMail, mail_ticket_moved_away, tell_other_parties
+from .ticket_parties import (
+    GoneTicketsMail,
+    mail_assignee_changed,
+    mail_new_tickets_given,
+    tell_other_parties,
+)
 
 SEAT_FIELDS = ("section", "row", "seat")
 # What a new ticket takes from the body besides its group and events.
@@ -35,11 +40,10 @@ def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[T
         raise APIError(400, fields={"group_id": "is not a known group"})
     recheck_permission(request, context, Permission.CREATE, group.id)
     fields = ticket_field_errors(dbsession, group.id, data, data)
-    found = set(
-        dbsession.scalars(
-            select(Event.id).where(Event.id.in_(event_ids), Event.entity_id == group.entity_id)
-        )
-    )
+    # Whole rows, held: the assignee's mail reads them.
+    found = {event.id: event for event in dbsession.scalars(
+        select(Event).where(Event.id.in_(event_ids), Event.entity_id == group.entity_id)
+    )}
     strangers = [event_id for event_id in event_ids if event_id not in found]
     if strangers:
         field = "event_ids" if "event_ids" in data else "event_id"
@@ -63,6 +67,7 @@ def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[T
     record_ticket_changes(dbsession, [
         (ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)) for ticket in tickets
     ])
+    mail_new_tickets_given(request, group, tickets, found, owner_id)
     return tickets
 
 
@@ -90,8 +95,9 @@ def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) ->
     entry if anything changed. A ticket given to someone (a new assignee, or
     one whose request ``accepted`` was just accepted) settles its pending
     requests (``settle_requests``): the history entry names the request
-    accepted. One moved away from its assignee tells its other party
-    (``mail_ticket_moved_away``)."""
+    accepted. One moved away from its assignee tells its other party, and
+    one given to someone tells them, unless through their accepted request
+    (``mail_assignee_changed``)."""
     before = snapshot(ticket)
     for name, value in after.items():
         setattr(ticket, name, value)
@@ -104,7 +110,7 @@ def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) ->
         if accepted is not None and changed:
             changed["request_id"] = accepted.id
     if "assignee_id" in changed:
-        mail_ticket_moved_away(request, ticket, before, actor_id)
+        mail_assignee_changed(request, ticket, before, actor_id, accepted is not None)
     if changed:
         record_ticket_change(request.dbsession, ticket, actor_id, action_for(changed), changed)
         request.dbsession.flush()

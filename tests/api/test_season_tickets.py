@@ -1,5 +1,9 @@
 """API.md §4: POST /tickets, one ticket or a season ticket, all or none."""
-from seatshare.models import Entity, HistoryAction, Ticket, TicketHistory
+import datetime
+
+import pytest
+
+from seatshare.models import Entity, HistoryAction, Ticket, TicketHistory, utcnow
 
 from .. import factories as f
 
@@ -164,15 +168,75 @@ def test_assignee_must_be_a_member_and_alias_the_assignees(testapp, world):
         world.assignee.id, world.assignee_alias.id)
 
 
-def test_season_ticket_statements_do_not_grow_with_the_events(testapp, world, query_counter):
+@pytest.mark.parametrize("given_to", [None, "member"])
+def test_season_ticket_statements_do_not_grow_with_the_events(testapp, world, query_counter,
+                                                               given_to):
+    """Given to a member, who is mailed, or not."""
     def statements(games):
         event_ids = [g.id for g in season(world, games)]
         headers = world.headers("owner")
         query_counter.reset()
         testapp.post_json(
-            f"{API}/tickets", {"group_id": world.group.id, "event_ids": event_ids, "seat": "1"},
+            f"{API}/tickets", {"group_id": world.group.id, "event_ids": event_ids, "seat": "1",
+                               "assignee_id": given_to and getattr(world, given_to).id},
             headers=headers, status=201,
         )
         return query_counter.count
 
     assert statements(2) == statements(40)
+
+
+# --- the member a new ticket is given to is told ------------------------------
+
+def test_a_season_ticket_given_to_a_member_is_one_mail_of_the_games_to_come_in_order(
+        testapp, world, outbox):
+    """In the name of its owner; a game already played is left out."""
+    now = utcnow().replace(microsecond=0)
+    later, sooner, played = (
+        f.make_event(entity=world.entity, start_time=now + datetime.timedelta(days=days))
+        for days in (20, 10, -10))
+    testapp.post_json(
+        f"{API}/tickets",
+        {"group_id": world.group.id, "event_ids": [later.id, played.id, sooner.id],
+         "seat": "1", "assignee_id": world.member.id},
+        headers=world.headers("owner"), status=201,
+    )
+    [message] = outbox
+    owner = f"{world.owner.first_name} {world.owner.last_name}"
+    assert world.member.email in message.to
+    assert message.subject == f"{owner} gave you 2 tickets in {world.group.name}"
+    assert f"{owner} gave you these tickets in {world.group.name}:" in message.body
+    assert message.body.index(sooner.name) < message.body.index(later.name)
+    assert played.name not in message.body
+    assert world.owner.email in message.message["Reply-To"]
+
+
+def test_one_new_ticket_given_to_a_member_names_its_game(testapp, world, outbox):
+    testapp.post_json(
+        f"{API}/tickets", {"group_id": world.group.id, "event_id": world.event.id,
+                           "seat": "1", "assignee_id": world.member.id},
+        headers=world.headers("owner"), status=201,
+    )
+    [message] = outbox
+    owner = f"{world.owner.first_name} {world.owner.last_name}"
+    assert message.subject == f"{owner} gave you a ticket to {world.event.name}"
+
+
+@pytest.mark.parametrize("assignee", [None, "owner"])
+def test_a_new_ticket_nobody_else_is_given_mails_nobody(testapp, world, outbox, assignee):
+    testapp.post_json(
+        f"{API}/tickets", {"group_id": world.group.id, "event_ids": [world.event.id],
+                           "seat": "1", "assignee_id": assignee and getattr(world, assignee).id},
+        headers=world.headers("owner"), status=201,
+    )
+    assert outbox == []
+
+
+def test_a_refused_season_ticket_mails_nobody(testapp, world, outbox):
+    stranger = f.make_event()
+    testapp.post_json(
+        f"{API}/tickets", {"group_id": world.group.id, "event_ids": [world.event.id, stranger.id],
+                           "seat": "1", "assignee_id": world.member.id},
+        headers=world.headers("owner"), status=400,
+    )
+    assert outbox == []

@@ -461,7 +461,9 @@ def test_assigning_to_someone_who_did_not_ask_declines_the_pending_requests(
     assert statuses == [RequestStatus.DECLINED, RequestStatus.WITHDRAWN]
     assert action == HistoryAction.ASSIGNED and "request_id" not in changes
     assert assignee_id == world.alias_owner.id
-    assert set(mailed(outbox)) == {world.member.email, world.assignee.email}
+    # The new assignee is told they were given it.
+    assert set(mailed(outbox)) == {world.member.email, world.assignee.email,
+                                   world.alias_owner.email}
     [declined] = [m for m in outbox if world.member.email in m.to]
     assert "declined" in declined.subject
     assert "The ticket is assigned to someone else." in declined.body

@@ -516,8 +516,7 @@ def test_moving_a_ticket_away_from_its_assignee_mails_the_other_party(
         world.assignee, world.owner)
     names = {"event": world.event.name, "member": name(world.member)}
     move(testapp, world, caller, to and getattr(world, to).id)
-    [message] = outbox
-    assert told.email in message.to
+    [message] = [message for message in outbox if told.email in message.to]
     assert message.subject == f"{name(actor)} " + subject.format(**names)
     assert f"{name(actor)} " + opening.format(**names) in message.body
     place = "your" if caller == "owner" else "their"
@@ -537,10 +536,66 @@ def test_moving_a_ticket_to_a_game_already_played_mails_nobody(testapp, world, o
     assert outbox == []
 
 
-@pytest.mark.parametrize("to", ["member", "owner"])
-def test_giving_a_ticket_nobody_held_mails_nobody(testapp, world, outbox, to):
+def test_giving_a_ticket_nobody_held_back_to_its_owner_mails_nobody(testapp, world, outbox):
     ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
-    move(testapp, world, "owner", getattr(world, to).id, ticket=ticket)
+    move(testapp, world, "owner", world.owner.id, ticket=ticket)
+    assert outbox == []
+
+
+# --- PUT /ticket/ID giving it to a member -------------------------------------
+
+@pytest.mark.parametrize(("caller", "held_by"), [
+    ("owner", None),
+    ("owner", "owner"),
+    ("owner", "assignee"),
+    ("assignee", "assignee"),
+])
+def test_a_member_given_a_ticket_is_mailed_in_the_name_of_whoever_gave_it(
+    testapp, world, outbox, caller, held_by
+):
+    """By its owner, whoever held it before, or by its assignee passing it on."""
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner,
+                           assignee=held_by and getattr(world, held_by))
+    actor = getattr(world, caller)
+    move(testapp, world, caller, world.member.id, ticket=ticket)
+    [message] = [message for message in outbox if world.member.email in message.to]
+    assert message.subject == f"{name(actor)} gave you a ticket to {world.event.name}"
+    assert f"{name(actor)} gave you this ticket in Season:" in message.body
+    assert world.event.name in message.body
+    assert actor.email in message.message["Reply-To"]
+    assert not any(actor.email in m.to for m in outbox)
+
+
+def test_an_owner_assigning_a_ticket_to_themselves_mails_nobody(testapp, world, outbox):
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    move(testapp, world, "owner", world.owner.id, ticket=ticket)
+    assert outbox == []
+
+
+def test_a_member_given_a_ticket_to_a_game_already_played_is_not_mailed(testapp, world,
+                                                                        outbox):
+    played = f.make_event(entity=world.entity, start_time=at(-30))
+    ticket = f.make_ticket(group=world.group, event=played, owner=world.owner)
+    move(testapp, world, "owner", world.member.id, ticket=ticket)
+    assert outbox == []
+
+
+def test_a_member_given_a_ticket_they_asked_for_hears_only_of_their_request(
+    testapp, world, outbox
+):
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    f.make_ticket_request(ticket, requester=world.member)
+    move(testapp, world, "owner", world.member.id, ticket=ticket)
+    [message] = outbox
+    assert world.member.email in message.to
+    assert "gave you" not in message.subject
+
+
+def test_a_refused_gift_mails_nobody(testapp, world, outbox):
+    ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    testapp.put_json(f"{API}/ticket/{ticket.id}",
+                     {"assignee_id": world.member.id, "alias_id": world.alias.id},
+                     headers=world.headers("owner"), status=400)
     assert outbox == []
 
 
@@ -558,13 +613,15 @@ def test_changing_a_ticket_but_not_its_assignee_mails_nobody(testapp, world, out
     assert outbox == []
 
 
-def test_an_owner_giving_away_a_seat_they_held_themselves_mails_nobody(
+def test_an_owner_giving_away_a_seat_they_held_themselves_mails_only_the_new_assignee(
     testapp, world, outbox
 ):
     ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner,
                            assignee=world.owner)
     move(testapp, world, "owner", world.member.id, ticket=ticket)
-    assert outbox == []
+    [message] = outbox
+    assert world.member.email in message.to
+    assert message.subject == f"{name(world.owner)} gave you a ticket to {world.event.name}"
 
 
 def test_a_refused_move_mails_nobody(testapp, world, outbox):
