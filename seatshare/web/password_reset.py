@@ -83,13 +83,9 @@ class PasswordResetPage(Resource):
 
 class PasswordResetLink(LinkCredential):
     """``/password-reset/<key>``: whoever holds a valid link may set the
-    password of the account it is for, ``user``."""
+    password of the account it is for, ``found``."""
 
     permission = Permission.RESET_PASSWORD
-
-    def __init__(self, request, name, parent, user):
-        super().__init__(request, name, parent, user)
-        self.user = user
 
 
 # The session key of where the browser that asked for a link was going.
@@ -162,7 +158,7 @@ def send_link(request):
 def new_password_form(request, status=200, errors=None):
     going = next_after_reset(request)
     return page(request, "password.jinja2", status, errors=errors or {},
-                user=request.context.user, action=request.path, ask_current=False,
+                user=request.context.found, action=request.path, ask_current=False,
                 next_url=going, signin_url=with_next("/signin", going),
                 signed_in=request.identity is not None)
 
@@ -183,7 +179,7 @@ def reset_password(request):
     up with this email first, or learned the password): the tokens of the
     applications connected meanwhile, their remembered approvals and the
     feed URLs they could read end with the sessions."""
-    user = request.context.user
+    user = request.context.found
     values, errors = validate(NewPasswordForm(), request)
     if values is not None:
         errors = new_password_errors(values, user.email)
