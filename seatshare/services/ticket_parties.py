@@ -53,10 +53,14 @@ class GoneTicketsMail:
         # loaded each ticket's event are kept until the mails are built.
         self._held = []
 
+    def tells(self, reader_id) -> bool:
+        """Whether ``reader_id`` is told: never the party, nor whoever acted."""
+        return reader_id not in (None, self.party_id, self.actor_id)
+
     def add(self, reader_id: int, kind: str, ticket, *held) -> None:
         """Tell ``reader_id`` of ``ticket`` (its ``event`` loaded, and held
         with ``held``), as ``kind``."""
-        if reader_id in (None, self.party_id, self.actor_id):
+        if not self.tells(reader_id):
             return
         self._told[reader_id][kind].append(ticket)
         self._held.append(held)
@@ -74,9 +78,7 @@ class GoneTicketsMail:
         if not self._told and self.removed is None:
             return
         dbsession = self.request.dbsession
-        users = {user.id: user for user in dbsession.scalars(
-            select(User).where(User.id.in_({self.party_id, self.actor_id, *self._told}))
-        )}
+        users = _users_by_id(dbsession, {self.party_id, self.actor_id, *self._told})
         group = dbsession.get(Group, self.group_id)
         for reader_id in sorted(self._told):
             kinds = self._told[reader_id]
@@ -98,8 +100,7 @@ def tell_other_parties(mail: GoneTicketsMail, tickets) -> None:
     party_id, removed = mail.party_id, mail.removed is not None
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
     told = [(ticket, reader) for ticket, reader in told
-            if reader not in (None, party_id, mail.actor_id)
-            or (removed and ticket.owner_id == party_id)]
+            if mail.tells(reader) or (removed and ticket.owner_id == party_id)]
     if not told:
         return
     # Loaded at once, and held: each ticket's ``event`` is then served by
@@ -144,9 +145,7 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
     ).one()
     if event.has_started(utcnow()):
         return
-    users = {user.id: user for user in dbsession.scalars(
-        select(User).where(User.id.in_({actor_id, given_id, *readers}))
-    )}
+    users = _users_by_id(dbsession, {actor_id, given_id, *readers})
     for reader_id in sorted(readers):
         mail_ticket_moved(request, users[reader_id], users[actor_id], group, ticket,
                           previous_id, users.get(given_id), alias)
@@ -166,11 +165,16 @@ def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int)
     to_come = [ticket for ticket in tickets if not events[ticket.event_id].has_started(now)]
     if not to_come:
         return
-    users = {user.id: user for user in request.dbsession.scalars(
-        select(User).where(User.id.in_({actor_id, given_id}))
-    )}
+    users = _users_by_id(request.dbsession, {actor_id, given_id})
     mail_tickets_given(request, users[given_id], users[actor_id], group,
                        _in_games_order(to_come))
+
+
+def _users_by_id(dbsession, user_ids) -> dict:
+    """The users ``user_ids`` names, by id, in one statement."""
+    return {user.id: user for user in dbsession.scalars(
+        select(User).where(User.id.in_(user_ids))
+    )}
 
 
 def _in_games_order(tickets) -> list:
