@@ -4,6 +4,7 @@ import datetime
 from sqlalchemy import delete, exists, or_, select
 
 from ..models import AuthorizationCode, EmailChangeUndo, SignInAttempt, Token, utcnow
+from ..services.email_undo import live
 
 # Sign-in attempts are kept at least this long, and longer when
 # seatshare.signin_window_seconds is longer: until then they still count.
@@ -48,7 +49,7 @@ def purge_expired(dbsession, now=None, signin_window_seconds=0) -> dict:
     ).rowcount
     undo_links = dbsession.execute(
         delete(EmailChangeUndo)
-        .where(or_(EmailChangeUndo.ended_at.is_not(None), EmailChangeUndo.expires_at <= now))
+        .where(~live(now))
         .execution_options(synchronize_session=False)
     ).rowcount
     return {"tokens": tokens, "authorization_codes": codes, "sign_in_attempts": attempts,

@@ -33,9 +33,10 @@ from .authorizations import revoke_authorization
 TOKEN_RE = re.compile(r"[0-9a-f]{64}")
 
 
-def live(model=EmailChangeUndo):
-    """The SQL condition of an undo that can still be used."""
-    return (model.ended_at.is_(None)) & (model.expires_at > utcnow())
+def live(now=None):
+    """The SQL condition of an undo that can still be used (at ``now``);
+    ``tokens purge`` deletes the others."""
+    return EmailChangeUndo.ended_at.is_(None) & (EmailChangeUndo.expires_at > (now or utcnow()))
 
 
 def live_undo(dbsession, user_id: int) -> EmailChangeUndo | None:
