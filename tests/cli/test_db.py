@@ -27,14 +27,22 @@ from seatshare.models import (
 )
 from seatshare.passwords import passwords_from_settings
 
-from ..conftest import create_database
+from ..conftest import create_database, record_revision
 from .conftest import count, write_ini
 
 
-def head_revision():
+def scripts():
     config = Config()
     config.set_main_option("script_location", "seatshare:alembic")
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision():
+    return scripts().get_current_head()
+
+
+def revision_before(revision):
+    return scripts().get_revision(revision).down_revision
 
 
 def test_db_upgrade_migrates_a_fresh_database_to_head(seatshare, backend, tmp_path):
@@ -50,6 +58,28 @@ def test_db_upgrade_migrates_a_fresh_database_to_head(seatshare, backend, tmp_pa
         # Twice is harmless.
         again = seatshare("db", "upgrade", config=ini)
         assert again.code == 0
+        assert again.out == f"The database is at revision {head_revision()} (head).\n"
+    finally:
+        drop()
+
+
+def test_db_upgrade_at_head_runs_no_migration_nor_its_checks(seatshare, tmp_path):
+    """Nothing to migrate: `make run` upgrades at every start, and SQLite's
+    check before a migration reads every foreign key of every row; a row
+    that dangles is said only by an upgrade that has migrations to run."""
+    import sqlite3
+
+    url, drop = create_database("sqlite", str(tmp_path))
+    try:
+        ini = write_ini(tmp_path / "head.ini", url)
+        assert seatshare("db", "upgrade", config=ini).code == 0
+        raw = sqlite3.connect(url.removeprefix("sqlite:///"))  # foreign keys off
+        raw.execute("INSERT INTO user_aliases (user_id, first_name, last_name, created_at)"
+                    " VALUES (999, 'Gone', 'Owner', '2026-11-30 08:00:00')")
+        raw.commit()
+        raw.close()
+        again = seatshare("db", "upgrade", config=ini)
+        assert again.code == 0, again.err
         assert again.out == f"The database is at revision {head_revision()} (head).\n"
     finally:
         drop()
@@ -327,6 +357,9 @@ def test_db_upgrade_interrupted_while_the_database_is_locked_still_says_where_it
     url, _ = create_database(backend, str(tmp_path))
     ini = write_ini(tmp_path / "fresh.ini", url)
     assert seatshare("db", "upgrade", config=ini).code == 0
+    # One migration behind: an upgrade at the head runs none, nor waits.
+    behind = revision_before(head_revision())
+    record_revision(url, behind)
     engine = sa.create_engine(url)
     writer = engine.raw_connection()
     try:
@@ -342,4 +375,4 @@ def test_db_upgrade_interrupted_while_the_database_is_locked_still_says_where_it
         writer.close()
         engine.dispose()
     assert run.code == 130, run.err
-    assert f"interrupted; the database is at revision {head_revision()} " in run.err
+    assert f"interrupted; the database is at revision {behind} " in run.err
