@@ -72,12 +72,8 @@ class SQLiteConnection(sqlite3.Connection):
         """Unless its transaction is still open (a COMMIT that failed)."""
         if not self.has_write_turn:
             return
-        if not force:
-            try:
-                if self.in_transaction:
-                    return
-            except sqlite3.ProgrammingError:  # closed
-                pass
+        if not force and self.in_transaction:
+            return
         self.has_write_turn = False
         self.write_turns.give_back()
 
