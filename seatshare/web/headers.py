@@ -26,9 +26,6 @@ PAGE_HEADERS = {
 }
 
 
-HSTS_KEY = "seatshare.hsts_header"
-
-
 def hsts_header(settings) -> str | None:
     """``Strict-Transport-Security``'s value, or None for ``0``."""
     max_age = number(settings, "seatshare.hsts_max_age")
@@ -49,7 +46,7 @@ def page_headers_tween_factory(handler, registry):
     """Outermost (over the allowed hosts' 400), so every response gets the
     headers. A tween rather than a NewResponse subscriber: see
     ``seatshare.head``."""
-    hsts = registry.get(HSTS_KEY)
+    hsts = hsts_header(registry.settings)
 
     def page_headers_tween(request):
         response = handler(request)
@@ -60,6 +57,5 @@ def page_headers_tween_factory(handler, registry):
 
 
 def includeme(config):
-    config.registry[HSTS_KEY] = hsts_header(config.get_settings())
     config.add_tween("seatshare.web.headers.page_headers_tween_factory", under=INGRESS,
                      over="seatshare.hosts.allowed_hosts_tween_factory")
