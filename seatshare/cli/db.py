@@ -10,6 +10,7 @@ from ..models.revision import (
     behind_code,
     database_revision,
     head_revision,
+    is_behind,
     knows,
     migrated_by_newer,
 )
@@ -91,11 +92,11 @@ def schema_mismatch(env) -> str | None:
         current = current_revision(env.dbsession)
     except SQLAlchemyError:
         return None
+    if is_behind(current):
+        return f"{behind_code(current)}: run: seatshare {env.config_uri} db upgrade"
     if current in (None, head_revision()):
         return None
-    if not knows(current):
-        return migrated_by_newer(current)
-    return f"{behind_code(current)}: run: seatshare {env.config_uri} db upgrade"
+    return migrated_by_newer(current)
 
 
 def current_revision(dbsession):

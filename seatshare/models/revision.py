@@ -53,6 +53,12 @@ def knows(revision: str) -> bool:
     return revision in migrations()[0]
 
 
+def is_behind(revision: str | None) -> bool:
+    """Whether a database at ``revision`` (None: none recorded) is behind
+    this code: one of its migrations before its head."""
+    return revision not in (None, head_revision()) and knows(revision)
+
+
 def behind_code(revision: str) -> str:
     """The database is at ``revision``, a migration of this code's before its head."""
     return f"the database is at revision {revision}, this SeatShare needs {head_revision()}"
@@ -105,7 +111,7 @@ def check_revision(engine, config_file: str) -> bool | None:
             f"the database has no SeatShare tables yet: run `seatshare {config_file} db "
             "upgrade` before starting the server"
         )
-    if current is not None and current != head_revision() and knows(current):
+    if is_behind(current):
         raise ConfigurationError(
             f"{behind_code(current)}: run `seatshare {config_file} db upgrade` before "
             "starting the server"
@@ -142,7 +148,7 @@ def schema_behind(dbsession, records_revision: bool | None) -> dict | None:
         # back without alembic's table.
         return {"detail": f"the database has no revision yet: {UPGRADE}",
                 "database_revision": None, "code_revision": head}
-    if current is None or current == head or not knows(current):
+    if not is_behind(current):
         return None
     return {"detail": f"{behind_code(current)}: {UPGRADE}",
             "database_revision": current, "code_revision": head}
