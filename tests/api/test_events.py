@@ -4,6 +4,7 @@ import datetime
 from seatshare.models import Entity, utcnow
 
 from .. import factories as f
+from .clock import within_one_second
 
 API = "/api/v1"
 FIELDS = {"id", "entity_id", "name", "description", "start_time", "date_tba", "time_tba"}
@@ -49,6 +50,22 @@ def test_show_future_lists_the_rest(testapp, world):
     f.make_event(entity=world.entity, start_time=at(-1))
     res = testapp.get(f"{API}/events?show=future", headers=world.headers("member"))
     assert [e["id"] for e in res.json] == [world.event.id]
+
+
+def test_an_event_starting_this_second_is_future_not_past(testapp, world):
+    # The API writes times in whole seconds: a client shown "start_time" and
+    # "now" as the same second is told the event is still to come.
+    def lists(second):
+        starting = f.make_event(entity=world.entity, start_time=second)
+        found = {
+            show: [e["id"] for e in testapp.get(
+                f"{API}/events?show={show}", headers=world.headers("member")).json]
+            for show in ("future", "past")
+        }
+        return starting.id, found
+
+    starting, found = within_one_second(lists)
+    assert starting in found["future"] and starting not in found["past"]
 
 
 def test_show_other_value_is_400(testapp, world):

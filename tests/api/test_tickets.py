@@ -7,6 +7,7 @@ import pytest
 from seatshare.models import Entity, HistoryAction, Ticket, TicketHistory, TicketRequest, utcnow
 
 from .. import factories as f
+from .clock import within_one_second
 
 API = "/api/v1"
 FIELDS = {
@@ -164,6 +165,20 @@ def test_show_future_lists_only_tickets_you_own_or_are_assigned_from_now(testapp
         world.ticket.id
     ]
     assert testapp.get(f"{API}/tickets?show=future", headers=world.headers("member")).json == []
+
+
+def test_a_ticket_to_an_event_starting_this_second_is_future_not_past(testapp, world):
+    def lists(second):
+        starting = f.make_event(entity=world.entity, start_time=second)
+        ticket = f.make_ticket(group=world.group, event=starting, owner=world.owner)
+        found = {
+            show: ids(testapp.get(f"{API}/tickets?show={show}", headers=world.headers("owner")))
+            for show in ("future", "past")
+        }
+        return ticket.id, found
+
+    ticket, found = within_one_second(lists)
+    assert ticket in found["future"] and ticket not in found["past"]
 
 
 def test_tickets_by_group(testapp, world):
