@@ -176,7 +176,8 @@ def ticket_item(prefix: str, suffix: str) -> dict:
         "parameters": [path_id()],
         "get": get_operation(
             "Get a ticket",
-            f"A member of the ticket's group{alias}.",
+            f"A member of the ticket's group{alias}. A ticket of a deleted group is a 404, "
+            "as the group is.",
             "Tickets", "Ticket", f"getTicket{suffix}",
         ),
         "put": operation(

@@ -132,7 +132,9 @@ def json_response(description: str, schema: dict, headers: dict | None = None) -
 LIST_HEADERS = {
     "Link": {
         "description": 'RFC 8288 links to the `first`, `prev`, `next` and `last` pages as they '
-        "apply (empty on a single page); they keep the query's filters.",
+        "apply (empty on a single page); they keep the query's filters and name the "
+        "`per_page` served (100 for a larger one). On a page past the end, `prev` is the "
+        "last page that has records.",
         "required": True,
         "schema": {"type": "string"},
     },
@@ -284,9 +286,11 @@ def query_parameters(schema: colander.SchemaNode) -> list:
 
 
 PARAMETER_DESCRIPTIONS = {
-    "page": "The page, from 1.",
+    "page": "The page, from 1. A page past the end is an empty array (`X-Total-Count` "
+    "still counts the whole list).",
     "per_page": "Records per page; larger values than 100 are served as 100.",
-    "group_id": "Only this group's records; 404 if it does not exist, 403 unless you are a member.",
+    "group_id": "Only this group's records; 404 if it does not exist or was deleted, 403 "
+    "unless you are a member.",
     "event_id": "Only this event's records; 404 if it does not exist, "
     "403 unless the event is one of your groups'.",
     "show": "`past`: events whose `start_time` is before now; `future`: the rest (an "

@@ -135,6 +135,17 @@ def test_page_past_the_end_is_empty_and_still_counts(testapp, world):
     assert set(link_relations(res)) == {"first", "prev"}
 
 
+def test_prev_past_the_end_is_the_last_page_with_records(testapp, many_aliases):
+    res = testapp.get(f"{API}/user_aliases?per_page=25&page=9",
+                      headers=many_aliases.headers("member"))
+    total = int(res.headers["X-Total-Count"])
+    assert res.json == [] and 50 < total <= 75  # the world's aliases too: three pages
+    links = link_relations(res)
+    assert "page=1&" in links["first"] and "page=3&" in links["prev"]
+    last_page = testapp.get(links["prev"], headers=many_aliases.headers("member"))
+    assert len(last_page.json) == total - 50
+
+
 def test_links_keep_the_querys_filters(testapp, world):
     for i in range(3):
         f.make_ticket(group=world.group, event=world.event, owner=world.owner)
