@@ -21,7 +21,10 @@ DESCRIPTION = """\
 SeatShare lets a group of friends share season tickets.
 
 **Authentication**: `Authorization: Bearer <token>` (the scheme is case-insensitive;
-a trailing `;` is tolerated). Tokens come from the OAuth 2.0 endpoints below.
+a trailing `;` is tolerated, and so are spaces and tabs around the token; anything
+else beside it, such as a second `;`, a comma or a second `Authorization` header,
+makes the token invalid: 401). A token is read from that header only, never from
+the query string or the body. Tokens come from the OAuth 2.0 endpoints below.
 `read` covers every `GET`, `write` every other method.
 
 **Lists** are JSON arrays in the documented order, paginated with `page` (default 1)

@@ -38,6 +38,22 @@ def test_bearer_scheme_is_case_insensitive_and_tolerates_the_seeds_semicolon(tes
         assert res.json["id"] == world.member.id
 
 
+def test_tabs_around_the_token_are_whitespace_too(testapp, world):
+    token = world.headers("member")["Authorization"].split()[1]
+    res = testapp.get(f"{API}/users/me", headers={"Authorization": f"Bearer\t{token}\t;"})
+    assert res.json["id"] == world.member.id
+
+
+@pytest.mark.parametrize("extra", [";;", "; x", ", Basic eA==", ", Bearer {token}"])
+def test_anything_else_beside_the_token_makes_it_invalid(testapp, world, extra):
+    # ", Bearer TOKEN": a second Authorization header, which the server
+    # hands on joined to the first.
+    token = world.headers("member")["Authorization"].split()[1]
+    header = f"Bearer {token}" + extra.format(token=token)
+    res = testapp.get(f"{API}/users/me", headers={"Authorization": header}, status=401)
+    assert 'error="invalid_token"' in res.headers["WWW-Authenticate"]
+
+
 def test_token_in_query_string_is_never_accepted(testapp, world):
     token = world.headers("member")["Authorization"].split()[1]
     res = testapp.get(f"{API}/users/me?access_token={token}", status=401)
