@@ -583,6 +583,109 @@ def test_healthz_is_200_on_a_newer_releases_revision(served, fresh_url):
     assert app.get("/healthz", status=200).json == {"status": "ok"}
 
 
+@pytest.fixture
+def started_while_down(fresh_url, monkeypatch):
+    """``start()``: the app on ``fresh_url`` as a server started while the
+    database did not answer leaves it (``check_revision`` found nothing),
+    the statements each request sends, and the errors the database raised."""
+    import seatshare
+    from webtest import TestApp
+
+    from .conftest import make_settings
+
+    monkeypatch.setattr(seatshare, "check_revision", lambda engine, config_file: None)
+    started = []
+
+    def start():
+        wsgi = seatshare.main({}, **make_settings(fresh_url))
+        started.append(wsgi)
+        engine = wsgi.registry["dbengine"]
+        statements, errors = [], []
+        sa.event.listen(engine, "before_cursor_execute",
+                        lambda conn, cursor, statement, *args: statements.append(statement))
+        sa.event.listen(engine, "handle_error", lambda context: errors.append(
+            context.original_exception))
+        return TestApp(wsgi), statements, errors
+
+    yield start
+    for wsgi in started:
+        wsgi.registry["dbengine"].dispose()
+
+
+def assert_healthy_in_one_statement(app, statements, statement):
+    """/healthz answers 200, having sent ``statement`` alone."""
+    statements.clear()
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+    assert [s for s in statements if not s.startswith("BEGIN")] == [statement]
+
+
+def test_healthz_serves_a_models_built_database_down_at_start(started_while_down, fresh_url):
+    """A database built from the models (no alembic_version, as the tests'
+    and the benchmarks' are) that comes back after the server started: it
+    would have started on it, so /healthz answers 200, without an error on
+    the database, and from then on in one SELECT 1."""
+    from seatshare.models.revision import RECORDS_REVISION
+
+    engine = sa.create_engine(fresh_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    app, statements, errors = started_while_down()
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+    assert app.app.registry[RECORDS_REVISION] is False
+    assert_healthy_in_one_statement(app, statements, "SELECT 1")
+    assert errors == []
+
+
+def test_healthz_on_an_empty_database_down_at_start_waits_for_db_upgrade(
+        started_while_down, fresh_url):
+    """No tables at all: the server would have refused to start, so /healthz
+    answers 503 with the command, until `db upgrade` has run; then it reads
+    the revision in its one statement, as a server started on it would."""
+    from seatshare.models.revision import RECORDS_REVISION
+
+    app, statements, errors = started_while_down()
+    for _ in range(2):
+        assert app.get("/healthz", status=503).json == {
+            "error": "Service Unavailable",
+            "error_detail": "the database has no SeatShare tables yet: "
+                            "run `seatshare CONFIG_URI db upgrade`",
+            "code": 503,
+            "database_revision": None,
+            "code_revision": head(),
+        }
+    command.upgrade(alembic_config(fresh_url), "head")
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+    assert app.app.registry[RECORDS_REVISION] is True
+    assert_healthy_in_one_statement(app, statements, "SELECT version_num FROM alembic_version")
+    assert errors == []
+
+
+def test_healthz_on_a_database_behind_that_was_down_at_start(started_while_down, fresh_url):
+    """Tables and a revision before the head: 503 naming both, until
+    `db upgrade`."""
+    command.upgrade(alembic_config(fresh_url), "0007")
+    app, _, errors = started_while_down()
+    assert app.get("/healthz", status=503).json["database_revision"] == "0007"
+    command.upgrade(alembic_config(fresh_url), "head")
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+    assert errors == []
+
+
+def test_healthz_judges_again_a_database_whose_revision_went_away(served, fresh_url):
+    """alembic's table dropped under a running server (another database put
+    in its place): one 503 saying so, then judged as at start, here a
+    database built from the models: 200, in one SELECT 1."""
+    app, statements = served
+    engine = sa.create_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    engine.dispose()
+    assert app.get("/healthz", status=503).json["error_detail"] == (
+        "the database no longer records its revision: run `seatshare CONFIG_URI db upgrade`")
+    assert app.get("/healthz", status=200).json == {"status": "ok"}
+    assert_healthy_in_one_statement(app, statements, "SELECT 1")
+
+
 def test_healthz_checks_the_revision_of_a_database_down_at_start(tmp_path):
     """Started while the database was down, the server could not refuse a
     database behind its code: /healthz says so once it answers."""
@@ -600,7 +703,7 @@ def test_healthz_checks_the_revision_of_a_database_down_at_start(tmp_path):
         app.get("/healthz", status=503)
         folder.mkdir()  # the database answers, never migrated
         assert app.get("/healthz", status=503).json["error_detail"] == (
-            "the database has no revision yet: run `seatshare CONFIG_URI db upgrade`")
+            "the database has no SeatShare tables yet: run `seatshare CONFIG_URI db upgrade`")
         engine = sa.create_engine(url)
         metadata.create_all(engine)
         engine.dispose()

@@ -71,6 +71,7 @@ def migrated_by_newer(revision: str) -> str:
 
 
 REVISION_QUERY = text("SELECT version_num FROM alembic_version")
+NO_TABLES = "the database has no SeatShare tables yet"
 
 
 def database_revision(connection) -> str | None:
@@ -78,6 +79,15 @@ def database_revision(connection) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(REVISION_QUERY).scalar()
+
+
+def revision_state(connection) -> tuple[str | None, bool]:
+    """The database's revision (``database_revision``), and whether it has
+    no SeatShare tables at all (never migrated). Asks the catalogue which
+    tables exist rather than fail on a missing one: on PostgreSQL, that
+    error would abort the transaction it ran in."""
+    current = database_revision(connection)
+    return current, current is None and not inspect(connection).has_table("users")
 
 
 def is_missing_table(exc) -> bool:
@@ -98,8 +108,7 @@ def check_revision(engine, config_file: str) -> bool | None:
     answer), which ``/healthz`` goes on checking (``schema_behind``)."""
     try:
         with engine.connect() as connection:
-            current = database_revision(connection)
-            empty = current is None and not inspect(connection).has_table("users")
+            current, empty = revision_state(connection)
     except SQLAlchemyError as exc:
         # Not a reason to refuse to start (the database may be down for a
         # moment), but the only sign an operator gets of a wrong host or
@@ -108,8 +117,7 @@ def check_revision(engine, config_file: str) -> bool | None:
         return None
     if empty:
         raise ConfigurationError(
-            f"the database has no SeatShare tables yet: run `seatshare {config_file} db "
-            "upgrade` before starting the server"
+            f"{NO_TABLES}: run `seatshare {config_file} db upgrade` before starting the server"
         )
     if is_behind(current):
         raise ConfigurationError(
@@ -119,12 +127,14 @@ def check_revision(engine, config_file: str) -> bool | None:
     return current is not None
 
 
-# The registry's key for what ``check_revision`` found at start.
+# The registry's key for whether the database records its revision: what
+# ``check_revision`` found at start, or, when the database did not answer
+# then (None), what ``schema_behind`` finds once it does.
 RECORDS_REVISION = "seatshare.database_records_revision"
 UPGRADE = "run `seatshare CONFIG_URI db upgrade`"
 
 
-def schema_behind(dbsession, records_revision: bool | None) -> dict | None:
+def schema_behind(dbsession, registry) -> dict | None:
     """Why the running code cannot serve this database, for ``/healthz``,
     in one statement: its revision is one of this code's migrations before
     its head (a database restored from an older backup, or one that did not
@@ -134,20 +144,34 @@ def schema_behind(dbsession, records_revision: bool | None) -> dict | None:
     replaced). A database that records no revision (built from the
     models, as the tests' and the benchmarks' are) is only asked SELECT 1.
 
+    A database that did not answer at start is judged, once it does, as
+    ``check_revision`` would have judged it, and the answer is kept in the
+    ``registry``: one without any SeatShare table is behind until ``db
+    upgrade`` has run (asked again on each call until then).
+
     ``{"detail", "database_revision", "code_revision"}``."""
+    records_revision = registry.get(RECORDS_REVISION, False)
     if records_revision is False:
         dbsession.execute(text("SELECT 1"))
         return None
     head = head_revision()
-    try:
-        current = dbsession.execute(REVISION_QUERY).scalar()
-    except (OperationalError, ProgrammingError) as exc:
-        if not is_missing_table(exc):
-            raise
-        # Only when the database did not answer at start: it has come
-        # back without alembic's table.
-        return {"detail": f"the database has no revision yet: {UPGRADE}",
-                "database_revision": None, "code_revision": head}
+    if records_revision is None:
+        current, empty = revision_state(dbsession.connection())
+        if empty:
+            return {"detail": f"{NO_TABLES}: {UPGRADE}",
+                    "database_revision": None, "code_revision": head}
+        registry[RECORDS_REVISION] = current is not None
+    else:
+        try:
+            current = dbsession.execute(REVISION_QUERY).scalar()
+        except (OperationalError, ProgrammingError) as exc:
+            if not is_missing_table(exc):
+                raise
+            # alembic's table went away under the running server (another
+            # database put in its place): judged again on the next call.
+            registry[RECORDS_REVISION] = None
+            return {"detail": f"the database no longer records its revision: {UPGRADE}",
+                    "database_revision": None, "code_revision": head}
     if not is_behind(current):
         return None
     return {"detail": f"{behind_code(current)}: {UPGRADE}",

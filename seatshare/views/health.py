@@ -4,7 +4,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
 from ..errors import json_error
-from ..models.revision import RECORDS_REVISION, schema_behind
+from ..models.revision import schema_behind
 from ..resources import Root
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def healthz(request):
     """200 after one query; 503 when the database's schema is behind this
     code's (``schema_behind``); a database error becomes the 503 view."""
-    behind = schema_behind(request.dbsession, request.registry.get(RECORDS_REVISION, False))
+    behind = schema_behind(request.dbsession, request.registry)
     if behind is None:
         return {"status": "ok"}
     detail = behind.pop("detail")
