@@ -575,6 +575,30 @@ def test_healthz_is_503_naming_both_revisions_while_the_database_is_behind(serve
     assert app.get("/healthz", status=200).json == {"status": "ok"}
 
 
+def test_healthz_logs_its_503_when_it_begins_and_ends_not_on_every_call(
+        served, fresh_url, caplog):
+    """A load balancer asks every few seconds: one warning when the 503
+    begins (again when its reason changes), one INFO line when it ends."""
+    app, _ = served
+    upgrade = "run `seatshare CONFIG_URI db upgrade`"
+    with caplog.at_level("INFO", logger="seatshare.views.health"):
+        for revision, status in [("0007", 503), ("0007", 503), ("0007", 503), ("0010", 503),
+                                 (head(), 200), (head(), 200), ("0007", 503)]:
+            record_revision(fresh_url, revision)
+            app.get("/healthz", status=status)
+    assert [(r.levelname, r.getMessage()) for r in caplog.records
+            if r.name == "seatshare.views.health"] == [
+        ("WARNING", f"/healthz answers 503: the database is at revision 0007, this SeatShare "
+                    f"needs {head()}: {upgrade}"),
+        ("WARNING", f"/healthz answers 503: the database is at revision 0010, this SeatShare "
+                    f"needs {head()}: {upgrade}"),
+        ("INFO", f"/healthz answers 200 again (it answered 503: the database is at revision "
+                 f"0010, this SeatShare needs {head()}: {upgrade})"),
+        ("WARNING", f"/healthz answers 503: the database is at revision 0007, this SeatShare "
+                    f"needs {head()}: {upgrade}"),
+    ]
+
+
 def test_healthz_is_200_on_a_newer_releases_revision(served, fresh_url):
     """A rolling deploy's newer servers migrated the database: this code's
     servers still serve until they are replaced, as they still start."""
