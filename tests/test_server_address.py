@@ -1,6 +1,7 @@
 """The ini files' [server:main]: waitress's address comes from PasteDeploy
 variables with the ini's defaults, so that ``pserve development.ini
 http_port=8080`` serves on 8080, as ``pserve --help`` promises."""
+import logging
 import os
 import re
 
@@ -140,3 +141,49 @@ def test_the_line_names_every_address_and_the_threads(listen, threads, line):
 
     server = SimpleNamespace(effective_listen=listen, adj=SimpleNamespace(threads=threads))
     assert listening(server) == line
+
+
+@pytest.fixture
+def served_queue_log(monkeypatch):
+    """``serve`` run as pserve runs it (the server itself a stand-in), the
+    filter it puts on waitress's queue logger taken off again after, and a
+    clock the test moves: ``clock[0]``."""
+    from types import SimpleNamespace
+
+    from seatshare import server
+
+    clock = [1000.0]
+    monkeypatch.setattr(server, "now", lambda: clock[0], raising=False)
+    stand_in = SimpleNamespace(effective_listen=[("127.0.0.1", 6543)],
+                               adj=SimpleNamespace(threads=8), run=lambda: None)
+    monkeypatch.setattr(waitress, "create_server", lambda app, **settings: stand_in)
+    queue_log = logging.getLogger("waitress.queue")
+    before = list(queue_log.filters)
+    server.serve(None)
+    yield clock
+    queue_log.filters[:] = before
+
+
+class QueuedTask:
+    def defer(self):
+        pass
+
+
+def test_waitress_queue_depth_is_a_line_a_minute_not_a_line_a_request(served_queue_log, caplog):
+    """Under load nearly every request found every thread busy, and waitress
+    warned so each time. The sign stays, once a minute, with how many
+    requests waited and how deep the queue got in between."""
+    from waitress.task import ThreadedTaskDispatcher
+
+    dispatcher = ThreadedTaskDispatcher()  # no threads: every request waits
+    with caplog.at_level(logging.WARNING, logger="waitress.queue"):
+        for _ in range(100):
+            dispatcher.add_task(QueuedTask())
+        served_queue_log[0] += 75
+        dispatcher.add_task(QueuedTask())
+    assert [r.getMessage() for r in caplog.records if r.name == "waitress.queue"] == [
+        "Task queue depth is 1: requests wait for a free thread (logged at most once every "
+        "60 s, with how many more there were)",
+        "Task queue depth is 101: requests wait for a free thread (99 more in the 75 s since "
+        "the last such line, the queue at most 100 deep)",
+    ]
