@@ -9,7 +9,7 @@ from .paths import redact_url_logs
 from .request_class import fold_request_properties
 from .resources import Root
 from .preflight import check_server_settings
-from .settings import BadSettings, apply_environment, describe
+from .settings import BadSettings, apply_environment, database_named, describe
 
 
 class Refused(ConfigurationError, SystemExit):
@@ -66,8 +66,9 @@ def make_app(global_config, settings):
         config.include(".views")
         config.include(".calendar")
     fold_request_properties(config.registry)
+    config_file = global_config.get("__file__")
     config.registry[RECORDS_REVISION] = check_revision(
-        config.registry["dbengine"], global_config.get("__file__", "CONFIG"))
+        config.registry["dbengine"], config_file or "CONFIG", database_named(config_file))
     app = config.make_wsgi_app()
     start_queue_sender(app.registry)
     return app

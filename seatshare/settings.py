@@ -50,6 +50,17 @@ def apply_environment(settings: dict, environ=os.environ) -> dict:
     return merged
 
 
+def database_named(config_file: str | None, environ=os.environ) -> str:
+    """Which setting named the database, for a message that must not repeat
+    its URL (it may hold a password): ``SEATSHARE_DATABASE_URL``, or the ini
+    file's ``sqlalchemy.url``, saying the variable is unset (as it is where
+    it was never passed on: under cron, say)."""
+    if environ.get("SEATSHARE_DATABASE_URL"):
+        return "the database SEATSHARE_DATABASE_URL names"
+    where = f" in {config_file}" if config_file else ""
+    return f"the database sqlalchemy.url names{where}, SEATSHARE_DATABASE_URL being unset"
+
+
 # The secrets and the variables that set them. A secret anyone can read
 # signs anyone's session cookie (so signs them in as any user) or calendar
 # URL: the placeholders production.ini ships with ("set-…") and the secrets

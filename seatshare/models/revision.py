@@ -97,7 +97,7 @@ def is_missing_table(exc) -> bool:
     return getattr(orig, "sqlstate", None) == "42P01" or str(orig).startswith("no such table")
 
 
-def check_revision(engine, config_file: str) -> bool | None:
+def check_revision(engine, config_file: str, database: str = "the database") -> bool | None:
     """Raise when the database has no tables at all, or an older revision
     than this code's head. A database that does not answer now is left to
     the requests (503 until it is back); one with the tables but without
@@ -105,7 +105,8 @@ def check_revision(engine, config_file: str) -> bool | None:
     know (a newer release's, during a rolling deploy) starts.
 
     Returns whether the database records its revision (None: it did not
-    answer), which ``/healthz`` goes on checking (``schema_behind``)."""
+    answer), which ``/healthz`` goes on checking (``schema_behind``).
+    ``database`` says which setting named it (``settings.database_named``)."""
     try:
         with engine.connect() as connection:
             current, empty = revision_state(connection)
@@ -113,7 +114,8 @@ def check_revision(engine, config_file: str) -> bool | None:
         # Not a reason to refuse to start (the database may be down for a
         # moment), but the only sign an operator gets of a wrong host or
         # password before the requests' 503s.
-        log.warning("could not check the database's revision at start: %s", first_line(exc))
+        log.warning("could not check the database's revision at start: %s (%s); starting "
+                    "anyway, /healthz checks it once it answers", first_line(exc), database)
         return None
     if empty:
         raise ConfigurationError(
