@@ -8,61 +8,39 @@ in one line through ``seatshare.server`` (which production.ini lets
 through at INFO), where it listens and with how many threads.
 """
 import logging
-import threading
-import time
 from functools import partial
 
 import waitress
+
+from .repeats import Repeats
 
 log = logging.getLogger(__name__)
 
 # waitress's logger and line for a request that finds every thread busy.
 QUEUE_LOGGER = "waitress.queue"
 QUEUE_DEPTH = "Task queue depth is %d"
-# Seconds between two of those lines, at the least.
-QUEUE_LOG_INTERVAL = 60
-
-
-def now() -> float:
-    return time.monotonic()
 
 
 class QueueDepthSummary(logging.Filter):
     """waitress warns "Task queue depth is N" each time a request finds no
     idle thread: under load, a line for nearly every request, thousands a
     minute. The sign matters (the server needs more threads or processes),
-    its repetition does not: one line goes through per interval, saying how
-    many were held back since the one before and how deep the queue got.
-    A burst's count is told with the next line, whenever the queue next
-    forms."""
+    its repetition does not: one line goes through per interval
+    (``Repeats``), saying how many were held back since the one before and
+    how deep the queue got."""
 
-    def __init__(self, interval: float = QUEUE_LOG_INTERVAL):
+    def __init__(self):
         super().__init__()
-        self.interval = interval
-        self.lock = threading.Lock()
-        self.logged_at = None
-        self.held = self.deepest = 0
+        self.repeats = Repeats()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.msg != QUEUE_DEPTH:
             return True  # anything else waitress says there
         (depth,) = record.args
-        with self.lock:
-            moment = now()
-            if self.logged_at is not None and moment - self.logged_at < self.interval:
-                self.held += 1
-                self.deepest = max(self.deepest, depth)
-                return False
-            held, deepest, since = self.held, self.deepest, self.logged_at
-            self.logged_at, self.held, self.deepest = moment, 0, 0
-        if held:
-            record.msg = (QUEUE_DEPTH + ": requests wait for a free thread (%d more in the %d s "
-                          "since the last such line, the queue at most %d deep)")
-            record.args = (depth, held, round(moment - since), deepest)
-        else:
-            record.msg = (QUEUE_DEPTH + ": requests wait for a free thread (logged at most "
-                          "once every %d s, with how many more there were)")
-            record.args = (depth, self.interval)
+        note = self.repeats.note(QUEUE_DEPTH, depth, "the queue at most %d deep")
+        if note is None:
+            return False
+        record.msg = f"{QUEUE_DEPTH}: requests wait for a free thread {note}"
         return True
 
 

@@ -198,6 +198,28 @@ def test_the_503_logs_the_drivers_reason(app_without_database, caplog, request):
     assert "\n" not in lines[0] and "[SQL" not in lines[0]
 
 
+def test_an_outage_logs_its_reason_once_a_minute_not_on_every_request(
+        app_without_database, caplog, monkeypatch):
+    """Through an outage every request, and every load balancer probe,
+    failed with the same reason, each an ERROR line: one a minute says it,
+    with how many more requests failed so since the line before."""
+    from seatshare import repeats
+
+    clock = [1000.0]
+    monkeypatch.setattr(repeats, "now", lambda: clock[0])
+    with caplog.at_level(logging.ERROR, logger="seatshare.errors"):
+        for _ in range(5):
+            app_without_database.get("/healthz", status=503)
+        clock[0] += 75
+        app_without_database.get("/api/v1/users/me", status=503,
+                                 headers={"Authorization": f"Bearer {new_token()}"})
+    first, second = [r.getMessage() for r in caplog.records if r.name == "seatshare.errors"]
+    reason, note = first.rsplit(" (", 1)
+    assert reason.startswith("database unavailable: OperationalError: ")
+    assert note == "logged at most once every 60 s, with how many more there were)"
+    assert second == f"{reason} (4 more in the 75 s since the last such line)"
+
+
 def test_service_recovers_by_itself_when_the_database_returns(tmp_path):
     folder = tmp_path / "later"
     wsgi = main({}, **make_settings(f"sqlite:///{folder}/seatshare.sqlite"))

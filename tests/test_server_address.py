@@ -150,10 +150,10 @@ def served_queue_log(monkeypatch):
     clock the test moves: ``clock[0]``."""
     from types import SimpleNamespace
 
-    from seatshare import server
+    from seatshare import repeats, server
 
     clock = [1000.0]
-    monkeypatch.setattr(server, "now", lambda: clock[0], raising=False)
+    monkeypatch.setattr(repeats, "now", lambda: clock[0])
     stand_in = SimpleNamespace(effective_listen=[("127.0.0.1", 6543)],
                                adj=SimpleNamespace(threads=8), run=lambda: None)
     monkeypatch.setattr(waitress, "create_server", lambda app, **settings: stand_in)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..models.engine import first_line
 from ..paths import is_api_request, redact_secrets
+from ..repeats import Repeats
 from ..security.bearer import bearer_token_sent
 from ..security.challenges import BEARER_CHALLENGE
 from ..security.policy import ScopeDenied
@@ -20,6 +21,8 @@ from .responses import answers_json, html_error, json_error
 log = logging.getLogger("seatshare.errors")
 
 RETRY_AFTER_SECONDS = "5"
+# The registry's key for when each reason of an outage was last logged.
+OUTAGE_REPEATS = "seatshare.outage_repeats"
 
 
 def api_error_view(exc, request):
@@ -94,7 +97,11 @@ def database_unavailable_view(exc, request):
     if not _is_connection_error(exc):
         return server_error_view(exc, request)
     if not run_again(request, exc):
-        log.error("database unavailable: %s: %s", exc.__class__.__name__, first_line(exc))
+        reason = f"{exc.__class__.__name__}: {first_line(exc)}"
+        # Every request through an outage fails so: one line a minute.
+        note = request.registry.setdefault(OUTAGE_REPEATS, Repeats()).note(reason)
+        if note:
+            log.error("database unavailable: %s %s", reason, note)
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
     if answers_json(request):
         return json_error(request, 503, headers=headers)
