@@ -505,6 +505,29 @@ def test_a_database_down_at_start_is_logged(tmp_path, caplog, monkeypatch, varia
         f"({named}); starting anyway, /healthz checks it once it answers"]
 
 
+def test_a_database_a_newer_release_migrated_starts_with_a_warning(fresh_url, caplog):
+    """An older release started on a newer one's database (a rollback of
+    the code, a server forgotten in the upgrade) starts, as in a rolling
+    deploy, but says so: its requests may fail on what the newer
+    migrations changed, and nothing else would tell the operator."""
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    engine = sa.create_engine(fresh_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    record_revision(fresh_url, "9999_from_a_newer_release")
+    with caplog.at_level("WARNING", logger="seatshare.models.revision"):
+        app = main({}, **make_settings(fresh_url))
+    app.registry["dbengine"].dispose()
+    assert [r.getMessage() for r in caplog.records if r.name == "seatshare.models.revision"] == [
+        f"the database is at revision 9999_from_a_newer_release, which this SeatShare does "
+        f"not know (its newest is {head()}): a newer SeatShare migrated it; starting anyway, "
+        "but replace this server with the newer release: what its migrations changed may "
+        "fail here"]
+
+
 def test_the_servers_own_reading_of_the_migrations_agrees_with_alembic():
     """The server checks the database's revision at start without alembic
     (seatshare.models.revision reads the migrations' headers itself)."""

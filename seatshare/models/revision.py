@@ -102,7 +102,8 @@ def check_revision(engine, config_file: str, database: str = "the database") -> 
     than this code's head. A database that does not answer now is left to
     the requests (503 until it is back); one with the tables but without
     alembic's (built from the models) or at a revision this code does not
-    know (a newer release's, during a rolling deploy) starts.
+    know (a newer release's, during a rolling deploy) starts, the latter
+    with a warning.
 
     Returns whether the database records its revision (None: it did not
     answer), which ``/healthz`` goes on checking (``schema_behind``).
@@ -126,6 +127,9 @@ def check_revision(engine, config_file: str, database: str = "the database") -> 
             f"{behind_code(current)}: run `seatshare {config_file} db upgrade` before "
             "starting the server"
         )
+    if current is not None and not knows(current):
+        log.warning("%s; starting anyway, but replace this server with the newer release: "
+                    "what its migrations changed may fail here", migrated_by_newer(current))
     return current is not None
 
 
