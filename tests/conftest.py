@@ -18,7 +18,9 @@ from sqlalchemy.orm import sessionmaker
 from webtest import TestApp
 
 from seatshare import main
+from seatshare.errors.views import OUTAGE_REPEATS
 from seatshare.models import meta
+from seatshare.views.health import LAST_503
 
 from . import factories
 
@@ -165,6 +167,10 @@ def testapp(app, session_factory, dbsession, monkeypatch):
     registered with the request's transaction manager as in production.
     """
     monkeypatch.setitem(app.registry, "dbsession_factory", session_factory)
+    # What the session's app remembers of the log lines it sent (sent once
+    # a minute, or when a state changes): each test starts with none sent.
+    for key in (OUTAGE_REPEATS, LAST_503):
+        monkeypatch.delitem(app.registry, key, raising=False)
     testapp = TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
     yield testapp
     dbsession.expire_all()
