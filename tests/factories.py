@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from seatshare import models
 from seatshare.models import utcnow
-from seatshare.services import groups as groups_service
+from seatshare.services import group_invitations
 from seatshare.tokens import hash_token, new_token
 
 _session = None
@@ -93,7 +93,7 @@ SESSION_SECRET = "test-session-secret"
 
 def standing_code(group) -> str:
     """``group``'s standing invitation code, as the test app shows it."""
-    return groups_service.standing_code({"seatshare.session_secret": SESSION_SECRET}, group)
+    return group_invitations.standing_code({"seatshare.session_secret": SESSION_SECRET}, group)
 
 
 def make_group(entity=None, creator=None, active=True, **kw):

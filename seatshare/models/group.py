@@ -35,7 +35,7 @@ class Group(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     # No invitation_code column: the standing code is made from the id,
-    # this generation and a server secret (services.groups.standing_code),
+    # this generation and a server secret (services.group_invitations.standing_code),
     # never stored. Replacing the code adds one: the old code stops working.
     invitation_code_generation: Mapped[int] = mapped_column(
         Integer, default=0, server_default="0"

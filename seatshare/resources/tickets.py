@@ -10,7 +10,7 @@ from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from ..schemas.types import MAX_ID
 from ..security.policy import READ_METHODS
-from ..services.groups import lock_group_of_ticket
+from ..services.group_locks import lock_group_of_ticket
 from ..services.tickets import SEAT_FIELDS
 from . import Parent, register_container
 from .events import show_now, time_filter

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from ..errors import APIError
 from ..models import HistoryAction, Ticket, UserAlias, on_postgresql
-from .groups import share_lock_group
+from .group_locks import share_lock_group
 from .history import record_ticket_changes
 
 

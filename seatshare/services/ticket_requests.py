@@ -17,7 +17,7 @@ from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_requ
 from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, utcnow
 from ..permissions import Permission
 from ..recheck import recheck_permission
-from .groups import lock_group_of_ticket
+from .group_locks import lock_group_of_ticket
 from .history import record_ticket_change
 from .pending_requests import change_status
 from .tickets import change_ticket

@@ -7,7 +7,7 @@ from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
 from ..permissions import Permission
 from ..recheck import recheck_permission
-from .groups import share_lock_group
+from .group_locks import share_lock_group
 from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
 from .pending_requests import settle_requests, tell_requesters_of_deleted
 from .ticket_parties import (

@@ -25,7 +25,7 @@ from ..schemas.group_admin import (
     MemberListQuery,
     MemberUpdate,
 )
-from ..services import groups as service
+from ..services import group_invitations, group_locks, group_membership, groups
 from . import ResourceViews, created, no_content
 from .groups import group_json
 
@@ -52,7 +52,7 @@ class GroupAdminViews(ResourceViews):
     @view_config(context=GroupContainer, request_method="POST", permission=Permission.CREATE)
     def create(self):
         data = validate_body(self.request, GroupCreate(), CREATE_READ_ONLY)
-        group = service.create_group(
+        group = groups.create_group(
             self.request.dbsession, self.request.identity.user_id, data["name"], data["entity_id"]
         )
         created(self.request, self.request.resource_url(self.context, str(group.id)))
@@ -63,7 +63,7 @@ class GroupAdminViews(ResourceViews):
     )
     def join(self):
         data = validate_body(self.request, GroupJoin())
-        group, role = service.join_group(
+        group, role = group_invitations.join_group(
             self.request.dbsession, self.request.registry.settings,
             self.request.identity.user_id, data["invitation_code"],
         )
@@ -76,12 +76,12 @@ class GroupAdminViews(ResourceViews):
     def replace_invitation_code(self):
         """A new standing code, for when the old one has leaked."""
         validate_body(self.request, InvitationCodeReplace(), GROUP_READ_ONLY)
-        group = service.replace_standing_code(self.request, self.context)
+        group = group_invitations.replace_standing_code(self.request, self.context)
         return group_json(self.request, group, self.context.role)
 
     @view_config(context=GroupContext, request_method="DELETE", permission=Permission.DELETE)
     def deactivate(self):
-        service.deactivate_group(self.request, self.context)
+        groups.deactivate_group(self.request, self.context)
         return no_content()
 
     @view_config(context=MemberContainer, request_method="GET", permission=Permission.LIST)
@@ -97,12 +97,12 @@ class GroupAdminViews(ResourceViews):
         changes = validate_body(self.request, MemberUpdate(), MEMBER_READ_ONLY)
         membership = self.context.membership
         if "role" in changes:
-            membership = service.set_role(self.request, self.context, changes["role"])
+            membership = group_membership.set_role(self.request, self.context, changes["role"])
         return member_json(membership, self.context.user)
 
     @view_config(context=MemberContext, request_method="DELETE", permission=Permission.LEAVE)
     def remove_member(self):
-        service.remove_member(self.request, self.context)
+        group_membership.remove_member(self.request, self.context)
         return no_content()
 
     @view_config(context=InvitationContainer, request_method="GET", permission=Permission.LIST)
@@ -115,7 +115,7 @@ class GroupAdminViews(ResourceViews):
 
     @view_config(context=InvitationContext, request_method="DELETE", permission=Permission.DELETE)
     def withdraw_invitation(self):
-        service.withdraw_invitation(self.request, self.context)
+        group_invitations.withdraw_invitation(self.request, self.context)
         return no_content()
 
     @view_config(context=InvitationContainer, request_method="POST", permission=Permission.CREATE)
@@ -123,11 +123,13 @@ class GroupAdminViews(ResourceViews):
         """The code goes only to the invitee's address, never into the answer."""
         identity = self.request.identity
         group = self.context.group
-        service.lock_group(self.request, self.context, Permission.CREATE, group.id)
+        group_locks.lock_group(self.request, self.context, Permission.CREATE, group.id)
         data = validate_body(self.request, InvitationCreate(), INVITATION_READ_ONLY)
-        service.refuse_inviting_a_member(self.request.dbsession, group.id, data["email"])
-        service.count_invitation(self.request, identity.user_id, data["email"])
-        invitation, code = service.invite(
+        group_invitations.refuse_inviting_a_member(
+            self.request.dbsession, group.id, data["email"]
+        )
+        group_invitations.count_invitation(self.request, identity.user_id, data["email"])
+        invitation, code = group_invitations.invite(
             self.request.dbsession, group, data["email"], identity.user_id
         )
         mail_invitation(self.request, group, data["email"], code, identity.user)

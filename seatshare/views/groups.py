@@ -6,7 +6,8 @@ from ..permissions import Permission
 from ..resources.groups import GroupContainer, GroupContext
 from ..schemas import validate_body
 from ..schemas.groups import READ_ONLY, GroupListQuery, GroupUpdate
-from ..services.groups import lock_group, standing_code
+from ..services.group_invitations import standing_code
+from ..services.group_locks import lock_group
 from . import ResourceViews
 
 FIELDS = ("id", "name", "entity_id", "creator_id", "created_at")

@@ -13,7 +13,7 @@ from seatshare.models import (
     TicketRequest,
     UserAlias,
 )
-from seatshare.services import groups as group_service
+from seatshare.services import group_membership as membership_service
 from seatshare.services import ticket_requests as request_service
 from seatshare.services import tickets as ticket_service
 
@@ -91,8 +91,8 @@ def test_a_member_removal_failing_midway_keeps_the_member_and_tickets(
                   assignee=world.member)
     f.make_ticket_request(world.ticket, requester=world.member)
     before = state(dbsession)
-    monkeypatch.setattr(group_service, "record_ticket_changes",
-                        fail_after(group_service.record_ticket_changes))
+    monkeypatch.setattr(membership_service, "record_ticket_changes",
+                        fail_after(membership_service.record_ticket_changes))
     res = testapp.delete(f"{API}/groups/{world.group.id}/members/{world.member.id}",
                          headers=world.headers("admin"), status=500)
     assert_500(res)

@@ -124,7 +124,7 @@ def test_the_standing_code_is_stored_nowhere(testapp, world, dbsession):
 
 
 def test_the_standing_code_changes_with_the_session_secret(world):
-    from seatshare.services.groups import standing_code
+    from seatshare.services.group_invitations import standing_code
 
     codes = {standing_code({"seatshare.session_secret": secret}, world.group)
              for secret in ("one secret", "another secret")}
@@ -260,7 +260,7 @@ def test_a_group_whose_code_was_never_replaced_keeps_the_code_it_had(world):
     import hashlib
     import hmac
 
-    from seatshare.services.groups import STANDING_CODE_PURPOSE
+    from seatshare.services.group_invitations import STANDING_CODE_PURPOSE
     from seatshare.tokens import derived_key
 
     key = derived_key({"seatshare.session_secret": f.SESSION_SECRET}, STANDING_CODE_PURPOSE)

@@ -273,7 +273,7 @@ def sent_while_held(race_server, method, url, headers, body, hold, then=lambda c
 
 def while_a_removal_holds_the_group(race_server, group_id, method, url, headers, body, then):
     """Send a request while another transaction holds the group's update
-    lock, as a member's removal does from its start (services.groups.
+    lock, as a member's removal does from its start (services.group_locks.
     lock_membership); the request must wait for it, and ``then(connection)``
     runs in that transaction while it waits. The request's status."""
     def hold(removal):

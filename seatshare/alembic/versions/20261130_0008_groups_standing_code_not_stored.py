@@ -4,7 +4,7 @@ A group's standing invitation code is a secret (whoever holds it joins the
 group), and secrets are never stored in plain text; administrators see it
 every time, so it cannot be a hash either. It is now made from the group's
 id and a key derived from seatshare.session_secret
-(``seatshare.services.groups.standing_code``). Every group's code changes
+(``seatshare.services.group_invitations.standing_code``). Every group's code changes
 with this upgrade: the old codes stop working, and administrators see the
 new one in GET /groups/ID.
 

@@ -1,0 +1,100 @@
+"""A group's members: changing a member's role, and a member leaving or
+being removed.
+
+The rules that need the database live here; who may do each is the
+``__acl__`` of the context the view hangs on (resources/group_members.py).
+"""
+from sqlalchemy import func, or_, select
+
+from ..errors import APIError
+from ..models import GroupRemoval, HistoryAction, Membership, Role, Ticket
+from ..permissions import Permission
+from .group_locks import lock_membership
+from .history import action_for, diff, record_ticket_changes, snapshot
+from .pending_requests import tell_requesters_of_deleted, withdraw_requests_of_leaver
+from .ticket_parties import GoneTicketsMail, tell_other_parties
+
+LAST_ADMIN = "A group needs at least one administrator: promote another member first."
+ONLY_MEMBER = (
+    "A group needs at least one administrator, and you are its only member: "
+    "delete the group instead."
+)
+
+
+def role_in(dbsession, group_id: int, user_id: int) -> Role | None:
+    """``user_id``'s role in group ``group_id``, or None."""
+    return dbsession.scalar(
+        select(Membership.role).where(
+            Membership.group_id == group_id, Membership.user_id == user_id
+        )
+    )
+
+
+def keep_an_administrator(dbsession, membership: Membership) -> None:
+    """409 when ``membership`` is its group's last administrator; when it
+    is the only member too, nobody can be promoted, and the message says
+    to deactivate the group instead."""
+    if membership.role != Role.ADMIN:
+        return
+    members, admins = dbsession.execute(
+        select(func.count(), func.count().filter(Membership.role == Role.ADMIN)).where(
+            Membership.group_id == membership.group_id
+        )
+    ).one()
+    if admins <= 1:
+        raise APIError(409, ONLY_MEMBER if members == 1 else LAST_ADMIN)
+
+
+def set_role(request, context, role: Role) -> Membership:
+    """Give ``context``'s member ``role``."""
+    dbsession = request.dbsession
+    membership = lock_membership(request, context, Permission.EDIT)
+    if role != membership.role:
+        keep_an_administrator(dbsession, membership)
+        membership.role = role
+        dbsession.flush()
+    return membership
+
+
+def remove_member(request, context) -> None:
+    """The member leaves (or is removed) and keeps nothing in the group:
+    tickets assigned to them are unassigned, tickets they own are deleted
+    (each with a history entry), their pending requests are withdrawn.
+    Each other member is mailed once of all it does to them: the tickets
+    they held that are deleted, theirs that are unassigned, those they
+    asked for that are deleted, theirs whose requests are withdrawn. A
+    removal by someone else is remembered (``GroupRemoval``), and mailed
+    to the member removed, with the tickets they owned."""
+    dbsession = request.dbsession
+    actor_id = request.identity.user_id
+    membership = lock_membership(request, context, Permission.LEAVE)
+    keep_an_administrator(dbsession, membership)
+    group_id, user_id = membership.group_id, membership.user_id
+    tickets = dbsession.scalars(
+        select(Ticket).where(
+            Ticket.group_id == group_id,
+            or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
+        )
+    ).all()
+    # Each member hears once of all it does to them.
+    mail = GoneTicketsMail(request, user_id, group_id, actor_id, left_group=True)
+    withdraw_requests_of_leaver(mail, group_id, user_id)
+    tell_requesters_of_deleted(mail, [t.id for t in tickets if t.owner_id == user_id])
+    tell_other_parties(mail, tickets)
+    mail.send()
+    history = []
+    for ticket in tickets:
+        if ticket.owner_id == user_id:
+            history.append((ticket, actor_id, HistoryAction.DELETED, snapshot(ticket)))
+            dbsession.delete(ticket)
+        else:
+            before = snapshot(ticket)
+            ticket.assignee_id = None
+            ticket.alias_id = None
+            changed = diff(before, snapshot(ticket))
+            history.append((ticket, actor_id, action_for(changed), changed))
+    record_ticket_changes(dbsession, history)
+    dbsession.delete(membership)
+    if actor_id != user_id:
+        dbsession.add(GroupRemoval(group_id=group_id, user_id=user_id, removed_by_id=actor_id))
+    dbsession.flush()
