@@ -243,6 +243,8 @@ def type_schema(typ) -> dict:
         schema = {"type": "string", "maxLength": typ.max_length, "pattern": r"^[^\x00]*$"}
         if not typ.blank:
             schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{BLANK}][^\x00]*$")
+        if typ.trim:
+            schema["description"] = "Stored without the whitespace around it."
         return schema
     if isinstance(typ, JSONInt):
         return {"type": "integer", "minimum": 1, "maximum": MAX_ID}

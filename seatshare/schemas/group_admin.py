@@ -3,7 +3,8 @@ import re
 
 import colander
 
-from ..models import Group, GroupInvitation, Role
+from ..models import GroupInvitation, Role
+from .groups import group_name
 from .lists import ListQuery
 from .types import EmailAddress, JSONChoice, JSONInt, JSONString, column_length
 from .users import normalize_email
@@ -15,7 +16,7 @@ MEMBER_READ_ONLY = ("group_id", "user_id", "first_name", "last_name", "created_a
 
 
 class GroupCreate(colander.MappingSchema):
-    name = colander.SchemaNode(JSONString(column_length(Group.name), blank=False))
+    name = group_name()
     entity_id = colander.SchemaNode(JSONInt())
 
 

@@ -19,7 +19,12 @@ class GroupListQuery(ListQuery):
     pass
 
 
-class GroupUpdate(colander.MappingSchema):
-    name = colander.SchemaNode(
-        JSONString(column_length(Group.name), blank=False), missing=colander.drop
+def group_name(**kw):
+    """A group's name: never blank, stored without the spaces around it."""
+    return colander.SchemaNode(
+        JSONString(column_length(Group.name), blank=False, trim=True), **kw
     )
+
+
+class GroupUpdate(colander.MappingSchema):
+    name = group_name(missing=colander.drop)

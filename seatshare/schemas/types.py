@@ -75,11 +75,14 @@ def is_storable_text(value: str) -> bool:
 
 class JSONString(_JSONType):
     """A JSON string of at most ``max_length`` characters; ``blank=False``
-    refuses strings that are empty once stripped."""
+    refuses strings that are empty once stripped, and ``trim=True`` stores
+    them stripped (a name typed or pasted with a space around it). The
+    length is checked as sent, as the OpenAPI document's ``maxLength`` says."""
 
-    def __init__(self, max_length, blank=True):
+    def __init__(self, max_length, blank=True, trim=False):
         self.max_length = max_length
         self.blank = blank
+        self.trim = trim
 
     def convert(self, node, cstruct):
         if not isinstance(cstruct, str):
@@ -90,7 +93,7 @@ class JSONString(_JSONType):
             raise colander.Invalid(node, "must be text without NUL characters or lone surrogates")
         if not self.blank and not cstruct.strip():
             raise colander.Invalid(node, "must not be blank")
-        return cstruct
+        return cstruct.strip() if self.trim else cstruct
 
 
 class JSONChoice(JSONString):

@@ -82,6 +82,26 @@ def test_group_name_must_not_be_blank_or_too_long(testapp, world):
         assert res.json["fields"] == {"name": message}
 
 
+def test_group_name_is_stored_without_the_spaces_around_it(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/groups/{world.group.id}", {"name": " \tSeason  Crew \u3000"},
+        headers=world.headers("admin"),
+    )
+    assert res.json["name"] == "Season  Crew"
+    dbsession.expire_all()
+    assert dbsession.get(Group, world.group.id).name == "Season  Crew"
+
+
+def test_group_name_of_only_spaces_is_400_and_keeps_the_name(testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/groups/{world.group.id}", {"name": " \t\u00a0 "}, headers=world.headers("admin"),
+        status=400,
+    )
+    assert res.json["fields"] == {"name": "must not be blank"}
+    dbsession.expire_all()
+    assert dbsession.get(Group, world.group.id).name == world.group.name
+
+
 def test_promoted_member_sees_role_admin(testapp, world):
     other = f.make_group(creator=world.owner)
     f.make_membership(other, world.member, role=Role.ADMIN)

@@ -76,6 +76,16 @@ def test_create_group_needs_a_name_and_an_entity(testapp, world):
     assert res.json["fields"] == {"name": "must not be blank", "entity_id": "Required"}
 
 
+def test_create_group_stores_the_name_without_the_spaces_around_it(testapp, world, dbsession):
+    body = testapp.post_json(
+        f"{API}/groups", {"name": "  Season  ", "entity_id": world.entity.id},
+        headers=world.headers("member"), status=201,
+    ).json
+    assert body["name"] == "Season"
+    dbsession.expire_all()
+    assert dbsession.get(Group, body["id"]).name == "Season"
+
+
 # --- POST /groups/join -----------------------------------------------------
 
 def test_join_with_the_groups_code_makes_you_a_member(testapp, world, dbsession):
