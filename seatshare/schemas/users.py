@@ -48,9 +48,10 @@ def _text(attribute, **kw):
 class CurrentUserUpdate(colander.MappingSchema):
     """``PUT /users/me``: every field optional (a partial update)."""
 
-    # Sign-up asks for both names, and other members see them: never blank.
-    first_name = _text(User.first_name, blank=False)
-    last_name = _text(User.last_name, blank=False)
+    # Sign-up asks for both names, and other members see them: never blank,
+    # and stripped, as the sign-up page strips them.
+    first_name = _text(User.first_name, blank=False, trim=True)
+    last_name = _text(User.last_name, blank=False, trim=True)
     email = colander.SchemaNode(
         JSONString(column_length(User.email), blank=False),
         preparer=normalize_email,

@@ -206,6 +206,16 @@ def test_put_me_name_must_not_be_blank(testapp, world, dbsession):
     assert member.first_name and member.last_name and member.bio != "changed"
 
 
+def test_put_me_names_are_stored_without_the_spaces_around_them(testapp, world, dbsession):
+    """As the sign-up page stores them."""
+    res = testapp.put_json(f"{API}/users/me", {"first_name": " Mary Ann ", "last_name": "\tLee\n"},
+                           headers=world.headers("member"))
+    assert (res.json["first_name"], res.json["last_name"]) == ("Mary Ann", "Lee")
+    dbsession.expire_all()
+    member = dbsession.get(User, world.member.id)
+    assert (member.first_name, member.last_name) == ("Mary Ann", "Lee")
+
+
 def test_put_me_null_for_a_string_is_400(testapp, world):
     res = testapp.put_json(
         f"{API}/users/me", {"bio": None}, headers=world.headers("member"), status=400
