@@ -83,6 +83,22 @@ def test_create_alias_needs_a_first_name(testapp, world):
     assert res.json["fields"] == {"first_name": "must not be blank"}
 
 
+def test_alias_names_are_stored_without_the_spaces_around_them(testapp, world, dbsession):
+    res = testapp.post_json(
+        f"{API}/user_aliases", {"first_name": " Kim ", "last_name": "  "},
+        headers=world.headers("member"), status=201,
+    )
+    assert (res.json["first_name"], res.json["last_name"]) == ("Kim", "")
+    res = testapp.put_json(
+        res.headers["Location"], {"first_name": "Kim Jo\t", "last_name": " Lee"},
+        headers=world.headers("member"),
+    )
+    assert (res.json["first_name"], res.json["last_name"]) == ("Kim Jo", "Lee")
+    dbsession.expire_all()
+    alias = dbsession.get(UserAlias, res.json["id"])
+    assert (alias.first_name, alias.last_name) == ("Kim Jo", "Lee")
+
+
 def test_mutual_member_can_view_alias(testapp, world):
     res = testapp.get(f"{API}/user_aliases/{world.alias.id}", headers=world.headers("member"))
     assert res.json == {
