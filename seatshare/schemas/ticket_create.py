@@ -4,6 +4,7 @@ import decimal
 import colander
 
 from ..models import Ticket
+from .tickets import seat_place
 from .types import JSONIdList, JSONInt, JSONString, Money, Nullable, column_length
 
 READ_ONLY = ("id", "owner_id", "created_at", "updated_at")
@@ -32,9 +33,9 @@ class TicketCreate(colander.MappingSchema):
     group_id = colander.SchemaNode(JSONInt())
     event_id = colander.SchemaNode(JSONInt(), missing=colander.drop)
     event_ids = colander.SchemaNode(JSONIdList(MAX_EVENTS), missing=colander.drop)
-    section = _text(Ticket.section)
-    row = _text(Ticket.row)
-    seat = _text(Ticket.seat)
+    section = seat_place(Ticket.section, missing="")
+    row = seat_place(Ticket.row, missing="")
+    seat = seat_place(Ticket.seat, missing="")
     cost = colander.SchemaNode(Money(), missing=decimal.Decimal("0.00"))
     note = _text(Ticket.note)
     assignee_id = colander.SchemaNode(Nullable(JSONInt()), missing=None)

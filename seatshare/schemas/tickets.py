@@ -15,16 +15,18 @@ class TicketListQuery(ListQuery):
     event_id = id_filter()
 
 
+def seat_place(attribute, **kw):
+    """``section``, ``row`` or ``seat``: stored without the whitespace around
+    it (at least one of the three stays non-blank: services/tickets.py)."""
+    return colander.SchemaNode(JSONString(column_length(attribute), trim=True), **kw)
+
+
 class TicketUpdate(colander.MappingSchema):
     """``PUT /ticket/ID``; the rules that need the database are the context's."""
 
-    section = colander.SchemaNode(
-        JSONString(column_length(Ticket.section)), missing=colander.drop
-    )
-    row = colander.SchemaNode(JSONString(column_length(Ticket.row)), missing=colander.drop)
-    seat = colander.SchemaNode(
-        JSONString(column_length(Ticket.seat)), missing=colander.drop
-    )
+    section = seat_place(Ticket.section, missing=colander.drop)
+    row = seat_place(Ticket.row, missing=colander.drop)
+    seat = seat_place(Ticket.seat, missing=colander.drop)
     cost = colander.SchemaNode(Money(), missing=colander.drop)
     note = colander.SchemaNode(JSONString(column_length(Ticket.note)), missing=colander.drop)
     assignee_id = colander.SchemaNode(Nullable(JSONInt()), missing=colander.drop)

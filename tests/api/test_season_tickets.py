@@ -35,6 +35,21 @@ def test_member_adds_one_ticket_and_owns_it(testapp, world, dbsession):
     assert entry.action == HistoryAction.CREATED and entry.actor_id == world.member.id
 
 
+def test_new_tickets_section_row_and_seat_are_stored_without_the_spaces_around_them(
+        testapp, world, dbsession):
+    games = season(world, 2)
+    res = testapp.post_json(
+        f"{API}/tickets",
+        {"group_id": world.group.id, "event_ids": [e.id for e in games], "section": " 9 ",
+         "row": "C\n", "seat": " "},
+        headers=world.headers("member"), status=201,
+    )
+    assert {(t["section"], t["row"], t["seat"]) for t in res.json} == {("9", "C", "")}
+    dbsession.expire_all()
+    ticket = dbsession.get(Ticket, res.json[0]["id"])
+    assert (ticket.section, ticket.row, ticket.seat) == ("9", "C", "")
+
+
 def test_season_ticket_answers_the_array_in_the_order_given(testapp, world, dbsession):
     games = season(world)
     event_ids = [g.id for g in reversed(games)]

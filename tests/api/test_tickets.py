@@ -432,6 +432,18 @@ def test_section_row_and_seat_cannot_all_be_blank(testapp, world):
     assert res.json["seat"] == world.ticket.seat
 
 
+def test_section_row_and_seat_are_stored_without_the_spaces_around_them(
+        testapp, world, dbsession):
+    res = testapp.put_json(
+        f"{API}/ticket/{world.ticket.id}", {"section": " 101 ", "row": "\tB", "seat": "7  "},
+        headers=world.headers("owner"),
+    )
+    assert (res.json["section"], res.json["row"], res.json["seat"]) == ("101", "B", "7")
+    dbsession.expire_all()
+    ticket = dbsession.get(Ticket, world.ticket.id)
+    assert (ticket.section, ticket.row, ticket.seat) == ("101", "B", "7")
+
+
 def test_unchanged_update_writes_no_history(testapp, world, dbsession):
     testapp.put_json(
         f"{API}/ticket/{world.ticket.id}", {"section": "101"}, headers=world.headers("owner")
