@@ -46,7 +46,9 @@ SCHEMAS = {
             "created_at": TIMESTAMP,
         },
         description="A single-use invitation. Its code is mailed to `email` and never "
-        "shown by the API; only its SHA-256 hash is stored.",
+        "shown by the API; only its SHA-256 hash is stored. It is the group's, not its "
+        "sender's (`inviter_id`): it stays valid when they are demoted, leave or are "
+        "removed, until it is used or an administrator withdraws it.",
     ),
     "TicketRequest": record(
         {
@@ -251,7 +253,9 @@ def group_admin_paths() -> dict:
                 "`seatshare.invitation_max` invitations (20 by default) in "
                 "`seatshare.invitation_window_seconds` (a day) from one administrator, "
                 "and to one address: past that, a 429 that mails nothing. An address a "
-                "member of the group has is a 409 that mails and counts nothing.",
+                "member of the group has is a 409 that mails and counts nothing. The "
+                "invitation is the group's: it stays valid when its sender is demoted, "
+                "leaves or is removed (any administrator may withdraw it).",
                 "Group administration",
                 {201: json_response("The invitation.", ref("Invitation"), LOCATION_HEADER)},
                 400, 404, CONFLICT, 429,

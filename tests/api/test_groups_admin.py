@@ -517,6 +517,29 @@ def invite_from(testapp, world, group, who, email, status=201):
                              headers=world.headers(who), status=status)
 
 
+@pytest.mark.parametrize("then", ["demoted", "left", "removed"])
+def test_an_invitation_outlives_its_sender_s_administrator_rights(
+        testapp, world, dbsession, outbox, then):
+    """The invitation is the group's, not its sender's: the invitee was told
+    they may join, and knows nothing of the group's roles since. The other
+    administrators list it and may withdraw it."""
+    members = f"{API}/groups/{world.group.id}/members/{world.member.id}"
+    testapp.put_json(members, {"role": "admin"}, headers=world.headers("admin"))
+    sent = invite_from(testapp, world, world.group, "member", "friend@example.com").json
+    code = mailed_code(outbox[-1])
+    if then == "demoted":
+        testapp.put_json(members, {"role": "member"}, headers=world.headers("admin"))
+    else:
+        testapp.delete(members, headers=world.headers("member" if then == "left" else "admin"),
+                       status=204)
+    listed = testapp.get(f"{API}/groups/{world.group.id}/invitations",
+                         headers=world.headers("admin")).json
+    assert [(i["id"], i["inviter_id"]) for i in listed] == [(sent["id"], world.member.id)]
+    joined = join(testapp, world.headers("non_member"), code)
+    assert joined.json["id"] == world.group.id and joined.json["role"] == "member"
+    assert membership(dbsession, world.group, world.outsider).role == Role.MEMBER
+
+
 def test_invitations_are_limited_per_administrator_and_per_address(
         testapp, world, dbsession, outbox, app, monkeypatch):
     """An invitation mails words its sender chose (the group's name, their
