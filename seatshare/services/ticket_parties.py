@@ -91,23 +91,25 @@ class GoneTicketsMail:
                                     group, _in_games_order(self.removed))
 
 
-def tell_other_parties(mail: GoneTicketsMail, tickets) -> None:
+def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
     """``tickets`` go away from ``mail.party_id``, their owner or assignee:
     they deleted them, or they leave the group and those they own are
     deleted, those assigned to them unassigned. The other party of each is
     told, for the games still to come; and a member an administrator
-    removes, of those they owned."""
+    removes, of those they owned. ``events``: their events by id, when the
+    caller read them with the tickets; else they are read here."""
     party_id, removed = mail.party_id, mail.removed is not None
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
     told = [(ticket, reader) for ticket, reader in told
             if mail.tells(reader) or (removed and ticket.owner_id == party_id)]
     if not told:
         return
-    # Loaded at once, and held: each ticket's ``event`` is then served by
-    # the session's identity map, not a query each.
-    events = {event.id: event for event in mail.request.dbsession.scalars(
-        select(Event).where(Event.id.in_({ticket.event_id for ticket, _ in told}))
-    )}
+    if events is None:
+        # Loaded at once, and held: each ticket's ``event`` is then served
+        # by the session's identity map, not a query each.
+        events = {event.id: event for event in mail.request.dbsession.scalars(
+            select(Event).where(Event.id.in_({ticket.event_id for ticket, _ in told}))
+        )}
     now = utcnow()
     for ticket, reader in told:
         event = events[ticket.event_id]
