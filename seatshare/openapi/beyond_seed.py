@@ -231,7 +231,9 @@ def group_admin_paths() -> dict:
                 "ticket the member had asked for, are told too. Each member gets one mail "
                 "for all that concerns them. A member "
                 "removed by an administrator cannot rejoin with the group's standing code "
-                "(403), only with a single-use invitation made since; one who left may.",
+                "(403), only with a single-use invitation made since; one who left may. "
+                "Once you have left, your own membership is a 404 (a leave sent again); "
+                "anybody else's is a 403 to a non-member, whether they belong or not.",
                 "Group administration", {204: no_content("Removed.")}, 404, CONFLICT,
                 scope="write", operation_id="removeGroupMember",
             ),

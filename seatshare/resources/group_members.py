@@ -10,7 +10,7 @@ from sqlalchemy import select
 from .. import principals as p
 from ..models import GroupInvitation, Membership, User, by_code_point
 from ..permissions import Permission
-from . import Resource, is_id, is_route_below, register_child
+from . import Resource, is_id, is_route_below, parse_id, register_child
 from .groups import GroupContext
 from .lists import DENY_ALL, ListContainer
 
@@ -34,6 +34,7 @@ class GroupChildContainer(ListContainer):
         if (
             self.request.identity is not None
             and is_id(key)
+            and not self.tells_nothing(key)
             # The ACL alone, whatever the token's scopes: a read-only token
             # must not tell a non-member either (its 403 says "scope" for a
             # member, where a 404 would follow for anyone else).
@@ -42,6 +43,11 @@ class GroupChildContainer(ListContainer):
         ):
             raise HTTPForbidden()
         return super().__getitem__(key)
+
+    def tells_nothing(self, key) -> bool:
+        """Whether looking ``key`` up tells the caller nothing they do not
+        know, so that it may be a 404 for them."""
+        return False
 
 
 class MemberContext(Resource):
@@ -72,6 +78,14 @@ class MemberContainer(GroupChildContainer):
 
     def __acl__(self):
         return [(Allow, p.group_member(self.group.id), Permission.LIST), DENY_ALL]
+
+    def tells_nothing(self, key) -> bool:
+        """Your own membership: whether you belong you know. A leave sent
+        again (its answer lost) is a 404, as a removal sent twice is."""
+        try:
+            return parse_id(key) == self.request.identity.user_id
+        except KeyError:  # no record has that id
+            return False
 
     def load(self, user_id):
         row = self.request.dbsession.execute(

@@ -702,6 +702,21 @@ def test_a_non_member_learns_nothing_of_who_is_in_the_group(testapp, world, dbse
     assert statuses == {403}
 
 
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_your_own_membership_once_you_left_is_404(testapp, world, method):
+    """A leave sent again (its answer lost) is told there is no such
+    membership, as an administrator's removal sent twice is; whether you
+    belong to the group you know."""
+    url = f"{API}/groups/{world.group.id}/members/{world.member.id}"
+    testapp.delete(url, headers=world.headers("member"), status=204)
+    testapp.request(url, method=method, json={"role": "admin"} if method == "PUT" else None,
+                    headers=world.headers("member"), status=404)
+    # Anybody else's id is still the 403 that tells a non-member nothing.
+    testapp.request(f"{API}/groups/{world.group.id}/members/{world.owner.id}", method=method,
+                    json={"role": "admin"} if method == "PUT" else None,
+                    headers=world.headers("member"), status=403)
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE"])
 def test_a_non_members_read_only_token_learns_nothing_either(testapp, world, dbsession,
                                                              method):
