@@ -11,7 +11,7 @@ from ..models import Event, GroupRemoval, HistoryAction, Membership, Role, Ticke
 from ..permissions import Permission
 from .group_locks import lock_membership
 from .history import action_for, diff, record_ticket_changes, snapshot
-from .pending_requests import tell_requesters_of_deleted, withdraw_requests_of_leaver
+from .pending_requests import withdraw_requests_of_leaver
 from .ticket_parties import GoneTicketsMail, tell_other_parties
 
 LAST_ADMIN = "A group needs at least one administrator: promote another member first."
@@ -83,8 +83,8 @@ def remove_member(request, context) -> None:
     tickets = [row.Ticket for row in rows]
     # Each member hears once of all it does to them.
     mail = GoneTicketsMail(request, user_id, group_id, actor_id, left_group=True)
-    withdraw_requests_of_leaver(mail, group_id, user_id)
-    tell_requesters_of_deleted(mail, [t.id for t in tickets if t.owner_id == user_id])
+    withdraw_requests_of_leaver(mail, group_id, user_id,
+                                [t.id for t in tickets if t.owner_id == user_id])
     tell_other_parties(mail, tickets, {row.Event.id: row.Event for row in rows})
     mail.send()
     history = []

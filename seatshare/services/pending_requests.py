@@ -11,7 +11,7 @@ one message each member gets of the deletion or the leaving
 administrator removing a member), and mail is sent only if the change
 commits.
 """
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..mail import mail_request_answer
@@ -72,21 +72,16 @@ def tell_requesters_of_deleted(mail, ticket_ids) -> None:
     """Before the tickets ``ticket_ids`` are deleted (``mail``: a
     ``GoneTicketsMail``): each pending request's requester will hear the
     ticket is gone, and their request with it."""
-    if not ticket_ids:
-        return
-    rows = _with_parties(
-        mail.request.dbsession,
-        TicketRequest.ticket_id.in_(ticket_ids),
-        TicketRequest.status == RequestStatus.PENDING,
-    )
-    for row in rows:
-        mail.add(row.TicketRequest.requester_id, "asked", row.Ticket, row)
+    if ticket_ids:
+        _tell(mail, _with_parties(mail.request.dbsession, _pending_for(ticket_ids)), ())
 
 
-def withdraw_requests_of_leaver(mail, group_id: int, user_id: int) -> None:
+def withdraw_requests_of_leaver(mail, group_id: int, user_id: int, deleted_ticket_ids) -> None:
     """``user_id`` leaves ``group_id``: their pending requests for its
-    tickets are withdrawn, and each ticket's owner will hear of it
-    (``mail``: a ``GoneTicketsMail``)."""
+    tickets are withdrawn, and each ticket's owner will hear of it; and
+    the tickets ``deleted_ticket_ids`` (theirs, about to be deleted) are
+    ``tell_requesters_of_deleted``'s, the requests of both read in one
+    statement (``mail``: a ``GoneTicketsMail``)."""
     dbsession = mail.request.dbsession
     withdrawn = dbsession.scalars(
         update(TicketRequest)
@@ -99,10 +94,27 @@ def withdraw_requests_of_leaver(mail, group_id: int, user_id: int) -> None:
         .returning(TicketRequest.id)
         .execution_options(synchronize_session=False)
     ).all()
-    if not withdrawn:
-        return
-    for row in _with_parties(dbsession, TicketRequest.id.in_(withdrawn)):
-        mail.add(row.Ticket.owner_id, "withdrawn", row.Ticket, row)
+    told = [TicketRequest.id.in_(withdrawn)] if withdrawn else []
+    if deleted_ticket_ids:
+        told.append(_pending_for(deleted_ticket_ids))
+    if told:
+        _tell(mail, _with_parties(dbsession, or_(*told)), set(withdrawn))
+
+
+def _pending_for(ticket_ids):
+    return and_(
+        TicketRequest.ticket_id.in_(ticket_ids), TicketRequest.status == RequestStatus.PENDING
+    )
+
+
+def _tell(mail, rows, withdrawn_ids) -> None:
+    """Each row's request: its ticket's owner hears it is withdrawn if its
+    id is in ``withdrawn_ids``; else its requester, that the ticket is gone."""
+    for row in rows:
+        if row.TicketRequest.id in withdrawn_ids:
+            mail.add(row.Ticket.owner_id, "withdrawn", row.Ticket, row)
+        else:
+            mail.add(row.TicketRequest.requester_id, "asked", row.Ticket, row)
 
 
 def _with_parties(dbsession, *conditions) -> list:
