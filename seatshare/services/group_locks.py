@@ -70,20 +70,31 @@ def lock_group(request, context, permission, group_id: int) -> None:
     lock: an administrator being removed could otherwise rename, deactivate
     or invite as the removal committed.
     """
-    request.dbsession.execute(select(Group.id).where(Group.id == group_id).with_for_update())
+    _lock_group_row(request, group_id)
     recheck_permission(request, context, permission, group_id)
+
+
+def _lock_group_row(request, group_id: int) -> None:
+    request.dbsession.execute(select(Group.id).where(Group.id == group_id).with_for_update())
 
 
 def lock_membership(request, context, permission) -> Membership:
     """Lock the group of ``context``'s membership (``lock_group``) and read
-    the membership again: one removed meanwhile is a 404."""
+    the membership again: one removed meanwhile is a 404. So is your own
+    removed meanwhile (a leave sent twice at once), before the permission
+    is checked again: a moment later, traversal answers a 404 for it
+    (``MemberContainer.tells_nothing``), where you would be refused as no
+    member any more."""
     membership = context.membership
-    lock_group(request, context, permission, membership.group_id)
+    _lock_group_row(request, membership.group_id)
     current = request.dbsession.scalar(
         select(Membership)
         .where(Membership.id == membership.id)
         .execution_options(populate_existing=True)
     )
+    if current is None and membership.user_id == request.identity.user_id:
+        raise APIError(404)
+    recheck_permission(request, context, permission, membership.group_id)
     if current is None:
         raise APIError(404)
     return current
