@@ -19,8 +19,8 @@ from pyramid.exceptions import ConfigurationError
 from pyramid.response import Response
 from pyramid.tweens import INGRESS
 
-from .errors import json_error, status_line
-from .paths import is_api_request
+from .errors import program_error, status_line
+from .paths import is_api_request, is_oauth_protocol_request
 from .settings import is_placeholder
 
 EXEMPT_PATHS = frozenset({"/healthz"})
@@ -70,8 +70,8 @@ def allowed_hosts_tween_factory(handler, registry):
         if request.environ.get("PATH_INFO") in EXEMPT_PATHS or host_allowed(
                 request.host, allowed):
             return handler(request)
-        if is_api_request(request):
-            return json_error(request, 400, REFUSED)
+        if is_api_request(request) or is_oauth_protocol_request(request):
+            return program_error(request, 400, REFUSED)
         return Response(REFUSED, status=status_line(400), content_type="text/plain",
                         charset="utf-8")
 

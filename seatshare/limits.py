@@ -16,13 +16,11 @@ same ambiguity), and WebOb's ``request.GET`` serves that parse.
 """
 from urllib.parse import unquote_to_bytes
 
-from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 from pyramid.tweens import INGRESS
 from webob.cookies import RequestCookies, parse_cookie
 from webob.multidict import GetDict
 
-from .errors import APIError, answers_json, html_error, is_exception_view, json_error, status_line
-from .oauth.views import oauth_error_response
+from .errors import APIError, answers_json, html_error, is_exception_view, program_error, status_line
 from .paths import is_api_request, is_oauth_protocol_request
 from .settings import number
 
@@ -41,12 +39,8 @@ def body_size_limit_tween_factory(handler, registry):
                 request.body = body
         if length is not None and length > limit:
             detail = f"The request body is larger than {limit} bytes."
-            if is_api_request(request):
-                return json_error(request, 413, detail)
-            if is_oauth_protocol_request(request):
-                return oauth_error_response(
-                    InvalidRequestError(description=detail, status_code=413)
-                )
+            if is_api_request(request) or is_oauth_protocol_request(request):
+                return program_error(request, 413, detail)
             return request.response.__class__(
                 f"{detail}\n",
                 status=status_line(413), content_type="text/plain", charset="utf-8",
@@ -123,10 +117,8 @@ def undecodable_url_tween_factory(handler, registry):
             parse_query_string(request)
         except UnicodeDecodeError:
             message = "The URL is not valid UTF-8."
-            if is_oauth_protocol_request(request):
-                return oauth_error_response(InvalidRequestError(description=message))
-            if answers_json(request):  # /healthz, the OAuth metadata
-                return json_error(request, 400, message)
+            if answers_json(request):  # the OAuth endpoints, /healthz, the metadata
+                return program_error(request, 400, message)
             return html_error(request, 400, message)
         return handler(request)
 

@@ -518,12 +518,13 @@ def test_a_page_opened_with_the_wrong_method_is_the_sites_405_page(testapp):
     assert_site_error_page(res, "This page cannot be opened")
 
 
-@pytest.mark.parametrize("method, path", [("DELETE", "/oauth/token"), ("GET", "/oauth/revoke"),
-                                          ("GET", "/oauth/introspect"), ("PUT", "/healthz"),
+@pytest.mark.parametrize("method, path", [("PUT", "/healthz"),
                                           ("POST", "/.well-known/oauth-authorization-server")])
 def test_a_wrong_method_on_an_endpoint_for_programs_is_the_json_405(testapp, method, path):
     """Not the page telling a person that a form's button sends them there:
-    the JSON error body, with Allow, as their 500 and 503."""
+    the JSON error body, with Allow, as their 500 and 503. (The OAuth token,
+    revocation and introspection endpoints answer RFC 6749's body:
+    tests/oauth/test_error_bodies.py.)"""
     res = testapp.request(path, method=method, status=405)
     assert res.json == error_body(405)
     assert res.headers["Allow"] and method not in res.headers["Allow"]
@@ -547,16 +548,26 @@ OAUTH_ENDPOINTS = {
 def test_an_unexpected_error_on_an_oauth_endpoint_is_the_json_500(testapp, monkeypatch,
                                                                    caplog, path):
     """The token, revocation and introspection endpoints answer programs
-    that read JSON: their 500, like their 503, is the JSON error body, not
-    the page a person gets."""
+    that read JSON: their 500, like their 503, is RFC 6749's JSON error
+    body (``server_error``), not the page a person gets."""
     from seatshare.oauth.server import SeatShareServer
 
     monkeypatch.setattr(SeatShareServer, OAUTH_ENDPOINTS[path],
                         lambda *args, **kwargs: explode(None))
     with caplog.at_level(logging.ERROR, logger="seatshare"):
         res = testapp.post(path, {"grant_type": "authorization_code"}, status=500)
-    assert res.json == error_body(500)
+    assert res.json["error"] == "server_error" and res.json["code"] == 500
     assert "hunter2" not in res.text
+
+
+@pytest.mark.parametrize("path", sorted(OAUTH_ENDPOINTS))
+def test_an_oauth_endpoint_is_temporarily_unavailable_when_the_database_is_down(
+        app_without_database, path):
+    res = app_without_database.post(path, {"grant_type": "refresh_token", "refresh_token": "x",
+                                           "token": "x"},
+                                    headers={"Authorization": "Basic YTpi"}, status=503)
+    assert res.headers["Retry-After"] == "5"
+    assert res.json["error"] == "temporarily_unavailable" and res.json["code"] == 503
 
 
 def test_a_page_is_the_sites_503_page_when_the_database_is_down(app_without_database):

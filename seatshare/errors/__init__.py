@@ -15,6 +15,8 @@ from .deny_by_default import is_exception_view, require_explicit_permission
 from .responses import (
     DETAILS,
     JSON_ERROR_PATHS,
+    NO_STORE,
+    OAUTH_STATUS_ERRORS,
     PAGE_ERRORS,
     REASONS,
     APIError,
@@ -22,6 +24,8 @@ from .responses import (
     error_body,
     html_error,
     json_error,
+    oauth_error,
+    program_error,
     reason,
     status_line,
 )
@@ -40,10 +44,11 @@ from .views import (
 )
 
 __all__ = [
-    "APIError", "DETAILS", "JSON_ERROR_PATHS", "NOT_UTF8_FORM", "PAGE_ERRORS", "REASONS",
-    "RETRY_AFTER_SECONDS", "answers_json", "api_error_view", "database_unavailable_view",
-    "error_body", "forbidden_view", "html_error", "http_exception_view", "includeme",
-    "is_exception_view", "log", "json_error", "not_found_view", "not_utf8_form_view", "reason",
+    "APIError", "DETAILS", "JSON_ERROR_PATHS", "NOT_UTF8_FORM", "NO_STORE", "OAUTH_STATUS_ERRORS",
+    "PAGE_ERRORS", "REASONS", "RETRY_AFTER_SECONDS", "answers_json", "api_error_view",
+    "database_unavailable_view", "error_body", "forbidden_view", "html_error",
+    "http_exception_view", "includeme", "is_exception_view", "log", "json_error",
+    "not_found_view", "not_utf8_form_view", "oauth_error", "program_error", "reason",
     "require_explicit_permission", "run_again", "server_error_view", "status_line",
 ]
 

@@ -6,7 +6,7 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 
-from ..paths import OAUTH_PROTOCOL_PATHS, is_api_request
+from ..paths import OAUTH_PROTOCOL_PATHS, is_api_request, is_oauth_protocol_request
 
 DETAILS = {
     400: "The posted data or query provided does not pass our validation. "
@@ -60,15 +60,56 @@ def error_body(status: int, detail: str | None = None, fields: dict | None = Non
 def json_error(request, status: int, detail=None, fields=None, headers=None, extra=None):
     """A JSON error response in the contract's shape (``extra``: keys of
     its own after the contract's)."""
+    return json_response(error_body(status, detail, fields, extra), status, headers)
+
+
+def json_response(body, status: int, headers=None):
     response = Response(
-        json_body=error_body(status, detail, fields, extra),
-        status=status_line(status),
-        content_type="application/json",
+        json_body=body, status=status_line(status), content_type="application/json",
         charset="utf-8",
     )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+# The OAuth token, revocation and introspection endpoints' answers are never
+# cached (RFC 6749 §5.1, RFC 7662 §2.2): their errors either.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+# RFC 6749's error codes for the statuses oauthlib never answers with: a
+# method the endpoint does not take is a malformed request; a bug and the
+# database out of reach are §4.1.2.1's ``server_error`` and
+# ``temporarily_unavailable``, the codes client libraries know for them.
+OAUTH_STATUS_ERRORS = {
+    400: ("invalid_request", "The request is malformed."),
+    405: ("invalid_request", "This endpoint takes only the methods its Allow header names."),
+    413: ("invalid_request", "The request body is too large."),
+    500: ("server_error", "The authorization server failed to answer this request; "
+          "the error was logged. Please try again later."),
+    503: ("temporarily_unavailable", "The authorization server cannot reach its "
+          "database; try again after the Retry-After header's seconds."),
+}
+
+
+def oauth_error(status: int, error: str, description: str, headers=None, **members):
+    """RFC 6749 §5.2's error body (``members`` such as ``state`` kept), with
+    the status as ``"code"`` (API.md §2), never cached."""
+    body = {"error": error, "error_description": description, **members, "code": status}
+    return json_response(body, status, {**NO_STORE, **(headers or {})})
+
+
+def program_error(request, status: int, detail=None, headers=None):
+    """An error for the programs that call SeatShare: RFC 6749 §5.2's body
+    on the OAuth token, revocation and introspection endpoints (whose
+    clients parse no other), the contract's everywhere else."""
+    if is_oauth_protocol_request(request):
+        error, description = OAUTH_STATUS_ERRORS[status]
+        allowed = (headers or {}).get("Allow")
+        if status == 405 and allowed and detail is None:
+            detail = f"This endpoint takes {allowed} only."
+        return oauth_error(status, error, detail or description, headers)
+    return json_error(request, status, detail, headers=headers)
 
 
 class APIError(HTTPException):

@@ -14,7 +14,7 @@ from ..repeats import Repeats
 from ..security.bearer import bearer_token_sent
 from ..security.challenges import BEARER_CHALLENGE
 from ..security.policy import ScopeDenied
-from .responses import answers_json, html_error, json_error
+from .responses import answers_json, html_error, json_error, program_error
 
 # The name these lines have always been logged under (operators' logging
 # configuration and filters may name it), not this module's.
@@ -55,7 +55,7 @@ def not_found_view(exc, request):
         allowed = _allowed_methods(request)
         if allowed and request.method not in allowed:
             if answers_json(request):
-                return json_error(request, 405, headers={"Allow": ", ".join(allowed)})
+                return program_error(request, 405, headers={"Allow": ", ".join(allowed)})
             return html_error(request, 405, headers={"Allow": ", ".join(allowed)})
     if is_api_request(request):
         return json_error(request, 404)
@@ -104,7 +104,7 @@ def database_unavailable_view(exc, request):
             log.error("database unavailable: %s %s", reason, note)
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
     if answers_json(request):
-        return json_error(request, 503, headers=headers)
+        return program_error(request, 503, headers=headers)
     return html_error(request, 503, headers=headers)
 
 
@@ -159,7 +159,7 @@ def server_error_view(exc, request):
         path = redact_secrets(request.path_info)
         log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     if answers_json(request):
-        return json_error(request, 500)
+        return program_error(request, 500)
     try:
         return html_error(request, 500)
     except Exception:  # the page itself failed: its template, say

@@ -12,7 +12,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from ..errors import json_error, status_line
+from ..errors import oauth_error, program_error, status_line
 from ..models import Approval
 from ..security.challenges import CLIENT_CHALLENGE
 from ..web.pages import page, sign_in_first
@@ -20,8 +20,6 @@ from .redirection import answer_back_to_client, back_to_client, shown_destinatio
 from .resources import OAuthRoot, WellKnown
 from .scopes import normalize_scopes
 from .server import token_methods
-
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 SCOPE_DESCRIPTIONS = {
     "read": "See your profile, groups, events and tickets",
@@ -72,16 +70,17 @@ def form_body(request) -> str:
 def oauth_response(headers, body, status) -> Response:
     """oauthlib's (headers, body, status) as a Response. Error bodies (RFC 6749
     §5.2) always carry ``error_description`` and also ``"code"``: the status,
-    as every error here does; ``invalid_client`` challenges Basic."""
-    response = Response(status=status_line(status))
+    as every error here does (``oauth_error``, which answers the statuses
+    oauthlib never does too); ``invalid_client`` challenges Basic."""
     payload = json.loads(body) if body else None
     if isinstance(payload, dict) and "error" in payload:
-        payload.setdefault(
-            "error_description", ERROR_DESCRIPTIONS.get(payload["error"], "The request failed.")
-        )
-        payload["code"] = status
         if payload["error"] == "invalid_client":
             headers = {**headers, "WWW-Authenticate": CLIENT_CHALLENGE}
+        error = payload.pop("error")
+        description = payload.pop("error_description", None) or ERROR_DESCRIPTIONS.get(
+            error, "The request failed.")
+        return oauth_error(status, error, description, headers, **payload)
+    response = Response(status=status_line(status))
     if payload is not None:
         response.content_type = "application/json"
         response.json_body = payload
@@ -94,7 +93,7 @@ def oauth_response(headers, body, status) -> Response:
 
 
 def oauth_error_response(exc: errors.OAuth2Error) -> Response:
-    return oauth_response({**NO_STORE, **exc.headers}, exc.json, exc.status_code)
+    return oauth_response(exc.headers, exc.json, exc.status_code)
 
 
 def run_endpoint(endpoint, request, **kw) -> Response:
@@ -246,7 +245,7 @@ def token(request):
     nothing (API.md §2)."""
     if request.method == "HEAD":
         methods = token_methods(request.registry.settings)
-        return json_error(request, 405, headers={"Allow": ", ".join(methods)})
+        return program_error(request, 405, headers={"Allow": ", ".join(methods)})
     return run_endpoint(request.oauth_server.create_token_response, request)
 
 

@@ -47,6 +47,8 @@ OAUTH_ERROR = {
             enum=[
                 "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
                 "unsupported_grant_type", "invalid_scope", "unsupported_token_type",
+                # RFC 6749 §4.1.2.1's, for a 500 and a 503.
+                "server_error", "temporarily_unavailable",
             ],
         ),
         "error_description": {"type": "string"},
@@ -102,15 +104,28 @@ INVALID_CLIENT = json_response("`invalid_client`.", OAUTH_ERROR,
                                {**NO_STORE, **CLIENT_CHALLENGE_HEADER})
 
 # seatshare.errors: an unexpected error (500), the database out of reach
-# (503): the JSON error body on the endpoints programs call, a page on the
+# (503): RFC 6749 §5.2's body on the endpoints programs call, a page on the
 # authorization endpoint, which a browser shows.
-SERVER_ERRORS = {"500": error_response(500), "503": error_response(503)}
+SERVER_ERRORS = {
+    "500": json_response("`server_error`: an unexpected error; logged, nothing internal "
+                         "in the body.", OAUTH_ERROR, NO_STORE),
+    "503": json_response("`temporarily_unavailable`: the database cannot be reached; retry "
+                         "after `Retry-After` seconds.", OAUTH_ERROR,
+                         {**NO_STORE, **ERROR_HEADERS[503]}),
+}
 PAGE_SERVER_ERRORS = {
     "500": {"description": "An unexpected error; logged, nothing internal in the page.",
             "content": HTML},
     "503": {"description": "The database cannot be reached; retry after `Retry-After` "
             "seconds.", "headers": ERROR_HEADERS[503], "content": HTML},
 }
+
+# seatshare.token_endpoint_allow_get = false: the seed's GET is a 405.
+GET_TURNED_OFF = json_response(
+    "`invalid_request`: `seatshare.token_endpoint_allow_get` is off.", OAUTH_ERROR,
+    {**NO_STORE, "Allow": {"description": "`POST`.", "required": True,
+                           "schema": {"type": "string", "const": "POST"}}},
+)
 
 CLIENT_AUTH = [{"clientBasic": []}, {}]
 AUTH_METHODS_WITH_NONE = ("`client_secret_basic`, `client_secret_post`, and `none` "
@@ -246,7 +261,7 @@ def oauth_paths() -> dict:
                 "operationId": "tokenByGet",
                 "security": CLIENT_AUTH,
                 "parameters": TOKEN_QUERY,
-                "responses": token_responses(),
+                "responses": dict(sorted({**token_responses(), "405": GET_TURNED_OFF}.items())),
             },
         },
         "/oauth/revoke": {

@@ -13,8 +13,8 @@ def test_get_is_405_allowing_post_and_the_code_still_works(signed_in_flow, make_
     )
     assert response.headers["Allow"] == "POST"
     assert response.json == {
-        "error": "Method Not Allowed",
-        "error_detail": "The method is not allowed for the requested URL.",
+        "error": "invalid_request",
+        "error_description": "This endpoint takes POST only.",
         "code": 405,
     }
     exchanged = client.post("/oauth/token", signed_in_flow.token_params(code))

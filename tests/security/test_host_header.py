@@ -58,6 +58,18 @@ def test_a_host_not_listed_gets_the_json_error_on_the_api(client):
     }
 
 
+@pytest.mark.parametrize("path", ["/oauth/token", "/oauth/revoke", "/oauth/introspect"])
+def test_a_host_not_listed_gets_the_oauth_error_on_the_oauth_endpoints(client, path):
+    """Their clients parse RFC 6749 §5.2's body (API.md §2), not a text."""
+    response = client("evil.example").post(path, {"token": "x"}, status=400)
+    assert response.json == {
+        "error": "invalid_request",
+        "error_description": "This server does not answer for that host.",
+        "code": 400,
+    }
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 @pytest.mark.parametrize("host,issuer", [
     ("seatshare.example.com", "http://seatshare.example.com"),
     ("SEATSHARE.example.com.:8443", "http://SEATSHARE.example.com.:8443"),
