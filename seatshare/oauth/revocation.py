@@ -70,10 +70,13 @@ class RevocationAndIntrospection:
             "scope": scope,
             "client_id": request.client.client_id,
             "sub": str(row.user_id),
-            "token_type": "bearer" if kind == "access_token" else "refresh_token",
             "exp": int(expires_at.replace(tzinfo=datetime.UTC).timestamp()),
             "iat": int(row.created_at.replace(tzinfo=datetime.UTC).timestamp()),
         }
+        if kind == "access_token":
+            # §2.2: the type of an access token (RFC 6749 §7.1); a refresh
+            # token has none, so none is named (not one a client could send).
+            claims["token_type"] = "bearer"
         if "read" in scope.split():
             # The email is the user's profile, which only "read" lets the
             # application see: a write-only approval did not show it.

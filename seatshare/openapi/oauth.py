@@ -306,7 +306,9 @@ def oauth_paths() -> dict:
                                     "with the read scope.",
                                 },
                                 "sub": {"type": "string"},
-                                "token_type": {"type": "string"},
+                                "token_type": string("An access token's, `bearer`; a "
+                                                     "refresh token has none (RFC 7662 §2.2).",
+                                                     const="bearer"),
                                 "exp": {"type": "integer"},
                                 "iat": {"type": "integer"},
                             },

@@ -146,23 +146,38 @@ def test_introspection_takes_the_client_credentials_in_the_body(signed_in_flow, 
 
 
 def test_introspecting_a_refresh_token(signed_in_flow):
-    tokens = signed_in_flow.tokens()
+    """RFC 7662 §2.2: ``token_type`` is an access token's type (RFC 6749
+    §7.1), which a refresh token has none of: it is left out, where it was
+    a made-up "refresh_token" a client could take for a type to send."""
+    tokens = signed_in_flow.tokens(scope="read")
     body = introspect(signed_in_flow, tokens["refresh_token"]).json
-    assert body["active"] is True and body["token_type"] == "refresh_token"
+    assert body["active"] is True
+    assert "token_type" not in body
+    assert body["scope"] == "read"
+    assert body["client_id"] == signed_in_flow.application.client_id
+    assert body["sub"] == str(signed_in_flow.user.id)
+    assert body["username"] == signed_in_flow.user.email
+    assert body["exp"] > introspect(signed_in_flow, tokens["access_token"]).json["exp"]
     signed_in_flow.refresh(tokens["refresh_token"])
     assert introspect(signed_in_flow, tokens["refresh_token"]).json == {"active": False}
 
 
-def test_dead_tokens_introspect_inactive(signed_in_flow, dbsession):
+@pytest.mark.parametrize(("kind", "expiry"), [("access_token", Token.expires_at),
+                                               ("refresh_token", Token.refresh_expires_at)])
+def test_dead_tokens_introspect_inactive(signed_in_flow, testapp, dbsession, kind, expiry):
+    """Revoked, expired, unknown or another client's: ``{"active": false}``
+    and nothing else (RFC 7662 §2.2)."""
     revoked = signed_in_flow.tokens()
-    revoke(signed_in_flow, revoked["access_token"])
-    assert introspect(signed_in_flow, revoked["access_token"]).json == {"active": False}
+    revoke(signed_in_flow, revoked[kind])
+    assert introspect(signed_in_flow, revoked[kind]).json == {"active": False}
     expired = signed_in_flow.tokens()
-    dbsession.execute(
-        update(Token).values(expires_at=utcnow() - datetime.timedelta(seconds=1))
-    )
-    assert introspect(signed_in_flow, expired["access_token"]).json == {"active": False}
+    dbsession.execute(update(Token).values({expiry: utcnow() - datetime.timedelta(seconds=1)}))
+    assert introspect(signed_in_flow, expired[kind]).json == {"active": False}
     assert introspect(signed_in_flow, "f" * 64).json == {"active": False}
+    live = signed_in_flow.tokens()
+    other, secret = factories.make_application()
+    other_flow = Flow(testapp, other, secret, signed_in_flow.user)
+    assert introspect(other_flow, live[kind]).json == {"active": False}
 
 
 def test_introspection_needs_an_authenticated_client(signed_in_flow, testapp):
