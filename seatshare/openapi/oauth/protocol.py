@@ -1,42 +1,15 @@
-"""The OAuth 2.0 authorization server's endpoints (API.md §2)."""
-from ..security.challenges import CLIENT_CHALLENGE
-from .builders import ERROR_HEADERS, NO_STORE, error_response, json_response
+"""The endpoints OAuth clients call (API.md §2): token (RFC 6749 §4.1.3,
+§6), revocation (RFC 7009) and introspection (RFC 7662), whose every error
+is RFC 6749 §5.2's JSON."""
+from ...security.challenges import CLIENT_CHALLENGE
+from ..builders import ERROR_HEADERS, NO_STORE, json_response
+from .forms import form_body, query, string
 
-FORM = "application/x-www-form-urlencoded"
 # RFC 6749 §5.2: the scheme a client authenticates with, whichever it used.
 CLIENT_CHALLENGE_HEADER = {
     "WWW-Authenticate": {"description": f"`{CLIENT_CHALLENGE}`.", "required": True,
                          "schema": {"type": "string", "const": CLIENT_CHALLENGE}},
 }
-HTML = {"text/html": {"schema": {"type": "string"}}}
-
-
-def html_page(description, cached_error=False):
-    """An HTML page (seatshare.web.pages): never kept by a cache, as it
-    carries the form's CSRF token or the request's parameters; but for
-    ``cached_error``, whose 400 for a URL that is not UTF-8 is the site's
-    error page (seatshare.limits), which carries neither."""
-    no_store = {"Cache-Control": {**NO_STORE["Cache-Control"], "required": not cached_error}}
-    return {"description": description, "headers": no_store, "content": HTML}
-
-
-def string(description, **extra):
-    return {"type": "string", "description": description, **extra}
-
-
-def string_list(description):
-    return {"type": "array", "items": {"type": "string"}, "description": description}
-
-
-def query(name, description, required=False, **schema):
-    return {
-        "name": name,
-        "in": "query",
-        "required": required,
-        "description": description,
-        "schema": {"type": "string", **schema},
-    }
-
 
 OAUTH_ERROR = {
     "type": "object",
@@ -104,20 +77,15 @@ INVALID_CLIENT = json_response("`invalid_client`.", OAUTH_ERROR,
                                {**NO_STORE, **CLIENT_CHALLENGE_HEADER})
 
 # seatshare.errors: an unexpected error (500), the database out of reach
-# (503): RFC 6749 §5.2's body on the endpoints programs call, a page on the
-# authorization endpoint, which a browser shows.
+# (503): RFC 6749 §5.2's body on the endpoints programs call (the
+# authorization endpoint, which a browser shows, answers pages:
+# authorization.PAGE_SERVER_ERRORS).
 SERVER_ERRORS = {
     "500": json_response("`server_error`: an unexpected error; logged, nothing internal "
                          "in the body.", OAUTH_ERROR, NO_STORE),
     "503": json_response("`temporarily_unavailable`: the database cannot be reached; retry "
                          "after `Retry-After` seconds.", OAUTH_ERROR,
                          {**NO_STORE, **ERROR_HEADERS[503]}),
-}
-PAGE_SERVER_ERRORS = {
-    "500": {"description": "An unexpected error; logged, nothing internal in the page.",
-            "content": HTML},
-    "503": {"description": "The database cannot be reached; retry after `Retry-After` "
-            "seconds.", "headers": ERROR_HEADERS[503], "content": HTML},
 }
 
 # seatshare.token_endpoint_allow_get = false: the seed's GET is a 405.
@@ -128,9 +96,6 @@ GET_TURNED_OFF = json_response(
 )
 
 CLIENT_AUTH = [{"clientBasic": []}, {}]
-AUTH_METHODS_WITH_NONE = ("`client_secret_basic`, `client_secret_post`, and `none` "
-                          "(a public application's client_id alone, in the body or as "
-                          "HTTP Basic's user with an empty password).")
 
 
 def token_responses():
@@ -144,11 +109,6 @@ def token_responses():
         "413": TOO_LARGE,
         **SERVER_ERRORS,
     }
-
-
-def form_body(properties: dict, required: list) -> dict:
-    schema = {"type": "object", "properties": properties, "required": required}
-    return {"required": True, "content": {FORM: {"schema": schema}}}
 
 
 def token_hint_form(description):
@@ -166,77 +126,8 @@ def token_hint_form(description):
     )
 
 
-def oauth_paths() -> dict:
-    authorization_query = [
-        query("client_id", "The application's client id.", required=True),
-        query("redirect_uri", "Exactly one of the application's registered redirect URIs.",
-              required=True),
-        query("response_type", "", required=True, enum=["code"]),
-        query("state", "Returned unchanged with the code."),
-        query("scope", "Space-separated `read` and/or `write`; both when absent or empty."),
-        query("code_challenge", "PKCE: BASE64URL(SHA256(code_verifier)). Public clients must "
-              "send one."),
-        query("code_challenge_method", "PKCE: only `S256`.", enum=["S256"]),
-    ]
-    redirect = {
-        "description": "Not signed in: to the sign-in page, `/signin?next=…`, which "
-        "comes back to this request once the user has signed in (or signed up). "
-        "Otherwise to `redirect_uri` with `code` and `state` in its query (whatever "
-        "`response_mode` says; appended to the URI's own query, which stays as "
-        "registered), or with `error` "
-        "(`access_denied` when the user denied; `invalid_request` for a repeated "
-        "parameter) as RFC 6749 §4.1.2.1 says.",
-        "headers": {"Location": {"required": True, "schema": {"type": "string", "format": "uri"}}},
-        # WebOb's redirect body, for a browser that does not follow Location.
-        "content": HTML,
-    }
+def protocol_paths() -> dict:
     return {
-        "/oauth/authorization": {
-            "get": {
-                "summary": "Authorization request (RFC 6749 §4.1.1)",
-                "description": "Not signed in: a redirect to the HTML sign-in page, then "
-                "back here. Signed in: the HTML consent page, unless an approval for this "
-                "application and these scopes is remembered (or the application is "
-                "trusted): then a redirect with the code. `HEAD` answers the same "
-                "status and headers and issues nothing: that redirect carries the "
-                "`state` and no `code`.",
-                "tags": ["OAuth"],
-                "operationId": "authorize",
-                "security": [],
-                "parameters": authorization_query,
-                "responses": {
-                    "200": html_page("The consent page."),
-                    "302": redirect,
-                    "400": html_page("Unknown `client_id` or an unregistered "
-                                     "`redirect_uri` (or either one repeated), or a URL that "
-                                     "is not UTF-8: an HTML page, never a redirect.",
-                                     cached_error=True),
-                    **PAGE_SERVER_ERRORS,
-                },
-            },
-            "post": {
-                "summary": "Approve or deny (the consent form)",
-                "description": "The consent page's form, with CSRF protection; the query "
-                "string repeats the authorization request.",
-                "tags": ["OAuth"],
-                "operationId": "decideAuthorization",
-                "security": [],
-                "parameters": authorization_query,
-                "requestBody": form_body(
-                    {
-                        "csrf_token": string("From the consent page."),
-                        "decision": string("", enum=["approve", "deny"]),
-                    },
-                    ["csrf_token", "decision"],
-                ),
-                "responses": {
-                    "302": redirect,
-                    "400": html_page("A bad authorization request or CSRF token, or a URL "
-                                     "that is not UTF-8.", cached_error=True),
-                    **PAGE_SERVER_ERRORS,
-                },
-            },
-        },
         "/oauth/token": {
             "post": {
                 "summary": "Token request (RFC 6749 §4.1.3, §6)",
@@ -320,48 +211,6 @@ def oauth_paths() -> dict:
                     "401": INVALID_CLIENT,
                     "413": TOO_LARGE,
                     **SERVER_ERRORS,
-                },
-            }
-        },
-        "/.well-known/oauth-authorization-server": {
-            "get": {
-                "summary": "Authorization server metadata (RFC 8414)",
-                "tags": ["OAuth"],
-                "operationId": "oauthMetadata",
-                "security": [],
-                "responses": {
-                    "200": json_response(
-                        "The server's endpoints and capabilities.",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "issuer": {"type": "string", "format": "uri"},
-                                "authorization_endpoint": {"type": "string", "format": "uri"},
-                                "token_endpoint": {"type": "string", "format": "uri"},
-                                "revocation_endpoint": {"type": "string", "format": "uri"},
-                                "introspection_endpoint": {"type": "string", "format": "uri"},
-                                "scopes_supported": {"type": "array", "items": {"type": "string"}},
-                                "response_types_supported": {
-                                    "type": "array", "items": {"type": "string"}
-                                },
-                                "grant_types_supported": {
-                                    "type": "array", "items": {"type": "string"}
-                                },
-                                "code_challenge_methods_supported": {
-                                    "type": "array", "items": {"type": "string"}
-                                },
-                                "token_endpoint_auth_methods_supported":
-                                    string_list(AUTH_METHODS_WITH_NONE),
-                                "revocation_endpoint_auth_methods_supported":
-                                    string_list(AUTH_METHODS_WITH_NONE),
-                                "introspection_endpoint_auth_methods_supported":
-                                    string_list("`client_secret_basic`, `client_secret_post`."),
-                            },
-                            "required": ["issuer", "authorization_endpoint", "token_endpoint"],
-                        },
-                    ),
-                    # Built from the settings alone: no database, so no 503.
-                    "500": error_response(500),
                 },
             }
         },
