@@ -59,8 +59,21 @@ def oauth_headers(request) -> dict:
     return dict(request.headers)
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 def form_body(request) -> str:
-    """The body as oauthlib wants it; undecodable bytes are a client error."""
+    """The body as oauthlib wants it. The parameters come form-encoded (RFC
+    6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1): a body declared as anything
+    else (JSON, a client developer's usual first try), in which oauthlib
+    would find no parameter and answer "Missing grant_type parameter", is
+    a client error that says what to send, as are undecodable bytes. A
+    body without a Content-Type is read as a form."""
+    if request.body and request.content_type.lower() not in ("", FORM):
+        raise errors.InvalidRequestError(
+            description=f"Send the parameters in the body as {FORM}, not JSON or "
+            "another media type (RFC 6749 section 3.2)."
+        )
     try:
         return request.body.decode("utf-8")
     except UnicodeDecodeError as exc:

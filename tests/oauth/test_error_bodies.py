@@ -4,6 +4,8 @@ oauthlib never answers with included: a wrong method (405), a bug (500) and
 the database out of reach (503). A client library parses them as it parses
 ``invalid_grant``; the authorization endpoint, which a browser opens, keeps
 its HTML pages."""
+import re
+
 import pytest
 import sqlalchemy as sa
 from oauthlib.oauth2.rfc6749 import errors
@@ -23,7 +25,8 @@ def assert_oauth_error(response, error, status):
     assert response.json == {
         "error": error, "error_description": response.json["error_description"], "code": status,
     }
-    assert response.json["error_description"]
+    # RFC 6749 §5.2: printable ASCII without '"' and '\'.
+    assert re.fullmatch(r'[\x20\x21\x23-\x5b\x5d-\x7e]+', response.json["error_description"])
     assert response.headers["Cache-Control"] == "no-store"
     with pytest.raises(errors.OAuth2Error) as raised:
         parse_token_response(response.text)

@@ -2,6 +2,7 @@
 import base64
 import datetime
 import hashlib
+import json
 import re
 import uuid
 from urllib.parse import urlencode
@@ -28,7 +29,8 @@ def assert_error(response, error, status):
     assert response.status_int == status
     assert response.json["error"] == error
     assert response.json["code"] == status
-    assert response.json["error_description"]
+    # RFC 6749 §5.2: printable ASCII without '"' and '\'.
+    assert re.fullmatch(r'[\x20\x21\x23-\x5b\x5d-\x7e]+', response.json["error_description"])
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -183,11 +185,36 @@ def test_unparseable_body_is_a_400(signed_in_flow, testapp):
         status=400,
     )
     assert_error(response, "invalid_request", 400)
-    response = testapp.post(
-        "/oauth/token", '{"grant_type": "authorization_code"}', content_type="application/json",
-        status=400,
-    )
-    assert response.json["code"] == 400
+
+
+@pytest.mark.parametrize("path", ["/oauth/token", "/oauth/revoke", "/oauth/introspect"])
+@pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data",
+                                          "text/plain"])
+def test_a_body_that_is_not_a_form_is_invalid_request_saying_so(signed_in_flow, testapp,
+                                                                  path, content_type):
+    """RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: the parameters come
+    form-encoded. A JSON body, a client developer's usual first try, was
+    read as no parameters at all: "Missing grant_type parameter", though
+    it had one. Now the description names what to send."""
+    tokens = signed_in_flow.tokens()
+    body = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
+            "token": tokens["access_token"]}
+    headers = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    response = testapp.post(path, json.dumps(body), headers=headers,
+                            content_type=content_type, status=400)
+    assert_error(response, "invalid_request", 400)
+    assert "application/x-www-form-urlencoded" in response.json["error_description"]
+    # Nothing was used up: the refresh token still works.
+    signed_in_flow.refresh(tokens["refresh_token"])
+
+
+def test_a_form_without_a_content_type_is_still_read(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    body = urlencode({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    headers = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    response = testapp.request("/oauth/token", method="POST", body=body.encode(),
+                               headers=headers)
+    assert response.json["token_type"] == "bearer"
 
 
 def test_unsupported_grant_type(signed_in_flow, testapp):

@@ -104,7 +104,8 @@ def token_responses():
             "The tokens.", TOKEN_RESPONSE, {**NO_STORE},
         ),
         "400": json_response("RFC 6749 §5.2 error (`invalid_request` for a repeated "
-                             "parameter).", OAUTH_ERROR, NO_STORE),
+                             "parameter, or a body that is not a form).", OAUTH_ERROR,
+                             NO_STORE),
         "401": INVALID_CLIENT,
         "413": TOO_LARGE,
         **SERVER_ERRORS,
@@ -166,7 +167,8 @@ def protocol_paths() -> dict:
                     "200": {"description": "Revoked, or there was nothing to revoke."},
                     "400": json_response(
                         "RFC 6749 §5.2 error; `unauthorized_client` for a token issued to "
-                        "another client (RFC 7009 §2.1).", OAUTH_ERROR, NO_STORE),
+                        "another client (RFC 7009 §2.1); `invalid_request` for a body that "
+                        "is not a form.", OAUTH_ERROR, NO_STORE),
                     "401": INVALID_CLIENT,
                     "413": TOO_LARGE,
                     **SERVER_ERRORS,
@@ -207,7 +209,8 @@ def protocol_paths() -> dict:
                         },
                         NO_STORE,
                     ),
-                    "400": json_response("RFC 6749 §5.2 error.", OAUTH_ERROR, NO_STORE),
+                    "400": json_response("RFC 6749 §5.2 error; `invalid_request` for a "
+                                         "body that is not a form.", OAUTH_ERROR, NO_STORE),
                     "401": INVALID_CLIENT,
                     "413": TOO_LARGE,
                     **SERVER_ERRORS,
