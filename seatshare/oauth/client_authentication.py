@@ -5,8 +5,9 @@ import binascii
 from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
+from sqlalchemy import select
 
-from ..models import Application
+from ..models import Application, Token
 from ..tokens import hash_token, tokens_equal
 from .applications import enabled_application, enabled_application_with_code
 from .issued import could_be_issued
@@ -68,6 +69,10 @@ class ClientAuthentication:
         client_id, secret = basic or (request.client_id, request.client_secret)
         if secret or request.client_secret:
             return True
+        if not client_id:
+            client_id = self._refreshing_public_client(request)
+            if client_id is not None:
+                request.client_id = client_id  # for authenticate_client_id
         app = self._application(client_id, request)
         return app is None or app.confidential
 
@@ -113,6 +118,26 @@ class ClientAuthentication:
             return False
         request.client = app
         return True
+
+    def _refreshing_public_client(self, request) -> str | None:
+        """RFC 6749 §6: only a confidential client must authenticate to
+        refresh, and §3.2.1 asks an unauthenticated client for its
+        client_id in the code exchange only: a refresh that names no
+        client (requests-oauthlib's ``refresh_token()`` sends the refresh
+        token alone) is its public application's, which anyone may name
+        anyway. None for any other request, or a confidential application's
+        token, which still takes the secret; ``validate_refresh_token``
+        checks the token as ever."""
+        if request.grant_type != "refresh_token" or self._basic_credentials(request):
+            return None
+        if not could_be_issued(request.refresh_token):
+            return None
+        return self.dbsession.scalar(
+            select(Application.client_id)
+            .join(Token, Token.application_id == Application.id)
+            .where(Token.refresh_token_hash == hash_token(request.refresh_token),
+                   Application.confidential.is_(False))
+        )
 
     def validate_client_id(self, client_id, request, *args, **kwargs):
         """RFC 6749 §4.1.1: the client exists and is not disabled."""

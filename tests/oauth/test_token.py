@@ -445,6 +445,51 @@ def test_pkce_s256_is_verified(testapp, user):
     api_me(testapp, body["access_token"])
 
 
+def test_a_public_client_refreshes_without_naming_itself(testapp, user, dbsession):
+    """RFC 6749 §6: only a confidential client must authenticate to refresh,
+    and §3.2.1 asks an unauthenticated client for its client_id in the code
+    exchange alone. requests-oauthlib's ``refresh_token()`` sends the
+    refresh token and nothing else: that was an ``invalid_client`` 401, so
+    a public application's auto-refresh failed unless told to add its
+    client_id. The refresh token names its application; a public one's
+    refreshes, rotating as ever."""
+    flow = signed_in_public_flow(testapp, user)
+    verifier, challenge = pkce_pair()
+    code = flow.code(code_challenge=challenge, code_challenge_method="S256")
+    first = flow.exchange(code, code_verifier=verifier).json
+    refreshed = testapp.post("/oauth/token", {"grant_type": "refresh_token",
+                                              "refresh_token": first["refresh_token"]})
+    assert refreshed.json["token_type"] == "bearer"
+    api_me(testapp, refreshed.json["access_token"])
+    # Rotated: the first one presented again revokes the family.
+    again = testapp.post("/oauth/token", {"grant_type": "refresh_token",
+                                          "refresh_token": first["refresh_token"]}, status=400)
+    assert_error(again, "invalid_grant", 400)
+    api_me(testapp, refreshed.json["access_token"], status=401)
+
+
+def test_a_confidential_clients_refresh_token_alone_is_invalid_client(signed_in_flow, testapp):
+    tokens = signed_in_flow.tokens()
+    response = testapp.post("/oauth/token", {"grant_type": "refresh_token",
+                                             "refresh_token": tokens["refresh_token"]},
+                            status=401)
+    assert_error(response, "invalid_client", 401)
+    signed_in_flow.refresh(tokens["refresh_token"])  # not used up
+
+
+def test_a_disabled_public_applications_refresh_token_alone_is_invalid_client(
+        testapp, user, dbsession):
+    flow = signed_in_public_flow(testapp, user)
+    verifier, challenge = pkce_pair()
+    code = flow.code(code_challenge=challenge, code_challenge_method="S256")
+    tokens = flow.exchange(code, code_verifier=verifier).json
+    dbsession.execute(update(Application).values(disabled=True))
+    response = testapp.post("/oauth/token", {"grant_type": "refresh_token",
+                                             "refresh_token": tokens["refresh_token"]},
+                            status=401)
+    assert_error(response, "invalid_client", 401)
+
+
 def test_confidential_client_with_pkce(signed_in_flow):
     verifier, challenge = pkce_pair()
     code = signed_in_flow.code(code_challenge=challenge, code_challenge_method="S256")

@@ -54,7 +54,9 @@ TOKEN_FORM = {
         "scope": string("With `refresh_token`: at most the refresh token's scopes; it "
                         "narrows the new access token only (the new refresh token keeps "
                         "the presented one's, RFC 6749 §6)."),
-        "client_id": string("Client authentication in the body (or HTTP Basic)."),
+        "client_id": string("Client authentication in the body (or HTTP Basic). A "
+                            "public application's refresh may leave it out: the refresh "
+                            "token names the application."),
         "client_secret": string("Client authentication in the body, or HTTP Basic: not "
                                 "both (`invalid_request`)."),
     },
