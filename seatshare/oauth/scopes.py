@@ -1,7 +1,10 @@
 """Scopes (RFC 6749 §3.3): ``read`` and ``write``, both by default."""
+from oauthlib.oauth2.rfc6749 import errors
+
 from .issued import refresh_scopes
 
 SCOPES = ("read", "write")
+SCOPES_DESCRIPTION = "The scopes are read and write, separated by spaces."
 
 
 def normalize_scopes(scopes) -> str:
@@ -18,8 +21,13 @@ class ScopeValidation:
         return list(SCOPES)
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
-        """RFC 6749 §3.3: only ``read`` and ``write`` exist."""
-        return bool(scopes) and all(scope in SCOPES for scope in scopes)
+        """RFC 6749 §3.3: only ``read`` and ``write`` exist. Any other is
+        ``invalid_scope``, raised here with a description naming them
+        (oauthlib's has none): ``read,write``, GitHub's separator, is one
+        unknown scope."""
+        if not (scopes and all(scope in SCOPES for scope in scopes)):
+            raise errors.InvalidScopeError(description=SCOPES_DESCRIPTION, request=request)
+        return True
 
     def get_original_scopes(self, refresh_token, request, *args, **kwargs):
         """RFC 6749 §6: a refresh may narrow the original scopes, never widen;

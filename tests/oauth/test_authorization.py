@@ -268,6 +268,19 @@ def test_other_errors_are_redirected_to_the_client(signed_in_flow, testapp):
 
 
 
+@pytest.mark.parametrize("scope", ["admin", "read,write", "read write admin"])
+def test_an_unknown_scope_is_redirected_naming_the_scopes_there_are(signed_in_flow, testapp,
+                                                                     scope):
+    """``invalid_scope`` came back alone: a developer who wrote GitHub's
+    ``read,write`` was not told what to send. RFC 6749 §4.1.2.1's
+    ``error_description`` says it."""
+    url = authorization_url(signed_in_flow.application.client_id, state="q", scope=scope)
+    query = query_of(testapp.get(url, status=302).location)
+    assert query["error"] == "invalid_scope" and query["state"] == "q"
+    assert query["error_description"] == (
+        "The scopes are read and write, separated by spaces.")
+
+
 # A query as a client registers it, not as urlencode would write it: a key
 # without a value (Meteor's "?close"), a space as %20, an empty pair.
 QUERY_REDIRECT_URI = "https://client.example.com/callback?close&tenant=a%20b&&x=%7E"
