@@ -13,6 +13,11 @@ from .applications import enabled_application, enabled_application_with_code
 from .issued import could_be_issued
 
 
+# RFC 7662 §2.1: introspection takes an authenticated caller.
+SECRET_NEEDED = ("Only an application with a client secret may introspect tokens "
+                 "(RFC 7662 section 2.1).")
+
+
 def exchanged_code(request) -> str | None:
     """The code of an authorization-code exchange, if it could be one."""
     code = getattr(request, "code", None)
@@ -96,6 +101,8 @@ class ClientAuthentication:
         else:
             client_id, secret = request.client_id, request.client_secret
         app = self._application(client_id, request)
+        if app is not None and not app.confidential and self.confidential_clients_only:
+            raise errors.InvalidClientError(description=SECRET_NEEDED, request=request)
         if app is None or not app.client_secret_hash or not secret:
             return False
         if not tokens_equal(app.client_secret_hash, hash_token(secret)):

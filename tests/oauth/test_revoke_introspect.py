@@ -195,6 +195,28 @@ def test_introspection_needs_an_authenticated_client(signed_in_flow, testapp):
     assert response.json["error"] == "invalid_client"
 
 
+@pytest.mark.parametrize("as_basic", [False, True])
+def test_a_public_application_is_told_introspection_takes_a_secret(signed_in_flow, testapp,
+                                                                    as_basic):
+    """RFC 7662 §2.1: the caller authenticates, which a public application
+    (no secret) cannot. It was told only "Client authentication failed.",
+    as for a wrong secret."""
+    public, _ = factories.make_application(confidential=False)
+    token = signed_in_flow.tokens()["access_token"]
+    if as_basic:  # requests-oauthlib's way: the client_id and an empty password
+        response = introspect(signed_in_flow, token, 401, headers=basic(public.client_id, ""))
+    else:
+        response = testapp.post("/oauth/introspect",
+                                {"token": token, "client_id": public.client_id}, status=401)
+    assert response.json == {
+        "error": "invalid_client",
+        "error_description": "Only an application with a client secret may introspect "
+        "tokens (RFC 7662 section 2.1).",
+        "code": 401,
+    }
+    assert response.headers["WWW-Authenticate"] == 'Basic realm="seatshare"'
+
+
 def test_a_client_cannot_introspect_another_clients_token(signed_in_flow, testapp):
     tokens = signed_in_flow.tokens()
     other, secret = factories.make_application()

@@ -181,7 +181,8 @@ def protocol_paths() -> dict:
             "post": {
                 "summary": "Introspect a token (RFC 7662)",
                 "description": "The client authenticates (HTTP Basic, or `client_id` and "
-                "`client_secret` in the body); only its own tokens are active.",
+                "`client_secret` in the body); only its own tokens are active. A public "
+                "application (no secret) is `invalid_client`, whose description says so.",
                 "tags": ["OAuth"],
                 "operationId": "introspect",
                 "security": CLIENT_AUTH,
