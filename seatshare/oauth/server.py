@@ -5,7 +5,9 @@ each in one place (or names the place):
 
 * tokens and codes are 64 lowercase hex characters (``new_token``), not
   oauthlib's 30-character default, and ``token_type`` is ``"bearer"``;
-* PKCE accepts ``S256`` only (oauthlib also accepts, and defaults to, ``plain``);
+* PKCE accepts ``S256`` only (oauthlib also accepts, and defaults to, ``plain``),
+  and a challenge with another method, or none, is told to send S256
+  (``accept_s256_only``);
 * codes and refresh tokens are consumed by a conditional UPDATE after every
   other check (``post_token`` validators), so single use holds under races;
 * the token endpoint accepts ``GET`` when ``seatshare.token_endpoint_allow_get``
@@ -57,6 +59,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 
 from ..settings import as_bool, number
 from ..tokens import new_token
+from .pkce import accept_s256_only
 from .scopes import SCOPES, normalize_scopes
 from .validator import GRANT_TYPES, SeatShareValidator
 
@@ -166,7 +169,8 @@ class SeatShareServer(WebApplicationServer):
         self.auth_grant.register_token_modifier(_contract_token)
         self.refresh_grant.register_token_modifier(_contract_token)
         self.auth_grant.custom_validators.pre_auth.extend(
-            (answer_in_the_query, empty_parameters_are_absent, refuse_repeated_parameters)
+            (answer_in_the_query, empty_parameters_are_absent, refuse_repeated_parameters,
+             accept_s256_only)
         )
         self.auth_grant.custom_validators.post_auth.append(validator.check_code_challenge)
         self.auth_grant.custom_validators.post_token.append(

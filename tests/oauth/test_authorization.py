@@ -410,10 +410,21 @@ def test_code_and_errors_always_come_back_in_the_query(signed_in_flow, testapp, 
     assert query_of(refused.location)["error"] == "invalid_scope"
 
 
-def test_challenge_without_method_means_plain_and_is_refused(signed_in_flow, testapp):
-    url = authorization_url(signed_in_flow.application.client_id, code_challenge="a" * 43)
-    response = testapp.get(url, status=302)
-    assert query_of(response.location)["error"] == "invalid_request"
+@pytest.mark.parametrize("method", [None, "plain", "s256", "S512"])
+def test_challenge_without_method_means_plain_and_is_refused(signed_in_flow, testapp, method):
+    """RFC 7636 §4.3: without a method the challenge is ``plain``, which is
+    refused as any but ``S256`` is; the description says to send S256,
+    where oauthlib's said "Transform algorithm not supported." to a client
+    that had named none."""
+    params = {"code_challenge": "a" * 43, "state": "p"}
+    if method is not None:
+        params["code_challenge_method"] = method
+    url = authorization_url(signed_in_flow.application.client_id, **params)
+    query = query_of(testapp.get(url, status=302).location)
+    assert query["error"] == "invalid_request" and query["state"] == "p"
+    assert query["error_description"] == (
+        "Send code_challenge_method=S256: it is the only method accepted, and a "
+        "code_challenge without one is plain.")
 
 
 def test_public_application_must_send_a_code_challenge(testapp, user):
