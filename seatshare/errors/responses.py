@@ -92,10 +92,11 @@ OAUTH_STATUS_ERRORS = {
 }
 
 
-def oauth_error(status: int, error: str, description: str, headers=None, **members):
-    """RFC 6749 §5.2's error body (``members`` such as ``state`` kept), with
-    the status as ``"code"`` (API.md §2), never cached."""
-    body = {"error": error, "error_description": description, **members, "code": status}
+def oauth_error(status: int, error: str, description: str, headers=None, members=None):
+    """RFC 6749 §5.2's error body (``members`` such as ``error_uri`` kept),
+    with the status as ``"code"`` (API.md §2), never cached."""
+    body = {"error": error, "error_description": description, **(members or {}),
+            "code": status}
     return json_response(body, status, {**NO_STORE, **(headers or {})})
 
 

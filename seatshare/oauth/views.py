@@ -92,7 +92,7 @@ def oauth_response(headers, body, status) -> Response:
         error = payload.pop("error")
         description = payload.pop("error_description", None) or ERROR_DESCRIPTIONS.get(
             error, "The request failed.")
-        return oauth_error(status, error, description, headers, **payload)
+        return oauth_error(status, error, description, headers, payload)
     response = Response(status=status_line(status))
     if payload is not None:
         response.content_type = "application/json"
