@@ -27,6 +27,7 @@ from .messages import (  # noqa: F401
     mail_email_changed,
     mail_group_deactivated,
     mail_invitation,
+    mail_password_reset,
     mail_removed_from_group,
     mail_request_answer,
     mail_request_withdrawn,

@@ -22,7 +22,7 @@ from pyramid.view import forbidden_view_config, view_config
 from sqlalchemy import select
 
 from ..calendar import reset_feed_secret
-from ..mail.messages import mail_password_reset
+from ..mail import mail_password_reset
 from ..models import User
 from ..permissions import Permission
 from ..resources import Resource, register_root_child

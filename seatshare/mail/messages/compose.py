@@ -1,0 +1,69 @@
+"""What every message SeatShare sends has in common: the greeting, the
+tickets told in the reader's time zone, the signature, the headers, and
+the hand-over to the request's transaction (sent only if it commits)."""
+from email.utils import formataddr
+from textwrap import indent
+
+from pyramid_mailer.message import Message
+
+from ... import models
+from ...calendar.describe import describe_when, person_name, seat_label
+from ..queue import send
+
+
+SIGNATURE = "-- \nSeatShare: season tickets, shared with friends."
+
+
+def mail_about_tickets(request, tickets, reader, sender, subject, opening, closing):
+    """Greeting, what happened, the tickets (each in the reader's time zone,
+    in the order given), what next."""
+    mail_about_sections(request, [(opening, tickets)], reader, sender, subject, closing)
+
+
+def mail_about_sections(request, sections, reader, sender, subject, closing):
+    """``mail_about_tickets`` with several ``(opening, tickets)`` in turn."""
+    told = "\n\n".join(
+        f"{opening}\n\n"
+        + indent("\n\n".join(_ticket_details(ticket, reader) for ticket in tickets), "    ")
+        for opening, tickets in sections
+    )
+    body = f"""\
+Hello {reader.first_name or person_name(reader)},
+
+{told}
+
+{closing}
+"""
+    send_message(request, to=reader, subject=subject, body=body, reply_to=sender)
+
+
+def _ticket_details(ticket, reader) -> str:
+    """The ticket's event, when it is in ``reader``'s time zone, and its seat."""
+    return "\n".join(
+        [ticket.event.name, describe_when(ticket.event, reader.timezone), seat_label(ticket)]
+    )
+
+
+def _address(person) -> str:
+    """A user as ``"Ana Lopez" <ana@example.com>``, or a bare address."""
+    if isinstance(person, models.User):
+        return formataddr((one_line(person_name(person)), person.email))
+    return person
+
+
+def one_line(text: str) -> str:
+    # A name with a line break must not become a second header line.
+    return " ".join(text.split())
+
+
+def send_message(request, to, subject, body, reply_to=None):
+    headers = {"Auto-Submitted": "auto-generated"}
+    if reply_to is not None:
+        headers["Reply-To"] = _address(reply_to)
+    message = Message(
+        subject=one_line(subject),
+        recipients=[_address(to)],
+        body=f"{body}\n{SIGNATURE}\n",
+        extra_headers=headers,
+    )
+    send(request, message)

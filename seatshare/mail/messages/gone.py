@@ -1,0 +1,145 @@
+"""Mail about tickets gone from a member: deleted by their other party, or
+deleted, unassigned and no longer asked for as a member leaves a group
+(or is removed), all that concerns one reader in one message."""
+from typing import NamedTuple
+
+from ...calendar.describe import person_name
+from .compose import mail_about_sections
+
+
+# What ``mail_tickets_gone`` tells, in the order its message tells it.
+GONE_KINDS = ("deleted", "dropped", "asked", "withdrawn")
+
+
+def mail_tickets_gone(request, reader, party, group, tickets, left_group=False):
+    """To ``reader``: what ``party`` deleting a ticket (``DELETE
+    /ticket/ID``), or (``left_group``) leaving ``group`` or being removed
+    from it, did to them. ``tickets`` maps each of ``GONE_KINDS`` that
+    applies to its tickets, each with its ``event`` loaded, in order:
+    ``deleted``, ``party``'s tickets assigned to ``reader``, deleted;
+    ``dropped``, ``reader``'s tickets assigned to ``party``, deleted by
+    them or unassigned; ``asked``, tickets ``reader`` asked for, deleted,
+    and their requests with them; ``withdrawn``, ``reader``'s tickets
+    ``party`` asked for, their requests withdrawn. One message for all.
+    Built before the tickets change: the message reads them."""
+    name = person_name(party)
+    builders = {"deleted": _deleted_part, "dropped": _dropped_part, "asked": _asked_part,
+                "withdrawn": _withdrawn_part}
+    parts = [builders[kind](name, group, tickets[kind], left_group)
+             for kind in GONE_KINDS if tickets.get(kind)]
+    if len(parts) == 1:
+        subject = parts[0].subject
+    else:
+        # Only a member leaving does more than one.
+        besides = [part.beside for part in parts]
+        subject = (f"{name} is no longer a member of {group.name}: "
+                   f"{', '.join(besides[:-1])}, and {besides[-1]}")
+    mail_about_sections(
+        request,
+        [(part.opening if i == 0 else part.after, part.tickets) for i, part in enumerate(parts)],
+        reader=reader,
+        sender=party,
+        subject=subject,
+        closing="\n\n".join(part.closing for part in parts),
+    )
+
+
+class _Part(NamedTuple):
+    """One list of a ``mail_tickets_gone`` message: what happened to these
+    tickets, in the subject (alone, or ``beside`` the other lists'), above
+    the games (``opening`` first, ``after`` another list), and what the
+    reader can do about it."""
+    tickets: list
+    subject: str
+    beside: str
+    opening: str
+    after: str
+    closing: str
+
+
+def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
+    """``owner_name``'s ``tickets``, assigned to the reader, deleted."""
+    one = len(tickets) == 1
+    what = (f"your ticket to {tickets[0].event.name}" if one
+            else f"{len(tickets)} tickets assigned to you")
+    if left_group:
+        # Not "left": an administrator may have removed them.
+        these = "this one, which was" if one else "these, which were"
+        subject = (f"{owner_name} is no longer a member of {group.name}: "
+                   f"{what} {'is' if one else 'are'} deleted")
+        opening = (f"{owner_name} is no longer a member of {group.name}. The tickets they owned\n"
+                   f"were deleted, and with them {these} assigned to you:")
+    else:
+        these = "this ticket, which was" if one else "these tickets, which were"
+        subject = f"{owner_name} deleted {what}"
+        opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
+    closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
+               "for one of their tickets in your SeatShare app.")
+    # Beside the other lists' "your ticket to", which ticket is meant.
+    beside = (f"the ticket to {tickets[0].event.name} assigned to you is deleted" if one
+              else f"{len(tickets)} tickets assigned to you are deleted")
+    # Told first whenever there is one: ``after`` is never used.
+    return _Part(tickets, subject, beside, opening, opening, closing)
+
+
+def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
+    """The reader's ``tickets``, assigned to ``assignee_name``, deleted by
+    them or (``left_group``) unassigned."""
+    one = len(tickets) == 1
+    what = f"your ticket to {tickets[0].event.name}" if one else f"{len(tickets)} of your tickets"
+    these = "this ticket of yours, which was" if one else "these tickets of yours, which were"
+    is_ = "is" if one else "are"
+    if left_group:
+        # Not "left": an administrator may have removed them.
+        subject = f"{assignee_name} is no longer a member of {group.name}: {what} {is_} free again"
+        opening = (f"{assignee_name} is no longer a member of {group.name}, so {these} "
+                   f"assigned to them, {is_} unassigned:")
+        closing = (f"{'Its seat is' if one else 'Their seats are'} free again: you can give "
+                   f"{'it' if one else 'them'} to another member of {group.name} "
+                   "in your SeatShare app.")
+    else:
+        subject = f"{assignee_name} deleted {what}"
+        opening = f"{assignee_name} deleted {these} assigned to them in {group.name}:"
+        closing = "If you still hold the seat, you can add the ticket again in your SeatShare app."
+    after = f"And {these} assigned to them, {is_} unassigned:"
+    return _Part(tickets, subject, f"{what} {is_} free again", opening, after, closing)
+
+
+def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
+    """``tickets`` the reader asked for, deleted, and their requests with them."""
+    one = len(tickets) == 1
+    if one:
+        event = tickets[0].event.name
+        subject = f"The ticket you asked for to {event} was deleted"
+        beside = f"the ticket to {event} you asked for is deleted"
+        these, was, requests = "This ticket", "was", "your request with it"
+    else:
+        subject = f"{len(tickets)} tickets you asked for were deleted"
+        beside = f"{len(tickets)} tickets you asked for are deleted"
+        these, was, requests = "These tickets", "were", "your requests with them"
+    opening = f"{these} in {group.name}, which you asked for, {was} deleted, and {requests}:"
+    after = f"And {these.lower()}, which you asked for, {was} deleted, and {requests}:"
+    closing = f"You can still ask for other tickets in {group.name}."
+    return _Part(tickets, subject, beside, opening, after, closing)
+
+
+def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
+    """The reader's ``tickets`` that ``requester_name``, no longer a member
+    of ``group``, had asked for: their requests are withdrawn."""
+    one = len(tickets) == 1
+    if one:
+        requests = f"their request for {tickets[0].event.name} is withdrawn"
+        beside = f"their request for your ticket to {tickets[0].event.name} is withdrawn"
+        these = "their request for your ticket is withdrawn"
+        after = "And their request for this ticket of yours is withdrawn:"
+        closing = "There is nothing for you to do about it: the ticket stays as it was."
+    else:
+        requests = f"their requests for {len(tickets)} of your tickets are withdrawn"
+        beside = requests
+        these = "their requests for these tickets of yours are withdrawn"
+        after = "And their requests for these tickets of yours are withdrawn:"
+        closing = "There is nothing for you to do about them: the tickets stay as they were."
+    # Not "left": an administrator may have removed them.
+    subject = f"{requester_name} is no longer a member of {group.name}: {requests}"
+    opening = f"{requester_name} is no longer a member of {group.name}, so {these}:"
+    return _Part(tickets, subject, beside, opening, after, closing)

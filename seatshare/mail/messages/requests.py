@@ -1,0 +1,87 @@
+"""Mail about ticket requests: asking for a ticket, the owner's answer, a
+request withdrawn."""
+from textwrap import indent
+
+from ... import models
+from ...calendar.describe import person_name
+from .compose import mail_about_tickets
+
+
+def mail_ticket_request(request, ticket_request):
+    """To the ticket's owner: someone asks for their ticket. Accepting
+    takes it from the member it is assigned to, if any: the mail says so."""
+    ticket, owner, requester = _parties(request, ticket_request)
+    requester_name = person_name(requester)
+    message = ticket_request.message.strip() or "(no message)"
+    taken = ""
+    if ticket.assignee_id not in (None, owner.id):
+        holder = person_name(request.dbsession.get(models.User, ticket.assignee_id))
+        taken = f",\ntaking it from {holder}, who has it now"
+    mail_about_tickets(
+        request,
+        [ticket],
+        reader=owner,
+        sender=requester,
+        subject=f"{requester_name} asked for your ticket to {ticket.event.name}",
+        opening=f"{requester_name} would like your ticket in {ticket.group.name}:",
+        closing=f"""\
+Their message:
+
+{indent(message, "    ")}
+
+You can accept or decline the request in your SeatShare app. Accepting
+assigns the ticket to {requester_name}{taken}.""",
+    )
+
+
+def mail_request_answer(request, ticket_request, answerer=None):
+    """To the requester: the owner accepted or declined their request; or
+    ``answerer`` (the owner, or the assignee passing the ticket on) gave
+    the ticket to them, or to someone else."""
+    ticket, owner, requester = _parties(request, ticket_request)
+    owner = answerer or owner
+    if ticket_request.status == models.RequestStatus.ACCEPTED:
+        verdict, closing = "accepted", "The ticket is now assigned to you. Enjoy the event!"
+    else:
+        # Declined as the ticket was given to someone else (accepting
+        # another request, or assigning it), or with it already theirs.
+        held = ("is assigned to someone else" if ticket.assignee_id is not None
+                else "stays with its owner")
+        verdict, closing = "declined", (
+            f"The ticket {held}. You can still ask for other "
+            f"tickets in {ticket.group.name}."
+        )
+    owner_name = person_name(owner)
+    mail_about_tickets(
+        request,
+        [ticket],
+        reader=requester,
+        sender=owner,
+        subject=f"{owner_name} {verdict} your request for {ticket.event.name}",
+        opening=f"{owner_name} {verdict} your request for this ticket in {ticket.group.name}:",
+        closing=closing,
+    )
+
+
+def mail_request_withdrawn(request, ticket_request):
+    """To the ticket's owner: the requester no longer wants the ticket.
+    (A requester leaving the group: ``mail_tickets_gone``.)"""
+    ticket, owner, requester = _parties(request, ticket_request)
+    requester_name = person_name(requester)
+    mail_about_tickets(
+        request,
+        [ticket],
+        reader=owner,
+        sender=requester,
+        subject=f"{requester_name} withdrew their request for {ticket.event.name}",
+        opening=f"{requester_name} withdrew their request for your ticket in {ticket.group.name}:",
+        closing="There is nothing for you to do: the ticket stays as it was.",
+    )
+
+
+def _parties(request, ticket_request):
+    # By id, not through the relationship: a request not yet flushed has none.
+    ticket = request.dbsession.get(models.Ticket, ticket_request.ticket_id)
+    owner = request.dbsession.get(models.User, ticket.owner_id)
+    requester = request.dbsession.get(models.User, ticket_request.requester_id)
+    return ticket, owner, requester

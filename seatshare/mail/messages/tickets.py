@@ -1,0 +1,82 @@
+"""Mail about a ticket changing hands: moved away from its assignee, or
+given to a member directly."""
+from ...calendar.describe import person_name
+from .compose import mail_about_tickets
+
+
+def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
+                      alias=None):
+    """To ``reader``, the party of ``ticket`` that did not move it:
+    ``actor`` changed its assignee (to ``assignee``: a member, its owner,
+    or None), taking it from ``previous_id`` (``PUT /ticket/ID``, or
+    accepting a request). The assignee it was taken from is told by its
+    owner; the owner, when that assignee passed it on. ``alias``, who was to
+    use the seat in the assignee's place, is cleared with them and named.
+    The ticket's ``event`` is loaded."""
+    actor_name, event_name = person_name(actor), ticket.event.name
+    new_id = None if assignee is None else assignee.id
+    new_name = None if assignee is None else person_name(assignee)
+    if reader.id == previous_id:
+        held = f"this ticket, which was assigned to you in {group.name}"
+        if new_id is None:
+            subject = f"{actor_name} unassigned your ticket to {event_name}"
+            opening = f"{actor_name} unassigned {held}:"
+        elif new_id == actor.id:
+            subject = f"{actor_name} took back your ticket to {event_name}"
+            opening = f"{actor_name} took back {held}:"
+        else:
+            subject = f"{actor_name} gave your ticket to {event_name} to {new_name}"
+            opening = f"{actor_name} gave {held}, to {new_name}:"
+        closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
+                   "for one of their tickets in your SeatShare app.")
+        place = "your"
+    else:
+        held = f"this ticket of yours, which was assigned to them in {group.name}"
+        if new_id is None:
+            subject = f"{actor_name} gave up your ticket to {event_name}"
+            opening = f"{actor_name} gave up {held}:"
+            closing = ("Its seat is free again: you can give it to another member of "
+                       f"{group.name} in your SeatShare app.")
+        elif new_id == reader.id:
+            subject = f"{actor_name} gave your ticket to {event_name} back to you"
+            opening = f"{actor_name} gave {held}, back to you:"
+            closing = ("It is assigned to you again: you can give it to another member of "
+                       f"{group.name} in your SeatShare app.")
+        else:
+            subject = f"{actor_name} passed your ticket to {event_name} on to {new_name}"
+            opening = f"{actor_name} passed {held}, on to {new_name}:"
+            closing = ("There is nothing for you to do. You can give it to someone else "
+                       "in your SeatShare app.")
+        place = "their"
+    if alias is not None:
+        # Below the game, before what to do: the opening stays one sentence.
+        closing = (f"{person_name(alias)}, who was to use it in {place} place, no longer "
+                   f"has the seat either.\n\n{closing}")
+    mail_about_tickets(
+        request,
+        [ticket],
+        reader=reader,
+        sender=actor,
+        subject=subject,
+        opening=opening,
+        closing=closing,
+    )
+
+
+def mail_tickets_given(request, reader, actor, group, tickets):
+    """To ``reader``: ``actor`` gave them ``tickets`` in ``group`` directly
+    (``PUT /ticket/ID``, or ``POST /tickets`` with an assignee: a season
+    ticket is one message), each with its ``event`` loaded, in order."""
+    actor_name, one = person_name(actor), len(tickets) == 1
+    if one:
+        subject = f"{actor_name} gave you a ticket to {tickets[0].event.name}"
+        opening = f"{actor_name} gave you this ticket in {group.name}:"
+        closing = ("The seat is yours: it shows in your SeatShare app. If you cannot use it,\n"
+                   f"you can pass it on to another member of {group.name} there.")
+    else:
+        subject = f"{actor_name} gave you {len(tickets)} tickets in {group.name}"
+        opening = f"{actor_name} gave you these tickets in {group.name}:"
+        closing = ("The seats are yours: they show in your SeatShare app. If you cannot use\n"
+                   f"one, you can pass it on to another member of {group.name} there.")
+    mail_about_tickets(request, tickets, reader=reader, sender=actor, subject=subject,
+                        opening=opening, closing=closing)
