@@ -84,8 +84,8 @@ class GoneTicketsMail:
             kinds = self._told[reader_id]
             for tickets in kinds.values():
                 _in_games_order(tickets)
-            mail_tickets_gone(self.request, users[reader_id], users[self.party_id], group,
-                              kinds, self.left_group)
+            mail_tickets_gone(self.request, users[reader_id], users[self.party_id],
+                              users[self.actor_id], group, kinds, self.left_group)
         if self.removed is not None:
             mail_removed_from_group(self.request, users[self.party_id], users[self.actor_id],
                                     group, _in_games_order(self.removed))

@@ -1047,7 +1047,8 @@ def test_a_leaving_assignee_s_owners_are_mailed_once_each_with_their_games(
     theirs = mailed[world.owner.email]
     assert theirs.subject == (f"{assignee} is no longer a member of {world.group.name}: "
                               "2 of your tickets are free again")
-    assert_lists_both_games(theirs, world, later, sender=world.assignee)
+    # Reply-To whoever acted: the administrator removing them.
+    assert_lists_both_games(theirs, world, later, sender=getattr(world, caller))
     assert "these tickets of yours, which were assigned to them, are unassigned:" in theirs.body
     assert mailed[world.member.email].subject == (
         f"{assignee} is no longer a member of {world.group.name}: "

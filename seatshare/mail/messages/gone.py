@@ -11,10 +11,11 @@ from .compose import mail_about_sections
 GONE_KINDS = ("deleted", "dropped", "asked", "withdrawn")
 
 
-def mail_tickets_gone(request, reader, party, group, tickets, left_group=False):
-    """To ``reader``: what ``party`` deleting a ticket (``DELETE
-    /ticket/ID``), or (``left_group``) leaving ``group`` or being removed
-    from it, did to them. ``tickets`` maps each of ``GONE_KINDS`` that
+def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=False):
+    """To ``reader``, in the name of ``actor`` (Reply-To them): what
+    ``party`` deleting a ticket (``DELETE /ticket/ID``), or
+    (``left_group``) leaving ``group`` or being removed from it by
+    ``actor``, an administrator, did to them. ``tickets`` maps each of ``GONE_KINDS`` that
     applies to its tickets, each with its ``event`` loaded, in order:
     ``deleted``, ``party``'s tickets assigned to ``reader``, deleted;
     ``dropped``, ``reader``'s tickets assigned to ``party``, deleted by
@@ -38,7 +39,7 @@ def mail_tickets_gone(request, reader, party, group, tickets, left_group=False):
         request,
         [(part.opening if i == 0 else part.after, part.tickets) for i, part in enumerate(parts)],
         reader=reader,
-        sender=party,
+        sender=actor,
         subject=subject,
         closing="\n\n".join(part.closing for part in parts),
     )
