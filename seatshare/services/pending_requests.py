@@ -78,8 +78,9 @@ def tell_requesters_of_deleted(mail, ticket_ids) -> None:
 
 def withdraw_requests_of_leaver(mail, group_id: int, user_id: int, deleted_ticket_ids) -> None:
     """``user_id`` leaves ``group_id``: their pending requests for its
-    tickets are withdrawn, and each ticket's owner will hear of it; and
-    the tickets ``deleted_ticket_ids`` (theirs, about to be deleted) are
+    tickets are withdrawn, and each ticket's owner will hear of it, and
+    they too when an administrator removes them; and the tickets
+    ``deleted_ticket_ids`` (theirs, about to be deleted) are
     ``tell_requesters_of_deleted``'s, the requests of both read in one
     statement (``mail``: a ``GoneTicketsMail``)."""
     dbsession = mail.request.dbsession
@@ -113,6 +114,7 @@ def _tell(mail, rows, withdrawn_ids) -> None:
     for row in rows:
         if row.TicketRequest.id in withdrawn_ids:
             mail.add(row.Ticket.owner_id, "withdrawn", row.Ticket, row)
+            mail.add_removed("withdrawn", row.Ticket, row)
         else:
             mail.add(row.TicketRequest.requester_id, "asked", row.Ticket, row)
 

@@ -47,8 +47,9 @@ class GoneTicketsMail:
         self.request, self.party_id, self.group_id = request, party_id, group_id
         self.actor_id, self.left_group = actor_id, left_group
         self._told = defaultdict(lambda: defaultdict(list))
-        # A member an administrator removes: the tickets they owned, to list.
-        self.removed = [] if left_group and actor_id != party_id else None
+        # A member an administrator removes: the tickets they owned, and
+        # those they had asked for, to list.
+        self.removed = defaultdict(list) if left_group and actor_id != party_id else None
         # The session's identity map holds objects weakly: the rows that
         # loaded each ticket's event are kept until the mails are built.
         self._held = []
@@ -65,10 +66,13 @@ class GoneTicketsMail:
         self._told[reader_id][kind].append(ticket)
         self._held.append(held)
 
-    def add_removed(self, ticket, *held) -> None:
-        """Tell the member removed of ``ticket``, which they owned (its
-        ``event`` loaded, and held with ``held``)."""
-        self.removed.append(ticket)
+    def add_removed(self, kind: str, ticket, *held) -> None:
+        """Tell the member removed, if one was, of ``ticket`` (its
+        ``event`` loaded, and held with ``held``), as ``kind``: ``owned``,
+        deleted, or ``withdrawn``, their request for it withdrawn."""
+        if self.removed is None:
+            return
+        self.removed[kind].append(ticket)
         self._held.append(held)
 
     def send(self) -> None:
@@ -88,7 +92,8 @@ class GoneTicketsMail:
                               users[self.actor_id], group, kinds, self.left_group)
         if self.removed is not None:
             mail_removed_from_group(self.request, users[self.party_id], users[self.actor_id],
-                                    group, _in_games_order(self.removed))
+                                    group, _in_games_order(self.removed["owned"]),
+                                    _in_games_order(self.removed["withdrawn"]))
 
 
 def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
@@ -116,8 +121,8 @@ def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
         if event.has_started(now):
             continue
         owned = ticket.owner_id == party_id
-        if owned and removed:
-            mail.add_removed(ticket, event)
+        if owned:
+            mail.add_removed("owned", ticket, event)
         mail.add(reader, "deleted" if owned else "dropped", ticket, event)
 
 

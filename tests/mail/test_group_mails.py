@@ -26,7 +26,7 @@ def crew(dbsession, auth_headers):
                         start_time=utcnow() + datetime.timedelta(days=7))
     later = f.make_event(entity=entity, name="Gulls vs Puffins",
                          start_time=utcnow() + datetime.timedelta(days=14))
-    return dict(group=group, ada=ada, lee=lee, ola=ola, soon=soon, later=later,
+    return dict(entity=entity, group=group, ada=ada, lee=lee, ola=ola, soon=soon, later=later,
                 headers=lambda user: auth_headers(user))
 
 
@@ -54,3 +54,35 @@ def test_the_other_members_reply_to_whoever_acted(testapp, crew, outbox, by, rep
     assert "Lee Leaver is no longer a member of Gulls Crew" in message.subject
     assert message.message["Reply-To"] == f"{crew[replies_to].first_name} " \
         f"{crew[replies_to].last_name} <{crew[replies_to].email}>"
+
+
+def test_a_member_removed_learns_which_of_their_requests_are_withdrawn(testapp, crew,
+                                                                       outbox):
+    """As the owners do: the leaving mail lists them to each owner, the
+    administrator's own tickets too (whom no mail tells)."""
+    for event, owner, seat in ((crew["later"], crew["ola"], "Later"),
+                               (crew["soon"], crew["ada"], "Soon")):
+        ticket = f.make_ticket(group=crew["group"], event=event, owner=owner, seat=seat)
+        f.make_ticket_request(ticket, requester=crew["lee"])
+    f.make_ticket(group=crew["group"], owner=crew["lee"], seat="Owned",
+                  event=f.make_event(entity=crew["entity"], name="Gulls vs Owls",
+                                     start_time=utcnow() + datetime.timedelta(days=3)))
+    remove(testapp, crew, "ada")
+    body = mail_to(outbox, crew["lee"]).body
+    order = [body.index(text) for text in (
+        "the\ntickets you owned in it are deleted", "Gulls vs Owls", "Seat Owned",
+        "Your requests for these tickets in it are withdrawn:", "Gulls vs Terns", "Seat Soon",
+        "Gulls vs Puffins", "Seat Later", "To come back",
+    )]
+    assert order == sorted(order)
+
+
+def test_a_member_removed_owning_nothing_learns_their_request_is_withdrawn(testapp, crew,
+                                                                           outbox):
+    ticket = f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"])
+    f.make_ticket_request(ticket, requester=crew["lee"])
+    remove(testapp, crew, "ada")
+    body = mail_to(outbox, crew["lee"]).body
+    assert ("removed you from the\ngroup on SeatShare. Any ticket assigned to you in it is "
+            "unassigned, and any\nticket you owned in it is deleted.\n\n"
+            "Your request for this ticket in it is withdrawn:\n\n    Gulls vs Terns") in body

@@ -2,7 +2,7 @@
 administrator removed, the group deleted."""
 from ... import models
 from ...calendar.describe import person_name
-from .compose import mail_about_tickets, send_message
+from .compose import mail_about_sections, send_message
 
 
 def mail_invitation(request, group, email, code, inviter):
@@ -37,30 +37,36 @@ nothing happens unless the code is used.
     )
 
 
-def mail_removed_from_group(request, member, remover, group, tickets):
+def mail_removed_from_group(request, member, remover, group, owned, withdrawn):
     """To ``member``: ``remover``, an administrator, removed them from
-    ``group``; ``tickets`` are those they owned to games still to come
-    (each with its ``event`` loaded, in order), deleted with the
-    membership. Built before the tickets are deleted: the message reads
-    them."""
+    ``group``: ``owned``, the tickets they owned to games still to come,
+    are deleted with the membership, and their pending requests for
+    ``withdrawn`` are withdrawn (each ticket with its ``event`` loaded,
+    each list in order). Built before the tickets are deleted: the
+    message reads them."""
     remover_name = person_name(remover)
     subject = f"{remover_name} removed you from {group.name}"
-    opening = (f"{remover_name}, an administrator of {group.name}, removed you from the\n"
+    removed = (f"{remover_name}, an administrator of {group.name}, removed you from the\n"
                "group on SeatShare. Any ticket assigned to you in it is unassigned, and")
     closing = "To come back, ask one of its administrators to invite you again."
-    if tickets:
-        mail_about_tickets(
-            request, tickets, reader=member, sender=remover, subject=subject,
-            opening=(f"{opening} the\ntickets you owned in it are deleted; "
-                     "those to games still to come:"),
-            closing=closing,
-        )
+    sections = []
+    if owned:
+        sections.append((f"{removed} the\ntickets you owned in it are deleted; "
+                         "those to games still to come:", owned))
+    else:
+        removed = f"{removed} any\nticket you owned in it is deleted."
+    if withdrawn:
+        asked = ("Your request for this ticket in it is withdrawn:" if len(withdrawn) == 1
+                 else "Your requests for these tickets in it are withdrawn:")
+        sections.append((asked if sections else f"{removed}\n\n{asked}", withdrawn))
+    if sections:
+        mail_about_sections(request, sections, reader=member, sender=remover, subject=subject,
+                            closing=closing)
         return
     body = f"""\
 Hello {member.first_name or person_name(member)},
 
-{opening} any
-ticket you owned in it is deleted.
+{removed}
 
 {closing}
 """
