@@ -194,7 +194,8 @@ def ticket_item(prefix: str, suffix: str) -> dict:
             "mails the party who did not move it: the assignee, when its owner does it "
             "(naming the alias the change clears), or the owner, when its assignee does "
             "(not for a game that has started). The new assignee is mailed that they were "
-            "given it, in the name of whoever gave it (not when that is themselves, or "
+            "given it, in the name of whoever gave it, naming the `alias_id` who is to use "
+            "the seat in their place (not when that is themselves, or "
             "when their own request is accepted with it, which mails them its answer; not "
             "for a game that has started).",
             "Tickets",

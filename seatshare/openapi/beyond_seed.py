@@ -303,7 +303,8 @@ def ticket_create_paths() -> dict:
                 "none: one event that is not the group's is a 400 and nothing is written). "
                 "`Location` names the (first) new ticket. Each ticket gets a \"created\" "
                 "history entry. An `assignee_id` other than yours is mailed once, in your "
-                "name, listing the games still to come in order (a season ticket is one "
+                "name, naming the `alias_id` who is to use the seats in their place, "
+                "listing the games still to come in order (a season ticket is one "
                 "mail).",
                 "Tickets",
                 {201: json_response(

@@ -17,12 +17,14 @@ When one of them moves the ticket away from its assignee (``PUT
 went: the assignee its owner took it from, or the owner whose assignee
 passed it on, to someone else, to nobody or back to them. A member given a
 ticket directly (``PUT /ticket/ID``, or ``POST /tickets`` with an
-assignee, a season ticket in one message) is told too, unless they gave
-it to themselves or their own request was accepted with it.
+assignee, a season ticket in one message) is told too, with the alias
+who is to use it in their place, unless they gave it to themselves or
+their own request was accepted with it.
 """
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
 
 from ..mail import (
     mail_removed_from_group,
@@ -142,12 +144,15 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
         return
     dbsession = request.dbsession
     # Two statements, held while mailing (the identity map then serves
-    # ``ticket.event``): the event, group and cleared alias; the people.
-    event, group, alias = dbsession.execute(
-        select(Event, Group, UserAlias)
+    # ``ticket.event``): the event, group, cleared alias and the new
+    # assignee's; the people.
+    new_alias = aliased(UserAlias)
+    event, group, alias, given_alias = dbsession.execute(
+        select(Event, Group, UserAlias, new_alias)
         .select_from(Event)
         .join(Group, Group.id == ticket.group_id)
         .outerjoin(UserAlias, UserAlias.id == before["alias_id"])
+        .outerjoin(new_alias, new_alias.id == ticket.alias_id)
         .where(Event.id == ticket.event_id)
     ).one()
     if event.has_started(utcnow()):
@@ -157,7 +162,8 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
         mail_ticket_moved(request, users[reader_id], users[actor_id], group, ticket,
                           previous_id, users.get(given_id), alias)
     if given:
-        mail_tickets_given(request, users[given_id], users[actor_id], group, [ticket])
+        mail_tickets_given(request, users[given_id], users[actor_id], group, [ticket],
+                           given_alias)
 
 
 def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int) -> None:
@@ -172,9 +178,10 @@ def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int)
     to_come = [ticket for ticket in tickets if not events[ticket.event_id].has_started(now)]
     if not to_come:
         return
-    users = _users_by_id(request.dbsession, {actor_id, given_id})
+    users, alias = _users_and_alias(request.dbsession, {actor_id, given_id},
+                                    tickets[0].alias_id)
     mail_tickets_given(request, users[given_id], users[actor_id], group,
-                       _in_games_order(to_come))
+                       _in_games_order(to_come), alias)
 
 
 def _users_by_id(dbsession, user_ids) -> dict:
@@ -182,6 +189,20 @@ def _users_by_id(dbsession, user_ids) -> dict:
     return {user.id: user for user in dbsession.scalars(
         select(User).where(User.id.in_(user_ids))
     )}
+
+
+def _users_and_alias(dbsession, user_ids, alias_id) -> tuple:
+    """``_users_by_id``, and the alias ``alias_id`` of one of them (or
+    None), in the same one statement."""
+    if alias_id is None:
+        return _users_by_id(dbsession, user_ids), None
+    rows = dbsession.execute(
+        select(User, UserAlias)
+        .outerjoin(UserAlias, and_(UserAlias.user_id == User.id, UserAlias.id == alias_id))
+        .where(User.id.in_(user_ids))
+    ).all()
+    alias = next((alias for _, alias in rows if alias is not None), None)
+    return {user.id: user for user, _ in rows}, alias
 
 
 def _in_games_order(tickets) -> list:

@@ -63,10 +63,12 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
     )
 
 
-def mail_tickets_given(request, reader, actor, group, tickets):
+def mail_tickets_given(request, reader, actor, group, tickets, alias=None):
     """To ``reader``: ``actor`` gave them ``tickets`` in ``group`` directly
     (``PUT /ticket/ID``, or ``POST /tickets`` with an assignee: a season
-    ticket is one message), each with its ``event`` loaded, in order."""
+    ticket is one message), each with its ``event`` loaded, in order.
+    ``alias``, one of the reader's, is to use the seats in their place:
+    named, as ``mail_ticket_moved`` names the one cleared."""
     actor_name, one = person_name(actor), len(tickets) == 1
     if one:
         subject = f"{actor_name} gave you a ticket to {tickets[0].event.name}"
@@ -78,5 +80,8 @@ def mail_tickets_given(request, reader, actor, group, tickets):
         opening = f"{actor_name} gave you these tickets in {group.name}:"
         closing = ("The seats are yours: they show in your SeatShare app. If you cannot use\n"
                    f"one, you can pass it on to another member of {group.name} there.")
+    if alias is not None:
+        closing = (f"{person_name(alias)} is to use {'it' if one else 'them'} in your place."
+                   f"\n\n{closing}")
     mail_about_tickets(request, tickets, reader=reader, sender=actor, subject=subject,
                         opening=opening, closing=closing)

@@ -1,0 +1,62 @@
+"""The mails a ticket changing hands sends: what the member given it reads."""
+import datetime
+
+import pytest
+
+from seatshare.models import utcnow
+
+from .. import factories as f
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def crew(dbsession, auth_headers):
+    """Olga owns tickets in a group where Gus, who has an alias (his
+    daughter Pia), is a member."""
+    entity = f.make_entity(name="Harbour Gulls")
+    olga = f.make_user(first_name="Olga", last_name="Owner", email="olga@example.org")
+    gus = f.make_user(first_name="Gus", last_name="Given", email="gus@example.org")
+    group = f.make_group(entity=entity, creator=olga, name="Gulls Crew")
+    f.make_membership(group, gus)
+    pia = f.make_alias(gus, first_name="Pia", last_name="Given")
+    events = [f.make_event(entity=entity, name=name,
+                           start_time=utcnow() + datetime.timedelta(days=days))
+              for name, days in (("Gulls vs Terns", 7), ("Gulls vs Puffins", 14))]
+    return dict(group=group, olga=olga, gus=gus, pia=pia, events=events,
+                headers=auth_headers(olga))
+
+
+def given_mail(outbox, crew):
+    [message] = [m for m in outbox if m.to.endswith(f"<{crew['gus'].email}>")]
+    return message
+
+
+def test_a_ticket_given_with_an_alias_names_who_will_use_the_seat(testapp, crew, outbox):
+    """As the mail of a ticket moved away names the alias cleared with it."""
+    ticket = f.make_ticket(group=crew["group"], event=crew["events"][0], owner=crew["olga"])
+    testapp.put_json(f"{API}/ticket/{ticket.id}",
+                     {"assignee_id": crew["gus"].id, "alias_id": crew["pia"].id},
+                     headers=crew["headers"])
+    body = given_mail(outbox, crew).body
+    assert "Pia Given is to use it in your place." in body
+    assert body.index("Section") < body.index("Pia Given") < body.index("The seat is yours")
+
+
+@pytest.mark.parametrize("events", [1, 2], ids=["one", "season"])
+def test_a_new_ticket_given_with_an_alias_names_who_will_use_the_seat(testapp, crew, outbox,
+                                                                      events):
+    testapp.post_json(f"{API}/tickets",
+                      {"group_id": crew["group"].id, "section": "A",
+                       "event_ids": [event.id for event in crew["events"][:events]],
+                       "assignee_id": crew["gus"].id, "alias_id": crew["pia"].id},
+                      headers=crew["headers"], status=201)
+    body = given_mail(outbox, crew).body
+    assert f"Pia Given is to use {'it' if events == 1 else 'them'} in your place." in body
+
+
+def test_a_ticket_given_without_an_alias_names_none(testapp, crew, outbox):
+    ticket = f.make_ticket(group=crew["group"], event=crew["events"][0], owner=crew["olga"])
+    testapp.put_json(f"{API}/ticket/{ticket.id}", {"assignee_id": crew["gus"].id},
+                     headers=crew["headers"])
+    assert "in your place" not in given_mail(outbox, crew).body
