@@ -307,7 +307,8 @@ def test_deleting_a_ticket_mails_whoever_asked_for_it(testapp, world, dbsession,
     # (and the ticket's other party: test_tickets.py)
     [message] = [m for m in outbox if world.member.email in m.to]
     assert world.member.email in message.to
-    assert message.subject == f"The ticket you asked for to {event_name} was deleted"
+    deleter = name(getattr(world, caller))
+    assert message.subject == f"{deleter} deleted the ticket you asked for to {event_name}"
     assert "your request with it" in message.body
     assert getattr(world, caller).email in message.message["Reply-To"]  # whoever deleted it
 
@@ -328,7 +329,7 @@ def test_an_owner_leaving_mails_whoever_asked_for_their_tickets(
     assert fresh(dbsession, Ticket, world.ticket.id) is None
     # (and its assignee: test_groups_admin.py)
     [message] = [m for m in outbox if world.member.email in m.to]
-    assert "was deleted" in message.subject
+    assert message.subject.endswith("is deleted")
 
 
 @pytest.mark.parametrize("caller", ["member", "admin"])

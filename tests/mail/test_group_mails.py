@@ -86,3 +86,30 @@ def test_a_member_removed_owning_nothing_learns_their_request_is_withdrawn(testa
     assert ("removed you from the\ngroup on SeatShare. Any ticket assigned to you in it is "
             "unassigned, and any\nticket you owned in it is deleted.\n\n"
             "Your request for this ticket in it is withdrawn:\n\n    Gulls vs Terns") in body
+
+
+def test_a_requester_learns_who_deleted_the_ticket_they_asked_for(testapp, crew, outbox):
+    ticket = f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["lee"])
+    f.make_ticket_request(ticket, requester=crew["ola"])
+    testapp.delete(f"{API}/ticket/{ticket.id}", headers=crew["headers"](crew["lee"]),
+                   status=204)
+    message = mail_to(outbox, crew["ola"])
+    assert message.subject == "Lee Leaver deleted the ticket you asked for to Gulls vs Terns"
+    assert ("Lee Leaver deleted this ticket in Gulls Crew, which you asked for, and your "
+            "request with it:") in message.body
+
+
+@pytest.mark.parametrize("by", ["ada", "lee"], ids=["removed", "leaving"])
+def test_a_requester_learns_the_owner_of_the_ticket_they_asked_for_is_gone(
+        testapp, crew, outbox, by):
+    """Not only that the ticket was deleted: why."""
+    for event in (crew["soon"], crew["later"]):
+        ticket = f.make_ticket(group=crew["group"], event=event, owner=crew["lee"])
+        f.make_ticket_request(ticket, requester=crew["ola"])
+    remove(testapp, crew, by)
+    message = mail_to(outbox, crew["ola"])
+    assert message.subject == ("Lee Leaver is no longer a member of Gulls Crew: 2 tickets you "
+                               "asked for are deleted")
+    assert ("Lee Leaver is no longer a member of Gulls Crew. The tickets they owned\n"
+            "were deleted, these you asked for among them, and your requests with them:"
+            ) in message.body

@@ -107,18 +107,28 @@ def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
 
 
 def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
-    """``tickets`` the reader asked for, deleted, and their requests with them."""
+    """``tickets`` the reader asked for, deleted by ``deleter_name``, their
+    owner (or, ``left_group``, with them leaving), and their requests with
+    them."""
     one = len(tickets) == 1
     if one:
         event = tickets[0].event.name
-        subject = f"The ticket you asked for to {event} was deleted"
         beside = f"the ticket to {event} you asked for is deleted"
         these, was, requests = "This ticket", "was", "your request with it"
     else:
-        subject = f"{len(tickets)} tickets you asked for were deleted"
         beside = f"{len(tickets)} tickets you asked for are deleted"
         these, was, requests = "These tickets", "were", "your requests with them"
-    opening = f"{these} in {group.name}, which you asked for, {was} deleted, and {requests}:"
+    if left_group:
+        # Not "left": an administrator may have removed them.
+        subject = f"{deleter_name} is no longer a member of {group.name}: {beside}"
+        opening = (f"{deleter_name} is no longer a member of {group.name}. The tickets "
+                   f"they owned\nwere deleted, {'this one' if one else 'these'} you asked for "
+                   f"among them, and {requests}:")
+    else:
+        subject = (f"{deleter_name} deleted the ticket you asked for to {event}" if one
+                   else f"{deleter_name} deleted {len(tickets)} tickets you asked for")
+        opening = (f"{deleter_name} deleted {these.lower()} in {group.name}, which you asked "
+                   f"for, and {requests}:")
     after = f"And {these.lower()}, which you asked for, {was} deleted, and {requests}:"
     closing = f"You can still ask for other tickets in {group.name}."
     return _Part(tickets, subject, beside, opening, after, closing)
