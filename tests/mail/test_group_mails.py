@@ -113,3 +113,17 @@ def test_a_requester_learns_the_owner_of_the_ticket_they_asked_for_is_gone(
     assert ("Lee Leaver is no longer a member of Gulls Crew. The tickets they owned\n"
             "were deleted, these you asked for among them, and your requests with them:"
             ) in message.body
+
+
+@pytest.mark.parametrize("by", ["ada", "lee"], ids=["removed", "leaving"])
+def test_the_other_members_learn_who_removed_the_member(testapp, crew, outbox, by):
+    """The administrator they may reply to is named: the mail is theirs."""
+    f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"],
+                  assignee=crew["lee"])
+    remove(testapp, crew, by)
+    body = mail_to(outbox, crew["ola"]).body
+    removed = "Ada Admin, an administrator of Gulls Crew, removed Lee Leaver from the group."
+    if by == "lee":
+        assert "removed" not in body
+    else:
+        assert body.index("Section") < body.index(removed) < body.index("Its seat is free")

@@ -21,7 +21,8 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
     ``dropped``, ``reader``'s tickets assigned to ``party``, deleted by
     them or unassigned; ``asked``, tickets ``reader`` asked for, deleted,
     and their requests with them; ``withdrawn``, ``reader``'s tickets
-    ``party`` asked for, their requests withdrawn. One message for all.
+    ``party`` asked for, their requests withdrawn. One message for all,
+    naming ``actor`` when they removed ``party``.
     Built before the tickets change: the message reads them."""
     name = person_name(party)
     builders = {"deleted": _deleted_part, "dropped": _dropped_part, "asked": _asked_part,
@@ -35,13 +36,18 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
         besides = [part.beside for part in parts]
         subject = (f"{name} is no longer a member of {group.name}: "
                    f"{', '.join(besides[:-1])}, and {besides[-1]}")
+    closings = [part.closing for part in parts]
+    if actor.id != party.id:
+        # Whom a reply reaches, and why: the parts say only "no longer a member".
+        closings.insert(0, f"{person_name(actor)}, an administrator of {group.name}, removed "
+                           f"{name} from the group.")
     mail_about_sections(
         request,
         [(part.opening if i == 0 else part.after, part.tickets) for i, part in enumerate(parts)],
         reader=reader,
         sender=actor,
         subject=subject,
-        closing="\n\n".join(part.closing for part in parts),
+        closing="\n\n".join(closings),
     )
 
 
