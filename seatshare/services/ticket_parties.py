@@ -9,8 +9,9 @@ the tickets they held and the tickets they own), the games in order,
 leaving out games that have started (nothing is lost for them); never
 whoever did it (the party, or an administrator removing them). A member
 an administrator removes is mailed once too, in the administrator's
-name, listing the tickets they owned to games still to come. Like every
-mail, it is sent only if the change commits.
+name, listing the tickets they owned and held to games still to come,
+and those they asked for. Like every mail, it is sent only if the change
+commits.
 
 When one of them moves the ticket away from its assignee (``PUT
 /ticket/ID``, or its owner accepting a request), the other learns where it
@@ -49,8 +50,8 @@ class GoneTicketsMail:
         self.request, self.party_id, self.group_id = request, party_id, group_id
         self.actor_id, self.left_group = actor_id, left_group
         self._told = defaultdict(lambda: defaultdict(list))
-        # A member an administrator removes: the tickets they owned, and
-        # those they had asked for, to list.
+        # A member an administrator removes: the tickets they owned, held
+        # and asked for, to list.
         self.removed = defaultdict(list) if left_group and actor_id != party_id else None
         # The session's identity map holds objects weakly: the rows that
         # loaded each ticket's event are kept until the mails are built.
@@ -71,7 +72,8 @@ class GoneTicketsMail:
     def add_removed(self, kind: str, ticket, *held) -> None:
         """Tell the member removed, if one was, of ``ticket`` (its
         ``event`` loaded, and held with ``held``), as ``kind``: ``owned``,
-        deleted, or ``withdrawn``, their request for it withdrawn."""
+        deleted, ``held``, unassigned from them, or ``withdrawn``, their
+        request for it withdrawn."""
         if self.removed is None:
             return
         self.removed[kind].append(ticket)
@@ -93,9 +95,10 @@ class GoneTicketsMail:
             mail_tickets_gone(self.request, users[reader_id], users[self.party_id],
                               users[self.actor_id], group, kinds, self.left_group)
         if self.removed is not None:
+            for tickets in self.removed.values():
+                _in_games_order(tickets)
             mail_removed_from_group(self.request, users[self.party_id], users[self.actor_id],
-                                    group, _in_games_order(self.removed["owned"]),
-                                    _in_games_order(self.removed["withdrawn"]))
+                                    group, self.removed)
 
 
 def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
@@ -103,12 +106,11 @@ def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
     they deleted them, or they leave the group and those they own are
     deleted, those assigned to them unassigned. The other party of each is
     told, for the games still to come; and a member an administrator
-    removes, of those they owned. ``events``: their events by id, when the
-    caller read them with the tickets; else they are read here."""
+    removes, of them all. ``events``: their events by id, when the caller
+    read them with the tickets; else they are read here."""
     party_id, removed = mail.party_id, mail.removed is not None
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
-    told = [(ticket, reader) for ticket, reader in told
-            if mail.tells(reader) or (removed and ticket.owner_id == party_id)]
+    told = [(ticket, reader) for ticket, reader in told if removed or mail.tells(reader)]
     if not told:
         return
     if events is None:
@@ -123,8 +125,7 @@ def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
         if event.has_started(now):
             continue
         owned = ticket.owner_id == party_id
-        if owned:
-            mail.add_removed("owned", ticket, event)
+        mail.add_removed("owned" if owned else "held", ticket, event)
         mail.add(reader, "deleted" if owned else "dropped", ticket, event)
 
 

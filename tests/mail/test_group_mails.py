@@ -70,8 +70,10 @@ def test_a_member_removed_learns_which_of_their_requests_are_withdrawn(testapp, 
     remove(testapp, crew, "ada")
     body = mail_to(outbox, crew["lee"]).body
     order = [body.index(text) for text in (
-        "the\ntickets you owned in it are deleted", "Gulls vs Owls", "Seat Owned",
-        "Your requests for these tickets in it are withdrawn:", "Gulls vs Terns", "Seat Soon",
+        "The tickets you owned there, deleted (games still to come):", "Gulls vs Owls",
+        "Seat Owned",
+        "The tickets you asked for there, your requests withdrawn:", "Gulls vs Terns",
+        "Seat Soon",
         "Gulls vs Puffins", "Seat Later", "To come back",
     )]
     assert order == sorted(order)
@@ -83,9 +85,9 @@ def test_a_member_removed_owning_nothing_learns_their_request_is_withdrawn(testa
     f.make_ticket_request(ticket, requester=crew["lee"])
     remove(testapp, crew, "ada")
     body = mail_to(outbox, crew["lee"]).body
-    assert ("removed you from the\ngroup on SeatShare. Any ticket assigned to you in it is "
-            "unassigned, and any\nticket you owned in it is deleted.\n\n"
-            "Your request for this ticket in it is withdrawn:\n\n    Gulls vs Terns") in body
+    assert ("assigned to you there unassigned, and your requests for its tickets\n"
+            "withdrawn.\n\nThe tickets you asked for there, your requests withdrawn:\n\n"
+            "    Gulls vs Terns") in body
 
 
 def test_a_requester_learns_who_deleted_the_ticket_they_asked_for(testapp, crew, outbox):
@@ -127,3 +129,42 @@ def test_the_other_members_learn_who_removed_the_member(testapp, crew, outbox, b
         assert "removed" not in body
     else:
         assert body.index("Section") < body.index(removed) < body.index("Its seat is free")
+
+
+def test_a_member_removed_learns_which_seats_assigned_to_them_are_gone(testapp, crew,
+                                                                       outbox):
+    """Each list in turn, games still to come only: the tickets they owned,
+    deleted; those assigned to them, the administrator's too, unassigned;
+    those they asked for, the requests withdrawn."""
+    played = f.make_event(entity=crew["entity"], name="Gulls vs Yesterday",
+                          start_time=utcnow() - datetime.timedelta(days=3))
+    for event, owner, seat in ((crew["later"], crew["ola"], "HeldLater"),
+                               (crew["soon"], crew["ada"], "HeldSoon"),
+                               (played, crew["ola"], "HeldPlayed")):
+        f.make_ticket(group=crew["group"], event=event, owner=owner, seat=seat,
+                      assignee=crew["lee"])
+    f.make_ticket(group=crew["group"], event=crew["later"], owner=crew["lee"], seat="Owned")
+    asked = f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"],
+                          seat="Asked")
+    f.make_ticket_request(asked, requester=crew["lee"])
+    remove(testapp, crew, "ada")
+    body = mail_to(outbox, crew["lee"]).body
+    order = [body.index(text) for text in (
+        "removed you from the\ngroup on SeatShare.",
+        "The tickets you owned there, deleted (games still to come):", "Seat Owned",
+        "The tickets assigned to you there, unassigned (games still to come):",
+        "Seat HeldSoon", "Seat HeldLater",
+        "The tickets you asked for there, your requests withdrawn:", "Seat Asked",
+        "To come back",
+    )]
+    assert order == sorted(order)
+    assert "HeldPlayed" not in body
+
+
+def test_a_member_removed_with_nothing_to_list_is_told_so(testapp, crew, outbox):
+    remove(testapp, crew, "ada")
+    body = mail_to(outbox, crew["lee"]).body
+    assert ("Ada Admin, an administrator of Gulls Crew, removed you from the\n"
+            "group on SeatShare. Any ticket you owned there is deleted, any ticket\n"
+            "assigned to you there unassigned, and your requests for its tickets\n"
+            "withdrawn.\n\nTo come back") in body

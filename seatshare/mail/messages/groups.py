@@ -37,29 +37,33 @@ nothing happens unless the code is used.
     )
 
 
-def mail_removed_from_group(request, member, remover, group, owned, withdrawn):
+# What ``mail_removed_from_group`` lists, each above its list, in order.
+REMOVED_LISTS = (
+    ("owned", "The tickets you owned there, deleted (games still to come):"),
+    ("held", "The tickets assigned to you there, unassigned (games still to come):"),
+    ("withdrawn", "The tickets you asked for there, your requests withdrawn:"),
+)
+
+
+def mail_removed_from_group(request, member, remover, group, tickets):
     """To ``member``: ``remover``, an administrator, removed them from
-    ``group``: ``owned``, the tickets they owned to games still to come,
-    are deleted with the membership, and their pending requests for
-    ``withdrawn`` are withdrawn (each ticket with its ``event`` loaded,
-    each list in order). Built before the tickets are deleted: the
-    message reads them."""
+    ``group``. ``tickets`` maps each kind of ``REMOVED_LISTS`` to its
+    tickets (each with its ``event`` loaded, in order): ``owned``, those
+    they owned to games still to come, deleted with the membership;
+    ``held``, those assigned to them to games still to come, unassigned;
+    ``withdrawn``, those their pending requests were for. Built before the
+    tickets change: the message reads them."""
     remover_name = person_name(remover)
     subject = f"{remover_name} removed you from {group.name}"
     removed = (f"{remover_name}, an administrator of {group.name}, removed you from the\n"
-               "group on SeatShare. Any ticket assigned to you in it is unassigned, and")
+               "group on SeatShare. Any ticket you owned there is deleted, any ticket\n"
+               "assigned to you there unassigned, and your requests for its tickets\n"
+               "withdrawn.")
     closing = "To come back, ask one of its administrators to invite you again."
-    sections = []
-    if owned:
-        sections.append((f"{removed} the\ntickets you owned in it are deleted; "
-                         "those to games still to come:", owned))
-    else:
-        removed = f"{removed} any\nticket you owned in it is deleted."
-    if withdrawn:
-        asked = ("Your request for this ticket in it is withdrawn:" if len(withdrawn) == 1
-                 else "Your requests for these tickets in it are withdrawn:")
-        sections.append((asked if sections else f"{removed}\n\n{asked}", withdrawn))
+    sections = [(heading, tickets[kind]) for kind, heading in REMOVED_LISTS if tickets.get(kind)]
     if sections:
+        heading, first = sections[0]
+        sections[0] = (f"{removed}\n\n{heading}", first)
         mail_about_sections(request, sections, reader=member, sender=remover, subject=subject,
                             closing=closing)
         return
