@@ -168,3 +168,18 @@ def test_a_member_removed_with_nothing_to_list_is_told_so(testapp, crew, outbox)
             "group on SeatShare. Any ticket you owned there is deleted, any ticket\n"
             "assigned to you there unassigned, and your requests for its tickets\n"
             "withdrawn.\n\nTo come back") in body
+
+
+def test_what_to_do_about_withdrawn_requests_is_clear_beside_a_seat_free_again(
+        testapp, crew, outbox):
+    """Each list's closing says which tickets it means: "it" after a seat
+    free again (whose closing says what to do with it) read as that seat."""
+    f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"],
+                  assignee=crew["lee"])
+    asked = f.make_ticket(group=crew["group"], event=crew["later"], owner=crew["ola"])
+    f.make_ticket_request(asked, requester=crew["lee"])
+    remove(testapp, crew, "lee")
+    body = mail_to(outbox, crew["ola"]).body
+    assert body.index("Its seat is free again") < body.index(
+        "You need not answer their request: that ticket of yours stays as it was.")
+    assert "nothing for you to do" not in body

@@ -149,13 +149,14 @@ def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
         beside = f"their request for your ticket to {tickets[0].event.name} is withdrawn"
         these = "their request for your ticket is withdrawn"
         after = "And their request for this ticket of yours is withdrawn:"
-        closing = "There is nothing for you to do about it: the ticket stays as it was."
+        closing = "You need not answer their request: that ticket of yours stays as it was."
     else:
         requests = f"their requests for {len(tickets)} of your tickets are withdrawn"
         beside = requests
         these = "their requests for these tickets of yours are withdrawn"
         after = "And their requests for these tickets of yours are withdrawn:"
-        closing = "There is nothing for you to do about them: the tickets stay as they were."
+        closing = ("You need not answer their requests: those tickets of yours stay as "
+                   "they were.")
     # Not "left": an administrator may have removed them.
     subject = f"{requester_name} is no longer a member of {group.name}: {requests}"
     opening = f"{requester_name} is no longer a member of {group.name}, so {these}:"
