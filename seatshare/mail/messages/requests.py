@@ -37,9 +37,16 @@ assigns the ticket to {requester_name}{taken}.""",
 def mail_request_answer(request, ticket_request, answerer=None):
     """To the requester: the owner accepted or declined their request; or
     ``answerer`` (the owner, or the assignee passing the ticket on) gave
-    the ticket to them, or to someone else."""
+    the ticket to them, or to someone else: an assignee passing it on to
+    someone else is said to have done so, not to have declined a request
+    made to the owner."""
     ticket, owner, requester = _parties(request, ticket_request)
-    owner = answerer or owner
+    if answerer is not None and answerer.id != owner.id:
+        if ticket_request.status != models.RequestStatus.ACCEPTED:
+            # They asked its owner: the assignee did not decline, but gave it away.
+            _mail_passed_on(request, ticket, owner, requester, answerer)
+            return
+        owner = answerer
     if ticket_request.status == models.RequestStatus.ACCEPTED:
         verdict, closing = "accepted", "The ticket is now assigned to you. Enjoy the event!"
     else:
@@ -60,6 +67,22 @@ def mail_request_answer(request, ticket_request, answerer=None):
         subject=f"{owner_name} {verdict} your request for {ticket.event.name}",
         opening=f"{owner_name} {verdict} your request for this ticket in {ticket.group.name}:",
         closing=closing,
+    )
+
+
+def _mail_passed_on(request, ticket, owner, requester, assignee):
+    """To the requester: ``assignee`` passed ``ticket`` on to someone else,
+    which declined the request they had made to its ``owner``."""
+    name = person_name(assignee)
+    mail_about_tickets(
+        request,
+        [ticket],
+        reader=requester,
+        sender=assignee,
+        subject=f"{name} passed on the ticket to {ticket.event.name} you asked for",
+        opening=(f"{name}, who had this ticket in {ticket.group.name}, passed it on to someone\n"
+                 f"else, so your request to {person_name(owner)} for it is declined:"),
+        closing=f"You can still ask for other tickets in {ticket.group.name}.",
     )
 
 
