@@ -43,8 +43,8 @@ class GoneTicketsMail:
     (``mail_tickets_gone``'s kinds), then ``send`` mails each reader one
     message for it all. Never ``actor_id``, nor ``party_id`` but when
     ``actor_id`` removes them: they get one message of it, listing the
-    tickets they owned (``add_removed``). Its statements do not grow with
-    the tickets or the readers."""
+    tickets they owned, held and asked for (``add_removed``). Its
+    statements do not grow with the tickets or the readers."""
 
     def __init__(self, request, party_id: int, group_id: int, actor_id: int, left_group: bool):
         self.request, self.party_id, self.group_id = request, party_id, group_id
