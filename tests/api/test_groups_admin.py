@@ -19,6 +19,7 @@ from seatshare.models import (
 from seatshare.tokens import hash_token
 
 from .. import factories as f
+from ..mailtext import prose
 
 API = "/api/v1"
 
@@ -1051,7 +1052,8 @@ def test_a_leaving_assignee_s_owners_are_mailed_once_each_with_their_games(
                               "2 of your tickets are free again")
     # Reply-To whoever acted: the administrator removing them.
     assert_lists_both_games(theirs, world, later, sender=getattr(world, caller))
-    assert "these tickets of yours, which were assigned to them, are unassigned:" in theirs.body
+    assert "these tickets of yours, which were assigned to them, are unassigned:" in prose(
+        theirs)
     assert mailed[world.member.email].subject == (
         f"{assignee} is no longer a member of {world.group.name}: "
         f"your ticket to {later.name} is free again")
@@ -1075,7 +1077,7 @@ def test_a_leaver_s_assignee_who_also_lent_them_a_seat_gets_one_mail_with_both(
         f"{world.event.name} assigned to you is deleted, and your ticket to {later.name} "
         "is free again")
     assert_lists_both_games(message, world, later, sender=world.owner)
-    body = message.body
+    body = prose(message)
     deleted = body.index("and with them this one, which was assigned to you:")
     dropped = body.index("And this ticket of yours, which was assigned to them, is unassigned:")
     assert deleted < body.index(world.event.name) < dropped < body.index(later.name)
@@ -1106,7 +1108,7 @@ def test_a_leaver_s_every_tie_to_a_member_is_told_in_one_mail(testapp, world, db
         f"assigned to you is deleted, your ticket to {later.name} is free again, the "
         f"ticket to {later.name} you asked for is deleted, and their requests for 2 of "
         "your tickets are withdrawn")
-    body = message.body
+    body = prose(message)
     order = [body.index(text) for text in (
         "and with them this one, which was assigned to you:", event,
         "And this ticket of yours, which was assigned to them, is unassigned:", "Seat Lent",

@@ -13,6 +13,7 @@ from seatshare.models import (
 )
 
 from .. import factories as f
+from ..mailtext import prose
 
 API = "/api/v1"
 
@@ -513,7 +514,7 @@ def test_the_owner_is_told_whom_accepting_would_take_the_ticket_from(
                            assignee=holder and getattr(world, holder))
     assert ask(testapp, world, ticket=ticket).status_int == 201
     [message] = outbox
-    accepting = f"Accepting\nassigns the ticket to {name(world.member)}"
+    accepting = f"Accepting assigns the ticket to {name(world.member)}"
     if taken:
-        accepting += f",\ntaking it from {name(world.assignee)}, who has it now"
-    assert accepting + ".\n" in message.body
+        accepting += f", taking it from {name(world.assignee)}, who has it now"
+    assert accepting + ". --" in prose(message)

@@ -7,6 +7,7 @@ import pytest
 from seatshare.models import Entity, HistoryAction, Ticket, TicketHistory, TicketRequest, utcnow
 
 from .. import factories as f
+from ..mailtext import prose
 from .clock import within_one_second
 
 API = "/api/v1"
@@ -489,7 +490,7 @@ def test_deleting_a_ticket_mails_its_other_party(testapp, world, outbox, caller,
     [message] = outbox
     assert reader.email in message.to
     assert message.subject == f"{name(actor)} deleted your ticket to {event_name}"
-    assert f"{name(actor)} {opening}" in message.body and event_name in message.body
+    assert f"{name(actor)} {opening}" in prose(message) and event_name in message.body
     assert actor.email in message.message["Reply-To"]
 
 
@@ -545,11 +546,11 @@ def test_moving_a_ticket_away_from_its_assignee_mails_the_other_party(
     move(testapp, world, caller, to and getattr(world, to).id)
     [message] = [message for message in outbox if told.email in message.to]
     assert message.subject == f"{name(actor)} " + subject.format(**names)
-    assert f"{name(actor)} " + opening.format(**names) in message.body
+    assert f"{name(actor)} " + opening.format(**names) in prose(message)
     place = "your" if caller == "owner" else "their"
-    games = message.body.index(world.event.name)
-    alias = message.body.index(
-        f"Sis Ash, who was to use it in {place} place, no longer has the seat either.\n")
+    games = prose(message).index(world.event.name)
+    alias = prose(message).index(
+        f"Sis Ash, who was to use it in {place} place, no longer has the seat either. ")
     assert games < alias
     assert actor.email in message.message["Reply-To"]
 

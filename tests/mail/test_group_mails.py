@@ -7,6 +7,7 @@ import pytest
 from seatshare.models import utcnow
 
 from .. import factories as f
+from ..mailtext import prose
 
 API = "/api/v1"
 
@@ -68,7 +69,7 @@ def test_a_member_removed_learns_which_of_their_requests_are_withdrawn(testapp, 
                   event=f.make_event(entity=crew["entity"], name="Gulls vs Owls",
                                      start_time=utcnow() + datetime.timedelta(days=3)))
     remove(testapp, crew, "ada")
-    body = mail_to(outbox, crew["lee"]).body
+    body = prose(mail_to(outbox, crew["lee"]))
     order = [body.index(text) for text in (
         "The tickets you owned there, deleted (games still to come):", "Gulls vs Owls",
         "Seat Owned",
@@ -84,10 +85,10 @@ def test_a_member_removed_owning_nothing_learns_their_request_is_withdrawn(testa
     ticket = f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"])
     f.make_ticket_request(ticket, requester=crew["lee"])
     remove(testapp, crew, "ada")
-    body = mail_to(outbox, crew["lee"]).body
-    assert ("assigned to you there unassigned, and your requests for its tickets\n"
-            "withdrawn.\n\nThe tickets you asked for there, your requests withdrawn:\n\n"
-            "    Gulls vs Terns") in body
+    body = prose(mail_to(outbox, crew["lee"]))
+    assert ("assigned to you there unassigned, and your requests for its tickets "
+            "withdrawn. The tickets you asked for there, your requests withdrawn: "
+            "Gulls vs Terns") in body
 
 
 def test_a_requester_learns_who_deleted_the_ticket_they_asked_for(testapp, crew, outbox):
@@ -98,7 +99,7 @@ def test_a_requester_learns_who_deleted_the_ticket_they_asked_for(testapp, crew,
     message = mail_to(outbox, crew["ola"])
     assert message.subject == "Lee Leaver deleted the ticket you asked for to Gulls vs Terns"
     assert ("Lee Leaver deleted this ticket in Gulls Crew, which you asked for, and your "
-            "request with it:") in message.body
+            "request with it:") in prose(message)
 
 
 @pytest.mark.parametrize("by", ["ada", "lee"], ids=["removed", "leaving"])
@@ -112,9 +113,9 @@ def test_a_requester_learns_the_owner_of_the_ticket_they_asked_for_is_gone(
     message = mail_to(outbox, crew["ola"])
     assert message.subject == ("Lee Leaver is no longer a member of Gulls Crew: 2 tickets you "
                                "asked for are deleted")
-    assert ("Lee Leaver is no longer a member of Gulls Crew. The tickets they owned\n"
+    assert ("Lee Leaver is no longer a member of Gulls Crew. The tickets they owned "
             "were deleted, these you asked for among them, and your requests with them:"
-            ) in message.body
+            ) in prose(message)
 
 
 @pytest.mark.parametrize("by", ["ada", "lee"], ids=["removed", "leaving"])
@@ -123,7 +124,7 @@ def test_the_other_members_learn_who_removed_the_member(testapp, crew, outbox, b
     f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"],
                   assignee=crew["lee"])
     remove(testapp, crew, by)
-    body = mail_to(outbox, crew["ola"]).body
+    body = prose(mail_to(outbox, crew["ola"]))
     removed = "Ada Admin, an administrator of Gulls Crew, removed Lee Leaver from the group."
     if by == "lee":
         assert "removed" not in body
@@ -148,9 +149,9 @@ def test_a_member_removed_learns_which_seats_assigned_to_them_are_gone(testapp, 
                           seat="Asked")
     f.make_ticket_request(asked, requester=crew["lee"])
     remove(testapp, crew, "ada")
-    body = mail_to(outbox, crew["lee"]).body
+    body = prose(mail_to(outbox, crew["lee"]))
     order = [body.index(text) for text in (
-        "removed you from the\ngroup on SeatShare.",
+        "removed you from the group on SeatShare.",
         "The tickets you owned there, deleted (games still to come):", "Seat Owned",
         "The tickets assigned to you there, unassigned (games still to come):",
         "Seat HeldSoon", "Seat HeldLater",
@@ -163,11 +164,11 @@ def test_a_member_removed_learns_which_seats_assigned_to_them_are_gone(testapp, 
 
 def test_a_member_removed_with_nothing_to_list_is_told_so(testapp, crew, outbox):
     remove(testapp, crew, "ada")
-    body = mail_to(outbox, crew["lee"]).body
-    assert ("Ada Admin, an administrator of Gulls Crew, removed you from the\n"
-            "group on SeatShare. Any ticket you owned there is deleted, any ticket\n"
-            "assigned to you there unassigned, and your requests for its tickets\n"
-            "withdrawn.\n\nTo come back") in body
+    body = prose(mail_to(outbox, crew["lee"]))
+    assert ("Ada Admin, an administrator of Gulls Crew, removed you from the "
+            "group on SeatShare. Any ticket you owned there is deleted, any ticket "
+            "assigned to you there unassigned, and your requests for its tickets "
+            "withdrawn. To come back") in body
 
 
 def test_what_to_do_about_withdrawn_requests_is_clear_beside_a_seat_free_again(
@@ -179,7 +180,7 @@ def test_what_to_do_about_withdrawn_requests_is_clear_beside_a_seat_free_again(
     asked = f.make_ticket(group=crew["group"], event=crew["later"], owner=crew["ola"])
     f.make_ticket_request(asked, requester=crew["lee"])
     remove(testapp, crew, "lee")
-    body = mail_to(outbox, crew["ola"]).body
+    body = prose(mail_to(outbox, crew["ola"]))
     assert body.index("Its seat is free again") < body.index(
         "You need not answer their request: that ticket of yours stays as it was.")
     assert "nothing for you to do" not in body

@@ -6,6 +6,7 @@ import pytest
 from seatshare.models import utcnow
 
 from .. import factories as f
+from ..mailtext import prose
 
 API = "/api/v1"
 
@@ -38,7 +39,7 @@ def test_a_ticket_given_with_an_alias_names_who_will_use_the_seat(testapp, crew,
     testapp.put_json(f"{API}/ticket/{ticket.id}",
                      {"assignee_id": crew["gus"].id, "alias_id": crew["pia"].id},
                      headers=crew["headers"])
-    body = given_mail(outbox, crew).body
+    body = prose(given_mail(outbox, crew))
     assert "Pia Given is to use it in your place." in body
     assert body.index("Section") < body.index("Pia Given") < body.index("The seat is yours")
 
@@ -51,7 +52,7 @@ def test_a_new_ticket_given_with_an_alias_names_who_will_use_the_seat(testapp, c
                        "event_ids": [event.id for event in crew["events"][:events]],
                        "assignee_id": crew["gus"].id, "alias_id": crew["pia"].id},
                       headers=crew["headers"], status=201)
-    body = given_mail(outbox, crew).body
+    body = prose(given_mail(outbox, crew))
     assert f"Pia Given is to use {'it' if events == 1 else 'them'} in your place." in body
 
 
@@ -59,7 +60,7 @@ def test_a_ticket_given_without_an_alias_names_none(testapp, crew, outbox):
     ticket = f.make_ticket(group=crew["group"], event=crew["events"][0], owner=crew["olga"])
     testapp.put_json(f"{API}/ticket/{ticket.id}", {"assignee_id": crew["gus"].id},
                      headers=crew["headers"])
-    assert "in your place" not in given_mail(outbox, crew).body
+    assert "in your place" not in prose(given_mail(outbox, crew))
 
 
 def test_a_requester_declined_as_the_assignee_passes_the_ticket_on_is_told_so(
@@ -76,6 +77,38 @@ def test_a_requester_declined_as_the_assignee_passes_the_ticket_on_is_told_so(
                      headers=auth_headers(crew["gus"]))
     [message] = [m for m in outbox if m.to.endswith(f"<{rae.email}>")]
     assert message.subject == "Gus Given passed on the ticket to Gulls vs Terns you asked for"
-    assert ("Gus Given, who had this ticket in Gulls Crew, passed it on to someone\n"
-            "else, so your request to Olga Owner for it is declined:") in message.body
+    assert ("Gus Given, who had this ticket in Gulls Crew, passed it on to someone "
+            "else, so your request to Olga Owner for it is declined:") in prose(message)
     assert "Gus Given <gus@example.org>" == message.message["Reply-To"]
+
+
+def test_running_text_is_filled_to_72_columns_whatever_the_names(testapp, crew, outbox,
+                                                                   dbsession):
+    """A plain-text reader shows lines as sent: a text wrapped by hand
+    for short names ran past 100 columns with long ones. The games, a
+    quoted message and links keep their lines."""
+    crew["olga"].first_name, crew["olga"].last_name = "Maximiliana", "Oyelaran-Fitzgerald"
+    crew["group"].name = "The Harbour Gulls Season Ticket Holders Association"
+    dbsession.flush()
+    ticket = f.make_ticket(group=crew["group"], event=crew["events"][0], owner=crew["olga"],
+                           assignee=crew["gus"], alias=crew["pia"])
+    testapp.put_json(f"{API}/ticket/{ticket.id}", {"assignee_id": None},
+                     headers=crew["headers"])
+    body = given_mail(outbox, crew).body
+    assert max(len(line) for line in body.splitlines()) <= 72
+    assert "\n\n    Gulls vs Terns\n" in body
+    assert prose(given_mail(outbox, crew)).startswith(
+        "Hello Gus, Maximiliana Oyelaran-Fitzgerald unassigned this ticket, which was "
+        "assigned to you in The Harbour Gulls Season Ticket Holders Association:")
+
+
+def test_a_quoted_message_and_a_link_keep_their_lines(testapp, crew, outbox, auth_headers):
+    ticket = f.make_ticket(group=crew["group"], event=crew["events"][0], owner=crew["olga"])
+    testapp.post_json(f"{API}/ticket/{ticket.id}/requests",
+                      {"message": "Line one\nline two " + "x" * 80},
+                      headers=auth_headers(crew["gus"]), status=201)
+    testapp.post_json(f"{API}/groups/{crew['group'].id}/invitations",
+                      {"email": "friend@example.org"}, headers=crew["headers"], status=201)
+    asked, invited = outbox
+    assert "\n    Line one\n    line two " + "x" * 80 + "\n" in asked.body
+    assert "Create an account first:\nhttp://example.com/signup\n" in invited.body

@@ -2,7 +2,7 @@
 tickets told in the reader's time zone, the signature, the headers, and
 the hand-over to the request's transaction (sent only if it commits)."""
 from email.utils import formataddr
-from textwrap import indent
+from textwrap import fill, indent
 
 from pyramid_mailer.message import Message
 
@@ -12,6 +12,8 @@ from ..queue import send
 
 
 SIGNATURE = "-- \nSeatShare: season tickets, shared with friends."
+# Plain text is read as sent: running text is filled to this many columns.
+WIDTH = 72
 
 
 def mail_about_tickets(request, tickets, reader, sender, subject, opening, closing):
@@ -56,6 +58,19 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def filled(body: str) -> str:
+    """``body`` with each paragraph of running text filled to ``WIDTH``
+    columns, whatever the length of the names in it; a paragraph with an
+    indented line (the tickets, a quoted message) or a link keeps its
+    lines as written."""
+    return "\n\n".join(
+        paragraph if any(line[:1].isspace() or "://" in line for line in paragraph.splitlines())
+        else fill(" ".join(paragraph.split()), WIDTH, break_long_words=False,
+                  break_on_hyphens=False)
+        for paragraph in body.split("\n\n")
+    )
+
+
 def send_message(request, to, subject, body, reply_to=None):
     headers = {"Auto-Submitted": "auto-generated"}
     if reply_to is not None:
@@ -63,7 +78,7 @@ def send_message(request, to, subject, body, reply_to=None):
     message = Message(
         subject=one_line(subject),
         recipients=[_address(to)],
-        body=f"{body}\n{SIGNATURE}\n",
+        body=f"{filled(body)}\n{SIGNATURE}\n",
         extra_headers=headers,
     )
     send(request, message)
