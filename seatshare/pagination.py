@@ -33,8 +33,15 @@ class PagedQuery:
     ``count(*) OVER ()``, which reads every row of the list.
     """
 
-    def __init__(self, stmt, count=None, json_fields=None, order_by=()):
-        """``json_fields``: select each row as the text of its JSON object
+    def __init__(self, stmt, count=None, json_fields=None, order_by=(), total=None):
+        """``total``: the count written beside the page's rows, when cheaper
+        than ``count``: it need equal it only when the page has rows, so it
+        may leave out a condition that holds for every row of the SELECT or
+        for none (the caller's membership of the one group listed), which
+        the page's rows have passed already. ``count`` alone counts a page
+        past the end.
+
+        ``json_fields``: select each row as the text of its JSON object
         (``seatshare.sqljson``), with these columns of ``stmt``; ``order_by``
         is then the list's order, which ``stmt`` must not have yet.
 
@@ -56,7 +63,7 @@ class PagedQuery:
             total = func.count().over()
             count = select(func.count()).select_from(stmt.order_by(None).subquery())
         else:
-            total = count.scalar_subquery()
+            total = (count if total is None else total).scalar_subquery()
         self.count = count
         self.page = (
             stmt.add_columns(total.label("_total"))

@@ -163,12 +163,11 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
         entity_id = select(Group.entity_id).where(Group.id == group_id).scalar_subquery()
         event_conditions = [_events.c.entity_id == entity_id]
         start_time = _events.c.start_time
-        conditions = [
-            t.group_id == group_id,
-            # The caller's membership, on the parameter: checked once, not
-            # per ticket.
-            group_id.in_(active_group_ids(me)),
-        ]
+        # The caller's membership, on the parameter: it holds for every
+        # ticket of the list or for none, so the total beside the page's
+        # rows (which passed it) leaves it out.
+        membership = [group_id.in_(active_group_ids(me))]
+        conditions = [t.group_id == group_id]
     else:
         # Each ticket's event time, looked up by the event's primary key. A
         # subquery, not a join: joined, PostgreSQL may walk the events in
@@ -183,6 +182,7 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
             .scalar_subquery()
         )
         event_conditions = []
+        membership = []
         conditions = [t.group_id.in_(active_group_ids(me))]
     if owner_me:
         conditions.append(t.owner_id == me)
@@ -197,12 +197,13 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
     stmt = (
         select(*(t[name] for name in TICKET_FIELDS))
         .select_from(source)
-        .where(*conditions, *event_conditions)
+        .where(*conditions, *membership, *event_conditions)
     )
     order_by = (start_time, *(by_code_point(t[name]) for name in SEAT_FIELDS), t.id)
     if show is None:
         # No condition on an event's time: the count reads no events.
-        count = select(func.count()).select_from(_tickets).where(*conditions)
+        total = select(func.count()).select_from(_tickets).where(*conditions)
     else:
-        count = select(func.count()).select_from(source).where(*conditions, *event_conditions)
-    return PagedQuery(stmt, count=count, json_fields=TICKET_FIELDS, order_by=order_by)
+        total = select(func.count()).select_from(source).where(*conditions, *event_conditions)
+    return PagedQuery(stmt, count=total.where(*membership), total=total,
+                      json_fields=TICKET_FIELDS, order_by=order_by)

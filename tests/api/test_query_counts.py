@@ -94,3 +94,19 @@ def test_reading_one_record_takes_at_most_three_statements(testapp, world, query
     query_counter.reset()
     testapp.get(url, headers=headers)
     assert query_counter.count <= 3, query_counter.statements
+
+
+def test_group_page_asks_about_the_callers_membership_once(testapp, world, query_counter):
+    """The total beside a group's page leaves out the caller's membership of
+    the group: the page's rows passed it. A page past the end, whose total
+    is a statement of its own, still asks."""
+    headers = world.headers("member")
+    query_counter.reset()
+    res = testapp.get(f"{API}/tickets?group_id={world.group.id}", headers=headers)
+    assert res.json and res.headers["X-Total-Count"] == str(len(res.json))
+    page = query_counter.statements[-1]
+    assert page.count("FROM memberships") == 1, page
+    query_counter.reset()
+    res = testapp.get(f"{API}/tickets?group_id={world.group.id}&page=50", headers=headers)
+    assert res.json == [] and res.headers["X-Total-Count"] == "1"
+    assert all("FROM memberships" in s for s in query_counter.statements[-2:])
