@@ -3,7 +3,7 @@
 Each function returns a SELECT to use as a subquery, so a list is filtered by
 the caller's groups inside its one statement, never row by row.
 """
-from sqlalchemy import Integer, literal, select, union_all
+from sqlalchemy import Integer, exists, literal, select, union_all
 
 from ..models import Group, Membership
 
@@ -15,6 +15,14 @@ def active_group_ids(user_id):
         .join(Group, Group.id == Membership.group_id)
         .where(Membership.user_id == user_id, Group.active.is_(True))
     )
+
+
+def is_active_member_of(user_id, group_id):
+    """A condition: ``user_id`` belongs to the active group ``group_id``.
+    One EXISTS on the two parameters, which a database evaluates once per
+    statement: ``group_id IN (active_group_ids(...))`` is looked up again
+    for every row SQLite reads."""
+    return exists(active_group_ids(user_id).where(Membership.group_id == group_id))
 
 
 def followed_entity_ids(user_id):

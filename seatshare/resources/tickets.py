@@ -21,7 +21,7 @@ from .lists import (
     event_filter_principal,
     group_filter_principal,
 )
-from .membership import active_group_ids
+from .membership import active_group_ids, is_active_member_of
 
 # A ticket's fields in the API, in order: views/tickets.py serializes one
 # ticket, and ticket_list has the database write a list's.
@@ -163,10 +163,10 @@ def ticket_list(owner_me, assignee_me, show, by_group, by_event) -> PagedQuery:
         entity_id = select(Group.entity_id).where(Group.id == group_id).scalar_subquery()
         event_conditions = [_events.c.entity_id == entity_id]
         start_time = _events.c.start_time
-        # The caller's membership, on the parameter: it holds for every
-        # ticket of the list or for none, so the total beside the page's
-        # rows (which passed it) leaves it out.
-        membership = [group_id.in_(active_group_ids(me))]
+        # The caller's membership, on the parameters: checked once, not per
+        # ticket. It holds for every ticket of the list or for none, so the
+        # total beside the page's rows (which passed it) leaves it out.
+        membership = [is_active_member_of(me, group_id)]
         conditions = [t.group_id == group_id]
     else:
         # Each ticket's event time, looked up by the event's primary key. A

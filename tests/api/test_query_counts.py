@@ -8,6 +8,7 @@ import datetime
 import uuid
 
 import pytest
+from sqlalchemy import event
 
 from seatshare.models import Event, Group, Membership, Role, Ticket, User, UserAlias
 
@@ -110,3 +111,32 @@ def test_group_page_asks_about_the_callers_membership_once(testapp, world, query
     res = testapp.get(f"{API}/tickets?group_id={world.group.id}&page=50", headers=headers)
     assert res.json == [] and res.headers["X-Total-Count"] == "1"
     assert all("FROM memberships" in s for s in query_counter.statements[-2:])
+
+
+def test_group_page_checks_the_callers_membership_once_not_per_ticket(
+    testapp, dbsession, world, backend, engine
+):
+    """The membership is one condition on the statement's parameters, which
+    the database evaluates once: not an IN looked up for every ticket."""
+    recorded = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            recorded.append((statement, parameters))
+
+    headers = world.headers("member")
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        testapp.get(f"{API}/tickets?group_id={world.group.id}", headers=headers, status=200)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    statement, parameters = recorded[-1]
+    cursor = dbsession.connection().connection.cursor()
+    if backend == "sqlite":
+        cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+        plan = "\n".join(row[3] for row in cursor.fetchall())
+        assert "LIST SUBQUERY" not in plan, plan
+    else:
+        cursor.execute("EXPLAIN " + statement, parameters)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "One-Time Filter" in plan and "SubPlan" not in plan, plan
