@@ -69,6 +69,18 @@ class KeepLineBreaksFormatter(argparse.HelpFormatter):
         return "".join(indent + line for line in text.splitlines(keepends=True))
 
 
+class StoreOnce(argparse._StoreAction):
+    """An option that takes one value refuses a second: argparse keeps the
+    last one silently, and `--entity-id 3 … --entity-id 1` would import into
+    entity 1."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if option_string and getattr(namespace, self.dest, None) is not None:
+            raise argparse.ArgumentError(
+                self, "given twice: give it once (nothing was done)")
+        super().__call__(parser, namespace, values, option_string)
+
+
 def add_command(subparsers, name, run, help, epilog=None):
     """A leaf command: every one takes ``--json``. ``epilog``, shown after
     the options by ``--help``, keeps its line breaks."""
@@ -80,6 +92,8 @@ def add_command(subparsers, name, run, help, epilog=None):
         formatter_class=KeepLineBreaksFormatter,
     )
     parser.set_defaults(run=run)
+    for action in (None, "store"):  # argparse's default action, by both its names
+        parser.register("action", action, StoreOnce)
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object on stdout"
     )

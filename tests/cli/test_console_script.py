@@ -5,7 +5,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from seatshare.cli import main
+from seatshare.models import Application, Entity, User
+
+from .conftest import count
 
 SCRIPT = os.path.join(os.path.dirname(sys.executable), "seatshare")
 
@@ -132,3 +137,27 @@ def test_json_is_taken_wherever_it_is_written(ini):
         out, err = io.StringIO(), io.StringIO()
         assert main([ini, *argv], stdout=out, stderr=err) == 0, err.getvalue()
         assert isinstance(json.loads(out.getvalue()), dict)
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["schedule", "import", "--entity-id", "1", "--entity-id", "2", "season.csv"],
+     "--entity-id"),
+    (["user", "create", "--email", "alex@example.com", "--email", "blair@example.com",
+      "--password", "a long passphrase", "--first-name", "Alex", "--last-name", "Morgan"],
+     "--email"),
+    (["app", "create", "--name", "Scoreboard", "--name", "Phone",
+      "--redirect-uri", "https://client.example.com/cb"], "--name"),
+    (["entity", "create", "--name", "Rovers", "--name", "Lightning", "--json"], "--name"),
+])
+def test_an_option_given_twice_is_refused_not_the_last_one_taken(ini, db, capsys, argv, option):
+    """argparse keeps the last of a repeated option silently: `--entity-id 1
+    … --entity-id 2` imported into entity 2, `--email` twice created the
+    second address."""
+    with pytest.raises(SystemExit) as exited:
+        main([ini, *argv])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1].endswith(f"error: argument {option}: given twice: give it "
+                                         "once (nothing was done)")
+    assert count(db, User) == count(db, Application) == count(db, Entity) == 0
