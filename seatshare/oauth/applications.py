@@ -38,7 +38,11 @@ def check_redirect_uri(uri: str) -> str:
         raise ApplicationError(
             f"redirect URI must not contain spaces or control characters: {uri!r}"
         )
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+        parts.port  # read to check it: "Port out of range 0-65535"
+    except ValueError as exc:  # "Invalid IPv6 URL": a "[" left open, say
+        raise ApplicationError(f"redirect URI is not a URI ({exc}): {uri}") from None
     if not parts.scheme or parts.fragment or "#" in uri:
         raise ApplicationError(f"redirect URI must be absolute, without a fragment: {uri}")
     if runs_in_the_browser(uri):

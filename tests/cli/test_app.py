@@ -179,3 +179,19 @@ def test_app_create_refuses_a_redirect_uri_the_authorization_endpoint_refuses(
         assert again.code == 0, again.err
     else:
         assert count(db, Application) == 0
+
+
+@pytest.mark.parametrize("uri, reason", [
+    ("https://[::1/callback", "Invalid IPv6 URL"),
+    ("http://localhost:99999/callback", "Port out of range 0-65535"),
+    ("https://client.example.com:-1/callback", "Port could not be cast to integer value"),
+])
+def test_app_create_refuses_a_redirect_uri_python_cannot_split(seatshare, db, uri, reason):
+    """A "[" left open was a traceback; a port no browser can reach was
+    registered, and the application could never sign anyone in."""
+    run = seatshare("app", "create", "--name", "X", "--redirect-uri", uri, "--json")
+    assert (run.code, run.out) == (1, "")
+    [line] = run.err.splitlines()
+    assert line.startswith(f"seatshare: error: redirect URI is not a URI ({reason}")
+    assert line.endswith(f"): {uri}")
+    assert count(db, Application) == 0
