@@ -2,6 +2,7 @@
 from ..oauth.applications import (
     ApplicationError,
     application_as_dict,
+    find_application,
     list_applications,
     register_application,
     set_application_disabled,
@@ -81,23 +82,27 @@ def list_(args, env):
 
 
 def disable(args, env):
-    application = switched(env, args.client_id, disabled=True)
-    return Outcome(
-        application_as_dict(application), f"Disabled application {application.name!r}."
-    )
+    application, changed = switched(env, args.client_id, disabled=True)
+    text = (f"Disabled application {application.name!r}." if changed else
+            f"Application {application.name!r} was already disabled: nothing changed.")
+    return Outcome(application_as_dict(application), text)
 
 
 def enable(args, env):
-    application = switched(env, args.client_id, disabled=False)
-    return Outcome(
-        application_as_dict(application),
-        f"Enabled application {application.name!r}: its tokens that have not expired "
-        "work again (for a leaked secret, register a new application instead).",
-    )
+    application, changed = switched(env, args.client_id, disabled=False)
+    text = (f"Enabled application {application.name!r}: its tokens that have not expired "
+            "work again (for a leaked secret, register a new application instead)."
+            if changed else
+            f"Application {application.name!r} was already enabled: nothing changed.")
+    return Outcome(application_as_dict(application), text)
 
 
 def switched(env, client_id, disabled):
+    """The application, and whether it was not already so (told apart, so
+    that a second `app disable` does not say it disabled anything)."""
     try:
-        return set_application_disabled(env.dbsession, client_id, disabled)
+        was_disabled = find_application(env.dbsession, client_id).disabled
+        application = set_application_disabled(env.dbsession, client_id, disabled)
     except ApplicationError as exc:
         raise CommandError(str(exc)) from None
+    return application, was_disabled != disabled

@@ -85,6 +85,7 @@ def test_app_enable_undoes_a_disable(seatshare, db):
     assert run.code == 0, run.err
     assert run.json["disabled"] is False and "client_secret" not in run.json
     assert db.scalar(select(Application)).disabled is False
+    seatshare("app", "disable", client_id)
     text = seatshare("app", "enable", client_id)
     assert text.out == ("Enabled application 'One': its tokens that have not expired "
                         "work again (for a leaked secret, register a new application "
@@ -195,3 +196,20 @@ def test_app_create_refuses_a_redirect_uri_python_cannot_split(seatshare, db, ur
     assert line.startswith(f"seatshare: error: redirect URI is not a URI ({reason}")
     assert line.endswith(f"): {uri}")
     assert count(db, Application) == 0
+
+
+@pytest.mark.parametrize("command, state", [("disable", "disabled"), ("enable", "enabled")])
+def test_app_disable_of_a_disabled_client_says_nothing_changed(seatshare, db, command, state):
+    """Exit 0, as the application is as asked; but the sentence said it had
+    just been disabled (or enabled, its tokens working again)."""
+    client_id = seatshare(
+        "app", "create", "--name", "One", "--redirect-uri", URI, "--json"
+    ).json["client_id"]
+    if command == "disable":
+        seatshare("app", "disable", client_id)
+    run = seatshare("app", command, client_id)
+    assert (run.code, run.err) == (0, "")
+    assert run.out == f"Application 'One' was already {state}: nothing changed.\n"
+    again = seatshare("app", command, client_id, "--json")
+    assert again.code == 0 and again.json["disabled"] is (command == "disable")
+    assert db.scalar(select(Application)).disabled is (command == "disable")
