@@ -28,7 +28,8 @@ def register(groups):
         commands, "demo", load_demo, "load the demo data set into an empty database"
     )
     demo_parser.add_argument(
-        "--password", help="the demo users' password (default: a random one, printed)"
+        "--password", help="the demo users' password, never printed back "
+             "(default: a random one, printed)"
     )
 
 

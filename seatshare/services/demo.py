@@ -49,7 +49,9 @@ def load(dbsession, passwords, password=None, register_application=None):
     """
     if dbsession.scalar(select(exists().where(User.id.is_not(None)))):
         return None
-    password = password or secrets.token_urlsafe(12)
+    # A password the operator chose is theirs already: never printed back.
+    chosen = password is not None
+    password = password if chosen else secrets.token_urlsafe(12)
     alex, blair, casey, devon, emery = people = [
         User(
             email=email,
@@ -140,7 +142,7 @@ def load(dbsession, passwords, password=None, register_application=None):
         "events": len(rovers_games) + len(lightning_games),
         "groups": 2,
         "tickets": len(tickets),
-        "sign_in": {"email": alex.email, "password": password},
+        "sign_in": {"email": alex.email, **({} if chosen else {"password": password})},
     }
     if register_application is not None:
         application, secret = register_application(
@@ -161,7 +163,8 @@ def describe(summary):
     lines = [
         f"Loaded the demo data: {summary['users']} users, {summary['groups']} groups, "
         f"{summary['events']} events, {summary['tickets']} tickets.",
-        f"Sign in as {sign_in['email']} with the password {sign_in['password']}",
+        f"Sign in as {sign_in['email']} with the password "
+        + (sign_in["password"] if "password" in sign_in else "given with --password"),
         "(every demo user, alex@ to emery@example.com, has that password).",
     ]
     application = summary.get("application")

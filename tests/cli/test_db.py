@@ -271,9 +271,25 @@ def test_db_demo_history_tells_each_ticket_as_the_api_would(seatshare, db):
 
 
 def test_db_demo_text_names_the_sign_in(seatshare):
-    run = seatshare("db", "demo", "--password", "demo-password-1")
+    run = seatshare("db", "demo")
     assert run.code == 0, run.err
-    assert "Sign in as alex@example.com with the password demo-password-1" in run.out
+    assert "Sign in as alex@example.com with the password " in run.out
+
+
+@pytest.mark.parametrize("json", [False, True])
+def test_db_demo_never_prints_the_password_it_was_given(seatshare, db, json):
+    """A password the operator chose is not echoed to a terminal or a log:
+    only one made up for them is printed."""
+    run = seatshare("db", "demo", "--password", "demo-password-1", *["--json"] * json)
+    assert run.code == 0, run.err
+    assert "demo-password-1" not in run.out + run.err
+    if json:
+        assert run.json["sign_in"] == {"email": "alex@example.com"}
+    else:
+        assert ("Sign in as alex@example.com with the password given with --password\n"
+                in run.out)
+    alex = db.scalar(select(User).where(User.email == "alex@example.com"))
+    assert passwords_from_settings({}).verify(alex.password_hash, "demo-password-1")
 
 
 @pytest.mark.parametrize("password", ["short", "aaaaaaaaaa", "qwertyuiop", " " * 12])
