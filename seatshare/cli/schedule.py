@@ -1,5 +1,7 @@
 """``schedule import --entity-id ID FILE``: an entity's events from .csv or .ics."""
-from ..models import Entity
+from sqlalchemy import select
+
+from ..models import READ_ONLY, Entity
 from ..schemas.types import MAX_ID
 from ..services.schedule import (
     ScheduleError,
@@ -72,6 +74,7 @@ def import_schedule(args, env):
             f"{args.file} is larger than {MAX_FILE_BYTES // 2**20} MiB, which no "
             "schedule is; nothing was imported"
         )
+    entity_name = named_entity(env.dbsession, args.entity_id)
     # The whole file is checked before the first write.
     try:
         events = parse_schedule(args.file, data)
@@ -83,20 +86,32 @@ def import_schedule(args, env):
         ) from None
     except ScheduleError as exc:
         raise CommandError(f"{args.file}: {exc}; nothing was imported") from None
-    # An id no record can have is not sent: SQLite's driver cannot bind it.
-    entity = env.dbsession.get(Entity, args.entity_id) if 1 <= args.entity_id <= MAX_ID else None
-    if entity is None:
-        raise CommandError(f"no entity with id {args.entity_id}")
-    with ProgressLine(env.stderr, f"Importing into {entity.name}") as progress:
-        result = import_events(env.dbsession, entity.id, events, progress=progress)
+    with ProgressLine(env.stderr, f"Importing into {entity_name}") as progress:
+        result = import_events(env.dbsession, args.entity_id, events, progress=progress)
     text = (
-        f"{entity.name}: {result.created} created, {result.updated} updated, "
+        f"{entity_name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
     )
     if result.cancelled:
         text += (f" {result.cancelled} cancelled in the file (STATUS:CANCELLED) and not "
                  "imported; one imported before is left as it is.")
     return Outcome({"created": result.created, "updated": result.updated}, text)
+
+
+def named_entity(dbsession, entity_id) -> str:
+    """The entity's name, asked before the file is checked (seconds for a
+    large one), in a read-only transaction ended at once: on SQLite a
+    transaction that may write holds the write lock, and the server's
+    writers would wait for the check."""
+    # An id no record can have is not sent: SQLite's driver cannot bind it.
+    if not 1 <= entity_id <= MAX_ID:
+        raise CommandError(f"no entity with id {entity_id}")
+    dbsession.connection(execution_options={READ_ONLY: True})
+    name = dbsession.scalar(select(Entity.name).where(Entity.id == entity_id))
+    dbsession.rollback()
+    if name is None:
+        raise CommandError(f"no entity with id {entity_id}")
+    return name
 
 
 class ProgressLine:

@@ -669,3 +669,44 @@ def test_an_ics_file_with_several_faults_counts_events_not_rows(
     assert run.code == 1
     assert run.err.splitlines()[0].endswith("season.ics: 2 events at fault; nothing was imported:")
     assert count(db, Event) == 0
+
+
+def test_an_unknown_entity_is_refused_before_the_file_is_checked(
+    seatshare, db, schedule_file, monkeypatch
+):
+    """Checking a large file takes seconds; a mistyped --entity-id was said
+    only after them (and a malformed file's faults hid it)."""
+    from seatshare.cli import schedule as command
+
+    def never(filename, data):
+        raise AssertionError("the file was checked")
+
+    monkeypatch.setattr(command, "parse_schedule", never)
+    run = seatshare("schedule", "import", "--entity-id", 999999, schedule_file(CSV))
+    assert (run.code, run.out) == (1, "")
+    assert run.err == "seatshare: error: no entity with id 999999\n"
+
+
+def test_the_servers_writers_do_not_wait_while_the_file_is_checked(
+    seatshare, db, backend, entity_id, schedule_file, monkeypatch, cli_engine
+):
+    """The entity is looked up first, in a read-only transaction that ends
+    before the check: on SQLite a writing one holds the write lock."""
+    from seatshare.cli import schedule as command
+
+    checked = command.parse_schedule
+    written = []
+
+    def check_while_someone_writes(filename, data):
+        with cli_engine.connect() as other:
+            if backend == "sqlite":
+                other.exec_driver_sql("PRAGMA busy_timeout = 0")
+            other.execute(Entity.__table__.update().values(name="Rovers"))
+            other.commit()
+            written.append(True)
+        return checked(filename, data)
+
+    monkeypatch.setattr(command, "parse_schedule", check_while_someone_writes)
+    run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
+    assert run.code == 0, run.err
+    assert written and count(db, Event) == 2
