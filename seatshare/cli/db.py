@@ -117,6 +117,7 @@ def load_demo(args, env):
         passwords_from_settings(env.settings),
         password=args.password,
         register_application=register_application,
+        progress=lambda line: print(line, file=env.stderr, flush=True),
     )
     if summary is None:
         return Outcome(

@@ -15,6 +15,9 @@ from .base import CommandError, Outcome, add_command
 # A season is a few kilobytes, a thousand events some 50 kB: a larger file
 # is another file (a disk image, /dev/zero), not to be read into memory whole.
 MAX_FILE_BYTES = 64 * 2**20
+# From this size (some 20,000 events) checking the file takes a second or
+# more, and a line on stderr says what is going on.
+LARGE_FILE_BYTES = 2**20
 
 
 FILE_FORMATS = """\
@@ -75,7 +78,10 @@ def import_schedule(args, env):
             "schedule is; nothing was imported"
         )
     entity_name = named_entity(env.dbsession, args.entity_id)
-    # The whole file is checked before the first write.
+    # The whole file is checked before the first write: seconds for a large one.
+    if len(data) >= LARGE_FILE_BYTES:
+        print(f"Checking {args.file} ({len(data) / 2**20:.1f} MiB) before importing "
+              "anything…", file=env.stderr, flush=True)
     try:
         events = parse_schedule(args.file, data)
     except ScheduleFaults as exc:

@@ -40,15 +40,18 @@ PEOPLE = [
 DEMO_REDIRECT_URI = "http://localhost:8000/callback"
 
 
-def load(dbsession, passwords, password=None, register_application=None):
+def load(dbsession, passwords, password=None, register_application=None, progress=None):
     """Load the demo data; None (and nothing written) when users exist already.
 
     ``passwords`` hashes the demo users' shared password, random unless given.
     ``register_application(dbsession, name, redirect_uris)`` registers the
-    demo OAuth client and returns ``(application, secret)``.
+    demo OAuth client and returns ``(application, secret)``. ``progress(line)``
+    is told once loading begins (hashing the password takes seconds).
     """
     if dbsession.scalar(select(exists().where(User.id.is_not(None)))):
         return None
+    if progress:
+        progress("Loading the demo data (a few seconds: each user's password is hashed)…")
     # A password the operator chose is theirs already: never printed back.
     chosen = password is not None
     password = password if chosen else secrets.token_urlsafe(12)

@@ -392,3 +392,15 @@ def test_db_upgrade_interrupted_while_the_database_is_locked_still_says_where_it
         engine.dispose()
     assert run.code == 130, run.err
     assert f"interrupted; the database is at revision {behind} " in run.err
+
+
+def test_db_demo_says_on_stderr_that_it_is_loading(seatshare):
+    """It takes seconds (argon2id, once a user): a line on stderr says it is
+    at work; stdout keeps the one JSON object."""
+    run = seatshare("db", "demo", "--json")
+    assert run.code == 0
+    assert run.err == ("Loading the demo data (a few seconds: each user's password is "
+                       "hashed)…\n")
+    assert run.json["loaded"] is True
+    again = seatshare("db", "demo", "--json")
+    assert again.err == "" and again.json["loaded"] is False

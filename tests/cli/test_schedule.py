@@ -710,3 +710,29 @@ def test_the_servers_writers_do_not_wait_while_the_file_is_checked(
     run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
     assert run.code == 0, run.err
     assert written and count(db, Event) == 2
+
+
+def test_checking_a_large_file_is_said_on_stderr(
+    seatshare, db, entity_id, tmp_path, schedule_file
+):
+    """Checking some 20,000 rows or more takes seconds before the first
+    progress line: a line says the file is being checked."""
+    path = tmp_path / "season.csv"
+    with path.open("w") as f:
+        f.write("name,start_time,description\n")
+        start = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+        for hour in range(20_000):
+            f.write(f"Game {hour},{(start + datetime.timedelta(hours=hour)).isoformat()},"
+                    f"{'x' * 20}\n")
+    run = seatshare("schedule", "import", "--entity-id", entity_id, str(path), "--json")
+    assert run.code == 0, run.err
+    assert run.json == {"created": 20_000, "updated": 0}
+    size = path.stat().st_size / 2**20
+    assert size >= 1
+    assert run.err.splitlines() == [
+        f"Checking {path} ({size:.1f} MiB) before importing anything…",
+        "Importing into Riverside Rovers: 20000/20000 events",
+    ]
+    # A season's file says nothing but its import's line.
+    small = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
+    assert small.err == "Importing into Riverside Rovers: 2/2 events\n"
