@@ -29,9 +29,29 @@ from ..schemas.types import is_storable_text
 from ..preflight import check_command_settings
 from ..settings import apply_environment, describe
 from . import app, db, entity, mail, schedule, tokens, user
-from .base import CommandError, Environment, Interrupted
+from .base import CommandError, Environment, Interrupted, KeepLineBreaksFormatter
 
 COMMAND_GROUPS = (db, user, app, entity, schedule, tokens, mail)
+# What `seatshare --help` lists: each command with its arguments.
+COMMANDS = """\
+commands:
+  db upgrade
+  db demo [--password P]
+  user create --email E [--password P] --first-name F --last-name L
+  app create --name N --redirect-uri U [--redirect-uri U2 ...] [--public] [--trusted]
+  app list
+  app disable CLIENT_ID
+  app enable CLIENT_ID
+  entity create --name N
+  entity list
+  schedule import --entity-id ID FILE
+  tokens purge
+  mail send
+
+Each takes --json: one JSON object on stdout. On an error, one line on
+stderr, exit status 1 and nothing written; exit status 2: arguments the
+command does not take. More: seatshare CONFIG_URI COMMAND SUBCOMMAND --help
+"""
 # The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells use.
 INTERRUPTED = 130
 
@@ -47,6 +67,8 @@ def build_parser():
         description="Operate a SeatShare site: database, users, OAuth "
         "applications and tokens, entities and their schedules, the mail queue. "
         "Every command takes --json to print one JSON object.",
+        epilog=COMMANDS,
+        formatter_class=KeepLineBreaksFormatter,
     )
     parser.add_argument("config_uri", metavar="CONFIG_URI", help="e.g. development.ini")
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)

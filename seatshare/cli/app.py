@@ -9,6 +9,8 @@ from ..oauth.applications import (
 )
 from .base import CommandError, Outcome, add_command
 
+CLIENT_ID_HELP = "as app create printed it (app list shows every one)"
+
 
 def register(groups):
     parser = groups.add_parser("app", help="OAuth client applications")
@@ -16,7 +18,9 @@ def register(groups):
     create_parser = add_command(
         commands, "create", create, "register an application (prints its secret once)"
     )
-    create_parser.add_argument("--name", required=True)
+    create_parser.add_argument(
+        "--name", required=True, help="shown to users on the sign-in and consent pages"
+    )
     create_parser.add_argument(
         "--redirect-uri",
         dest="redirect_uris",
@@ -35,12 +39,12 @@ def register(groups):
     disable_parser = add_command(
         commands, "disable", disable, "disable an application: its tokens stop working"
     )
-    disable_parser.add_argument("client_id", metavar="CLIENT_ID")
+    disable_parser.add_argument("client_id", metavar="CLIENT_ID", help=CLIENT_ID_HELP)
     enable_parser = add_command(
         commands, "enable", enable,
         "enable a disabled application again: its unexpired tokens work again",
     )
-    enable_parser.add_argument("client_id", metavar="CLIENT_ID")
+    enable_parser.add_argument("client_id", metavar="CLIENT_ID", help=CLIENT_ID_HELP)
 
 
 def create(args, env):
@@ -104,5 +108,5 @@ def switched(env, client_id, disabled):
         was_disabled = find_application(env.dbsession, client_id).disabled
         application = set_application_disabled(env.dbsession, client_id, disabled)
     except ApplicationError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(f"{exc} (app list shows every one)") from None
     return application, was_disabled != disabled

@@ -12,7 +12,9 @@ def register(groups):
     parser = groups.add_parser("entity", help="entities (teams)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     create_parser = add_command(commands, "create", create, "create an entity")
-    create_parser.add_argument("--name", required=True)
+    create_parser.add_argument(
+        "--name", required=True, help="the team's name (unique), as GET /api/v1/entities lists it"
+    )
     add_command(commands, "list", list_,
                 "list the entities: the id schedule import asks for, and how many events")
 

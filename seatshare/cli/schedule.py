@@ -18,6 +18,7 @@ MAX_FILE_BYTES = 64 * 2**20
 # From this size (some 20,000 events) checking the file takes a second or
 # more, and a line on stderr says what is going on.
 LARGE_FILE_BYTES = 2**20
+NO_ENTITY = "no entity with id {} (entity list shows every one)"
 
 
 FILE_FORMATS = """\
@@ -58,7 +59,7 @@ def register(groups):
     )
     import_parser.add_argument(
         "--entity-id", type=int, required=True, metavar="ID",
-        help="the entity's id, as entity create printed it",
+        help="the entity's id, as entity create printed it (entity list shows every one)",
     )
     import_parser.add_argument("file", metavar="FILE", help="a .csv or .ics file")
 
@@ -111,12 +112,12 @@ def named_entity(dbsession, entity_id) -> str:
     writers would wait for the check."""
     # An id no record can have is not sent: SQLite's driver cannot bind it.
     if not 1 <= entity_id <= MAX_ID:
-        raise CommandError(f"no entity with id {entity_id}")
+        raise CommandError(NO_ENTITY.format(entity_id))
     dbsession.connection(execution_options={READ_ONLY: True})
     name = dbsession.scalar(select(Entity.name).where(Entity.id == entity_id))
     dbsession.rollback()
     if name is None:
-        raise CommandError(f"no entity with id {entity_id}")
+        raise CommandError(NO_ENTITY.format(entity_id))
     return name
 
 

@@ -15,15 +15,18 @@ def register(groups):
     parser = groups.add_parser("user", help="user accounts")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     create_parser = add_command(commands, "create", create, "create a user account")
-    create_parser.add_argument("--email", required=True)
+    create_parser.add_argument(
+        "--email", required=True,
+        help="the address the user signs in with; one account per address, in any case",
+    )
     create_parser.add_argument(
         "--password",
         help="the password; without it, asked for twice on a terminal, or read "
              "from the first line of standard input (out of shell history and "
              "the process list)",
     )
-    create_parser.add_argument("--first-name", required=True)
-    create_parser.add_argument("--last-name", required=True)
+    create_parser.add_argument("--first-name", required=True, help="as the user's groups see it")
+    create_parser.add_argument("--last-name", required=True, help="as the user's groups see it")
 
 
 def create(args, env):

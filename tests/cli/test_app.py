@@ -96,7 +96,8 @@ def test_app_enable_undoes_a_disable(seatshare, db):
 def test_app_disable_of_an_unknown_client_is_an_error(seatshare, command):
     run = seatshare("app", command, "nope")
     assert (run.code, run.out) == (1, "")
-    assert run.err == "seatshare: error: no application with client_id nope\n"
+    assert run.err == ("seatshare: error: no application with client_id nope "
+                       "(app list shows every one)\n")
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 """The installed ``seatshare`` script itself: exit statuses and streams."""
+import argparse
 import io
 import json
 import os
@@ -161,3 +162,31 @@ def test_an_option_given_twice_is_refused_not_the_last_one_taken(ini, db, capsys
     assert err.splitlines()[-1].endswith(f"error: argument {option}: given twice: give it "
                                          "once (nothing was done)")
     assert count(db, User) == count(db, Application) == count(db, Entity) == 0
+
+
+def leaf_parsers():
+    """``(["app", "create"], its parser)`` for every command."""
+    from seatshare.cli import build_parser
+
+    def subcommands(parser):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return action.choices
+        return {}
+
+    for group, group_parser in subcommands(build_parser()).items():
+        for name, parser in subcommands(group_parser).items():
+            yield [group, name], parser
+
+
+def test_help_lists_every_command_and_explains_every_option(capsys):
+    """`seatshare --help` named the command groups only, and `user create
+    --help` or `app create --help` left --email, --name ... unexplained."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out
+    for words, parser in leaf_parsers():
+        assert f"\n  {' '.join(words)}" in listing
+        for action in parser._actions:
+            assert action.help, f"{' '.join(words)} {action.option_strings or action.dest}"
+    assert "exit status 1" in listing and "--json" in listing

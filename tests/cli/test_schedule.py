@@ -520,7 +520,8 @@ def test_a_malformed_ics_names_the_line_and_writes_nothing(
 def test_an_unknown_entity_is_refused(seatshare, db, schedule_file, entity_id):
     run = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
     assert run.code == 1
-    assert run.err == f"seatshare: error: no entity with id {entity_id}\n"
+    assert run.err == (f"seatshare: error: no entity with id {entity_id} "
+                       "(entity list shows every one)\n")
     assert count(db, Event) == 0
 
 
@@ -684,7 +685,8 @@ def test_an_unknown_entity_is_refused_before_the_file_is_checked(
     monkeypatch.setattr(command, "parse_schedule", never)
     run = seatshare("schedule", "import", "--entity-id", 999999, schedule_file(CSV))
     assert (run.code, run.out) == (1, "")
-    assert run.err == "seatshare: error: no entity with id 999999\n"
+    assert run.err == ("seatshare: error: no entity with id 999999 "
+                       "(entity list shows every one)\n")
 
 
 def test_the_servers_writers_do_not_wait_while_the_file_is_checked(
