@@ -286,6 +286,11 @@ def test_a_file_of_bad_rows_names_the_first_hundred_and_counts_the_rest():
     "text, line, message",
     [
         ("name,start_time\nGame,2025-04-01T19:05:00\n", 2, "needs an offset or Z"),
+        # A date alone is no start time; "needs an offset or Z" sent the
+        # operator to write 2025-04-01Z, which is refused too.
+        ("name,start_time\nGame,2025-04-01\n", 2,
+         "start_time '2025-04-01' is a date without a time: give the time and its offset"),
+        ("name,start_time\nGame,20250401\n", 2, "is a date without a time"),
         ("name,when\nGame,2025-04-01T19:05:00Z\n", 1, "unknown column 'when'"),
         ("name\nGame\n", 1, "no 'start_time' column"),
         ("name,start_time\n,2025-04-01T19:05:00Z\n", 2, "has no name"),

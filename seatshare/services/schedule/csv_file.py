@@ -134,6 +134,14 @@ def _parse_start_time(line, value):
         raise ScheduleError(
             line, f"start_time {shown(value)} is not an ISO 8601 date and time"
         ) from None
+    if "T" not in value.upper() and " " not in value:
+        # Python reads a date alone as its midnight, which nobody meant.
+        raise ScheduleError(
+            line,
+            f"start_time {shown(value)} is a date without a time: give the time and "
+            "its offset (e.g. 2025-04-01T19:05:00-04:00), and time_tba true when the "
+            "time is not known yet",
+        )
     if moment.tzinfo is None:
         raise ScheduleError(
             line,
