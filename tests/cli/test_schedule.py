@@ -743,3 +743,9 @@ def test_checking_a_large_file_is_said_on_stderr(
     # A season's file says nothing but its import's line.
     small = seatshare("schedule", "import", "--entity-id", entity_id, schedule_file(CSV))
     assert small.err == "Importing into Riverside Rovers: 2/2 events\n"
+
+
+def test_a_start_time_with_a_lower_case_t_and_z_is_read_as_rfc_3339_allows():
+    [event] = parse_schedule("schedule.csv", b"name,start_time\nGame,2025-04-01t19:05:00z\n")
+    assert event.start_time == datetime.datetime(2025, 4, 1, 19, 5)
+    assert event.key == "2025-04-01T19:05:00Z"

@@ -129,7 +129,8 @@ def _csv_event(line, columns, row):
 def _parse_start_time(line, value):
     value = value.strip()
     try:
-        moment = datetime.datetime.fromisoformat(value)
+        # RFC 3339 allows a lower-case t and z, which Python refuses.
+        moment = datetime.datetime.fromisoformat(value.upper())
     except ValueError:
         raise ScheduleError(
             line, f"start_time {shown(value)} is not an ISO 8601 date and time"
