@@ -749,3 +749,21 @@ def test_a_start_time_with_a_lower_case_t_and_z_is_read_as_rfc_3339_allows():
     [event] = parse_schedule("schedule.csv", b"name,start_time\nGame,2025-04-01t19:05:00z\n")
     assert event.start_time == datetime.datetime(2025, 4, 1, 19, 5)
     assert event.key == "2025-04-01T19:05:00Z"
+
+
+def test_an_ics_line_folded_inside_a_utf8_character_is_restored():
+    """RFC 5545 §3.1: simple exporters fold at 75 octets, inside a
+    character if need be, and a reader must restore it; it was refused as
+    "not UTF-8 text". The lines keep their numbers."""
+    summary = "Rovers vs. Éclairs de Montréal".encode()
+    cut = summary.index("É".encode()) + 1
+    data = (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:game-1\r\nSUMMARY:" + summary[:cut]
+            + b"\r\n " + summary[cut:] + b"\r\nDTSTART:20250401T230500Z\r\nEND:VEVENT\r\n"
+            b"BEGIN:VEVENT\r\nUID:game-2\r\nSUMMARY:Rovers vs. Bears\r\nEND:VEVENT\r\n"
+            b"END:VCALENDAR\r\n")
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("season.ics", data)
+    assert str(caught.value) == "line 8: the event has no DTSTART"  # its BEGIN
+    [event] = parse_schedule("season.ics", data.replace(
+        b"Bears\r\n", b"Bears\r\nDTSTART:20250408T230500Z\r\n"))[:1]
+    assert event.name == "Rovers vs. Éclairs de Montréal"

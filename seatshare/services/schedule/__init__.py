@@ -12,6 +12,8 @@ One part a module: ``scheduled`` (the parsed event, its faults, and the
 checks both formats share), ``csv_file``, ``ics_file``, and ``upsert`` (the
 database write). This module picks the parser by the file's name.
 """
+import re
+
 from .csv_file import CSV_OPTIONAL, CSV_REQUIRED, parse_csv
 from .ics_file import parse_ics
 from .scheduled import ScheduledEvent, ScheduleError, ScheduleFaults
@@ -27,6 +29,8 @@ __all__ = [
 def parse_schedule(filename: str, data: bytes) -> list[ScheduledEvent]:
     """Every event of the file, or ScheduleError naming what is at fault."""
     file_format = schedule_format(filename)
+    if file_format == "ics":
+        data = _mended_folds(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -35,6 +39,18 @@ def parse_schedule(filename: str, data: bytes) -> list[ScheduledEvent]:
         hint = ' (in Excel, save it as "CSV UTF-8")' if file_format == "csv" else ""
         raise ScheduleError(line, f"the file is not UTF-8 text{hint}") from None
     return parse_csv(text) if file_format == "csv" else parse_ics(text)
+
+
+# A line folded inside a UTF-8 character: the fold (CRLF or LF, then a space
+# or tab), then the character's continuation bytes.
+_FOLD_INSIDE_A_CHARACTER = re.compile(rb"(\r?\n[ \t])([\x80-\xbf]+)")
+
+
+def _mended_folds(data: bytes) -> bytes:
+    """RFC 5545 §3.1: a simple exporter may fold a line in the middle of a
+    UTF-8 character, and a reader must restore it. The continuation bytes
+    move before the fold, so the file decodes and keeps its line numbers."""
+    return _FOLD_INSIDE_A_CHARACTER.sub(rb"\2\1", data)
 
 
 def schedule_format(filename: str) -> str:
