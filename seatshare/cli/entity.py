@@ -28,9 +28,14 @@ def create(args, env):
     if len(name) > MAX_NAME_LENGTH:
         raise CommandError(f"the name is longer than {MAX_NAME_LENGTH} characters")
     dbsession = env.dbsession
-    existing = dbsession.scalar(select(Entity.id).where(Entity.name == name))
+    # In any case: "riverside rovers" beside "Riverside Rovers" would be a
+    # second team for groups to pick, each with half the schedule.
+    existing = dbsession.execute(
+        select(Entity.id, Entity.name).where(func.lower(Entity.name) == func.lower(name))
+    ).first()
     if existing is not None:
-        raise CommandError(f"an entity named {name!r} already exists (id {existing})")
+        raise CommandError(
+            f"an entity named {existing.name!r} already exists (id {existing.id})")
     entity = Entity(name=name)
     dbsession.add(entity)
     dbsession.flush()

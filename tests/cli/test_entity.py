@@ -1,5 +1,7 @@
 import datetime
 
+from sqlalchemy import select
+
 from seatshare.models import Entity, Event
 
 from .conftest import count
@@ -88,3 +90,12 @@ def test_entity_list_shows_each_entity_s_id_for_schedule_import(seatshare, db):
 def test_entity_list_of_none_says_so(seatshare):
     run = seatshare("entity", "list")
     assert (run.code, run.out) == (0, "No entities yet: create one with entity create.\n")
+
+
+def test_entity_create_refuses_a_name_that_differs_only_in_case(seatshare, db):
+    seatshare("entity", "create", "--name", "Riverside Rovers")
+    run = seatshare("entity", "create", "--name", "riverside ROVERS", "--json")
+    assert (run.code, run.out) == (1, "")
+    assert run.err == ("seatshare: error: an entity named 'Riverside Rovers' already "
+                       f"exists (id {db.scalar(select(Entity.id))})\n")
+    assert count(db, Entity) == 1
