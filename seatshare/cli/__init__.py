@@ -176,6 +176,10 @@ def main(argv=None, stdout=None, stderr=None):
         mismatch = db.schema_mismatch(env) if args.run is not db.upgrade else None
         if mismatch:
             return fail(stderr, f"database error: {first_line(exc)}; {mismatch}")
+        if first_line(exc) == "database is locked":
+            return fail(stderr, "database error: database is locked: another process kept "
+                                "SQLite's write lock for 30 seconds (a server's write, or "
+                                "another seatshare command's); run the command again")
         if is_missing_table(exc):
             return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "
                                 f"run: seatshare {args.config_uri} db upgrade")

@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from sqlalchemy import select
 
 from seatshare.models import Entity, Event
@@ -99,3 +100,29 @@ def test_entity_create_refuses_a_name_that_differs_only_in_case(seatshare, db):
     assert run.err == ("seatshare: error: an entity named 'Riverside Rovers' already "
                        f"exists (id {db.scalar(select(Entity.id))})\n")
     assert count(db, Entity) == 1
+
+
+def test_a_sqlite_database_locked_too_long_says_why_and_what_to_do(
+    seatshare, db, backend, cli_engine, monkeypatch
+):
+    """After 30 seconds' wait for SQLite's write lock, the operator read
+    "database error: database is locked" and no more."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's commands wait for a lock as long as it takes")
+    from seatshare.models import engine as engines
+
+    setup = engines._setup_sqlite
+    monkeypatch.setattr(engines, "_setup_sqlite",
+                        lambda engine, busy_timeout_ms: setup(engine, 100))
+    writer = cli_engine.raw_connection()
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process, in the middle of a write
+        run = seatshare("entity", "create", "--name", "Riverside Rovers")
+    finally:
+        writer.rollback()
+        writer.close()
+    assert (run.code, run.out) == (1, "")
+    assert run.err == ("seatshare: error: database error: database is locked: another "
+                       "process kept SQLite's write lock for 30 seconds (a server's write, "
+                       "or another seatshare command's); run the command again\n")
+    assert count(db, Entity) == 0
