@@ -151,7 +151,8 @@ def main(argv=None, stdout=None, stderr=None):
     env = None
     committing = False
     try:
-        env = Environment(args.config_uri, load_settings(args.config_uri), stderr)
+        env = Environment(args.config_uri, load_settings(args.config_uri), stderr,
+                          creates_database=args.run is db.upgrade)
         outcome = args.run(args, env)
         committing = True
         env.commit()

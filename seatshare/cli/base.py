@@ -1,6 +1,7 @@
 """What every command shares: its outcome, its errors, its environment."""
 import argparse
 import dataclasses
+import os
 
 from sqlalchemy.exc import ArgumentError
 
@@ -26,8 +27,11 @@ class Outcome:
 class Environment:
     """The settings, and a database session opened on first use."""
 
-    def __init__(self, config_uri, settings, stderr):
+    def __init__(self, config_uri, settings, stderr, creates_database=False):
         self.config_uri = config_uri
+        # Only `db upgrade` may create a SQLite file: any other command on a
+        # mistyped path would leave an empty database there.
+        self.creates_database = creates_database
         self.settings = settings
         self.stderr = stderr
         self._engine = None
@@ -44,8 +48,19 @@ class Environment:
                 self._engine = get_engine(self.settings)
             except ArgumentError as exc:  # unparsable, or an unknown dialect
                 raise CommandError(f"sqlalchemy.url: {exc}") from None
+            self._refuse_a_missing_sqlite_file()
             self._session = get_session_factory(self._engine)()
         return self._session
+
+    def _refuse_a_missing_sqlite_file(self):
+        url = self._engine.url
+        if (url.get_backend_name() != "sqlite" or self.creates_database
+                or url.database in (None, "", ":memory:") or os.path.exists(url.database)):
+            return
+        raise CommandError(
+            f"the SQLite database {url.database} does not exist (sqlalchemy.url in "
+            f"{self.config_file}): check the path, or create it with "
+            f"seatshare {self.config_uri} db upgrade")
 
     def commit(self):
         if self._session is not None:

@@ -3,6 +3,8 @@ import pytest
 
 from seatshare.cli import main
 
+from .conftest import write_ini
+
 APP = "[app:main]\nuse = egg:seatshare\n"
 
 
@@ -85,3 +87,20 @@ def test_a_command_without_the_config_file_says_the_file_comes_first(capsys, arg
     message = capsys.readouterr().err.splitlines()[-1]
     assert message == (f"seatshare: error: {argv[0]} is a command, not a config file: "
                        f"name the config file first (seatshare CONFIG_URI {' '.join(argv)})")
+
+
+@pytest.mark.parametrize("command", [["app", "list"], ["entity", "create", "--name", "Rovers"],
+                                     ["db", "demo"], ["tokens", "purge", "--json"]])
+def test_a_sqlite_file_that_does_not_exist_is_refused_not_created(seatshare, tmp_path, command):
+    """A mistyped path made an empty database there, then said to run `db
+    upgrade`, which would have migrated the wrong file."""
+    missing = tmp_path / "typo.sqlite"
+    ini = write_ini(tmp_path / "typo.ini", f"sqlite:///{missing}")
+    run = seatshare(*command, config=ini)
+    assert (run.code, run.out) == (1, "")
+    assert run.err == (f"seatshare: error: the SQLite database {missing} does not exist "
+                       f"(sqlalchemy.url in {ini}): check the path, or create it with "
+                       f"seatshare {ini} db upgrade\n")
+    assert not missing.exists()
+    assert seatshare("db", "upgrade", config=ini).code == 0
+    assert missing.exists()

@@ -112,6 +112,10 @@ def test_db_upgrade_works_with_an_ini_file_without_an_alembic_section(
 def test_a_database_never_migrated_says_to_run_db_upgrade(seatshare, backend, tmp_path,
                                                            command):
     url, drop = create_database(backend, str(tmp_path))
+    if backend == "sqlite":
+        # An empty file: one that does not exist is refused as such
+        # (test_a_sqlite_file_that_does_not_exist_is_refused_not_created).
+        open(url.removeprefix("sqlite:///"), "w").close()
     try:
         ini = write_ini(tmp_path / "empty.ini", url)
         run = seatshare(*command, config=ini)

@@ -40,7 +40,9 @@ def test_a_missing_config_file_is_one_line_and_exit_1(seatshare, tmp_path):
 def test_an_unreachable_database_is_one_line_and_exit_1(seatshare, tmp_path):
     from .conftest import write_ini
 
-    ini = write_ini(tmp_path / "down.ini", f"sqlite:///{tmp_path}/no/such/dir/db.sqlite")
+    # Nothing listens on port 1: connecting fails at once, as with PostgreSQL
+    # down. (A SQLite file that does not exist is refused before connecting.)
+    ini = write_ini(tmp_path / "down.ini", "postgresql+psycopg://postgres@127.0.0.1:1/seatshare")
     run = seatshare("entity", "create", "--name", "X", config=ini)
     assert run.code == 1
     assert run.err.startswith("seatshare: error: database error:")
