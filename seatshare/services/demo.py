@@ -10,7 +10,7 @@ import datetime
 import decimal
 import secrets
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from ..calendar.describe import ALL_DAY_TIME
 from ..models import (
@@ -192,7 +192,8 @@ OPPONENTS = [
 
 
 def _entity(dbsession, name):
-    entity = dbsession.scalar(select(Entity).where(Entity.name == name))
+    # In any case, as `entity create` refuses a second one.
+    entity = dbsession.scalar(select(Entity).where(func.lower(Entity.name) == name.lower()))
     if entity is None:
         entity = Entity(name=name)
         dbsession.add(entity)

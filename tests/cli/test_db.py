@@ -326,6 +326,15 @@ def test_db_demo_reuses_entities_an_operator_made(seatshare, db):
     ]
 
 
+def test_db_demo_reuses_an_entity_whose_name_differs_only_in_case(seatshare, db):
+    seatshare("entity", "create", "--name", "riverside ROVERS")
+    assert seatshare("db", "demo").code == 0
+    assert [e.name for e in db.scalars(select(Entity).order_by(Entity.id))] == [
+        "riverside ROVERS",
+        "Lakeside Lightning",
+    ]
+
+
 def test_db_upgrade_interrupted_says_which_revision_the_database_is_at(
     seatshare, backend, tmp_path, monkeypatch
 ):
