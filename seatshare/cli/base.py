@@ -90,7 +90,8 @@ class StoreOnce(argparse._StoreAction):
     entity 1."""
 
     def __call__(self, parser, namespace, values, option_string=None):
-        if option_string and getattr(namespace, self.dest, None) is not None:
+        # Still the default (argparse sets it before parsing): not given yet.
+        if option_string and getattr(namespace, self.dest, self.default) is not self.default:
             raise argparse.ArgumentError(
                 self, "given twice: give it once (nothing was done)")
         super().__call__(parser, namespace, values, option_string)
