@@ -10,6 +10,11 @@ def person_name(user) -> str:
     return f"{user.first_name} {user.last_name}".strip() or user.email
 
 
+def alias_name(alias) -> str:
+    """``Carla Guest``: the person without an account a seat is for."""
+    return f"{alias.first_name} {alias.last_name}".strip()
+
+
 def seat_label(ticket) -> str:
     """``Section 101, Row A, Seat 5``, leaving out the blank parts."""
     parts = [

@@ -29,7 +29,7 @@ from ..models import (
     UserAlias,
     by_code_point,
 )
-from .describe import UTC, event_day, person_name, seat_label, user_zone
+from .describe import UTC, alias_name, event_day, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
 # RFC 5545 §3.3.11: TEXT holds no control character but TAB (and the line
@@ -72,9 +72,20 @@ class HeldTicket:
         else:
             assigned = f"assigned to: {who(self.assignee)}"
             if self.alias is not None:
-                alias = f"{self.alias.first_name} {self.alias.last_name}".strip()
-                assigned += f", for {alias}"
+                assigned += f", for {alias_name(self.alias)}"
         return f"{seat_label(self.ticket)} (owner: {who(self.owner)}; {assigned})"
+
+    def seat_title(self, viewer) -> str:
+        """``Section 101, Row C, Seat 7``, and `` · for Ravi Lee`` when
+        someone else will sit there: a title alone tells a game you go to
+        from a seat you passed on."""
+        if self.attended_by(viewer):
+            return seat_label(self.ticket)
+        if self.alias is not None:
+            sitter = alias_name(self.alias)
+        else:
+            sitter = person_name(self.assignee or self.owner)
+        return f"{seat_label(self.ticket)} · for {sitter}"
 
 
 def held_tickets(dbsession, user, *where) -> list[HeldTicket]:
@@ -127,7 +138,7 @@ def ticket_feed(dbsession, user, site) -> Calendar:
                 uid=f"ticket-{ticket.id}-user-{user.id}@{site}",
                 event=event,
                 reader=user,
-                summary=f"{event.name} · {seat_label(ticket)}",
+                summary=f"{event.name} · {held.seat_title(user)}",
                 description=details,
                 busy=held.attended_by(user),
                 created=ticket.created_at,
@@ -168,7 +179,7 @@ def group_feed(dbsession, user, group, site) -> Calendar:
         mine = seats.get(event.id, [])
         summary = event.name
         if len(mine) == 1:
-            summary += f" · your seat: {seat_label(mine[0].ticket)}"
+            summary += f" · your seat: {mine[0].seat_title(user)}"
         elif mine:
             summary += f" · your seats: {len(mine)}"
         details = [f"Group: {group.name}"]
@@ -245,7 +256,9 @@ def _entry(uid, event, reader, summary, description, busy, created, changed) -> 
     entry.add("dtstamp", stamp)
     entry.add("last-modified", stamp)
     entry.add("sequence", _sequence(created, stamp))
-    entry.add("summary", ical_text(summary))
+    # A title is one line: a line break typed into a seat or a name would
+    # cut it where a calendar app shows only the first.
+    entry.add("summary", " ".join(part.strip() for part in ical_text(summary).splitlines()))
     lines = (ical_text(line) for line in description)
     entry.add("description", "\n".join(line for line in lines if line.strip()))
     entry.add("status", "CONFIRMED")

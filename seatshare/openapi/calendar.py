@@ -82,8 +82,10 @@ def calendar_paths() -> dict:
             "parameters": PARAMETERS,
             "get": feed_operation(
                 "Your tickets as a calendar",
-                "One entry for every ticket you own or are assigned in your active groups, with its "
-                "seat; events whose date is to be announced are left out.",
+                "One entry for every ticket you own or are assigned in your active groups, titled "
+                "with the game and its seat, and with who will sit there when it is not you "
+                "(`· for Ravi Lee`, or the alias the seat is for); events whose date is to be "
+                "announced are left out.",
                 "ticketFeed",
                 "No such user, or a token that is not the user's current one.",
             ),
@@ -92,7 +94,8 @@ def calendar_paths() -> dict:
             "parameters": [*PARAMETERS, GROUP_ID],
             "get": feed_operation(
                 "A group's events as a calendar",
-                "One entry for every event of the group's team, noting your seats at it; events "
+                "One entry for every event of the group's team, noting your seats at it (a single "
+                "seat someone else will sit in names them, as in the ticket feed); events "
                 "whose date is to be announced are left out.",
                 "groupFeed",
                 "No such user, a token that is not the user's current one, or a group "

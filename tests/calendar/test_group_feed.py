@@ -63,6 +63,16 @@ def test_your_seat_is_noted(fetch, feed_request, season):
     assert str(entry["TRANSP"]) == "OPAQUE"
 
 
+def test_your_seat_names_who_sits_there_when_it_is_not_you(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    entry = fetch(group_feed_url(feed_request, viewer, group.id)).entries[
+        uid(events["time_tba"], group, viewer)
+    ]
+    assert str(entry["SUMMARY"]) == (
+        "Otters vs Pikes · your seat: Section 101, Row C, Seat 8 · for Carla Guest"
+    )
+
+
 def test_several_seats_are_counted_and_listed(fetch, feed_request, season):
     viewer, group, events = season["viewer"], season["group"], season["events"]
     f.make_ticket(group=group, event=events["timed"], owner=viewer, section="101", row="C", seat="9")

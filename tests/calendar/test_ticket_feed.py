@@ -117,6 +117,25 @@ def test_owner_sees_the_ticket_they_assigned_to_someone_else(fetch, feed_request
     assert uid(season["tickets"]["assigned"], viewer) not in entries
 
 
+def test_the_title_names_who_has_the_seat_when_it_is_not_you(
+    fetch, feed_request, dbsession, season
+):
+    """A glance at the calendar tells a game you go to from a seat you
+    passed on: the title names the one who sits there, alias included."""
+    friend, viewer = season["friend"], season["viewer"]
+    ticket = season["tickets"]["assigned"]  # Finn's, assigned to Vera, for Carla
+    for reader in (friend, viewer):
+        entry = fetch(user_feed_url(feed_request, reader)).entries[uid(ticket, reader)]
+        assert str(entry["SUMMARY"]) == "Otters vs Pikes · Section 101, Row C, Seat 8 · for Carla Guest"
+    ticket.alias_id = None
+    dbsession.flush()
+    entries = fetch(user_feed_url(feed_request, friend)).entries
+    assert str(entries[uid(ticket, friend)]["SUMMARY"]).endswith("Seat 8 · for Vera Viewer")
+    # The seat you sit in says nothing more.
+    entries = fetch(user_feed_url(feed_request, viewer)).entries
+    assert str(entries[uid(ticket, viewer)]["SUMMARY"]) == "Otters vs Pikes · Section 101, Row C, Seat 8"
+
+
 def test_control_characters_typed_into_the_api_stay_out_of_the_feed(
     fetch, feed_request, dbsession, season
 ):
@@ -132,7 +151,7 @@ def test_control_characters_typed_into_the_api_stay_out_of_the_feed(
     dbsession.flush()
     response = fetch(user_feed_url(feed_request, viewer))  # the RFC 5545 check included
     entry = response.entries[uid(ticket, viewer)]
-    assert str(entry["SUMMARY"]) == "Otters vs Pikes · Section 101, Row C, Seat 8"
+    assert str(entry["SUMMARY"]) == "Otters vs Pikes · Section 101, Row C, Seat 8 · for Carla Guest"
     description = str(entry["DESCRIPTION"])
     assert "Note: Gate B\nbring the blanket[0m\n" in description + "\n"
     assert "(owner: Finn Friend;" in description
