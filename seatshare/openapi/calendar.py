@@ -52,6 +52,13 @@ FEED_HEADERS = {
              "required": True, "schema": {"type": "string"}},
     "Cache-Control": {"description": f"`max-age={CACHE_SECONDS}, private`.",
                       "required": True, "schema": {"type": "string"}},
+    "Vary": {"description": "`Accept-Encoding`: the feed is served gzip-compressed to a "
+                            "client whose `Accept-Encoding` accepts gzip.",
+             "required": True, "schema": {"type": "string"}},
+    "Content-Encoding": {"description": "`gzip` when the request's `Accept-Encoding` accepts "
+                                        "it (the `ETag` then ends in `-gzip\"`); absent "
+                                        "otherwise.",
+                         "schema": {"type": "string", "enum": ["gzip"]}},
 }
 
 

@@ -1,9 +1,11 @@
 """The feed of a user's tickets: /calendar/<user_id>/<token>/tickets.ics."""
 import datetime
+import gzip
 import hashlib
 import hmac
 
 import pytest
+from pyramid.request import Request
 from sqlalchemy import select
 
 from seatshare.calendar import feed_token, reset_feed_secret, user_feed_url
@@ -254,6 +256,44 @@ def test_feed_is_stable_and_answers_conditional_requests(fetch, feed_request, se
     assert first.headers["ETag"] == second.headers["ETag"]
     assert "private" in first.headers["Cache-Control"]
     fetch(url, status=304, headers={"If-None-Match": first.headers["ETag"]})
+
+
+def test_a_calendar_app_that_accepts_gzip_gets_the_feed_compressed(
+    testapp, fetch, feed_request, season
+):
+    """Calendar apps poll every feed they follow, and a season's feed is
+    hundreds of kilobytes of repetitive text: compressed where the app
+    says it can read gzip, with a validator of its own (RFC 9110 §8.8.3:
+    a strong ETag names one representation) and Vary for shared caches."""
+    url = user_feed_url(feed_request, season["viewer"]).removeprefix("http://example.com")
+
+    def raw(accept_encoding=None, method="GET", **headers):
+        # webtest would decode the body; a calendar app gets these bytes.
+        if accept_encoding is not None:
+            headers["Accept-Encoding"] = accept_encoding
+        request = Request.blank(url, method=method, headers=headers,
+                                environ={"HTTP_HOST": "example.com"})
+        return request.get_response(testapp.app)
+
+    plain = fetch(url)
+    assert "Content-Encoding" not in plain.headers
+    assert plain.headers["Vary"] == "Accept-Encoding"
+    packed = raw("gzip, deflate, br")
+    assert packed.status_int == 200
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(packed.body) == plain.body
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = raw("gzip")
+    assert again.body == packed.body and again.headers["ETag"] == packed.headers["ETag"]
+    assert raw("gzip", **{"If-None-Match": packed.headers["ETag"]}).status_int == 304
+    assert raw("gzip", **{"If-None-Match": plain.headers["ETag"]}).status_int == 200
+    head = raw("gzip", method="HEAD")
+    assert head.headers["Content-Length"] == str(len(packed.body)) and not head.body
+    # An app that refuses gzip, or names no coding, gets the calendar as it is.
+    for refusal in ("gzip;q=0", "identity", "", None):
+        response = raw(refusal)
+        assert "Content-Encoding" not in response.headers and response.body == plain.body
 
 
 def test_no_last_modified_so_if_modified_since_never_answers_304(fetch, feed_request, season):
