@@ -3,6 +3,7 @@ import datetime
 import zoneinfo
 
 UTC = datetime.UTC
+TIME_TBA = "time to be announced"
 
 
 def person_name(user) -> str:
@@ -60,7 +61,7 @@ def describe_when(event, timezone_name: str) -> str:
         return "Date to be announced"
     if event.time_tba:
         day = event_day(event, user_zone(timezone_name))
-        return f"{day:%A} {day.day} {day:%B %Y}, time to be announced"
+        return f"{day:%A} {day.day} {day:%B %Y}, {TIME_TBA}"
     start = local_start(event, user_zone(timezone_name))
     day = f"{start:%A} {start.day} {start:%B %Y}"
     return f"{day} at {start:%H:%M %Z}"

@@ -29,7 +29,7 @@ from ..models import (
     UserAlias,
     by_code_point,
 )
-from .describe import UTC, alias_name, event_day, person_name, seat_label, user_zone
+from .describe import TIME_TBA, UTC, alias_name, event_day, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
 # RFC 5545 §3.3.11: TEXT holds no control character but TAB (and the line
@@ -245,6 +245,8 @@ def _entry(uid, event, reader, summary, description, busy, created, changed) -> 
         day = event_day(event, user_zone(reader.timezone))
         entry.add("dtstart", day)
         entry.add("dtend", day + datetime.timedelta(days=1))
+        # All day in the calendar, not all day at the ground.
+        description = [TIME_TBA.capitalize(), *description]
         # The reader's time zone decides the date: a new one may move it.
         changed = [*changed, reader.updated_at]
     else:

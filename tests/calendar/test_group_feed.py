@@ -103,6 +103,7 @@ def test_time_tba_event_is_an_all_day_entry(fetch, feed_request, season):
     assert entry.decoded("DTSTART") == datetime.date(2026, 5, 2)
     assert entry.decoded("DTEND") == datetime.date(2026, 5, 3)
     assert "assigned to: you, for Carla Guest" in str(entry["DESCRIPTION"])
+    assert str(entry["DESCRIPTION"]).startswith("Time to be announced\n")
 
 
 def test_an_entry_starts_at_sequence_0_and_rises_when_your_seat_changes(

@@ -62,6 +62,7 @@ def test_timed_event_has_its_start_and_the_seat(fetch, feed_request, season):
     assert entry.decoded("DTEND") > entry.decoded("DTSTART")
     assert str(entry["SUMMARY"]) == "Otters vs Herons · Section 101, Row C, Seat 7"
     description = str(entry["DESCRIPTION"])
+    assert "announced" not in description
     assert "Section 101, Row C, Seat 7 (owner: you; not assigned)" in description
     assert "Group: Section 101 Crew" in description
     assert "Note: Bring the blanket" in description
@@ -76,6 +77,8 @@ def test_time_tba_event_is_an_all_day_entry(fetch, feed_request, season):
     assert entry.decoded("DTEND") == datetime.date(2026, 5, 3)
     description = str(entry["DESCRIPTION"])
     assert "(owner: Finn Friend; assigned to: you, for Carla Guest)" in description
+    # An all-day entry is not an all-day game: the description says why.
+    assert description.startswith("Time to be announced\n")
     # Carla sits there, not the viewer: the entry does not block their time.
     assert str(entry["TRANSP"]) == "TRANSPARENT"
 
