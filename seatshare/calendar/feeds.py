@@ -264,8 +264,10 @@ def _entry(uid, event, reader, summary, description, busy, created, changed) -> 
     lines = (ical_text(line) for line in description)
     entry.add("description", "\n".join(line for line in lines if line.strip()))
     entry.add("status", "CONFIRMED")
-    # Seats you will not sit in (or have no seat for) do not block your time.
-    entry.add("transp", "OPAQUE" if busy else "TRANSPARENT")
+    # Seats you will not sit in (or have no seat for) do not block your
+    # time, and nor does an all-day entry: the game takes a few hours of
+    # that day, at a time not known yet.
+    entry.add("transp", "OPAQUE" if busy and not event.time_tba else "TRANSPARENT")
     return entry
 
 

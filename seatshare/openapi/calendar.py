@@ -35,7 +35,9 @@ GROUP_ID = {
 HOW = (
     " An entry with a time starts then, in UTC, and lasts three hours; an event whose time "
     "is to be announced is an all-day entry on its date in the owner's `timezone`, whose "
-    "description starts with `Time to be announced`."
+    "description starts with `Time to be announced` and which is free time "
+    "(`TRANSP:TRANSPARENT`). An entry for a seat you sit in is busy time (`OPAQUE`), any "
+    "other free."
     " The URL is the credential: no token, no cookie. `calendar_url` of "
     "`GET /api/v1/users/me` is the ticket feed's URL, the calling application's own, "
     "which answers 404 once the user disconnects it (`DELETE /api/v1/authorizations/ID`), "

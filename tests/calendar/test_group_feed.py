@@ -106,6 +106,16 @@ def test_time_tba_event_is_an_all_day_entry(fetch, feed_request, season):
     assert str(entry["DESCRIPTION"]).startswith("Time to be announced\n")
 
 
+def test_an_all_day_entry_leaves_the_day_free_even_with_your_seat(fetch, feed_request, season):
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    f.make_ticket(group=group, event=events["time_tba"], owner=viewer, seat="9")
+    entry = fetch(group_feed_url(feed_request, viewer, group.id)).entries[
+        uid(events["time_tba"], group, viewer)
+    ]
+    assert "Seat 9 (owner: you; not assigned)" in str(entry["DESCRIPTION"])
+    assert str(entry["TRANSP"]) == "TRANSPARENT"
+
+
 def test_an_entry_starts_at_sequence_0_and_rises_when_your_seat_changes(
     fetch, feed_request, dbsession, season, backdate
 ):

@@ -83,6 +83,18 @@ def test_time_tba_event_is_an_all_day_entry(fetch, feed_request, season):
     assert str(entry["TRANSP"]) == "TRANSPARENT"
 
 
+def test_an_all_day_entry_leaves_the_day_free_even_for_your_own_seat(
+    fetch, feed_request, season
+):
+    """The game takes three hours of that day, at a time nobody knows yet:
+    an all-day busy block would turn away every meeting of the day."""
+    viewer, group, events = season["viewer"], season["group"], season["events"]
+    ticket = f.make_ticket(group=group, event=events["time_tba"], owner=viewer, seat="9")
+    entry = fetch(user_feed_url(feed_request, viewer)).entries[uid(ticket, viewer)]
+    assert entry.decoded("DTSTART") == datetime.date(2026, 5, 2)
+    assert str(entry["TRANSP"]) == "TRANSPARENT"
+
+
 def test_time_tba_date_is_the_date_in_the_users_time_zone(fetch, feed_request, dbsession):
     """Midnight in Berlin is the evening before in UTC; the entry is on the Berlin date."""
     user = f.make_user(timezone="Europe/Berlin")
