@@ -1,5 +1,7 @@
 """The engine: the database URL's checks, SQLite made to behave like a
-server database, and a request run again after its connection was lost."""
+server database, a request run again after its connection was lost, and SQL
+logging that shows no values."""
+import logging
 from functools import partial
 
 import pyramid_retry
@@ -116,6 +118,9 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
         hide_parameters=True,
         **_engine_kwargs(url, settings, serving),
     )
+    # ``engine.logger`` is the logger itself, or (with ``sqlalchemy.echo``)
+    # SQLAlchemy's wrapper around it.
+    getattr(engine.logger, "logger", engine.logger).addFilter(HIDE_ROW_VALUES)
     event.listen(engine, "handle_error", _retry_after_disconnect)
     if engine.dialect.name == "sqlite":
         # A web request waits for the write lock as long as a PostgreSQL
@@ -123,6 +128,23 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
         statement_timeout = _statement_timeout(settings) if serving else 0
         _setup_sqlite(engine, statement_timeout * 1000 or 30000)
     return engine
+
+
+class HideRowValues(logging.Filter):
+    """SQLAlchemy logs each row a statement reads at DEBUG (``sqlalchemy.engine``
+    at DEBUG, or ``sqlalchemy.echo = debug``), which ``hide_parameters`` does
+    not cover: a user's row carries the argon2 hash of the password, for
+    anyone reading a log to guess at offline. The row's values are hidden
+    as the parameters are; its columns are still logged (the ``Col`` line)."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str) and record.msg.endswith("Row %r"):
+            record.msg = record.msg[:-len("%r")] + "[values hidden, as SQL parameters are]"
+            record.args = None
+        return True
+
+
+HIDE_ROW_VALUES = HideRowValues()  # a logger keeps one filter once, however many engines
 
 
 def check_url(settings, prefix="sqlalchemy."):
