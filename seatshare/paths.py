@@ -2,6 +2,7 @@
 error views, the body limit and the database session; and paths fit for a log."""
 import logging
 import re
+from urllib.parse import unquote
 
 # Paths whose segment after the prefix is a password: a calendar feed's
 # token, a password-reset link, an email-undo link.
@@ -24,6 +25,20 @@ SECRET_PARAM_RE = re.compile(
 HEX_SECRET_RE = re.compile(
     r"(?:(?<![0-9A-Fa-f])|(?<=%[0-9A-Fa-f]{2}))[0-9A-Fa-f]{64}(?![0-9A-Fa-f])"
 )
+# In a log message: the segment of a path that is a password (as
+# SECRET_PATH_RE), wherever a URL or a path stands in the text, whatever its
+# shape: a feed token or a reset link with a digit too many or too few (a
+# 404) is still most or all of the secret. Its slashes may be
+# percent-encoded (a URL inside a sign-in page's ``next``).
+SLASH = r"(?:/|%2[Ff])"
+LOGGED_SECRET_SEGMENT_RE = re.compile(
+    rf"({SLASH}calendar{SLASH}(?:(?!%2[Ff])[^/\s'\"?#;&])+{SLASH}"
+    rf"|{SLASH}password-reset{SLASH}|{SLASH}email-undo{SLASH})"
+    r"((?:(?!%2[Ff])[^/\s'\"?#;&])+)"
+)
+# A segment that short is no secret's worth hiding; ``[token]`` in its
+# repeats would only hide other names that happen to hold it.
+LEAST_REPEATED_SECRET = 8
 
 
 # The OAuth endpoints whose errors are RFC 6749 §5.2's JSON (API.md §2):
@@ -59,7 +74,19 @@ def redact_secrets(path: str) -> str:
 
 def redact_log_text(text: str) -> str:
     """``text``, a log message naming URLs, with the secrets they carry
-    replaced by ``[token]``."""
+    replaced by ``[token]``; a secret path segment also where the message
+    repeats it (``pyramid.debug_notfound`` names the view name and the
+    traversed segments, percent-decoded)."""
+    segments = set()
+
+    def hide_segment(match):
+        segments.update({match[2], unquote(match[2])})
+        return f"{match[1]}[token]"
+
+    text = LOGGED_SECRET_SEGMENT_RE.sub(hide_segment, text)
+    for segment in sorted(segments, key=len, reverse=True):
+        if len(segment) >= LEAST_REPEATED_SECRET:
+            text = text.replace(segment, "[token]")
     return HEX_SECRET_RE.sub("[token]", SECRET_PARAM_RE.sub(r"\1[token]", text))
 
 

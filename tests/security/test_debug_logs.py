@@ -109,3 +109,31 @@ def test_debug_settings_log_no_password_sent_in_a_query_string(client, caplog, d
     for name, value in passwords.items():
         for form in (value, value.replace(" ", "+"), value.replace(" ", "%20")):
             assert form not in logged, f"the {name} is in the logs"
+
+
+def test_debug_settings_log_no_secret_a_url_carries_mistyped(client, configured_app, caplog,
+                                                             dbsession):
+    """A secret path segment that is not quite the secret (a digit too many
+    or too few, as a calendar app or a mail client that cut or stuck
+    something to the link sends it) is a 404 or an expired link, and is
+    still most or all of the secret: the whole segment is shown as
+    ``[token]``, in the URL and where the traversal repeats it."""
+    settings = configured_app.registry.settings
+    user = f.make_user()
+    feed, key, undo = feed_token(settings, user), reset_key(settings, user), secrets.token_hex(32)
+    mac = key.rsplit("-", 1)[1]
+    client.get(f"/calendar/{user.id}/{feed}0/tickets.ics", status=404)
+    client.get(f"/calendar/{user.id}/{feed[:-1]}/tickets.ics", status=404)
+    client.get(f"/calendar/{user.id}/{feed}0/groups/1.ics", status=404)
+    client.get(f"/calendar/{user.id}/{feed}%200/tickets.ics", status=404)
+    client.get(f"/password-reset/{key}f", status=400)
+    client.get(f"/email-undo/{undo}a5", status=400)
+    client.get("/signin", {"next": f"/calendar/{user.id}/{feed}0/tickets.ics"}, status=200)
+
+    logged = caplog.text
+    assert "debug_notfound of url" in logged and "debug_authorization of url" in logged
+    assert f"/calendar/{user.id}/[token]/tickets.ics" in logged
+    assert "/password-reset/[token]" in logged and "/email-undo/[token]" in logged
+    for name, value in {"feed token": feed[:-1], "reset link": mac[:-1],
+                        "email-undo link": undo[:-1]}.items():
+        assert value not in logged, f"the {name} is in the logs"
