@@ -22,7 +22,9 @@ from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import Mailer
 
 from ..settings import check_all, check_flags, whole_number
-from .delivery import AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer  # noqa: F401
+from .delivery import (  # noqa: F401
+    AfterCommitTransport, DeliveredMail, FolderMailer, OutboxMailer, private_folder,
+)
 from .messages import (  # noqa: F401
     mail_email_changed,
     mail_group_deactivated,
@@ -145,9 +147,9 @@ def private_queue(path: str) -> None:
     message carries an invitation code or a password-reset link. A queue
     that cannot be made is a ConfigurationError: it would lose every message."""
     try:
-        for folder in (path, *(os.path.join(path, sub) for sub in ("tmp", "new", "cur"))):
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
+        private_folder(path)
+        for sub in ("tmp", "new", "cur"):
+            os.makedirs(os.path.join(path, sub), mode=0o700, exist_ok=True)
     except OSError as exc:
         raise ConfigurationError(
             f"mail.queue_path {path!r} cannot be used: {exc.strerror}") from None

@@ -21,17 +21,28 @@ from .. import models
 log = logging.getLogger(__name__)
 
 
+def private_folder(path: str) -> None:
+    """Make the folder ``path`` if need be, and keep it to the server's own
+    user (0700), whatever the umask and however it was made before: the
+    messages in it carry invitation codes, password-reset and email-undo
+    links."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
 class FolderMailer:
-    """Development: each message becomes one ``.eml`` file in a folder."""
+    """Development: each message becomes one ``.eml`` file in a folder,
+    private to the server's user as the SMTP queue is."""
 
     def __init__(self, folder: str):
-        os.makedirs(folder, exist_ok=True)
+        private_folder(folder)
         self.folder = folder
 
     def send(self, fromaddr, toaddrs, message):
         stamp = models.utcnow().strftime("%Y%m%dT%H%M%S")
         path = os.path.join(self.folder, f"{stamp}-{uuid.uuid4().hex[:8]}.eml")
-        with open(path, "w", encoding="utf-8") as f:
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                  "w", encoding="utf-8") as f:
             f.write(message.as_string())
 
 

@@ -1,4 +1,6 @@
 """A bare Pyramid app with the real pyramid_tm, pyramid_retry and mail wiring."""
+import os
+
 import pytest
 from pyramid.config import Configurator
 from pyramid_mailer.message import Message
@@ -8,6 +10,21 @@ from webtest import TestApp
 from seatshare.mail import send as send_mail
 
 SENDER = "SeatShare <no-reply@seatshare.invalid>"
+
+
+@pytest.fixture
+def folders_made_wide(tmp_path):
+    """Under a umask that lets others read (022): a folder not made yet and
+    one made earlier open to everyone (0755), for a mail folder the server
+    must keep private however it finds it."""
+    existing = tmp_path / "existing"
+    existing.mkdir(mode=0o755)
+    os.chmod(existing, 0o755)
+    old_umask = os.umask(0o022)
+    try:
+        yield tmp_path / "fresh" / "mail", existing
+    finally:
+        os.umask(old_umask)
 
 
 @pytest.fixture

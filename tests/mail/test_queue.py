@@ -283,21 +283,14 @@ def test_the_envelope_comes_from_the_queue_not_the_headers(mail_app, tmp_path):
     assert (sender, recipients) == (SENDER, ["ana@example.com"])
 
 
-def test_the_queue_is_private_to_the_servers_user(app_settings, tmp_path):
+def test_the_queue_is_private_to_the_servers_user(app_settings, folders_made_wide):
     """Queued messages carry reset links and invitation codes: nobody else
     on the machine may list or read them, whatever the umask, and a queue
     folder made earlier with wider permissions is narrowed."""
-    existing = tmp_path / "existing"
-    existing.mkdir(mode=0o755)
-    os.chmod(existing, 0o755)
-    old_umask = os.umask(0o022)
-    try:
-        for queue in (tmp_path / "fresh" / "queue", existing):
-            app = main({}, **{**app_settings, **down_settings(queue)})
-            app.registry["dbengine"].dispose()
-            assert os.stat(queue).st_mode & 0o777 == 0o700, queue
-    finally:
-        os.umask(old_umask)
+    for queue in folders_made_wide:
+        app = main({}, **{**app_settings, **down_settings(queue)})
+        app.registry["dbengine"].dispose()
+        assert os.stat(queue).st_mode & 0o777 == 0o700, queue
 
 
 def test_a_pass_stops_at_the_first_message_that_finds_the_server_unreachable(mail_app,

@@ -1,4 +1,6 @@
 """A message goes out only when its transaction commits, whichever mailer."""
+import os
+
 import pytest
 import transaction
 from pyramid.exceptions import ConfigurationError
@@ -63,6 +65,19 @@ def test_debug_mailer_writes_one_file_per_committed_message(mail_app, tmp_path):
     text = written.read_text()
     assert "Subject: Hello" in text
     assert "To: ana@example.com" in text
+
+
+def test_debug_mailer_folder_is_private_to_the_servers_user(mail_app, folders_made_wide):
+    """Each file holds a message as sent: reset links, invitation codes,
+    email-undo links. Nobody else on the machine (a shared development
+    host) may list or read them, whatever the umask, as with the SMTP
+    queue; a folder made earlier with wider permissions is narrowed."""
+    for folder in folders_made_wide:
+        client, _ = mail_app(**{"mail.mailer": "debug", "mail.debug_path": str(folder)})
+        assert os.stat(folder).st_mode & 0o777 == 0o700, folder
+        client.get("/commits")
+        [written] = folder.iterdir()
+        assert os.stat(written).st_mode & 0o077 == 0, written
 
 
 def test_smtp_mailer_takes_its_settings_and_the_password_from_the_environment():
