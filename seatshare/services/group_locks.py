@@ -79,12 +79,13 @@ def _lock_group_row(request, group_id: int) -> None:
 
 
 def lock_membership(request, context, permission) -> Membership:
-    """Lock the group of ``context``'s membership (``lock_group``) and read
-    the membership again: one removed meanwhile is a 404. So is your own
-    removed meanwhile (a leave sent twice at once), before the permission
-    is checked again: a moment later, traversal answers a 404 for it
-    (``MemberContainer.tells_nothing``), where you would be refused as no
-    member any more."""
+    """Lock the group of ``context``'s membership, read the membership
+    again, then check ``permission`` again under the lock, as
+    ``lock_group`` does: one removed meanwhile is a 404. Your own removed
+    meanwhile (a leave sent twice at once) is a 404 before the permission
+    is checked: a moment later, traversal answers a 404 for it
+    (``MemberContainer.tells_nothing``), where the check would refuse you
+    as no member any more."""
     membership = context.membership
     _lock_group_row(request, membership.group_id)
     current = request.dbsession.scalar(

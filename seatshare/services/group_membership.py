@@ -64,7 +64,8 @@ def remove_member(request, context) -> None:
     they held that are deleted, theirs that are unassigned, those they
     asked for that are deleted, theirs whose requests are withdrawn. A
     removal by someone else is remembered (``GroupRemoval``), and mailed
-    to the member removed, with the tickets they owned."""
+    to the member removed, with the tickets they owned and held to games
+    still to come and those their withdrawn requests were for."""
     dbsession = request.dbsession
     actor_id = request.identity.user_id
     membership = lock_membership(request, context, Permission.LEAVE)

@@ -88,4 +88,4 @@ SeatShare. Its games, its tickets and its members no longer show in your
 SeatShare app through it, and its invitation codes no longer work.
 """
     send_message(request, to=member, subject=f"{admin_name} deleted {group.name}", body=body,
-          reply_to=admin)
+                 reply_to=admin)
