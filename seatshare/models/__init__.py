@@ -13,7 +13,7 @@ from ..settings import number
 from .engine import get_engine
 from .entity import Entity, Event
 from .group import Group, GroupInvitation, GroupRemoval, Membership, Role
-from .meta import Base, by_code_point, metadata, utcnow
+from .meta import Base, by_code_point, metadata, this_second, utcnow
 from .oauth import (
     Application,
     Approval,
@@ -78,5 +78,5 @@ __all__ = [
     "RequestStatus", "Role", "SignInAttempt", "Ticket", "TicketHistory", "TicketRequest",
     "Token", "User", "UserAlias", "by_code_point", "get_engine", "get_session_factory",
     "get_tm_session", "includeme", "mark_changed", "metadata", "on_postgresql",
-    "read_only_bind", "request_dbsession", "utcnow",
+    "read_only_bind", "request_dbsession", "this_second", "utcnow",
 ]

@@ -48,6 +48,15 @@ def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+def this_second() -> datetime.datetime:
+    """``utcnow`` to the whole second, as the API writes times: the now an
+    event's ``start_time`` is compared with where a client sees the
+    answer (``?show=``, asking for a ticket). An event starting this
+    second is still to come: a client shown the same second for its
+    ``start_time`` and for now would not take it for started."""
+    return utcnow().replace(microsecond=0)
+
+
 class by_code_point(FunctionElement):
     """``by_code_point(column)``: the column, to sort by code point on either
     database (in an ORDER BY).

@@ -331,7 +331,8 @@ def ticket_child_paths(prefix: str, suffix: str) -> dict:
                 "the ticket's history records the request. A second pending request by "
                 "you for the same ticket is a 409, and so is asking for a ticket assigned "
                 "to you, or for a ticket to an event that has started (`start_time` before "
-                "now; an event whose date is to be announced has not started, one whose "
+                "now, to the whole second as `?show=` takes it: an event starting this second "
+                "has not; an event whose date is to be announced has not started, one whose "
                 "time is to be announced counts as started a day after its `start_time`). "
                 "A request made before can still be answered after.",
                 "Ticket requests",

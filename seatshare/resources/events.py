@@ -5,7 +5,7 @@ from pyramid.authorization import Allow
 from sqlalchemy import Integer, bindparam, func, select
 
 from .. import principals as p
-from ..models import Event, Group, utcnow
+from ..models import Event, Group, this_second
 from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from . import Resource, register_container
@@ -30,14 +30,6 @@ def time_filter(column, show, now):
     return column < now if show == "past" else column >= now
 
 
-def show_now():
-    """The ``now`` of ``?show=``: this second, as the API writes times. An
-    event starting this second is future (the OpenAPI document says so): a
-    client shown the same second for its ``start_time`` and for now would
-    not take it for past, as a comparison with now's microseconds did."""
-    return utcnow().replace(microsecond=0)
-
-
 @register_container("events")
 class EventContainer(ListContainer):
     item_class = EventContext
@@ -52,7 +44,7 @@ class EventContainer(ListContainer):
     def list_query(self, params):
         """The page's events as plain rows of ``EVENT_FIELDS``; the statement
         of each combination of filters is built once (``event_list``)."""
-        values = {"me": self.user_id, "now": show_now()}
+        values = {"me": self.user_id, "now": this_second()}
         if "group_id" in params:
             values["group_id"] = params["group_id"]
         return Bound(event_list("group_id" in params, params.get("show")), values)

@@ -5,7 +5,7 @@ from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import Integer, bindparam, func, or_, select
 
 from .. import principals as p
-from ..models import Event, Group, Ticket, by_code_point
+from ..models import Event, Group, Ticket, by_code_point, this_second
 from ..pagination import Bound, PagedQuery
 from ..permissions import Permission
 from ..schemas.types import MAX_ID
@@ -13,7 +13,7 @@ from ..security.policy import READ_METHODS
 from ..services.group_locks import lock_group_of_ticket
 from ..services.tickets import SEAT_FIELDS
 from . import Parent, register_container
-from .events import show_now, time_filter
+from .events import time_filter
 from .lists import (
     DENY_ALL,
     ListContainer,
@@ -133,7 +133,7 @@ class TicketContainer(ListContainer):
             "group_id" in params,
             "event_id" in params,
         )
-        values = {"me": self.user_id, "now": show_now()}
+        values = {"me": self.user_id, "now": this_second()}
         for name in ("group_id", "event_id"):
             if name in params:
                 values[name] = params[name]

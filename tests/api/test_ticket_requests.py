@@ -14,6 +14,7 @@ from seatshare.models import (
 
 from .. import factories as f
 from ..mailtext import prose
+from .clock import within_one_second
 
 API = "/api/v1"
 
@@ -98,6 +99,23 @@ def test_asking_for_a_ticket_to_an_event_that_started_is_409(testapp, world, dbs
     assert dbsession.query(TicketRequest).count() == 0
     assert dbsession.query(TicketHistory).filter_by(ticket_id=ticket.id).count() == 0
     assert outbox == []
+
+
+def test_a_ticket_listed_as_future_may_be_asked_for_in_its_events_first_second(
+        testapp, world):
+    """``?show=future`` lists an event starting this second (the API writes
+    times in whole seconds): asking for its ticket in that second is no
+    409 "has already started", as a comparison with now's microseconds
+    made it."""
+    def listed_and_asked(second):
+        event = f.make_event(entity=world.entity, start_time=second)
+        ticket = f.make_ticket(group=world.group, event=event, owner=world.owner)
+        future = testapp.get(f"{API}/tickets?show=future", headers=world.headers("owner"))
+        return ticket.id in [t["id"] for t in future.json], ask(testapp, world, ticket=ticket)
+
+    listed, res = within_one_second(listed_and_asked)
+    assert listed
+    assert res.status_int == 201, res.json
 
 
 @pytest.mark.parametrize(("started_ago", "event", "status"), [
