@@ -208,7 +208,8 @@ def ticket_item(prefix: str, suffix: str) -> dict:
             "Delete a ticket",
             "Its owner or assignee. Its pending requests go with it; each requester is mailed. "
             "Its other party is mailed that it was deleted: its assignee when its owner "
-            "deletes it, its owner when its assignee does (not for a game that has started).",
+            "deletes it, its owner when its assignee does (not for a game that has started), "
+            "naming the alias who was to use the seat.",
             "Tickets",
             {204: no_content("Deleted.")}, 404,
             scope="write",

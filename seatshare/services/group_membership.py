@@ -7,7 +7,7 @@ The rules that need the database live here; who may do each is the
 from sqlalchemy import func, or_, select
 
 from ..errors import APIError
-from ..models import Event, GroupRemoval, HistoryAction, Membership, Role, Ticket
+from ..models import Event, GroupRemoval, HistoryAction, Membership, Role, Ticket, UserAlias
 from ..permissions import Permission
 from .group_locks import lock_membership
 from .history import action_for, diff, record_ticket_changes, snapshot
@@ -71,11 +71,13 @@ def remove_member(request, context) -> None:
     membership = lock_membership(request, context, Permission.LEAVE)
     keep_an_administrator(dbsession, membership)
     group_id, user_id = membership.group_id, membership.user_id
-    # The tickets with their events, in one statement: the mails to their
-    # other parties name the games (and skip those that have started).
+    # The tickets with their events and aliases, in one statement: the
+    # mails to their other parties name the games (and skip those that have
+    # started) and who was to use the seats.
     rows = dbsession.execute(
-        select(Ticket, Event)
+        select(Ticket, Event, UserAlias)
         .join(Event, Event.id == Ticket.event_id)
+        .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
         .where(
             Ticket.group_id == group_id,
             or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
@@ -86,7 +88,8 @@ def remove_member(request, context) -> None:
     mail = GoneTicketsMail(request, user_id, group_id, actor_id, left_group=True)
     withdraw_requests_of_leaver(mail, group_id, user_id,
                                 [t.id for t in tickets if t.owner_id == user_id])
-    tell_other_parties(mail, tickets, {row.Event.id: row.Event for row in rows})
+    tell_other_parties(mail, tickets, {row.Event.id: row.Event for row in rows},
+                       {row.UserAlias.id: row.UserAlias for row in rows if row.UserAlias})
     mail.send()
     history = []
     for ticket in tickets:

@@ -33,7 +33,7 @@ from ..mail import (
     mail_tickets_given,
     mail_tickets_gone,
 )
-from ..models import Event, Group, User, UserAlias, utcnow
+from ..models import Event, Group, Ticket, User, UserAlias, utcnow
 
 
 class GoneTicketsMail:
@@ -53,6 +53,9 @@ class GoneTicketsMail:
         # A member an administrator removes: the tickets they owned, held
         # and asked for, to list.
         self.removed = defaultdict(list) if left_group and actor_id != party_id else None
+        # The alias who was to use a ticket, by ticket id, named to the
+        # reader whose (or whose party's) seat it was.
+        self.aliases = {}
         # The session's identity map holds objects weakly: the rows that
         # loaded each ticket's event are kept until the mails are built.
         self._held = []
@@ -61,23 +64,28 @@ class GoneTicketsMail:
         """Whether ``reader_id`` is told: never the party, nor whoever acted."""
         return reader_id not in (None, self.party_id, self.actor_id)
 
-    def add(self, reader_id: int, kind: str, ticket, *held) -> None:
+    def add(self, reader_id: int, kind: str, ticket, *held, alias=None) -> None:
         """Tell ``reader_id`` of ``ticket`` (its ``event`` loaded, and held
-        with ``held``), as ``kind``."""
+        with ``held``), as ``kind``; and of ``alias``, who was to use it."""
         if not self.tells(reader_id):
             return
         self._told[reader_id][kind].append(ticket)
-        self._held.append(held)
+        self._hold(ticket, held, alias)
 
-    def add_removed(self, kind: str, ticket, *held) -> None:
+    def _hold(self, ticket, held, alias) -> None:
+        self._held.append(held)
+        if alias is not None:
+            self.aliases[ticket.id] = alias
+
+    def add_removed(self, kind: str, ticket, *held, alias=None) -> None:
         """Tell the member removed, if one was, of ``ticket`` (its
         ``event`` loaded, and held with ``held``), as ``kind``: ``owned``,
-        deleted, ``held``, unassigned from them, or ``withdrawn``, their
-        request for it withdrawn."""
+        deleted, ``held``, unassigned from them (with ``alias``, theirs who
+        was to use it), or ``withdrawn``, their request for it withdrawn."""
         if self.removed is None:
             return
         self.removed[kind].append(ticket)
-        self._held.append(held)
+        self._hold(ticket, held, alias)
 
     def send(self) -> None:
         """One message to each reader, in reader order, each list's games in
@@ -93,21 +101,23 @@ class GoneTicketsMail:
             for tickets in kinds.values():
                 _in_games_order(tickets)
             mail_tickets_gone(self.request, users[reader_id], users[self.party_id],
-                              users[self.actor_id], group, kinds, self.left_group)
+                              users[self.actor_id], group, kinds, self.left_group,
+                              self.aliases)
         if self.removed is not None:
             for tickets in self.removed.values():
                 _in_games_order(tickets)
             mail_removed_from_group(self.request, users[self.party_id], users[self.actor_id],
-                                    group, self.removed)
+                                    group, self.removed, self.aliases)
 
 
-def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
+def tell_other_parties(mail: GoneTicketsMail, tickets, events=None, aliases=None) -> None:
     """``tickets`` go away from ``mail.party_id``, their owner or assignee:
     they deleted them, or they leave the group and those they own are
     deleted, those assigned to them unassigned. The other party of each is
-    told, for the games still to come; and a member an administrator
-    removes, of them all. ``events``: their events by id, when the caller
-    read them with the tickets; else they are read here."""
+    told, for the games still to come, with the alias who was to use it;
+    and a member an administrator removes, of them all. ``events`` and
+    ``aliases``: their events and aliases by id, when the caller read them
+    with the tickets; else they are read here, in one statement."""
     party_id, removed = mail.party_id, mail.removed is not None
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
     told = [(ticket, reader) for ticket, reader in told if removed or mail.tells(reader)]
@@ -116,17 +126,28 @@ def tell_other_parties(mail: GoneTicketsMail, tickets, events=None) -> None:
     if events is None:
         # Loaded at once, and held: each ticket's ``event`` is then served
         # by the session's identity map, not a query each.
-        events = {event.id: event for event in mail.request.dbsession.scalars(
-            select(Event).where(Event.id.in_({ticket.event_id for ticket, _ in told}))
-        )}
+        rows = mail.request.dbsession.execute(
+            select(Event, UserAlias)
+            .select_from(Ticket)
+            .join(Event, Event.id == Ticket.event_id)
+            .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
+            .where(Ticket.id.in_({ticket.id for ticket, _ in told}))
+        ).all()
+        events = {row.Event.id: row.Event for row in rows}
+        aliases = {row.UserAlias.id: row.UserAlias for row in rows if row.UserAlias}
+    aliases = aliases or {}
     now = utcnow()
     for ticket, reader in told:
         event = events[ticket.event_id]
         if event.has_started(now):
             continue
         owned = ticket.owner_id == party_id
-        mail.add_removed("owned" if owned else "held", ticket, event)
-        mail.add(reader, "deleted" if owned else "dropped", ticket, event)
+        # A ticket's alias is its assignee's: the reader's, for one the
+        # party owned; the party's, for one they held.
+        alias = aliases.get(ticket.alias_id)
+        mail.add_removed("owned" if owned else "held", ticket, event,
+                         alias=None if owned else alias)
+        mail.add(reader, "deleted" if owned else "dropped", ticket, event, alias=alias)
 
 
 def mail_assignee_changed(request, ticket, before: dict, actor_id: int,

@@ -184,3 +184,44 @@ def test_what_to_do_about_withdrawn_requests_is_clear_beside_a_seat_free_again(
     assert body.index("Its seat is free again") < body.index(
         "You need not answer their request: that ticket of yours stays as it was.")
     assert "nothing for you to do" not in body
+
+
+@pytest.mark.parametrize("by", ["ada", "lee"], ids=["removed", "leaving"])
+def test_the_other_members_learn_which_alias_loses_each_seat(testapp, crew, outbox, by):
+    """Below each game whose seat an alias was to use, as the mail of a
+    ticket moved away names the alias cleared with it: Ola's daughter
+    loses the seat Lee's ticket gave her; Lee's nephew, the one Ola lent
+    Lee."""
+    daughter = f.make_alias(crew["ola"], first_name="Dot", last_name="Other")
+    nephew = f.make_alias(crew["lee"], first_name="Ned", last_name="Leaver")
+    f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["lee"], seat="Dot",
+                  assignee=crew["ola"], alias=daughter)
+    f.make_ticket(group=crew["group"], event=crew["later"], owner=crew["ola"], seat="Ned",
+                  assignee=crew["lee"], alias=nephew)
+    f.make_ticket(group=crew["group"], owner=crew["ola"], seat="Nobody", assignee=crew["lee"],
+                  event=f.make_event(entity=crew["entity"], name="Gulls vs Owls",
+                                     start_time=utcnow() + datetime.timedelta(days=21)))
+    remove(testapp, crew, by)
+    body = prose(mail_to(outbox, crew["ola"]))
+    order = [body.index(text) for text in (
+        "Seat Dot", "Dot Other, who was to use it in your place, no longer has the seat either.",
+        "Seat Ned", "Ned Leaver, who was to use it in their place, no longer has the seat "
+        "either.", "Seat Nobody",
+    )]
+    assert order == sorted(order)
+    assert body.count("who was to use it") == 2
+
+
+def test_a_member_removed_learns_which_alias_of_theirs_loses_a_seat(testapp, crew, outbox):
+    nephew = f.make_alias(crew["lee"], first_name="Ned", last_name="Leaver")
+    f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"], seat="Ned",
+                  assignee=crew["lee"], alias=nephew)
+    f.make_ticket(group=crew["group"], event=crew["later"], owner=crew["lee"], seat="Owned",
+                  assignee=crew["ola"], alias=f.make_alias(crew["ola"]))
+    remove(testapp, crew, "ada")
+    body = prose(mail_to(outbox, crew["lee"]))
+    assert body.index("Seat Ned") < body.index(
+        "Ned Leaver, who was to use it in your place, no longer has the seat either."
+    ) < body.index("To come back")
+    # Whom Ola's ticket was for is Ola's to tell: Ola is mailed.
+    assert body.count("who was to use it") == 1

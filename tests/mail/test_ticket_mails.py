@@ -112,3 +112,19 @@ def test_a_quoted_message_and_a_link_keep_their_lines(testapp, crew, outbox, aut
     asked, invited = outbox
     assert "\n    Line one\n    line two " + "x" * 80 + "\n" in asked.body
     assert "Create an account first:\nhttp://example.com/signup\n" in invited.body
+
+
+@pytest.mark.parametrize(("by", "reader", "place"), [("olga", "gus", "your"),
+                                                     ("gus", "olga", "their")],
+                         ids=["by its owner", "by its assignee"])
+def test_a_deleted_ticket_names_the_alias_who_loses_the_seat(testapp, crew, outbox,
+                                                             auth_headers, by, reader, place):
+    """As the mail of a ticket moved away names the alias cleared with it."""
+    ticket = f.make_ticket(group=crew["group"], event=crew["events"][0], owner=crew["olga"],
+                           assignee=crew["gus"], alias=crew["pia"])
+    testapp.delete(f"{API}/ticket/{ticket.id}", headers=auth_headers(crew[by]), status=204)
+    [message] = [m for m in outbox if m.to.endswith(f"<{crew[reader].email}>")]
+    body = prose(message)
+    cleared = f"Pia Given, who was to use it in {place} place, no longer has the seat either."
+    assert body.index("Section") < body.index(cleared)
+    assert max(len(line) for line in message.body.splitlines()) <= 72

@@ -14,6 +14,8 @@ from ..queue import send
 SIGNATURE = "-- \nSeatShare: season tickets, shared with friends."
 # Plain text is read as sent: running text is filled to this many columns.
 WIDTH = 72
+# A ticket's lines, below the running text.
+INDENT = "    "
 
 
 def mail_about_tickets(request, tickets, reader, sender, subject, opening, closing):
@@ -22,11 +24,14 @@ def mail_about_tickets(request, tickets, reader, sender, subject, opening, closi
     mail_about_sections(request, [(opening, tickets)], reader, sender, subject, closing)
 
 
-def mail_about_sections(request, sections, reader, sender, subject, closing):
-    """``mail_about_tickets`` with several ``(opening, tickets)`` in turn."""
+def mail_about_sections(request, sections, reader, sender, subject, closing, notes=None):
+    """``mail_about_tickets`` with several ``(opening, tickets)`` in turn;
+    ``notes`` maps a ticket's id to a sentence told below its seat."""
+    notes = notes or {}
     told = "\n\n".join(
         f"{opening}\n\n"
-        + indent("\n\n".join(_ticket_details(ticket, reader) for ticket in tickets), "    ")
+        + indent("\n\n".join(_ticket_details(ticket, reader, notes.get(ticket.id))
+                             for ticket in tickets), INDENT)
         for opening, tickets in sections
     )
     body = f"""\
@@ -39,11 +44,20 @@ Hello {reader.first_name or person_name(reader)},
     send_message(request, to=reader, subject=subject, body=body, reply_to=sender)
 
 
-def _ticket_details(ticket, reader) -> str:
-    """The ticket's event, when it is in ``reader``'s time zone, and its seat."""
-    return "\n".join(
-        [ticket.event.name, describe_when(ticket.event, reader.timezone), seat_label(ticket)]
-    )
+def _ticket_details(ticket, reader, note=None) -> str:
+    """The ticket's event, when it is in ``reader``'s time zone, its seat,
+    and ``note``, filled to fit ``WIDTH`` once indented."""
+    lines = [ticket.event.name, describe_when(ticket.event, reader.timezone), seat_label(ticket)]
+    if note:
+        lines.append(fill(note, WIDTH - len(INDENT), break_long_words=False,
+                          break_on_hyphens=False))
+    return "\n".join(lines)
+
+
+def alias_cleared(alias, place: str) -> str:
+    """What a ticket (or seat) leaving ``alias``, who was to use it in
+    ``place`` (``"your"``, ``"their"``) place, does to them."""
+    return f"{person_name(alias)}, who was to use it in {place} place, no longer has the seat either."
 
 
 def _address(person) -> str:

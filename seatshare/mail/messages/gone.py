@@ -4,14 +4,20 @@ deleted, unassigned and no longer asked for as a member leaves a group
 from typing import NamedTuple
 
 from ...calendar.describe import person_name
-from .compose import mail_about_sections
+from .compose import alias_cleared, mail_about_sections
 
 
 # What ``mail_tickets_gone`` tells, in the order its message tells it.
 GONE_KINDS = ("deleted", "dropped", "asked", "withdrawn")
 
 
-def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=False):
+# Whose place the alias of a ticket of each kind was to use it in: the
+# reader's, for a ticket assigned to them; the party's, for one of theirs.
+ALIAS_PLACES = {"deleted": "your", "dropped": "their"}
+
+
+def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=False,
+                      aliases=None):
     """To ``reader``, in the name of ``actor`` (Reply-To them): what
     ``party`` deleting a ticket (``DELETE /ticket/ID``), or
     (``left_group``) leaving ``group`` or being removed from it by
@@ -22,7 +28,9 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
     them or unassigned; ``asked``, tickets ``reader`` asked for, deleted,
     and their requests with them; ``withdrawn``, ``reader``'s tickets
     ``party`` asked for, their requests withdrawn. One message for all,
-    naming ``actor`` when they removed ``party``.
+    naming ``actor`` when they removed ``party``. ``aliases`` maps a
+    ``deleted`` or ``dropped`` ticket's id to the alias who was to use it
+    (the reader's, or ``party``'s), named below its seat.
     Built before the tickets change: the message reads them."""
     name = person_name(party)
     builders = {"deleted": _deleted_part, "dropped": _dropped_part, "asked": _asked_part,
@@ -48,7 +56,18 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
         sender=actor,
         subject=subject,
         closing="\n\n".join(closings),
+        notes=alias_notes(tickets, ALIAS_PLACES, aliases),
     )
+
+
+def alias_notes(tickets, places, aliases) -> dict:
+    """What each ticket of ``tickets`` (its kinds' lists) whose kind has a
+    place in ``places`` tells of the alias ``aliases`` (by ticket id) names
+    for it: who no longer has the seat."""
+    aliases = aliases or {}
+    return {ticket.id: alias_cleared(aliases[ticket.id], place)
+            for kind, place in places.items() for ticket in tickets.get(kind, ())
+            if aliases.get(ticket.id) is not None}
 
 
 class _Part(NamedTuple):

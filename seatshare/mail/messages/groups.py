@@ -3,6 +3,7 @@ administrator removed, the group deleted."""
 from ... import models
 from ...calendar.describe import person_name
 from .compose import mail_about_sections, send_message
+from .gone import alias_notes
 
 
 def mail_invitation(request, group, email, code, inviter):
@@ -45,14 +46,15 @@ REMOVED_LISTS = (
 )
 
 
-def mail_removed_from_group(request, member, remover, group, tickets):
+def mail_removed_from_group(request, member, remover, group, tickets, aliases=None):
     """To ``member``: ``remover``, an administrator, removed them from
     ``group``. ``tickets`` maps each kind of ``REMOVED_LISTS`` to its
     tickets (each with its ``event`` loaded, in order): ``owned``, those
     they owned to games still to come, deleted with the membership;
     ``held``, those assigned to them to games still to come, unassigned;
-    ``withdrawn``, those their pending requests were for. Built before the
-    tickets change: the message reads them."""
+    ``withdrawn``, those their pending requests were for. ``aliases`` maps
+    a ``held`` ticket's id to their alias who was to use it, named below its
+    seat. Built before the tickets change: the message reads them."""
     remover_name = person_name(remover)
     subject = f"{remover_name} removed you from {group.name}"
     removed = (f"{remover_name}, an administrator of {group.name}, removed you from the\n"
@@ -65,7 +67,8 @@ def mail_removed_from_group(request, member, remover, group, tickets):
         heading, first = sections[0]
         sections[0] = (f"{removed}\n\n{heading}", first)
         mail_about_sections(request, sections, reader=member, sender=remover, subject=subject,
-                            closing=closing)
+                            closing=closing,
+                            notes=alias_notes(tickets, {"held": "your"}, aliases))
         return
     body = f"""\
 Hello {member.first_name or person_name(member)},

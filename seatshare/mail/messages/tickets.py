@@ -1,7 +1,7 @@
 """Mail about a ticket changing hands: moved away from its assignee, or
 given to a member directly."""
 from ...calendar.describe import person_name
-from .compose import mail_about_tickets
+from .compose import alias_cleared, mail_about_tickets
 
 
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
@@ -50,8 +50,7 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
         place = "their"
     if alias is not None:
         # Below the game, before what to do: the opening stays one sentence.
-        closing = (f"{person_name(alias)}, who was to use it in {place} place, no longer "
-                   f"has the seat either.\n\n{closing}")
+        closing = f"{alias_cleared(alias, place)}\n\n{closing}"
     mail_about_tickets(
         request,
         [ticket],
