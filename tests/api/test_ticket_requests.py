@@ -374,8 +374,8 @@ def test_a_requester_removed_by_an_administrator_is_not_said_to_have_left(
     testapp.delete(f"{API}/groups/{world.ticket.group_id}/members/{world.member.id}",
                    headers=world.headers("admin"), status=204)
     [message] = not_to(outbox, world.member)
-    assert message.subject == (f"{name(world.member)} is no longer a member of {world.group.name}: "
-                               f"their request for {world.ticket.event.name} is withdrawn")
+    assert message.subject == (f"{world.group.name}: {name(world.member)}'s request to you is "
+                               "withdrawn")
 
 
 def test_nobody_is_mailed_about_what_they_did_themselves(testapp, world, dbsession, outbox):

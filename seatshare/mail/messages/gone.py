@@ -37,13 +37,9 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
                 "withdrawn": _withdrawn_part}
     parts = [builders[kind](name, group, tickets[kind], left_group)
              for kind in GONE_KINDS if tickets.get(kind)]
-    if len(parts) == 1:
-        subject = parts[0].subject
-    else:
-        # Only a member leaving does more than one.
-        besides = [part.beside for part in parts]
-        subject = (f"{name} is no longer a member of {group.name}: "
-                   f"{', '.join(besides[:-1])}, and {besides[-1]}")
+    # Short enough for a mail client's list: the first list's, which
+    # matters most (only a member leaving has more than one).
+    subject = parts[0].subject + (", and more" if len(parts) > 1 else "")
     closings = [part.closing for part in parts]
     if actor.id != party.id:
         # Whom a reply reaches, and why: the parts say only "no longer a member".
@@ -72,15 +68,20 @@ def alias_notes(tickets, places, aliases) -> dict:
 
 class _Part(NamedTuple):
     """One list of a ``mail_tickets_gone`` message: what happened to these
-    tickets, in the subject (alone, or ``beside`` the other lists'), above
-    the games (``opening`` first, ``after`` another list), and what the
-    reader can do about it."""
+    tickets, in the subject (when it is the first list), above the games
+    (``opening`` first, ``after`` another list), and what the reader can do
+    about it."""
     tickets: list
     subject: str
-    beside: str
     opening: str
     after: str
     closing: str
+
+
+def gone_subject(group, headline: str) -> str:
+    """A member leaving's subject: the group, then what matters most to the
+    reader; the body says they are no longer a member, and why."""
+    return f"{group.name}: {headline}"
 
 
 def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
@@ -91,8 +92,8 @@ def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
     if left_group:
         # Not "left": an administrator may have removed them.
         these = "this one, which was" if one else "these, which were"
-        subject = (f"{owner_name} is no longer a member of {group.name}: "
-                   f"{what} {'is' if one else 'are'} deleted")
+        subject = gone_subject(group, f"your ticket from {owner_name} is deleted" if one
+                               else f"{len(tickets)} tickets from {owner_name} are deleted")
         opening = (f"{owner_name} is no longer a member of {group.name}. The tickets they owned\n"
                    f"were deleted, and with them {these} assigned to you:")
     else:
@@ -101,11 +102,8 @@ def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
         opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
     closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
                "for one of their tickets in your SeatShare app.")
-    # Beside the other lists' "your ticket to", which ticket is meant.
-    beside = (f"the ticket to {tickets[0].event.name} assigned to you is deleted" if one
-              else f"{len(tickets)} tickets assigned to you are deleted")
     # Told first whenever there is one: ``after`` is never used.
-    return _Part(tickets, subject, beside, opening, opening, closing)
+    return _Part(tickets, subject, opening, opening, closing)
 
 
 def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
@@ -117,7 +115,8 @@ def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
     is_ = "is" if one else "are"
     if left_group:
         # Not "left": an administrator may have removed them.
-        subject = f"{assignee_name} is no longer a member of {group.name}: {what} {is_} free again"
+        subject = gone_subject(group, f"the seat {assignee_name} held is free" if one
+                               else f"{len(tickets)} seats {assignee_name} held are free")
         opening = (f"{assignee_name} is no longer a member of {group.name}, so {these} "
                    f"assigned to them, {is_} unassigned:")
         closing = (f"{'Its seat is' if one else 'Their seats are'} free again: you can give "
@@ -128,7 +127,7 @@ def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
         opening = f"{assignee_name} deleted {these} assigned to them in {group.name}:"
         closing = "If you still hold the seat, you can add the ticket again in your SeatShare app."
     after = f"And {these} assigned to them, {is_} unassigned:"
-    return _Part(tickets, subject, f"{what} {is_} free again", opening, after, closing)
+    return _Part(tickets, subject, opening, after, closing)
 
 
 def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
@@ -138,14 +137,14 @@ def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
     one = len(tickets) == 1
     if one:
         event = tickets[0].event.name
-        beside = f"the ticket to {event} you asked for is deleted"
         these, was, requests = "This ticket", "was", "your request with it"
     else:
-        beside = f"{len(tickets)} tickets you asked for are deleted"
         these, was, requests = "These tickets", "were", "your requests with them"
     if left_group:
         # Not "left": an administrator may have removed them.
-        subject = f"{deleter_name} is no longer a member of {group.name}: {beside}"
+        subject = gone_subject(group, f"the ticket you asked {deleter_name} for is deleted" if one
+                               else f"{len(tickets)} tickets you asked {deleter_name} for are "
+                               "deleted")
         opening = (f"{deleter_name} is no longer a member of {group.name}. The tickets "
                    f"they owned\nwere deleted, {'this one' if one else 'these'} you asked for "
                    f"among them, and {requests}:")
@@ -156,7 +155,7 @@ def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
                    f"for, and {requests}:")
     after = f"And {these.lower()}, which you asked for, {was} deleted, and {requests}:"
     closing = f"You can still ask for other tickets in {group.name}."
-    return _Part(tickets, subject, beside, opening, after, closing)
+    return _Part(tickets, subject, opening, after, closing)
 
 
 def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
@@ -164,19 +163,17 @@ def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
     of ``group``, had asked for: their requests are withdrawn."""
     one = len(tickets) == 1
     if one:
-        requests = f"their request for {tickets[0].event.name} is withdrawn"
-        beside = f"their request for your ticket to {tickets[0].event.name} is withdrawn"
+        subject = gone_subject(group, f"{requester_name}'s request to you is withdrawn")
         these = "their request for your ticket is withdrawn"
         after = "And their request for this ticket of yours is withdrawn:"
         closing = "You need not answer their request: that ticket of yours stays as it was."
     else:
-        requests = f"their requests for {len(tickets)} of your tickets are withdrawn"
-        beside = requests
+        subject = gone_subject(group, f"{requester_name}'s {len(tickets)} requests to you are "
+                               "withdrawn")
         these = "their requests for these tickets of yours are withdrawn"
         after = "And their requests for these tickets of yours are withdrawn:"
         closing = ("You need not answer their requests: those tickets of yours stay as "
                    "they were.")
     # Not "left": an administrator may have removed them.
-    subject = f"{requester_name} is no longer a member of {group.name}: {requests}"
     opening = f"{requester_name} is no longer a member of {group.name}, so {these}:"
-    return _Part(tickets, subject, beside, opening, after, closing)
+    return _Part(tickets, subject, opening, after, closing)
