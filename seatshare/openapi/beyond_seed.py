@@ -211,7 +211,8 @@ def group_admin_paths() -> dict:
             "put": operation(
                 "Change a member's role",
                 'Administrators only. `role` is "admin" or "member". Demoting the last '
-                "administrator is a 409.",
+                "administrator is a 409 whose `error_detail` says to make another member an "
+                "administrator first (the only member: to invite someone to make one).",
                 "Group administration",
                 {200: json_response("The member, updated.", ref("Member"))}, 400, 404, CONFLICT,
                 scope="write", operation_id="updateGroupMember",
@@ -220,7 +221,8 @@ def group_admin_paths() -> dict:
             "delete": operation(
                 "Remove a member, or leave",
                 "Administrators, or the member themselves. The last administrator cannot "
-                "leave (409): promote someone first, or deactivate the group. A member who "
+                "leave (409, whose `error_detail` says to make another member an administrator "
+                "first, or, the only member, to delete the group or invite someone). A member who "
                 "leaves keeps nothing in the group: tickets assigned to them are unassigned "
                 "(their alias cleared), tickets they own are deleted, each with a history "
                 "entry, and their pending requests are withdrawn. Each member a deleted "

@@ -787,21 +787,33 @@ def test_last_administrator_cannot_leave_409(testapp, world, dbsession):
     assert membership(dbsession, world.group, world.admin) is not None
 
 
-def test_a_sole_member_cannot_leave_and_is_told_to_delete_the_group(testapp, world, dbsession):
-    """Nobody is there to promote: the way out is deactivating the group."""
-    alone = f.make_group(entity=world.entity, creator=world.outsider)
-    url = f"{API}/groups/{alone.id}/members/{world.outsider.id}"
-    headers = world.headers("non_member")
-    for res in (testapp.delete(url, headers=headers, status=409),
-                testapp.put_json(url, {"role": "member"}, headers=headers, status=409)):
-        assert res.json["error_detail"] == (
-            "A group needs at least one administrator, and you are its only member: "
-            "delete the group instead.")
-    assert membership(dbsession, alone, world.outsider).role == Role.ADMIN
-    res = testapp.delete(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
-                         headers=world.headers("admin"), status=409)
-    assert res.json["error_detail"] == (
-        "A group needs at least one administrator: promote another member first.")
+@pytest.mark.parametrize(("alone", "method", "detail"), [
+    (False, "DELETE", "You cannot leave this group: you are its only administrator, and a "
+                      "group needs one. Make another member an administrator first, then leave."),
+    (True, "DELETE", "You cannot leave this group: you are its only member, and a group needs "
+                     "an administrator. If nobody needs the group any more, delete it; or "
+                     "invite someone, make them an administrator, then leave."),
+    (False, "PUT", "You cannot stop being an administrator of this group: you are its only "
+                   "one, and a group needs one. Make another member an administrator first."),
+    (True, "PUT", "You cannot stop being an administrator of this group: you are its only "
+                  "member, and a group needs an administrator. Invite someone and make them "
+                  "an administrator first."),
+], ids=["leaving", "leaving alone", "stepping down", "stepping down alone"])
+def test_the_last_administrator_is_told_what_they_tried_and_what_they_can_do(
+        testapp, world, dbsession, alone, method, detail):
+    """Nobody else to promote, the only member may delete the group, but
+    "delete the group instead" read oddly for a role change: stepping
+    down alone is refused in words about a role, and told to invite
+    someone to hand the group to."""
+    group, user, caller = world.group, world.admin, "admin"
+    if alone:
+        group = f.make_group(entity=world.entity, creator=world.outsider)
+        user, caller = world.outsider, "non_member"
+    res = testapp.request(f"{API}/groups/{group.id}/members/{user.id}", method=method,
+                          headers={**world.headers(caller), "Content-Type": "application/json"},
+                          body=b'{"role": "member"}' if method == "PUT" else b"", status=409)
+    assert res.json == {"error": "Conflict", "error_detail": detail, "code": 409}
+    assert membership(dbsession, group, user).role == Role.ADMIN
 
 
 def test_member_leaves(testapp, world, dbsession):
