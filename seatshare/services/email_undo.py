@@ -85,13 +85,28 @@ def end_undos(dbsession, user_id: int) -> None:
 
 
 def undo_for_token(dbsession, token: str) -> EmailChangeUndo | None:
-    """The live undo a link's token is for; None when the token is unknown,
-    or its undo was used, ended by a later change, or expired."""
+    """The live undo a link's token is for; None (``undo_token_state``)."""
+    return undo_token_state(dbsession, token)[0]
+
+
+def undo_token_state(dbsession, token: str) -> tuple:
+    """``(undo, None)`` for the live undo a link's token is for; else
+    ``(None, why)``: ``"damaged"``, a token SeatShare does not know (cut
+    short or changed, or purged by ``tokens purge`` long after it ended);
+    ``"used"``, its undo (or another of the same change) used, or ended by
+    the address changing back; ``"expired"``."""
     if not TOKEN_RE.fullmatch(token):
-        return None
-    return dbsession.scalars(
-        select(EmailChangeUndo).where(EmailChangeUndo.token_hash == hash_token(token), live())
+        return None, "damaged"
+    undo = dbsession.scalars(
+        select(EmailChangeUndo).where(EmailChangeUndo.token_hash == hash_token(token))
     ).one_or_none()
+    if undo is None:
+        return None, "damaged"
+    if undo.ended_at is not None:
+        return None, "used"
+    if undo.expires_at <= utcnow():
+        return None, "expired"
+    return undo, None
 
 
 def undo_email_change(dbsession, undo: EmailChangeUndo) -> User | None:

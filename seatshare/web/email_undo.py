@@ -12,12 +12,12 @@ second mail to wait for and an account without a password.
 """
 from pyramid.authorization import DENY_ALL
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
-from pyramid.view import forbidden_view_config, view_config
+from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from ..permissions import Permission
 from ..resources import Resource, register_root_child
-from ..services.email_undo import undo_email_change, undo_for_token
-from .pages import page
+from ..services.email_undo import undo_email_change, undo_token_state
+from .pages import link_not_found, link_refused, page
 from .password_reset import reset_key
 from .resources import LinkCredential
 
@@ -30,7 +30,7 @@ class EmailUndoPage(Resource):
 
     def __getitem__(self, key):
         return EmailUndoLink(self.request, key, self,
-                             undo_for_token(self.request.dbsession, key))
+                             *undo_token_state(self.request.dbsession, key))
 
 
 class EmailUndoLink(LinkCredential):
@@ -52,15 +52,35 @@ def confirm_undo(request):
 def undo(request):
     user = undo_email_change(request.dbsession, request.context.found)
     if user is None:
-        raise HTTPForbidden()  # used or changed meanwhile, by another request: link_expired
+        # Used or changed meanwhile, by another request: link_refused_page.
+        request.context.why = "used"
+        raise HTTPForbidden()
     key = reset_key(request.registry.settings, user)
     return HTTPFound(location=f"{request.application_url}/password-reset/{key}")
 
 
+# What an undo link that does not work says, by why.
+REFUSED = {
+    "damaged": "This is not a whole link to undo an email change.",
+    "expired": "A link to undo an email change works until the time its mail gives, and "
+               "this one's time is over. If your account was taken, ask for a link to "
+               "choose a new password.",
+    "used": "A link to undo an email change works once: this change was undone already "
+            "(with this link, or another mailed for it), or the address was changed back "
+            "since. Sign in with the address it put back; if you cannot, ask for a link to "
+            "choose a new password.",
+}
+
+
 @forbidden_view_config(containment=EmailUndoLink)
-def link_expired(exc, request):
-    return page(request, "error.jinja2", 400, status=400, title="This link has expired",
-                message="A link to undo an email change works once, for a limited time, "
-                        "and not once the address has been changed back. If your account "
-                        "was taken, ask for a link to choose a new password.",
-                back_url="/password-reset", back_label="Ask for a new password link")
+def link_refused_page(exc, request):
+    return link_refused(request, request.context.why, REFUSED, "/password-reset",
+                        "Ask for a new password link")
+
+
+@notfound_view_config(containment=EmailUndoPage)
+def beyond_a_link(exc, request):
+    """``/email-undo`` without its token (a link cut short), or anything
+    after one: not a whole link, not a bare 404."""
+    return link_not_found(exc, request, REFUSED, "/password-reset",
+                          "Ask for a new password link")

@@ -5,12 +5,14 @@ import re
 from urllib.parse import quote, urlencode, urlsplit
 
 from pyramid.csrf import new_csrf_token
+from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPFound
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.security import remember
 from sqlalchemy import update
 
+from ..errors.views import not_found_view
 from ..models import User
 from .devices import issue_device_cookie
 from .forms import FIELD_LENGTHS
@@ -22,6 +24,16 @@ PASSWORD_RESET = ("Your password has been changed. Every other browser where you
                   "signed in has been signed out, every app you had connected was "
                   "disconnected, and your calendar feeds have new links: approve the "
                   "apps you use again, and subscribe with the new calendar links.")
+# A mailed link that does not work (``LinkCredential.why``): what the page
+# is titled, and what each says first of what happened.
+LINK_TITLES = {
+    "damaged": "This link is incomplete",
+    "expired": "This link has expired",
+    "used": "This link has been used",
+}
+LINK_DAMAGED = ("Part of it is missing or was changed, as when a mail program breaks a long "
+                "link across two lines. Open it from the mail again, or copy all of it into "
+                "the address bar.")
 MAX_NEXT_LENGTH = 4096
 # What a URL carries as it is: RFC 3986's reserved characters and the "%" of
 # escapes already made (the app's own paths and queries arrive encoded).
@@ -143,3 +155,23 @@ def set_new_password(request, user, new_password,
     response = start_session(request, user)
     request.session.flash(notice)
     return response
+
+
+def link_refused(request, why: str, says: dict, back_url: str, back_label: str, status=400):
+    """The page of a mailed link that does not work, ``why`` (one of
+    ``LINK_TITLES``, ``"damaged"`` when not known): what happened, in the
+    link's own words (``says``, by why; a damaged link adds how to open it
+    whole), and what to do, with the way on."""
+    why = why if why in LINK_TITLES else "damaged"
+    message = says[why] + (f" {LINK_DAMAGED}" if why == "damaged" else "")
+    return page(request, "error.jinja2", status, status=status, title=LINK_TITLES[why],
+                message=message, back_url=back_url, back_label=back_label)
+
+
+def link_not_found(exc, request, says: dict, back_url: str, back_label: str):
+    """No page below a mailed link (a path cut short, or more after its
+    key): ``link_refused``'s page for a link that is not whole, a 404; a
+    wrong method stays the 405 it is."""
+    if isinstance(exc, PredicateMismatch):
+        return not_found_view(exc, request)
+    return link_refused(request, "damaged", says, back_url, back_label, status=404)

@@ -1,11 +1,14 @@
 """Forgotten passwords: a link by mail, good for an hour and for one change.
 
 ``/password-reset`` asks for an email and, when an account has it, mails
-``/password-reset/<user id>-<expires>-<mac>``, where ``mac`` is an
-HMAC-SHA256, under a key derived from ``seatshare.session_secret``, of the
-user's id, the expiry, and the account's email and password hash. Nothing is
-stored: the link verifies itself, and it stops working once the password or
-the email changes (after it is used, say) or the hour is over. The page
+``/password-reset/<user id>-<expires>-<mac>``, where ``mac`` is two
+HMAC-SHA256s cut to 128 bits each, under a key derived from
+``seatshare.session_secret``: of the user's id, the expiry, and the
+account's email and password hash (the account is as it was), then of the
+id, the expiry and that first one (SeatShare made this whole link). Nothing is stored: the link verifies itself,
+and it stops working once the password or the email changes (after it is
+used, say) or the hour is over; its page says which of these it is, or
+that the link is not whole. The page
 answers the same whether or not an account has the email, and is throttled
 per address and per email like sign-in (per device cookie instead of per
 email for a browser that has signed in to the account before).
@@ -18,7 +21,7 @@ from functools import partial
 
 from pyramid.httpexceptions import HTTPForbidden
 from pyramid.security import NO_PERMISSION_REQUIRED
-from pyramid.view import forbidden_view_config, view_config
+from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 from sqlalchemy import select
 
 from ..calendar import reset_feed_secret
@@ -31,7 +34,16 @@ from ..services.authorizations import revoke_authorization
 from ..tokens import derived_key
 from .devices import trusted_device
 from .forms import NewPasswordForm, ResetRequestForm, new_password_errors, posted_text, validate
-from .pages import PASSWORD_RESET, page, safe_next, set_new_password, throttle, with_next
+from .pages import (
+    PASSWORD_RESET,
+    link_not_found,
+    link_refused,
+    page,
+    safe_next,
+    set_new_password,
+    throttle,
+    with_next,
+)
 from .ratelimit import reset_keys
 from .resources import LinkCredential
 
@@ -41,11 +53,27 @@ SENT = ("If an account uses {email}, we have sent it a link to choose a new "
         "password. The link works for an hour, and once.")
 
 
-def _mac(settings, user_id: int, expires: int, user: User | None) -> str:
+def _half_mac(settings, message: str) -> str:
     key = derived_key(settings, b"seatshare password reset")
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _holds(settings, user_id: int, expires: int, user: User | None) -> str:
+    """32 hex digits that hold while the account's email and password are
+    those the link was made for."""
     email, password_hash = (user.email, user.password_hash or "") if user else ("", "")
-    message = f"{user_id}\n{expires}\n{email}\n{password_hash}".encode("utf-8")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return _half_mac(settings, f"{user_id}\n{expires}\n{email}\n{password_hash}")
+
+
+def _made(settings, user_id: int, expires: int, holds: str) -> str:
+    """32 hex digits that SeatShare made the link, ``holds`` included: a
+    link changed anywhere is told apart from one whose account changed."""
+    return _half_mac(settings, f"made\n{user_id}\n{expires}\n{holds}")
+
+
+def _mac(settings, user_id: int, expires: int, user: User | None) -> str:
+    holds = _holds(settings, user_id, expires, user)
+    return holds + _made(settings, user_id, expires, holds)
 
 
 def reset_key(settings, user: User, now: float | None = None) -> str:
@@ -55,21 +83,36 @@ def reset_key(settings, user: User, now: float | None = None) -> str:
 
 
 def user_for_reset_key(dbsession, settings, key: str, now: float | None = None):
-    """The user a reset link is for, or None when it is malformed, forged,
-    used (the password changed), for an email the account no longer has,
-    or expired. An unknown user costs the same HMAC as a known one."""
+    """The user a reset link is for, or None (``reset_key_state``)."""
+    return reset_key_state(dbsession, settings, key, now)[0]
+
+
+def reset_key_state(dbsession, settings, key: str, now: float | None = None):
+    """``(user, None)`` for a link that works; else ``(None, why)``:
+    ``"damaged"``, malformed or not made by SeatShare (cut short, forged);
+    ``"expired"``; ``"used"``, the account's password or email changed
+    since (or the account is gone). An unknown user costs the same HMACs
+    as a known one."""
     match = LINK_RE.fullmatch(key)
     if match is None:
-        return None
+        return None, "damaged"
     try:
         user_id = record_id(match[1])
     except KeyError:
-        return None
+        return None, "damaged"
     expires = int(match[2])
     user = dbsession.get(User, user_id)
-    valid = hmac.compare_digest(_mac(settings, user_id, expires, user), match[3])
+    sent_holds, sent_made = match[3][:32], match[3][32:]
+    made = hmac.compare_digest(_made(settings, user_id, expires, sent_holds), sent_made)
+    holds = hmac.compare_digest(_holds(settings, user_id, expires, user), sent_holds)
     now = now if now is not None else time.time()
-    return user if valid and user is not None and now < expires else None
+    if not made:
+        return None, "damaged"
+    if now >= expires:
+        return None, "expired"
+    if user is None or not holds:
+        return None, "used"
+    return user, None
 
 
 @register_root_child("password-reset")
@@ -77,8 +120,8 @@ class PasswordResetPage(Resource):
     """``/password-reset``: anyone may ask for a link."""
 
     def __getitem__(self, key):
-        user = user_for_reset_key(self.request.dbsession, self.request.registry.settings, key)
-        return PasswordResetLink(self.request, key, self, user)
+        user, why = reset_key_state(self.request.dbsession, self.request.registry.settings, key)
+        return PasswordResetLink(self.request, key, self, user, why)
 
 
 class PasswordResetLink(LinkCredential):
@@ -187,16 +230,34 @@ def reset_password(request):
         return new_password_form(request, 400, errors)
     response = set_new_password(request, user, values["new_password"], notice=PASSWORD_RESET)
     if response is None:
-        raise HTTPForbidden()  # used meanwhile, by another request: link_expired
+        # Used meanwhile, by another request: link_refused_page.
+        request.context.why = "used"
+        raise HTTPForbidden()
     revoke_authorization(request.dbsession, user.id)
     reset_feed_secret(user)
     return response
 
 
+# What a reset link that does not work says, by why.
+REFUSED = {
+    "damaged": "This is not a whole link to choose a new password.",
+    "expired": "A link to choose a new password works for an hour, and this one's hour is "
+               "over. Ask for a new one: it comes by mail at once.",
+    "used": "A link to choose a new password works once, and the account's password or "
+            "email has changed since this one was sent (with this link, perhaps). If you "
+            "chose a new password, sign in with it; if not, ask for a new link.",
+}
+
+
 @forbidden_view_config(containment=PasswordResetLink)
-def link_expired(exc, request):
-    return page(request, "error.jinja2", 400, status=400, title="This link has expired",
-                message="A link to choose a new password works for an hour, and once. "
-                        "Ask for a new one.",
-                back_url=with_next("/password-reset", next_after_reset(request)),
-                back_label="Ask for a new link")
+def link_refused_page(exc, request):
+    return link_refused(request, request.context.why, REFUSED,
+                        with_next("/password-reset", next_after_reset(request)),
+                        "Ask for a new link")
+
+
+@notfound_view_config(containment=PasswordResetLink)
+def beyond_a_link(exc, request):
+    """Anything after a link's key (a mail program's leftovers, or a
+    second path segment): not a whole link, not a bare 404."""
+    return link_not_found(exc, request, REFUSED, "/password-reset", "Ask for a new link")

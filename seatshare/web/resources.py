@@ -26,14 +26,17 @@ class SignUpPage(Resource):
 class LinkCredential(Resource):
     """A page whose URL is the credential (a link mailed to an address):
     whoever holds a valid one is granted ``permission``, signed in or not.
-    ``found`` is what the link is for; None when it is not valid (unknown,
-    used, expired), and nobody is granted anything."""
+    ``found`` is what the link is for; None when it is not valid, and
+    nobody is granted anything. ``why`` it is not, for the page that says
+    so (``pages.link_refused``): ``"damaged"`` (not a link SeatShare made:
+    cut short or changed), ``"expired"`` or ``"used"``."""
 
     permission: Permission
 
-    def __init__(self, request, name, parent, found):
+    def __init__(self, request, name, parent, found, why=None):
         super().__init__(request, name, parent)
         self.found = found
+        self.why = why
 
     def __acl__(self):
         if self.found is None:

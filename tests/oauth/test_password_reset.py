@@ -215,7 +215,7 @@ def test_a_link_works_once(testapp, user, outbox):
     path = mailed_link(outbox)
     choose(testapp, path)
     again = browser(testapp.app).get(path, status=400)
-    assert "This link has expired" in again.text
+    assert "This link has been used" in again.text
     assert again.html.find("a", string="Ask for a new link")["href"] == "/password-reset"
 
 
@@ -260,8 +260,9 @@ def test_a_forged_or_malformed_link_is_refused(testapp, user, dbsession, app, ma
     key = mangle(reset_key(app.registry.settings, user))
     response = testapp.get(f"/password-reset/{key}", status=(400, 404))
     before = password_hash(dbsession, user)
+    # Not "expired", which it never was: incomplete, to open whole.
+    assert response.html.h1.text.endswith("This link is incomplete")
     if response.status_int == 400:
-        assert "This link has expired" in response.text
         testapp.post(f"/password-reset/{key}", {"new_password": NEW_PASSWORD,
                                                "new_password_again": NEW_PASSWORD},
                      status=400)
@@ -378,7 +379,34 @@ def test_a_link_posted_twice_at_once_changes_the_password_once(testapp, user, ou
     form["new_password"] = form["new_password_again"] = NEW_PASSWORD
     done = changed_meanwhile(monkeypatch, dbsession, user)
     page = form.submit(status=400)
-    assert "This link has expired" in page.text
+    assert "This link has been used" in page.text
     assert "user_id" not in session_of(testapp)
     done()
     assert submit_sign_in(browser(app), user.email, NEW_PASSWORD, 400)
+
+
+@pytest.mark.parametrize(("how", "title", "says"), [
+    ("expired", "This link has expired", "this one's hour is over"),
+    ("used", "This link has been used", "If you chose a new password, sign in with it"),
+    ("cut short", "This link is incomplete", "Open it from the mail again"),
+    ("more after it", "This link is incomplete", "Open it from the mail again"),
+])
+def test_a_link_that_does_not_work_says_what_happened_and_what_to_do(testapp, user, app,
+                                                                     dbsession, how, title,
+                                                                     says):
+    """Each its own page, never "expired" for a link that was used or is
+    not whole, nor a bare 404; each with the way to a new link."""
+    now = time.time() - (LINK_SECONDS + 1 if how == "expired" else 0)
+    key = reset_key(app.registry.settings, user, now=now)
+    path = f"/password-reset/{key}"
+    if how == "used":
+        user.password_hash = "changed"
+        dbsession.flush()
+    elif how == "cut short":
+        path = path[:-20]
+    elif how == "more after it":
+        path += "/more"
+    page = testapp.get(path, status=404 if how == "more after it" else 400)
+    assert page.html.h1.text.endswith(title)
+    assert says in " ".join(page.html.main.text.split())
+    assert page.html.find("a", string="Ask for a new link")["href"] == "/password-reset"
