@@ -1,13 +1,28 @@
-"""The two feed views: thin, the traversal already verified the URL's token."""
+"""The two feed views: thin, the traversal already verified the URL's token;
+and the page of a feed URL that does not work."""
 import gzip
 
+from pyramid.exceptions import PredicateMismatch
+from pyramid.renderers import render_to_response
 from pyramid.response import Response
-from pyramid.view import view_config
+from pyramid.view import notfound_view_config, view_config
 from webob.acceptparse import AcceptEncodingValidHeader
 
+from ..errors.views import not_found_view
 from ..permissions import Permission
 from .feeds import group_feed, ticket_feed
-from .resources import GroupFeed, TicketFeed
+from .resources import CalendarRoot, GroupFeed, TicketFeed
+
+# One page for every feed URL that does not work: which part is wrong
+# (the user, the secret, the group) is not told, so the page does not
+# tell whether a user exists or is in a group.
+FEED_GONE = (
+    "It may be an old one: a feed's links change when you make new links on the "
+    "Calendars page or choose a new password, an app's link ends when you disconnect "
+    "the app, and a group's feed ends when you leave the group or it is deleted. Or "
+    "part of it is missing or was changed. Your links that work are on your Calendars "
+    "page: subscribe with them again."
+)
 
 # Calendar apps poll; a minute of caching is harmless, and only the holder of
 # the secret URL should cache it.
@@ -65,3 +80,22 @@ def ticket_feed_view(context, request):
 def group_feed_view(context, request):
     calendar = group_feed(request.dbsession, context.user, context.group, site(request))
     return calendar_response(request, calendar)
+
+
+@notfound_view_config(containment=CalendarRoot)
+def feed_not_found(exc, request):
+    """A person opening an old or damaged feed URL learns what to do, not
+    "There is no page here"; a calendar app still gets its 404."""
+    if isinstance(exc, PredicateMismatch):
+        return not_found_view(exc, request)
+    response = render_to_response(
+        "seatshare:templates/error.jinja2",
+        {"status": 404, "title": "This calendar link does not work", "message": FEED_GONE,
+         "back_url": "/calendars", "back_label": "Go to your calendar links"},
+        request=request, response=Response(status=404),
+    )
+    # The URL may be a secret still: as the feeds' own answers.
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -65,6 +65,21 @@ FEED_HEADERS = {
 }
 
 
+# What a person opening a feed URL that does not work reads.
+NOT_FOUND_PAGE = (
+    " The same HTML page for every cause (it does not tell which part is wrong): "
+    "\"This calendar link does not work\", why it may be (new links made, a new password, "
+    "a group left or deleted, part of the URL missing), and a link to the `/calendars` "
+    "page with the links that work."
+)
+NOT_FOUND_HEADERS = {
+    "Cache-Control": {"description": "`no-store`.", "schema": {"type": "string"}},
+    "Referrer-Policy": {"description": "`no-referrer`: the URL may be a secret still.",
+                        "schema": {"type": "string"}},
+    "X-Robots-Tag": {"description": "`noindex`.", "schema": {"type": "string"}},
+}
+
+
 def feed_operation(summary, description, operation_id, not_found) -> dict:
     return {
         "summary": summary,
@@ -81,7 +96,8 @@ def feed_operation(summary, description, operation_id, not_found) -> dict:
             # RFC 9110 §15.4.5: a 304 sends the headers the 200 would have.
             "304": {"description": "`If-None-Match` named the current `ETag`.",
                     "headers": FEED_HEADERS},
-            "404": {"description": not_found, "content": HTML},
+            "404": {"description": not_found + NOT_FOUND_PAGE, "headers": NOT_FOUND_HEADERS,
+                    "content": HTML},
         },
     }
 

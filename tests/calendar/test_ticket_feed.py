@@ -495,3 +495,24 @@ def test_a_time_tba_placeholder_other_than_noon_stays_in_the_users_zone(dbsessio
     assert describe_when(event, "Europe/Berlin") == "Friday 1 May 2026, time to be announced"
     noon = Event(start_time=datetime.datetime(2027, 4, 1, 12, 0), time_tba=True, date_tba=False)
     assert describe_when(noon, "Pacific/Auckland") == "Thursday 1 April 2027, time to be announced"
+
+
+def test_an_old_or_damaged_feed_url_says_what_to_do(fetch, feed_request, season, dbsession):
+    """Opened in a browser (a link copied before "Make new links", say):
+    what happened and where the links that work are, not "There is no
+    page here"; the same page whichever part is wrong, still a 404 for
+    calendar apps, kept out of search engines and Referer headers."""
+    viewer = season["viewer"]
+    old_url = user_feed_url(feed_request, viewer)
+    reset_feed_secret(viewer)
+    dbsession.flush()
+    pages = [fetch(url, status=404) for url in (
+        old_url, old_url[:-30], old_url.replace("/calendar/", "/calendar/9999"),
+        old_url + "/more")]
+    assert len({page.body for page in pages}) == 1
+    page = pages[0]
+    assert page.html.h1.text.endswith("This calendar link does not work")
+    assert "make new links on the Calendars page" in " ".join(page.html.main.text.split())
+    assert page.html.find("a", string="Go to your calendar links")["href"] == "/calendars"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["X-Robots-Tag"] == "noindex"
