@@ -38,6 +38,9 @@ class World:
             return {}
         if caller == "unknown_token":
             return {"Authorization": f"Bearer {new_token()}"}
+        if caller == "malformed_token":
+            # A bearer token sent, but not one a token can be: no lookup.
+            return {"Authorization": "Bearer not!a*token"}
         if caller == "expired_token":
             return self.auth_headers(self.member, expires_in=-60)
         if caller == "revoked_token":
