@@ -1,10 +1,13 @@
 """API.md §3 Tickets."""
 import datetime
 import decimal
+import json
 
 import pytest
 
 from seatshare.models import Entity, HistoryAction, Ticket, TicketHistory, TicketRequest, utcnow
+from seatshare.resources.events import show_now
+from seatshare.resources.tickets import ticket_list
 
 from .. import factories as f
 from ..mailtext import prose
@@ -657,3 +660,18 @@ def test_a_refused_move_mails_nobody(testapp, world, outbox):
                      {"assignee_id": world.member.id, "alias_id": world.alias.id},
                      headers=world.headers("owner"), status=400)
     assert outbox == []
+
+
+@pytest.mark.parametrize("caller", ["outsider", "member"])
+def test_one_groups_ticket_list_holds_only_for_its_members_in_sql_too(dbsession, world, caller):
+    """``?group_id=``'s statement carries the caller's membership itself (one
+    EXISTS beside the ACL, resources/tickets.py): run for a caller the ACL
+    would refuse, it finds nothing and counts nothing. Through HTTP the ACL
+    answers first, so only the statement can show it."""
+    query = ticket_list(False, False, None, True, False)
+    values = {"me": getattr(world, caller).id, "now": show_now(), "group_id": world.group.id}
+    rows = dbsession.execute(query.page, {**values, "_limit": 25, "_offset": 0}).all()
+    count = dbsession.execute(query.count, values).scalar()
+    expected = [world.ticket.id] if caller == "member" else []
+    assert [json.loads(row[0])["id"] for row in rows] == expected
+    assert count == len(expected)
