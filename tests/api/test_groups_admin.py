@@ -1,9 +1,12 @@
 """API.md §4: creating, joining, deactivating groups; members and invitations."""
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
 
+from seatshare import principals as p
 from seatshare.models import (
     Group,
     GroupInvitation,
@@ -16,6 +19,8 @@ from seatshare.models import (
     TicketRequest,
     utcnow,
 )
+from seatshare.permissions import Permission
+from seatshare.resources.group_members import InvitationContext
 from seatshare.tokens import hash_token
 
 from .. import factories as f
@@ -1159,3 +1164,18 @@ def test_a_refused_leaving_mails_no_assignee_nor_owner(testapp, world, dbsession
     testapp.delete(f"{API}/groups/{world.group.id}/members/{world.admin.id}",
                    headers=world.headers("admin"), status=409)
     assert outbox == []
+
+
+@pytest.mark.parametrize(("principal", "allowed"), [
+    (p.group_admin(7), True),
+    (p.group_member(7), False),
+    (p.group_admin(8), False),
+])
+def test_an_invitations_own_acl_admits_its_groups_administrators_only(principal, allowed):
+    """Through HTTP the gate before it (only administrators list a group's
+    invitations) refuses everyone else first; the invitation's own ACL
+    says the same, should the gate ever let a caller by."""
+    invitation = InvitationContext(None, "1", None, SimpleNamespace(group_id=7))
+    principals = [Everyone, Authenticated, p.user(3), principal]
+    for permission in (Permission.VIEW, Permission.DELETE):
+        assert bool(ACLHelper().permits(invitation, principals, permission)) is allowed
