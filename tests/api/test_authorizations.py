@@ -2,7 +2,12 @@
 DELETE /authorizations/ID (revoke every token of that application for you)."""
 import datetime
 
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+
+from seatshare import principals as p
 from seatshare.models import Approval, AuthorizationCode, Token, utcnow
+from seatshare.permissions import Permission
+from seatshare.resources.authorizations import AuthorizationContext
 from seatshare.tokens import new_token
 
 from .. import factories as f
@@ -130,3 +135,13 @@ def test_revoked_refresh_tokens_no_longer_refresh(testapp, world):
     testapp.authorization = ("Basic", (application.client_id, secret))
     res = testapp.post("/oauth/token", grant, status=400)
     assert res.json["error"] == "invalid_grant"
+
+
+def test_an_authorizations_own_acl_admits_only_the_user_it_was_loaded_for():
+    """Through HTTP the context is only ever loaded for the caller (the
+    SQL filter by user id answers 404 to anyone else); its ACL says the
+    same, should it ever be built for someone else."""
+    context = AuthorizationContext(None, "1", None, row=None, user_id=7)
+    for permission in (Permission.VIEW, Permission.DELETE):
+        assert ACLHelper().permits(context, [Everyone, Authenticated, p.user(7)], permission)
+        assert not ACLHelper().permits(context, [Everyone, Authenticated, p.user(8)], permission)

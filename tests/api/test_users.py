@@ -1,10 +1,15 @@
 """API.md §3 Users."""
 import zoneinfo
+from types import SimpleNamespace
 
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from sqlalchemy import select
 
+from seatshare import principals as p
 from seatshare.models import Application, Token, User
 from seatshare.openapi import document
+from seatshare.permissions import Permission
+from seatshare.resources.users import CurrentUserContext
 from seatshare.schemas.users import iana_timezones
 
 from .. import factories as f
@@ -251,3 +256,12 @@ def test_put_another_user_is_405(testapp, world):
         f"{API}/users/{world.member.id}", {"bio": "x"}, headers=world.headers("member"), status=405
     )
     assert res.headers["Allow"] == "GET, HEAD"
+
+
+def test_the_current_users_own_acl_admits_only_that_user():
+    """``/users/me`` is only ever built for the caller; its ACL says the
+    same, should it ever be built for someone else."""
+    me = CurrentUserContext(None, "me", None, SimpleNamespace(id=7))
+    for permission in (Permission.VIEW, Permission.EDIT):
+        assert ACLHelper().permits(me, [Everyone, Authenticated, p.user(7)], permission)
+        assert not ACLHelper().permits(me, [Everyone, Authenticated, p.user(8)], permission)
