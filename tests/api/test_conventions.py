@@ -343,6 +343,16 @@ def test_403_when_the_token_lacks_read_scope(testapp, world):
     testapp.get(f"{API}/groups", headers=headers, status=403)
 
 
+@pytest.mark.parametrize("path", ["/tickets", "/ticket/{ticket}", "/users/me"])
+def test_a_read_only_token_may_head_what_it_may_get(testapp, world, path):
+    """HEAD reads, as GET does (API.md §2: ``read`` is the scope of reading);
+    a ``write``-only token may not."""
+    url = API + path.format(ticket=world.ticket.id)
+    res = testapp.head(url, headers=world.headers("read_only"), status=200)
+    assert res.headers["Content-Type"].startswith("application/json")
+    testapp.head(url, headers=world.headers("write_only"), status=403)
+
+
 def test_403_body_names_the_record_you_cannot_reach(testapp, world):
     res = testapp.get(f"{API}/groups/{world.group.id}", headers=world.headers("non_member"),
                       status=403)
