@@ -18,7 +18,9 @@ import datetime
 import pytest
 
 from seatshare import models
+from seatshare import principals as p
 from seatshare.models import utcnow
+from seatshare.security import membership_principals
 from seatshare.tokens import hash_token
 from tests import factories as f
 from tests.oauth.conftest import Flow
@@ -158,3 +160,18 @@ def test_password_guessing_is_rate_limited(testapp, user, app):
     for _ in range(limit):
         assert flow.sign_in(password="guess").status_int == 400
     assert flow.sign_in().status_int == 429
+
+
+def test_a_browser_sessions_principals_leave_out_deactivated_groups(dbsession):
+    """A signed-in browser's group principals (read apart from a token's)
+    come from active groups only, as a token's do: no page asks for them
+    by group yet, so only the function itself can show it."""
+    user = f.make_user()
+    active = f.make_group(creator=user)
+    gone = f.make_group(creator=user, active=False)
+    dbsession.flush()
+    found = membership_principals(dbsession, user.id)
+    assert p.group_admin(active.id) in found and p.group_member(active.id) in found
+    assert p.entity_follower(active.entity_id) in found
+    assert not {p.group_member(gone.id), p.group_admin(gone.id),
+                p.entity_follower(gone.entity_id)} & set(found)
