@@ -9,6 +9,7 @@ from seatshare import principals as p
 from seatshare.models import Application, Token, User
 from seatshare.openapi import document
 from seatshare.permissions import Permission
+from seatshare.resources.membership import load_active_group_ids
 from seatshare.resources.users import CurrentUserContext
 from seatshare.schemas.users import iana_timezones
 
@@ -265,3 +266,14 @@ def test_the_current_users_own_acl_admits_only_that_user():
     for permission in (Permission.VIEW, Permission.EDIT):
         assert ACLHelper().permits(me, [Everyone, Authenticated, p.user(7)], permission)
         assert not ACLHelper().permits(me, [Everyone, Authenticated, p.user(8)], permission)
+
+
+def test_the_groups_a_users_acl_names_are_their_active_ones(dbsession):
+    """``GET /users/ID`` and ``/user_aliases/ID`` name the user's groups in
+    their ACL; a deactivated group's principal is held by nobody, so only
+    the function itself shows that it leaves such a group out."""
+    user = f.make_user()
+    active = f.make_group(creator=user)
+    f.make_group(creator=user, active=False)
+    dbsession.flush()
+    assert load_active_group_ids(dbsession, user.id) == [active.id]
