@@ -60,6 +60,15 @@ def test_a_live_token_works_and_nothing_else_does(testapp, user, dbsession):
     assert_401(get_me(testapp, value.upper()))
 
 
+@pytest.mark.parametrize("scheme", ["Basic", "Token", "OAuth", "Bearerx"])
+def test_a_live_token_under_another_scheme_is_401(testapp, user, scheme):
+    """API.md §1: ``Authorization: Bearer <token>`` (the scheme name in any
+    case); the same live token under another scheme authenticates nobody."""
+    _, value = f.make_token(user=user)
+    res = testapp.get(ME, headers={"Authorization": f"{scheme} {value}"}, expect_errors=True)
+    assert_401(res)
+
+
 def test_an_expired_token_is_401(testapp, user):
     _, value = f.make_token(user=user, expires_in=-1)
     assert_401(get_me(testapp, value))
