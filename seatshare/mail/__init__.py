@@ -13,7 +13,6 @@ where committed messages go:
 * ``debug``: one ``.eml`` file per message in the folder ``mail.debug_path``;
 * ``testing``: an in-memory list, ``outbox(registry)``, for the tests.
 """
-import os
 from email.utils import parseaddr
 
 from pyramid.exceptions import ConfigurationError
@@ -146,13 +145,7 @@ def private_queue(path: str) -> None:
     keep it to the server's own user (0700), whatever the umask: a queued
     message carries an invitation code or a password-reset link. A queue
     that cannot be made is a ConfigurationError: it would lose every message."""
-    try:
-        private_folder(path)
-        for sub in ("tmp", "new", "cur"):
-            os.makedirs(os.path.join(path, sub), mode=0o700, exist_ok=True)
-    except OSError as exc:
-        raise ConfigurationError(
-            f"mail.queue_path {path!r} cannot be used: {exc.strerror}") from None
+    private_folder(path, "mail.queue_path", ("tmp", "new", "cur"))
 
 
 def outbox(registry) -> list[DeliveredMail]:

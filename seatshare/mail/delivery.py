@@ -14,6 +14,7 @@ import os
 import smtplib
 import uuid
 
+from pyramid.exceptions import ConfigurationError
 from repoze.sendmail.mailer import TLS_NotAvailable
 
 from .. import models
@@ -21,13 +22,21 @@ from .. import models
 log = logging.getLogger(__name__)
 
 
-def private_folder(path: str) -> None:
-    """Make the folder ``path`` if need be, and keep it to the server's own
-    user (0700), whatever the umask and however it was made before: the
-    messages in it carry invitation codes, password-reset and email-undo
-    links."""
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    os.chmod(path, 0o700)
+def private_folder(path: str, setting_name: str, subfolders: tuple[str, ...] = ()) -> None:
+    """Make the folder ``path`` (and its ``subfolders``) if need be, and keep
+    it to the server's own user (0700), whatever the umask and however it was
+    made before: the messages in it carry invitation codes, password-reset
+    and email-undo links. A folder that cannot be made or narrowed (one that
+    belongs to another user, say) is a ConfigurationError naming
+    ``setting_name``: the server would lose every message."""
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+        for sub in subfolders:
+            os.makedirs(os.path.join(path, sub), mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"{setting_name} {path!r} cannot be used: {exc.strerror}") from None
 
 
 class FolderMailer:
@@ -35,7 +44,7 @@ class FolderMailer:
     private to the server's user as the SMTP queue is."""
 
     def __init__(self, folder: str):
-        private_folder(folder)
+        private_folder(folder, "mail.debug_path")
         self.folder = folder
 
     def send(self, fromaddr, toaddrs, message):

@@ -6,6 +6,7 @@ import transaction
 from pyramid.exceptions import ConfigurationError
 from pyramid_mailer.message import Message
 
+from seatshare import main
 from seatshare.mail import build_mailer, outbox
 from seatshare.settings import apply_environment
 
@@ -78,6 +79,28 @@ def test_debug_mailer_folder_is_private_to_the_servers_user(mail_app, folders_ma
         client.get("/commits")
         [written] = folder.iterdir()
         assert os.stat(written).st_mode & 0o077 == 0, written
+
+
+@pytest.mark.parametrize("settings, setting_name", [
+    ({"mail.mailer": "debug"}, "mail.debug_path"),
+    ({"mail.mailer": "smtp", "mail.host": "127.0.0.1", "mail.port": "25"}, "mail.queue_path"),
+], ids=["debug folder", "smtp queue"])
+def test_a_mail_folder_that_cannot_be_made_private_refuses_to_start(
+        app_settings, tmp_path, monkeypatch, settings, setting_name):
+    """A folder that exists but belongs to another user cannot be narrowed
+    to 0700: the server refuses to start with a message naming the setting,
+    not a PermissionError traceback."""
+    folder = tmp_path / "mail"
+    folder.mkdir()
+
+    def chmod(path, mode, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(os, "chmod", chmod)
+    with pytest.raises(ConfigurationError,
+                       match=f"^{setting_name} '{folder}' cannot be used: "
+                             "Operation not permitted$"):
+        main({}, **{**app_settings, **settings, setting_name: str(folder)})
 
 
 def test_smtp_mailer_takes_its_settings_and_the_password_from_the_environment():
