@@ -5,8 +5,22 @@ import re
 from urllib.parse import unquote
 
 # Paths whose segment after the prefix is a password: a calendar feed's
-# token, a password-reset link, an email-undo link.
-SECRET_PATH_RE = re.compile(r"^(/calendar/[^/]+/|/password-reset/|/email-undo/)[^/]+")
+# token, a password-reset link, an email-undo link. ``None`` stands for any
+# one segment (the feed's id). Both SECRET_PATH_RE and
+# LOGGED_SECRET_SEGMENT_RE are built from this one list.
+SECRET_PATH_PREFIXES = (("calendar", None), ("password-reset",), ("email-undo",))
+
+
+def secret_prefixes_pattern(slash: str, segment: str) -> str:
+    """SECRET_PATH_PREFIXES as one regex alternation, each prefix ending in
+    ``slash``, ``None`` matching ``segment``."""
+    return "|".join(
+        slash + slash.join(segment if name is None else re.escape(name) for name in prefix)
+        + slash
+        for prefix in SECRET_PATH_PREFIXES)
+
+
+SECRET_PATH_RE = re.compile(rf"^({secret_prefixes_pattern('/', '[^/]+')})[^/]+")
 # In a log message: the value of a query parameter that carries a secret (the
 # seed's GET /oauth/token sends the client's secret, the code and the PKCE
 # verifier in the query string; a page's form sent by GET, its passwords and
@@ -31,10 +45,9 @@ HEX_SECRET_RE = re.compile(
 # 404) is still most or all of the secret. Its slashes may be
 # percent-encoded (a URL inside a sign-in page's ``next``).
 SLASH = r"(?:/|%2[Ff])"
+LOGGED_SEGMENT = r"(?:(?!%2[Ff])[^/\s'\"?#;&])+"
 LOGGED_SECRET_SEGMENT_RE = re.compile(
-    rf"({SLASH}calendar{SLASH}(?:(?!%2[Ff])[^/\s'\"?#;&])+{SLASH}"
-    rf"|{SLASH}password-reset{SLASH}|{SLASH}email-undo{SLASH})"
-    r"((?:(?!%2[Ff])[^/\s'\"?#;&])+)"
+    rf"({secret_prefixes_pattern(SLASH, LOGGED_SEGMENT)})({LOGGED_SEGMENT})"
 )
 # A segment that short is no secret's worth hiding; ``[token]`` in its
 # repeats would only hide other names that happen to hold it.
