@@ -69,6 +69,16 @@ def test_document_is_served_without_a_token(testapp):
     assert res.json["openapi"] == "3.1.0"
 
 
+def test_calendar_feeds_say_a_to_be_announced_entry_is_free_even_for_your_seat():
+    """Only a timed entry for a seat you sit in is busy time, as README says."""
+    for path in ("/calendar/{user_id}/{token}/tickets.ics",
+                 "/calendar/{user_id}/{token}/groups/{group_id}.ics"):
+        description = document()["paths"][path]["get"]["description"]
+        assert "(`TRANSP:TRANSPARENT`) even for a seat you sit in." in description
+        assert "A timed entry for a seat you sit in is busy time (`OPAQUE`)" in description
+        assert "An entry for a seat you sit in is busy" not in description
+
+
 def test_document_is_valid_openapi_3_1():
     doc = document()
     errors = [e.message for e in jsonschema_rs.validator_for(OPENAPI_31).iter_errors(doc)]
