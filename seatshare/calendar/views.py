@@ -42,12 +42,16 @@ def calendar_response(request, calendar) -> Response:
     # could be answered 304 for a feed that changed.
     response.md5_etag()
     if _accepts_gzip(request):
-        # mtime=0: the same feed compresses to the same bytes, so this
-        # representation's ETag stays as stable as the plain one's. Level 6
-        # (zlib's own default) takes half level 9's time, for a few % more.
-        response.body = gzip.compress(response.body, compresslevel=6, mtime=0)
         response.content_encoding = "gzip"
         response.etag = f"{response.etag}-gzip"
+        # Most polls name the current ETag: WebOb answers them 304 from the
+        # headers alone (dropping Content-Length), so compress only a body
+        # that will be sent.
+        if response.etag not in request.if_none_match:
+            # mtime=0: the same feed compresses to the same bytes, so this
+            # representation's ETag stays as stable as the plain one's. Level 6
+            # (zlib's own default) takes half level 9's time, for a few % more.
+            response.body = gzip.compress(response.body, compresslevel=6, mtime=0)
     response.vary = ("Accept-Encoding",)
     response.cache_control.private = True
     response.cache_control.max_age = CACHE_SECONDS

@@ -311,6 +311,28 @@ def test_a_calendar_app_that_accepts_gzip_gets_the_feed_compressed(
         assert "Content-Encoding" not in response.headers and response.body == plain.body
 
 
+def test_a_poll_answered_304_compresses_nothing(testapp, feed_request, season, monkeypatch):
+    """Most polls name the current ETag: their 304 has no body to compress."""
+    url = user_feed_url(feed_request, season["viewer"]).removeprefix("http://example.com")
+
+    def get(**headers):
+        request = Request.blank(url, headers={"Accept-Encoding": "gzip", **headers},
+                                environ={"HTTP_HOST": "example.com"})
+        return request.get_response(testapp.app)
+
+    etag = get().headers["ETag"]
+    compressed = []
+    real_compress = gzip.compress
+    monkeypatch.setattr(gzip, "compress",
+                        lambda data, **kwargs: compressed.append(1) or real_compress(data, **kwargs))
+    poll = get(**{"If-None-Match": etag})
+    assert poll.status_int == 304 and not poll.body
+    assert poll.headers["ETag"] == etag and poll.headers["Content-Encoding"] == "gzip"
+    assert "Content-Length" not in poll.headers
+    assert compressed == []
+    assert get(**{"If-None-Match": '"older"'}).status_int == 200 and compressed == [1]
+
+
 def test_no_last_modified_so_if_modified_since_never_answers_304(fetch, feed_request, season):
     """A deleted ticket leaves the feed without leaving a date behind: a
     Last-Modified could not tell that the feed changed. Only the ETag does."""
