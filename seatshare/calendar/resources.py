@@ -1,7 +1,8 @@
 """The feed URLs as a traversal tree under ``/calendar``.
 
 ``/calendar/<user_id>/<token>`` is verified while traversing: a wrong token,
-like an unknown user, raises ``KeyError`` and the answer is a plain 404. Past
+like an unknown user, raises ``KeyError`` and the answer is a 404: the page
+``views.feed_not_found`` renders (one for every cause), no-store. Past
 that point the URL itself is the credential, so the feed contexts grant VIEW
 to everyone who holds it.
 """

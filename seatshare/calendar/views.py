@@ -2,13 +2,12 @@
 and the page of a feed URL that does not work."""
 import gzip
 
-from pyramid.exceptions import PredicateMismatch
-from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import notfound_view_config, view_config
 from webob.acceptparse import AcceptEncodingValidHeader
 
-from ..errors.views import not_found_view
+from ..errors import html_error
+from ..errors.views import page_not_found
 from ..permissions import Permission
 from .feeds import group_feed, ticket_feed
 from .resources import CalendarRoot, GroupFeed, TicketFeed
@@ -27,6 +26,10 @@ FEED_GONE = (
 # Calendar apps poll; a minute of caching is harmless, and only the holder of
 # the secret URL should cache it.
 CACHE_SECONDS = 60
+
+# A feed URL is a secret, in every answer to it (a feed, or the page of one
+# that does not work): kept out of search engines and Referer headers.
+SECRET_URL_HEADERS = {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
 
 
 def calendar_response(request, calendar) -> Response:
@@ -55,9 +58,7 @@ def calendar_response(request, calendar) -> Response:
     response.vary = ("Accept-Encoding",)
     response.cache_control.private = True
     response.cache_control.max_age = CACHE_SECONDS
-    # The URL is a secret: keep it out of search engines and Referer headers.
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.update(SECRET_URL_HEADERS)
     return response
 
 
@@ -90,16 +91,7 @@ def group_feed_view(context, request):
 def feed_not_found(exc, request):
     """A person opening an old or damaged feed URL learns what to do, not
     "There is no page here"; a calendar app still gets its 404."""
-    if isinstance(exc, PredicateMismatch):
-        return not_found_view(exc, request)
-    response = render_to_response(
-        "seatshare:templates/error.jinja2",
-        {"status": 404, "title": "This calendar link does not work", "message": FEED_GONE,
-         "back_url": "/calendars", "back_label": "Go to your calendar links"},
-        request=request, response=Response(status=404),
-    )
-    # The URL may be a secret still: as the feeds' own answers.
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return page_not_found(exc, request, lambda: html_error(
+        request, 404, FEED_GONE, headers={**SECRET_URL_HEADERS, "Cache-Control": "no-store"},
+        title="This calendar link does not work",
+        back_url="/calendars", back_label="Go to your calendar links"))

@@ -141,13 +141,18 @@ PAGE_ERRORS = {
 }
 
 
-def html_error(request, status: int, message: str | None = None, headers=None):
-    """An HTML page's error: the status, a title and a sentence (the reason
-    phrase and ``message``, or ``PAGE_ERRORS``' for the status)."""
-    title, sentence = PAGE_ERRORS.get(status, (reason(status), None))
+def html_error(request, status: int, message: str | None = None, headers=None,
+               title: str | None = None, back_url: str | None = None,
+               back_label: str | None = None):
+    """An HTML page's error: the status, a title and a sentence (``title``
+    and ``message``, else ``PAGE_ERRORS``' for the status, else its reason
+    phrase), and the link on (``back_url``, ``back_label``; the template's
+    own when not given)."""
+    default_title, sentence = PAGE_ERRORS.get(status, (reason(status), None))
     response = render_to_response(
         "seatshare:templates/error.jinja2",
-        {"status": status, "title": title, "message": message or sentence},
+        {"status": status, "title": title or default_title, "message": message or sentence,
+         "back_url": back_url, "back_label": back_label},
         request=request,
         response=Response(status=status),
     )

@@ -50,6 +50,15 @@ def _allowed_methods(request):
     return sorted(methods)
 
 
+def page_not_found(exc, request, page):
+    """A not-found view's answer for a part of the site with a page of its
+    own: ``page()`` for a path that names nothing; a wrong method
+    (PredicateMismatch) stays ``not_found_view``'s 405."""
+    if isinstance(exc, PredicateMismatch):
+        return not_found_view(exc, request)
+    return page()
+
+
 def not_found_view(exc, request):
     if isinstance(exc, PredicateMismatch):
         allowed = _allowed_methods(request)

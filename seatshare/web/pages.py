@@ -5,14 +5,13 @@ import re
 from urllib.parse import quote, urlencode, urlsplit
 
 from pyramid.csrf import new_csrf_token
-from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPFound
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.security import remember
 from sqlalchemy import update
 
-from ..errors.views import not_found_view
+from ..errors.views import page_not_found
 from ..models import User
 from .devices import issue_device_cookie
 from .forms import FIELD_LENGTHS
@@ -172,6 +171,5 @@ def link_not_found(exc, request, says: dict, back_url: str, back_label: str):
     """No page below a mailed link (a path cut short, or more after its
     key): ``link_refused``'s page for a link that is not whole, a 404; a
     wrong method stays the 405 it is."""
-    if isinstance(exc, PredicateMismatch):
-        return not_found_view(exc, request)
-    return link_refused(request, "damaged", says, back_url, back_label, status=404)
+    return page_not_found(exc, request, lambda: link_refused(
+        request, "damaged", says, back_url, back_label, status=404))
