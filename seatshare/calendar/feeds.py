@@ -49,11 +49,17 @@ class HeldTicket:
     assignee: User | None
     alias: UserAlias | None
 
+    def sitter(self) -> User | UserAlias:
+        """Who will sit in this seat: the alias it is for, else its
+        assignee, else its owner."""
+        if self.alias is not None:
+            return self.alias
+        return self.assignee if self.assignee is not None else self.owner
+
     def attended_by(self, user) -> bool:
         """Whether ``user`` is the one who will sit in this seat."""
-        if self.assignee is None:
-            return self.owner.id == user.id
-        return self.assignee.id == user.id and self.alias is None
+        sitter = self.sitter()
+        return isinstance(sitter, User) and sitter.id == user.id
 
     def people_changed(self) -> list:
         """When the people ``describe`` names last changed (a new name),
@@ -81,11 +87,17 @@ class HeldTicket:
         from a seat you passed on."""
         if self.attended_by(viewer):
             return seat_label(self.ticket)
-        if self.alias is not None:
-            sitter = alias_name(self.alias)
-        else:
-            sitter = person_name(self.assignee or self.owner)
-        return f"{seat_label(self.ticket)} · for {sitter}"
+        sitter = self.sitter()
+        name = person_name(sitter) if isinstance(sitter, User) else alias_name(sitter)
+        return f"{seat_label(self.ticket)} · for {name}"
+
+
+def busy_time(event, seats, reader) -> bool:
+    """Whether an entry is busy time for ``reader``: a timed game in one of
+    ``seats`` they will sit in. Seats they will not sit in (or no seat) do
+    not block their time, and nor does an all-day entry: the game takes a
+    few hours of that day, at a time not known yet."""
+    return not event.time_tba and any(held.attended_by(reader) for held in seats)
 
 
 def held_tickets(dbsession, user, *where) -> list[HeldTicket]:
@@ -140,7 +152,7 @@ def ticket_feed(dbsession, user, site) -> Calendar:
                 reader=user,
                 summary=f"{event.name} · {held.seat_title(user)}",
                 description=details,
-                busy=held.attended_by(user),
+                busy=busy_time(event, [held], user),
                 created=ticket.created_at,
                 changed=[ticket.updated_at, event.updated_at, ticket.group.updated_at,
                          *held.people_changed()],
@@ -194,7 +206,7 @@ def group_feed(dbsession, user, group, site) -> Calendar:
                 reader=user,
                 summary=summary,
                 description=details,
-                busy=any(held.attended_by(user) for held in mine),
+                busy=busy_time(event, mine, user),
                 created=event.created_at,
                 changed=[event.updated_at, group.updated_at, tickets_changed_at, deleted_at,
                          *(moment for held in mine for moment in held.people_changed())],
@@ -238,7 +250,7 @@ def _never_empty(calendar) -> Calendar:
     return calendar
 
 
-def _entry(uid, event, reader, summary, description, busy, created, changed) -> VEvent:
+def _entry(uid, event, reader, summary, description, busy: bool, created, changed) -> VEvent:
     entry = VEvent()
     entry.add("uid", uid)
     if event.time_tba:
@@ -264,10 +276,7 @@ def _entry(uid, event, reader, summary, description, busy, created, changed) -> 
     lines = (ical_text(line) for line in description)
     entry.add("description", "\n".join(line for line in lines if line.strip()))
     entry.add("status", "CONFIRMED")
-    # Seats you will not sit in (or have no seat for) do not block your
-    # time, and nor does an all-day entry: the game takes a few hours of
-    # that day, at a time not known yet.
-    entry.add("transp", "OPAQUE" if busy and not event.time_tba else "TRANSPARENT")
+    entry.add("transp", "OPAQUE" if busy else "TRANSPARENT")  # as ``busy_time()`` decides
     return entry
 
 
