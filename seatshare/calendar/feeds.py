@@ -223,7 +223,7 @@ def _calendar(name, description) -> Calendar:
     calendar.add("method", "PUBLISH")
     # RFC 7986 names, and the older X-WR-* ones many apps still read. All are
     # TEXT, but icalendar escapes only the properties it knows as such.
-    name, description = vText(ical_text(name)), vText(ical_text(description))
+    name, description = vText(one_line(name)), vText(ical_text(description))
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("description", description)
@@ -270,9 +270,7 @@ def _entry(uid, event, reader, summary, description, busy: bool, created, change
     entry.add("dtstamp", stamp)
     entry.add("last-modified", stamp)
     entry.add("sequence", _sequence(created, stamp))
-    # A title is one line: a line break typed into a seat or a name would
-    # cut it where a calendar app shows only the first.
-    entry.add("summary", " ".join(part.strip() for part in ical_text(summary).splitlines()))
+    entry.add("summary", one_line(summary))
     lines = (ical_text(line) for line in description)
     entry.add("description", "\n".join(line for line in lines if line.strip()))
     entry.add("status", "CONFIRMED")
@@ -285,6 +283,14 @@ def _sequence(created, stamp) -> int:
     only when its SEQUENCE is higher. Whole seconds since the entry's first
     version rise with every later change, and stay far below 2**31."""
     return max(0, int((stamp - created.replace(tzinfo=UTC)).total_seconds()))
+
+
+def one_line(value: str) -> str:
+    """``value`` as RFC 5545 TEXT on one line, for a title (an entry's
+    SUMMARY, the calendar's NAME): a line break typed into a seat or a name
+    would cut it where a calendar app shows only the first line. Each run
+    of whitespace, line breaks included, is one space."""
+    return " ".join(ical_text(value).split())
 
 
 def ical_text(value: str) -> str:

@@ -36,13 +36,22 @@ def test_a_group_without_events_is_still_a_calendar(fetch, feed_request, season)
     assert response.entries == {}
 
 
-def test_the_calendars_name_is_escaped_text(fetch, feed_request, dbsession, season):
-    viewer, group = season["viewer"], season["group"]
+def test_the_calendars_name_is_escaped_text_on_one_line(fetch, feed_request, dbsession, season):
+    """A calendar app shows its name on one line, as an entry's title: a
+    line break typed into a group's name is a space there, as in SUMMARY,
+    and a blank line between two words one space, not two."""
+    viewer, group, events = season["viewer"], season["group"], season["events"]
     group.name = "Row C, Seats 7; 8\nthe \\ crew"
+    events["timed"].name = "Otters\n\nvs  Herons"
     dbsession.flush()
-    calendar = fetch(group_feed_url(feed_request, viewer, group.id)).calendar
+    response = fetch(group_feed_url(feed_request, viewer, group.id))
     for name in ("NAME", "X-WR-CALNAME"):
-        assert calendar[name].to_ical() == rb"SeatShare: Row C\, Seats 7\; 8\nthe \\ crew"
+        assert response.calendar[name].to_ical() == rb"SeatShare: Row C\, Seats 7\; 8 the \\ crew"
+    # The description may have lines.
+    assert response.calendar["X-WR-CALDESC"].to_ical() == (
+        rb"Events of Row C\, Seats 7\; 8\nthe \\ crew")
+    entry = response.entries[uid(events["timed"], group, viewer)]
+    assert str(entry["SUMMARY"]) == "Otters vs Herons · your seat: Section 101, Row C, Seat 7"
 
 
 def test_events_of_other_entities_are_left_out(fetch, feed_request, season):
