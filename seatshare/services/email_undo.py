@@ -91,17 +91,18 @@ def undo_for_token(dbsession, token: str) -> EmailChangeUndo | None:
 
 def undo_token_state(dbsession, token: str) -> tuple:
     """``(undo, None)`` for the live undo a link's token is for; else
-    ``(None, why)``: ``"damaged"``, a token SeatShare does not know (cut
-    short or changed, or purged by ``tokens purge`` long after it ended);
-    ``"used"``, its undo (or another of the same change) used, or ended by
-    the address changing back; ``"expired"``."""
+    ``(None, why)``: ``"damaged"``, not the 64 hex digits of a token (cut
+    short or changed); ``"gone"``, a token SeatShare no longer knows (used,
+    expired or ended, then deleted by ``tokens purge``); ``"used"``, its
+    undo (or another of the same change) used, or ended by the address
+    changing back; ``"expired"``."""
     if not TOKEN_RE.fullmatch(token):
         return None, "damaged"
     undo = dbsession.scalars(
         select(EmailChangeUndo).where(EmailChangeUndo.token_hash == hash_token(token))
     ).one_or_none()
     if undo is None:
-        return None, "damaged"
+        return None, "gone"
     if undo.ended_at is not None:
         return None, "used"
     if undo.expires_at <= utcnow():

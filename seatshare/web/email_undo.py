@@ -69,6 +69,10 @@ REFUSED = {
             "(with this link, or another mailed for it), or the address was changed back "
             "since. Sign in with the address it put back; if you cannot, ask for a link to "
             "choose a new password.",
+    "gone": "A link to undo an email change works once, until the time its mail gives: "
+            "this one was used (it, or another mailed for the same change), its time is "
+            "over, or the address was changed back since. Sign in with the address you "
+            "expect; if you cannot, ask for a link to choose a new password.",
 }
 
 

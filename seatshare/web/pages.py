@@ -29,6 +29,7 @@ LINK_TITLES = {
     "damaged": "This link is incomplete",
     "expired": "This link has expired",
     "used": "This link has been used",
+    "gone": "This link no longer works",
 }
 LINK_DAMAGED = ("Part of it is missing or was changed, as when a mail program breaks a long "
                 "link across two lines. Open it from the mail again, or copy all of it into "

@@ -29,7 +29,8 @@ class LinkCredential(Resource):
     ``found`` is what the link is for; None when it is not valid, and
     nobody is granted anything. ``why`` it is not, for the page that says
     so (``pages.link_refused``): ``"damaged"`` (not a link SeatShare made:
-    cut short or changed), ``"expired"`` or ``"used"``."""
+    cut short or changed), ``"expired"``, ``"used"`` or ``"gone"`` (no
+    longer known: used or expired, then purged)."""
 
     permission: Permission
 

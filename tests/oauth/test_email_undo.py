@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from seatshare.models import EmailChangeUndo, utcnow
+from seatshare.oauth.maintenance import purge_expired
 from seatshare.services.email_undo import undo_email_change, undo_for_token
 from seatshare.services.users import ChangedMeanwhile, update_profile
 from tests import factories
@@ -262,7 +263,7 @@ def test_a_change_that_read_the_account_before_an_undo_runs_again(flow, testapp,
     assert current_email(dbsession, user) == old
 
 
-@pytest.mark.parametrize("path", ["/email-undo/" + "0" * 64, "/email-undo/not-a-token",
+@pytest.mark.parametrize("path", ["/email-undo/not-a-token",
                                   "/email-undo/", "/email-undo", "/email-undo/abc/def"])
 def test_an_unknown_or_cut_short_link_says_it_is_incomplete(testapp, path):
     """Not "expired", which it never was, nor a bare 404: a mail program
@@ -271,3 +272,27 @@ def test_an_unknown_or_cut_short_link_says_it_is_incomplete(testapp, path):
     assert page.html.h1.text.endswith("This link is incomplete")
     assert "open it from the mail again" in " ".join(page.html.main.text.split()).lower()
     assert page.html.find("a", string="Ask for a new password link")["href"] == "/password-reset"
+
+
+@pytest.mark.parametrize("ends", ["used", "expired"])
+def test_a_link_purged_after_it_ended_no_longer_works(flow, testapp, user, outbox, dbsession,
+                                                      app, ends):
+    """``tokens purge`` deletes an undo once it is used or expired: its link
+    then says it no longer works, and what to do, not that it is damaged
+    (the reader opened it whole, and opening it again cannot help)."""
+    change_email(testapp, flow.tokens()["access_token"], THIEF)
+    path = undo_link(outbox, user.email)
+    if ends == "used":
+        press_undo(browser(app), path)
+    else:
+        dbsession.scalars(select(EmailChangeUndo)).one().expires_at = utcnow()
+        dbsession.flush()
+    assert purge_expired(dbsession)["email_undo_links"] == 1
+    for page in (browser(app).get(path, status=400), testapp.get("/email-undo/" + "0" * 64,
+                                                                 status=400)):
+        text = " ".join(page.html.main.text.split())
+        assert page.html.h1.text.endswith("This link no longer works")
+        assert "open it from the mail again" not in text.lower()
+        assert "ask for a link to choose a new password" in text
+        assert page.html.find("a", string="Ask for a new password link")["href"] == (
+            "/password-reset")
