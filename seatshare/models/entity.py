@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .meta import Base, utcnow
+from .meta import Base, this_second, utcnow
 
 
 class Entity(Base):
@@ -69,11 +69,15 @@ class Event(Base):
 
     entity: Mapped[Entity] = relationship()
 
-    def has_started(self, now: datetime.datetime) -> bool:
-        """Whether the event began before ``now``. An event whose date is to
-        be announced has not: its ``start_time`` is a placeholder. One whose
-        time is to be announced has a placeholder on its date, and the game
-        may be at any hour of that date: it counts as started a day after."""
+    def has_started(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the event began before ``now`` (``this_second()``), taken
+        to the whole second, as ``?show=`` and ticket requests take it: an
+        event starting this second is still to come. An event whose date is
+        to be announced has not: its ``start_time`` is a placeholder. One
+        whose time is to be announced has a placeholder on its date, and the
+        game may be at any hour of that date: it counts as started a day
+        after."""
+        now = this_second() if now is None else now.replace(microsecond=0)
         if self.date_tba:
             return False
         if self.time_tba:

@@ -50,8 +50,9 @@ def utcnow() -> datetime.datetime:
 
 def this_second() -> datetime.datetime:
     """``utcnow`` to the whole second, as the API writes times: the now an
-    event's ``start_time`` is compared with where a client sees the
-    answer (``?show=``, asking for a ticket). An event starting this
+    event's ``start_time`` is compared with, everywhere (``?show=``,
+    asking for a ticket, ``Event.has_started`` for the mails that leave
+    out games that have started). An event starting this
     second is still to come: a client shown the same second for its
     ``start_time`` and for now would not take it for started."""
     return utcnow().replace(microsecond=0)

@@ -33,7 +33,7 @@ from ..mail import (
     mail_tickets_given,
     mail_tickets_gone,
 )
-from ..models import Event, Group, Ticket, User, UserAlias, utcnow
+from ..models import Event, Group, Ticket, User, UserAlias, this_second
 
 
 class GoneTicketsMail:
@@ -136,7 +136,7 @@ def tell_other_parties(mail: GoneTicketsMail, tickets, events=None, aliases=None
         events = {row.Event.id: row.Event for row in rows}
         aliases = {row.UserAlias.id: row.UserAlias for row in rows if row.UserAlias}
     aliases = aliases or {}
-    now = utcnow()
+    now = this_second()
     for ticket, reader in told:
         event = events[ticket.event_id]
         if event.has_started(now):
@@ -177,7 +177,7 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
         .outerjoin(new_alias, new_alias.id == ticket.alias_id)
         .where(Event.id == ticket.event_id)
     ).one()
-    if event.has_started(utcnow()):
+    if event.has_started():
         return
     users = _users_by_id(dbsession, {actor_id, given_id, *readers})
     for reader_id in sorted(readers):
@@ -196,7 +196,7 @@ def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int)
     given_id = tickets[0].assignee_id
     if given_id in (None, actor_id):
         return
-    now = utcnow()
+    now = this_second()
     to_come = [ticket for ticket in tickets if not events[ticket.event_id].has_started(now)]
     if not to_come:
         return

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..errors import APIError
 from ..mail import mail_request_answer, mail_request_withdrawn, mail_ticket_request
-from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest, this_second
+from ..models import HistoryAction, RequestStatus, Ticket, TicketRequest
 from ..permissions import Permission
 from ..recheck import recheck_permission
 from .group_locks import lock_group_of_ticket
@@ -38,7 +38,7 @@ def ask_for_ticket(request, context, message: str) -> TicketRequest:
     dbsession, ticket = request.dbsession, context.ticket
     requester_id = request.identity.user_id
     recheck_permission(request, context, Permission.REQUEST, ticket.group_id)
-    if ticket.event.has_started(this_second()):
+    if ticket.event.has_started():
         raise APIError(409, STARTED)
     if ticket.assignee_id == requester_id:
         raise APIError(409, ALREADY_YOURS)

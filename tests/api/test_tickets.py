@@ -567,6 +567,24 @@ def test_moving_a_ticket_to_a_game_already_played_mails_nobody(testapp, world, o
     assert outbox == []
 
 
+def test_a_ticket_listed_as_future_is_mailed_in_its_events_first_second(testapp, world,
+                                                                        outbox):
+    """The mails leave out games that have started by the same second as
+    ``?show=future`` and ticket requests: an event starting this second is
+    still to come, and the member given its ticket is told."""
+    def listed_and_given(second):
+        outbox.clear()
+        event = f.make_event(entity=world.entity, start_time=second)
+        ticket = f.make_ticket(group=world.group, event=event, owner=world.owner)
+        future = testapp.get(f"{API}/tickets?show=future", headers=world.headers("owner"))
+        move(testapp, world, "owner", world.member.id, ticket=ticket)
+        return ticket.id in [t["id"] for t in future.json], list(outbox)
+
+    listed, mailed = within_one_second(listed_and_given)
+    assert listed
+    assert [world.member.email in message.to for message in mailed] == [True]
+
+
 def test_giving_a_ticket_nobody_held_back_to_its_owner_mails_nobody(testapp, world, outbox):
     ticket = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
     move(testapp, world, "owner", world.owner.id, ticket=ticket)
