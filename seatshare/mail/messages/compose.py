@@ -18,10 +18,12 @@ WIDTH = 72
 INDENT = "    "
 
 
-def mail_about_tickets(request, tickets, reader, sender, subject, opening, closing):
+def mail_about_tickets(request, tickets, reader, sender, subject, opening, closing,
+                       notes=None):
     """Greeting, what happened, the tickets (each in the reader's time zone,
-    in the order given), what next."""
-    mail_about_sections(request, [(opening, tickets)], reader, sender, subject, closing)
+    in the order given, with its note of ``notes``), what next."""
+    mail_about_sections(request, [(opening, tickets)], reader, sender, subject, closing,
+                        notes)
 
 
 def mail_about_sections(request, sections, reader, sender, subject, closing, notes=None):

@@ -48,9 +48,6 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
             closing = ("There is nothing for you to do. You can give it to someone else "
                        "in your SeatShare app.")
         place = "their"
-    if alias is not None:
-        # Below the game, before what to do: the opening stays one sentence.
-        closing = f"{alias_cleared(alias, place)}\n\n{closing}"
     mail_about_tickets(
         request,
         [ticket],
@@ -59,6 +56,9 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
         subject=subject,
         opening=opening,
         closing=closing,
+        # Below its seat, as the other mails place it: the opening stays
+        # one sentence.
+        notes={} if alias is None else {ticket.id: alias_cleared(alias, place)},
     )
 
 
@@ -79,8 +79,7 @@ def mail_tickets_given(request, reader, actor, group, tickets, alias=None):
         opening = f"{actor_name} gave you these tickets in {group.name}:"
         closing = ("The seats are yours: they show in your SeatShare app. If you cannot use\n"
                    f"one, you can pass it on to another member of {group.name} there.")
-    if alias is not None:
-        closing = (f"{person_name(alias)} is to use {'it' if one else 'them'} in your place."
-                   f"\n\n{closing}")
+    notes = {} if alias is None else {
+        ticket.id: f"{person_name(alias)} is to use it in your place." for ticket in tickets}
     mail_about_tickets(request, tickets, reader=reader, sender=actor, subject=subject,
-                        opening=opening, closing=closing)
+                       opening=opening, closing=closing, notes=notes)
