@@ -7,12 +7,16 @@ The rules that need the database live here; who may do each is the
 from sqlalchemy import func, or_, select
 
 from ..errors import APIError
-from ..models import Event, GroupRemoval, HistoryAction, Membership, Role, Ticket, UserAlias
+from ..models import GroupRemoval, HistoryAction, Membership, Role, Ticket
 from ..permissions import Permission
 from .group_locks import lock_membership
 from .history import action_for, diff, record_ticket_changes, snapshot
 from .pending_requests import withdraw_requests_of_leaver
-from .ticket_parties import GoneTicketsMail, tell_other_parties
+from .ticket_parties import (
+    GoneTicketsMail,
+    tell_other_parties,
+    tickets_with_events_and_aliases,
+)
 
 # Why the group's last administrator cannot leave, be removed or stop
 # being one (409), in the words of who asked: what they tried, then what
@@ -97,22 +101,14 @@ def remove_member(request, context) -> None:
     # The tickets with their events and aliases, in one statement: the
     # mails to their other parties name the games (and skip those that have
     # started) and who was to use the seats.
-    rows = dbsession.execute(
-        select(Ticket, Event, UserAlias)
-        .join(Event, Event.id == Ticket.event_id)
-        .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
-        .where(
-            Ticket.group_id == group_id,
-            or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id),
-        )
-    ).all()
-    tickets = [row.Ticket for row in rows]
+    tickets, events, aliases = tickets_with_events_and_aliases(
+        dbsession, Ticket.group_id == group_id,
+        or_(Ticket.owner_id == user_id, Ticket.assignee_id == user_id))
     # Each member hears once of all it does to them.
     mail = GoneTicketsMail(request, user_id, group_id, actor_id, left_group=True)
     withdraw_requests_of_leaver(mail, group_id, user_id,
                                 [t.id for t in tickets if t.owner_id == user_id])
-    tell_other_parties(mail, tickets, {row.Event.id: row.Event for row in rows},
-                       {row.UserAlias.id: row.UserAlias for row in rows if row.UserAlias})
+    tell_other_parties(mail, tickets, (events, aliases))
     mail.send()
     history = []
     for ticket in tickets:

@@ -110,32 +110,38 @@ class GoneTicketsMail:
                                     group, self.removed, self.aliases)
 
 
-def tell_other_parties(mail: GoneTicketsMail, tickets, events=None, aliases=None) -> None:
+def tickets_with_events_and_aliases(dbsession, *where) -> tuple[list, dict, dict]:
+    """The tickets ``where`` selects, their events by id and their aliases
+    by id, in one statement. Held by the caller, the events then serve each
+    ticket's ``event`` from the session's identity map, not a query each."""
+    rows = dbsession.execute(
+        select(Ticket, Event, UserAlias)
+        .join(Event, Event.id == Ticket.event_id)
+        .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
+        .where(*where)
+    ).all()
+    return ([row.Ticket for row in rows], {row.Event.id: row.Event for row in rows},
+            {row.UserAlias.id: row.UserAlias for row in rows if row.UserAlias})
+
+
+def tell_other_parties(mail: GoneTicketsMail, tickets, events_and_aliases=None) -> None:
     """``tickets`` go away from ``mail.party_id``, their owner or assignee:
     they deleted them, or they leave the group and those they own are
     deleted, those assigned to them unassigned. The other party of each is
     told, for the games still to come, with the alias who was to use it;
-    and a member an administrator removes, of them all. ``events`` and
-    ``aliases``: their events and aliases by id, when the caller read them
-    with the tickets; else they are read here, in one statement."""
+    and a member an administrator removes, of them all.
+    ``events_and_aliases``: their events and aliases by id, when the caller
+    read them with the tickets (``tickets_with_events_and_aliases``); else
+    they are read here, in one statement."""
     party_id, removed = mail.party_id, mail.removed is not None
     told = [(ticket, _other_party(ticket, party_id)) for ticket in tickets]
     told = [(ticket, reader) for ticket, reader in told if removed or mail.tells(reader)]
     if not told:
         return
-    if events is None:
-        # Loaded at once, and held: each ticket's ``event`` is then served
-        # by the session's identity map, not a query each.
-        rows = mail.request.dbsession.execute(
-            select(Event, UserAlias)
-            .select_from(Ticket)
-            .join(Event, Event.id == Ticket.event_id)
-            .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
-            .where(Ticket.id.in_({ticket.id for ticket, _ in told}))
-        ).all()
-        events = {row.Event.id: row.Event for row in rows}
-        aliases = {row.UserAlias.id: row.UserAlias for row in rows if row.UserAlias}
-    aliases = aliases or {}
+    if events_and_aliases is None:
+        _, *events_and_aliases = tickets_with_events_and_aliases(
+            mail.request.dbsession, Ticket.id.in_({ticket.id for ticket, _ in told}))
+    events, aliases = events_and_aliases
     now = this_second()
     for ticket, reader in told:
         event = events[ticket.event_id]
