@@ -18,27 +18,23 @@ from .ticket_parties import (
     tickets_with_events_and_aliases,
 )
 
-# Why the group's last administrator cannot leave, be removed or stop
-# being one (409), in the words of who asked: what they tried, then what
-# they can do. By (what was tried, whether they are the only member).
+# Why the group's last administrator cannot leave or stop being one (409),
+# in their own words: what they tried, then what they can do. By (whether
+# they tried to leave, whether they are the only member). Nobody else can
+# reach this: acting on another administrator makes two.
 LAST_ADMIN = {
-    ("leave", False): "You cannot leave this group: you are its only administrator, and a "
-                      "group needs one. Make another member an administrator first, then "
-                      "leave.",
-    ("leave", True): "You cannot leave this group: you are its only member, and a group "
-                     "needs an administrator. If nobody needs the group any more, delete it; "
-                     "or invite someone, make them an administrator, then leave.",
-    ("remove", False): "You cannot remove this member: they are the group's only "
-                       "administrator. Make another member an administrator first.",
-    ("demote", False): "You cannot stop being an administrator of this group: you are its "
-                       "only one, and a group needs one. Make another member an "
-                       "administrator first.",
-    ("demote", True): "You cannot stop being an administrator of this group: you are its "
-                      "only member, and a group needs an administrator. Invite someone and "
-                      "make them an administrator first.",
-    ("demote other", False): "You cannot make this member a plain member: they are the "
-                             "group's only administrator. Make another member an "
-                             "administrator first.",
+    (True, False): "You cannot leave this group: you are its only administrator, and a "
+                   "group needs one. Make another member an administrator first, then "
+                   "leave.",
+    (True, True): "You cannot leave this group: you are its only member, and a group "
+                  "needs an administrator. If nobody needs the group any more, delete it; "
+                  "or invite someone, make them an administrator, then leave.",
+    (False, False): "You cannot stop being an administrator of this group: you are its "
+                    "only one, and a group needs one. Make another member an "
+                    "administrator first.",
+    (False, True): "You cannot stop being an administrator of this group: you are its "
+                   "only member, and a group needs an administrator. Invite someone and "
+                   "make them an administrator first.",
 }
 
 
@@ -51,12 +47,13 @@ def role_in(dbsession, group_id: int, user_id: int) -> Role | None:
     )
 
 
-def keep_an_administrator(dbsession, membership: Membership, actor_id: int,
-                          tried: str) -> None:
-    """409 when ``membership`` is its group's last administrator, and
-    ``actor_id`` ``tried`` (``"leave"``, or ``"demote"``) to end it; the
-    message says what they tried and what they can do: promote another
-    member first, or, the only member, delete the group or invite someone."""
+def keep_an_administrator(dbsession, membership: Membership, leaving: bool) -> None:
+    """409 when ``membership`` is its group's last administrator, and its
+    member tried to end it, ``leaving`` or stopping being one; the message
+    says what they tried and what they can do: promote another member
+    first, or, the only member, delete the group or invite someone. Only
+    they can be its last administrator here: ``lock_membership`` re-checks
+    that whoever acts on another member is an administrator, a second."""
     if membership.role != Role.ADMIN:
         return
     members, admins = dbsession.execute(
@@ -65,11 +62,7 @@ def keep_an_administrator(dbsession, membership: Membership, actor_id: int,
         )
     ).one()
     if admins <= 1:
-        if membership.user_id != actor_id:
-            # An administrator acting on the only other: not reached while
-            # the group's lock holds, but said plainly if it is.
-            tried, members = ("remove" if tried == "leave" else "demote other"), 2
-        raise APIError(409, LAST_ADMIN[tried, members == 1])
+        raise APIError(409, LAST_ADMIN[leaving, members == 1])
 
 
 def set_role(request, context, role: Role) -> Membership:
@@ -77,7 +70,7 @@ def set_role(request, context, role: Role) -> Membership:
     dbsession = request.dbsession
     membership = lock_membership(request, context, Permission.EDIT)
     if role != membership.role:
-        keep_an_administrator(dbsession, membership, request.identity.user_id, "demote")
+        keep_an_administrator(dbsession, membership, leaving=False)
         membership.role = role
         dbsession.flush()
     return membership
@@ -96,7 +89,7 @@ def remove_member(request, context) -> None:
     dbsession = request.dbsession
     actor_id = request.identity.user_id
     membership = lock_membership(request, context, Permission.LEAVE)
-    keep_an_administrator(dbsession, membership, actor_id, "leave")
+    keep_an_administrator(dbsession, membership, leaving=True)
     group_id, user_id = membership.group_id, membership.user_id
     # The tickets with their events and aliases, in one statement: the
     # mails to their other parties name the games (and skip those that have
