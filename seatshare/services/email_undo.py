@@ -84,11 +84,6 @@ def end_undos(dbsession, user_id: int) -> None:
     )
 
 
-def undo_for_token(dbsession, token: str) -> EmailChangeUndo | None:
-    """The live undo a link's token is for; None (``undo_token_state``)."""
-    return undo_token_state(dbsession, token)[0]
-
-
 def undo_token_state(dbsession, token: str) -> tuple:
     """``(undo, None)`` for the live undo a link's token is for; else
     ``(None, why)``: ``"damaged"``, not the 64 hex digits of a token (cut
@@ -98,16 +93,15 @@ def undo_token_state(dbsession, token: str) -> tuple:
     changing back; ``"expired"``."""
     if not TOKEN_RE.fullmatch(token):
         return None, "damaged"
-    undo = dbsession.scalars(
-        select(EmailChangeUndo).where(EmailChangeUndo.token_hash == hash_token(token))
+    row = dbsession.execute(
+        select(EmailChangeUndo, live().label("live"))
+        .where(EmailChangeUndo.token_hash == hash_token(token))
     ).one_or_none()
-    if undo is None:
+    if row is None:
         return None, "gone"
-    if undo.ended_at is not None:
-        return None, "used"
-    if undo.expires_at <= utcnow():
-        return None, "expired"
-    return undo, None
+    if row.live:
+        return row.EmailChangeUndo, None
+    return None, "used" if row.EmailChangeUndo.ended_at is not None else "expired"
 
 
 def undo_email_change(dbsession, undo: EmailChangeUndo) -> User | None:

@@ -11,7 +11,7 @@ the owner is not left, in the middle of taking the account back, with a
 second mail to wait for and an account without a password.
 """
 from pyramid.authorization import DENY_ALL
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.httpexceptions import HTTPFound
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from ..permissions import Permission
@@ -52,9 +52,8 @@ def confirm_undo(request):
 def undo(request):
     user = undo_email_change(request.dbsession, request.context.found)
     if user is None:
-        # Used or changed meanwhile, by another request: link_refused_page.
-        request.context.why = "used"
-        raise HTTPForbidden()
+        # Used or changed meanwhile, by another request: nothing changed.
+        return refused_page(request, "used")
     key = reset_key(request.registry.settings, user)
     return HTTPFound(location=f"{request.application_url}/password-reset/{key}")
 
@@ -76,10 +75,13 @@ REFUSED = {
 }
 
 
+def refused_page(request, why: str):
+    return link_refused(request, why, REFUSED, "/password-reset", "Ask for a new password link")
+
+
 @forbidden_view_config(containment=EmailUndoLink)
 def link_refused_page(exc, request):
-    return link_refused(request, request.context.why, REFUSED, "/password-reset",
-                        "Ask for a new password link")
+    return refused_page(request, request.context.why)
 
 
 @notfound_view_config(containment=EmailUndoPage)

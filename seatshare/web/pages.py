@@ -159,10 +159,9 @@ def set_new_password(request, user, new_password,
 
 def link_refused(request, why: str, says: dict, back_url: str, back_label: str, status=400):
     """The page of a mailed link that does not work, ``why`` (one of
-    ``LINK_TITLES``, ``"damaged"`` when not known): what happened, in the
-    link's own words (``says``, by why; a damaged link adds how to open it
-    whole), and what to do, with the way on."""
-    why = why if why in LINK_TITLES else "damaged"
+    ``LINK_TITLES``): what happened, in the link's own words (``says``, by
+    why; a damaged link adds how to open it whole), and what to do, with
+    the way on."""
     message = says[why] + (f" {LINK_DAMAGED}" if why == "damaged" else "")
     return page(request, "error.jinja2", status, status=status, title=LINK_TITLES[why],
                 message=message, back_url=back_url, back_label=back_label)

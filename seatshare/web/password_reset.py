@@ -19,7 +19,6 @@ import re
 import time
 from functools import partial
 
-from pyramid.httpexceptions import HTTPForbidden
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 from sqlalchemy import select
@@ -80,11 +79,6 @@ def reset_key(settings, user: User, now: float | None = None) -> str:
     """The last path segment of ``user``'s reset link, valid for an hour."""
     expires = int(now if now is not None else time.time()) + LINK_SECONDS
     return f"{user.id}-{expires}-{_mac(settings, user.id, expires, user)}"
-
-
-def user_for_reset_key(dbsession, settings, key: str, now: float | None = None):
-    """The user a reset link is for, or None (``reset_key_state``)."""
-    return reset_key_state(dbsession, settings, key, now)[0]
 
 
 def reset_key_state(dbsession, settings, key: str, now: float | None = None):
@@ -230,9 +224,8 @@ def reset_password(request):
         return new_password_form(request, 400, errors)
     response = set_new_password(request, user, values["new_password"], notice=PASSWORD_RESET)
     if response is None:
-        # Used meanwhile, by another request: link_refused_page.
-        request.context.why = "used"
-        raise HTTPForbidden()
+        # Used meanwhile, by another request: nothing changed.
+        return refused_page(request, "used")
     revoke_authorization(request.dbsession, user.id)
     reset_feed_secret(user)
     return response
@@ -249,11 +242,15 @@ REFUSED = {
 }
 
 
-@forbidden_view_config(containment=PasswordResetLink)
-def link_refused_page(exc, request):
-    return link_refused(request, request.context.why, REFUSED,
+def refused_page(request, why: str):
+    return link_refused(request, why, REFUSED,
                         with_next("/password-reset", next_after_reset(request)),
                         "Ask for a new link")
+
+
+@forbidden_view_config(containment=PasswordResetLink)
+def link_refused_page(exc, request):
+    return refused_page(request, request.context.why)
 
 
 @notfound_view_config(containment=PasswordResetLink)

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from seatshare.models import EmailChangeUndo, utcnow
 from seatshare.oauth.maintenance import purge_expired
-from seatshare.services.email_undo import undo_email_change, undo_for_token
+from seatshare.services.email_undo import undo_email_change, undo_token_state
 from seatshare.services.users import ChangedMeanwhile, update_profile
 from tests import factories
 
@@ -253,7 +253,7 @@ def test_a_change_that_read_the_account_before_an_undo_runs_again(flow, testapp,
     token = flow.tokens()["access_token"]
     change_email(testapp, token, THIEF)
     dbsession.expire_all()
-    undo = undo_for_token(dbsession, undo_link(outbox, old).rsplit("/", 1)[1])
+    undo, _ = undo_token_state(dbsession, undo_link(outbox, old).rsplit("/", 1)[1])
     assert undo_email_change(dbsession, undo) is not None
     set_committed_value(user, "email", THIEF)  # as the change read it
     with pytest.raises(ChangedMeanwhile) as raised:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from seatshare.web.pages import with_next
-from seatshare.web.password_reset import LINK_SECONDS, reset_key, user_for_reset_key
+from seatshare.web.password_reset import LINK_SECONDS, reset_key, reset_key_state
 from tests import factories
 
 from .conftest import REDIRECT_URI, Flow, api_me, authorization_url, field_error
@@ -242,9 +242,9 @@ def test_a_link_stops_working_when_the_email_changes(testapp, user, outbox, dbse
 def test_an_expired_link_is_refused(app, dbsession, user):
     settings = app.registry.settings
     key = reset_key(settings, user, now=time.time() - LINK_SECONDS - 1)
-    assert user_for_reset_key(dbsession, settings, key) is None
+    assert reset_key_state(dbsession, settings, key) == (None, "expired")
     fresh = reset_key(settings, user, now=time.time() - LINK_SECONDS + 60)
-    assert user_for_reset_key(dbsession, settings, fresh) == user
+    assert reset_key_state(dbsession, settings, fresh) == (user, None)
 
 
 @pytest.mark.parametrize("mangle", [
