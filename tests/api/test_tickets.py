@@ -5,8 +5,15 @@ import json
 
 import pytest
 
-from seatshare.models import Entity, HistoryAction, Ticket, TicketHistory, TicketRequest, utcnow
-from seatshare.resources.events import show_now
+from seatshare.models import (
+    Entity,
+    HistoryAction,
+    Ticket,
+    TicketHistory,
+    TicketRequest,
+    this_second,
+    utcnow,
+)
 from seatshare.resources.tickets import ticket_list
 
 from .. import factories as f
@@ -687,7 +694,7 @@ def test_one_groups_ticket_list_holds_only_for_its_members_in_sql_too(dbsession,
     would refuse, it finds nothing and counts nothing. Through HTTP the ACL
     answers first, so only the statement can show it."""
     query = ticket_list(False, False, None, True, False)
-    values = {"me": getattr(world, caller).id, "now": show_now(), "group_id": world.group.id}
+    values = {"me": getattr(world, caller).id, "now": this_second(), "group_id": world.group.id}
     rows = dbsession.execute(query.page, {**values, "_limit": 25, "_offset": 0}).all()
     count = dbsession.execute(query.count, values).scalar()
     expected = [world.ticket.id] if caller == "member" else []
