@@ -291,6 +291,13 @@ def test_a_file_of_bad_rows_names_the_first_hundred_and_counts_the_rest():
         ("name,start_time\nGame,2025-04-01\n", 2,
          "start_time '2025-04-01' is a date without a time: give the time and its offset"),
         ("name,start_time\nGame,20250401\n", 2, "is a date without a time"),
+        # Python 3.11 takes any one character between the date and the time,
+        # which RFC 3339 does not: said so, not "a date without a time".
+        ("name,start_time\nGame,2025-04-01_19:05:00Z\n", 2,
+         "start_time '2025-04-01_19:05:00Z' separates its date and time with '_': use T"),
+        ("name,start_time\nGame,2025-04-01\xa019:05:00Z\n", 2,
+         "separates its date and time with '\\xa0': use T"),
+        ("name,start_time\nGame,20250401x190500Z\n", 2, "with 'x': use T"),
         ("name,when\nGame,2025-04-01T19:05:00Z\n", 1, "unknown column 'when'"),
         ("name\nGame\n", 1, "no 'start_time' column"),
         ("name,start_time\n,2025-04-01T19:05:00Z\n", 2, "has no name"),
@@ -745,8 +752,12 @@ def test_checking_a_large_file_is_said_on_stderr(
     assert small.err == "Importing into Riverside Rovers: 2/2 events\n"
 
 
-def test_a_start_time_with_a_lower_case_t_and_z_is_read_as_rfc_3339_allows():
-    [event] = parse_schedule("schedule.csv", b"name,start_time\nGame,2025-04-01t19:05:00z\n")
+@pytest.mark.parametrize(
+    "start_time", ["2025-04-01t19:05:00z", "2025-04-01 19:05:00Z", "20250401T190500Z"]
+)
+def test_a_start_time_with_a_lower_case_t_and_z_is_read_as_rfc_3339_allows(start_time):
+    text = f"name,start_time\nGame,{start_time}\n"
+    [event] = parse_schedule("schedule.csv", text.encode())
     assert event.start_time == datetime.datetime(2025, 4, 1, 19, 5)
     assert event.key == "2025-04-01T19:05:00Z"
 

@@ -21,6 +21,8 @@ CSV_REQUIRED = ("name", "start_time")
 CSV_OPTIONAL = ("description", "date_tba", "time_tba", "key")
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
+# Between the date and the time of a start time, as RFC 3339 allows them.
+DATE_TIME_SEPARATORS = frozenset("Tt ")
 
 
 def parse_csv(text: str) -> list[ScheduledEvent]:
@@ -135,13 +137,23 @@ def _parse_start_time(line, value):
         raise ScheduleError(
             line, f"start_time {shown(value)} is not an ISO 8601 date and time"
         ) from None
-    if "T" not in value.upper() and " " not in value:
+    date_length = _date_length(value.upper())
+    if date_length == len(value):
         # Python reads a date alone as its midnight, which nobody meant.
         raise ScheduleError(
             line,
             f"start_time {shown(value)} is a date without a time: give the time and "
             "its offset (e.g. 2025-04-01T19:05:00-04:00), and time_tba true when the "
             "time is not known yet",
+        )
+    separator = value[date_length]
+    if separator not in DATE_TIME_SEPARATORS:
+        # Python takes any one character there; RFC 3339 only T (or t, or a
+        # space by its note), and a stray one is more likely a typo.
+        raise ScheduleError(
+            line,
+            f"start_time {shown(value)} separates its date and time with "
+            f"{shown(separator)}: use T (e.g. 2025-04-01T19:05:00-04:00)",
         )
     if moment.tzinfo is None:
         raise ScheduleError(
@@ -150,6 +162,17 @@ def _parse_start_time(line, value):
             "(e.g. 2025-04-01T19:05:00-04:00)",
         )
     return naive_utc(line, moment)
+
+
+def _date_length(value):
+    """How many characters of ``value``, which ``fromisoformat`` reads, are
+    its date, as Python finds them: 2025-04-01, 20250401, 2025-W14-2,
+    2025-W14, 2025W142 or 2025W14."""
+    if value[4:5] == "-":
+        return 10 if value[5:6] != "W" or value[8:9] == "-" else 8
+    if value[4:5] == "W":
+        return 8 if value[7:8].isdigit() else 7
+    return 8
 
 
 def _parse_bool(line, field, value):
