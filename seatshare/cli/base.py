@@ -87,11 +87,16 @@ class KeepLineBreaksFormatter(argparse.HelpFormatter):
 class StoreOnce(argparse._StoreAction):
     """An option that takes one value refuses a second: argparse keeps the
     last one silently, and `--entity-id 3 … --entity-id 1` would import into
-    entity 1."""
+    entity 1. Such an option has no default: None until given (a default
+    of 5 would look the same as a 5 given once)."""
+
+    def __init__(self, option_strings, dest, default=None, **kwargs):
+        assert default is None, f"{dest}: an option given once has no default"
+        super().__init__(option_strings, dest, default=default, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        # Still the default (argparse sets it before parsing): not given yet.
-        if option_string and getattr(namespace, self.dest, self.default) is not self.default:
+        # Still None (argparse sets the default before parsing): not given yet.
+        if option_string and getattr(namespace, self.dest, None) is not None:
             raise argparse.ArgumentError(
                 self, "given twice: give it once (nothing was done)")
         super().__call__(parser, namespace, values, option_string)

@@ -164,6 +164,23 @@ def test_an_option_given_twice_is_refused_not_the_last_one_taken(ini, db, capsys
     assert count(db, User) == count(db, Application) == count(db, Entity) == 0
 
 
+def test_an_option_is_taken_once_and_refused_twice_and_has_no_default():
+    """"Given already" was once told by identity with the default, which
+    `int("5") is 5` defeats: an option with a default of 5, given 5 once,
+    looked not given and was taken a second time."""
+    from seatshare.cli.base import StoreOnce
+
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    parser.register("action", None, StoreOnce)
+    parser.add_argument("--entity-id", type=int)
+    assert parser.parse_args([]).entity_id is None
+    assert parser.parse_args(["--entity-id", "5"]).entity_id == 5
+    with pytest.raises(argparse.ArgumentError, match="given twice"):
+        parser.parse_args(["--entity-id", "5", "--entity-id", "5"])
+    with pytest.raises(AssertionError, match="has no default"):
+        parser.add_argument("--limit", type=int, default=5)
+
+
 def leaf_parsers():
     """``(["app", "create"], its parser)`` for every command."""
     from seatshare.cli import build_parser
