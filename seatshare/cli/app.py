@@ -2,7 +2,6 @@
 from ..oauth.applications import (
     ApplicationError,
     application_as_dict,
-    find_application,
     list_applications,
     register_application,
     set_application_disabled,
@@ -85,28 +84,30 @@ def list_(args, env):
     )
 
 
+# What `app disable` and `app enable` say, by (disabled, changed).
+SWITCHED = {
+    (True, True): "Disabled application {name!r}.",
+    (True, False): "Application {name!r} was already disabled: nothing changed.",
+    (False, True): "Enabled application {name!r}: its tokens that have not expired "
+                   "work again (for a leaked secret, register a new application instead).",
+    (False, False): "Application {name!r} was already enabled: nothing changed.",
+}
+
+
 def disable(args, env):
-    application, changed = switched(env, args.client_id, disabled=True)
-    text = (f"Disabled application {application.name!r}." if changed else
-            f"Application {application.name!r} was already disabled: nothing changed.")
-    return Outcome(application_as_dict(application), text)
+    return switched(env, args.client_id, disabled=True)
 
 
 def enable(args, env):
-    application, changed = switched(env, args.client_id, disabled=False)
-    text = (f"Enabled application {application.name!r}: its tokens that have not expired "
-            "work again (for a leaked secret, register a new application instead)."
-            if changed else
-            f"Application {application.name!r} was already enabled: nothing changed.")
-    return Outcome(application_as_dict(application), text)
+    return switched(env, args.client_id, disabled=False)
 
 
 def switched(env, client_id, disabled):
-    """The application, and whether it was not already so (told apart, so
-    that a second `app disable` does not say it disabled anything)."""
+    """Told apart whether it was not already so, so that a second `app
+    disable` does not say it disabled anything."""
     try:
-        was_disabled = find_application(env.dbsession, client_id).disabled
-        application = set_application_disabled(env.dbsession, client_id, disabled)
+        application, changed = set_application_disabled(env.dbsession, client_id, disabled)
     except ApplicationError as exc:
         raise CommandError(f"{exc} (app list shows every one)") from None
-    return application, was_disabled != disabled
+    text = SWITCHED[disabled, changed].format(name=application.name)
+    return Outcome(application_as_dict(application), text)

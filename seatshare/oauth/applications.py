@@ -189,14 +189,16 @@ def find_application(dbsession, client_id) -> Application:
     return application
 
 
-def set_application_disabled(dbsession, client_id, disabled: bool) -> Application:
-    """Disabled, its tokens stop working at once (the security policy
-    ignores tokens of disabled applications) and it can get no new ones;
-    enabled again, its unexpired tokens work again."""
+def set_application_disabled(dbsession, client_id, disabled: bool):
+    """``(application, changed)``: changed unless it was already so.
+    Disabled, its tokens stop working at once (the security policy ignores
+    tokens of disabled applications) and it can get no new ones; enabled
+    again, its unexpired tokens work again."""
     application = find_application(dbsession, client_id)
+    changed = application.disabled != disabled
     application.disabled = disabled
     dbsession.flush()
-    return application
+    return application, changed
 
 
 def list_applications(dbsession) -> list[Application]:
