@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 
 from ..models import Entity, Event
+from ..services.entities import entity_named
 from ..text import has_control_characters
 from .base import CommandError, Outcome, add_command
 
@@ -28,11 +29,7 @@ def create(args, env):
     if len(name) > MAX_NAME_LENGTH:
         raise CommandError(f"the name is longer than {MAX_NAME_LENGTH} characters")
     dbsession = env.dbsession
-    # In any case: "riverside rovers" beside "Riverside Rovers" would be a
-    # second team for groups to pick, each with half the schedule.
-    existing = dbsession.execute(
-        select(Entity.id, Entity.name).where(func.lower(Entity.name) == func.lower(name))
-    ).first()
+    existing = entity_named(dbsession, name)
     if existing is not None:
         raise CommandError(
             f"an entity named {existing.name!r} already exists (id {existing.id})")

@@ -10,7 +10,7 @@ import datetime
 import decimal
 import secrets
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from ..calendar.describe import ALL_DAY_TIME
 from ..models import (
@@ -25,6 +25,7 @@ from ..models import (
     UserAlias,
     utcnow,
 )
+from .entities import entity_named
 from .groups import create_group
 from .history import record_ticket_change, record_ticket_changes, snapshot
 from .schedule import ScheduledEvent, import_events
@@ -192,8 +193,7 @@ OPPONENTS = [
 
 
 def _entity(dbsession, name):
-    # In any case, as `entity create` refuses a second one.
-    entity = dbsession.scalar(select(Entity).where(func.lower(Entity.name) == name.lower()))
+    entity = entity_named(dbsession, name)
     if entity is None:
         entity = Entity(name=name)
         dbsession.add(entity)

@@ -53,13 +53,11 @@ def test_a_write_that_conflicts_in_the_database_is_one_line_and_exit_1(
     seatshare, db, monkeypatch
 ):
     """A race the command's own check cannot see: the unique constraint wins."""
-    import sqlalchemy as sa
-
     from seatshare.cli import entity
 
     seatshare("entity", "create", "--name", "Riverside Rovers")
     # The command's look-up misses the existing row, as if it were not yet committed.
-    monkeypatch.setattr(entity, "select", lambda *cols: sa.select(*cols).where(sa.false()))
+    monkeypatch.setattr(entity, "entity_named", lambda dbsession, name: None)
     run = seatshare("entity", "create", "--name", "Riverside Rovers")
     assert run.code == 1
     assert run.err.startswith("seatshare: error: conflicts with the data in the database:")
