@@ -32,25 +32,14 @@ from . import app, db, entity, mail, schedule, tokens, user
 from .base import CommandError, Environment, Interrupted, KeepLineBreaksFormatter
 
 COMMAND_GROUPS = (db, user, app, entity, schedule, tokens, mail)
-# What `seatshare --help` lists: each command with its arguments.
-COMMANDS = """\
-commands:
-  db upgrade
-  db demo [--password P]
-  user create --email E [--password P] --first-name F --last-name L
-  app create --name N --redirect-uri U [--redirect-uri U2 ...] [--public] [--trusted]
-  app list
-  app disable CLIENT_ID
-  app enable CLIENT_ID
-  entity create --name N
-  entity list
-  schedule import --entity-id ID FILE
-  tokens purge
-  mail send
-
-Each takes --json: one JSON object on stdout. On an error, one line on
-stderr, exit status 1 and nothing written; exit status 2: arguments the
-command does not take. More: seatshare CONFIG_URI COMMAND SUBCOMMAND --help
+# What `seatshare --help` says after the list of commands, which is built
+# from their own parsers; the exit statuses and what an error leaves are
+# README's to tell, in one place.
+COMMANDS_NOTE = """\
+Each takes --json: one JSON object on stdout. Exit status 0 when done,
+another on an error (said on stderr): README's "The operator's command
+line" says which, and what an error or Ctrl-C leaves written.
+More: seatshare CONFIG_URI COMMAND SUBCOMMAND --help
 """
 # The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells use.
 INTERRUPTED = 130
@@ -67,7 +56,6 @@ def build_parser():
         description="Operate a SeatShare site: database, users, OAuth "
         "applications and tokens, entities and their schedules, the mail queue. "
         "Every command takes --json to print one JSON object.",
-        epilog=COMMANDS,
         formatter_class=KeepLineBreaksFormatter,
     )
     parser.add_argument("config_uri", metavar="CONFIG_URI", help="e.g. development.ini")
@@ -75,7 +63,25 @@ def build_parser():
     for module in COMMAND_GROUPS:
         module.register(groups)
     parser.command_names = frozenset(groups.choices)
+    usages = "".join(f"  {usage}\n" for usage in command_usages(parser, groups))
+    parser.epilog = f"commands:\n{usages}\n{COMMANDS_NOTE}"
     return parser
+
+
+def command_usages(parser, groups):
+    """Each command's usage on one line, as its own parser has it, without
+    the options every command takes (``app create --name NAME
+    --redirect-uri URI [--public] [--trusted]``)."""
+    prefix = f"{parser.prog} CONFIG_URI "
+    for group in groups.choices.values():
+        [commands] = (action for action in group._actions
+                      if isinstance(action, argparse._SubParsersAction))
+        for leaf in commands.choices.values():
+            formatter = argparse.HelpFormatter(leaf.prog, width=1_000)
+            formatter.add_usage(leaf.usage, leaf._actions, leaf._mutually_exclusive_groups,
+                                prefix="")
+            usage = formatter.format_help().strip().removeprefix(prefix)
+            yield usage.replace(" [-h] [--json]", "")
 
 
 def parse_arguments(parser, argv):
