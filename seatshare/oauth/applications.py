@@ -40,9 +40,16 @@ def check_redirect_uri(uri: str) -> str:
         )
     try:
         parts = urlsplit(uri)
-        parts.port  # read to check it: "Port out of range 0-65535"
     except ValueError as exc:  # "Invalid IPv6 URL": a "[" left open, say
         raise ApplicationError(f"redirect URI is not a URI ({exc}): {uri}") from None
+    try:
+        port = parts.port
+    except ValueError:  # "Port out of range 0-65535", "could not be cast"
+        port = 0
+    # Port 0 is no port a browser can be sent to, whatever the scheme.
+    if port == 0:
+        raise ApplicationError(
+            f"redirect URI's port is not a number from 1 to 65535: {uri}")
     if not parts.scheme or parts.fragment or "#" in uri:
         raise ApplicationError(f"redirect URI must be absolute, without a fragment: {uri}")
     if runs_in_the_browser(uri):
