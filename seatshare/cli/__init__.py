@@ -23,7 +23,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
-from ..models.engine import first_line
+from ..models.engine import COMMAND_LOCK_WAIT_SECONDS, first_line
 from ..models.revision import is_missing_table
 from ..schemas.types import is_storable_text
 from ..preflight import check_command_settings
@@ -185,7 +185,8 @@ def main(argv=None, stdout=None, stderr=None):
             return fail(stderr, f"database error: {first_line(exc)}; {mismatch}")
         if first_line(exc) == "database is locked":
             return fail(stderr, "database error: database is locked: another process kept "
-                                "SQLite's write lock for 30 seconds (a server's write, or "
+                                f"SQLite's write lock for {COMMAND_LOCK_WAIT_SECONDS} "
+                                "seconds (a server's write, or "
                                 "another seatshare command's); run the command again")
         if is_missing_table(exc):
             return fail(stderr, f"the database has no SeatShare tables yet ({first_line(exc)}); "

@@ -19,7 +19,11 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def _setup_sqlite(engine, busy_timeout_ms=30000):
+# How long a command waits for SQLite's write lock before it gives up.
+COMMAND_LOCK_WAIT_SECONDS = 30
+
+
+def _setup_sqlite(engine, busy_timeout_ms=COMMAND_LOCK_WAIT_SECONDS * 1000):
     """Make SQLite behave like a server database (and PostgreSQL) under
     concurrent writers.
 
@@ -124,9 +128,10 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     event.listen(engine, "handle_error", _retry_after_disconnect)
     if engine.dialect.name == "sqlite":
         # A web request waits for the write lock as long as a PostgreSQL
-        # statement may run (then 503), the command line 30 seconds.
-        statement_timeout = _statement_timeout(settings) if serving else 0
-        _setup_sqlite(engine, statement_timeout * 1000 or 30000)
+        # statement may run (then 503), the command line (and a server
+        # without a limit) COMMAND_LOCK_WAIT_SECONDS.
+        wait = (_statement_timeout(settings) if serving else 0) or COMMAND_LOCK_WAIT_SECONDS
+        _setup_sqlite(engine, wait * 1000)
     return engine
 
 
