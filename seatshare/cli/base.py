@@ -4,6 +4,7 @@ import dataclasses
 import os
 
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.util import asbool
 
 from ..models import get_engine, get_session_factory
 
@@ -54,8 +55,11 @@ class Environment:
 
     def _refuse_a_missing_sqlite_file(self):
         url = self._engine.url
+        # A URI filename (``sqlite:///file:x.db?uri=true``) is no path: SQLite
+        # reads it, with its own options (mode=ro, say), and it is left to it.
         if (url.get_backend_name() != "sqlite" or self.creates_database
-                or url.database in (None, "", ":memory:") or os.path.exists(url.database)):
+                or url.database in (None, "", ":memory:") or asbool(url.query.get("uri"))
+                or os.path.exists(url.database)):
             return
         raise CommandError(
             f"the SQLite database {url.database} does not exist (sqlalchemy.url in "

@@ -104,3 +104,15 @@ def test_a_sqlite_file_that_does_not_exist_is_refused_not_created(seatshare, tmp
     assert not missing.exists()
     assert seatshare("db", "upgrade", config=ini).code == 0
     assert missing.exists()
+
+
+def test_a_sqlite_uri_filename_is_not_taken_for_a_missing_path(seatshare, tmp_path):
+    """`sqlite:///file:x.db?uri=true` has the database "file:x.db", which
+    was refused as a file that does not exist."""
+    path = tmp_path / "seatshare.sqlite"
+    assert seatshare("db", "upgrade", config=write_ini(tmp_path / "plain.ini",
+                                                       f"sqlite:///{path}")).code == 0
+    ini = write_ini(tmp_path / "uri.ini", f"sqlite:///file:{path}?uri=true")
+    run = seatshare("entity", "list", "--json", config=ini)
+    assert (run.code, run.err) == (0, "")
+    assert run.json == {"entities": []}
