@@ -1,7 +1,6 @@
 """The pieces the OAuth endpoints' descriptions share: strings, query
 parameters and form bodies (application/x-www-form-urlencoded)."""
-
-FORM = "application/x-www-form-urlencoded"
+from ...oauth.views import FORM  # noqa: F401 (the media type the endpoints read)
 
 
 def string(description, **extra):
