@@ -2,6 +2,7 @@
 import argparse
 import dataclasses
 import os
+from urllib.parse import unquote
 
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.util import asbool
@@ -23,6 +24,23 @@ class Outcome:
 
     record: dict
     text: str
+
+
+def sqlite_file(url) -> str | None:
+    """The file a SQLite URL names (None: an in-memory database). A URI
+    filename (``sqlite:///file:x.db?uri=true``) names its path after
+    ``file:``, percent-encoded, perhaps behind an empty authority
+    (``file:///srv/x.db``); SQLite creates it as a plain path's unless its
+    ``mode`` says otherwise."""
+    database = url.database or ""
+    if not asbool(url.query.get("uri")):
+        return database if database not in ("", ":memory:") else None
+    if url.query.get("mode") == "memory" or not database.startswith("file:"):
+        return None
+    path = unquote(database[len("file:"):].split("?", 1)[0])
+    if path.startswith("//"):  # an authority, empty or localhost, before the path
+        path = path[path.find("/", 2):] if path.find("/", 2) >= 0 else ""
+    return path if path not in ("", ":memory:") else None
 
 
 class Environment:
@@ -55,14 +73,13 @@ class Environment:
 
     def _refuse_a_missing_sqlite_file(self):
         url = self._engine.url
-        # A URI filename (``sqlite:///file:x.db?uri=true``) is no path: SQLite
-        # reads it, with its own options (mode=ro, say), and it is left to it.
-        if (url.get_backend_name() != "sqlite" or self.creates_database
-                or url.database in (None, "", ":memory:") or asbool(url.query.get("uri"))
-                or os.path.exists(url.database)):
+        if url.get_backend_name() != "sqlite" or self.creates_database:
+            return
+        path = sqlite_file(url)
+        if path is None or os.path.exists(path):
             return
         raise CommandError(
-            f"the SQLite database {url.database} does not exist (sqlalchemy.url in "
+            f"the SQLite database {path} does not exist (sqlalchemy.url in "
             f"{self.config_file}): check the path, or create it with "
             f"seatshare {self.config_uri} db upgrade")
 

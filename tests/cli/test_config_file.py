@@ -116,3 +116,19 @@ def test_a_sqlite_uri_filename_is_not_taken_for_a_missing_path(seatshare, tmp_pa
     run = seatshare("entity", "list", "--json", config=ini)
     assert (run.code, run.err) == (0, "")
     assert run.json == {"entities": []}
+
+
+@pytest.mark.parametrize("uri", ["file:{path}?uri=true", "file://{path}?uri=true",
+                                 "file:{quoted}?uri=true"])
+def test_a_sqlite_uri_filename_that_does_not_exist_is_refused_not_created(
+        seatshare, tmp_path, uri):
+    """A URI filename is still a file SQLite would create empty, mistyped as
+    a plain path would be."""
+    missing = tmp_path / "typo one.sqlite"
+    url = "sqlite:///" + uri.format(path=missing, quoted=str(missing).replace(" ", "%20"))
+    ini = write_ini(tmp_path / "typo.ini", url)
+    run = seatshare("app", "list", config=ini)
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith(f"seatshare: error: the SQLite database {missing} does not exist")
+    assert not missing.exists()
+
