@@ -1,13 +1,10 @@
-"""The paths of API.md §4 ("Beyond the seed"): entities, running a group,
-creating tickets and season tickets, ticket requests, ticket history and
-the applications you authorized. Listed in ``PATH_BUILDERS`` of
-``seatshare.openapi``; a builder's operations are merged into any the seed's
-builders already gave the same path (``POST /groups`` beside ``GET``).
-"""
-from ..schemas import entities, group_admin, groups, ticket_create, ticket_requests
-from ..schemas.lists import ListQuery
-from .api_v1 import no_content
-from .builders import (
+"""Running a group: creating one, its standing code, members, invitations and
+its history."""
+from ...schemas import group_admin, groups
+from ...schemas.lists import ListQuery
+from ..api_v1 import no_content
+from ..builders import (
+    CONFLICT,
     LOCATION_HEADER,
     json_body,
     json_response,
@@ -16,13 +13,9 @@ from .builders import (
     path_id,
     ref,
 )
-from .components import ID, NULLABLE_ID, STRING, TIMESTAMP, record
-
-TAGS = ("Entities", "Group administration", "Ticket requests", "Authorizations")
+from ..components import ID, NULLABLE_ID, STRING, TIMESTAMP, record
 
 SCHEMAS = {
-    "Entity": record({"id": ID, "name": STRING, "created_at": TIMESTAMP},
-                     description="A team (or venue) whose events groups follow."),
     "Member": record(
         {
             "group_id": ID,
@@ -50,73 +43,7 @@ SCHEMAS = {
         "sender's (`inviter_id`): it stays valid when they are demoted, leave or are "
         "removed, until it is used or an administrator withdraws it.",
     ),
-    "TicketRequest": record(
-        {
-            "id": ID,
-            "ticket_id": ID,
-            "requester_id": ID,
-            "owner_id": {**ID, "description": "The ticket's owner, who answers."},
-            "message": STRING,
-            "status": {"type": "string", "enum": ["pending", "accepted", "declined", "withdrawn"]},
-            "created_at": TIMESTAMP,
-            "updated_at": TIMESTAMP,
-        }
-    ),
-    "TicketHistoryEntry": record(
-        {
-            "id": ID,
-            "ticket_id": ID,
-            "action": {
-                "type": "string",
-                "enum": ["created", "updated", "assigned", "unassigned", "requested", "deleted"],
-            },
-            "actor_id": NULLABLE_ID,
-            "changes": {
-                "type": "object",
-                "description": 'For an update, `{"field": [old, new]}`; for "created" and '
-                '"deleted", the ticket\'s fields; for "requested", `{"request_id"}`; an '
-                'assignment by an accepted request adds its `request_id`.',
-            },
-            "created_at": TIMESTAMP,
-        }
-    ),
-    "Authorization": record(
-        {
-            "id": {**ID, "description": "The application's id."},
-            "name": STRING,
-            "client_id": STRING,
-            "scopes": {"type": "string", "description": (
-                'Space-separated, e.g. "read write": every scope of your approvals and of '
-                "the application's live tokens, a refresh token's counted whole even when "
-                "a refresh narrowed the access token's.")},
-            "approved_at": {**TIMESTAMP, "description": "Your first approval or token."},
-        },
-        description="An application you approved.",
-    ),
 }
-
-CONFLICT = 409
-
-
-def entity_paths() -> dict:
-    return {
-        "/api/v1/entities": {
-            "get": list_operation(
-                "List entities",
-                "The teams a group can follow, ordered by `name`, `id`; any signed-in user. "
-                "`q` keeps those whose name contains it, in any case.",
-                "Entities", ref("Entity"), entities.EntityListQuery(), "listEntities",
-            )
-        },
-        "/api/v1/entities/{id}": {
-            "parameters": [path_id()],
-            "get": operation(
-                "Get an entity", "Any signed-in user.", "Entities",
-                {200: json_response("The entity.", ref("Entity"))}, 404,
-                operation_id="getEntity",
-            ),
-        },
-    }
 
 
 def group_admin_paths() -> dict:
@@ -291,155 +218,3 @@ def group_admin_paths() -> dict:
             ),
         },
     }
-
-
-def ticket_create_paths() -> dict:
-    tickets = {"type": "array", "items": ref("Ticket")}
-    return {
-        "/api/v1/tickets": {
-            "post": operation(
-                "Add a ticket, or a season ticket",
-                "A member of `group_id` (403 otherwise; a `group_id` naming no active group "
-                "is a 400), for events of the entity the group follows; you are the owner. "
-                "Give `event_id` for one ticket (201 with the ticket) or `event_ids` for a "
-                "season ticket (201 with the array of tickets, in the order given; all or "
-                "none: one event that is not the group's is a 400 and nothing is written). "
-                "`Location` names the (first) new ticket. Each ticket gets a \"created\" "
-                "history entry. An `assignee_id` other than yours is mailed once, in your "
-                "name, naming the `alias_id` who is to use the seats in their place, "
-                "listing the games still to come in order (a season ticket is one "
-                "mail).",
-                "Tickets",
-                {201: json_response(
-                    "The new ticket, or the array of new tickets.",
-                    {"oneOf": [ref("Ticket"), tickets]},
-                    LOCATION_HEADER,
-                )},
-                400,
-                scope="write", operation_id="createTickets",
-                requestBody=json_body(ticket_create.TicketCreate(), ticket_create.READ_ONLY),
-            ),
-        },
-    }
-
-
-def ticket_child_paths(prefix: str, suffix: str) -> dict:
-    return {
-        f"/api/v1/{prefix}/{{id}}/requests": {
-            "parameters": [path_id(description="The ticket's id.")],
-            "post": operation(
-                "Ask for a ticket",
-                "A member of the ticket's group who is not its owner. The owner is mailed "
-                "(naming the member it is assigned to, whom accepting takes it from); "
-                "the ticket's history records the request. A second pending request by "
-                "you for the same ticket is a 409, and so is asking for a ticket assigned "
-                "to you, or for a ticket to an event that has started (`start_time` before "
-                "now, to the whole second as `?show=` takes it: an event starting this second "
-                "has not; an event whose date is to be announced has not started, one whose "
-                "time is to be announced counts as started a day after its `start_time`). "
-                "A request made before can still be answered after.",
-                "Ticket requests",
-                {201: json_response("The request.", ref("TicketRequest"), LOCATION_HEADER)},
-                400, 404, CONFLICT,
-                scope="write", operation_id=f"requestTicket{suffix}",
-                requestBody=json_body(
-                    ticket_requests.TicketRequestCreate(), ticket_requests.READ_ONLY
-                ),
-            ),
-        },
-        f"/api/v1/{prefix}/{{id}}/history": {
-            "parameters": [path_id(description="The ticket's id.")],
-            "get": list_operation(
-                "A ticket's history",
-                "Members of the ticket's group: who created, updated, assigned, unassigned "
-                "and requested it, and when; ordered by `created_at`, `id`.",
-                "Tickets", ref("TicketHistoryEntry"), ListQuery(), f"listTicketHistory{suffix}",
-                filters_404=True,  # the ticket in the path
-            ),
-        },
-    }
-
-
-def ticket_request_paths() -> dict:
-    return {
-        **ticket_child_paths("ticket", ""),
-        **ticket_child_paths("tickets", "ByPluralPath"),
-        "/api/v1/ticket_requests": {
-            "get": list_operation(
-                "List ticket requests",
-                "The requests you made and those for your tickets, in active groups, "
-                "ordered by `created_at`, `id`.",
-                "Ticket requests", ref("TicketRequest"),
-                ticket_requests.TicketRequestListQuery(), "listTicketRequests",
-            ),
-        },
-        "/api/v1/ticket_requests/{id}": {
-            "parameters": [path_id()],
-            "get": operation(
-                "Get a ticket request", "Its requester or the ticket's owner.",
-                "Ticket requests",
-                {200: json_response("The request.", ref("TicketRequest"))}, 404,
-                operation_id="getTicketRequest",
-            ),
-            "put": operation(
-                "Answer or withdraw a ticket request",
-                '`"accepted"` or `"declined"`: the ticket\'s owner only; accepting assigns '
-                "the ticket to the requester (its alias cleared, an \"assigned\" history "
-                "entry) and declines the ticket's other pending requests, as giving the "
-                "ticket to the requester with `PUT /ticket/{id}` does. `\"withdrawn\"`: "
-                "the requester only. Only a pending request can change: otherwise 409. The "
-                "other party is mailed, and so is an assignee the accepted request takes "
-                "the ticket from.",
-                "Ticket requests",
-                {200: json_response("The request, updated.", ref("TicketRequest"))},
-                400, 404, CONFLICT,
-                scope="write", operation_id="answerTicketRequest",
-                requestBody=json_body(
-                    ticket_requests.TicketRequestUpdate(), ticket_requests.UPDATE_READ_ONLY
-                ),
-            ),
-        },
-    }
-
-
-def authorization_paths() -> dict:
-    return {
-        "/api/v1/authorizations": {
-            "get": list_operation(
-                "List the applications you approved",
-                "Applications with a remembered approval or a live token of yours, ordered "
-                "by `approved_at`, `id`.",
-                "Authorizations", ref("Authorization"), ListQuery(), "listAuthorizations",
-            ),
-        },
-        "/api/v1/authorizations/{id}": {
-            "parameters": [path_id(description="The application's id.")],
-            "get": operation(
-                "Get an application you approved", "Yours only (404 otherwise).",
-                "Authorizations",
-                {200: json_response("The authorization.", ref("Authorization"))}, 404,
-                operation_id="getAuthorization",
-            ),
-            "delete": operation(
-                "Revoke an application",
-                "Revokes every token of that application for you (the one making this "
-                "call too, if it is that application's, and the one a refresh or code "
-                "exchange running at that moment gets), forgets your approvals, so the "
-                "consent page asks again, voids its unused authorization codes, and "
-                "ends the calendar feed URLs it was given (`calendar_url`). "
-                "A new password chosen through a password-reset link does this for "
-                "every application.",
-                "Authorizations", {204: no_content("Revoked.")}, 404,
-                scope="write", operation_id="revokeAuthorization",
-            ),
-        },
-    }
-
-
-PATH_BUILDERS = [
-    entity_paths,
-    group_admin_paths,
-    ticket_create_paths,
-    ticket_request_paths,
-    authorization_paths,
-]
