@@ -10,10 +10,13 @@ entry's first version to that change, so it rises with every change without a
 counter stored anywhere; an unchanged feed is byte-for-byte the same (and
 keeps its ETag).
 """
+import base64
 import dataclasses
 import datetime
-from collections import defaultdict
+import hashlib
+import pathlib
 
+import icalendar
 from icalendar import Calendar, Event as VEvent, Timezone, TimezoneStandard, vText
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
@@ -29,6 +32,7 @@ from ..models import (
     UserAlias,
     by_code_point,
 )
+from . import describe
 from .describe import TIME_TBA, UTC, alias_name, event_day, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
@@ -38,6 +42,14 @@ CONTROL_CHARACTERS = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F])
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 # Events have a start only; a timed entry is shown this long (a typical game).
 EVENT_DURATION = datetime.timedelta(hours=3)
+# The code that writes a feed decides its bytes as much as the rows do: a
+# deploy that writes feeds otherwise gives every feed a new version, so no
+# calendar app is answered 304 for a feed in its old form.
+RENDERING = hashlib.sha256(
+    b"".join(pathlib.Path(path).read_bytes() for path in (__file__, describe.__file__))
+    + icalendar.__version__.encode()
+).hexdigest()
+OWNER, ASSIGNEE = aliased(User, name="owner"), aliased(User, name="assignee")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,37 +112,62 @@ def busy_time(event, seats, reader) -> bool:
     return not event.time_tba and any(held.attended_by(reader) for held in seats)
 
 
-def held_tickets(dbsession, user, *where) -> list[HeldTicket]:
-    """One query: the tickets ``user`` owns or is assigned, in active groups
-    they belong to, for events with a date, with event, group and people."""
-    owner, assignee = aliased(User), aliased(User)
-    rows = dbsession.execute(
-        select(Ticket, owner, assignee, UserAlias)
+def _with_people(query, outer=False):
+    """``query`` joined to the owner, the assignee and the alias of its
+    ``Ticket`` (all optional when the ticket itself is, ``outer``)."""
+    join = query.outerjoin if outer else query.join
+    return (
+        join(OWNER, OWNER.id == Ticket.owner_id)
+        .outerjoin(ASSIGNEE, ASSIGNEE.id == Ticket.assignee_id)
+        .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
+    )
+
+
+# Where a feed lists seats: in the order of the seat's parts.
+SEAT_ORDER = (by_code_point(Ticket.section), by_code_point(Ticket.row),
+              by_code_point(Ticket.seat), Ticket.id)
+# What a seat shows is its ticket's and its people's: each row's id (a seat
+# given to someone else) and last change (a new name), a feed's version.
+SEAT_VERSION = (Ticket.id, Ticket.updated_at, OWNER.id, OWNER.updated_at,
+                ASSIGNEE.id, ASSIGNEE.updated_at, UserAlias.id, UserAlias.updated_at)
+
+
+def _held(user, *columns):
+    """``columns`` of the tickets ``user`` owns or is assigned, in active
+    groups they belong to, for events with a date, in the feed's order."""
+    query = (
+        select(*columns)
+        .select_from(Ticket)
         .join(Ticket.event)
         .join(Ticket.group)
         .join(
             Membership,
             (Membership.group_id == Ticket.group_id) & (Membership.user_id == user.id),
         )
-        .join(owner, owner.id == Ticket.owner_id)
-        .outerjoin(assignee, assignee.id == Ticket.assignee_id)
-        .outerjoin(UserAlias, UserAlias.id == Ticket.alias_id)
+    )
+    return _with_people(query).where(
+        or_(Ticket.owner_id == user.id, Ticket.assignee_id == user.id),
+        Group.active.is_(True),
+        Event.date_tba.is_(False),
+    ).order_by(Event.start_time, *SEAT_ORDER)
+
+
+def held_tickets(dbsession, user) -> list[HeldTicket]:
+    """One query: the tickets ``user`` owns or is assigned, in active groups
+    they belong to, for events with a date, with event, group and people."""
+    rows = dbsession.execute(
+        _held(user, Ticket, OWNER, ASSIGNEE, UserAlias)
         .options(contains_eager(Ticket.event), contains_eager(Ticket.group))
-        .where(
-            or_(Ticket.owner_id == user.id, Ticket.assignee_id == user.id),
-            Group.active.is_(True),
-            Event.date_tba.is_(False),
-            *where,
-        )
-        .order_by(
-            Event.start_time,
-            by_code_point(Ticket.section),
-            by_code_point(Ticket.row),
-            by_code_point(Ticket.seat),
-            Ticket.id,
-        )
     )
     return [HeldTicket(*row) for row in rows]
+
+
+def ticket_feed_version(dbsession, user, site) -> str:
+    """One narrow query: what decides ``ticket_feed``'s content, hashed."""
+    rows = dbsession.execute(
+        _held(user, *SEAT_VERSION, Event.id, Event.updated_at, Group.id, Group.updated_at)
+    )
+    return _version(rows, "tickets", site, user.id, user.updated_at, person_name(user))
 
 
 def ticket_feed(dbsession, user, site) -> Calendar:
@@ -161,11 +198,11 @@ def ticket_feed(dbsession, user, site) -> Calendar:
     return _never_empty(calendar)
 
 
-def group_feed(dbsession, user, group, site) -> Calendar:
-    """One entry per event of the group's entity, noting ``user``'s seats."""
-    seats = defaultdict(list)
-    for held in held_tickets(dbsession, user, Ticket.group_id == group.id):
-        seats[held.ticket.event_id].append(held)
+def _group_rows(user, group, version: bool):
+    """The events of ``group``'s entity that have a date, in order, each
+    with the last change to any of the group's tickets for it, the group's
+    last ticket deletion, and ``user``'s seats (a row each; None for an
+    event without one). With ``version``, only the ids and last changes."""
     # A seat that leaves an entry changes it too: one unassigned from the
     # user is still a ticket of the group, changed then; a deleted one left
     # only its history row, which does not say its event.
@@ -180,15 +217,49 @@ def group_feed(dbsession, user, group, site) -> Calendar:
         .where(TicketHistory.group_id == group.id, TicketHistory.action == HistoryAction.DELETED)
         .scalar_subquery()
     )
-    events = dbsession.execute(
-        select(Event, tickets_changed.c.changed, last_deletion)
+    seats = (Ticket, OWNER, ASSIGNEE, UserAlias)
+    columns = (Event, tickets_changed.c.changed, last_deletion, *seats)
+    if version:
+        columns = (Event.id, Event.updated_at, tickets_changed.c.changed, last_deletion,
+                   *SEAT_VERSION)
+    # The traversal found the group active, with the user a member.
+    query = (
+        select(*columns)
+        .select_from(Event)
         .outerjoin(tickets_changed, tickets_changed.c.event_id == Event.id)
-        .where(Event.entity_id == group.entity_id, Event.date_tba.is_(False))
-        .order_by(Event.start_time, Event.id)
+        .outerjoin(
+            Ticket,
+            (Ticket.event_id == Event.id)
+            & (Ticket.group_id == group.id)
+            & or_(Ticket.owner_id == user.id, Ticket.assignee_id == user.id),
+        )
     )
+    return (
+        _with_people(query, outer=True)
+        .where(Event.entity_id == group.entity_id, Event.date_tba.is_(False))
+        .order_by(Event.start_time, Event.id, *SEAT_ORDER)
+    )
+
+
+def group_feed_version(dbsession, user, group, site) -> str:
+    """One narrow query: what decides ``group_feed``'s content, hashed."""
+    rows = dbsession.execute(_group_rows(user, group, version=True))
+    return _version(rows, "group", site, user.id, user.updated_at, person_name(user),
+                    group.id, group.updated_at, group.name)
+
+
+def group_feed(dbsession, user, group, site) -> Calendar:
+    """One entry per event of the group's entity, noting ``user``'s seats;
+    one query."""
+    events = {}
+    for event, tickets_changed_at, deleted_at, *seat in dbsession.execute(
+        _group_rows(user, group, version=False)
+    ):
+        _, _, mine = events.setdefault(event.id, (event, (tickets_changed_at, deleted_at), []))
+        if seat[0] is not None:
+            mine.append(HeldTicket(*seat))
     calendar = _calendar(f"SeatShare: {group.name}", f"Events of {group.name}")
-    for event, tickets_changed_at, deleted_at in events:
-        mine = seats.get(event.id, [])
+    for event, (tickets_changed_at, deleted_at), mine in events.values():
         summary = event.name
         if len(mine) == 1:
             summary += f" · your seat: {mine[0].seat_title(user)}"
@@ -213,6 +284,17 @@ def group_feed(dbsession, user, group, site) -> Calendar:
             )
         )
     return _never_empty(calendar)
+
+
+def _version(rows, *feed) -> str:
+    """A feed's ETag, made without building it: the hash of what decides its
+    content, the ``rows`` of its narrow query (each row's id and last
+    change, the same as long as every entry is) and the ``feed``'s own
+    parts (its kind, the site in its UIDs, the reader, the group)."""
+    digest = hashlib.sha256(RENDERING.encode())
+    for part in (feed, *rows):
+        digest.update(repr(tuple(part)).encode())
+    return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
 
 
 def _calendar(name, description) -> Calendar:

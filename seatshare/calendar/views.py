@@ -9,7 +9,7 @@ from webob.acceptparse import AcceptEncodingValidHeader
 from ..errors import html_error
 from ..errors.views import page_not_found
 from ..permissions import Permission
-from .feeds import group_feed, ticket_feed
+from .feeds import group_feed, group_feed_version, ticket_feed, ticket_feed_version
 from .resources import CalendarRoot, GroupFeed, TicketFeed
 
 # One page for every feed URL that does not work: which part is wrong
@@ -32,29 +32,26 @@ CACHE_SECONDS = 60
 SECRET_URL_HEADERS = {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
 
 
-def calendar_response(request, calendar) -> Response:
-    response = Response(
-        body=calendar.to_ical(),
-        content_type="text/calendar",
-        charset="utf-8",
-        conditional_response=True,
-    )
-    # The body's hash (the plain one's, with "-gzip" for the compressed
-    # representation), and no Last-Modified: an entry leaving the feed (a
-    # ticket deleted, a group left) leaves no date behind, so If-Modified-Since
-    # could be answered 304 for a feed that changed.
-    response.md5_etag()
-    if _accepts_gzip(request):
+def calendar_response(request, version: str, build) -> Response:
+    """The feed ``build()`` makes, whose content ``version`` names: its
+    ETag. Most polls name the current ETag: WebOb answers them 304 from
+    these headers alone (dropping Content-Length), so the feed is built
+    and compressed only to be sent."""
+    response = Response(content_type="text/calendar", charset="utf-8",
+                        conditional_response=True)
+    # No Last-Modified: an entry leaving the feed (a ticket deleted, a group
+    # left) leaves no date behind, so If-Modified-Since could be answered
+    # 304 for a feed that changed.
+    response.etag = version
+    compress = _accepts_gzip(request)
+    if compress:
         response.content_encoding = "gzip"
-        response.etag = f"{response.etag}-gzip"
-        # Most polls name the current ETag: WebOb answers them 304 from the
-        # headers alone (dropping Content-Length), so compress only a body
-        # that will be sent.
-        if response.etag not in request.if_none_match:
-            # mtime=0: the same feed compresses to the same bytes, so this
-            # representation's ETag stays as stable as the plain one's. Level 6
-            # (zlib's own default) takes half level 9's time, for a few % more.
-            response.body = gzip.compress(response.body, compresslevel=6, mtime=0)
+        response.etag = f"{version}-gzip"
+    if response.etag not in request.if_none_match:
+        body = build().to_ical()
+        # mtime=0: the same feed compresses to the same bytes. Level 6
+        # (zlib's own default) takes half level 9's time, for a few % more.
+        response.body = gzip.compress(body, compresslevel=6, mtime=0) if compress else body
     response.vary = ("Accept-Encoding",)
     response.cache_control.private = True
     response.cache_control.max_age = CACHE_SECONDS
@@ -78,13 +75,16 @@ def site(request) -> str:
 
 @view_config(context=TicketFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
 def ticket_feed_view(context, request):
-    return calendar_response(request, ticket_feed(request.dbsession, context.user, site(request)))
+    dbsession, user, domain = request.dbsession, context.user, site(request)
+    return calendar_response(request, ticket_feed_version(dbsession, user, domain),
+                             lambda: ticket_feed(dbsession, user, domain))
 
 
 @view_config(context=GroupFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
 def group_feed_view(context, request):
-    calendar = group_feed(request.dbsession, context.user, context.group, site(request))
-    return calendar_response(request, calendar)
+    dbsession, user, group, domain = request.dbsession, context.user, context.group, site(request)
+    return calendar_response(request, group_feed_version(dbsession, user, group, domain),
+                             lambda: group_feed(dbsession, user, group, domain))
 
 
 @notfound_view_config(containment=CalendarRoot)

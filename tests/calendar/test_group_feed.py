@@ -238,5 +238,5 @@ def test_feed_query_count_does_not_grow_with_events_or_tickets(
         f.make_ticket(group=group, event=event, owner=season["friend"], assignee=viewer)
     many_queries, many_entries = measure(url)
     assert many_entries == few_entries + 10
-    # The user, the group with the membership, the seats, the events.
+    # The user, the group with the membership, the version, the events with the seats.
     assert many_queries == few_queries == 4
