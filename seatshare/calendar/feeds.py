@@ -5,7 +5,8 @@ announced are all-day entries on their date in the reader's time zone. UIDs
 are built from ids and the site's domain only, so a calendar app updates an
 entry in place when a seat or a start time changes, and no other SeatShare
 site has the same UID for another entry. DTSTAMP and LAST-MODIFIED are the
-last change to what an entry shows, and SEQUENCE counts the seconds from the
+last change to what an entry shows (a calendar without METHOD, whose DTSTAMP
+RFC 5545 §3.8.7.2 makes the LAST-MODIFIED), and SEQUENCE counts the seconds from the
 entry's first version to that change, so it rises with every change without a
 counter stored anywhere; an unchanged feed is byte-for-byte the same (and
 keeps its ETag).
@@ -302,7 +303,12 @@ def _calendar(name, description) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    # No METHOD: with one (PUBLISH), RFC 5545 §3.8.7.2 makes DTSTAMP the
+    # moment this copy of the calendar was written, a new one at every poll
+    # (a new ETag, and an app re-reading every entry); and §3.7.2 wants the
+    # same method in the Content-Type. Without, DTSTAMP is the last change
+    # to the entry, as LAST-MODIFIED is: what ``_entry`` writes. A feed is a
+    # subscription, not an iTIP message (RFC 5546) to be acted on.
     # RFC 7986 names, and the older X-WR-* ones many apps still read. All are
     # TEXT, but icalendar escapes only the properties it knows as such.
     name, description = vText(one_line(name)), vText(ical_text(description))

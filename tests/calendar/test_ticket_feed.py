@@ -8,7 +8,7 @@ import pytest
 from pyramid.request import Request
 from sqlalchemy import select
 
-from seatshare.calendar import feed_token, reset_feed_secret, user_feed_url
+from seatshare.calendar import feed_token, group_feed_url, reset_feed_secret, user_feed_url
 from seatshare.calendar.describe import describe_when
 from seatshare.models import Event, User
 from seatshare.services.schedule import import_events, parse_schedule
@@ -271,6 +271,25 @@ def test_feed_is_stable_and_answers_conditional_requests(fetch, feed_request, se
     assert first.headers["ETag"] == second.headers["ETag"]
     assert "private" in first.headers["Cache-Control"]
     fetch(url, status=304, headers={"If-None-Match": first.headers["ETag"]})
+
+
+def test_a_feed_has_no_method_so_its_dtstamps_are_the_last_changes(
+    fetch, feed_request, season, backdate
+):
+    """RFC 5545 §3.8.7.2: under a METHOD (PUBLISH), DTSTAMP is when that copy
+    of the calendar was made, a new value at every poll; without one, it is
+    the entry's last change, LAST-MODIFIED, the same at every poll."""
+    backdate(*season["tickets"].values(), *season["events"].values(), season["viewer"],
+             season["friend"], season["group"], season["alias"])
+    viewer = season["viewer"]
+    for url in (user_feed_url(feed_request, viewer),
+                group_feed_url(feed_request, viewer, season["group"].id)):
+        feed = fetch(url)
+        assert "METHOD" not in feed.calendar
+        assert "method=" not in feed.headers["Content-Type"]
+        for entry in feed.entries.values():
+            assert entry.decoded("DTSTAMP") == entry.decoded("LAST-MODIFIED")
+            assert entry.decoded("DTSTAMP") < datetime.datetime.now(UTC) - datetime.timedelta(hours=1)
 
 
 def test_a_calendar_app_that_accepts_gzip_gets_the_feed_compressed(
