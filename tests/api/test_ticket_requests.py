@@ -462,7 +462,7 @@ def test_an_assignee_passing_the_ticket_to_a_requester_accepts_in_their_own_name
         HistoryAction.ASSIGNED, world.assignee.id, asked.id)
     [message] = [m for m in outbox if world.member.email in m.to]
     assignee, event = name(world.assignee), world.ticket.event.name
-    assert message.subject == f"{assignee} accepted your request for {event}"
+    assert message.subject == f"{assignee} passed you the ticket to {event} you asked for"
     assert world.assignee.email in message.message["Reply-To"]
     assert mailed(outbox)[world.owner.email] == (
         f"{assignee} passed your ticket to {event} on to {name(world.member)}")

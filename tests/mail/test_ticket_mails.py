@@ -63,22 +63,30 @@ def test_a_ticket_given_without_an_alias_names_none(testapp, crew, outbox):
     assert "in your place" not in prose(given_mail(outbox, crew))
 
 
-def test_a_requester_declined_as_the_assignee_passes_the_ticket_on_is_told_so(
-        testapp, crew, outbox, auth_headers):
+@pytest.mark.parametrize(("to", "subject", "opening"), [
+    ("Ned", "Gus Given passed on the ticket to Gulls vs Terns you asked for",
+     "Gus Given, who had this ticket in Gulls Crew, passed it on to someone else, so your "
+     "request to Olga Owner for it is declined:"),
+    ("Rae", "Gus Given passed you the ticket to Gulls vs Terns you asked for",
+     "Gus Given, who had this ticket in Gulls Crew, passed it on to you, so your request to "
+     "Olga Owner for it is accepted:"),
+], ids=["to someone else", "to the requester"])
+def test_a_requester_the_assignee_passes_the_ticket_on_is_told_so(
+        testapp, crew, outbox, auth_headers, to, subject, opening):
     """They asked its owner: the assignee who passed it on did not decline
-    their request, their passing it on did."""
+    nor accept their request, their passing it on did."""
     rae, ned = (f.make_user(first_name=first, last_name="Member") for first in ("Rae", "Ned"))
     for user in (rae, ned):
         f.make_membership(crew["group"], user)
     ticket = f.make_ticket(group=crew["group"], event=crew["events"][0], owner=crew["olga"],
                            assignee=crew["gus"])
     f.make_ticket_request(ticket, requester=rae)
-    testapp.put_json(f"{API}/ticket/{ticket.id}", {"assignee_id": ned.id},
+    testapp.put_json(f"{API}/ticket/{ticket.id}", {"assignee_id": {"Rae": rae, "Ned": ned}[to].id},
                      headers=auth_headers(crew["gus"]))
     [message] = [m for m in outbox if m.to.endswith(f"<{rae.email}>")]
-    assert message.subject == "Gus Given passed on the ticket to Gulls vs Terns you asked for"
-    assert ("Gus Given, who had this ticket in Gulls Crew, passed it on to someone "
-            "else, so your request to Olga Owner for it is declined:") in prose(message)
+    assert message.subject == subject
+    assert opening in prose(message)
+    assert "your request for" not in prose(message)
     assert "Gus Given <gus@example.org>" == message.message["Reply-To"]
 
 

@@ -37,18 +37,17 @@ assigns the ticket to {requester_name}{taken}.""",
 def mail_request_answer(request, ticket_request, answerer=None):
     """To the requester: the owner accepted or declined their request; or
     ``answerer`` (the owner, or the assignee passing the ticket on) gave
-    the ticket to them, or to someone else: an assignee passing it on to
-    someone else is said to have done so, not to have declined a request
-    made to the owner."""
+    the ticket to them, or to someone else: an assignee passing it on is
+    said to have done so, to them or to someone else, not to have
+    accepted or declined a request made to the owner."""
     ticket, owner, requester = _parties(request, ticket_request)
+    accepted = ticket_request.status == models.RequestStatus.ACCEPTED
     if answerer is not None and answerer.id != owner.id:
-        if ticket_request.status != models.RequestStatus.ACCEPTED:
-            # They asked its owner: the assignee did not decline, but gave it away.
-            _mail_passed_on(request, ticket, owner, requester, answerer)
-            return
-        owner = answerer
-    if ticket_request.status == models.RequestStatus.ACCEPTED:
-        verdict, closing = "accepted", "The ticket is now assigned to you. Enjoy the event!"
+        # They asked its owner: the assignee answered nothing, but passed it on.
+        _mail_passed_on(request, ticket, owner, requester, answerer, accepted)
+        return
+    if accepted:
+        verdict, closing = "accepted", ACCEPTED_CLOSING
     else:
         # Declined as the ticket was given to someone else (accepting
         # another request, or assigning it), or with it already theirs.
@@ -70,19 +69,30 @@ def mail_request_answer(request, ticket_request, answerer=None):
     )
 
 
-def _mail_passed_on(request, ticket, owner, requester, assignee):
-    """To the requester: ``assignee`` passed ``ticket`` on to someone else,
-    which declined the request they had made to its ``owner``."""
-    name = person_name(assignee)
+ACCEPTED_CLOSING = "The ticket is now assigned to you. Enjoy the event!"
+
+
+def _mail_passed_on(request, ticket, owner, requester, assignee, to_them):
+    """To the requester: ``assignee`` passed ``ticket`` on, to them
+    (``to_them``), which accepted the request they had made to its
+    ``owner``, or to someone else, which declined it."""
+    name, event_name = person_name(assignee), ticket.event.name
+    if to_them:
+        subject = f"{name} passed you the ticket to {event_name} you asked for"
+        whom, verdict, closing = "you", "accepted", ACCEPTED_CLOSING
+    else:
+        subject = f"{name} passed on the ticket to {event_name} you asked for"
+        whom, verdict = "someone else", "declined"
+        closing = f"You can still ask for other tickets in {ticket.group.name}."
     mail_about_tickets(
         request,
         [ticket],
         reader=requester,
         sender=assignee,
-        subject=f"{name} passed on the ticket to {ticket.event.name} you asked for",
-        opening=(f"{name}, who had this ticket in {ticket.group.name}, passed it on to someone\n"
-                 f"else, so your request to {person_name(owner)} for it is declined:"),
-        closing=f"You can still ask for other tickets in {ticket.group.name}.",
+        subject=subject,
+        opening=(f"{name}, who had this ticket in {ticket.group.name}, passed it on to {whom}, "
+                 f"so your request to {person_name(owner)} for it is {verdict}:"),
+        closing=closing,
     )
 
 
