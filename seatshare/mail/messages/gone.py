@@ -94,13 +94,13 @@ def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
         these = "this one, which was" if one else "these, which were"
         subject = gone_subject(group, f"your ticket from {owner_name} is deleted" if one
                                else f"{len(tickets)} tickets from {owner_name} are deleted")
-        opening = (f"{owner_name} is no longer a member of {group.name}. The tickets they owned\n"
+        opening = (f"{owner_name} is no longer a member of {group.name}. The tickets they owned "
                    f"were deleted, and with them {these} assigned to you:")
     else:
         these = "this ticket, which was" if one else "these tickets, which were"
         subject = f"{owner_name} deleted {what}"
         opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
-    closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
+    closing = (f"If you still need a seat, you can ask the other members of {group.name} "
                "for one of their tickets in your SeatShare app.")
     # Told first whenever there is one: ``after`` is never used.
     return _Part(tickets, subject, opening, opening, closing)
@@ -146,7 +146,7 @@ def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
                                else f"{len(tickets)} tickets you asked {deleter_name} for are "
                                "deleted")
         opening = (f"{deleter_name} is no longer a member of {group.name}. The tickets "
-                   f"they owned\nwere deleted, {'this one' if one else 'these'} you asked for "
+                   f"they owned were deleted, {'this one' if one else 'these'} you asked for "
                    f"among them, and {requests}:")
     else:
         subject = (f"{deleter_name} deleted the ticket you asked for to {event}" if one

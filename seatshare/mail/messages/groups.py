@@ -57,9 +57,9 @@ def mail_removed_from_group(request, member, remover, group, tickets, aliases=No
     seat. Built before the tickets change: the message reads them."""
     remover_name = person_name(remover)
     subject = f"{remover_name} removed you from {group.name}"
-    removed = (f"{remover_name}, an administrator of {group.name}, removed you from the\n"
-               "group on SeatShare. Any ticket you owned there is deleted, any ticket\n"
-               "assigned to you there unassigned, and your requests for its tickets\n"
+    removed = (f"{remover_name}, an administrator of {group.name}, removed you from the "
+               "group on SeatShare. Any ticket you owned there is deleted, any ticket "
+               "assigned to you there unassigned, and your requests for its tickets "
                "withdrawn.")
     closing = "To come back, ask one of its administrators to invite you again."
     sections = [(heading, tickets[kind]) for kind, heading in REMOVED_LISTS if tickets.get(kind)]

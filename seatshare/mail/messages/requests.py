@@ -16,7 +16,7 @@ def mail_ticket_request(request, ticket_request):
     taken = ""
     if ticket.assignee_id not in (None, owner.id):
         holder = person_name(request.dbsession.get(models.User, ticket.assignee_id))
-        taken = f",\ntaking it from {holder}, who has it now"
+        taken = f", taking it from {holder}, who has it now"
     mail_about_tickets(
         request,
         [ticket],

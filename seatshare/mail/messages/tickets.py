@@ -27,7 +27,7 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
         else:
             subject = f"{actor_name} gave your ticket to {event_name} to {new_name}"
             opening = f"{actor_name} gave {held}, to {new_name}:"
-        closing = (f"If you still need a seat, you can ask the other members of {group.name}\n"
+        closing = (f"If you still need a seat, you can ask the other members of {group.name} "
                    "for one of their tickets in your SeatShare app.")
         place = "your"
     else:
@@ -72,12 +72,12 @@ def mail_tickets_given(request, reader, actor, group, tickets, alias=None):
     if one:
         subject = f"{actor_name} gave you a ticket to {tickets[0].event.name}"
         opening = f"{actor_name} gave you this ticket in {group.name}:"
-        closing = ("The seat is yours: it shows in your SeatShare app. If you cannot use it,\n"
+        closing = ("The seat is yours: it shows in your SeatShare app. If you cannot use it, "
                    f"you can pass it on to another member of {group.name} there.")
     else:
         subject = f"{actor_name} gave you {len(tickets)} tickets in {group.name}"
         opening = f"{actor_name} gave you these tickets in {group.name}:"
-        closing = ("The seats are yours: they show in your SeatShare app. If you cannot use\n"
+        closing = ("The seats are yours: they show in your SeatShare app. If you cannot use "
                    f"one, you can pass it on to another member of {group.name} there.")
     notes = {} if alias is None else {
         ticket.id: f"{person_name(alias)} is to use it in your place." for ticket in tickets}
