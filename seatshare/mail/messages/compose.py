@@ -62,6 +62,12 @@ def alias_cleared(alias, place: str) -> str:
     return f"{person_name(alias)}, who was to use it in {place} place, no longer has the seat either."
 
 
+def seat_lost(group) -> str:
+    """What a member who lost the seat they were given in ``group`` can do."""
+    return (f"If you still need a seat, you can ask the other members of {group.name} "
+            "for one of their tickets in your SeatShare app.")
+
+
 def _address(person) -> str:
     """A user as ``"Ana Lopez" <ana@example.com>``, or a bare address."""
     if isinstance(person, models.User):

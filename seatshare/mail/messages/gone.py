@@ -4,7 +4,7 @@ deleted, unassigned and no longer asked for as a member leaves a group
 from typing import NamedTuple
 
 from ...calendar.describe import person_name
-from .compose import alias_cleared, mail_about_sections
+from .compose import alias_cleared, mail_about_sections, seat_lost
 
 
 # What ``mail_tickets_gone`` tells, in the order its message tells it.
@@ -100,8 +100,7 @@ def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
         these = "this ticket, which was" if one else "these tickets, which were"
         subject = f"{owner_name} deleted {what}"
         opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
-    closing = (f"If you still need a seat, you can ask the other members of {group.name} "
-               "for one of their tickets in your SeatShare app.")
+    closing = seat_lost(group)
     # Told first whenever there is one: ``after`` is never used.
     return _Part(tickets, subject, opening, opening, closing)
 

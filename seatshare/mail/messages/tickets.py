@@ -1,7 +1,7 @@
 """Mail about a ticket changing hands: moved away from its assignee, or
 given to a member directly."""
 from ...calendar.describe import person_name
-from .compose import alias_cleared, mail_about_tickets
+from .compose import alias_cleared, mail_about_tickets, seat_lost
 
 
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
@@ -27,8 +27,7 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
         else:
             subject = f"{actor_name} gave your ticket to {event_name} to {new_name}"
             opening = f"{actor_name} gave {held}, to {new_name}:"
-        closing = (f"If you still need a seat, you can ask the other members of {group.name} "
-                   "for one of their tickets in your SeatShare app.")
+        closing = seat_lost(group)
         place = "your"
     else:
         held = f"this ticket of yours, which was assigned to them in {group.name}"
