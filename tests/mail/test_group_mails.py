@@ -266,3 +266,34 @@ def test_a_leaving_mail_s_subject_names_its_one_list(testapp, crew, outbox, setu
         f.make_ticket_request(ticket, requester=crew["lee"])
     remove(testapp, crew, "lee")
     assert mail_to(outbox, crew["ola"]).subject == subject
+
+
+@pytest.mark.parametrize("act", ["leaving", "removed", "asking"])
+def test_a_subject_with_long_names_is_cut_at_a_word_to_78_characters(testapp, crew, outbox,
+                                                                      dbsession, act):
+    """RFC 5322's line advice, for every subject at one place: a leaving
+    mail's subject with this group and these names ran to 160 characters."""
+    crew["group"].name = "The Harbour Gulls Season Ticket Holders Association"
+    crew["lee"].first_name, crew["lee"].last_name = "Bartholomew-Alexander", "Featherstonehaugh"
+    crew["ada"].first_name, crew["ada"].last_name = "Maximiliana", "Oyelaran-Fitzgerald"
+    dbsession.flush()
+    f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["lee"],
+                  assignee=crew["ola"])
+    asked = f.make_ticket(group=crew["group"], event=crew["later"], owner=crew["ola"])
+    if act == "asking":
+        testapp.post_json(f"{API}/ticket/{asked.id}/requests", {"message": ""},
+                          headers=crew["headers"](crew["lee"]), status=201)
+        full = ("Bartholomew-Alexander Featherstonehaugh asked for your ticket to "
+                "Gulls vs Puffins")
+    else:
+        f.make_ticket_request(asked, requester=crew["lee"])
+        remove(testapp, crew, "lee" if act == "leaving" else "ada")
+        full = ("The Harbour Gulls Season Ticket Holders Association: your ticket from "
+                "Bartholomew-Alexander Featherstonehaugh is deleted, and more")
+    subject = mail_to(outbox, crew["ola"]).subject
+    assert len(subject) <= 78 < len(full)
+    assert subject.endswith("…")
+    kept = subject.removesuffix("…")
+    assert full.startswith(kept) and full[len(kept)] in " ,"
+    if act == "removed":
+        assert len(mail_to(outbox, crew["lee"]).subject) <= 78

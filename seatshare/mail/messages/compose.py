@@ -93,12 +93,31 @@ def filled(body: str) -> str:
     )
 
 
+# A subject's characters at most, as RFC 5322 (2.1.1) advises for a line:
+# a mail client's list shows the start, and names can be long.
+SUBJECT_WIDTH = 78
+CUT = "\N{HORIZONTAL ELLIPSIS}"
+
+
+def bounded_subject(subject: str) -> str:
+    """``subject`` on one line and at most ``SUBJECT_WIDTH`` characters:
+    cut after its last whole word that fits, then "…"; a first word
+    longer than that is cut where it must be."""
+    subject = one_line(subject)
+    if len(subject) <= SUBJECT_WIDTH:
+        return subject
+    room = SUBJECT_WIDTH - len(CUT)
+    # A space right after the room ends a whole word that fits.
+    words = subject[:room + 1].rpartition(" ")[0].rstrip(" ,;:")
+    return (words or subject[:room]) + CUT
+
+
 def send_message(request, to, subject, body, reply_to=None):
     headers = {"Auto-Submitted": "auto-generated"}
     if reply_to is not None:
         headers["Reply-To"] = _address(reply_to)
     message = Message(
-        subject=one_line(subject),
+        subject=bounded_subject(subject),
         recipients=[_address(to)],
         body=f"{filled(body)}\n{SIGNATURE}\n",
         extra_headers=headers,
