@@ -327,7 +327,7 @@ def test_deleting_a_ticket_mails_whoever_asked_for_it(testapp, world, dbsession,
     [message] = [m for m in outbox if world.member.email in m.to]
     assert world.member.email in message.to
     deleter = name(getattr(world, caller))
-    assert message.subject == f"{deleter} deleted the ticket you asked for to {event_name}"
+    assert message.subject == f"{deleter} deleted the ticket to {event_name} you asked for"
     assert "your request with it" in message.body
     assert getattr(world, caller).email in message.message["Reply-To"]  # whoever deleted it
 

@@ -97,7 +97,9 @@ def test_a_requester_learns_who_deleted_the_ticket_they_asked_for(testapp, crew,
     testapp.delete(f"{API}/ticket/{ticket.id}", headers=crew["headers"](crew["lee"]),
                    status=204)
     message = mail_to(outbox, crew["ola"])
-    assert message.subject == "Lee Leaver deleted the ticket you asked for to Gulls vs Terns"
+    # The event beside the ticket: "the ticket you asked for to Gulls vs
+    # Terns" read as asking for it to something.
+    assert message.subject == "Lee Leaver deleted the ticket to Gulls vs Terns you asked for"
     assert ("Lee Leaver deleted this ticket in Gulls Crew, which you asked for, and your "
             "request with it:") in prose(message)
 

@@ -148,7 +148,7 @@ def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
                    f"they owned were deleted, {'this one' if one else 'these'} you asked for "
                    f"among them, and {requests}:")
     else:
-        subject = (f"{deleter_name} deleted the ticket you asked for to {event}" if one
+        subject = (f"{deleter_name} deleted the ticket to {event} you asked for" if one
                    else f"{deleter_name} deleted {len(tickets)} tickets you asked for")
         opening = (f"{deleter_name} deleted {these.lower()} in {group.name}, which you asked "
                    f"for, and {requests}:")
