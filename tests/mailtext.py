@@ -7,3 +7,9 @@ def prose(message) -> str:
     """``message``'s body with every run of white space, line breaks
     included, as one space."""
     return " ".join(message.body.split())
+
+
+def told_in_order(text: str, *parts: str) -> bool:
+    """Whether each of ``parts`` is in ``text``, each after the one before."""
+    places = [text.index(part) for part in parts]
+    return places == sorted(places)
