@@ -299,3 +299,24 @@ def test_a_subject_with_long_names_is_cut_at_a_word_to_78_characters(testapp, cr
     assert full.startswith(kept) and full[len(kept)] in " ,"
     if act == "removed":
         assert len(mail_to(outbox, crew["lee"]).subject) <= 78
+
+
+def test_what_to_do_about_each_list_is_said_right_below_it(testapp, crew, outbox):
+    """All below the last list, "Its seat is free again" read as any
+    list's: each list's closing now stands before the next list."""
+    f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["lee"], seat="Deleted",
+                  assignee=crew["ola"])
+    f.make_ticket(group=crew["group"], event=crew["later"], owner=crew["ola"], seat="Free",
+                  assignee=crew["lee"])
+    wanted = f.make_ticket(group=crew["group"], event=crew["soon"], owner=crew["ola"],
+                           seat="Wanted")
+    f.make_ticket_request(wanted, requester=crew["lee"])
+    remove(testapp, crew, "lee")
+    assert told_in_order(
+        prose(mail_to(outbox, crew["ola"])),
+        "Seat Deleted", "If you still need a seat, you can ask the other members",
+        "And this ticket of yours, which was assigned to them, is unassigned:", "Seat Free",
+        "Its seat is free again",
+        "And their request for this ticket of yours is withdrawn:", "Seat Wanted",
+        "You need not answer their request",
+    )

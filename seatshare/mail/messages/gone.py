@@ -43,15 +43,19 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
     closings = [part.closing for part in parts]
     if actor.id != party.id:
         # Whom a reply reaches, and why: the parts say only "no longer a member".
-        closings.insert(0, f"{person_name(actor)}, an administrator of {group.name}, removed "
-                           f"{name} from the group.")
+        closings[0] = (f"{person_name(actor)}, an administrator of {group.name}, removed "
+                       f"{name} from the group.\n\n{closings[0]}")
+    # What the reader can do about each list, right below it: all below
+    # the last list, "Its seat is free again" read as any list's.
+    openings = [parts[0].opening] + [f"{closing}\n\n{part.after}"
+                                     for closing, part in zip(closings, parts[1:])]
     mail_about_sections(
         request,
-        [(part.opening if i == 0 else part.after, part.tickets) for i, part in enumerate(parts)],
+        [(opening, part.tickets) for opening, part in zip(openings, parts)],
         reader=reader,
         sender=actor,
         subject=subject,
-        closing="\n\n".join(closings),
+        closing=closings[-1],
         notes=alias_notes(tickets, ALIAS_PLACES, aliases),
     )
 
