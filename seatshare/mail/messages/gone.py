@@ -35,16 +35,19 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
     name = person_name(party)
     builders = {"deleted": _deleted_part, "dropped": _dropped_part, "asked": _asked_part,
                 "withdrawn": _withdrawn_part}
-    parts = [builders[kind](name, group, tickets[kind], left_group)
+    gone = None
+    if left_group:
+        # Not "left": an administrator may have removed them. If one did,
+        # the first sentence says who (whom a reply reaches, and why).
+        gone = f"{name} is no longer a member of {group.name}"
+        if actor.id != party.id:
+            gone += f" ({person_name(actor)}, an administrator, removed them)"
+    parts = [builders[kind](name, group, tickets[kind], gone)
              for kind in GONE_KINDS if tickets.get(kind)]
     # Short enough for a mail client's list: the first list's, which
     # matters most (only a member leaving has more than one).
     subject = parts[0].subject + (", and more" if len(parts) > 1 else "")
     closings = [part.closing for part in parts]
-    if actor.id != party.id:
-        # Whom a reply reaches, and why: the parts say only "no longer a member".
-        closings[0] = (f"{person_name(actor)}, an administrator of {group.name}, removed "
-                       f"{name} from the group.\n\n{closings[0]}")
     # What the reader can do about each list, right below it: all below
     # the last list, "Its seat is free again" read as any list's.
     openings = [parts[0].opening] + [f"{closing}\n\n{part.after}"
@@ -88,17 +91,17 @@ def gone_subject(group, headline: str) -> str:
     return f"{group.name}: {headline}"
 
 
-def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
-    """``owner_name``'s ``tickets``, assigned to the reader, deleted."""
+def _deleted_part(owner_name, group, tickets, gone) -> _Part:
+    """``owner_name``'s ``tickets``, assigned to the reader, deleted (by
+    them, or with them ``gone`` from the group)."""
     one = len(tickets) == 1
     what = (f"your ticket to {tickets[0].event.name}" if one
             else f"{len(tickets)} tickets assigned to you")
-    if left_group:
-        # Not "left": an administrator may have removed them.
+    if gone:
         these = "this one, which was" if one else "these, which were"
         subject = gone_subject(group, f"your ticket from {owner_name} is deleted" if one
                                else f"{len(tickets)} tickets from {owner_name} are deleted")
-        opening = (f"{owner_name} is no longer a member of {group.name}. The tickets they owned "
+        opening = (f"{gone}. The tickets they owned "
                    f"were deleted, and with them {these} assigned to you:")
     else:
         these = "this ticket, which was" if one else "these tickets, which were"
@@ -109,18 +112,17 @@ def _deleted_part(owner_name, group, tickets, left_group) -> _Part:
     return _Part(tickets, subject, opening, opening, closing)
 
 
-def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
+def _dropped_part(assignee_name, group, tickets, gone) -> _Part:
     """The reader's ``tickets``, assigned to ``assignee_name``, deleted by
-    them or (``left_group``) unassigned."""
+    them or, with them ``gone`` from the group, unassigned."""
     one = len(tickets) == 1
     what = f"your ticket to {tickets[0].event.name}" if one else f"{len(tickets)} of your tickets"
     these = "this ticket of yours, which was" if one else "these tickets of yours, which were"
     is_ = "is" if one else "are"
-    if left_group:
-        # Not "left": an administrator may have removed them.
+    if gone:
         subject = gone_subject(group, f"the seat {assignee_name} held is free" if one
                                else f"{len(tickets)} seats {assignee_name} held are free")
-        opening = (f"{assignee_name} is no longer a member of {group.name}, so {these} "
+        opening = (f"{gone}, so {these} "
                    f"assigned to them, {is_} unassigned:")
         closing = (f"{'Its seat is' if one else 'Their seats are'} free again: you can give "
                    f"{'it' if one else 'them'} to another member of {group.name} "
@@ -133,9 +135,9 @@ def _dropped_part(assignee_name, group, tickets, left_group) -> _Part:
     return _Part(tickets, subject, opening, after, closing)
 
 
-def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
+def _asked_part(deleter_name, group, tickets, gone) -> _Part:
     """``tickets`` the reader asked for, deleted by ``deleter_name``, their
-    owner (or, ``left_group``, with them leaving), and their requests with
+    owner (or with them ``gone`` from the group), and their requests with
     them."""
     one = len(tickets) == 1
     if one:
@@ -143,12 +145,11 @@ def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
         these, was, requests = "This ticket", "was", "your request with it"
     else:
         these, was, requests = "These tickets", "were", "your requests with them"
-    if left_group:
-        # Not "left": an administrator may have removed them.
+    if gone:
         subject = gone_subject(group, f"the ticket you asked {deleter_name} for is deleted" if one
                                else f"{len(tickets)} tickets you asked {deleter_name} for are "
                                "deleted")
-        opening = (f"{deleter_name} is no longer a member of {group.name}. The tickets "
+        opening = (f"{gone}. The tickets "
                    f"they owned were deleted, {'this one' if one else 'these'} you asked for "
                    f"among them, and {requests}:")
     else:
@@ -161,9 +162,9 @@ def _asked_part(deleter_name, group, tickets, left_group) -> _Part:
     return _Part(tickets, subject, opening, after, closing)
 
 
-def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
-    """The reader's ``tickets`` that ``requester_name``, no longer a member
-    of ``group``, had asked for: their requests are withdrawn."""
+def _withdrawn_part(requester_name, group, tickets, gone) -> _Part:
+    """The reader's ``tickets`` that ``requester_name``, ``gone`` from
+    ``group``, had asked for: their requests are withdrawn."""
     one = len(tickets) == 1
     if one:
         subject = gone_subject(group, f"{requester_name}'s request to you is withdrawn")
@@ -177,6 +178,5 @@ def _withdrawn_part(requester_name, group, tickets, left_group) -> _Part:
         after = "And their requests for these tickets of yours are withdrawn:"
         closing = ("You need not answer their requests: those tickets of yours stay as "
                    "they were.")
-    # Not "left": an administrator may have removed them.
-    opening = f"{requester_name} is no longer a member of {group.name}, so {these}:"
+    opening = f"{gone}, so {these}:"
     return _Part(tickets, subject, opening, after, closing)
