@@ -16,6 +16,7 @@ from ..errors import oauth_error, program_error, status_line
 from ..models import Approval
 from ..security.challenges import CLIENT_CHALLENGE
 from ..web.pages import page, sign_in_first
+from .error_descriptions import described, description_of
 from .redirection import answer_back_to_client, back_to_client, shown_destination
 from .resources import OAuthRoot, WellKnown
 from .scopes import normalize_scopes
@@ -25,18 +26,6 @@ SCOPE_DESCRIPTIONS = {
     "read": "See your profile, groups, events and tickets",
     # Each stands alone: an application may ask for "write" only.
     "write": "Make changes for you: update your tickets, answer ticket requests, manage your groups",
-}
-
-# RFC 6749 §5.2's meanings, for errors oauthlib raises without a description.
-ERROR_DESCRIPTIONS = {
-    "invalid_request": "The request is missing a parameter, repeats one, or is malformed.",
-    "invalid_client": "Client authentication failed.",
-    "invalid_grant": "The authorization code or refresh token is invalid, expired, "
-    "revoked, or was issued to another client or redirect URI.",
-    "unauthorized_client": "This client may not use this grant type.",
-    "unsupported_grant_type": "The grant type is not supported.",
-    "invalid_scope": "The requested scope is invalid or exceeds what was granted.",
-    "unsupported_token_type": "The token type is not supported.",
 }
 
 FATAL_MESSAGES = {
@@ -90,8 +79,7 @@ def oauth_response(headers, body, status) -> Response:
         if payload["error"] == "invalid_client":
             headers = {**headers, "WWW-Authenticate": CLIENT_CHALLENGE}
         error = payload.pop("error")
-        description = payload.pop("error_description", None) or ERROR_DESCRIPTIONS.get(
-            error, "The request failed.")
+        description = description_of(error, payload.pop("error_description", None))
         return oauth_error(status, error, description, headers, payload)
     response = Response(status=status_line(status))
     if payload is not None:
@@ -142,7 +130,8 @@ def validate_authorization(request):
     except errors.FatalClientError as exc:
         return bad_authorization_request(request, exc), None
     except errors.OAuth2Error as exc:
-        return HTTPFound(location=back_to_client(exc.redirect_uri, exc.twotuples)), None
+        location = back_to_client(exc.redirect_uri, described(exc).twotuples)
+        return HTTPFound(location=location), None
     except ValueError:
         return bad_authorization_request(request, errors.InvalidRequestFatalError(
             description="The sign-in link is malformed.")), None
@@ -231,7 +220,7 @@ def authorization_decision(request):
         return sign_in_first(request)
     oauth_request = info["request"]
     if request.POST.get("decision") != "approve":
-        denied = errors.AccessDeniedError(state=oauth_request.state)
+        denied = described(errors.AccessDeniedError(state=oauth_request.state))
         return HTTPFound(location=back_to_client(oauth_request.redirect_uri, denied.twotuples))
     if not is_approved(request, oauth_request.client, oauth_request.scopes):
         request.dbsession.add(

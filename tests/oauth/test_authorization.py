@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from seatshare.models import Approval, AuthorizationCode
+from seatshare.oauth.error_descriptions import ERROR_DESCRIPTIONS
 from seatshare.tokens import hash_token
 from tests import factories
 
@@ -167,7 +168,9 @@ def test_deny_redirects_with_access_denied(signed_in_flow, dbsession):
     page = signed_in_flow.consent_page(state="st")
     response = page.forms["consent"].submit("decision", value="deny", status=302)
     assert response.location.startswith(REDIRECT_URI + "?")
-    assert query_of(response.location) == {"error": "access_denied", "state": "st"}
+    assert query_of(response.location) == {
+        "error": "access_denied", "error_description": "The user denied the request.",
+        "state": "st"}
     assert code_count(dbsession) == 0
 
 
@@ -267,6 +270,20 @@ def test_other_errors_are_redirected_to_the_client(signed_in_flow, testapp):
         assert query_of(response.location)["state"] == "q"
 
 
+def test_every_redirected_error_has_a_description_from_the_token_endpoints_table(
+        signed_in_flow, testapp):
+    """RFC 6749 §4.1.2.1: ``error_description`` helps the client's developer.
+    The token endpoint filled it in from one table for the errors oauthlib
+    raises without one; the redirect sent ``unsupported_response_type`` and
+    ``access_denied`` bare. One table serves both now."""
+    url = authorization_url(signed_in_flow.application.client_id, response_type="token")
+    refused = query_of(testapp.get(url, status=302).location)
+    assert refused["error_description"] == ERROR_DESCRIPTIONS["unsupported_response_type"]
+    page = signed_in_flow.consent_page()
+    denied = query_of(page.forms["consent"].submit("decision", value="deny").location)
+    assert denied["error_description"] == ERROR_DESCRIPTIONS["access_denied"]
+
+
 
 @pytest.mark.parametrize("scope", ["admin", "read,write", "read write admin"])
 def test_an_unknown_scope_is_redirected_naming_the_scopes_there_are(signed_in_flow, testapp,
@@ -298,7 +315,8 @@ def test_a_redirect_uris_query_is_kept_as_registered(testapp, dbsession, method)
     flow.sign_in()
     url = authorization_url(application.client_id, QUERY_REDIRECT_URI, state="s 1")
     denied = testapp.get(url).forms["consent"].submit("decision", value="deny", status=302)
-    assert denied.location == QUERY_REDIRECT_URI + "&error=access_denied&state=s+1"
+    assert denied.location == (QUERY_REDIRECT_URI + "&error=access_denied"
+                               "&error_description=The+user+denied+the+request.&state=s+1")
     approved = testapp.get(url).forms["consent"].submit("decision", value="approve", status=302)
     code = query_of(approved.location)["code"]
     assert approved.location == f"{QUERY_REDIRECT_URI}&code={code}&state=s+1"
@@ -323,7 +341,9 @@ def test_a_response_type_other_than_code_is_unsupported_response_type(
                             response_type=response_type)
     response = testapp.get(url, status=302)
     assert response.location.startswith(REDIRECT_URI + "?")
-    assert query_of(response.location) == {"error": "unsupported_response_type", "state": "r"}
+    assert query_of(response.location) == {
+        "error": "unsupported_response_type",
+        "error_description": "The only response_type is code.", "state": "r"}
 
 
 @pytest.mark.parametrize("name", ["code_challenge", "code_challenge_method", "response_mode",

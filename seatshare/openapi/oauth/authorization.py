@@ -41,7 +41,7 @@ REDIRECT = {
     "registered), or with `error` "
     "(`access_denied` when the user denied; `invalid_request` for a repeated "
     "parameter; `invalid_scope`, with an `error_description` naming the scopes, for "
-    "any but `read` and `write`) as RFC 6749 §4.1.2.1 says.",
+    "any but `read` and `write`) and an `error_description` as RFC 6749 §4.1.2.1 says.",
     "headers": {"Location": {"required": True, "schema": {"type": "string", "format": "uri"}}},
     # WebOb's redirect body, for a browser that does not follow Location.
     "content": HTML,
