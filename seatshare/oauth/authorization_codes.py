@@ -66,6 +66,9 @@ class AuthorizationCodes:
         # read, with its application (ENABLED_APPLICATION_WITH_CODE).
         now = utcnow()
         if record.used_at is not None:
+            if record.application_id == client.id:
+                # Its client learns why, and nothing it did not know.
+                self._code_was_used(request, record.id, now)
             revoke_family_of_code(self.dbsession, record.id, now)
             return False
         if record.application_id != client.id:
@@ -106,7 +109,7 @@ class AuthorizationCodes:
             return
         now = utcnow()
         if not self._consume_code(request.authorization_code_id, now):
-            self._code_was_used(request, now)
+            self._code_was_used(request, request.authorization_code_id, now)
 
     def _consume_code(self, code_id, now) -> bool:
         """Mark the code used unless it is: whether this call did. One
@@ -117,9 +120,10 @@ class AuthorizationCodes:
         )
         return result.rowcount == 1
 
-    def _code_was_used(self, request, now):
-        """Another exchange consumed the code first: revoke what it got."""
-        revoke_family_of_code(self.dbsession, request.authorization_code_id, now)
+    def _code_was_used(self, request, code_id, now):
+        """A replay (RFC 6749 §4.1.2), or another exchange consumed the code
+        first: revoke what it got, and say so."""
+        revoke_family_of_code(self.dbsession, code_id, now)
         raise errors.InvalidGrantError(
             description="The authorization code was already used.", request=request
         )

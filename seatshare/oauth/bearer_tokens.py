@@ -53,7 +53,7 @@ class BearerTokens:
             CONSUME_CODE_AND_INSERT_TOKEN, {**parameters, "code_id": code_id, "now": now}
         ).first()
         if issued is None:
-            self._code_was_used(request, now)
+            self._code_was_used(request, code_id, now)
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """RFC 6749 §6 and §10.4: the refresh token is live and was issued to

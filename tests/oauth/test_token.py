@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from seatshare import main
 from seatshare.models import Application, AuthorizationCode, Token, utcnow
+from seatshare.oauth.error_descriptions import ERROR_DESCRIPTIONS
 from seatshare.oauth.validator import SeatShareValidator
 from seatshare.tokens import hash_token, new_token
 from tests import factories
@@ -392,6 +393,22 @@ def test_code_works_once_and_a_replay_revokes_what_it_issued(signed_in_flow, tes
     api_me(testapp, first["access_token"], status=401)
     api_me(testapp, refreshed["access_token"], status=401)
     assert_error(signed_in_flow.refresh(refreshed["refresh_token"], 400), "invalid_grant", 400)
+
+
+def test_a_replayed_code_is_told_it_was_already_used_but_another_client_is_not(
+        signed_in_flow):
+    """RFC 6749 §4.1.2: the code's own client, replaying it, is told why it
+    is refused (and why its tokens stopped working), as a parallel
+    exchange's loser was; it said the generic invalid_grant. Another client
+    learns nothing about a code that was never its own."""
+    code = signed_in_flow.code()
+    signed_in_flow.exchange(code)
+    replay = signed_in_flow.exchange(code, 400)
+    assert_error(replay, "invalid_grant", 400)
+    assert replay.json["error_description"] == "The authorization code was already used."
+    other = other_client(signed_in_flow).exchange(code, 400)
+    assert_error(other, "invalid_grant", 400)
+    assert other.json["error_description"] == ERROR_DESCRIPTIONS["invalid_grant"]
 
 
 def test_parallel_loser_revokes_the_winners_tokens(signed_in_flow, testapp, dbsession):

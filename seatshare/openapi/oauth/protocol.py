@@ -136,8 +136,9 @@ def protocol_paths() -> dict:
                 "summary": "Token request (RFC 6749 §4.1.3, §6)",
                 "description": "Exchange a code, or rotate a refresh token (presenting a "
                 "rotated refresh token again revokes its whole family). A replayed code is "
-                "refused and every token issued from it revoked, whether its own client or "
-                "another confidential one replays it; a code presented by another "
+                "refused and every token issued from it revoked, whether its own client "
+                "(whose `error_description` says the code was already used) or another "
+                "confidential one replays it; a code presented by another "
                 "confidential client is refused and stops working (a public client is "
                 "refused and changes nothing).",
                 "tags": ["OAuth"],
