@@ -13,8 +13,21 @@ from .issued import could_be_issued, refresh_scopes, revoke_family
 from .scopes import normalize_scopes
 
 
+def locked_refresh_token(refresh_token):
+    """The Token row whose refresh token is ``refresh_token``, read with its
+    user's token lock (``lock_tokens_of``): one round trip."""
+    return (
+        select(Token)
+        .join(User, User.id == Token.user_id)
+        .where(Token.refresh_token_hash == hash_token(refresh_token))
+        .with_for_update(of=User, key_share=True)
+    )
+
+
 class BearerTokens:
-    """Needs ``self.dbsession`` and ``self.refresh_token_lifetime``, set by the
+    """Needs ``self.dbsession``, ``self.refresh_token_lifetime`` and
+    ``self._refresh_records`` (refresh token: its Token row, filled by
+    ``ClientAuthentication._refreshing_public_client``), set by the
     validator, and ``_code_was_used`` of ``AuthorizationCodes``."""
 
     def save_bearer_token(self, token, request, *args, **kwargs):
@@ -61,17 +74,12 @@ class BearerTokens:
         family is revoked (OAuth 2.0 Security BCP §4.14.2)."""
         if not could_be_issued(refresh_token):
             return False
-        # Read with its user's token lock (lock_tokens_of): one round trip.
-        record = self.dbsession.execute(
-            select(Token)
-            .join(User, User.id == Token.user_id)
-            .where(
-                Token.refresh_token_hash == hash_token(refresh_token),
-                Token.application_id == client.id,
-            )
-            .with_for_update(of=User, key_share=True)
-        ).scalar_one_or_none()
+        record = self._refresh_records.get(refresh_token)
         if record is None:
+            record = self.dbsession.execute(
+                locked_refresh_token(refresh_token).where(Token.application_id == client.id)
+            ).scalar_one_or_none()
+        if record is None or record.application_id != client.id:
             return False
         now = utcnow()
         if record.refresh_used_at is not None:

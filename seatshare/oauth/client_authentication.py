@@ -5,11 +5,11 @@ import binascii
 from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
-from sqlalchemy import select
 
 from ..models import Application, Token
 from ..tokens import hash_token, tokens_equal
 from .applications import enabled_application, enabled_application_with_code
+from .bearer_tokens import locked_refresh_token
 from .issued import could_be_issued
 
 
@@ -28,7 +28,8 @@ def exchanged_code(request) -> str | None:
 
 class ClientAuthentication:
     """Needs ``self.dbsession``, ``self._applications`` (client_id: its
-    Application or None), ``self._codes`` (code: its record or None) and
+    Application or None), ``self._codes`` (code: its record or None),
+    ``self._refresh_records`` (refresh token: its Token row) and
     ``self.confidential_clients_only``, set by the validator."""
 
     def _application(self, client_id, request=None) -> Application | None:
@@ -139,12 +140,18 @@ class ClientAuthentication:
             return None
         if not could_be_issued(request.refresh_token):
             return None
-        return self.dbsession.scalar(
-            select(Application.client_id)
-            .join(Token, Token.application_id == Application.id)
-            .where(Token.refresh_token_hash == hash_token(request.refresh_token),
-                   Application.confidential.is_(False))
-        )
+        # The whole row, with its lock, which ``validate_refresh_token`` then
+        # reads from here rather than asking again.
+        row = self.dbsession.execute(
+            locked_refresh_token(request.refresh_token)
+            .add_columns(Application.client_id)
+            .join(Application, Application.id == Token.application_id)
+            .where(Application.confidential.is_(False))
+        ).one_or_none()
+        if row is None:
+            return None
+        self._refresh_records[request.refresh_token] = row.Token
+        return row.client_id
 
     def validate_client_id(self, client_id, request, *args, **kwargs):
         """RFC 6749 §4.1.1: the client exists and is not disabled."""

@@ -54,6 +54,9 @@ class SeatShareValidator(
         # code: its CodeRecord or None, read with the application during an
         # exchange (by its hash alone); the only source of the code.
         self._codes = {}
+        # refresh token: its Token row, read while finding the public
+        # application that presents it without naming itself.
+        self._refresh_records = {}
 
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
         """RFC 6749 §4.1.3, §6: only the code and refresh grants exist here."""

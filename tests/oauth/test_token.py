@@ -485,6 +485,24 @@ def test_a_public_client_refreshes_without_naming_itself(testapp, user, dbsessio
     api_me(testapp, refreshed.json["access_token"], status=401)
 
 
+def test_a_public_clients_refresh_reads_its_refresh_token_once(testapp, user, query_counter):
+    """The refresh token alone names its public application: the statement
+    that finds the application reads the token's row (with its user's
+    lock), and the refresh token's check uses that row. It was read again:
+    5 statements, now 4: the token, the application, marking the token
+    used, storing the new one."""
+    flow = signed_in_public_flow(testapp, user)
+    verifier, challenge = pkce_pair()
+    code = flow.code(code_challenge=challenge, code_challenge_method="S256")
+    first = flow.exchange(code, code_verifier=verifier).json
+    query_counter.reset()
+    testapp.post("/oauth/token", {"grant_type": "refresh_token",
+                                  "refresh_token": first["refresh_token"]})
+    hashes = [s for s in query_counter.statements if "refresh_token_hash =" in str(s)]
+    assert len(hashes) == 1, query_counter.statements
+    assert query_counter.count == 4, query_counter.statements
+
+
 def test_a_confidential_clients_refresh_token_alone_is_invalid_client(signed_in_flow, testapp):
     tokens = signed_in_flow.tokens()
     response = testapp.post("/oauth/token", {"grant_type": "refresh_token",
