@@ -83,8 +83,7 @@ class BearerTokens:
             return False
         now = utcnow()
         if record.refresh_used_at is not None:
-            revoke_family(self.dbsession, record.family, now)
-            return False
+            self._refresh_token_was_used(request, record, now)
         if record.revoked_at is not None or record.refresh_expires_at <= now:
             return False
         request.refresh_record = record
@@ -112,10 +111,15 @@ class BearerTokens:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            revoke_family(self.dbsession, record.family, now)
-            raise errors.InvalidGrantError(
-                description="The refresh token was already used.", request=request
-            )
+            self._refresh_token_was_used(request, record, now)
+
+    def _refresh_token_was_used(self, request, record, now):
+        """A rotated refresh token presented again, or another refresh used
+        it first: it leaked, its family is revoked; its client is told why."""
+        revoke_family(self.dbsession, record.family, now)
+        raise errors.InvalidGrantError(
+            description="The refresh token was already used.", request=request
+        )
 
     def rotate_refresh_token(self, request):
         """RFC 6749 §6: every refresh issues a new refresh token."""

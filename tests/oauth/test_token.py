@@ -623,6 +623,22 @@ def test_reused_refresh_token_revokes_the_whole_family(signed_in_flow, testapp):
     assert_error(signed_in_flow.refresh(second["refresh_token"], 400), "invalid_grant", 400)
 
 
+def test_a_rotated_refresh_token_presented_again_is_told_it_was_already_used(
+        signed_in_flow, testapp):
+    """Its client learns why its tokens stopped working, as the loser of two
+    parallel refreshes was told; it got the generic invalid_grant. Another
+    client presenting it still learns nothing."""
+    first = signed_in_flow.tokens()
+    signed_in_flow.refresh(first["refresh_token"])
+    other, secret = factories.make_application()
+    other_flow = Flow(testapp, other, secret, signed_in_flow.user)
+    refused = other_flow.refresh(first["refresh_token"], 400)
+    assert refused.json["error_description"] == ERROR_DESCRIPTIONS["invalid_grant"]
+    again = signed_in_flow.refresh(first["refresh_token"], 400)
+    assert_error(again, "invalid_grant", 400)
+    assert again.json["error_description"] == "The refresh token was already used."
+
+
 def test_refresh_token_of_another_client_is_refused(signed_in_flow, testapp):
     first = signed_in_flow.tokens()
     other, secret = factories.make_application()
