@@ -7,6 +7,10 @@ authorization endpoint never (``validate_response_type``) and at the
 revocation endpoint with a description of its own. (``server_error`` and
 ``temporarily_unavailable`` are answered by status: ``OAUTH_STATUS_ERRORS``.)"""
 
+from oauthlib.oauth2.rfc6749 import errors
+
+from .pkce import SEND_S256
+
 ERROR_DESCRIPTIONS = {
     "invalid_request": "The request is missing a parameter, repeats one, or is malformed.",
     "invalid_client": "Client authentication failed.",
@@ -20,6 +24,8 @@ ERROR_DESCRIPTIONS = {
     "unsupported_response_type": "The only response_type is code.",
 }
 UNKNOWN_ERROR = "The request failed."
+# oauthlib's errors whose own description would puzzle a client.
+CLEARER_DESCRIPTIONS = {errors.UnsupportedCodeChallengeMethodError: SEND_S256}
 
 
 def description_of(error: str, description: str | None = None) -> str:
@@ -28,7 +34,8 @@ def description_of(error: str, description: str | None = None) -> str:
 
 
 def described(exc):
-    """``exc``, an oauthlib error, with a description (so in its
+    """``exc``, an oauthlib error, with a description that helps (so in its
     ``twotuples`` and ``json``)."""
-    exc.description = description_of(exc.error, exc.description)
+    exc.description = CLEARER_DESCRIPTIONS.get(type(exc)) or description_of(
+        exc.error, exc.description)
     return exc

@@ -27,20 +27,12 @@ def check_code_verifier(record, request) -> None:
         )
 
 
-def accept_s256_only(request) -> dict:
-    """RFC 7636 §4.3, §4.4.1: a challenge's method is ``S256``, the only
-    one accepted; without one it is ``plain``, refused as any other, with
-    a description that says what to send (oauthlib's, "Transform
-    algorithm not supported.", puzzles a client that named none). A
-    ``pre_auth`` validator, after the empty parameters are dropped: the
-    error is redirected."""
-    if request.code_challenge is not None and request.code_challenge_method != "S256":
-        raise errors.UnsupportedCodeChallengeMethodError(
-            description="Send code_challenge_method=S256: it is the only method accepted, "
-            "and a code_challenge without one is plain.",
-            request=request,
-        )
-    return {}
+# oauthlib's description, "Transform algorithm not supported.", puzzles a
+# client that named no method: without one, a challenge is ``plain`` (RFC
+# 7636 §4.3), refused as any but S256 is (the server's only method, see
+# ``SeatShareServer``).
+SEND_S256 = ("Send code_challenge_method=S256: it is the only method accepted, "
+             "and a code_challenge without one is plain.")
 
 
 class PKCE:

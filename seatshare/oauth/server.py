@@ -5,9 +5,11 @@ each in one place (or names the place):
 
 * tokens and codes are 64 lowercase hex characters (``new_token``), not
   oauthlib's 30-character default, and ``token_type`` is ``"bearer"``;
-* PKCE accepts ``S256`` only (oauthlib also accepts, and defaults to, ``plain``),
-  and a challenge with another method, or none, is told to send S256
-  (``accept_s256_only``);
+* PKCE accepts ``S256`` only (oauthlib also accepts, and defaults to,
+  ``plain``): the code grant's one table of methods, which oauthlib checks
+  the authorization request against, verifies the code_verifier with, and
+  names in the metadata; a challenge with another method, or none, is told
+  to send S256 (``pkce.SEND_S256``);
 * codes and refresh tokens are consumed by a conditional UPDATE after every
   other check (``post_token`` validators), so single use holds under races;
 * the token endpoint accepts ``GET`` when ``seatshare.token_endpoint_allow_get``
@@ -59,7 +61,6 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 
 from ..settings import as_bool, number
 from ..tokens import new_token
-from .pkce import accept_s256_only
 from .scopes import SCOPES, normalize_scopes
 from .validator import GRANT_TYPES, SeatShareValidator
 
@@ -163,14 +164,14 @@ class SeatShareServer(WebApplicationServer):
             token_expires_in=validator.access_token_lifetime,
         )
         self.validator = validator
-        # oauthlib keeps S256 and plain in a class-level dict; ours, per grant.
+        # oauthlib keeps S256 and plain in a class-level dict; ours, per
+        # grant, is S256 alone: the one place PKCE's methods are decided.
         self.auth_grant._code_challenge_methods = {"S256": code_challenge_method_s256}
         self.auth_grant.register_code_modifier(_with_hex_code)
         self.auth_grant.register_token_modifier(_contract_token)
         self.refresh_grant.register_token_modifier(_contract_token)
         self.auth_grant.custom_validators.pre_auth.extend(
-            (answer_in_the_query, empty_parameters_are_absent, refuse_repeated_parameters,
-             accept_s256_only)
+            (answer_in_the_query, empty_parameters_are_absent, refuse_repeated_parameters)
         )
         self.auth_grant.custom_validators.post_auth.append(validator.check_code_challenge)
         self.auth_grant.custom_validators.post_token.append(

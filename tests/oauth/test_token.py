@@ -20,7 +20,8 @@ from seatshare.oauth.validator import SeatShareValidator
 from seatshare.tokens import hash_token, new_token
 from tests import factories
 
-from .conftest import REDIRECT_URI, Flow, api_me, basic, pkce_pair
+from .conftest import (REDIRECT_URI, Flow, api_me, authorization_url, basic, pkce_pair,
+                       query_of)
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 CLIENT_CHALLENGE = 'Basic realm="seatshare"'
@@ -720,3 +721,49 @@ def test_an_exchange_marks_its_code_used_and_changes_nothing_else(signed_in_flow
     assert (token.authorization_code_id, token.user_id, token.application_id) == (
         before["id"], before["user_id"], before["application_id"])
     assert token.scopes == before["scopes"]
+
+
+# Each kind of bad PKCE request, where it is refused and with what error
+# (RFC 7636 §4.4.1, §4.6; API.md §2): at the authorization endpoint, by
+# redirect; at the token endpoint, in the JSON body.
+BAD_CHALLENGES = {
+    "no method, so plain": ({"code_challenge": "a" * 43}, "invalid_request"),
+    "plain": ({"code_challenge": "a" * 43, "code_challenge_method": "plain"},
+              "invalid_request"),
+    "another method": ({"code_challenge": "a" * 43, "code_challenge_method": "S512"},
+                       "invalid_request"),
+    "too short": ({"code_challenge": "a" * 42, "code_challenge_method": "S256"},
+                  "invalid_request"),
+    "none from a public client": ({}, "invalid_request"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_CHALLENGES)
+def test_each_kind_of_bad_code_challenge_is_refused(testapp, user, kind):
+    params, error = BAD_CHALLENGES[kind]
+    flow = signed_in_public_flow(testapp, user)
+    url = authorization_url(flow.application.client_id, state="k", **params)
+    query = query_of(testapp.get(url, status=302).location)
+    assert (query["error"], query["state"]) == (error, "k")
+    assert "code" not in query
+
+
+BAD_VERIFIERS = {
+    "none": (None, "invalid_request"),
+    "another": ("b" * 43, "invalid_grant"),
+    "the challenge itself, as plain would take it": ("challenge", "invalid_grant"),
+    "too short": ("a" * 42, "invalid_request"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_VERIFIERS)
+def test_each_kind_of_bad_code_verifier_is_refused(testapp, user, kind):
+    verifier, error = BAD_VERIFIERS[kind]
+    flow = signed_in_public_flow(testapp, user)
+    good, challenge = pkce_pair()
+    code = flow.code(code_challenge=challenge, code_challenge_method="S256")
+    if verifier == "challenge":
+        verifier = challenge
+    assert_error(flow.exchange(code, 400, code_verifier=verifier), error, 400)
+    assert flow.exchange(code, code_verifier=good).status_int == 200  # not used up
+
