@@ -59,6 +59,18 @@ LEAST_REPEATED_SECRET = 8
 OAUTH_PROTOCOL_PATHS = frozenset({"/oauth/token", "/oauth/revoke", "/oauth/introspect"})
 
 
+# The parts of the site outside /api/ that programs call: the OAuth
+# endpoints and RFC 8414's metadata. A path there names an endpoint exactly,
+# as an API path does (``Traverser``).
+PROGRAM_PATH_ROOTS = frozenset({"oauth", ".well-known"})
+
+
+def is_program_path(request) -> bool:
+    """``/oauth``, ``/.well-known`` or a path below either."""
+    path = request.environ.get("PATH_INFO", "")
+    return path.startswith("/") and path[1:].split("/", 1)[0] in PROGRAM_PATH_ROOTS
+
+
 def is_api_request(request) -> bool:
     # The raw WSGI path: request.path_info raises on a path that is not UTF-8,
     # and this runs for every response, error responses included.

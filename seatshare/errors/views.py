@@ -9,7 +9,7 @@ from pyramid.response import Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..models.engine import first_line
-from ..paths import is_api_request, redact_secrets
+from ..paths import is_api_request, is_program_path, redact_secrets
 from ..repeats import Repeats
 from ..security.bearer import bearer_token_sent
 from ..security.challenges import BEARER_CHALLENGE
@@ -68,7 +68,22 @@ def not_found_view(exc, request):
             return html_error(request, 405, headers={"Allow": ", ".join(allowed)})
     if is_api_request(request):
         return json_error(request, 404)
+    if is_program_path(request) and not prefers_html(request):
+        # An OAuth client library shows error_description, RFC 6749 §5.2's.
+        return json_error(request, 404, NO_ENDPOINT, extra={"error_description": NO_ENDPOINT})
     return html_error(request, 404, "There is no page here.")
+
+
+# A program calling a near miss of an endpoint (/oauth/token/, /oauth/tokens)
+# reads JSON; a browser's request, which prefers HTML, gets the page.
+NO_ENDPOINT = ("There is no endpoint here. The OAuth endpoints are /oauth/authorization, "
+               "/oauth/token, /oauth/revoke, /oauth/introspect and "
+               "/.well-known/oauth-authorization-server, without a trailing slash.")
+
+
+def prefers_html(request) -> bool:
+    offers = request.accept.acceptable_offers(["application/json", "text/html"])
+    return bool(offers) and offers[0][0] == "text/html"
 
 
 def forbidden_view(exc, request):

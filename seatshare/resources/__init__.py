@@ -9,7 +9,7 @@ import re
 from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound
 from pyramid.traversal import ResourceTreeTraverser, lineage, split_path_info
 
-from ..paths import is_api_request
+from ..paths import is_api_request, is_program_path
 from ..schemas.types import record_id
 
 
@@ -27,15 +27,17 @@ class Traverser(ResourceTreeTraverser):
         (API.md §1: with or without a token), before a container or a view's
         permission asks an anonymous caller for one."""
         api = is_api_request(request)
+        exact = api or is_program_path(request)
         # Pyramid's traversal skips empty segments, which served
-        # /api/v1/tickets/ and /api/v1//tickets as /api/v1/tickets.
-        if api and "" in request.path_info.split("/")[1:]:
+        # /api/v1/tickets/ and /api/v1//tickets as /api/v1/tickets, and
+        # /oauth/token/ as /oauth/token.
+        if exact and "" in request.path_info.split("/")[1:]:
             raise HTTPNotFound()
         info = super().__call__(request)
         context = info["context"]
-        # /groups/join/nope: traversal hands "nope" to the join view as its
-        # subpath, and no API view takes one.
-        if api and info["subpath"]:
+        # /groups/join/nope, /oauth/token/nope: traversal hands "nope" to
+        # the view as its subpath, and none of these views takes one.
+        if exact and info["subpath"]:
             raise HTTPNotFound()
         if isinstance(context, Container) and context.__name__ in context.records_only_at:
             raise HTTPNotFound()  # /api/v1/ticket: no list, no POST there

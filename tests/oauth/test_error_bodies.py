@@ -90,3 +90,36 @@ def test_the_authorization_endpoint_keeps_its_pages(flow, testapp, monkeypatch):
     assert response.content_type == "text/html"
     assert response.headers["Retry-After"] == "5"
     assert testapp.put("/oauth/authorization", status=405).content_type == "text/html"
+
+
+@pytest.mark.parametrize("path", [
+    "/oauth/token/", "/oauth/token/x", "/oauth//token", "/oauth/tokens", "/oauth/revoke/",
+    "/oauth/introspect/x", "/oauth/", "/oauth", "/.well-known/oauth-authorization-server/",
+    "/.well-known/openid-configuration",
+])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_near_miss_of_an_endpoint_is_a_json_404_naming_the_endpoints(flow, testapp, path,
+                                                                      method):
+    """API.md §1: an unknown route is a 404. Traversal served /oauth/token/
+    and /oauth/token/x as the token endpoint (a subpath, and empty segments,
+    were ignored), and /oauth/tokens was the HTML page a person gets; a
+    program calling them reads JSON. The contract's 404 body, with RFC 6749
+    §5.2's error_description too, which OAuth client libraries show."""
+    params = {"grant_type": "authorization_code", "code": "x" * 64,
+              "client_id": flow.application.client_id, "client_secret": flow.secret}
+    response = testapp.request(path, method=method, status=404,
+                               **({"POST": params} if method == "POST" else {}))
+    assert response.content_type == "application/json"
+    body = response.json
+    assert (body["error"], body["code"]) == ("Not Found", 404)
+    assert body["error_detail"] == body["error_description"]
+    assert "/oauth/token," in body["error_description"]
+    with pytest.raises(errors.OAuth2Error) as raised:
+        parse_token_response(response.text)
+    assert raised.value.description == body["error_description"]
+
+
+def test_a_browser_at_a_near_miss_gets_the_page(testapp):
+    response = testapp.get("/oauth/authorization/", status=404,
+                           headers={"Accept": "text/html,*/*;q=0.8"})
+    assert response.content_type == "text/html"
