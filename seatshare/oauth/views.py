@@ -4,6 +4,7 @@ The endpoints are public (``NO_PERMISSION_REQUIRED``): clients authenticate to
 oauthlib, users to the sign-in page.
 """
 import json
+import re
 
 from oauthlib.oauth2.rfc6749 import errors
 from pyramid.httpexceptions import HTTPFound
@@ -49,24 +50,39 @@ def oauth_headers(request) -> dict:
 
 
 FORM = "application/x-www-form-urlencoded"
+# RFC 9110 §8.3.1: type "/" subtype, each a token (lowercased), short.
+MEDIA_TYPE_RE = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]{1,60}/[a-z0-9!#$%&'*+.^_`|~-]{1,60}")
 
 
 def form_body(request) -> str:
     """The body as oauthlib wants it. The parameters come form-encoded (RFC
-    6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1): a body declared as anything
-    else (JSON, a client developer's usual first try), in which oauthlib
-    would find no parameter and answer "Missing grant_type parameter", is
-    a client error that says what to send, as are undecodable bytes. A
-    body without a Content-Type is read as a form."""
-    if request.body and request.content_type.lower() not in ("", FORM):
-        raise errors.InvalidRequestError(
-            description=f"Send the parameters in the body as {FORM}, not JSON or "
-            "another media type (RFC 6749 section 3.2)."
-        )
-    try:
-        return request.body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise errors.InvalidRequestError(description="The body is not UTF-8.") from exc
+    6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1). A body declared as anything
+    else (JSON, a client developer's usual first try, text/plain,
+    multipart), in which oauthlib would find no parameter and answer
+    "Missing grant_type parameter", is a client error that says what to
+    send and what was sent, as are undecodable bytes. A body without a
+    Content-Type is read as a form, unless it is a JSON object."""
+    media_type = request.content_type.lower()
+    if media_type in ("", FORM) and not (media_type == "" and is_json_object(request.body)):
+        try:
+            return request.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise errors.InvalidRequestError(description="The body is not UTF-8.") from exc
+    if not request.body:
+        return ""
+    sent = media_type or "a JSON object without a Content-Type"
+    if media_type and not MEDIA_TYPE_RE.fullmatch(media_type):
+        sent = "another media type"  # an error_description is plain ASCII, no quotes
+    raise errors.InvalidRequestError(
+        description=f"Send the parameters in the body as {FORM} (RFC 6749 section 3.2), "
+        f"not as {sent}."
+    )
+
+
+def is_json_object(body: bytes) -> bool:
+    """Whether ``body`` opens as a JSON object does; no form parameter here
+    starts with a brace."""
+    return body.lstrip().startswith(b"{")
 
 
 def oauth_response(headers, body, status) -> Response:

@@ -205,8 +205,34 @@ def test_a_body_that_is_not_a_form_is_invalid_request_saying_so(signed_in_flow, 
     response = testapp.post(path, json.dumps(body), headers=headers,
                             content_type=content_type, status=400)
     assert_error(response, "invalid_request", 400)
-    assert "application/x-www-form-urlencoded" in response.json["error_description"]
+    assert response.json["error_description"] == (
+        "Send the parameters in the body as application/x-www-form-urlencoded "
+        f"(RFC 6749 section 3.2), not as {content_type}.")
     # Nothing was used up: the refresh token still works.
+    signed_in_flow.refresh(tokens["refresh_token"])
+
+
+@pytest.mark.parametrize(("content_type", "named"), [
+    (None, "a JSON object without a Content-Type"),
+    ('text/"quoted"', "another media type"),
+    ("text/pláin", "another media type"),
+])
+def test_a_json_body_without_a_content_type_is_told_to_send_a_form(signed_in_flow, testapp,
+                                                                    content_type, named):
+    """Without a Content-Type the body is read as a form: a JSON object was
+    read as one parameter named after the whole body, and answered
+    "Missing grant_type parameter" though it had one. The description
+    names what was sent, when it is a media type an error_description
+    can quote (RFC 6749 §5.2: printable ASCII, no quotes)."""
+    tokens = signed_in_flow.tokens()
+    body = json.dumps({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    headers = basic(signed_in_flow.application.client_id, signed_in_flow.secret)
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    response = testapp.request("/oauth/token", method="POST", body=body.encode(),
+                               headers=headers, status=400)
+    assert_error(response, "invalid_request", 400)
+    assert response.json["error_description"].endswith(f"not as {named}.")
     signed_in_flow.refresh(tokens["refresh_token"])
 
 
