@@ -268,3 +268,32 @@ def test_every_api_operation_documents_its_400_for_a_query_that_is_not_utf8(
             assert res.json["error_detail"] == "The query string is not valid UTF-8."
         else:
             assert res.status_int == 401
+
+
+def documented_paths():
+    """Each /api/ path of the document with its operations' methods."""
+    operations = {}
+    for method, path in api_operations("/api/"):
+        operations.setdefault(path, set()).add(method)
+    return sorted(operations.items())
+
+
+@pytest.mark.parametrize(("path", "methods"), documented_paths(),
+                         ids=[path for path, _ in documented_paths()])
+def test_every_api_path_allows_exactly_the_methods_the_document_gives_it(
+        testapp, world, dbsession, path, methods):
+    """API.md §1: a method the route lacks is a 405 whose ``Allow`` names
+    the methods it has; those must be the document's operations for the
+    path (and HEAD beside GET), so a client reading either learns the same."""
+    ids = {**beyond_seed_ids(world, dbsession), "group": world.group.id,
+           "owner": world.owner.id, "alias": world.alias.id, "event": world.event.id,
+           "ticket": world.ticket.id}
+    caller, url, _ = ALL_EXAMPLES[(min(methods), path)]
+    url = API + url.format(**ids)
+    allowed = methods | ({"HEAD"} if "GET" in methods else set())
+    for method in sorted({"GET", "POST", "PUT", "DELETE", "PATCH"} - methods):
+        res = testapp.request(url, method=method, body=b"{}", expect_errors=True,
+                              headers={**world.headers(caller), "Content-Type": "application/json"})
+        assert (res.status_int, res.headers.get("Allow")) == (405, ", ".join(sorted(allowed))), (
+            f"{method} {path}")
+        assert res.json["code"] == 405
