@@ -115,6 +115,20 @@ def test_non_member_gets_403_on_alias(testapp, world):
     )
 
 
+def test_a_deleted_group_no_longer_shows_its_members_aliases(testapp, world):
+    """API.md §4: once deactivated, a group makes no mutual members, so a
+    member's aliases are no longer listed nor readable through it."""
+    member = world.headers("member")
+    assert world.alias.id in {a["id"] for a in testapp.get(f"{API}/user_aliases",
+                                                          headers=member).json}
+    testapp.delete(f"{API}/groups/{world.group.id}", headers=world.headers("admin"), status=204)
+    assert testapp.get(f"{API}/user_aliases", headers=member).json == []
+    testapp.get(f"{API}/user_aliases/{world.alias.id}", headers=member, status=403)
+    # Its owner still has it.
+    testapp.get(f"{API}/user_aliases/{world.alias.id}", headers=world.headers("alias_owner"),
+                status=200)
+
+
 def test_an_alias_owner_in_no_group_sees_their_alias(testapp, world):
     """Yours or a mutual member's: yours without any group too."""
     loner = f.make_user(last_name="Solo")
