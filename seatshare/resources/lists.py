@@ -1,7 +1,9 @@
 """Containers whose list a filter may narrow to one record (``?group_id=``).
 
-The filtered record is loaded while the container is built, so the order of
-checks is the contract's: 401 (no identity: nothing is loaded, the ACL denies),
+When the request reads the list itself (not a record below it, nor a write,
+which ignore a query's filters as any other parameter), the filtered record
+is loaded while the container is built, so the order of checks is the
+contract's: 401 (no identity: nothing is loaded, the ACL denies),
 then 404 (the record named does not exist), then 403 (the ACL grants LIST only
 to the principal that may see that record), then 400 (the view's schema). A
 filter value that is not an id is left alone here; the schema refuses it.
@@ -16,6 +18,7 @@ from ..permissions import Permission
 from ..errors import APIError
 from ..schemas import json_object
 from ..schemas.types import MAX_ID, INTEGER_RE, record_id
+from ..security.policy import READ_METHODS
 from . import Container
 
 DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
@@ -95,13 +98,19 @@ class ListContainer(Container):
         super().__init__(request, name, parent)
         self.filter_ids = {}
         self.filter_principals = []
-        if request.identity is None:
+        if request.identity is None or not self.is_list_read():
             return
         for param, principal_for in self.filters.items():
             record_id = filter_id(request, param)
             if record_id is not None:
                 self.filter_ids[param] = record_id
                 self.filter_principals.append(principal_for(request, record_id))
+
+    def is_list_read(self) -> bool:
+        """Whether the request reads this list: its filters narrow nothing
+        else, so a record below it (``/ticket/5?group_id=9``) or a write
+        (``POST /tickets?group_id=9``) ignores them, as any query there."""
+        return self.request.method in READ_METHODS and not self.path_from_child()
 
     @property
     def user_id(self):

@@ -542,6 +542,40 @@ def test_filter_naming_a_missing_record_is_404_even_with_bad_paging(testapp, wor
     testapp.get(f"{API}/events?group_id=999999", headers=headers, status=404)
 
 
+@pytest.mark.parametrize("path", [
+    "/users/me", "/users/{owner}", "/events/{event}", "/ticket/{ticket}", "/tickets/{ticket}",
+])
+@pytest.mark.parametrize("query", ["group_id=999999", "event_id=999999"])
+def test_a_list_filter_sent_to_one_record_is_ignored(testapp, world, path, query):
+    """A filter narrows a list (API.md §1: one naming no record is a 404
+    there); a single record takes no query and ignores it (README), so
+    ``?group_id=999999`` on it was a 404 for a record that exists."""
+    url = API + path.format(owner=world.owner.id, event=world.event.id, ticket=world.ticket.id)
+    testapp.get(f"{url}?{query}", headers=world.headers("member"), status=200)
+
+
+@pytest.mark.parametrize("query", ["group_id=999999", "event_id=999999"])
+def test_another_lists_filter_is_an_unknown_parameter_of_a_ticket_s_history(testapp, world,
+                                                                            query):
+    """The history list takes only page and per_page: the tickets list's
+    filters are unknown there, a 400, not a 404 for the record they name."""
+    res = testapp.get(f"{API}/ticket/{world.ticket.id}/history?{query}",
+                      headers=world.headers("member"), status=400)
+    assert res.json["fields"] == {query.split("=")[0]: "is not a known field"}
+
+
+def test_a_list_filter_sent_with_a_write_is_ignored(testapp, world):
+    """A write's query string is ignored (``POST /groups?x=1``), and a list
+    filter is no exception: ``POST /tickets?group_id=999999`` was a 404."""
+    headers = world.headers("owner")
+    query = "?group_id=999999&event_id=999999"
+    body = {"group_id": world.group.id, "event_id": world.event.id, "seat": "7"}
+    testapp.post_json(f"{API}/tickets{query}", body, headers=headers, status=201)
+    testapp.put_json(f"{API}/ticket/{world.ticket.id}{query}", {"note": "aisle"},
+                     headers=headers, status=200)
+    testapp.delete(f"{API}/ticket/{world.ticket.id}{query}", headers=headers, status=204)
+
+
 def test_filter_value_that_is_not_an_id_is_400(testapp, world):
     res = testapp.get(f"{API}/tickets?group_id=abc", headers=world.headers("member"), status=400)
     assert res.json["fields"] == {"group_id": "must be a positive integer"}
