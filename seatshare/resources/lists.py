@@ -18,10 +18,11 @@ from ..permissions import Permission
 from ..errors import APIError
 from ..schemas import json_object
 from ..schemas.types import MAX_ID, INTEGER_RE, record_id
-from ..security.policy import READ_METHODS
 from . import Container
 
 DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
+# The methods that read a list (OPTIONS, which no list takes, is a 405).
+LIST_READS = frozenset({"GET", "HEAD"})
 
 
 def filter_id(request, name) -> int | None:
@@ -110,7 +111,7 @@ class ListContainer(Container):
         """Whether the request reads this list: its filters narrow nothing
         else, so a record below it (``/ticket/5?group_id=9``) or a write
         (``POST /tickets?group_id=9``) ignores them, as any query there."""
-        return self.request.method in READ_METHODS and not self.path_from_child()
+        return self.request.method in LIST_READS and not self.path_from_child()
 
     @property
     def user_id(self):

@@ -576,6 +576,14 @@ def test_a_list_filter_sent_with_a_write_is_ignored(testapp, world):
     testapp.delete(f"{API}/ticket/{world.ticket.id}{query}", headers=headers, status=204)
 
 
+@pytest.mark.parametrize("query", ["", "?group_id=999999"])
+def test_options_on_a_list_is_405_whatever_its_filters_name(testapp, world, query):
+    """No list takes OPTIONS: the route exists, the method does not (a 405
+    with Allow), with or without a filter naming no record."""
+    res = testapp.options(f"{API}/tickets{query}", headers=world.headers("member"), status=405)
+    assert res.headers["Allow"] == "GET, HEAD, POST"
+
+
 def test_filter_value_that_is_not_an_id_is_400(testapp, world):
     res = testapp.get(f"{API}/tickets?group_id=abc", headers=world.headers("member"), status=400)
     assert res.json["fields"] == {"group_id": "must be a positive integer"}
