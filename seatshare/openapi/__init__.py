@@ -30,7 +30,9 @@ the query string or the body. Tokens come from the OAuth 2.0 endpoints below.
 **Lists** are JSON arrays in the documented order, paginated with `page` (default 1)
 and `per_page` (default 25, at most 100), with an RFC 8288 `Link` header and
 `X-Total-Count`. Text sorts by Unicode code point, as it is stored: `"Zhu"` before
-`"de la Cruz"`, `"Ödegaard"` after both.
+`"de la Cruz"`, `"Ödegaard"` after both. A list's unknown query parameters are a
+400; a single record and a write take none and ignore any, a list's filters too
+(`GET /api/v1/ticket/5?group_id=9` is the ticket, whether group 9 exists or not).
 
 **Writes** take a JSON object (one naming a field twice is a 400); `PUT` is partial;
 unknown fields are a 400, read-only fields are ignored.
