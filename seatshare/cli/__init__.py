@@ -29,7 +29,13 @@ from ..schemas.types import is_storable_text
 from ..preflight import check_command_settings
 from ..settings import apply_environment, describe
 from . import app, db, entity, mail, schedule, tokens, user
-from .base import CommandError, Environment, Interrupted, KeepLineBreaksFormatter
+from .base import (
+    CommandError,
+    CommandGroups,
+    Environment,
+    Interrupted,
+    KeepLineBreaksFormatter,
+)
 
 COMMAND_GROUPS = (db, user, app, entity, schedule, tokens, mail)
 # What `seatshare --help` says after the list of commands, which is built
@@ -59,29 +65,24 @@ def build_parser():
         formatter_class=KeepLineBreaksFormatter,
     )
     parser.add_argument("config_uri", metavar="CONFIG_URI", help="e.g. development.ini")
-    groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
+    groups = CommandGroups(
+        parser.add_subparsers(dest="group", metavar="COMMAND", required=True))
     for module in COMMAND_GROUPS:
         module.register(groups)
-    parser.command_names = frozenset(groups.choices)
-    usages = "".join(f"  {usage}\n" for usage in command_usages(parser, groups))
+    parser.command_names = frozenset(groups.names)
+    usages = "".join(f"  {command_usage(parser, command)}\n" for command in groups.commands)
     parser.epilog = f"commands:\n{usages}\n{COMMANDS_NOTE}"
     return parser
 
 
-def command_usages(parser, groups):
-    """Each command's usage on one line, as its own parser has it, without
+def command_usage(parser, command):
+    """A command's usage on one line, as its own parser has it, without
     the options every command takes (``app create --name NAME
     --redirect-uri URI [--public] [--trusted]``)."""
-    prefix = f"{parser.prog} CONFIG_URI "
-    for group in groups.choices.values():
-        [commands] = (action for action in group._actions
-                      if isinstance(action, argparse._SubParsersAction))
-        for leaf in commands.choices.values():
-            formatter = argparse.HelpFormatter(leaf.prog, width=1_000)
-            formatter.add_usage(leaf.usage, leaf._actions, leaf._mutually_exclusive_groups,
-                                prefix="")
-            usage = formatter.format_help().strip().removeprefix(prefix)
-            yield usage.replace(" [-h] [--json]", "")
+    # On one line: argparse wraps a long usage at the terminal's width.
+    usage = " ".join(command.format_usage().split())
+    usage = usage.removeprefix(f"usage: {parser.prog} CONFIG_URI ")
+    return usage.replace(" [-h] [--json]", "")
 
 
 def parse_arguments(parser, argv):

@@ -6,16 +6,15 @@ from ..oauth.applications import (
     register_application,
     set_application_disabled,
 )
-from .base import CommandError, Outcome, add_command
+from .base import CommandError, Outcome
 
 CLIENT_ID_HELP = "as app create printed it (app list shows every one)"
 
 
 def register(groups):
-    parser = groups.add_parser("app", help="OAuth client applications")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    create_parser = add_command(
-        commands, "create", create, "register an application (prints its secret once)"
+    commands = groups.add_group("app", help="OAuth client applications")
+    create_parser = commands.add_command(
+        "create", create, "register an application (prints its secret once)"
     )
     create_parser.add_argument(
         "--name", required=True, help="shown to users on the sign-in and consent pages"
@@ -34,13 +33,13 @@ def register(groups):
     create_parser.add_argument(
         "--trusted", action="store_true", help="first-party: skips the consent page"
     )
-    add_command(commands, "list", list_, "list the registered applications")
-    disable_parser = add_command(
-        commands, "disable", disable, "disable an application: its tokens stop working"
+    commands.add_command("list", list_, "list the registered applications")
+    disable_parser = commands.add_command(
+        "disable", disable, "disable an application: its tokens stop working"
     )
     disable_parser.add_argument("client_id", metavar="CLIENT_ID", help=CLIENT_ID_HELP)
-    enable_parser = add_command(
-        commands, "enable", enable,
+    enable_parser = commands.add_command(
+        "enable", enable,
         "enable a disabled application again: its unexpired tokens work again",
     )
     enable_parser.add_argument("client_id", metavar="CLIENT_ID", help=CLIENT_ID_HELP)

@@ -123,20 +123,45 @@ class StoreOnce(argparse._StoreAction):
         super().__call__(parser, namespace, values, option_string)
 
 
-def add_command(subparsers, name, run, help, epilog=None):
-    """A leaf command: every one takes ``--json``. ``epilog``, shown after
-    the options by ``--help``, keeps its line breaks."""
-    parser = subparsers.add_parser(
-        name,
-        help=help,
-        description=help,
-        epilog=epilog,
-        formatter_class=KeepLineBreaksFormatter,
-    )
-    parser.set_defaults(run=run)
-    for action in (None, "store"):  # argparse's default action, by both its names
-        parser.register("action", action, StoreOnce)
-    parser.add_argument(
-        "--json", action="store_true", help="print one JSON object on stdout"
-    )
-    return parser
+class CommandGroups:
+    """The command groups (``app``, ``db`` …) under the console script, and
+    every command's parser recorded as it is added: ``seatshare --help``
+    lists them in that order, each by its own usage."""
+
+    def __init__(self, subparsers):
+        self._subparsers = subparsers
+        self.names = []
+        self.commands = []
+
+    def add_group(self, name, help) -> "CommandGroup":
+        parser = self._subparsers.add_parser(name, help=help)
+        self.names.append(name)
+        return CommandGroup(
+            self, parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+
+
+class CommandGroup:
+    """One group's commands (``app create``, ``app list`` …)."""
+
+    def __init__(self, groups, subparsers):
+        self._groups = groups
+        self._subparsers = subparsers
+
+    def add_command(self, name, run, help, epilog=None):
+        """A leaf command: every one takes ``--json``. ``epilog``, shown
+        after the options by ``--help``, keeps its line breaks."""
+        parser = self._subparsers.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog=epilog,
+            formatter_class=KeepLineBreaksFormatter,
+        )
+        parser.set_defaults(run=run)
+        for action in (None, "store"):  # argparse's default action, by both its names
+            parser.register("action", action, StoreOnce)
+        parser.add_argument(
+            "--json", action="store_true", help="print one JSON object on stdout"
+        )
+        self._groups.commands.append(parser)
+        return parser

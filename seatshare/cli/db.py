@@ -17,15 +17,14 @@ from ..models.revision import (
 from ..oauth.applications import register_application
 from ..passwords import password_problem, passwords_from_settings
 from ..services import demo
-from .base import CommandError, Interrupted, Outcome, add_command
+from .base import CommandError, Interrupted, Outcome
 
 
 def register(groups):
-    parser = groups.add_parser("db", help="the database: migrations, demo data")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    add_command(commands, "upgrade", upgrade, "migrate the database to the newest schema")
-    demo_parser = add_command(
-        commands, "demo", load_demo, "load the demo data set into an empty database"
+    commands = groups.add_group("db", help="the database: migrations, demo data")
+    commands.add_command("upgrade", upgrade, "migrate the database to the newest schema")
+    demo_parser = commands.add_command(
+        "demo", load_demo, "load the demo data set into an empty database"
     )
     demo_parser.add_argument(
         "--password", help="the demo users' password, never printed back "

@@ -4,20 +4,19 @@ from sqlalchemy import func, select
 from ..models import Entity, Event
 from ..services.entities import entity_named
 from ..text import has_control_characters
-from .base import CommandError, Outcome, add_command
+from .base import CommandError, Outcome
 
 MAX_NAME_LENGTH = 200
 
 
 def register(groups):
-    parser = groups.add_parser("entity", help="entities (teams)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    create_parser = add_command(commands, "create", create, "create an entity")
+    commands = groups.add_group("entity", help="entities (teams)")
+    create_parser = commands.add_command("create", create, "create an entity")
     create_parser.add_argument(
         "--name", required=True, help="the team's name (unique), as GET /api/v1/entities lists it"
     )
-    add_command(commands, "list", list_,
-                "list the entities: the id schedule import asks for, and how many events")
+    commands.add_command("list", list_,
+                         "list the entities: the id schedule import asks for, and how many events")
 
 
 def create(args, env):

@@ -3,14 +3,13 @@
 from ..mail import build_mailer, private_queue
 from ..mail.delivery import server_address
 from ..mail.queue import MailQueue, QueuePass
-from .base import CommandError, Interrupted, Outcome, add_command
+from .base import CommandError, Interrupted, Outcome
 
 
 def register(groups):
-    parser = groups.add_parser("mail", help="the outgoing mail queue")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    add_command(
-        commands, "send", send,
+    commands = groups.add_group("mail", help="the outgoing mail queue")
+    commands.add_command(
+        "send", send,
         "send the messages waiting in mail.queue_path once (as the server's sending "
         "thread does; for mail.queue_send_interval = 0, run it from cron)",
     )

@@ -10,7 +10,7 @@ from ..services.schedule import (
     parse_schedule,
     schedule_format,
 )
-from .base import CommandError, Outcome, add_command
+from .base import CommandError, Outcome
 
 # A season is a few kilobytes, a thousand events some 50 kB: a larger file
 # is another file (a disk image, /dev/zero), not to be read into memory whole.
@@ -47,10 +47,8 @@ imports nothing, and every row or event at fault is named with its line
 
 
 def register(groups):
-    parser = groups.add_parser("schedule", help="an entity's schedule of events")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    import_parser = add_command(
-        commands,
+    commands = groups.add_group("schedule", help="an entity's schedule of events")
+    import_parser = commands.add_command(
         "import",
         import_schedule,
         "create or update an entity's events from a .csv or .ics file "

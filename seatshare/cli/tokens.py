@@ -1,16 +1,15 @@
 """``tokens purge``: delete expired authorization codes and tokens."""
 from ..oauth.maintenance import purge_expired
 from ..settings import number
-from .base import Outcome, add_command
+from .base import Outcome
 
 
 def register(groups):
-    parser = groups.add_parser("tokens", help="OAuth codes and tokens")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    add_command(commands, "purge", purge,
-                "delete expired codes and tokens, email-undo links used or expired, "
-                "and sign-in attempts older than a day (or than "
-                "seatshare.signin_window_seconds when longer)")
+    commands = groups.add_group("tokens", help="OAuth codes and tokens")
+    commands.add_command("purge", purge,
+                         "delete expired codes and tokens, email-undo links used or expired, "
+                         "and sign-in attempts older than a day (or than "
+                         "seatshare.signin_window_seconds when longer)")
 
 
 def purge(args, env):

@@ -8,13 +8,12 @@ from ..models import User
 from ..passwords import passwords_from_settings
 from ..services.users import email_claim
 from ..web.forms import SignUpForm
-from .base import CommandError, Outcome, add_command
+from .base import CommandError, Outcome
 
 
 def register(groups):
-    parser = groups.add_parser("user", help="user accounts")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    create_parser = add_command(commands, "create", create, "create a user account")
+    commands = groups.add_group("user", help="user accounts")
+    create_parser = commands.add_command("create", create, "create a user account")
     create_parser.add_argument(
         "--email", required=True,
         help="the address the user signs in with; one account per address, in any case",
