@@ -123,6 +123,42 @@ class StoreOnce(argparse._StoreAction):
         super().__call__(parser, namespace, values, option_string)
 
 
+class ProgressLine:
+    """``label: done/total unit`` (``events``) on stderr: redrawn in place
+    on a terminal, and one final line either way. Used as a context manager: the final line
+    when the work is done; when it fails (Ctrl-C, a database error), the
+    line drawn so far is ended, so the error starts a line of its own."""
+
+    def __init__(self, stream, label, unit):
+        self.stream = stream
+        self.label = label
+        self.unit = unit
+        self.interactive = stream.isatty()
+        self.last = (0, 0)
+
+    def __call__(self, done, total):
+        self.last = (done, total)
+        if self.interactive:
+            self.stream.write(f"\r{self.label}: {done}/{total} {self.unit}")
+            self.stream.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is None:
+            self.finish()
+        elif self.interactive and self.last != (0, 0):
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def finish(self):
+        done, total = self.last
+        prefix = "\r" if self.interactive else ""
+        self.stream.write(f"{prefix}{self.label}: {done}/{total} {self.unit}\n")
+        self.stream.flush()
+
+
 class CommandGroups:
     """The command groups (``app``, ``db`` …) under the console script, and
     every command's parser recorded as it is added: ``seatshare --help``

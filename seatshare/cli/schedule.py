@@ -10,7 +10,7 @@ from ..services.schedule import (
     parse_schedule,
     schedule_format,
 )
-from .base import CommandError, Outcome
+from .base import CommandError, Outcome, ProgressLine
 
 # A season is a few kilobytes, a thousand events some 50 kB: a larger file
 # is another file (a disk image, /dev/zero), not to be read into memory whole.
@@ -91,7 +91,7 @@ def import_schedule(args, env):
         ) from None
     except ScheduleError as exc:
         raise CommandError(f"{args.file}: {exc}; nothing was imported") from None
-    with ProgressLine(env.stderr, f"Importing into {entity_name}") as progress:
+    with ProgressLine(env.stderr, f"Importing into {entity_name}", "events") as progress:
         result = import_events(env.dbsession, args.entity_id, events, progress=progress)
     text = (
         f"{entity_name}: {result.created} created, {result.updated} updated, "
@@ -117,38 +117,3 @@ def named_entity(dbsession, entity_id) -> str:
     if name is None:
         raise CommandError(NO_ENTITY.format(entity_id))
     return name
-
-
-class ProgressLine:
-    """``label: done/total events`` on stderr: redrawn in place on a terminal,
-    and one final line either way. Used as a context manager: the final line
-    when the work is done; when it fails (Ctrl-C, a database error), the
-    line drawn so far is ended, so the error starts a line of its own."""
-
-    def __init__(self, stream, label):
-        self.stream = stream
-        self.label = label
-        self.interactive = stream.isatty()
-        self.last = (0, 0)
-
-    def __call__(self, done, total):
-        self.last = (done, total)
-        if self.interactive:
-            self.stream.write(f"\r{self.label}: {done}/{total} events")
-            self.stream.flush()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        if exc_type is None:
-            self.finish()
-        elif self.interactive and self.last != (0, 0):
-            self.stream.write("\n")
-            self.stream.flush()
-
-    def finish(self):
-        done, total = self.last
-        prefix = "\r" if self.interactive else ""
-        self.stream.write(f"{prefix}{self.label}: {done}/{total} events\n")
-        self.stream.flush()

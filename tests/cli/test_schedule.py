@@ -581,14 +581,14 @@ def test_import_reports_progress_and_a_summary(seatshare, entity_id, schedule_fi
 def test_progress_redraws_in_place_on_a_terminal():
     import io
 
-    from seatshare.cli.schedule import ProgressLine
+    from seatshare.cli.base import ProgressLine
 
     class Terminal(io.StringIO):
         def isatty(self):
             return True
 
     stream = Terminal()
-    progress = ProgressLine(stream, "Importing")
+    progress = ProgressLine(stream, "Importing", "events")
     progress(100, 250)
     progress(200, 250)
     progress(250, 250)
