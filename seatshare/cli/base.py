@@ -125,15 +125,18 @@ class StoreOnce(argparse._StoreAction):
 
 class ProgressLine:
     """``label: done/total unit`` (``events``) on stderr: redrawn in place
-    on a terminal, and one final line either way. Used as a context manager: the final line
-    when the work is done; when it fails (Ctrl-C, a database error), the
-    line drawn so far is ended, so the error starts a line of its own."""
+    on a terminal, and one final line either way, or, ``terminal_only``,
+    none elsewhere (a command cron runs: its stderr is for errors, which
+    cron mails). Used as a context manager: the final line when the work
+    is done; when it fails (Ctrl-C, a database error), the line drawn so far
+    is ended, so the error starts a line of its own."""
 
-    def __init__(self, stream, label, unit):
+    def __init__(self, stream, label, unit, terminal_only=False):
         self.stream = stream
         self.label = label
         self.unit = unit
         self.interactive = stream.isatty()
+        self.silent = terminal_only and not self.interactive
         self.last = (0, 0)
 
     def __call__(self, done, total):
@@ -153,6 +156,8 @@ class ProgressLine:
             self.stream.flush()
 
     def finish(self):
+        if self.silent:
+            return
         done, total = self.last
         prefix = "\r" if self.interactive else ""
         self.stream.write(f"{prefix}{self.label}: {done}/{total} {self.unit}\n")

@@ -1,7 +1,7 @@
 """``tokens purge``: delete expired authorization codes and tokens."""
 from ..oauth.maintenance import purge_expired
 from ..settings import number
-from .base import Outcome
+from .base import Outcome, ProgressLine
 
 
 def register(groups):
@@ -14,6 +14,9 @@ def register(groups):
 
 def purge(args, env):
     window = number(env.settings, "seatshare.signin_window_seconds")
-    counts = purge_expired(env.dbsession, signin_window_seconds=window)
+    # At a terminal only: cron runs it daily, and mails what it writes on stderr.
+    with ProgressLine(env.stderr, "Purging expired rows", "tables",
+                      terminal_only=True) as progress:
+        counts = purge_expired(env.dbsession, signin_window_seconds=window, progress=progress)
     summary = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
     return Outcome(counts, f"Purged {summary}.")

@@ -11,7 +11,7 @@ from ..services.email_undo import live
 SIGN_IN_ATTEMPT_RETENTION = datetime.timedelta(days=1)
 
 
-def purge_expired(dbsession, now=None, signin_window_seconds=0) -> dict:
+def purge_expired(dbsession, now=None, signin_window_seconds=0, progress=None) -> dict:
     """Delete dead tokens, codes and old sign-in failures; the counts.
 
     * a token row once both its access token and its refresh token expired
@@ -22,35 +22,31 @@ def purge_expired(dbsession, now=None, signin_window_seconds=0) -> dict:
     * sign-in attempts older than a day, or than the throttling window
       (``signin_window_seconds``) when that is longer;
     * email-undo links used, ended or expired (``services.email_undo``).
+
+    ``progress(done, total)`` is told how many of the tables are done,
+    before the first and after each: one may take minutes on a large table.
     """
     now = now or utcnow()
     retention = max(SIGN_IN_ATTEMPT_RETENTION,
                     datetime.timedelta(seconds=signin_window_seconds))
-    tokens = dbsession.execute(
-        delete(Token)
-        .where(
+    statements = {
+        "tokens": delete(Token).where(
             Token.expires_at <= now,
             or_(Token.refresh_expires_at.is_(None), Token.refresh_expires_at <= now),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    codes = dbsession.execute(
-        delete(AuthorizationCode)
-        .where(
+        ),
+        "authorization_codes": delete(AuthorizationCode).where(
             AuthorizationCode.expires_at <= now,
             ~exists(select(Token.id).where(Token.authorization_code_id == AuthorizationCode.id)),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    attempts = dbsession.execute(
-        delete(SignInAttempt)
-        .where(SignInAttempt.created_at <= now - retention)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    undo_links = dbsession.execute(
-        delete(EmailChangeUndo)
-        .where(~live(now))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return {"tokens": tokens, "authorization_codes": codes, "sign_in_attempts": attempts,
-            "email_undo_links": undo_links}
+        ),
+        "sign_in_attempts": delete(SignInAttempt).where(
+            SignInAttempt.created_at <= now - retention),
+        "email_undo_links": delete(EmailChangeUndo).where(~live(now)),
+    }
+    progress = progress or (lambda done, total: None)
+    counts = {}
+    progress(0, len(statements))
+    for what, statement in statements.items():
+        counts[what] = dbsession.execute(
+            statement.execution_options(synchronize_session=False)).rowcount
+        progress(len(counts), len(statements))
+    return counts

@@ -1,6 +1,9 @@
 """``tokens purge``."""
 import datetime
+import io
+import json
 
+from seatshare.cli import main
 from seatshare.models import Application, EmailChangeUndo, Token, User, utcnow
 from seatshare.tokens import hash_token, new_token
 
@@ -97,3 +100,53 @@ def test_tokens_purge_deletes_email_undo_links_used_or_expired(seatshare, db):
     assert run.json["email_undo_links"] == 2
     assert count(db, EmailChangeUndo) == 1
     assert db.get(EmailChangeUndo, live_id) is not None
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_tokens_purge_at_a_terminal_shows_its_progress_on_stderr_only(ini, db):
+    """A purge of a large table took minutes with nothing on the screen;
+    stdout still holds the JSON object alone."""
+    user = User(email="a@example.com", first_name="A", last_name="B")
+    app = Application(client_id="c", name="App", redirect_uris=["https://x.example/cb"])
+    db.add_all([user, app])
+    db.flush()
+    make_token(db, user, app, -60)
+    db.commit()
+    out, err = io.StringIO(), Terminal()
+    assert main([ini, "tokens", "purge", "--json"], stdout=out, stderr=err) == 0
+    assert json.loads(out.getvalue())["tokens"] == 1
+    assert err.getvalue() == "".join(
+        f"\rPurging expired rows: {done}/4 tables" for done in range(5)
+    ) + "\rPurging expired rows: 4/4 tables\n"
+
+
+def test_tokens_purge_from_cron_writes_nothing_on_stderr(seatshare):
+    """Cron mails whatever a job writes; `tokens purge >/dev/null` daily
+    should mail only its errors."""
+    run = seatshare("tokens", "purge", "--json")
+    assert (run.code, run.err) == (0, "")
+    assert run.json["tokens"] == 0
+
+
+def test_tokens_purge_stopped_at_a_terminal_ends_its_line_before_the_error(
+    ini, db, monkeypatch
+):
+    from seatshare.cli import tokens as command
+
+    def interrupted(dbsession, signin_window_seconds, progress):
+        progress(0, 4)
+        progress(1, 4)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "purge_expired", interrupted)
+    out, err = io.StringIO(), Terminal()
+    assert main([ini, "tokens", "purge", "--json"], stdout=out, stderr=err) == 130
+    assert out.getvalue() == ""
+    assert err.getvalue() == (
+        "\rPurging expired rows: 0/4 tables\rPurging expired rows: 1/4 tables\n"
+        "seatshare: error: interrupted; nothing was written\n"
+    )
