@@ -100,7 +100,7 @@ def test_url_comes_from_the_ini_with_the_environment_override(
 def schema_details(url):
     """What autogenerate does not compare: check constraints, triggers (and
     on PostgreSQL their functions), on PostgreSQL the values of each enum
-    type (a value added to a model's enum needs its ALTER TYPE) and each
+    type (a value added to a model's enum needs its ALTER TYPE), each
     index's definition, and, on SQLite, which tables never reuse ids
     (AUTOINCREMENT)."""
     engine = sa.create_engine(url)
@@ -125,6 +125,13 @@ def schema_details(url):
                         details[name]["autoincrement"] = "AUTOINCREMENT" in sql.upper()
                 details["triggers"] = dict(conn.exec_driver_sql(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all())
+                # Autogenerate skips an index on an expression (lower(name)):
+                # SQLAlchemy cannot reflect one from SQLite.
+                details["indexes"] = {
+                    name: " ".join(sql.replace('"', "").split())
+                    for name, sql in conn.exec_driver_sql(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                        " AND sql IS NOT NULL")}
         if engine.dialect.name == "postgresql":
             details["enum types"] = {
                 enum["name"]: enum["labels"] for enum in inspector.get_enums()
@@ -1064,5 +1071,57 @@ def test_invitation_migrations_keep_every_group_and_invitation(fresh_url):
                 sql = conn.execute(sa.text("SELECT sql FROM sqlite_master"
                                            " WHERE name = 'group_invitations'")).scalar_one()
                 assert "AUTOINCREMENT" in sql.upper()
+    finally:
+        engine.dispose()
+
+
+def entity_names(engine):
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text("SELECT id, name FROM entities")).all())
+
+
+def test_0015_refuses_names_that_differ_only_in_case_and_changes_nothing(fresh_url, backend):
+    """The commands refused a second entity of the same name in any case;
+    since 0015 the database does. Entities that already clash stop the
+    upgrade, each set named, with nothing written (PostgreSQL and SQLite
+    both stay at 0014, 0015 being the one migration to run)."""
+    config = alembic_config(fresh_url)
+    engine = sa.create_engine(fresh_url)
+    try:
+        def make():
+            return [factories.make_entity() for _ in range(6)]
+        rovers, rovers2, _hawks, lightning, lightning2, lightning3 = (
+            written_at_head_then_down_to(config, engine, "0014", make))
+        # Written at 0014, which took them: at head the database refuses them.
+        for entity, name in ((rovers, "Riverside Rovers"), (rovers2, "riverside ROVERS"),
+                             (lightning, "Lakeside Lightning"),
+                             (lightning2, "LAKESIDE LIGHTNING"),
+                             (lightning3, "Lakeside lightning")):
+            run(engine, "UPDATE entities SET name = :name WHERE id = :id",
+                name=name, id=entity.id)
+        before = entity_names(engine)
+        with pytest.raises(CommandError) as refused:
+            command.upgrade(config, "head")
+        assert str(refused.value) == (
+            "migration 0015 changed nothing: entity names differ only in case: "
+            f"'Lakeside Lightning' (id {lightning.id}) and 'LAKESIDE LIGHTNING' "
+            f"(id {lightning2.id}) and 'Lakeside lightning' (id {lightning3.id}); "
+            f"'Riverside Rovers' (id {rovers.id}) and 'riverside ROVERS' (id {rovers2.id}): "
+            "rename all but one of each (or move its events and groups to that one and "
+            "delete it), then upgrade again")
+        assert at_revision(engine) == "0014"
+        assert entity_names(engine) == before
+        assert "uq_entities_name_lower" not in {
+            ix["name"] for ix in sa.inspect(engine).get_indexes("entities")}
+
+        run(engine, "DELETE FROM entities WHERE id IN (:a, :b, :c)",
+            a=rovers2.id, b=lightning2.id, c=lightning3.id)
+        command.upgrade(config, "head")
+        with pytest.raises(sa.exc.IntegrityError, match="uq_entities_name_lower"):
+            run(engine, "INSERT INTO entities (name, created_at)"
+                        " VALUES ('RIVERSIDE rovers', '2026-12-01 00:00:00')")
+        command.downgrade(config, "0014")
+        run(engine, "INSERT INTO entities (name, created_at)"
+                    " VALUES ('RIVERSIDE rovers', '2026-12-01 00:00:00')")
     finally:
         engine.dispose()

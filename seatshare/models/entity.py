@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +41,14 @@ Index(
     Entity.__table__.c.id,
     postgresql_ops={"name": 'COLLATE "C"'},
 )
+
+
+# One entity to a name in any case (migration 0015): "riverside rovers"
+# beside "Riverside Rovers" would be a second team for groups to pick, each
+# with half the schedule. lower() as each database has it, as
+# ``services.entities.entity_named`` looks names up: SQLite folds ASCII
+# letters only, PostgreSQL every letter its locale knows.
+Index("uq_entities_name_lower", func.lower(Entity.__table__.c.name), unique=True)
 
 
 class Event(Base):

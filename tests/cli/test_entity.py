@@ -126,3 +126,18 @@ def test_a_sqlite_database_locked_too_long_says_why_and_what_to_do(
                        "process kept SQLite's write lock for 30 seconds (a server's write, "
                        "or another seatshare command's); run the command again\n")
     assert count(db, Entity) == 0
+
+
+def test_the_database_refuses_a_name_that_differs_only_in_case(seatshare, db, monkeypatch):
+    """The command's look-up was the only rule: a second writer it cannot
+    see yet (or any other code) added "riverside rovers" beside "Riverside
+    Rovers". The database's unique index on lower(name) now refuses it."""
+    from seatshare.cli import entity
+
+    seatshare("entity", "create", "--name", "Riverside Rovers")
+    monkeypatch.setattr(entity, "entity_named", lambda dbsession, name: None)
+    run = seatshare("entity", "create", "--name", "riverside ROVERS", "--json")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith("seatshare: error: conflicts with the data in the database:")
+    assert run.err.count("\n") == 1
+    assert count(db, Entity) == 1
