@@ -27,6 +27,7 @@ as Excel saves them where the comma is the decimal separator. Columns:
   name         required
   start_time   required; ISO 8601 with an offset or Z:
                2025-04-01T19:05:00-04:00, 2025-04-01T23:05:00Z
+               (a week date with its day too: 2025-W14-2T23:05:00Z)
   description  optional
   date_tba     optional; true or false (blank: false)
   time_tba     optional; true or false (blank: false)

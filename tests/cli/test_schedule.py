@@ -282,6 +282,18 @@ def test_a_file_of_bad_rows_names_the_first_hundred_and_counts_the_rest():
     assert message.endswith("\n  and 150 more")
 
 
+@pytest.mark.parametrize("start_time", [
+    "2026-W05-3T19:00Z", "2026W053 19:00Z", "2026w053t19:00z", "2026W053T190000Z",
+    "2026-W05-3 20:00+01:00",
+])
+def test_a_week_date_is_its_calendar_date(start_time):
+    """ISO 8601, as API.md asks for, writes a date as a week date too:
+    Wednesday of week 5 of 2026 is 28 January, with a time after T, t or a
+    space as for a calendar date."""
+    [event] = parse_schedule("season.csv", f"name,start_time\nGame,{start_time}\n".encode())
+    assert event.start_time == datetime.datetime(2026, 1, 28, 19, 0)
+
+
 @pytest.mark.parametrize(
     "text, line, message",
     [
@@ -298,6 +310,20 @@ def test_a_file_of_bad_rows_names_the_first_hundred_and_counts_the_rest():
         ("name,start_time\nGame,2025-04-01\xa019:05:00Z\n", 2,
          "separates its date and time with '\\xa0': use T"),
         ("name,start_time\nGame,20250401x190500Z\n", 2, "with 'x': use T"),
+        # Python guessed where a week date ends: it read 2026W05319:00Z as
+        # Monday of week 5 with "3" between date and time; the message then
+        # named "1", a digit of the time, as the separator.
+        ("name,start_time\nGame,2026W05319:00Z\n", 2,
+         "start_time '2026W05319:00Z' has nothing between its date 2026W053 and its "
+         "time: put T between them"),
+        ("name,start_time\nGame,2026-W05-319:00Z\n", 2,
+         "has nothing between its date 2026-W05-3 and its time"),
+        # A week is not a date: Python read it as its Monday.
+        ("name,start_time\nGame,2026-W05T19:00Z\n", 2,
+         "start_time '2026-W05T19:00Z' names the week 2026-W05 without its day: add "
+         "the day of the week, 1 (Monday) to 7, as in 2026-W05-1"),
+        ("name,start_time\nGame,2026W05 19:00Z\n", 2, "as in 2026W051 "),
+        ("name,start_time\nGame,2026-W05-8T19:00Z\n", 2, "is not an ISO 8601 date and time"),
         ("name,when\nGame,2025-04-01T19:05:00Z\n", 1, "unknown column 'when'"),
         ("name\nGame\n", 1, "no 'start_time' column"),
         ("name,start_time\n,2025-04-01T19:05:00Z\n", 2, "has no name"),

@@ -3,6 +3,7 @@ event a row; every row at fault is named with its line."""
 import csv
 import datetime
 import io
+import re
 
 from .scheduled import (
     MULTILINE,
@@ -23,6 +24,14 @@ TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
 # Between the date and the time of a start time, as RFC 3339 allows them.
 DATE_TIME_SEPARATORS = frozenset("Tt ")
+# The date of a start time: a whole calendar date (2025-04-01, 20250401) or
+# week date (2025-W14-2, 2025W142), as ISO 8601 lets a time follow one. The
+# first digit after it is the time's, never the date's: Python's own reading
+# guesses where a week date ends, and took 2025W14219:05Z for 2025-W14 with
+# "2" between date and time.
+ISO_DATE = re.compile(r"\d{4}(?:-\d{2}-\d{2}|\d{4}|-W\d{2}-\d|W\d{3})")
+# A week without its day, which ISO 8601 does not let a time follow.
+ISO_WEEK_WITHOUT_DAY = re.compile(r"\d{4}-?W\d{2}(?![\d-])")
 
 
 def parse_csv(text: str) -> list[ScheduledEvent]:
@@ -130,14 +139,15 @@ def _csv_event(line, columns, row):
 
 def _parse_start_time(line, value):
     value = value.strip()
+    # RFC 3339 allows a lower-case t and z, which Python refuses.
+    date_part = ISO_DATE.match(value.upper())
+    if date_part is None:
+        raise ScheduleError(line, _not_a_date_and_time(value))
     try:
-        # RFC 3339 allows a lower-case t and z, which Python refuses.
-        moment = datetime.datetime.fromisoformat(value.upper())
+        day = datetime.date.fromisoformat(date_part.group())
     except ValueError:
-        raise ScheduleError(
-            line, f"start_time {shown(value)} is not an ISO 8601 date and time"
-        ) from None
-    date_length = _date_length(value.upper())
+        raise ScheduleError(line, _not_a_date_and_time(value)) from None
+    date_length = date_part.end()
     if date_length == len(value):
         # Python reads a date alone as its midnight, which nobody meant.
         raise ScheduleError(
@@ -147,6 +157,13 @@ def _parse_start_time(line, value):
             "time is not known yet",
         )
     separator = value[date_length]
+    if separator.isdigit():
+        raise ScheduleError(
+            line,
+            f"start_time {shown(value)} has nothing between its date "
+            f"{value[:date_length]} and its time: put T between them "
+            "(e.g. 2025-04-01T19:05:00-04:00)",
+        )
     if separator not in DATE_TIME_SEPARATORS:
         # Python takes any one character there; RFC 3339 only T (or t, or a
         # space by its note), and a stray one is more likely a typo.
@@ -155,24 +172,29 @@ def _parse_start_time(line, value):
             f"start_time {shown(value)} separates its date and time with "
             f"{shown(separator)}: use T (e.g. 2025-04-01T19:05:00-04:00)",
         )
-    if moment.tzinfo is None:
+    try:
+        time = datetime.time.fromisoformat(value[date_length + 1:].upper())
+    except ValueError:
+        raise ScheduleError(line, _not_a_date_and_time(value)) from None
+    if time.tzinfo is None:
         raise ScheduleError(
             line,
             f"start_time {shown(value)} needs an offset or Z "
             "(e.g. 2025-04-01T19:05:00-04:00)",
         )
-    return naive_utc(line, moment)
+    return naive_utc(line, datetime.datetime.combine(day, time))
 
 
-def _date_length(value):
-    """How many characters of ``value``, which ``fromisoformat`` reads, are
-    its date, as Python finds them: 2025-04-01, 20250401, 2025-W14-2,
-    2025-W14, 2025W142 or 2025W14."""
-    if value[4:5] == "-":
-        return 10 if value[5:6] != "W" or value[8:9] == "-" else 8
-    if value[4:5] == "W":
-        return 8 if value[7:8].isdigit() else 7
-    return 8
+def _not_a_date_and_time(value):
+    """Why ``value`` has no date that a time may follow."""
+    week = ISO_WEEK_WITHOUT_DAY.match(value.upper())
+    if week is not None:
+        # Python reads it as the week's Monday, which nobody meant either.
+        monday = week.group() + ("-1" if "-" in week.group() else "1")
+        return (f"start_time {shown(value)} names the week {week.group()} without its "
+                f"day: add the day of the week, 1 (Monday) to 7, as in {monday} "
+                "(or write the calendar date)")
+    return f"start_time {shown(value)} is not an ISO 8601 date and time"
 
 
 def _parse_bool(line, field, value):
