@@ -24,8 +24,7 @@ their own request was accepted with it.
 """
 from collections import defaultdict
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from ..mail import (
     mail_removed_from_group,
@@ -157,14 +156,16 @@ def tell_other_parties(mail: GoneTicketsMail, tickets, events_and_aliases=None) 
 
 
 def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
-                          told_by_request: bool) -> None:
+                          told_by_request: bool, given_alias=None) -> None:
     """Call once ``actor_id`` changed ``ticket``'s assignee, ``before``
     its fields until then. Its parties then, its owner and the assignee it
     was taken from, are told, but not ``actor_id``: through the API, the
     assignee when its owner acts, the owner when its assignee does. Its new
     assignee is told they were given it, unless they are its owner or
     ``actor_id``, or ``told_by_request`` (their own request was accepted
-    with it: its answer tells them). Nobody, for a game that has started."""
+    with it: its answer tells them), with ``given_alias``, the alias
+    ``ticket.alias_id`` names (read by the caller's validation). Nobody,
+    for a game that has started."""
     previous_id, given_id = before["assignee_id"], ticket.assignee_id
     readers = set() if previous_id is None else {ticket.owner_id, previous_id} - {actor_id}
     given = given_id not in (None, ticket.owner_id, actor_id) and not told_by_request
@@ -172,17 +173,16 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
         return
     dbsession = request.dbsession
     # Two statements, held while mailing (the identity map then serves
-    # ``ticket.event``): the event, group, cleared alias and the new
-    # assignee's; the people.
-    new_alias = aliased(UserAlias)
-    event, group, alias, given_alias = dbsession.execute(
-        select(Event, Group, UserAlias, new_alias)
-        .select_from(Event)
-        .join(Group, Group.id == ticket.group_id)
-        .outerjoin(UserAlias, UserAlias.id == before["alias_id"])
-        .outerjoin(new_alias, new_alias.id == ticket.alias_id)
-        .where(Event.id == ticket.event_id)
-    ).one()
+    # ``ticket.event``): the event, group and cleared alias, if there was
+    # one; the people.
+    read = (select(Event, Group).select_from(Event).join(Group, Group.id == ticket.group_id)
+            .where(Event.id == ticket.event_id))
+    if before["alias_id"] is None:
+        (event, group), alias = dbsession.execute(read).one(), None
+    else:
+        event, group, alias = dbsession.execute(
+            read.add_columns(UserAlias).outerjoin(UserAlias, UserAlias.id == before["alias_id"])
+        ).one()
     if event.has_started():
         return
     users = _users_by_id(dbsession, {actor_id, given_id, *readers})
@@ -194,11 +194,13 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
                            given_alias)
 
 
-def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int) -> None:
+def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int,
+                           alias=None) -> None:
     """``actor_id`` just added ``tickets`` (one, or a season ticket) to
     ``group``, ``events`` by id holding their events: their assignee, unless
     it is ``actor_id``, is told in one message, the games still to come in
-    order."""
+    order, with ``alias``, theirs who is to use them (read by the caller's
+    validation)."""
     given_id = tickets[0].assignee_id
     if given_id in (None, actor_id):
         return
@@ -206,8 +208,7 @@ def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int)
     to_come = [ticket for ticket in tickets if not events[ticket.event_id].has_started(now)]
     if not to_come:
         return
-    users, alias = _users_and_alias(request.dbsession, {actor_id, given_id},
-                                    tickets[0].alias_id)
+    users = _users_by_id(request.dbsession, {actor_id, given_id})
     mail_tickets_given(request, users[given_id], users[actor_id], group,
                        _in_games_order(to_come), alias)
 
@@ -217,20 +218,6 @@ def _users_by_id(dbsession, user_ids) -> dict:
     return {user.id: user for user in dbsession.scalars(
         select(User).where(User.id.in_(user_ids))
     )}
-
-
-def _users_and_alias(dbsession, user_ids, alias_id) -> tuple:
-    """``_users_by_id``, and the alias ``alias_id`` of one of them (or
-    None), in the same one statement."""
-    if alias_id is None:
-        return _users_by_id(dbsession, user_ids), None
-    rows = dbsession.execute(
-        select(User, UserAlias)
-        .outerjoin(UserAlias, and_(UserAlias.user_id == User.id, UserAlias.id == alias_id))
-        .where(User.id.in_(user_ids))
-    ).all()
-    alias = next((alias for _, alias in rows if alias is not None), None)
-    return {user.id: user for user, _ in rows}, alias
 
 
 def _in_games_order(tickets) -> list:

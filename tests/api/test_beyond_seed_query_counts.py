@@ -1,6 +1,8 @@
 """The §4 lists and writes send a number of SQL statements that does not grow
 with the rows they touch (the season ticket's own test is in
 test_season_tickets.py)."""
+import json
+
 import pytest
 
 from seatshare.models import Role
@@ -178,3 +180,27 @@ def test_moving_a_ticket_away_costs_what_giving_one_nobody_held_does(testapp, wo
     given = statements(testapp, query_counter, "PUT", f"{API}/ticket/{free.id}", headers, body)
     assert statements(testapp, query_counter, "PUT", f"{API}/ticket/{world.ticket.id}", headers,
                       body) == given
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_a_ticket_given_with_an_alias_reads_the_alias_once(testapp, world, query_counter,
+                                                          method):
+    """The alias a ticket is given with is read once, with the assignee's
+    membership: for its rule (the assignee's) and for the mail naming it.
+    Given with an alias, a ticket costs the statements it does without."""
+    def give(alias_id):
+        body = {"assignee_id": world.assignee.id, "alias_id": alias_id}
+        if method == "POST":
+            url = f"{API}/tickets"
+            body.update(group_id=world.group.id, event_id=world.event.id, seat="9")
+        else:
+            free = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+            url = f"{API}/ticket/{free.id}"
+        count = statements(testapp, query_counter, method, url, world.headers("owner"),
+                           json.dumps(body).encode())
+        return count, [s for s in query_counter.statements if "user_aliases" in s]
+
+    without, _ = give(None)
+    with_alias, reads = give(world.assignee_alias.id)
+    assert len(reads) == 1, reads
+    assert with_alias == without
