@@ -9,7 +9,8 @@ One part a module: ``identity`` (who the request is), ``bearer`` (the
 token in ``Authorization`` and the statement that reads its identity),
 ``browser`` (the signed-in browser session), ``memberships`` (principals
 from group memberships), ``challenges`` (``WWW-Authenticate``) and
-``policy`` (the ``ISecurityPolicy`` itself). Their public names are
+``policy`` (the ``ISecurityPolicy`` itself), and ``query_token`` (the
+400 for a token sent in the query string). Their public names are
 importable from here too.
 """
 from pyramid.interfaces import ISecurityPolicy
@@ -39,6 +40,7 @@ __all__ = [
 
 
 def includeme(config):
+    config.include(".query_token")
     config.set_security_policy(SecurityPolicy(session_max_age(config.get_settings())))
     config.add_request_method(
         lambda r: r.registry.queryUtility(ISecurityPolicy).effective_principals(r),

@@ -60,6 +60,36 @@ def test_token_in_query_string_is_never_accepted(testapp, world):
     assert res.json["code"] == 401
 
 
+# Every kind of route: a list, a list below a record, a record, a named
+# record, a record below a record, a write, and the public document.
+QUERY_TOKEN_ROUTES = [
+    ("GET", "/tickets"), ("GET", "/groups/{group}/members"), ("GET", "/ticket/{ticket}"),
+    ("GET", "/users/me"), ("GET", "/groups/{group}/members/{member}"),
+    ("PUT", "/users/me"), ("GET", "/openapi.json"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), QUERY_TOKEN_ROUTES)
+def test_token_in_query_string_beside_the_header_is_a_400_on_every_route(testapp, world,
+                                                                        method, path):
+    """RFC 6750 §2.3's access_token is never read (API.md §1), and every
+    route says so alike: a record's once ignored it (200), a list refused
+    it as an unknown parameter."""
+    headers = world.headers("member")
+    token = headers["Authorization"].split()[1]
+    url = API + path.format(group=world.group.id, ticket=world.ticket.id, member=world.member.id)
+    res = testapp.request(f"{url}?access_token={token}", method=method, headers=headers,
+                          json={} if method == "PUT" else None, status=400)
+    assert res.json["fields"] == {
+        "access_token": "is never read: send the token in the Authorization header only"}
+
+
+def test_token_in_query_string_comes_after_404(testapp, world):
+    """API.md §1's order: a record that does not exist is a 404 first."""
+    headers = world.headers("member")
+    testapp.get(f"{API}/tickets/999999?access_token=x", headers=headers, status=404)
+
+
 def test_token_in_body_is_never_accepted(testapp, world):
     token = world.headers("member")["Authorization"].split()[1]
     testapp.put_json(f"{API}/users/me", {"access_token": token}, status=401)
