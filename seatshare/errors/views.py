@@ -6,6 +6,7 @@ import pyramid_retry
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPForbidden
 from pyramid.response import Response
+from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..models.engine import first_line
@@ -29,18 +30,26 @@ def api_error_view(exc, request):
     return json_error(request, exc.code, exc.api_detail, exc.fields, exc.extra_headers)
 
 
-def _allowed_methods(request):
-    """The methods some view accepts for this context and view name: HEAD
-    wherever GET is, unless the GET view refuses it (``refuses_head``)."""
-    methods, head = set(), False
-    introspector = request.registry.introspector
-    for intr in introspector.get_category("views") or []:
-        view = intr["introspectable"]
+def _views_here(request) -> list:
+    """The introspector's entries (each view with its related permission)
+    for the views declared for this context and view name."""
+    entries = []
+    for entry in request.registry.introspector.get_category("views") or []:
+        view = entry["introspectable"]
         context = view["context"]
         if view["name"] != request.view_name or context is None:
             continue
-        if not isinstance(context, type) or not isinstance(request.context, context):
-            continue
+        if isinstance(context, type) and isinstance(request.context, context):
+            entries.append(entry)
+    return entries
+
+
+def _allowed_methods(views) -> list:
+    """The methods some of ``views`` accepts: HEAD wherever GET is, unless
+    the GET view refuses it (``refuses_head``)."""
+    methods, head = set(), False
+    for entry in views:
+        view = entry["introspectable"]
         declared = view["request_methods"] or ()
         declared = (declared,) if isinstance(declared, str) else declared
         methods.update(declared)
@@ -48,6 +57,15 @@ def _allowed_methods(request):
     if head:
         methods.add("HEAD")
     return sorted(methods)
+
+
+def _need_a_token(views) -> bool:
+    """Whether any of ``views`` needs a permission: then the route is one a
+    caller without a token is told 401 at, whatever the method."""
+    return any(
+        related.category_name == "permissions" and related["value"] != NO_PERMISSION_REQUIRED
+        for entry in views for related in entry["related"]
+    )
 
 
 def page_not_found(exc, request, page):
@@ -61,8 +79,13 @@ def page_not_found(exc, request, page):
 
 def not_found_view(exc, request):
     if isinstance(exc, PredicateMismatch):
-        allowed = _allowed_methods(request)
+        views = _views_here(request)
+        allowed = _allowed_methods(views)
         if allowed and request.method not in allowed:
+            if is_api_request(request) and request.identity is None and _need_a_token(views):
+                # API.md §1: 401 first, for a method the route lacks too, at
+                # a list as below a record (Container.refuse_anonymous).
+                return forbidden_view(exc, request)
             if answers_json(request):
                 return program_error(request, 405, headers={"Allow": ", ".join(allowed)})
             return html_error(request, 405, headers={"Allow": ", ".join(allowed)})

@@ -40,7 +40,8 @@ unknown fields are a 400, read-only fields are ignored.
 
 **Errors** have the body `{"error", "error_detail", "code"}` (and `fields` on a 400).
 Checks run in this order: 401, then 404, then 403, then 400. A route without the
-method answers 405 with `Allow`.
+method answers 405 with `Allow`, once the caller has passed 401 (every route but
+this document needs a token).
 """
 
 

@@ -545,6 +545,39 @@ def test_405_with_allow_for_a_method_the_route_lacks(testapp, world):
     assert res.headers["Allow"] == "DELETE, GET, HEAD, PUT"
 
 
+# Every kind of route, each with a method it lacks: a list, a list below a
+# record, a form (a named view), a record, a named record, a record below
+# a record.
+WRONG_METHODS = [
+    ("PATCH", "/tickets", "GET, HEAD, POST"),
+    ("DELETE", "/users", "GET, HEAD"),
+    ("PUT", "/groups/{group}/members", "GET, HEAD"),
+    ("GET", "/groups/join", "POST"),
+    ("POST", "/ticket/{ticket}", "DELETE, GET, HEAD, PUT"),
+    ("DELETE", "/users/me", "GET, HEAD, PUT"),
+    ("POST", "/groups/{group}/members/{member}", "DELETE, GET, HEAD, PUT"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), WRONG_METHODS)
+@pytest.mark.parametrize("caller", ["anonymous", "unknown_token"])
+def test_without_a_valid_token_a_method_the_route_lacks_is_401_first(testapp, world, method,
+                                                                     path, allow, caller):
+    """API.md §1's order, 401 first, at a list as at a record: a list
+    answered an anonymous caller 405, a record 401."""
+    url = API + path.format(group=world.group.id, ticket=world.ticket.id, member=world.member.id)
+    res = testapp.request(url, method=method, headers=world.headers(caller), status=401)
+    assert res.headers["WWW-Authenticate"].startswith('Bearer realm="seatshare"')
+    assert res.json["code"] == 401 and "Allow" not in res.headers
+    res = testapp.request(url, method=method, headers=world.headers("member"), status=405)
+    assert res.headers["Allow"] == allow
+
+
+def test_the_public_document_answers_a_method_it_lacks_405_without_a_token(testapp):
+    res = testapp.delete(f"{API}/openapi.json", status=405)
+    assert res.headers["Allow"] == "GET, HEAD"
+
+
 def test_without_a_valid_token_nobody_learns_which_ids_exist(testapp, world):
     for path in (f"/tickets/{world.ticket.id}", "/tickets/999999", "/users/999999",
                  "/groups?group_id=999999", "/users?group_id=999999"):
@@ -749,13 +782,14 @@ def test_a_token_without_the_scope_is_told_which_it_needs(testapp, world, method
 
 
 @pytest.mark.parametrize(("path", "status"), [
-    ("/oauth/token", 405), ("/api/v1/tickets", 405), ("/api/v1/groups/join", 405),
-    ("/api/v1/users/me", 401), ("/api/v1/ticket/{ticket}", 401),
+    ("/oauth/token", 405), ("/api/v1/openapi.json", 405), ("/api/v1/tickets", 401),
+    ("/api/v1/groups/join", 401), ("/api/v1/users/me", 401), ("/api/v1/ticket/{ticket}", 401),
     ("/api/v1/groups/{group}/members", 401), ("/api/v1/groups/{group}/history", 401),
 ])
 def test_a_preflight_options_is_refused_as_the_readme_says(testapp, world, path, status):
-    """No CORS: a preflight carries no token, and a list below a record is
-    refused as the record is (401), not as the top-level lists (405)."""
+    """No CORS: a preflight carries no token, so every API route that needs
+    one answers 401 (API.md §1: 401 first); the OAuth endpoints and the
+    public OpenAPI document, 405."""
     url = path.format(ticket=world.ticket.id, group=world.group.id)
     res = testapp.options(url, headers={"Origin": "https://elsewhere.example",
                                         "Access-Control-Request-Method": "GET"}, status=status)
