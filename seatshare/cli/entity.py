@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from ..models import Entity, Event
 from ..services.entities import entity_named
-from ..text import has_control_characters
+from ..text import has_control_characters, trimmed
 from .base import CommandError, Outcome
 
 MAX_NAME_LENGTH = 200
@@ -20,7 +20,7 @@ def register(groups):
 
 
 def create(args, env):
-    name = args.name.strip()
+    name = trimmed(args.name)
     if not name:
         raise CommandError("the name must not be blank")
     if has_control_characters(name):

@@ -6,6 +6,7 @@ views validate with, so the document cannot drift from what the API accepts.
 import colander
 
 from ..security.challenges import BEARER_CHALLENGE
+from ..text import blank_character_class
 from ..schemas.types import (
     MAX_ID,
     MAX_MONEY,
@@ -220,11 +221,6 @@ def json_schema(node: colander.SchemaNode) -> dict:
     return {**type_schema(node.typ), **getattr(node.validator, "json_schema", {})}
 
 
-# What str.strip() removes (the app's "blank"), spelled out: JSON Schema's \s
-# (ECMA 262) is a slightly different set.
-BLANK = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-
-
 def type_schema(typ) -> dict:
     if isinstance(typ, Nullable):
         inner = type_schema(typ.inner)
@@ -240,14 +236,7 @@ def type_schema(typ) -> dict:
             "uniqueItems": True,
         }
     if isinstance(typ, JSONString):
-        # No NUL (a 400: PostgreSQL cannot store it); non-blank ones need a
-        # character that is neither space nor NUL.
-        schema = {"type": "string", "maxLength": typ.max_length, "pattern": r"^[^\x00]*$"}
-        if not typ.blank:
-            schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{BLANK}][^\x00]*$")
-        if typ.trim:
-            schema["description"] = "Stored without the whitespace around it."
-        return schema
+        return string_schema(typ)
     if isinstance(typ, JSONInt):
         return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     if isinstance(typ, JSONBool):
@@ -263,6 +252,19 @@ def type_schema(typ) -> dict:
             "or exponent) or a JSON number, at least 0, at most two decimal places.",
         }
     raise TypeError(f"no JSON Schema for {typ!r}")
+
+
+def string_schema(typ: JSONString) -> dict:
+    """No NUL (a 400: PostgreSQL cannot store it); a non-blank string needs
+    a character that is neither NUL nor blank (``seatshare.text``)."""
+    blank = blank_character_class()
+    schema = {"type": "string", "maxLength": typ.max_length, "pattern": r"^[^\x00]*$"}
+    if not typ.blank:
+        schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{blank}][^\x00]*$")
+    if typ.trim:
+        schema["description"] = ("Stored without the white space and invisible format "
+                                 "characters (U+200B, U+FEFF, U+2060, …) around it.")
+    return schema
 
 
 def query_parameters(schema: colander.SchemaNode) -> list:

@@ -12,6 +12,8 @@ import re
 
 import colander
 
+from ..text import is_blank, trimmed
+
 MAX_ID = 2**31 - 1
 MAX_MONEY = decimal.Decimal("99999999.99")  # Numeric(10, 2)
 # \Z, not $: Python's $ also matches before a final newline ("1\n").
@@ -75,9 +77,11 @@ def is_storable_text(value: str) -> bool:
 
 class JSONString(_JSONType):
     """A JSON string of at most ``max_length`` characters; ``blank=False``
-    refuses strings that are empty once stripped, and ``trim=True`` stores
-    them stripped (a name typed or pasted with a space around it). The
-    length is checked as sent, as the OpenAPI document's ``maxLength`` says."""
+    refuses blank strings (``seatshare.text.is_blank``: nothing but white
+    space and invisible format characters), and ``trim=True`` stores them
+    trimmed (``seatshare.text.trimmed``: a name typed or pasted with a space
+    around it). The length is checked as sent, as the OpenAPI document's
+    ``maxLength`` says."""
 
     def __init__(self, max_length, blank=True, trim=False):
         self.max_length = max_length
@@ -91,9 +95,9 @@ class JSONString(_JSONType):
             raise colander.Invalid(node, f"must be at most {self.max_length} characters")
         if not is_storable_text(cstruct):
             raise colander.Invalid(node, "must be text without NUL characters or lone surrogates")
-        if not self.blank and not cstruct.strip():
+        if not self.blank and is_blank(cstruct):
             raise colander.Invalid(node, "must not be blank")
-        return cstruct.strip() if self.trim else cstruct
+        return trimmed(cstruct) if self.trim else cstruct
 
 
 class JSONChoice(JSONString):
@@ -287,7 +291,7 @@ class QueryText(InputType):
         if not is_storable_text(cstruct):
             # A NUL would reach PostgreSQL in the search pattern: a 500.
             raise colander.Invalid(node, "must be text without NUL characters")
-        return cstruct.strip()
+        return trimmed(cstruct)
 
 
 TEXT_MAX_LENGTH = 10000  # for Text columns, which have no length of their own

@@ -49,7 +49,7 @@ class CurrentUserUpdate(colander.MappingSchema):
     """``PUT /users/me``: every field optional (a partial update)."""
 
     # Sign-up asks for both names, and other members see them: never blank,
-    # and stripped, as the sign-up page strips them.
+    # and trimmed, as the sign-up page trims them.
     first_name = _text(User.first_name, blank=False, trim=True)
     last_name = _text(User.last_name, blank=False, trim=True)
     email = colander.SchemaNode(

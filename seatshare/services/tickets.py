@@ -7,6 +7,7 @@ from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
 from ..permissions import Permission
 from ..recheck import recheck_permission
+from ..text import is_blank
 from .group_locks import share_lock_group
 from .history import action_for, diff, record_ticket_change, record_ticket_changes, snapshot
 from .pending_requests import settle_requests, tell_requesters_of_deleted
@@ -140,7 +141,7 @@ def ticket_field_errors(dbsession, group_id, changes, after) -> tuple[dict, User
     field), and the alias ``changes`` names, read once here for the mail
     that names it too (None: none named, or not the assignee's)."""
     fields = {}
-    if not any(after[name].strip() for name in SEAT_FIELDS):
+    if all(is_blank(after[name]) for name in SEAT_FIELDS):
         for name in SEAT_FIELDS:
             if name in changes:
                 fields[name] = "at least one of section, row and seat must not be blank"

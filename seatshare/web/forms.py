@@ -3,7 +3,7 @@ import colander
 from pyramid.csrf import LegacySessionCSRFStoragePolicy
 
 from ..passwords import MIN_PASSWORD_LENGTH, password_problem
-from ..text import has_control_characters
+from ..text import has_control_characters, trimmed
 
 NOT_TEXT = "Type this in: a file cannot be sent here."
 
@@ -37,12 +37,12 @@ def strong_password(node, value):
         raise colander.Invalid(node, problem)
 
 
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
+def _trimmed(value):
+    return trimmed(value) if isinstance(value, str) else value
 
 
 def _email(value):
-    return value.strip().lower() if isinstance(value, str) else value
+    return trimmed(value).lower() if isinstance(value, str) else value
 
 
 def first_problem(*validators):
@@ -57,7 +57,7 @@ def first_problem(*validators):
 
 
 def text(missing: str, max_length: int, *validators, preparer=None):
-    """A text field: ``missing`` when it is left empty (or, stripped by
+    """A text field: ``missing`` when it is left empty (or, trimmed by
     ``preparer``, becomes so), a plain sentence when it is too long."""
     return colander.SchemaNode(
         colander.String(),
@@ -88,8 +88,8 @@ class SignInForm(colander.MappingSchema):
 
 
 class SignUpForm(colander.MappingSchema):
-    first_name = text("Enter your first name.", NAME_MAX_LENGTH, printable, preparer=_stripped)
-    last_name = text("Enter your last name.", NAME_MAX_LENGTH, printable, preparer=_stripped)
+    first_name = text("Enter your first name.", NAME_MAX_LENGTH, printable, preparer=_trimmed)
+    last_name = text("Enter your last name.", NAME_MAX_LENGTH, printable, preparer=_trimmed)
     email = email_field("Enter your email address.", VALID_EMAIL)
     password = password_field("Choose a password.", strong_password)
 

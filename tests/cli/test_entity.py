@@ -24,8 +24,11 @@ def test_entity_create_refuses_a_duplicate_name(seatshare, db):
     assert count(db, Entity) == 1
 
 
-def test_entity_create_refuses_a_blank_name(seatshare, db):
-    run = seatshare("entity", "create", "--name", "   ")
+@pytest.mark.parametrize("blank", ["   ", "\u200b", "\ufeff\u2060 \u3000"])
+def test_entity_create_refuses_a_blank_name(seatshare, db, blank):
+    """Blank as the API's names are (seatshare.text): nothing but white
+    space and invisible format characters."""
+    run = seatshare("entity", "create", "--name", blank)
     assert run.code == 1
     assert count(db, Entity) == 0
 

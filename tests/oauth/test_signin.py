@@ -691,3 +691,22 @@ def test_sign_in_page_names_the_application_asking(flow, testapp):
     assert f"continue to {flow.application.name}" in page.html.find(class_="lead").text
     page = testapp.get("/signin?next=%2Foauth%2Fauthorization%3Fclient_id%3Dunknown")
     assert "Welcome back" in page.html.find(class_="lead").text
+
+
+@pytest.mark.parametrize("blank", ["\u200b", "\ufeff\u2060", " \u00ad "])
+def test_a_sign_up_name_of_only_invisible_characters_is_asked_for_again(testapp, dbsession,
+                                                                        blank):
+    """The sign-up form's "blank" is the API's (seatshare.text)."""
+    form = testapp.get("/signup").forms["signup"]
+    for name, value in {"first_name": blank, "last_name": "\u200bJones\u200b",
+                        "email": "invisible@example.com",
+                        "password": "a long enough password"}.items():
+        form[name] = value
+    page = form.submit(status=400)
+    assert field_error(page, "first_name") == "Enter your first name."
+    assert dbsession.scalar(select(func.count()).select_from(User)) == 0
+    form = page.forms["signup"]
+    form["first_name"], form["password"] = "\u2060Casey ", "a long enough password"
+    form.submit(status=302)
+    user = dbsession.scalar(select(User).where(User.email == "invisible@example.com"))
+    assert (user.first_name, user.last_name) == ("Casey", "Jones")
