@@ -256,14 +256,29 @@ def type_schema(typ) -> dict:
 
 def string_schema(typ: JSONString) -> dict:
     """No NUL (a 400: PostgreSQL cannot store it); a non-blank string needs
-    a character that is neither NUL nor blank (``seatshare.text``)."""
+    a character that is neither NUL nor blank (``seatshare.text``). A
+    trimmed one's length counts what is stored, once trimmed: its pattern
+    says so (the blank characters around at most ``max_length`` others, the
+    first and last of them not blank), as ``maxLength`` cannot."""
     blank = blank_character_class()
-    schema = {"type": "string", "maxLength": typ.max_length, "pattern": r"^[^\x00]*$"}
+    if not typ.trim:
+        schema = {"type": "string", "maxLength": typ.max_length, "pattern": r"^[^\x00]*$"}
+        if not typ.blank:
+            schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{blank}][^\x00]*$")
+        return schema
+    trailing = blank_character_class(trailing=True)
+    stored = rf"[^\x00{blank}](?:[^\x00]{{0,{typ.max_length - 2}}}[^\x00{trailing}])?"
+    if typ.blank:
+        stored = f"(?:{stored})?"
+    schema = {
+        "type": "string",
+        "pattern": rf"^[{blank}]*{stored}[{trailing}]*$",
+        "description": f"Stored without the white space and invisible format characters "
+        f"(U+200B, U+FEFF, U+2060, …) around it, then at most {typ.max_length} characters"
+        + ("; nothing but those is blank, a 400." if not typ.blank else "."),
+    }
     if not typ.blank:
-        schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{blank}][^\x00]*$")
-    if typ.trim:
-        schema["description"] = ("Stored without the white space and invisible format "
-                                 "characters (U+200B, U+FEFF, U+2060, …) around it.")
+        schema["minLength"] = 1
     return schema
 
 

@@ -80,8 +80,8 @@ class JSONString(_JSONType):
     refuses blank strings (``seatshare.text.is_blank``: nothing but white
     space and invisible format characters), and ``trim=True`` stores them
     trimmed (``seatshare.text.trimmed``: a name typed or pasted with a space
-    around it). The length is checked as sent, as the OpenAPI document's
-    ``maxLength`` says."""
+    around it), the length then counting what is stored, as the sign-up
+    form's does."""
 
     def __init__(self, max_length, blank=True, trim=False):
         self.max_length = max_length
@@ -91,13 +91,15 @@ class JSONString(_JSONType):
     def convert(self, node, cstruct):
         if not isinstance(cstruct, str):
             raise colander.Invalid(node, "must be a string")
-        if len(cstruct) > self.max_length:
-            raise colander.Invalid(node, f"must be at most {self.max_length} characters")
         if not is_storable_text(cstruct):
             raise colander.Invalid(node, "must be text without NUL characters or lone surrogates")
+        if self.trim:
+            cstruct = trimmed(cstruct)
         if not self.blank and is_blank(cstruct):
             raise colander.Invalid(node, "must not be blank")
-        return trimmed(cstruct) if self.trim else cstruct
+        if len(cstruct) > self.max_length:
+            raise colander.Invalid(node, f"must be at most {self.max_length} characters")
+        return cstruct
 
 
 class JSONChoice(JSONString):

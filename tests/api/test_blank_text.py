@@ -1,9 +1,12 @@
 """What "blank" means, for every field that trims (``seatshare.text``): a
 value of nothing but white space and invisible format characters is blank,
-and a trimmed value is trimmed of them."""
+and a trimmed value is trimmed of them first, its length then counted."""
 import pytest
 
 from seatshare.models import Group, Ticket, User, UserAlias
+from seatshare.schemas.types import column_length
+
+from .. import factories as f
 
 API = "/api/v1"
 
@@ -86,3 +89,39 @@ def test_a_flag_at_the_end_keeps_its_tag_characters(testapp, world):
     res = testapp.put_json(f"{API}/groups/{world.group.id}", {"name": f"Fans {england}\u200b "},
                            headers=world.headers("admin"))
     assert res.json["name"] == f"Fans {england}"
+
+
+# --- the length counts the value once trimmed ----------------------------
+
+LENGTHS = [("first_name", User.first_name), ("name", Group.name),
+           ("alias_first_name", UserAlias.first_name), ("alias_last_name", UserAlias.last_name),
+           ("section", Ticket.section)]
+
+
+@pytest.mark.parametrize(("field", "attribute"), LENGTHS, ids=[f for f, _ in LENGTHS])
+def test_the_length_is_counted_once_trimmed(testapp, world, dbsession, field, attribute):
+    """Trimmed first, then the length: as the sign-up form does."""
+    method, url, _, caller, stored = write(testapp, world, field)
+    longest = column_length(attribute)
+    at_most = " \u200b" + "x" * longest + "\u3000\n"
+    testapp.request(url, method=method, json={body_field(field): at_most},
+                    headers=world.headers(caller))
+    dbsession.expire_all()
+    assert stored(dbsession) == "x" * longest
+    for too_long in ("x" * (longest + 1), " " + "x" * (longest + 1) + " "):
+        res = testapp.request(url, method=method, json={body_field(field): too_long},
+                              headers=world.headers(caller), status=400)
+        assert res.json["fields"] == {body_field(field): f"must be at most {longest} characters"}
+
+
+def test_a_new_alias_and_a_new_group_are_trimmed_then_measured(testapp, world):
+    longest = column_length(UserAlias.first_name)
+    res = testapp.post_json(f"{API}/user_aliases", {"first_name": "\u200b" + "k" * longest + " "},
+                            headers=world.headers("member"), status=201)
+    assert res.json["first_name"] == "k" * longest
+    testapp.post_json(f"{API}/user_aliases", {"first_name": "\ufeff"},
+                      headers=world.headers("member"), status=400)
+    entity = f.make_entity()
+    res = testapp.post_json(f"{API}/groups", {"name": "\u2060 Crew \u200b", "entity_id": entity.id},
+                            headers=world.headers("member"), status=201)
+    assert res.json["name"] == "Crew"
