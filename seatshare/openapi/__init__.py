@@ -25,7 +25,7 @@ a trailing `;` is tolerated, and so are spaces and tabs around the token; anythi
 else beside it, such as a second `;`, a comma or a second `Authorization` header,
 makes the token invalid: 401). A token is read from that header only, never from
 the query string or the body: `?access_token=` (RFC 6750 §2.3) beside the header is
-a 400 on every operation. Tokens come from the OAuth 2.0 endpoints below.
+a 400 on every operation (on this document's, with or without the header). Tokens come from the OAuth 2.0 endpoints below.
 `read` covers every `GET`, `write` every other method.
 
 **Lists** are JSON arrays in the documented order, paginated with `page` (default 1)

@@ -84,6 +84,11 @@ def test_token_in_query_string_beside_the_header_is_a_400_on_every_route(testapp
         "access_token": "is never read: send the token in the Authorization header only"}
 
 
+def test_token_in_query_string_of_the_public_document_is_a_400_without_a_header(testapp):
+    res = testapp.get(f"{API}/openapi.json?access_token=x", status=400)
+    assert set(res.json["fields"]) == {"access_token"}
+
+
 def test_token_in_query_string_comes_after_404(testapp, world):
     """API.md §1's order: a record that does not exist is a 404 first."""
     headers = world.headers("member")
