@@ -5,7 +5,7 @@ from sqlalchemy.exc import ArgumentError
 
 from .mail import start_queue_sender
 from .models.revision import RECORDS_REVISION, check_revision
-from .paths import redact_url_logs
+from .paths import redact_every_log_record
 from .request_class import fold_request_properties
 from .resources import Root
 from .preflight import check_server_settings
@@ -47,9 +47,9 @@ def main(global_config, **settings):
 
 
 def make_app(global_config, settings):
+    redact_every_log_record()
     settings = apply_environment(settings)
     check_server_settings(settings)
-    redact_url_logs()
     with Configurator(settings=settings, root_factory=Root) as config:
         config.include("pyramid_jinja2")
         config.include(".renderers")

@@ -115,23 +115,37 @@ def redact_log_text(text: str) -> str:
     return HEX_SECRET_RE.sub("[token]", SECRET_PARAM_RE.sub(r"\1[token]", text))
 
 
-class RedactingFilter(logging.Filter):
-    """Each record's message, redacted."""
+class RedactedLogRecord(logging.LogRecord):
+    """A log record whose message, once formatted, is redacted
+    (``redact_log_text``). Its ``msg`` and ``args`` stay as they were logged,
+    for the filters that read them (``HideRowValues``, ``QueueDepthSummary``)."""
 
-    def filter(self, record):
-        record.msg, record.args = redact_log_text(record.getMessage()), None
-        return True
-
-
-REDACTING_FILTER = RedactingFilter()
-# The loggers that write URLs as requests sent them: the package's own, which
-# Pyramid's debugging settings write to (``pyramid.debug_authorization``
-# logs every view's URL with its query, ``pyramid.debug_notfound`` every
-# 404's and its traversal), and waitress's ("Client disconnected while
-# serving PATH").
-URL_LOGGERS = ("seatshare", "waitress")
+    def getMessage(self):
+        return redact_log_text(super().getMessage())
 
 
-def redact_url_logs() -> None:
-    for name in URL_LOGGERS:
-        logging.getLogger(name).addFilter(REDACTING_FILTER)  # a filter is kept once
+def redact_every_log_record() -> None:
+    """Every log record the process makes, whichever logger makes it, is a
+    ``RedactedLogRecord``: every handler writes its message redacted,
+    whatever the ini file's logging sections say.
+
+    A filter on the ``seatshare`` and ``waitress`` loggers did not see what
+    their children log (a logger's filters apply to its own records, not to
+    those propagated from below: ``seatshare.views.…``, ``waitress.queue``),
+    nor another library's records. Installed once per process, around any
+    record factory installed before."""
+    make_record = logging.getLogRecordFactory()
+    if make_record is RedactedLogRecord or getattr(make_record, "redacts", False):
+        return
+    if make_record is logging.LogRecord:
+        logging.setLogRecordFactory(RedactedLogRecord)
+        return
+
+    def make_redacted_record(*args, **kwargs):
+        record = make_record(*args, **kwargs)
+        if type(record) is logging.LogRecord:
+            record.__class__ = RedactedLogRecord
+        return record
+
+    make_redacted_record.redacts = True
+    logging.setLogRecordFactory(make_redacted_record)

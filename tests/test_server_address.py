@@ -151,6 +151,7 @@ def served_queue_log(monkeypatch):
     from types import SimpleNamespace
 
     from seatshare import repeats, server
+    from seatshare.paths import redact_every_log_record
 
     clock = [1000.0]
     monkeypatch.setattr(repeats, "now", lambda: clock[0])
@@ -158,10 +159,12 @@ def served_queue_log(monkeypatch):
                                adj=SimpleNamespace(threads=8), run=lambda: None)
     monkeypatch.setattr(waitress, "create_server", lambda app, **settings: stand_in)
     queue_log = logging.getLogger("waitress.queue")
-    before = list(queue_log.filters)
+    before, make_record = list(queue_log.filters), logging.getLogRecordFactory()
+    redact_every_log_record()  # as the app does, before pserve serves it
     server.serve(None)
     yield clock
     queue_log.filters[:] = before
+    logging.setLogRecordFactory(make_record)
 
 
 class QueuedTask:

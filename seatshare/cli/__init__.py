@@ -26,6 +26,7 @@ from sqlalchemy.exc import (
 from ..models.engine import COMMAND_LOCK_WAIT_SECONDS, first_line
 from ..models.revision import is_missing_table
 from ..schemas.types import is_storable_text
+from ..paths import redact_every_log_record
 from ..preflight import check_command_settings
 from ..settings import apply_environment, describe
 from . import app, db, entity, mail, schedule, tokens, user
@@ -107,6 +108,7 @@ def load_settings(config_uri):
             pass
     except OSError as exc:
         raise CommandError(f"cannot read {config_file}: {exc.strerror}") from None
+    redact_every_log_record()
     try:
         setup_logging(config_uri)
         settings = dict(get_appsettings(config_uri))

@@ -137,3 +137,22 @@ def test_debug_settings_log_no_secret_a_url_carries_mistyped(client, configured_
     for name, value in {"feed token": feed[:-1], "reset link": mac[:-1],
                         "email-undo link": undo[:-1]}.items():
         assert value not in logged, f"the {name} is in the logs"
+
+
+@pytest.mark.parametrize("logger", ["seatshare.views.anything", "waitress.queue", "pyramid_tm",
+                                    "some.other.library"])
+def test_every_logger_logs_no_secret(configured_app, caplog, logger):
+    """A logger's filters do not apply to what its children log: the
+    redaction was the ``seatshare`` and ``waitress`` loggers' filter, and a
+    record from ``seatshare.views.…``, ``waitress.queue`` or another library
+    reached the handlers whole. Every record is redacted, wherever it is
+    logged."""
+    caplog.set_level(logging.DEBUG)
+    token, feed = secrets.token_hex(32), secrets.token_urlsafe(16)
+    logging.getLogger(logger).debug("GET /oauth/token?client_secret=%s&code=c0de-x and %s",
+                                    "s3cret-value", f"/calendar/7/{feed}/tickets.ics {token}")
+    assert caplog.records, "nothing was logged"
+    assert "/oauth/token?client_secret=[token]&code=[token]" in caplog.text
+    assert "/calendar/7/[token]/tickets.ics [token]" in caplog.text
+    for secret in ("s3cret-value", "c0de-x", feed, token):
+        assert secret not in caplog.text
