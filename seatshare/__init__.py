@@ -67,8 +67,9 @@ def make_app(global_config, settings):
         config.include(".calendar")
     fold_request_properties(config.registry)
     config_file = global_config.get("__file__")
-    config.registry[RECORDS_REVISION] = check_revision(
-        config.registry["dbengine"], config_file or "CONFIG", database_named(config_file))
+    config.registry[RECORDS_REVISION] = check_revision(config.registry["dbengine"],
+                                                       config_file or "CONFIG",
+                                                       database_named(settings, config_file))
     app = config.make_wsgi_app()
     start_queue_sender(app.registry)
     return app

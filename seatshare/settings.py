@@ -42,21 +42,47 @@ DEFAULTS = {
 }
 
 
+# The settings key where ``apply_environment`` records which environment
+# variable gave which setting: ``{"sqlalchemy.url": "SEATSHARE_DATABASE_URL"}``.
+FROM_ENVIRONMENT = "seatshare.from_environment"
+
+
 def apply_environment(settings: dict, environ=os.environ) -> dict:
+    """``settings`` with the defaults beneath and the environment's
+    overrides above; the one place that decides which setting, the ini
+    file's or a variable, each value comes from (``FROM_ENVIRONMENT``).
+    Applied again (to settings already applied), it keeps what the first
+    environment gave."""
     merged = {**DEFAULTS, **settings}
+    given = dict(settings.get(FROM_ENVIRONMENT) or {})
     for variable, key in ENVIRONMENT_OVERRIDES.items():
         if environ.get(variable):
             merged[key] = environ[variable]
+            given[key] = variable
+    merged[FROM_ENVIRONMENT] = given
     return merged
 
 
-def database_named(config_file: str | None, environ=os.environ) -> str:
+def url_variable(settings: dict) -> str | None:
+    """The environment variable that gave the database URL, as
+    ``apply_environment`` decided (None: the ini file's ``sqlalchemy.url``)."""
+    return (settings.get(FROM_ENVIRONMENT) or {}).get("sqlalchemy.url")
+
+
+def database_setting(settings: dict, config_file: str | None = None) -> str:
+    """The setting that gave the database URL: ``SEATSHARE_DATABASE_URL``,
+    or ``sqlalchemy.url in FILE``."""
+    where = f" in {config_file}" if config_file else ""
+    return url_variable(settings) or f"sqlalchemy.url{where}"
+
+
+def database_named(settings: dict, config_file: str | None = None) -> str:
     """Which setting named the database, for a message that must not repeat
     its URL (it may hold a password): ``SEATSHARE_DATABASE_URL``, or the ini
     file's ``sqlalchemy.url``, saying the variable is unset (as it is where
     it was never passed on: under cron, say)."""
-    if environ.get("SEATSHARE_DATABASE_URL"):
-        return "the database SEATSHARE_DATABASE_URL names"
+    if url_variable(settings):
+        return f"the database {url_variable(settings)} names"
     where = f" in {config_file}" if config_file else ""
     return f"the database sqlalchemy.url names{where}, SEATSHARE_DATABASE_URL being unset"
 

@@ -512,6 +512,24 @@ def test_a_database_down_at_start_is_logged(tmp_path, caplog, monkeypatch, varia
         f"({named}); starting anyway, /healthz checks it once it answers"]
 
 
+def test_the_setting_named_is_the_one_that_gave_the_url(tmp_path, caplog, monkeypatch):
+    """Settings whose environment was applied by their caller (as the
+    benchmarks do): the message names the variable that gave the URL, not
+    what the process's own environment says."""
+    from seatshare import main
+    from seatshare.settings import apply_environment
+
+    from .conftest import make_settings
+
+    url = f"sqlite:///{tmp_path}/missing-folder/db.sqlite"
+    monkeypatch.delenv("SEATSHARE_DATABASE_URL", raising=False)
+    settings = apply_environment(make_settings("sqlite://"), {"SEATSHARE_DATABASE_URL": url})
+    with caplog.at_level("WARNING", logger="seatshare.models.revision"):
+        app = main({"__file__": "/srv/production.ini"}, **settings)
+    app.registry["dbengine"].dispose()
+    assert "(the database SEATSHARE_DATABASE_URL names)" in caplog.text
+
+
 def test_a_database_a_newer_release_migrated_starts_with_a_warning(fresh_url, caplog):
     """An older release started on a newer one's database (a rollback of
     the code, a server forgotten in the upgrade) starts, as in a rolling

@@ -8,6 +8,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.util import asbool
 
 from ..models import get_engine, get_session_factory
+from ..settings import database_setting
 
 
 class CommandError(Exception):
@@ -79,9 +80,9 @@ class Environment:
         if path is None or os.path.exists(path):
             return
         raise CommandError(
-            f"the SQLite database {path} does not exist (sqlalchemy.url in "
-            f"{self.config_file}): check the path, or create it with "
-            f"seatshare {self.config_uri} db upgrade")
+            f"the SQLite database {path} does not exist "
+            f"({database_setting(self.settings, self.config_file)}): check the path, or "
+            f"create it with seatshare {self.config_uri} db upgrade")
 
     def commit(self):
         if self._session is not None:

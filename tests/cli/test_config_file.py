@@ -106,6 +106,18 @@ def test_a_sqlite_file_that_does_not_exist_is_refused_not_created(seatshare, tmp
     assert missing.exists()
 
 
+def test_a_missing_sqlite_file_the_environment_names_is_said_to_come_from_it(
+        seatshare, tmp_path, monkeypatch):
+    """SEATSHARE_DATABASE_URL gave the path, not the ini file's sqlalchemy.url,
+    which the message named: the operator looked for the typo in the wrong place."""
+    missing = tmp_path / "typo.sqlite"
+    monkeypatch.setenv("SEATSHARE_DATABASE_URL", f"sqlite:///{missing}")
+    run = seatshare("app", "list")
+    assert run.code == 1
+    assert f"the SQLite database {missing} does not exist (SEATSHARE_DATABASE_URL):" in run.err
+    assert not missing.exists()
+
+
 def test_a_sqlite_uri_filename_is_not_taken_for_a_missing_path(seatshare, tmp_path):
     """`sqlite:///file:x.db?uri=true` has the database "file:x.db", which
     was refused as a file that does not exist."""
