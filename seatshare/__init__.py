@@ -4,12 +4,13 @@ from pyramid.exceptions import ConfigurationError
 from sqlalchemy.exc import ArgumentError
 
 from .mail import start_queue_sender
+from .models.engine import missing_sqlite_file, no_sqlite_file, parse_url
 from .models.revision import RECORDS_REVISION, check_revision
 from .paths import redact_every_log_record
 from .request_class import fold_request_properties
 from .resources import Root
 from .preflight import check_server_settings
-from .settings import BadSettings, apply_environment, database_named, describe
+from .settings import BadSettings, apply_environment, database_named, database_setting, describe
 
 
 class Refused(ConfigurationError, SystemExit):
@@ -46,10 +47,22 @@ def main(global_config, **settings):
         raise Refused(str(exc)) from None
 
 
+def refuse_a_missing_sqlite_file(settings, config_file):
+    """A SQLite file that does not exist is a mistyped path: started, the
+    server answered 503s (a missing folder), or left an empty database
+    there. Only ``db upgrade`` creates one."""
+    path = missing_sqlite_file(parse_url(settings["sqlalchemy.url"]))
+    if path is not None:
+        raise ConfigurationError(no_sqlite_file(path, database_setting(settings, config_file),
+                                                config_file or "CONFIG"))
+
+
 def make_app(global_config, settings):
     redact_every_log_record()
     settings = apply_environment(settings)
     check_server_settings(settings)
+    config_file = global_config.get("__file__")
+    refuse_a_missing_sqlite_file(settings, config_file)
     with Configurator(settings=settings, root_factory=Root) as config:
         config.include("pyramid_jinja2")
         config.include(".renderers")
@@ -66,7 +79,6 @@ def make_app(global_config, settings):
         config.include(".views")
         config.include(".calendar")
     fold_request_properties(config.registry)
-    config_file = global_config.get("__file__")
     config.registry[RECORDS_REVISION] = check_revision(config.registry["dbengine"],
                                                        config_file or "CONFIG",
                                                        database_named(settings, config_file))

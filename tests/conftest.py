@@ -64,7 +64,8 @@ def create_database(backend, tmp_dir):
     """A fresh, empty database URL for ``backend`` (and a function that drops it)."""
     if backend == "sqlite":
         path = os.path.join(tmp_dir, f"test-{uuid.uuid4().hex[:8]}.sqlite")
-        return f"sqlite:///{path}", lambda: None
+        open(path, "x").close()  # empty, as PostgreSQL's new database: the server
+        return f"sqlite:///{path}", lambda: None  # refuses a file that does not exist
     name = f"seatshare_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(_pg_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -27,8 +27,8 @@ NOT_FOUND = {
 DATABASE_DOWN_URLS = {
     # Nothing listens on port 1; connect fails at once, as when PostgreSQL is down.
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:1/seatshare",
-    # A file in a folder that does not exist cannot be opened.
-    "sqlite": "sqlite:///{tmp}/missing-folder/seatshare.sqlite",
+    # A file in a folder that went away (an unmounted volume) cannot be opened.
+    "sqlite": "sqlite:///{tmp}/gone/seatshare.sqlite",
 }
 
 
@@ -151,7 +151,15 @@ def test_unexpected_error_is_logged_with_its_traceback(failing_app, caplog):
 @pytest.fixture(params=sorted(DATABASE_DOWN_URLS))
 def app_without_database(request, tmp_path):
     url = DATABASE_DOWN_URLS[request.param].format(tmp=tmp_path)
+    if request.param == "sqlite":  # the server refuses to start without the file
+        (tmp_path / "gone").mkdir()
+        engine = sa.create_engine(url)
+        meta.metadata.create_all(engine)
+        engine.dispose()
     wsgi = main({}, **make_settings(url, **{"seatshare.db_connect_timeout": "1"}))
+    wsgi.registry["dbengine"].dispose()
+    if request.param == "sqlite":
+        (tmp_path / "gone").rename(tmp_path / "elsewhere")
     yield TestApp(wsgi)
     wsgi.registry["dbengine"].dispose()
 
@@ -222,16 +230,19 @@ def test_an_outage_logs_its_reason_once_a_minute_not_on_every_request(
 
 def test_service_recovers_by_itself_when_the_database_returns(tmp_path):
     folder = tmp_path / "later"
-    wsgi = main({}, **make_settings(f"sqlite:///{folder}/seatshare.sqlite"))
+    folder.mkdir()
+    url = f"sqlite:///{folder}/seatshare.sqlite"
+    engine = sa.create_engine(url)
+    meta.metadata.create_all(engine)
+    engine.dispose()
+    record_revision(url, head_revision())  # as `db upgrade` leaves it
+    wsgi = main({}, **make_settings(url))
+    wsgi.registry["dbengine"].dispose()
+    folder.rename(tmp_path / "away")  # its volume went away
     app = TestApp(wsgi)
     try:
         app.get("/healthz", status=503)
-        folder.mkdir()  # the database becomes reachable again
-        url = f"sqlite:///{folder}/seatshare.sqlite"
-        engine = sa.create_engine(url)
-        meta.metadata.create_all(engine)
-        engine.dispose()
-        record_revision(url, head_revision())  # as `db upgrade` leaves it
+        (tmp_path / "away").rename(folder)  # the database becomes reachable again
         assert app.get("/healthz", status=200).json == {"status": "ok"}
     finally:
         wsgi.registry["dbengine"].dispose()

@@ -474,14 +474,47 @@ def test_the_server_refuses_to_start_on_a_database_never_migrated(fresh_url):
     )
 
 
-def test_the_server_starts_while_the_database_is_down(tmp_path):
+@pytest.mark.parametrize("where", ["typo.sqlite", "no-such-folder/seatshare.sqlite"])
+@pytest.mark.parametrize("variable", [None, "SEATSHARE_DATABASE_URL"])
+def test_the_server_refuses_a_sqlite_file_that_does_not_exist(tmp_path, monkeypatch, where,
+                                                              variable):
+    """A mistyped path: SQLite created an empty database there (and the
+    server refused it for its missing tables, leaving the file), or, in a
+    folder that does not exist, the server started and answered 503s. It
+    refuses to start, naming the setting and the path, and creates nothing."""
+    from pyramid.exceptions import ConfigurationError
+
+    from seatshare import main
+
+    from .conftest import make_settings
+
+    missing = tmp_path / where
+    url = f"sqlite:///{missing}"
+    monkeypatch.delenv("SEATSHARE_DATABASE_URL", raising=False)
+    if variable:
+        monkeypatch.setenv(variable, url)
+    setting = variable or "sqlalchemy.url in /srv/site.ini"
+    with pytest.raises(ConfigurationError) as refused:
+        main({"__file__": "/srv/site.ini"}, **make_settings(url))
+    assert str(refused.value) == (
+        f"the SQLite database {missing} does not exist ({setting}): check the path, "
+        "or create it with seatshare /srv/site.ini db upgrade")
+    assert refused.value.code == f"seatshare: cannot start: {refused.value}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# Nothing listens on port 1: connecting fails at once, as when PostgreSQL is down.
+DATABASE_DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/seatshare"
+
+
+def test_the_server_starts_while_the_database_is_down():
     """Whether the schema is current can wait: requests answer 503 until
     the database is back, as before."""
     from seatshare import main
 
     from .conftest import make_settings
 
-    app = main({}, **make_settings(f"sqlite:///{tmp_path}/missing-folder/db.sqlite"))
+    app = main({}, **make_settings(DATABASE_DOWN))
     app.registry["dbengine"].dispose()
 
 
@@ -490,7 +523,7 @@ def test_the_server_starts_while_the_database_is_down(tmp_path):
            "SEATSHARE_DATABASE_URL being unset"),
     ("SEATSHARE_DATABASE_URL", "the database SEATSHARE_DATABASE_URL names"),
 ])
-def test_a_database_down_at_start_is_logged(tmp_path, caplog, monkeypatch, variable, named):
+def test_a_database_down_at_start_is_logged(caplog, monkeypatch, variable, named):
     """The server starts, and says why it could not check the revision: the
     only sign of a wrong host or password before the requests' 503s. It
     says which setting named the database (not its URL, which may hold a
@@ -500,19 +533,18 @@ def test_a_database_down_at_start_is_logged(tmp_path, caplog, monkeypatch, varia
 
     from .conftest import make_settings
 
-    url = f"sqlite:///{tmp_path}/missing-folder/db.sqlite"
     monkeypatch.delenv("SEATSHARE_DATABASE_URL", raising=False)
     if variable:
-        monkeypatch.setenv(variable, url)
+        monkeypatch.setenv(variable, DATABASE_DOWN)
     with caplog.at_level("WARNING", logger="seatshare.models.revision"):
-        app = main({"__file__": "/srv/production.ini"}, **make_settings(url))
+        app = main({"__file__": "/srv/production.ini"}, **make_settings(DATABASE_DOWN))
     app.registry["dbengine"].dispose()
-    assert [r.getMessage() for r in caplog.records if r.name == "seatshare.models.revision"] == [
-        f"could not check the database's revision at start: unable to open database file "
-        f"({named}); starting anyway, /healthz checks it once it answers"]
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "seatshare.models.revision"]
+    assert logged.startswith("could not check the database's revision at start: connection ")
+    assert logged.endswith(f" ({named}); starting anyway, /healthz checks it once it answers")
 
 
-def test_the_setting_named_is_the_one_that_gave_the_url(tmp_path, caplog, monkeypatch):
+def test_the_setting_named_is_the_one_that_gave_the_url(caplog, monkeypatch):
     """Settings whose environment was applied by their caller (as the
     benchmarks do): the message names the variable that gave the URL, not
     what the process's own environment says."""
@@ -521,9 +553,9 @@ def test_the_setting_named_is_the_one_that_gave_the_url(tmp_path, caplog, monkey
 
     from .conftest import make_settings
 
-    url = f"sqlite:///{tmp_path}/missing-folder/db.sqlite"
     monkeypatch.delenv("SEATSHARE_DATABASE_URL", raising=False)
-    settings = apply_environment(make_settings("sqlite://"), {"SEATSHARE_DATABASE_URL": url})
+    settings = apply_environment(make_settings("sqlite://"),
+                                 {"SEATSHARE_DATABASE_URL": DATABASE_DOWN})
     with caplog.at_level("WARNING", logger="seatshare.models.revision"):
         app = main({"__file__": "/srv/production.ini"}, **settings)
     app.registry["dbengine"].dispose()
@@ -780,13 +812,15 @@ def test_healthz_checks_the_revision_of_a_database_down_at_start(tmp_path):
 
     from .conftest import make_settings
 
-    folder = tmp_path / "later"
-    url = f"sqlite:///{folder}/seatshare.sqlite"
+    path = tmp_path / "seatshare.sqlite"
+    path.mkdir()  # a folder where the file should be: SQLite cannot open it
+    url = f"sqlite:///{path}"
     wsgi = main({}, **make_settings(url))
     app = TestApp(wsgi)
     try:
         app.get("/healthz", status=503)
-        folder.mkdir()  # the database answers, never migrated
+        path.rmdir()
+        path.touch()  # the database answers, never migrated
         assert app.get("/healthz", status=503).json["error_detail"] == (
             "the database has no SeatShare tables yet: run `seatshare CONFIG_URI db upgrade`")
         engine = sa.create_engine(url)

@@ -1,13 +1,11 @@
 """What every command shares: its outcome, its errors, its environment."""
 import argparse
 import dataclasses
-import os
-from urllib.parse import unquote
 
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.util import asbool
 
 from ..models import get_engine, get_session_factory
+from ..models.engine import missing_sqlite_file, no_sqlite_file
 from ..settings import database_setting
 
 
@@ -25,23 +23,6 @@ class Outcome:
 
     record: dict
     text: str
-
-
-def sqlite_file(url) -> str | None:
-    """The file a SQLite URL names (None: an in-memory database). A URI
-    filename (``sqlite:///file:x.db?uri=true``) names its path after
-    ``file:``, percent-encoded, perhaps behind an empty authority
-    (``file:///srv/x.db``); SQLite creates it as a plain path's unless its
-    ``mode`` says otherwise."""
-    database = url.database or ""
-    if not asbool(url.query.get("uri")):
-        return database if database not in ("", ":memory:") else None
-    if url.query.get("mode") == "memory" or not database.startswith("file:"):
-        return None
-    path = unquote(database[len("file:"):].split("?", 1)[0])
-    if path.startswith("//"):  # an authority, empty or localhost, before the path
-        path = path[path.find("/", 2):] if path.find("/", 2) >= 0 else ""
-    return path if path not in ("", ":memory:") else None
 
 
 class Environment:
@@ -73,16 +54,11 @@ class Environment:
         return self._session
 
     def _refuse_a_missing_sqlite_file(self):
-        url = self._engine.url
-        if url.get_backend_name() != "sqlite" or self.creates_database:
-            return
-        path = sqlite_file(url)
-        if path is None or os.path.exists(path):
-            return
-        raise CommandError(
-            f"the SQLite database {path} does not exist "
-            f"({database_setting(self.settings, self.config_file)}): check the path, or "
-            f"create it with seatshare {self.config_uri} db upgrade")
+        path = None if self.creates_database else missing_sqlite_file(self._engine.url)
+        if path is not None:
+            raise CommandError(no_sqlite_file(path, database_setting(self.settings,
+                                                                     self.config_file),
+                                              self.config_uri))
 
     def commit(self):
         if self._session is not None:

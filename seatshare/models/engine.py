@@ -2,13 +2,16 @@
 server database, a request run again after its connection was lost, and SQL
 logging that shows no values."""
 import logging
+import os
 from functools import partial
+from urllib.parse import unquote
 
 import pyramid_retry
 from pyramid.exceptions import ConfigurationError
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.util import asbool
 
 from ..settings import as_bool, check_all, number, whole_number
 from .session import READ_ONLY
@@ -93,6 +96,38 @@ def parse_url(url: str):
         raise ArgumentError(f"SeatShare connects with {DRIVERS[backend]}, not {driver}: use "
                             f"{backend}+{DRIVERS[backend]}://")
     return parsed
+
+
+def sqlite_file(url) -> str | None:
+    """The file a SQLite URL names (None: an in-memory database). A URI
+    filename (``sqlite:///file:x.db?uri=true``) names its path after
+    ``file:``, percent-encoded, perhaps behind an empty authority
+    (``file:///srv/x.db``); SQLite creates it as a plain path's unless its
+    ``mode`` says otherwise."""
+    database = url.database or ""
+    if not asbool(url.query.get("uri")):
+        return database if database not in ("", ":memory:") else None
+    if url.query.get("mode") == "memory" or not database.startswith("file:"):
+        return None
+    path = unquote(database[len("file:"):].split("?", 1)[0])
+    if path.startswith("//"):  # an authority, empty or localhost, before the path
+        path = path[path.find("/", 2):] if path.find("/", 2) >= 0 else ""
+    return path if path not in ("", ":memory:") else None
+
+
+def missing_sqlite_file(url) -> str | None:
+    """The file a SQLite URL names when it does not exist, which SQLite
+    would create empty (None: it exists, or the URL names no file)."""
+    path = sqlite_file(url) if url.get_backend_name() == "sqlite" else None
+    return None if path is None or os.path.exists(path) else path
+
+
+def no_sqlite_file(path: str, setting: str, config_uri: str) -> str:
+    """Why a server or a command refuses a SQLite file that does not exist:
+    a mistyped path, on which the server answered 503s (or SQLite created an
+    empty database there), and ``db upgrade`` would migrate a new one."""
+    return (f"the SQLite database {path} does not exist ({setting}): check the path, "
+            f"or create it with seatshare {config_uri} db upgrade")
 
 
 def get_engine(settings, prefix="sqlalchemy.", serving=False):
