@@ -122,6 +122,21 @@ def missing_sqlite_file(url) -> str | None:
     return None if path is None or os.path.exists(path) else path
 
 
+def create_sqlite_file(path: str) -> None:
+    """An empty SQLite database at ``path``, readable and writable by this
+    user alone (0600), whatever the umask: it holds password and token
+    hashes. SQLite gives the ``-wal`` and ``-shm`` files it makes beside it
+    the database file's mode. An existing file is left as it is."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+
+
 def no_sqlite_file(path: str, setting: str, config_uri: str) -> str:
     """Why a server or a command refuses a SQLite file that does not exist:
     a mistyped path, on which the server answered 503s (or SQLite created an

@@ -63,6 +63,40 @@ def test_db_upgrade_migrates_a_fresh_database_to_head(seatshare, backend, tmp_pa
         drop()
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o000])
+def test_db_upgrade_creates_a_sqlite_file_only_its_user_can_read(seatshare, tmp_path, umask):
+    """It holds the password and token hashes: the umask (0644 under the
+    usual 022) let every local user copy them. The file, and the -wal and
+    -shm files SQLite makes beside it, are 0600 whatever the umask."""
+    import os
+    import stat
+
+    from seatshare.models import get_engine
+
+    path = tmp_path / "new.sqlite"
+    ini = write_ini(tmp_path / "new.ini", f"sqlite:///{path}")
+    before = os.umask(umask)
+    try:
+        assert seatshare("db", "upgrade", config=ini).code == 0
+        engine = get_engine({"sqlalchemy.url": f"sqlite:///{path}"})  # WAL, as the server's
+        with engine.connect():
+            made = sorted(tmp_path.glob("new.sqlite*"))
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in made}
+        engine.dispose()
+    finally:
+        os.umask(before)
+    assert modes == {"new.sqlite": 0o600, "new.sqlite-shm": 0o600, "new.sqlite-wal": 0o600}
+
+
+def test_db_upgrade_says_when_it_cannot_create_the_sqlite_file(seatshare, tmp_path):
+    missing = tmp_path / "no-such-folder" / "new.sqlite"
+    run = seatshare("db", "upgrade", config=write_ini(tmp_path / "new.ini",
+                                                      f"sqlite:///{missing}"))
+    assert (run.code, run.out) == (1, "")
+    assert run.err == (f"seatshare: error: cannot create the SQLite database {missing}: "
+                       "No such file or directory\n")
+
+
 def test_db_upgrade_at_head_runs_no_migration_nor_its_checks(seatshare, tmp_path):
     """Nothing to migrate: `make run` upgrades at every start, and SQLite's
     check before a migration reads every foreign key of every row; a row
