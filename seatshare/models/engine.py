@@ -3,6 +3,7 @@ server database, a request run again after its connection was lost, and SQL
 logging that shows no values."""
 import logging
 import os
+import sys
 from functools import partial
 from urllib.parse import unquote
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.util import asbool
 
-from ..settings import as_bool, check_all, number, whole_number
+from ..settings import FALSE_WORDS, TRUE_WORDS, as_bool, check_all, number, whole_number
 from .session import READ_ONLY
 from .write_turns import SQLiteConnection, WriteTurns
 
@@ -163,6 +164,7 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     """
     check_url(settings, prefix)
     check_pool_numbers(settings, prefix)
+    settings = echo_to_the_log(settings, prefix)
     url = settings[f"{prefix}url"]
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
     # errors never show parameter values, which carry submitted codes.
@@ -183,6 +185,45 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
         wait = (_statement_timeout(settings) if serving else 0) or COMMAND_LOCK_WAIT_SECONDS
         _setup_sqlite(engine, wait * 1000)
     return engine
+
+
+# SQLAlchemy's echo settings, and the loggers whose lines each one shows.
+ECHO_LOGGERS = {"echo": "sqlalchemy.engine.Engine", "echo_pool": "sqlalchemy.pool"}
+
+
+def echo_level(settings, name: str, prefix="sqlalchemy."):
+    """The level ``sqlalchemy.echo`` (or ``echo_pool``) asks for: INFO when
+    true, DEBUG for ``debug``, None when false or left out."""
+    value = settings.get(f"{prefix}{name}")
+    word = str(value).strip().lower()
+    if value is None or word in FALSE_WORDS:
+        return None
+    if word in TRUE_WORDS | {"debug"}:
+        return logging.DEBUG if word == "debug" else logging.INFO
+    raise ConfigurationError(f"{prefix}{name} must be true, false or debug, not {value!r}")
+
+
+def echo_to_the_log(settings, prefix="sqlalchemy."):
+    """``settings`` without SQLAlchemy's echo settings, whose lines go to the
+    log instead, through the ini file's handlers (stderr), once each.
+
+    SQLAlchemy's own echo adds a handler writing to stdout, where the
+    command line prints its ``--json`` object (which the SQL lines made
+    unreadable), and where the server's lines were written twice: there and
+    by the root logger's handler. The echo's logger gets the level it asks
+    for instead, and, where no handler would show its lines (an ini file
+    without logging sections), one writing to stderr."""
+    settings = dict(settings)
+    for name, logger_name in ECHO_LOGGERS.items():
+        level = echo_level(settings, name, prefix)
+        settings.pop(f"{prefix}{name}", None)
+        if level is None:
+            continue
+        logger = logging.getLogger(logger_name)
+        logger.setLevel(level)
+        if not logger.hasHandlers():
+            logger.addHandler(logging.StreamHandler(sys.stderr))
+    return settings
 
 
 class HideRowValues(logging.Filter):

@@ -27,6 +27,9 @@ APP = "[app:main]\nuse = egg:seatshare\n"
         ("site.ini", APP + "sqlalchemy.url = postgresql://u:p@x:s3cret@db/x\n", "sqlalchemy.url:"),
         # And with no ":" after it, the rest of the password reads as the host.
         ("site.ini", APP + "sqlalchemy.url = postgresql://u:p@s3cret@db/x\n", "sqlalchemy.url:"),
+        # SQLAlchemy's echo: a word it does not know was a ValueError traceback.
+        ("site.ini", APP + "sqlalchemy.url = sqlite://\nsqlalchemy.echo = ture\n",
+         "sqlalchemy.echo must be true, false or debug, not 'ture'"),
         # A database SeatShare does not run on, or a driver it does not install.
         ("site.ini", APP + "sqlalchemy.url = mysql://u:s3cret@db/x\n",
          "sqlalchemy.url: SeatShare runs on PostgreSQL (postgresql+psycopg://) or SQLite "

@@ -130,6 +130,51 @@ def test_a_listing_piped_into_head_one_exits_0(ini):
     assert out.getvalue().splitlines()[0].endswith("  Scoreboard")
 
 
+@pytest.mark.parametrize("echo", ["true", "debug"])
+@pytest.mark.parametrize("logging_sections", [True, False])
+def test_sql_echo_goes_to_standard_error_not_into_the_json(ini, tmp_path, echo,
+                                                            logging_sections):
+    """``sqlalchemy.echo`` had SQLAlchemy add a handler of its own on stdout:
+    the SQL lines came before the JSON object, which no script could read.
+    They go to the log's handlers (stderr), or, with no logging sections,
+    to stderr all the same."""
+    with open(ini) as f:
+        text = f.read().replace("[app:main]\n", f"[app:main]\nsqlalchemy.echo = {echo}\n", 1)
+    if logging_sections:
+        text += LOGGING_SECTIONS
+    echoing = tmp_path / "echo.ini"
+    echoing.write_text(text)
+    done = run_script(str(echoing), "app", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"applications": []}
+    assert "SELECT" in done.stderr and "FROM oauth_applications" in done.stderr
+    assert done.stderr.count("FROM oauth_applications") == 1  # once, not once a handler
+
+
+LOGGING_SECTIONS = """
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARN
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)s [%(name)s] %(message)s
+"""
+
+
 def test_json_is_taken_wherever_it_is_written(ini):
     """Every command takes --json; written before the command, argparse
     refused it as "unrecognized arguments: --json"."""
