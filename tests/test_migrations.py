@@ -777,6 +777,27 @@ def test_healthz_on_an_empty_database_down_at_start_waits_for_db_upgrade(
     assert errors == []
 
 
+def test_healthz_warns_once_of_a_newer_releases_database_down_at_start(
+        started_while_down, fresh_url, caplog):
+    """A database a newer release migrated, down when the server started:
+    served (200), as at start, and, as at start, said once in the log,
+    where nothing was said at all."""
+    engine = sa.create_engine(fresh_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    record_revision(fresh_url, "9999_from_a_newer_release")
+    app, _, errors = started_while_down()
+    with caplog.at_level("WARNING", logger="seatshare.models.revision"):
+        for _ in range(3):
+            assert app.get("/healthz", status=200).json == {"status": "ok"}
+    assert [r.getMessage() for r in caplog.records if r.name == "seatshare.models.revision"] == [
+        f"the database is at revision 9999_from_a_newer_release, which this SeatShare does "
+        f"not know (its newest is {head()}): a newer SeatShare migrated it; serving anyway, "
+        "but replace this server with the newer release: what its migrations changed may "
+        "fail here"]
+    assert errors == []
+
+
 def test_healthz_on_a_database_behind_that_was_down_at_start(started_while_down, fresh_url):
     """Tables and a revision before the head: 503 naming both, until
     `db upgrade`."""

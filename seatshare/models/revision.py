@@ -118,19 +118,37 @@ def check_revision(engine, config_file: str, database: str = "the database") -> 
         log.warning("could not check the database's revision at start: %s (%s); starting "
                     "anyway, /healthz checks it once it answers", first_line(exc), database)
         return None
-    if empty:
+    reason = cannot_serve(current, empty)
+    if reason is not None:
         raise ConfigurationError(
-            f"{NO_TABLES}: run `seatshare {config_file} db upgrade` before starting the server"
-        )
-    if is_behind(current):
-        raise ConfigurationError(
-            f"{behind_code(current)}: run `seatshare {config_file} db upgrade` before "
-            "starting the server"
-        )
-    if current is not None and not knows(current):
-        log.warning("%s; starting anyway, but replace this server with the newer release: "
-                    "what its migrations changed may fail here", migrated_by_newer(current))
+            f"{reason}: run `seatshare {config_file} db upgrade` before starting the server")
+    warn_if_newer(current, "starting")
     return current is not None
+
+
+def cannot_serve(current: str | None, empty: bool) -> str | None:
+    """Why this code cannot serve a database at revision ``current``
+    (``empty``: without any SeatShare table), which ``db upgrade`` mends:
+    it was never migrated, or its revision is behind the code's. None when
+    it can, a newer release's revision included (``warn_if_newer``). The
+    one judgement of the start (``check_revision``) and of ``/healthz``
+    (``schema_behind``)."""
+    if empty:
+        return NO_TABLES
+    if is_behind(current):
+        return behind_code(current)
+    return None
+
+
+def warn_if_newer(current: str | None, doing: str) -> None:
+    """A database a newer release migrated (a rollback of the code, a
+    server forgotten in the upgrade) is served, as in a rolling deploy, but
+    nothing else would tell the operator that requests may fail on what its
+    migrations changed. ``doing``: "starting", or "serving" when it is
+    first judged after the start."""
+    if current is not None and not knows(current):
+        log.warning("%s; %s anyway, but replace this server with the newer release: "
+                    "what its migrations changed may fail here", migrated_by_newer(current), doing)
 
 
 # The registry's key for whether the database records its revision: what
@@ -151,7 +169,8 @@ def schema_behind(dbsession, registry) -> dict | None:
     models, as the tests' and the benchmarks' are) is only asked SELECT 1.
 
     A database that did not answer at start is judged, once it does, as
-    ``check_revision`` would have judged it, and the answer is kept in the
+    ``check_revision`` would have judged it (``cannot_serve``, and the
+    warning about a newer release's revision), and the answer is kept in the
     ``registry``: one without any SeatShare table is behind until ``db
     upgrade`` has run (asked again on each call until then).
 
@@ -163,11 +182,11 @@ def schema_behind(dbsession, registry) -> dict | None:
     head = head_revision()
     if records_revision is None:
         current, empty = revision_state(dbsession.connection())
-        if empty:
-            return {"detail": f"{NO_TABLES}: {UPGRADE}",
-                    "database_revision": None, "code_revision": head}
-        registry[RECORDS_REVISION] = current is not None
+        if not empty:
+            registry[RECORDS_REVISION] = current is not None
+            warn_if_newer(current, "serving")
     else:
+        empty = False
         try:
             current = dbsession.execute(REVISION_QUERY).scalar()
         except (OperationalError, ProgrammingError) as exc:
@@ -178,7 +197,7 @@ def schema_behind(dbsession, registry) -> dict | None:
             registry[RECORDS_REVISION] = None
             return {"detail": f"the database no longer records its revision: {UPGRADE}",
                     "database_revision": None, "code_revision": head}
-    if not is_behind(current):
+    reason = cannot_serve(current, empty)
+    if reason is None:
         return None
-    return {"detail": f"{behind_code(current)}: {UPGRADE}",
-            "database_revision": current, "code_revision": head}
+    return {"detail": f"{reason}: {UPGRADE}", "database_revision": current, "code_revision": head}
