@@ -174,8 +174,9 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
         hide_parameters=True,
         **_engine_kwargs(url, settings, serving),
     )
-    # ``engine.logger`` is the logger itself, or (with ``sqlalchemy.echo``)
-    # SQLAlchemy's wrapper around it.
+    # ``engine.logger`` is the logger itself (``echo_to_the_log`` keeps
+    # SQLAlchemy's echo, and with it SQLAlchemy's wrapper around the logger,
+    # out of the settings), or the wrapper, for a caller's own echo.
     getattr(engine.logger, "logger", engine.logger).addFilter(HIDE_ROW_VALUES)
     event.listen(engine, "handle_error", _retry_after_disconnect)
     if engine.dialect.name == "sqlite":
