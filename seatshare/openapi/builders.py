@@ -36,8 +36,6 @@ REASONS = {
     500: "An unexpected error; logged, nothing internal in the body.",
     503: "The database cannot be reached; retry after `Retry-After` seconds.",
 }
-# The status most endpoints beyond the seed name by what it means.
-CONFLICT = 409
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "required": True,
                                "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
 ERROR_HEADERS = {

@@ -4,7 +4,6 @@ from ...schemas import group_admin, groups
 from ...schemas.lists import ListQuery
 from ..api_v1 import no_content
 from ..builders import (
-    CONFLICT,
     LOCATION_HEADER,
     json_body,
     json_response,
@@ -141,7 +140,7 @@ def group_admin_paths() -> dict:
                 "administrator is a 409 whose `error_detail` says to make another member an "
                 "administrator first (the only member: to invite someone to make one).",
                 "Group administration",
-                {200: json_response("The member, updated.", ref("Member"))}, 400, 404, CONFLICT,
+                {200: json_response("The member, updated.", ref("Member"))}, 400, 404, 409,
                 scope="write", operation_id="updateGroupMember",
                 requestBody=json_body(group_admin.MemberUpdate(), group_admin.MEMBER_READ_ONLY),
             ),
@@ -168,7 +167,7 @@ def group_admin_paths() -> dict:
                 "(403), only with a single-use invitation made since; one who left may. "
                 "Once you have left, your own membership is a 404 (a leave sent again); "
                 "anybody else's is a 403 to a non-member, whether they belong or not.",
-                "Group administration", {204: no_content("Removed.")}, 404, CONFLICT,
+                "Group administration", {204: no_content("Removed.")}, 404, 409,
                 scope="write", operation_id="removeGroupMember",
             ),
         },
@@ -194,7 +193,7 @@ def group_admin_paths() -> dict:
                 "leaves or is removed (any administrator may withdraw it).",
                 "Group administration",
                 {201: json_response("The invitation.", ref("Invitation"), LOCATION_HEADER)},
-                400, 404, CONFLICT, 429,
+                400, 404, 409, 429,
                 scope="write", operation_id="createGroupInvitation",
                 requestBody=json_body(
                     group_admin.InvitationCreate(), group_admin.INVITATION_READ_ONLY
@@ -213,7 +212,7 @@ def group_admin_paths() -> dict:
                 "Administrators only. An unused invitation is deleted: its code is then a "
                 "404 at `POST /groups/join`, as any unknown code. One already used is a 409 "
                 "(it records who joined with it: remove the member instead).",
-                "Group administration", {204: no_content("Withdrawn.")}, 404, CONFLICT,
+                "Group administration", {204: no_content("Withdrawn.")}, 404, 409,
                 scope="write", operation_id="deleteGroupInvitation",
             ),
         },

@@ -2,6 +2,7 @@
 from ...schemas import ticket_create
 from ..builders import LOCATION_HEADER, json_body, json_response, operation, ref
 
+
 def ticket_create_paths() -> dict:
     tickets = {"type": "array", "items": ref("Ticket")}
     return {

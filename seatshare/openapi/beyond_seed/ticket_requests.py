@@ -3,7 +3,6 @@ both ``/ticket/ID`` and ``/tickets/ID``)."""
 from ...schemas import ticket_requests
 from ...schemas.lists import ListQuery
 from ..builders import (
-    CONFLICT,
     LOCATION_HEADER,
     json_body,
     json_response,
@@ -65,7 +64,7 @@ def ticket_child_paths(prefix: str, suffix: str) -> dict:
                 "A request made before can still be answered after.",
                 "Ticket requests",
                 {201: json_response("The request.", ref("TicketRequest"), LOCATION_HEADER)},
-                400, 404, CONFLICT,
+                400, 404, 409,
                 scope="write", operation_id=f"requestTicket{suffix}",
                 requestBody=json_body(
                     ticket_requests.TicketRequestCreate(), ticket_requests.READ_ONLY
@@ -117,7 +116,7 @@ def ticket_request_paths() -> dict:
                 "the ticket from.",
                 "Ticket requests",
                 {200: json_response("The request, updated.", ref("TicketRequest"))},
-                400, 404, CONFLICT,
+                400, 404, 409,
                 scope="write", operation_id="answerTicketRequest",
                 requestBody=json_body(
                     ticket_requests.TicketRequestUpdate(), ticket_requests.UPDATE_READ_ONLY
