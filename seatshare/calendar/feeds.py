@@ -14,8 +14,8 @@ keeps its ETag).
 import base64
 import dataclasses
 import datetime
+import functools
 import hashlib
-import pathlib
 
 import icalendar
 from icalendar import Calendar, Event as VEvent, Timezone, TimezoneStandard, vText
@@ -33,7 +33,6 @@ from ..models import (
     UserAlias,
     by_code_point,
 )
-from . import describe
 from .describe import TIME_TBA, UTC, alias_name, event_day, person_name, seat_label, user_zone
 
 PRODID = "-//SeatShare//Calendar feed//EN"
@@ -43,13 +42,12 @@ CONTROL_CHARACTERS = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F])
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 # Events have a start only; a timed entry is shown this long (a typical game).
 EVENT_DURATION = datetime.timedelta(hours=3)
-# The code that writes a feed decides its bytes as much as the rows do: a
-# deploy that writes feeds otherwise gives every feed a new version, so no
-# calendar app is answered 304 for a feed in its old form.
-RENDERING = hashlib.sha256(
-    b"".join(pathlib.Path(path).read_bytes() for path in (__file__, describe.__file__))
-    + icalendar.__version__.encode()
-).hexdigest()
+# The code that writes a feed decides its bytes as much as the rows do, and
+# is in every feed's version: bump FEED_FORMAT with every change to what a
+# feed says from the same rows (tests/calendar/test_feed_format.py fails
+# until it is), so that no calendar app is answered 304 for a feed in its
+# old form. A new icalendar may write the same feed otherwise too.
+FEED_FORMAT = 1
 OWNER, ASSIGNEE = aliased(User, name="owner"), aliased(User, name="assignee")
 
 
@@ -292,10 +290,17 @@ def _version(rows, *feed) -> str:
     content, the ``rows`` of its narrow query (each row's id and last
     change, the same as long as every entry is) and the ``feed``'s own
     parts (its kind, the site in its UIDs, the reader, the group)."""
-    digest = hashlib.sha256(RENDERING.encode())
+    digest = _rendering(FEED_FORMAT).copy()
     for part in (feed, *rows):
         digest.update(repr(tuple(part)).encode())
     return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
+
+
+@functools.cache
+def _rendering(feed_format: int):
+    """The hash of how feeds are written, hashed once per process: every
+    version goes on from a copy of it."""
+    return hashlib.sha256(f"feed format {feed_format}, icalendar {icalendar.__version__}\n".encode())
 
 
 def _calendar(name, description) -> Calendar:
