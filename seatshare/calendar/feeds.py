@@ -197,14 +197,13 @@ def ticket_feed(dbsession, user, site) -> Calendar:
     return _never_empty(calendar)
 
 
-def _group_rows(user, group, version: bool):
-    """The events of ``group``'s entity that have a date, in order, each
-    with the last change to any of the group's tickets for it, the group's
-    last ticket deletion, and ``user``'s seats (a row each; None for an
-    event without one). With ``version``, only the ids and last changes."""
-    # A seat that leaves an entry changes it too: one unassigned from the
-    # user is still a ticket of the group, changed then; a deleted one left
-    # only its history row, which does not say its event.
+def _seat_changes(group):
+    """What moves an entry of ``group``'s feed besides its own rows, since
+    a seat that leaves an entry changes it too: a subquery of the last
+    change to any of the group's tickets per event (one unassigned from the
+    user is still a ticket of the group, changed then), and the group's
+    last ticket deletion (a deleted one left only its history row, which
+    does not say its event)."""
     tickets_changed = (
         select(Ticket.event_id, func.max(Ticket.updated_at).label("changed"))
         .where(Ticket.group_id == group.id)
@@ -216,14 +215,18 @@ def _group_rows(user, group, version: bool):
         .where(TicketHistory.group_id == group.id, TicketHistory.action == HistoryAction.DELETED)
         .scalar_subquery()
     )
-    seats = (Ticket, OWNER, ASSIGNEE, UserAlias)
-    columns = (Event, tickets_changed.c.changed, last_deletion, *seats)
-    if version:
-        columns = (Event.id, Event.updated_at, tickets_changed.c.changed, last_deletion,
-                   *SEAT_VERSION)
+    return tickets_changed, last_deletion
+
+
+def _group_rows(user, group, *columns):
+    """The last change to any of the group's tickets for each event of
+    ``group``'s entity that has a date, the group's last ticket deletion,
+    then ``columns`` of the event and of ``user``'s seats for it (a row
+    each; all None for an event without one), in the feed's order."""
+    tickets_changed, last_deletion = _seat_changes(group)
     # The traversal found the group active, with the user a member.
     query = (
-        select(*columns)
+        select(tickets_changed.c.changed, last_deletion, *columns)
         .select_from(Event)
         .outerjoin(tickets_changed, tickets_changed.c.event_id == Event.id)
         .outerjoin(
@@ -242,7 +245,7 @@ def _group_rows(user, group, version: bool):
 
 def group_feed_version(dbsession, user, group, site) -> str:
     """One narrow query: what decides ``group_feed``'s content, hashed."""
-    rows = dbsession.execute(_group_rows(user, group, version=True))
+    rows = dbsession.execute(_group_rows(user, group, Event.id, Event.updated_at, *SEAT_VERSION))
     return _version(rows, "group", site, user.id, user.updated_at, person_name(user),
                     group.id, group.updated_at, group.name)
 
@@ -251,8 +254,8 @@ def group_feed(dbsession, user, group, site) -> Calendar:
     """One entry per event of the group's entity, noting ``user``'s seats;
     one query."""
     events = {}
-    for event, tickets_changed_at, deleted_at, *seat in dbsession.execute(
-        _group_rows(user, group, version=False)
+    for tickets_changed_at, deleted_at, event, *seat in dbsession.execute(
+        _group_rows(user, group, Event, Ticket, OWNER, ASSIGNEE, UserAlias)
     ):
         _, _, mine = events.setdefault(event.id, (event, (tickets_changed_at, deleted_at), []))
         if seat[0] is not None:
