@@ -20,7 +20,7 @@ import hashlib
 import icalendar
 from icalendar import Calendar, Event as VEvent, Timezone, TimezoneStandard, vText
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased
 
 from ..models import (
     Event,
@@ -53,7 +53,7 @@ OWNER, ASSIGNEE = aliased(User, name="owner"), aliased(User, name="assignee")
 
 @dataclasses.dataclass(frozen=True)
 class HeldTicket:
-    """A ticket with the people around it, as one row of ``held_tickets``."""
+    """A ticket with the people around it: ``SEAT_ROWS`` of a feed's row."""
 
     ticket: Ticket
     owner: User
@@ -71,12 +71,6 @@ class HeldTicket:
         """Whether ``user`` is the one who will sit in this seat."""
         sitter = self.sitter()
         return isinstance(sitter, User) and sitter.id == user.id
-
-    def people_changed(self) -> list:
-        """When the people ``describe`` names last changed (a new name),
-        the alias the seat is for included."""
-        return [self.owner.updated_at, self.assignee.updated_at if self.assignee else None,
-                self.alias.updated_at if self.alias else None]
 
     def describe(self, viewer) -> str:
         """``Section 101, Row C, Seat 7 (owner: you; assigned to: Ravi Lee)``."""
@@ -125,10 +119,24 @@ def _with_people(query, outer=False):
 # Where a feed lists seats: in the order of the seat's parts.
 SEAT_ORDER = (by_code_point(Ticket.section), by_code_point(Ticket.row),
               by_code_point(Ticket.seat), Ticket.id)
-# What a seat shows is its ticket's and its people's: each row's id (a seat
-# given to someone else) and last change (a new name), a feed's version.
-SEAT_VERSION = (Ticket.id, Ticket.updated_at, OWNER.id, OWNER.updated_at,
-                ASSIGNEE.id, ASSIGNEE.updated_at, UserAlias.id, UserAlias.updated_at)
+# The rows an entry shows: its game, its group, and a seat's ticket and
+# people (a ``HeldTicket``, in its fields' order). Their last changes are
+# the entry's (``last_changes``); each one's id (a seat given to someone
+# else) and last change (a new name) are in the feed's version.
+SEAT_ROWS = (Ticket, OWNER, ASSIGNEE, UserAlias)
+ENTRY_ROWS = (Event, Group, *SEAT_ROWS)
+ENTRY_VERSION = tuple(column for row in ENTRY_ROWS for column in (row.id, row.updated_at))
+
+
+def last_changes(rows) -> list:
+    """The last change of each of an entry's ``rows`` (``ENTRY_ROWS``, or
+    some of them) that it has: a seat may have no assignee or alias."""
+    return [row.updated_at for row in rows if row is not None]
+
+
+def holds(user):
+    """Whether a ticket is ``user``'s in a feed: they own it or are assigned it."""
+    return or_(Ticket.owner_id == user.id, Ticket.assignee_id == user.id)
 
 
 def _held(user, *columns):
@@ -145,39 +153,30 @@ def _held(user, *columns):
         )
     )
     return _with_people(query).where(
-        or_(Ticket.owner_id == user.id, Ticket.assignee_id == user.id),
+        holds(user),
         Group.active.is_(True),
         Event.date_tba.is_(False),
     ).order_by(Event.start_time, *SEAT_ORDER)
 
 
-def held_tickets(dbsession, user) -> list[HeldTicket]:
-    """One query: the tickets ``user`` owns or is assigned, in active groups
-    they belong to, for events with a date, with event, group and people."""
-    rows = dbsession.execute(
-        _held(user, Ticket, OWNER, ASSIGNEE, UserAlias)
-        .options(contains_eager(Ticket.event), contains_eager(Ticket.group))
-    )
-    return [HeldTicket(*row) for row in rows]
-
-
 def ticket_feed_version(dbsession, user, site) -> str:
     """One narrow query: what decides ``ticket_feed``'s content, hashed."""
-    rows = dbsession.execute(
-        _held(user, *SEAT_VERSION, Event.id, Event.updated_at, Group.id, Group.updated_at)
-    )
+    rows = dbsession.execute(_held(user, *ENTRY_VERSION))
     return _version(rows, "tickets", site, user.id, user.updated_at, person_name(user))
 
 
 def ticket_feed(dbsession, user, site) -> Calendar:
-    """One entry per ticket ``user`` owns or is assigned; ``site`` is the
-    domain the feed is served from."""
+    """One entry per ticket ``user`` owns or is assigned, in active groups
+    they belong to, for events with a date; ``site`` is the domain the feed
+    is served from. One query."""
     calendar = _calendar("SeatShare: my tickets", f"Tickets held by {person_name(user)}")
-    for held in held_tickets(dbsession, user):
-        ticket, event = held.ticket, held.ticket.event
+    for entry in dbsession.execute(_held(user, *ENTRY_ROWS)):
+        event, group, *seat = entry
+        held = HeldTicket(*seat)
+        ticket = held.ticket
         details = [
             f"Seat: {held.describe(user)}",
-            f"Group: {ticket.group.name}",
+            f"Group: {group.name}",
             f"Note: {ticket.note}" if ticket.note.strip() else "",
             event.description,
         ]
@@ -190,8 +189,7 @@ def ticket_feed(dbsession, user, site) -> Calendar:
                 description=details,
                 busy=busy_time(event, [held], user),
                 created=ticket.created_at,
-                changed=[ticket.updated_at, event.updated_at, ticket.group.updated_at,
-                         *held.people_changed()],
+                changed=last_changes(entry),
             )
         )
     return _never_empty(calendar)
@@ -221,31 +219,32 @@ def _seat_changes(group):
 def _group_rows(user, group, *columns):
     """The last change to any of the group's tickets for each event of
     ``group``'s entity that has a date, the group's last ticket deletion,
-    then ``columns`` of the event and of ``user``'s seats for it (a row
+    then ``columns`` of the event, the group and ``user``'s seats for it (a row
     each; all None for an event without one), in the feed's order."""
     tickets_changed, last_deletion = _seat_changes(group)
     # The traversal found the group active, with the user a member.
     query = (
         select(tickets_changed.c.changed, last_deletion, *columns)
         .select_from(Event)
+        .join(Group, Group.entity_id == Event.entity_id)
         .outerjoin(tickets_changed, tickets_changed.c.event_id == Event.id)
         .outerjoin(
             Ticket,
             (Ticket.event_id == Event.id)
             & (Ticket.group_id == group.id)
-            & or_(Ticket.owner_id == user.id, Ticket.assignee_id == user.id),
+            & holds(user),
         )
     )
     return (
         _with_people(query, outer=True)
-        .where(Event.entity_id == group.entity_id, Event.date_tba.is_(False))
+        .where(Group.id == group.id, Event.date_tba.is_(False))
         .order_by(Event.start_time, Event.id, *SEAT_ORDER)
     )
 
 
 def group_feed_version(dbsession, user, group, site) -> str:
     """One narrow query: what decides ``group_feed``'s content, hashed."""
-    rows = dbsession.execute(_group_rows(user, group, Event.id, Event.updated_at, *SEAT_VERSION))
+    rows = dbsession.execute(_group_rows(user, group, *ENTRY_VERSION))
     return _version(rows, "group", site, user.id, user.updated_at, person_name(user),
                     group.id, group.updated_at, group.name)
 
@@ -254,14 +253,16 @@ def group_feed(dbsession, user, group, site) -> Calendar:
     """One entry per event of the group's entity, noting ``user``'s seats;
     one query."""
     events = {}
-    for tickets_changed_at, deleted_at, event, *seat in dbsession.execute(
-        _group_rows(user, group, Event, Ticket, OWNER, ASSIGNEE, UserAlias)
+    for tickets_changed_at, deleted_at, *entry in dbsession.execute(
+        _group_rows(user, group, *ENTRY_ROWS)
     ):
-        _, _, mine = events.setdefault(event.id, (event, (tickets_changed_at, deleted_at), []))
+        event, _, *seat = entry
+        _, changed, mine = events.setdefault(event.id, (event, [tickets_changed_at, deleted_at], []))
+        changed += last_changes(entry)
         if seat[0] is not None:
             mine.append(HeldTicket(*seat))
     calendar = _calendar(f"SeatShare: {group.name}", f"Events of {group.name}")
-    for event, (tickets_changed_at, deleted_at), mine in events.values():
+    for event, changed, mine in events.values():
         summary = event.name
         if len(mine) == 1:
             summary += f" · your seat: {mine[0].seat_title(user)}"
@@ -281,8 +282,7 @@ def group_feed(dbsession, user, group, site) -> Calendar:
                 description=details,
                 busy=busy_time(event, mine, user),
                 created=event.created_at,
-                changed=[event.updated_at, group.updated_at, tickets_changed_at, deleted_at,
-                         *(moment for held in mine for moment in held.people_changed())],
+                changed=changed,
             )
         )
     return _never_empty(calendar)
