@@ -19,7 +19,7 @@ import hashlib
 
 import icalendar
 from icalendar import Calendar, Event as VEvent, Timezone, TimezoneStandard, vText
-from sqlalchemy import func, or_, select
+from sqlalchemy import DateTime, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ..models import (
@@ -47,7 +47,7 @@ EVENT_DURATION = datetime.timedelta(hours=3)
 # feed says from the same rows (tests/calendar/test_feed_format.py fails
 # until it is), so that no calendar app is answered 304 for a feed in its
 # old form. A new icalendar may write the same feed otherwise too.
-FEED_FORMAT = 1
+FEED_FORMAT = 2
 OWNER, ASSIGNEE = aliased(User, name="owner"), aliased(User, name="assignee")
 
 
@@ -122,16 +122,35 @@ SEAT_ORDER = (by_code_point(Ticket.section), by_code_point(Ticket.row),
 # The rows an entry shows: its game, its group, and a seat's ticket and
 # people (a ``HeldTicket``, in its fields' order). Their last changes are
 # the entry's (``last_changes``); each one's id (a seat given to someone
-# else) and last change (a new name) are in the feed's version.
+# else) and last change (a new name) are in the feed's version
+# (``_entry_version``).
 SEAT_ROWS = (Ticket, OWNER, ASSIGNEE, UserAlias)
 ENTRY_ROWS = (Event, Group, *SEAT_ROWS)
-ENTRY_VERSION = tuple(column for row in ENTRY_ROWS for column in (row.id, row.updated_at))
+# A seat's people, but for the reader: an entry calls them "you", so no
+# change to their own profile (a bio, a new name, signing out) is one to
+# the entry. Their time zone is, for an all-day entry (``_entry``).
+PEOPLE = (OWNER, ASSIGNEE)
 
 
-def last_changes(rows) -> list:
-    """The last change of each of an entry's ``rows`` (``ENTRY_ROWS``, or
-    some of them) that it has: a seat may have no assignee or alias."""
-    return [row.updated_at for row in rows if row is not None]
+def last_changes(rows, reader) -> list:
+    """The last change of each of an entry's ``rows`` (``ENTRY_ROWS``) it
+    has (a seat may have no assignee or alias) and shows: not the
+    ``reader``'s own row."""
+    return [row.updated_at for row in rows
+            if row is not None and not (isinstance(row, User) and row.id == reader.id)]
+
+
+def _entry_version(reader) -> list:
+    """The columns of a feed's version: the id of each of ``ENTRY_ROWS``
+    and its last change as ``last_changes`` takes it, and the ``reader``'s
+    last change where ``_entry`` stamps with it (an all-day entry)."""
+    columns = []
+    for row in ENTRY_ROWS:
+        changed = row.updated_at
+        if row in PEOPLE:
+            changed = case((row.id == reader.id, None), else_=changed)
+        columns += [row.id, changed]
+    return [*columns, case((Event.time_tba.is_(True), literal(reader.updated_at, DateTime)))]
 
 
 def holds(user):
@@ -161,8 +180,9 @@ def _held(user, *columns):
 
 def ticket_feed_version(dbsession, user, site) -> str:
     """One narrow query: what decides ``ticket_feed``'s content, hashed."""
-    rows = dbsession.execute(_held(user, *ENTRY_VERSION))
-    return _version(rows, "tickets", site, user.id, user.updated_at, person_name(user))
+    rows = dbsession.execute(_held(user, *_entry_version(user)))
+    # The reader's name is the calendar's description.
+    return _version(rows, "tickets", site, user.id, user.updated_at)
 
 
 def ticket_feed(dbsession, user, site) -> Calendar:
@@ -189,7 +209,7 @@ def ticket_feed(dbsession, user, site) -> Calendar:
                 description=details,
                 busy=busy_time(event, [held], user),
                 created=ticket.created_at,
-                changed=last_changes(entry),
+                changed=last_changes(entry, user),
             )
         )
     return _never_empty(calendar)
@@ -244,9 +264,9 @@ def _group_rows(user, group, *columns):
 
 def group_feed_version(dbsession, user, group, site) -> str:
     """One narrow query: what decides ``group_feed``'s content, hashed."""
-    rows = dbsession.execute(_group_rows(user, group, *ENTRY_VERSION))
-    return _version(rows, "group", site, user.id, user.updated_at, person_name(user),
-                    group.id, group.updated_at, group.name)
+    rows = dbsession.execute(_group_rows(user, group, *_entry_version(user)))
+    # The group's name is the calendar's, even with no entry.
+    return _version(rows, "group", site, user.id, group.id, group.updated_at)
 
 
 def group_feed(dbsession, user, group, site) -> Calendar:
@@ -258,7 +278,7 @@ def group_feed(dbsession, user, group, site) -> Calendar:
     ):
         event, _, *seat = entry
         _, changed, mine = events.setdefault(event.id, (event, [tickets_changed_at, deleted_at], []))
-        changed += last_changes(entry)
+        changed += last_changes(entry, user)
         if seat[0] is not None:
             mine.append(HeldTicket(*seat))
     calendar = _calendar(f"SeatShare: {group.name}", f"Events of {group.name}")

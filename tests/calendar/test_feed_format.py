@@ -18,12 +18,14 @@ SITE = "seats.example.org"
 @pytest.fixture
 def fixed_season(dbsession):
     """Rows whose ids and times are fixed: a timed game with a seat for an
-    alias, a game whose time is to be announced, a name to escape."""
+    alias, a game whose time is to be announced, a name to escape; the
+    reader changed last."""
     when = {"created_at": datetime.datetime(2026, 3, 1, 9, 30),
             "updated_at": datetime.datetime(2026, 3, 2, 10, 45)}
     entity = f.make_entity(id=9101, name="Riverside Otters", created_at=when["created_at"])
     reader = f.make_user(id=9201, first_name="Vera", last_name="Viewer",
-                         timezone="America/New_York", **when)
+                         timezone="America/New_York", created_at=when["created_at"],
+                         updated_at=datetime.datetime(2026, 3, 3, 8, 15))
     friend = f.make_user(id=9202, first_name="Finn", last_name="O'Neil, Jr.", **when)
     group = f.make_group(id=9301, entity=entity, creator=friend,
                          name="Crew; Section 101, \"North\"\nStand", **when)

@@ -40,6 +40,12 @@ def test_a_poll_answered_304_builds_nothing(
     assert poll.headers["ETag"] == etag and not poll.body
 
 
+def season_rows(season):
+    """Every row of ``season`` that a feed shows."""
+    return (*season["tickets"].values(), *season["events"].values(), season["viewer"],
+            season["friend"], season["group"], season["alias"])
+
+
 def move_the_game(season):
     season["events"]["timed"].start_time += datetime.timedelta(hours=1)
 
@@ -80,6 +86,18 @@ def pass_on_a_seat_of_someone_else(season):
     season["tickets"]["friends"].assignee_id = f.make_user().id
 
 
+def edit_the_note(season):
+    season["tickets"]["owned"].note = "Bring two blankets"
+
+
+def edit_the_games_description(season):
+    season["events"]["timed"].description = "Fireworks after the game"
+
+
+def edit_the_readers_bio(season):
+    season["viewer"].bio = "Season ticket holder since 2019"
+
+
 def rename_someone_not_in_the_feeds(season):
     f.make_user().first_name = "Nobody"
 
@@ -99,14 +117,18 @@ def change_another_groups_ticket(season):
     (change_the_readers_time_zone, {"tickets", "group"}),  # moves the all-day entries
     (schedule_a_game, {"group"}),
     (pass_on_a_seat_of_someone_else, {"group"}),  # the entry's version rises
+    (edit_the_note, {"tickets", "group"}),  # the group's: a change to its tickets for the game
+    (edit_the_games_description, {"tickets", "group"}),
+    # The reader's last change stands for their time zone's, which dates an
+    # all-day entry (both feeds have one): see the test below for the rest.
+    (edit_the_readers_bio, {"tickets", "group"}),
     (rename_someone_not_in_the_feeds, set()),
     (change_another_groups_ticket, set()),
 ])
 def test_the_etag_changes_exactly_when_the_feed_does(
     fetch, feed_request, dbsession, season, backdate, change, changed_feeds
 ):
-    backdate(*season["tickets"].values(), *season["events"].values(), season["viewer"],
-             season["friend"], season["group"], season["alias"])
+    backdate(*season_rows(season))
     urls = feed_urls(feed_request, season)
     before = {feed: fetch(url) for feed, url in urls.items()}
     change(season)
@@ -141,3 +163,58 @@ def test_two_sites_never_share_an_etag(fetch, feed_request, season):
     here = fetch(url)
     there = fetch(url, extra_environ={"HTTP_HOST": "seats.example.org"})
     assert there.body != here.body and there.headers["ETag"] != here.headers["ETag"]
+
+
+def test_a_profile_edit_leaves_a_group_feed_without_an_all_day_entry_alone(
+    fetch, feed_request, dbsession, season, backdate
+):
+    """The reader's seats call them "you": their profile is not in a group's feed."""
+    season["events"]["time_tba"].time_tba = False
+    backdate(*season_rows(season))
+    url = feed_urls(feed_request, season)["group"]
+    before = fetch(url)
+    edit_the_readers_bio(season)
+    season["viewer"].first_name = "Verena"
+    dbsession.flush()
+    fetch(url, status=304, headers={"If-None-Match": before.headers["ETag"]})
+    assert fetch(url).body == before.body
+
+
+def leave_the_group(testapp, auth_headers, season):
+    viewer = season["viewer"]
+    testapp.delete(f"/api/v1/groups/{season['group'].id}/members/{viewer.id}",
+                   headers=auth_headers(viewer), status=204)
+
+
+def deactivate_the_group(testapp, auth_headers, season):
+    testapp.delete(f"/api/v1/groups/{season['group'].id}",
+                   headers=auth_headers(season["friend"]), status=204)
+
+
+@pytest.mark.parametrize("change", [leave_the_group, deactivate_the_group])
+def test_a_group_left_or_deactivated_leaves_the_ticket_feed(
+    testapp, fetch, feed_request, auth_headers, season, backdate, change
+):
+    backdate(*season["tickets"].values(), season["viewer"], season["group"])
+    urls = feed_urls(feed_request, season)
+    before = fetch(urls["tickets"])
+    change(testapp, auth_headers, season)
+    after = fetch(urls["tickets"], headers={"If-None-Match": before.headers["ETag"]})
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert before.entries and not after.entries
+    fetch(urls["group"], status=404)
+
+
+def test_a_new_time_zone_moves_a_group_feeds_all_day_entry_without_your_seat(
+    fetch, feed_request, dbsession, season, backdate
+):
+    """The reader's time zone dates an all-day entry: with no seat of theirs
+    in it (whose people the version has), the version has it still."""
+    season["tickets"]["assigned"].assignee_id = None
+    backdate(*season_rows(season))
+    url = feed_urls(feed_request, season)["group"]
+    before = fetch(url)
+    change_the_readers_time_zone(season)
+    dbsession.flush()
+    after = fetch(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.headers["ETag"] != before.headers["ETag"] and after.body != before.body
