@@ -13,6 +13,7 @@ from ..models import Group, Membership
 from ..permissions import Permission
 from ..resources import Resource, parse_id, register_root_child
 from . import user_for_token
+from .feeds import group_feed, group_feed_version, ticket_feed, ticket_feed_version
 
 
 @register_root_child("calendar")
@@ -59,7 +60,9 @@ class FeedDirectory(VerifiedResource):
 
 
 class Feed(VerifiedResource):
-    """A feed whose URL carried the right token."""
+    """A feed whose URL carried the right token: its ``version(site)``,
+    the ETag, made without building the ``calendar(site)``; ``site`` is
+    the domain in its UIDs."""
 
     def __acl__(self):
         return [(Allow, Everyone, Permission.VIEW), DENY_ALL]
@@ -67,6 +70,12 @@ class Feed(VerifiedResource):
 
 class TicketFeed(Feed):
     """``…/tickets.ics``: the tickets the user owns or is assigned."""
+
+    def version(self, site) -> str:
+        return ticket_feed_version(self.request.dbsession, self.user, site)
+
+    def calendar(self, site):
+        return ticket_feed(self.request.dbsession, self.user, site)
 
 
 class GroupFeeds(VerifiedResource):
@@ -95,3 +104,9 @@ class GroupFeed(Feed):
     def __init__(self, request, name, parent, user, group):
         super().__init__(request, name, parent, user)
         self.group = group
+
+    def version(self, site) -> str:
+        return group_feed_version(self.request.dbsession, self.user, self.group, site)
+
+    def calendar(self, site):
+        return group_feed(self.request.dbsession, self.user, self.group, site)

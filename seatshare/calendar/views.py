@@ -9,8 +9,7 @@ from webob.acceptparse import AcceptEncodingValidHeader
 from ..errors import html_error
 from ..errors.views import page_not_found
 from ..permissions import Permission
-from .feeds import group_feed, group_feed_version, ticket_feed, ticket_feed_version
-from .resources import CalendarRoot, GroupFeed, TicketFeed
+from .resources import CalendarRoot, Feed
 
 # One page for every feed URL that does not work: which part is wrong
 # (the user, the secret, the group) is not told, so the page does not
@@ -73,18 +72,10 @@ def site(request) -> str:
     return request.domain.lower()
 
 
-@view_config(context=TicketFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
-def ticket_feed_view(context, request):
-    dbsession, user, domain = request.dbsession, context.user, site(request)
-    return calendar_response(request, ticket_feed_version(dbsession, user, domain),
-                             lambda: ticket_feed(dbsession, user, domain))
-
-
-@view_config(context=GroupFeed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
-def group_feed_view(context, request):
-    dbsession, user, group, domain = request.dbsession, context.user, context.group, site(request)
-    return calendar_response(request, group_feed_version(dbsession, user, group, domain),
-                             lambda: group_feed(dbsession, user, group, domain))
+@view_config(context=Feed, request_method=("GET", "HEAD"), permission=Permission.VIEW)
+def feed_view(context, request):
+    domain = site(request)
+    return calendar_response(request, context.version(domain), lambda: context.calendar(domain))
 
 
 @notfound_view_config(containment=CalendarRoot)

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from seatshare.calendar import group_feed_url, user_feed_url
-from seatshare.calendar import views
+from seatshare.calendar import resources
 
 from .. import factories as f
 
@@ -32,8 +32,8 @@ def test_a_poll_answered_304_builds_nothing(
     def unbuilt(*args):
         raise AssertionError("a feed answered 304 was built")
 
-    monkeypatch.setattr(views, "ticket_feed", unbuilt)
-    monkeypatch.setattr(views, "group_feed", unbuilt)
+    monkeypatch.setattr(resources, "ticket_feed", unbuilt)
+    monkeypatch.setattr(resources, "group_feed", unbuilt)
     query_counter.reset()
     poll = fetch(url, status=304, headers={"If-None-Match": etag})
     assert query_counter.count == statements

@@ -385,12 +385,12 @@ def test_feed_query_count_does_not_grow_with_tickets(feed_request, season, measu
 
 
 def test_a_failing_feed_does_not_log_its_token(testapp, app, feed_request, season, monkeypatch, caplog):
-    from seatshare.calendar import views
+    from seatshare.calendar import resources
 
     def broken(dbsession, user, site):
         raise RuntimeError("the feed broke")
 
-    monkeypatch.setattr(views, "ticket_feed", broken)
+    monkeypatch.setattr(resources, "ticket_feed", broken)
     viewer = season["viewer"]
     url = user_feed_url(feed_request, viewer).removeprefix("http://example.com")
     testapp.get(url, status=500)
