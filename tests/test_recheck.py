@@ -20,9 +20,11 @@ from tests import factories as f
 
 
 def request_of(dbsession, user):
-    """A request as the ACL let it in: its principals read before the lock."""
+    """A request as the ACL let it in (a leave or a removal: a DELETE): its
+    principals read before the lock."""
     return types.SimpleNamespace(
         dbsession=dbsession,
+        method="DELETE",
         identity=types.SimpleNamespace(user_id=user.id),
         effective_principals=[p.user(user.id), *membership_principals(dbsession, user.id)],
     )
