@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from paste.deploy.loadwsgi import SERVER, loadcontext
 from webtest import TestApp
 
-from benchmarks import ceiling, floor, generate, run, statement_cost
+from benchmarks import ceiling, floor, generate, profile, run, statement_cost
 from seatshare import main
 from seatshare.tokens import hash_token
 
@@ -132,6 +132,20 @@ def test_statement_cost_runs_the_token_statement_both_ways(tiny):
     url, folder, _ = tiny
     core, raw = statement_cost.measure(url, os.path.join(folder, "tokens.tsv"), runs=20)
     assert core > 0 and raw > 0
+
+
+def test_callgrind_runs_the_measured_requests_once_inside_qsort():
+    """``--callgrind``: callgrind toggled by ``qsort`` counts what runs inside
+    it, so the work must run there, once, and its errors must not vanish."""
+    calls = []
+    profile.in_qsort(lambda: calls.append("work"))
+    assert calls == ["work"]
+
+    def failing():
+        raise ValueError("a probe failed")
+
+    with pytest.raises(ValueError, match="a probe failed"):
+        profile.in_qsort(failing)
 
 
 def test_authorization_codes_are_stored_hashed(tiny, tmp_path):
