@@ -70,17 +70,20 @@ def with_next(path, next_url) -> str:
 
 # The pages whose forms post back to themselves.
 FORM_PAGES = ("/signup", "/password", "/calendars", "/apps")
+# The mailed links whose page is a form posting back to the link itself.
+MAILED_LINKS = ("/password-reset", "/email-undo/")
 
 
 def form_again_url(request) -> str:
     """Where to fill a posted form in again, still going where it went: the
-    sign-up, password, reset-link, calendar-feeds or connected-apps page for
-    those (a Disconnect button posts to ``/apps/ID``), else the sign-in page,
-    which sends a user who is signed in straight on to ``next``."""
+    sign-up, password, calendar-feeds or connected-apps page for those (a
+    Disconnect button posts to ``/apps/ID``), a mailed link's own page (a
+    reset or an email-change undo), else the sign-in page, which sends a
+    user who is signed in straight on to ``next``."""
     path = request.path
     if path.startswith("/apps/"):
         path = "/apps"
-    elif path not in FORM_PAGES and not path.startswith("/password-reset"):
+    elif path not in FORM_PAGES and not path.startswith(MAILED_LINKS):
         path = "/signin"
     return with_next(path, safe_next(request.params.get("next")))
 

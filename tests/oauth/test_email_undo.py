@@ -225,6 +225,22 @@ def test_a_post_without_the_forms_token_changes_nothing(flow, testapp, user, out
     assert current_email(dbsession, user) == THIEF
 
 
+def test_an_expired_undo_form_leads_back_to_its_link(flow, testapp, user, outbox, dbsession,
+                                                     app):
+    """The undo page left open while its session ended (signed out in
+    another tab, say): "Back to the form" opens the link again, not the
+    sign-in page, where nothing leads back to it."""
+    change_email(testapp, flow.tokens()["access_token"], THIEF)
+    path = undo_link(outbox, user.email)
+    owner = browser(app)
+    form = owner.get(path).forms["email-undo"]
+    form["csrf_token"] = "stale"
+    expired = form.submit(status=400)
+    assert "This form has expired" in expired.text
+    assert expired.html.find("a", string="Back to the form")["href"] == path
+    assert current_email(dbsession, user) == THIEF
+
+
 def test_nobody_else_may_take_the_old_address_while_the_link_works(flow, testapp, user,
                                                                    outbox, dbsession, app):
     """Emails are unique: had someone else taken the old address meanwhile
