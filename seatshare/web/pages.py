@@ -116,11 +116,17 @@ def throttle(request, keys, attempts, form) -> tuple[SignInLimiter, Response | N
     wait = limiter.retry_after(request.dbsession, keys)
     if wait is None:
         return limiter, None
-    minutes = max(1, round(wait / 60))
-    response = form(429, f"Too many {attempts}. Please wait {minutes} "
-                         f"minute{'' if minutes == 1 else 's'} and try again.")
+    response = form(429, too_many(attempts, wait))
     response.headers["Retry-After"] = str(wait)
     return limiter, response
+
+
+def too_many(attempts: str, wait: int) -> str:
+    """What a throttled form says: which attempts, and ``wait`` seconds in
+    plain words."""
+    minutes = max(1, round(wait / 60))
+    return (f"Too many {attempts}. Please wait {minutes} "
+            f"minute{'' if minutes == 1 else 's'} and try again.")
 
 
 def start_session(request, user) -> HTTPFound:

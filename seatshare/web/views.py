@@ -28,13 +28,14 @@ from .forms import (
 )
 from .pages import (
     form_again_url, page, safe_next, set_new_password, sign_in_first, start_session,
-    throttle, with_next,
+    throttle, too_many, with_next,
 )
 from .password_reset import PasswordResetPage, request_form
 from .ratelimit import attempt_keys, sign_up_keys
 from .resources import PasswordPage, SignedInPage, SignInPage, SignOutPage, SignUpPage
 
 SIGN_IN_FAILED = "That email and password do not match an account."
+FAILED_SIGN_INS = "failed sign-ins"
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
 WRONG_PASSWORD = "This is not your current password."
 SIGNED_OUT = "You are signed out, in every browser where you were signed in."
@@ -104,13 +105,17 @@ def sign_in(request):
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
     keys = attempt_keys(values["email"], request.client_addr, trusted_device(request, user))
-    limiter, refused = throttle(request, keys, "failed sign-ins",
+    limiter, refused = throttle(request, keys, FAILED_SIGN_INS,
                                 partial(sign_in_form, request, email=values["email"]))
     if refused:
         return refused
     if not request.passwords.verify(user.password_hash if user else None, values["password"]):
         limiter.record_failure(request.dbsession, keys)
-        return sign_in_form(request, 400, SIGN_IN_FAILED, email=values["email"],
+        # The failure that reaches the limit says so: else the next try,
+        # the right password perhaps, is refused unchecked, unforewarned.
+        wait = limiter.retry_after(request.dbsession, keys)
+        error = SIGN_IN_FAILED + ("" if wait is None else " " + too_many(FAILED_SIGN_INS, wait))
+        return sign_in_form(request, 400, error, email=values["email"],
                             invalid=("email", "password"))
     return start_session(request, user)
 

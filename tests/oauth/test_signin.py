@@ -211,6 +211,20 @@ def test_five_failures_lock_the_account_until_the_window_passes(testapp, user, d
     submit_sign_in(testapp, user.email, factories.DEFAULT_PASSWORD, status=302)
 
 
+def test_the_failure_that_reaches_the_limit_says_sign_in_is_paused(testapp, user):
+    """Told only "do not match" on the fifth failure, the user types the
+    right password a sixth time and is refused without it being checked:
+    the fifth failure says at once that sign-in now waits."""
+    for _ in range(4):
+        failed = submit_sign_in(testapp, user.email, "wrong", status=400)
+        assert "Too many" not in failed.text
+    last = submit_sign_in(testapp, user.email, "wrong", status=400)
+    assert last.html.find(id="signin-error").text == (
+        "That email and password do not match an account. Too many failed sign-ins. "
+        "Please wait 15 minutes and try again.")
+    assert last.forms["signin"]["email"].value == user.email
+
+
 def test_a_throttled_sign_in_is_the_form_again_with_the_email_and_next_kept(testapp, user):
     """Told to wait, the user need not type the email again: it stays in the
     form (the password never does), which still goes where it was going."""
