@@ -326,6 +326,21 @@ def test_a_reset_link_form_reads_the_summary_where_the_cursor_lands(testapp, use
                        ).html.find(attrs={"aria-describedby": True}) is None
 
 
+def test_sign_up_reads_the_summary_where_the_cursor_lands(testapp, user):
+    """Sent back for a taken email, the form keeps the names and the email
+    but not the password: "type your password again" is said only in the
+    summary above the form, which a screen reader does not announce as the
+    page loads, so the field the cursor lands in reads it, then its own
+    error."""
+    page = sign_up(testapp, first_name="Ann", last_name="Lee", email=user.email.upper(),
+                   password="a long enough passphrase")
+    assert autofocused(page) == ["email"]
+    summary = "Please correct the fields marked below, and type your password again."
+    assert descriptions(page, "email") == [summary, "This email cannot be used to sign up. "
+                                           "If it is yours, sign in instead."]
+    assert descriptions(page, "first_name") == []
+
+
 def test_each_calendar_feed_is_a_section_under_its_heading(signed_in_flow, testapp):
     """WCAG 1.3.1: the bold name over each feed is a heading, so a screen
     reader can list the feeds and jump to one (they were bold text)."""
