@@ -37,14 +37,25 @@ def calendars(request):
                         "subscribe": subscribe_link(url)} for title, about, url in feeds])
 
 
+@view_config(context=CalendarsPage, name="new-links", request_method="GET",
+             permission=Permission.EDIT)
+def confirm_new_links(request):
+    """The question before new links, a page of its own: opened by a link,
+    so Back once they are made opens it again, where a page a POST answered
+    was the browser's "Confirm Form Resubmission"."""
+    return page(request, "calendars_confirm.jinja2")
+
+
 @view_config(context=CalendarsPage, request_method="POST", require_csrf=True,
              permission=Permission.EDIT)
 def new_calendar_links(request):
     """New secret, so every earlier feed URL answers 404 from now on (as
     ``PUT /api/v1/users/me {"reset_calendar_url": true}`` does), once the
-    user has confirmed it: it breaks every subscription at once."""
+    user has confirmed it: it breaks every subscription at once. Posted
+    without ``confirm`` (from a tab opened before the question had a page
+    of its own), the question."""
     if request.POST.get("confirm") != "yes":
-        return page(request, "calendars_confirm.jinja2")
+        return confirm_new_links(request)
     reset_feed_secret(request.identity.user)
     request.session.flash(NEW_LINKS)
     return HTTPFound(location=request.application_url + "/calendars")

@@ -56,7 +56,7 @@ def test_make_new_links_asks_first_and_changes_nothing_until_confirmed(
     """Every subscribed calendar app stops updating when the links change:
     one click on "Make new links" asks, it does not break them."""
     old = user_feed_url(feed_request, signed_in_flow.user)
-    asked = testapp.get("/calendars").forms[0].submit(status=200)
+    asked = testapp.get("/calendars").click("Make new links")
     assert asked.headers["Cache-Control"] == "no-store"
     assert "stop working in every calendar app" in asked.html.find(class_="lead").text
     [confirm] = asked.forms.values()
@@ -66,10 +66,25 @@ def test_make_new_links_asks_first_and_changes_nothing_until_confirmed(
     testapp.get(old.removeprefix("http://example.com"), status=200)
 
 
+def test_the_question_is_a_page_of_its_own_that_back_opens_again(signed_in_flow, testapp):
+    """"Make new links" opens the question by a link, not by a form posted
+    to ``/calendars``: a page a POST answered cannot be shown again, so
+    Back, once the links were made, was the browser's "Confirm Form
+    Resubmission"."""
+    page = testapp.get("/calendars")
+    assert page.forms == {}
+    assert page.html.find("a", string="Make new links")["href"] == "/calendars/new-links"
+    asked = testapp.get("/calendars/new-links")
+    assert asked.html.title.text == "Make new calendar links? · SeatShare"
+    testapp.reset()
+    assert testapp.get("/calendars/new-links", status=302).location == (
+        "http://example.com/signin?next=%2Fcalendars%2Fnew-links")
+
+
 def test_new_links_retire_the_old_ones(signed_in_flow, testapp, feed_request, dbsession):
     user = signed_in_flow.user
     old = user_feed_url(feed_request, user)
-    asked = testapp.get("/calendars").forms[0].submit(status=200)
+    asked = testapp.get("/calendars").click("Make new links")
     response = list(asked.forms.values())[0].submit(status=302)
     assert response.location == "http://example.com/calendars"
     page = response.follow()
