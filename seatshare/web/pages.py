@@ -121,6 +121,16 @@ def throttle(request, keys, attempts, form) -> tuple[SignInLimiter, Response | N
     return limiter, response
 
 
+def record_failure(request, limiter, keys, attempts) -> str | None:
+    """Count a failed attempt (a wrong password) against ``keys``; when it
+    is the one that reaches the limit, what the form says about it (the
+    next try, the right password perhaps, would be refused unchecked and
+    unforewarned), else None."""
+    limiter.record_failure(request.dbsession, keys)
+    wait = limiter.retry_after(request.dbsession, keys)
+    return None if wait is None else too_many(attempts, wait)
+
+
 def too_many(attempts: str, wait: int) -> str:
     """What a throttled form says: which attempts, and ``wait`` seconds in
     plain words."""

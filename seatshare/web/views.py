@@ -28,7 +28,7 @@ from .forms import (
 )
 from .pages import (
     form_again_url, page, safe_next, set_new_password, sign_in_first, start_session,
-    throttle, too_many, with_next,
+    record_failure, throttle, with_next,
 )
 from .password_reset import PasswordResetPage, request_form
 from .ratelimit import attempt_keys, sign_up_keys
@@ -36,6 +36,7 @@ from .resources import PasswordPage, SignedInPage, SignInPage, SignOutPage, Sign
 
 SIGN_IN_FAILED = "That email and password do not match an account."
 FAILED_SIGN_INS = "failed sign-ins"
+WRONG_PASSWORDS = "wrong passwords"
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
 WRONG_PASSWORD = "This is not your current password."
 SIGNED_OUT = "You are signed out, in every browser where you were signed in."
@@ -110,11 +111,8 @@ def sign_in(request):
     if refused:
         return refused
     if not request.passwords.verify(user.password_hash if user else None, values["password"]):
-        limiter.record_failure(request.dbsession, keys)
-        # The failure that reaches the limit says so: else the next try,
-        # the right password perhaps, is refused unchecked, unforewarned.
-        wait = limiter.retry_after(request.dbsession, keys)
-        error = SIGN_IN_FAILED + ("" if wait is None else " " + too_many(FAILED_SIGN_INS, wait))
+        paused = record_failure(request, limiter, keys, FAILED_SIGN_INS)
+        error = SIGN_IN_FAILED + ("" if paused is None else " " + paused)
         return sign_in_form(request, 400, error, email=values["email"],
                             invalid=("email", "password"))
     return start_session(request, user)
@@ -235,14 +233,15 @@ def change_password(request):
     ``DELETE /api/v1/authorizations/ID`` ends those."""
     user = request.identity.user
     keys = attempt_keys(user.email, request.client_addr, trusted_device(request, user))
-    limiter, refused = throttle(request, keys, "wrong passwords", partial(password_form, request))
+    limiter, refused = throttle(request, keys, WRONG_PASSWORDS, partial(password_form, request))
     if refused:
         return refused
     values, errors = validate(PasswordForm(), request)
     current = posted_text(request, "current_password")
+    paused = None
     if current and "current_password" not in errors:
         if not request.passwords.verify(user.password_hash, current):
-            limiter.record_failure(request.dbsession, keys)
+            paused = record_failure(request, limiter, keys, WRONG_PASSWORDS)
             values, errors = None, {**errors, "current_password": WRONG_PASSWORD}
     if values is not None:
         errors = new_password_errors(values, user.email)
@@ -252,7 +251,7 @@ def change_password(request):
             return response
         # Changed since it was checked, by another request: no longer current.
         errors = {"current_password": WRONG_PASSWORD}
-    return password_form(request, 400, errors=errors)
+    return password_form(request, 400, error=paused, errors=errors)
 
 
 FORM_EXPIRED = "This form has expired, so it was not sent. "

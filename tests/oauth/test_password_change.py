@@ -174,6 +174,21 @@ def test_a_wrong_current_password_counts_as_a_failed_sign_in(signed_in_flow, tes
     assert submit_sign_in(browser(testapp.app), user.email, factories.DEFAULT_PASSWORD, 429)
 
 
+def test_the_wrong_password_that_reaches_the_limit_says_the_form_now_waits(signed_in_flow,
+                                                                          testapp):
+    """As at sign-in: the fifth wrong current password says at once that
+    the form now waits, rather than let a sixth try, the right password
+    perhaps, be refused unchecked."""
+    testapp.set_cookie("seatshare_device", "")
+    for _ in range(4):
+        assert "Too many" not in change(testapp, current="wrong password", status=400).text
+    last = change(testapp, current="wrong password", status=400)
+    assert last.html.find(id="password-errors").text == (
+        "Too many wrong passwords. Please wait 15 minutes and try again.")
+    assert last.html.find(id="current_password-error").text == (
+        "This is not your current password.")
+
+
 def test_the_form_needs_the_csrf_token(signed_in_flow, testapp, dbsession):
     before = password_hash(dbsession, signed_in_flow.user)
     testapp.post("/password", {"current_password": factories.DEFAULT_PASSWORD,
