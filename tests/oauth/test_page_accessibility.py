@@ -271,6 +271,15 @@ def test_the_reset_page_says_in_its_title_that_the_link_is_sent(testapp, user):
     assert page.html.find(role="status").text.startswith(f"If an account uses {user.email}")
 
 
+def test_the_scopes_tick_is_not_read_aloud(signed_in_flow, testapp):
+    """The tick before each scope is drawn by CSS, whose text a screen
+    reader reads ("check mark, Read, See your profile..."): its alternative
+    text is empty, so only the scope is read."""
+    page = signed_in_flow.consent_page()
+    content = style_rules(page)["ul.scopes li::before"]["content"]
+    assert re.fullmatch(r'"\\2713"\s*/\s*""', content), content
+
+
 def test_the_consent_buttons_are_real_and_deny_comes_first(signed_in_flow):
     """Keyboard and screen reader users reach Deny as easily as Approve: two
     submit buttons of one form, Deny first in the tab order."""
