@@ -37,6 +37,7 @@ from .resources import PasswordPage, SignedInPage, SignInPage, SignOutPage, Sign
 SIGN_IN_FAILED = "That email and password do not match an account."
 FAILED_SIGN_INS = "failed sign-ins"
 WRONG_PASSWORDS = "wrong passwords"
+SIGN_UPS = "sign-ups from your address"
 EMAIL_UNAVAILABLE = "This email cannot be used to sign up. If it is yours, sign in instead."
 WRONG_PASSWORD = "This is not your current password."
 SIGNED_OUT = "You are signed out, in every browser where you were signed in."
@@ -172,20 +173,21 @@ def typed_for_sign_up(request) -> dict:
 def sign_up(request):
     entered = typed_for_sign_up(request)
     keys = sign_up_keys(request.client_addr)
-    limiter, refused = throttle(request, keys, "sign-ups from your address",
+    limiter, refused = throttle(request, keys, SIGN_UPS,
                                 partial(sign_up_form, request, values=entered))
     if refused:
         return refused
     values, errors = validate(SignUpForm(), request)
-    taken = False
+    taken, paused = False, None
     if values is not None:
         # Whether the email is taken or not: each answer tells something.
-        limiter.record_failure(request.dbsession, keys)
+        paused = record_failure(request, limiter, keys, SIGN_UPS)
         taken = email_holder(request.dbsession, values["email"]) is not None
         if taken:
             values, errors = None, {"email": EMAIL_UNAVAILABLE}
     if values is None:
-        return sign_up_form(request, 400, errors=errors, values=entered, email_taken=taken)
+        return sign_up_form(request, 400, error=paused, errors=errors, values=entered,
+                            email_taken=taken)
     user = User(
         email=values["email"],
         first_name=values["first_name"],

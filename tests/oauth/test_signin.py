@@ -379,6 +379,19 @@ def submit_sign_up(testapp, email, password="a long enough password"):
     return form.submit(expect_errors=True)
 
 
+def test_the_sign_up_that_reaches_the_limit_says_the_form_now_waits(testapp, user):
+    """Sent back for a taken email by the attempt that reaches the limit,
+    the form says so at once: the next, with another email, would be
+    refused unchecked."""
+    for _ in range(4):
+        assert "Too many" not in submit_sign_up(testapp, user.email).text
+    last = submit_sign_up(testapp, user.email)
+    assert last.status_int == 400
+    assert last.html.find(id="signup-error").text == (
+        "Too many sign-ups from your address. Please wait 15 minutes and try again.")
+    assert last.html.find(id="email-error").text.startswith("This email cannot be used")
+
+
 def test_sign_up_attempts_from_one_address_stop_at_the_sign_in_limit(testapp, user, dbsession):
     """Sign-up says when an email is taken, so asking costs an address as
     much as at sign-in: taken or not, each answer counts."""
