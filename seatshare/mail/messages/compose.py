@@ -68,6 +68,22 @@ def seat_lost(group) -> str:
             "for one of their tickets in your SeatShare app.")
 
 
+def ask_for_others(group) -> str:
+    """What a member whose request for a ticket in ``group`` came to
+    nothing can do."""
+    return f"You can still ask for other tickets in {group.name}."
+
+
+def seats_free_again(group, count: int = 1) -> str:
+    """What an owner whose ``count`` tickets in ``group`` nobody holds any
+    more can do."""
+    if count == 1:
+        return (f"Its seat is free again: you can give it to another member of {group.name} "
+                "in your SeatShare app.")
+    return (f"Their seats are free again: you can give them to another member of "
+            f"{group.name} in your SeatShare app.")
+
+
 def _address(person) -> str:
     """A user as ``"Ana Lopez" <ana@example.com>``, or a bare address."""
     if isinstance(person, models.User):

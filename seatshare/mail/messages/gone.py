@@ -4,7 +4,8 @@ deleted, unassigned and no longer asked for as a member leaves a group
 from typing import NamedTuple
 
 from ...calendar.describe import person_name
-from .compose import alias_cleared, mail_about_sections, seat_lost
+from .compose import (alias_cleared, ask_for_others, mail_about_sections, seat_lost,
+                      seats_free_again)
 
 
 # What ``mail_tickets_gone`` tells, in the order its message tells it.
@@ -124,9 +125,7 @@ def _dropped_part(assignee_name, group, tickets, gone) -> _Part:
                                else f"{len(tickets)} seats {assignee_name} held are free")
         opening = (f"{gone}, so {these} "
                    f"assigned to them, {is_} unassigned:")
-        closing = (f"{'Its seat is' if one else 'Their seats are'} free again: you can give "
-                   f"{'it' if one else 'them'} to another member of {group.name} "
-                   "in your SeatShare app.")
+        closing = seats_free_again(group, len(tickets))
     else:
         subject = f"{assignee_name} deleted {what}"
         opening = f"{assignee_name} deleted {these} assigned to them in {group.name}:"
@@ -158,7 +157,7 @@ def _asked_part(deleter_name, group, tickets, gone) -> _Part:
         opening = (f"{deleter_name} deleted {these.lower()} in {group.name}, which you asked "
                    f"for, and {requests}:")
     after = f"And {these.lower()}, which you asked for, {was} deleted, and {requests}:"
-    closing = f"You can still ask for other tickets in {group.name}."
+    closing = ask_for_others(group)
     return _Part(tickets, subject, opening, after, closing)
 
 

@@ -4,7 +4,7 @@ from textwrap import indent
 
 from ... import models
 from ...calendar.describe import person_name
-from .compose import mail_about_tickets
+from .compose import ask_for_others, mail_about_tickets
 
 
 def mail_ticket_request(request, ticket_request):
@@ -54,8 +54,7 @@ def mail_request_answer(request, ticket_request, answerer=None):
         held = ("is assigned to someone else" if ticket.assignee_id is not None
                 else "stays with its owner")
         verdict, closing = "declined", (
-            f"The ticket {held}. You can still ask for other "
-            f"tickets in {ticket.group.name}."
+            f"The ticket {held}. {ask_for_others(ticket.group)}"
         )
     owner_name = person_name(owner)
     mail_about_tickets(
@@ -83,7 +82,7 @@ def _mail_passed_on(request, ticket, owner, requester, assignee, to_them):
     else:
         subject = f"{name} passed on the ticket to {event_name} you asked for"
         whom, verdict = "someone else", "declined"
-        closing = f"You can still ask for other tickets in {ticket.group.name}."
+        closing = ask_for_others(ticket.group)
     mail_about_tickets(
         request,
         [ticket],

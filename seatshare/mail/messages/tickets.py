@@ -1,7 +1,7 @@
 """Mail about a ticket changing hands: moved away from its assignee, or
 given to a member directly."""
 from ...calendar.describe import person_name
-from .compose import alias_cleared, mail_about_tickets, seat_lost
+from .compose import alias_cleared, mail_about_tickets, seat_lost, seats_free_again
 
 
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
@@ -34,8 +34,7 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
         if new_id is None:
             subject = f"{actor_name} gave up your ticket to {event_name}"
             opening = f"{actor_name} gave up {held}:"
-            closing = ("Its seat is free again: you can give it to another member of "
-                       f"{group.name} in your SeatShare app.")
+            closing = seats_free_again(group)
         elif new_id == reader.id:
             subject = f"{actor_name} gave your ticket to {event_name} back to you"
             opening = f"{actor_name} gave {held}, back to you:"
