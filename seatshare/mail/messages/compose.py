@@ -1,8 +1,10 @@
 """What every message SeatShare sends has in common: the greeting, the
 tickets told in the reader's time zone, the signature, the headers, and
 the hand-over to the request's transaction (sent only if it commits)."""
+from collections.abc import Sequence
 from email.utils import formataddr
 from textwrap import fill, indent
+from typing import NamedTuple
 
 from pyramid_mailer.message import Message
 
@@ -18,31 +20,38 @@ WIDTH = 72
 INDENT = "    "
 
 
+class Section(NamedTuple):
+    """A part of a mail about tickets: what happened to them, the tickets
+    (if any), and what the reader can do about it (if anything), right
+    below them."""
+    opening: str
+    tickets: Sequence = ()
+    closing: str | None = None
+
+
 def mail_about_tickets(request, tickets, reader, sender, subject, opening, closing,
                        notes=None):
     """Greeting, what happened, the tickets (each in the reader's time zone,
     in the order given, with its note of ``notes``), what next."""
-    mail_about_sections(request, [(opening, tickets)], reader, sender, subject, closing,
-                        notes)
+    mail_about_sections(request, [Section(opening, tickets, closing)], reader, sender,
+                        subject, notes)
 
 
-def mail_about_sections(request, sections, reader, sender, subject, closing, notes=None):
-    """``mail_about_tickets`` with several ``(opening, tickets)`` in turn;
-    ``notes`` maps a ticket's id to a sentence told below its seat."""
+def mail_about_sections(request, sections, reader, sender, subject, notes=None):
+    """``mail_about_tickets`` with several sections in turn, each a
+    ``Section`` or a tuple of its fields; ``notes`` maps a ticket's id to a
+    sentence told below its seat."""
     notes = notes or {}
-    told = "\n\n".join(
-        f"{opening}\n\n"
-        + indent("\n\n".join(_ticket_details(ticket, reader, notes.get(ticket.id))
-                             for ticket in tickets), INDENT)
-        for opening, tickets in sections
-    )
-    body = f"""\
-Hello {reader.first_name or person_name(reader)},
-
-{told}
-
-{closing}
-"""
+    told = []
+    for opening, tickets, closing in (Section(*section) for section in sections):
+        told.append(opening)
+        if tickets:
+            told.append(indent("\n\n".join(_ticket_details(ticket, reader, notes.get(ticket.id))
+                                           for ticket in tickets), INDENT))
+        if closing:
+            told.append(closing)
+    greeting = f"Hello {reader.first_name or person_name(reader)},"
+    body = "\n\n".join([greeting, *told]) + "\n"
     send_message(request, to=reader, subject=subject, body=body, reply_to=sender)
 
 

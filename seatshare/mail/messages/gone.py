@@ -4,7 +4,7 @@ deleted, unassigned and no longer asked for as a member leaves a group
 from typing import NamedTuple
 
 from ...calendar.describe import person_name
-from .compose import (alias_cleared, ask_for_others, mail_about_sections, seat_lost,
+from .compose import (Section, alias_cleared, ask_for_others, mail_about_sections, seat_lost,
                       seats_free_again)
 
 
@@ -48,18 +48,15 @@ def mail_tickets_gone(request, reader, party, actor, group, tickets, left_group=
     # Short enough for a mail client's list: the first list's, which
     # matters most (only a member leaving has more than one).
     subject = parts[0].subject + (", and more" if len(parts) > 1 else "")
-    closings = [part.closing for part in parts]
-    # What the reader can do about each list, right below it: all below
-    # the last list, "Its seat is free again" read as any list's.
-    openings = [parts[0].opening] + [f"{closing}\n\n{part.after}"
-                                     for closing, part in zip(closings, parts[1:])]
+    # What the reader can do about each list, right below it; a list after
+    # the first opens with ``after``.
     mail_about_sections(
         request,
-        [(opening, part.tickets) for opening, part in zip(openings, parts)],
+        [Section(part.after if index else part.opening, part.tickets, part.closing)
+         for index, part in enumerate(parts)],
         reader=reader,
         sender=actor,
         subject=subject,
-        closing=closings[-1],
         notes=alias_notes(tickets, ALIAS_PLACES, aliases),
     )
 

@@ -2,7 +2,7 @@
 administrator removed, the group deleted."""
 from ... import models
 from ...calendar.describe import person_name
-from .compose import mail_about_sections, send_message
+from .compose import Section, mail_about_sections, send_message
 from .gone import alias_notes
 
 
@@ -62,22 +62,11 @@ def mail_removed_from_group(request, member, remover, group, tickets, aliases=No
                "assigned to you there unassigned, and your requests for its tickets "
                "withdrawn.")
     closing = "To come back, ask one of its administrators to invite you again."
-    sections = [(heading, tickets[kind]) for kind, heading in REMOVED_LISTS if tickets.get(kind)]
-    if sections:
-        heading, first = sections[0]
-        sections[0] = (f"{removed}\n\n{heading}", first)
-        mail_about_sections(request, sections, reader=member, sender=remover, subject=subject,
-                            closing=closing,
-                            notes=alias_notes(tickets, {"held": "your"}, aliases))
-        return
-    body = f"""\
-Hello {member.first_name or person_name(member)},
-
-{removed}
-
-{closing}
-"""
-    send_message(request, to=member, subject=subject, body=body, reply_to=remover)
+    sections = [Section(removed)] + [Section(heading, tickets[kind])
+                                     for kind, heading in REMOVED_LISTS if tickets.get(kind)]
+    sections[-1] = sections[-1]._replace(closing=closing)
+    mail_about_sections(request, sections, reader=member, sender=remover, subject=subject,
+                        notes=alias_notes(tickets, {"held": "your"}, aliases))
 
 
 def mail_group_deactivated(request, member, admin, group):
