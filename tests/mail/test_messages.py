@@ -11,6 +11,7 @@ from seatshare.mail import (
     mail_request_withdrawn,
     mail_ticket_request,
 )
+from seatshare.mail.messages.compose import short
 from seatshare.models import RequestStatus, TicketRequest
 
 from .. import factories as f
@@ -154,3 +155,24 @@ def test_a_request_not_yet_flushed_can_be_mailed(send, season, dbsession):
     mail = send(mail_ticket_request, fresh)
     assert mail.to == "Olivia Owner <olivia@example.com>"
     assert "Me too" in mail.body
+
+
+FAMILY = "\N{WOMAN}\N{ZERO WIDTH JOINER}\N{GIRL}\N{ZERO WIDTH JOINER}\N{BOY}"
+FLAG = "\N{REGIONAL INDICATOR SYMBOL LETTER F}\N{REGIONAL INDICATOR SYMBOL LETTER R}"
+THUMBS_UP = "\N{THUMBS UP SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-4}"
+
+
+@pytest.mark.parametrize("name, shortened", [
+    ("Gulls Crew", "Gulls Crew"),
+    ("Harbour Gulls Season Ticket Holders", "Harbour Gulls Season…"),
+    # No space to cut at: cut between two characters a reader sees, never
+    # between a letter and its combining accent, nor inside an emoji.
+    ("A" * 22 + "e\N{COMBINING ACUTE ACCENT}tienne", "A" * 22 + "…"),
+    ("Crew" + FAMILY * 5, "Crew" + FAMILY * 3 + "…"),
+    ("Crewxy" + FLAG * 12, "Crewxy" + FLAG * 8 + "…"),
+    ("Crewx" + FLAG * 12, "Crewx" + FLAG * 9 + "…"),
+    ("Crew" + THUMBS_UP * 12, "Crew" + THUMBS_UP * 9 + "…"),
+])
+def test_a_name_in_a_subject_is_cut_at_a_word_or_between_whole_characters(name, shortened):
+    assert short(name) == shortened
+    assert len(shortened) <= 24

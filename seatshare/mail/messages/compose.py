@@ -1,6 +1,7 @@
 """What every message SeatShare sends has in common: the greeting, the
 tickets told in the reader's time zone, the signature, the headers, and
 the hand-over to the request's transaction (sent only if it commits)."""
+import unicodedata
 from collections.abc import Sequence
 from email.utils import formataddr
 from textwrap import fill, indent
@@ -118,23 +119,69 @@ def filled(body: str) -> str:
     )
 
 
-# A subject's characters at most, as RFC 5322 (2.1.1) advises for a line:
-# a mail client's list shows the start, and names can be long.
+# A subject's characters at most: a display choice (a mail client's list
+# shows the start of a subject, and names can be long), not a limit of the
+# mail format, which folds a long header line.
 SUBJECT_WIDTH = 78
+# A name's characters at most in a subject (a group's, an event's, a
+# person's), so that what happened still shows: a subject with one name
+# this long and a usual one fits whole.
+NAME_WIDTH = 24
 CUT = "\N{HORIZONTAL ELLIPSIS}"
+ZWJ = "\N{ZERO WIDTH JOINER}"
+
+
+def short(name: str) -> str:
+    """``name`` on one line and at most ``NAME_WIDTH`` characters, for a
+    subject (``cut_to``)."""
+    return cut_to(one_line(name), NAME_WIDTH)
 
 
 def bounded_subject(subject: str) -> str:
-    """``subject`` on one line and at most ``SUBJECT_WIDTH`` characters:
-    cut after its last whole word that fits, then "…"; a first word
-    longer than that is cut where it must be."""
-    subject = one_line(subject)
-    if len(subject) <= SUBJECT_WIDTH:
-        return subject
-    room = SUBJECT_WIDTH - len(CUT)
+    """``subject`` on one line and at most ``SUBJECT_WIDTH`` characters
+    (``cut_to``): a last resort, the names in it being ``short`` already."""
+    return cut_to(one_line(subject), SUBJECT_WIDTH)
+
+
+def cut_to(text: str, width: int) -> str:
+    """``text`` if it fits in ``width`` characters; else cut after its last
+    whole word that fits, then "…"; a first word longer than that is cut
+    where it must be, between two characters a reader sees as two."""
+    if len(text) <= width:
+        return text
+    room = width - len(CUT)
     # A space right after the room ends a whole word that fits.
-    words = subject[:room + 1].rpartition(" ")[0].rstrip(" ,;:")
-    return (words or subject[:room]) + CUT
+    words = text[:room + 1].rpartition(" ")[0].rstrip(" ,;:")
+    return (words or text[:character_start(text, room)]) + CUT
+
+
+def character_start(text: str, index: int) -> int:
+    """The start of the character a reader sees at ``index`` of ``text``:
+    ``index`` moved back over combining marks, variation selectors, emoji
+    skin tones and the parts of a zero-width-joiner sequence or a flag."""
+    while 0 < index < len(text) and (joins_previous(text[index]) or text[index - 1] == ZWJ
+                                     or is_second_of_flag(text, index)):
+        index -= 1
+    return index
+
+
+def joins_previous(character: str) -> bool:
+    code = ord(character)
+    return (unicodedata.category(character) in ("Mn", "Mc", "Me") or character == ZWJ
+            or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF
+            or 0xE0020 <= code <= 0xE007F)
+
+
+def is_second_of_flag(text: str, index: int) -> bool:
+    """Whether ``text[index]`` is the second regional indicator of a flag."""
+    run = 0
+    while index - run > 0 and is_regional_indicator(text[index - run - 1]):
+        run += 1
+    return run % 2 == 1 and is_regional_indicator(text[index])
+
+
+def is_regional_indicator(character: str) -> bool:
+    return 0x1F1E6 <= ord(character) <= 0x1F1FF
 
 
 def send_message(request, to, subject, body, reply_to=None):

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from ...calendar.describe import person_name
 from .compose import (Section, alias_cleared, ask_for_others, mail_about_sections, seat_lost,
-                      seats_free_again)
+                      seats_free_again, short)
 
 
 # What ``mail_tickets_gone`` tells, in the order its message tells it.
@@ -86,24 +86,24 @@ class _Part(NamedTuple):
 def gone_subject(group, headline: str) -> str:
     """A member leaving's subject: the group, then what matters most to the
     reader; the body says they are no longer a member, and why."""
-    return f"{group.name}: {headline}"
+    return f"{short(group.name)}: {headline}"
 
 
 def _deleted_part(owner_name, group, tickets, gone) -> _Part:
     """``owner_name``'s ``tickets``, assigned to the reader, deleted (by
     them, or with them ``gone`` from the group)."""
     one = len(tickets) == 1
-    what = (f"your ticket to {tickets[0].event.name}" if one
+    what = (f"your ticket to {short(tickets[0].event.name)}" if one
             else f"{len(tickets)} tickets assigned to you")
     if gone:
         these = "this one, which was" if one else "these, which were"
-        subject = gone_subject(group, f"your ticket from {owner_name} is deleted" if one
-                               else f"{len(tickets)} tickets from {owner_name} are deleted")
+        subject = gone_subject(group, f"your ticket from {short(owner_name)} is deleted" if one
+                               else f"{len(tickets)} tickets from {short(owner_name)} are deleted")
         opening = (f"{gone}. The tickets they owned "
                    f"were deleted, and with them {these} assigned to you:")
     else:
         these = "this ticket, which was" if one else "these tickets, which were"
-        subject = f"{owner_name} deleted {what}"
+        subject = f"{short(owner_name)} deleted {what}"
         opening = f"{owner_name} deleted {these} assigned to you in {group.name}:"
     closing = seat_lost(group)
     # Told first whenever there is one: ``after`` is never used.
@@ -114,17 +114,18 @@ def _dropped_part(assignee_name, group, tickets, gone) -> _Part:
     """The reader's ``tickets``, assigned to ``assignee_name``, deleted by
     them or, with them ``gone`` from the group, unassigned."""
     one = len(tickets) == 1
-    what = f"your ticket to {tickets[0].event.name}" if one else f"{len(tickets)} of your tickets"
+    what = (f"your ticket to {short(tickets[0].event.name)}" if one
+            else f"{len(tickets)} of your tickets")
     these = "this ticket of yours, which was" if one else "these tickets of yours, which were"
     is_ = "is" if one else "are"
     if gone:
-        subject = gone_subject(group, f"the seat {assignee_name} held is free" if one
-                               else f"{len(tickets)} seats {assignee_name} held are free")
+        subject = gone_subject(group, f"the seat {short(assignee_name)} held is free" if one
+                               else f"{len(tickets)} seats {short(assignee_name)} held are free")
         opening = (f"{gone}, so {these} "
                    f"assigned to them, {is_} unassigned:")
         closing = seats_free_again(group, len(tickets))
     else:
-        subject = f"{assignee_name} deleted {what}"
+        subject = f"{short(assignee_name)} deleted {what}"
         opening = f"{assignee_name} deleted {these} assigned to them in {group.name}:"
         closing = "If you still hold the seat, you can add the ticket again in your SeatShare app."
     after = f"And {these} assigned to them, {is_} unassigned:"
@@ -142,15 +143,16 @@ def _asked_part(deleter_name, group, tickets, gone) -> _Part:
     else:
         these, was, requests = "These tickets", "were", "your requests with them"
     if gone:
-        subject = gone_subject(group, f"the ticket you asked {deleter_name} for is deleted" if one
-                               else f"{len(tickets)} tickets you asked {deleter_name} for are "
-                               "deleted")
+        subject = gone_subject(
+            group, f"the ticket you asked {short(deleter_name)} for is deleted" if one
+            else f"{len(tickets)} tickets you asked {short(deleter_name)} for are deleted")
         opening = (f"{gone}. The tickets "
                    f"they owned were deleted, {'this one' if one else 'these'} you asked for "
                    f"among them, and {requests}:")
     else:
-        subject = (f"{deleter_name} deleted the ticket to {event} you asked for" if one
-                   else f"{deleter_name} deleted {len(tickets)} tickets you asked for")
+        subject = (f"{short(deleter_name)} deleted the ticket to {short(event)} you asked for"
+                   if one
+                   else f"{short(deleter_name)} deleted {len(tickets)} tickets you asked for")
         opening = (f"{deleter_name} deleted {these.lower()} in {group.name}, which you asked "
                    f"for, and {requests}:")
     after = f"And {these.lower()}, which you asked for, {was} deleted, and {requests}:"
@@ -163,13 +165,13 @@ def _withdrawn_part(requester_name, group, tickets, gone) -> _Part:
     ``group``, had asked for: their requests are withdrawn."""
     one = len(tickets) == 1
     if one:
-        subject = gone_subject(group, f"{requester_name}'s request to you is withdrawn")
+        subject = gone_subject(group, f"{short(requester_name)}'s request to you is withdrawn")
         these = "their request for your ticket is withdrawn"
         after = "And their request for this ticket of yours is withdrawn:"
         closing = "You need not answer their request: that ticket of yours stays as it was."
     else:
-        subject = gone_subject(group, f"{requester_name}'s {len(tickets)} requests to you are "
-                               "withdrawn")
+        subject = gone_subject(group, f"{short(requester_name)}'s {len(tickets)} requests to "
+                               "you are withdrawn")
         these = "their requests for these tickets of yours are withdrawn"
         after = "And their requests for these tickets of yours are withdrawn:"
         closing = ("You need not answer their requests: those tickets of yours stay as "

@@ -2,7 +2,7 @@
 administrator removed, the group deleted."""
 from ... import models
 from ...calendar.describe import person_name
-from .compose import Section, mail_about_sections, send_message
+from .compose import Section, mail_about_sections, send_message, short
 from .gone import alias_notes
 
 
@@ -32,7 +32,7 @@ nothing happens unless the code is used.
     send_message(
         request,
         to=email,
-        subject=f"{inviter_name} invited you to {group.name} on SeatShare",
+        subject=f"{short(inviter_name)} invited you to {short(group.name)} on SeatShare",
         body=body,
         reply_to=inviter,
     )
@@ -56,7 +56,7 @@ def mail_removed_from_group(request, member, remover, group, tickets, aliases=No
     a ``held`` ticket's id to their alias who was to use it, named below its
     seat. Built before the tickets change: the message reads them."""
     remover_name = person_name(remover)
-    subject = f"{remover_name} removed you from {group.name}"
+    subject = f"{short(remover_name)} removed you from {short(group.name)}"
     removed = (f"{remover_name}, an administrator of {group.name}, removed you from the "
                "group on SeatShare. Any ticket you owned there is deleted, any ticket "
                "assigned to you there unassigned, and your requests for its tickets "
@@ -79,5 +79,5 @@ Hello {member.first_name or person_name(member)},
 SeatShare. Its games, its tickets and its members no longer show in your
 SeatShare app through it, and its invitation codes no longer work.
 """
-    send_message(request, to=member, subject=f"{admin_name} deleted {group.name}", body=body,
-                 reply_to=admin)
+    send_message(request, to=member, subject=f"{short(admin_name)} deleted {short(group.name)}",
+                 body=body, reply_to=admin)

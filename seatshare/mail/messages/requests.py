@@ -4,7 +4,7 @@ from textwrap import indent
 
 from ... import models
 from ...calendar.describe import person_name
-from .compose import ask_for_others, mail_about_tickets
+from .compose import ask_for_others, mail_about_tickets, short
 
 
 def mail_ticket_request(request, ticket_request):
@@ -22,7 +22,7 @@ def mail_ticket_request(request, ticket_request):
         [ticket],
         reader=owner,
         sender=requester,
-        subject=f"{requester_name} asked for your ticket to {ticket.event.name}",
+        subject=f"{short(requester_name)} asked for your ticket to {short(ticket.event.name)}",
         opening=f"{requester_name} would like your ticket in {ticket.group.name}:",
         closing=f"""\
 Their message:
@@ -62,7 +62,7 @@ def mail_request_answer(request, ticket_request, answerer=None):
         [ticket],
         reader=requester,
         sender=owner,
-        subject=f"{owner_name} {verdict} your request for {ticket.event.name}",
+        subject=f"{short(owner_name)} {verdict} your request for {short(ticket.event.name)}",
         opening=f"{owner_name} {verdict} your request for this ticket in {ticket.group.name}:",
         closing=closing,
     )
@@ -77,10 +77,10 @@ def _mail_passed_on(request, ticket, owner, requester, assignee, to_them):
     ``owner``, or to someone else, which declined it."""
     name, event_name = person_name(assignee), ticket.event.name
     if to_them:
-        subject = f"{name} passed you the ticket to {event_name} you asked for"
+        subject = f"{short(name)} passed you the ticket to {short(event_name)} you asked for"
         whom, verdict, closing = "you", "accepted", ACCEPTED_CLOSING
     else:
-        subject = f"{name} passed on the ticket to {event_name} you asked for"
+        subject = f"{short(name)} passed on the ticket to {short(event_name)} you asked for"
         whom, verdict = "someone else", "declined"
         closing = ask_for_others(ticket.group)
     mail_about_tickets(
@@ -105,7 +105,7 @@ def mail_request_withdrawn(request, ticket_request):
         [ticket],
         reader=owner,
         sender=requester,
-        subject=f"{requester_name} withdrew their request for {ticket.event.name}",
+        subject=f"{short(requester_name)} withdrew their request for {short(ticket.event.name)}",
         opening=f"{requester_name} withdrew their request for your ticket in {ticket.group.name}:",
         closing="There is nothing for you to do: the ticket stays as it was.",
     )

@@ -1,7 +1,7 @@
 """Mail about a ticket changing hands: moved away from its assignee, or
 given to a member directly."""
 from ...calendar.describe import person_name
-from .compose import alias_cleared, mail_about_tickets, seat_lost, seats_free_again
+from .compose import alias_cleared, mail_about_tickets, seat_lost, seats_free_again, short
 
 
 def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assignee=None,
@@ -19,29 +19,31 @@ def mail_ticket_moved(request, reader, actor, group, ticket, previous_id, assign
     if reader.id == previous_id:
         held = f"this ticket, which was assigned to you in {group.name}"
         if new_id is None:
-            subject = f"{actor_name} unassigned your ticket to {event_name}"
+            subject = f"{short(actor_name)} unassigned your ticket to {short(event_name)}"
             opening = f"{actor_name} unassigned {held}:"
         elif new_id == actor.id:
-            subject = f"{actor_name} took back your ticket to {event_name}"
+            subject = f"{short(actor_name)} took back your ticket to {short(event_name)}"
             opening = f"{actor_name} took back {held}:"
         else:
-            subject = f"{actor_name} gave your ticket to {event_name} to {new_name}"
+            subject = (f"{short(actor_name)} gave your ticket to {short(event_name)} "
+                       f"to {short(new_name)}")
             opening = f"{actor_name} gave {held}, to {new_name}:"
         closing = seat_lost(group)
         place = "your"
     else:
         held = f"this ticket of yours, which was assigned to them in {group.name}"
         if new_id is None:
-            subject = f"{actor_name} gave up your ticket to {event_name}"
+            subject = f"{short(actor_name)} gave up your ticket to {short(event_name)}"
             opening = f"{actor_name} gave up {held}:"
             closing = seats_free_again(group)
         elif new_id == reader.id:
-            subject = f"{actor_name} gave your ticket to {event_name} back to you"
+            subject = f"{short(actor_name)} gave your ticket to {short(event_name)} back to you"
             opening = f"{actor_name} gave {held}, back to you:"
             closing = ("It is assigned to you again: you can give it to another member of "
                        f"{group.name} in your SeatShare app.")
         else:
-            subject = f"{actor_name} passed your ticket to {event_name} on to {new_name}"
+            subject = (f"{short(actor_name)} passed your ticket to {short(event_name)} "
+                       f"on to {short(new_name)}")
             opening = f"{actor_name} passed {held}, on to {new_name}:"
             closing = ("There is nothing for you to do. You can give it to someone else "
                        "in your SeatShare app.")
@@ -68,12 +70,12 @@ def mail_tickets_given(request, reader, actor, group, tickets, alias=None):
     named, as ``mail_ticket_moved`` names the one cleared."""
     actor_name, one = person_name(actor), len(tickets) == 1
     if one:
-        subject = f"{actor_name} gave you a ticket to {tickets[0].event.name}"
+        subject = f"{short(actor_name)} gave you a ticket to {short(tickets[0].event.name)}"
         opening = f"{actor_name} gave you this ticket in {group.name}:"
         closing = ("The seat is yours: it shows in your SeatShare app. If you cannot use it, "
                    f"you can pass it on to another member of {group.name} there.")
     else:
-        subject = f"{actor_name} gave you {len(tickets)} tickets in {group.name}"
+        subject = f"{short(actor_name)} gave you {len(tickets)} tickets in {short(group.name)}"
         opening = f"{actor_name} gave you these tickets in {group.name}:"
         closing = ("The seats are yours: they show in your SeatShare app. If you cannot use "
                    f"one, you can pass it on to another member of {group.name} there.")
