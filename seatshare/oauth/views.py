@@ -62,21 +62,32 @@ def form_body(request) -> str:
     "Missing grant_type parameter", is a client error that says what to
     send and what was sent, as are undecodable bytes. A body without a
     Content-Type is read as a form, unless it is a JSON object."""
-    media_type = request.content_type.lower()
-    if media_type in ("", FORM) and not (media_type == "" and is_json_object(request.body)):
-        try:
-            return request.body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise errors.InvalidRequestError(description="The body is not UTF-8.") from exc
+    # RFC 9110 §5.6.6 allows white space before the ";" of a parameter,
+    # which WebOb leaves on the media type.
+    media_type = request.content_type.strip().lower()
+    if media_type == FORM:
+        return utf8_body(request)
     if not request.body:
         return ""
-    sent = media_type or "a JSON object without a Content-Type"
-    if media_type and not MEDIA_TYPE_RE.fullmatch(media_type):
+    if not media_type:
+        if not is_json_object(request.body):
+            return utf8_body(request)
+        sent = "a JSON object without a Content-Type"
+    elif MEDIA_TYPE_RE.fullmatch(media_type):
+        sent = media_type
+    else:
         sent = "another media type"  # an error_description is plain ASCII, no quotes
     raise errors.InvalidRequestError(
         description=f"Send the parameters in the body as {FORM} (RFC 6749 section 3.2), "
         f"not as {sent}."
     )
+
+
+def utf8_body(request) -> str:
+    try:
+        return request.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise errors.InvalidRequestError(description="The body is not UTF-8.") from exc
 
 
 def is_json_object(body: bytes) -> bool:

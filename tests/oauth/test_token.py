@@ -245,6 +245,23 @@ def test_a_form_without_a_content_type_is_still_read(signed_in_flow, testapp):
     assert response.json["token_type"] == "bearer"
 
 
+@pytest.mark.parametrize("content_type", [
+    "application/x-www-form-urlencoded ; charset=UTF-8",
+    "Application/X-WWW-Form-Urlencoded\t;charset=utf-8",
+])
+def test_a_form_with_white_space_before_its_parameter_is_read(signed_in_flow, testapp,
+                                                              content_type):
+    """RFC 9110 §5.6.6: white space may come before a parameter's ";". The
+    form was refused as "not as application/x-www-form-urlencoded "."""
+    tokens = signed_in_flow.tokens()
+    body = urlencode({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    headers = {**basic(signed_in_flow.application.client_id, signed_in_flow.secret),
+               "Content-Type": content_type}
+    response = testapp.request("/oauth/token", method="POST", body=body.encode(),
+                               headers=headers)
+    assert response.json["token_type"] == "bearer"
+
+
 def test_unsupported_grant_type(signed_in_flow, testapp):
     params = {"grant_type": "password", "username": "a", "password": "b",
               "client_id": signed_in_flow.application.client_id,
