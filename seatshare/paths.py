@@ -56,13 +56,16 @@ LEAST_REPEATED_SECRET = 8
 
 # The OAuth endpoints whose errors are RFC 6749 §5.2's JSON (API.md §2):
 # token (§5.2), revocation (RFC 7009 §2.2.1) and introspection (RFC 7662 §2.3).
-OAUTH_PROTOCOL_PATHS = frozenset({"/oauth/token", "/oauth/revoke", "/oauth/introspect"})
+OAUTH_PROTOCOL_PATHS = ("/oauth/token", "/oauth/revoke", "/oauth/introspect")
+OAUTH_AUTHORIZATION_PATH = "/oauth/authorization"
+OAUTH_METADATA_PATH = "/.well-known/oauth-authorization-server"  # RFC 8414
 
 
-# The parts of the site outside /api/ that programs call: the OAuth
-# endpoints and RFC 8414's metadata. A path there names an endpoint exactly,
-# as an API path does (``Traverser``).
-PROGRAM_PATH_ROOTS = frozenset({"oauth", ".well-known"})
+# The paths outside /api/ that programs call: the OAuth endpoints and RFC
+# 8414's metadata, in the order a 404 near them names them. A path below
+# their roots names an endpoint exactly, as an API path does (``Traverser``).
+PROGRAM_PATHS = (OAUTH_AUTHORIZATION_PATH, *OAUTH_PROTOCOL_PATHS, OAUTH_METADATA_PATH)
+PROGRAM_PATH_ROOTS = frozenset(path.split("/")[1] for path in PROGRAM_PATHS)
 
 
 def is_program_path(request) -> bool:

@@ -6,7 +6,8 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 
-from ..paths import OAUTH_PROTOCOL_PATHS, is_api_request, is_oauth_protocol_request
+from ..paths import (OAUTH_METADATA_PATH, OAUTH_PROTOCOL_PATHS, is_api_request,
+                     is_oauth_protocol_request)
 
 DETAILS = {
     400: "The posted data or query provided does not pass our validation. "
@@ -162,7 +163,7 @@ def html_error(request, status: int, message: str | None = None, headers=None,
 
 # Outside /api/, the paths whose callers are programs that read JSON: their
 # 405, 500 and 503 are the JSON error body, not the page a person gets.
-JSON_ERROR_PATHS = OAUTH_PROTOCOL_PATHS | {"/healthz", "/.well-known/oauth-authorization-server"}
+JSON_ERROR_PATHS = frozenset({*OAUTH_PROTOCOL_PATHS, "/healthz", OAUTH_METADATA_PATH})
 
 
 def answers_json(request) -> bool:

@@ -10,7 +10,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..models.engine import first_line
-from ..paths import is_api_request, is_program_path, redact_secrets
+from ..paths import PROGRAM_PATHS, is_api_request, is_program_path, redact_secrets
 from ..repeats import Repeats
 from ..security.bearer import bearer_token_sent
 from ..security.challenges import BEARER_CHALLENGE
@@ -99,9 +99,9 @@ def not_found_view(exc, request):
 
 # A program calling a near miss of an endpoint (/oauth/token/, /oauth/tokens)
 # reads JSON; a browser's request, which prefers HTML, gets the page.
-NO_ENDPOINT = ("There is no endpoint here. The OAuth endpoints are /oauth/authorization, "
-               "/oauth/token, /oauth/revoke, /oauth/introspect and "
-               "/.well-known/oauth-authorization-server, without a trailing slash.")
+NO_ENDPOINT = ("There is no endpoint here. The OAuth endpoints are "
+               f"{', '.join(PROGRAM_PATHS[:-1])} and {PROGRAM_PATHS[-1]}, "
+               "without a trailing slash.")
 
 
 def prefers_html(request) -> bool:

@@ -12,6 +12,7 @@ from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.parameters import parse_token_response
 
 from seatshare.oauth import views
+from seatshare.openapi import document
 
 from .conftest import authorization_url
 
@@ -117,6 +118,15 @@ def test_a_near_miss_of_an_endpoint_is_a_json_404_naming_the_endpoints(flow, tes
     with pytest.raises(errors.OAuth2Error) as raised:
         parse_token_response(response.text)
     assert raised.value.description == body["error_description"]
+
+
+def test_a_near_miss_names_every_endpoint_the_openapi_document_lists(testapp):
+    """The list comes from the path tables (``paths.PROGRAM_PATHS``), not
+    typed out again: an endpoint added there is named here too."""
+    described = {path for path in document()["paths"]
+                 if path.split("/")[1] in ("oauth", ".well-known")}
+    named = testapp.get("/oauth/tokens", status=404).json["error_description"]
+    assert described and all(f"{path}," in named or f"{path} " in named for path in described)
 
 
 def test_a_browser_at_a_near_miss_gets_the_page(testapp):
