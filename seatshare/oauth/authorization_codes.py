@@ -66,11 +66,9 @@ class AuthorizationCodes:
         # read, with its application (ENABLED_APPLICATION_WITH_CODE).
         now = utcnow()
         if record.used_at is not None:
-            if record.application_id == client.id:
-                # Its client learns why, and nothing it did not know.
-                self._code_was_used(request, record.id, now)
-            revoke_family_of_code(self.dbsession, record.id, now)
-            return False
+            # Its client learns why, and nothing it did not know.
+            return self._code_was_used(request, record.id, now,
+                                       told=record.application_id == client.id)
         if record.application_id != client.id:
             # Refused: a code is bound to the client it was issued to
             # (§4.1.3). And burned (marked used): in another client's hands
@@ -83,7 +81,7 @@ class AuthorizationCodes:
             # authorizing again.
             if not self._consume_code(record.id, now):
                 # Its client exchanged it meanwhile: a replay after all.
-                revoke_family_of_code(self.dbsession, record.id, now)
+                return self._code_was_used(request, record.id, now, told=False)
             return False
         if record.expires_at <= now:
             return False
@@ -120,13 +118,16 @@ class AuthorizationCodes:
         )
         return result.rowcount == 1
 
-    def _code_was_used(self, request, code_id, now):
+    def _code_was_used(self, request, code_id, now, told=True) -> bool:
         """A replay (RFC 6749 §4.1.2), or another exchange consumed the code
-        first: revoke what it got, and say so."""
+        first: revoke what it got; say so when ``told``, else refuse the
+        code as any other (False, the generic ``invalid_grant``)."""
         revoke_family_of_code(self.dbsession, code_id, now)
-        raise errors.InvalidGrantError(
-            description="The authorization code was already used.", request=request
-        )
+        if told:
+            raise errors.InvalidGrantError(
+                description="The authorization code was already used.", request=request
+            )
+        return False
 
     def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
         """RFC 6749 §4.1.2: already done, atomically, by
