@@ -9,7 +9,7 @@ from ..models import AuthorizationCode, mark_changed, on_postgresql, utcnow
 from ..tokens import hash_token
 from .exchange_statements import CONSUME_CODE
 from .issued import could_be_issued, revoke_family_of_code
-from .pkce import check_code_verifier
+from .pkce import check_code_verifier, proves_challenge
 from .scopes import normalize_scopes
 
 
@@ -43,6 +43,9 @@ class AuthorizationCodes:
         another confidential client's presentation of an unused code burns
         it. A public client proves nothing with its client_id: another
         application's code presented by one is refused and left as it is.
+        A replay is told "already used" only when the code's own client
+        proves itself (``_presented_by_its_client``); anyone else gets the
+        generic ``invalid_grant`` and learns nothing about the code.
 
         RFC 7636 §4.5: a ``code_verifier`` for a code stored without a
         challenge is refused, where oauthlib would ignore it; and §4.1: one
@@ -66,9 +69,11 @@ class AuthorizationCodes:
         # read, with its application (ENABLED_APPLICATION_WITH_CODE).
         now = utcnow()
         if record.used_at is not None:
-            # Its client learns why, and nothing it did not know.
+            # Its client learns why, and nothing it did not know, once it
+            # proves it is that client: a public client's id proves nothing,
+            # and whoever intercepted its code would learn that it was real.
             return self._code_was_used(request, record.id, now,
-                                       told=record.application_id == client.id)
+                                       told=self._presented_by_its_client(record, client, request))
         if record.application_id != client.id:
             # Refused: a code is bound to the client it was issued to
             # (§4.1.3). And burned (marked used): in another client's hands
@@ -92,6 +97,14 @@ class AuthorizationCodes:
         request.token_family = uuid.uuid4().hex
         request.authorization_code_id = record.id
         return True
+
+    @staticmethod
+    def _presented_by_its_client(record, client, request) -> bool:
+        """Whether the code's own client, proven, presents it: a
+        confidential client authenticated by its secret, or a public one
+        sending the verifier of the code's PKCE challenge."""
+        return record.application_id == client.id and (
+            client.confidential or proves_challenge(record, request.code_verifier))
 
     def consume_authorization_code(self, request):
         """RFC 6749 §4.1.2: a code works once. Runs after every other check

@@ -3,6 +3,9 @@ and required of public clients."""
 import re
 
 from oauthlib.oauth2.rfc6749 import errors
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
+    code_challenge_method_s256,
+)
 
 # RFC 7636 §4.1, §4.2: a code_verifier, and a code_challenge, is 43 to 128
 # unreserved characters (matched whole: ``$`` would let a newline end it).
@@ -25,6 +28,15 @@ def check_code_verifier(record, request) -> None:
             description="code_verifier must be 43 to 128 unreserved characters.",
             request=request,
         )
+
+
+def proves_challenge(record, verifier) -> bool:
+    """Whether ``verifier`` is the one whose S256 challenge (RFC 7636 §4.6)
+    the code ``record`` was stored with: what shows that a public client
+    presenting the code is the one that asked for it."""
+    return (record.code_challenge is not None and isinstance(verifier, str)
+            and CODE_VERIFIER_RE.fullmatch(verifier) is not None
+            and code_challenge_method_s256(verifier, record.code_challenge))
 
 
 # oauthlib's description, "Transform algorithm not supported.", puzzles a

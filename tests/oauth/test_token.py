@@ -506,6 +506,26 @@ def test_pkce_s256_is_verified(testapp, user):
     api_me(testapp, body["access_token"])
 
 
+def test_a_replayed_public_code_is_told_already_used_only_with_its_verifier(testapp, user):
+    """Whoever intercepted a public client's code can send its client_id
+    too: told "already used" before the verifier was checked, they learned
+    the code was real and redeemed. Only the verifier of the code's
+    challenge proves the client now; the tokens are revoked either way
+    (API.md §2)."""
+    flow = signed_in_public_flow(testapp, user)
+    verifier, challenge = pkce_pair()
+    code = flow.code(code_challenge=challenge, code_challenge_method="S256")
+    first = flow.exchange(code, code_verifier=verifier).json
+    for wrong in ({}, {"code_verifier": pkce_pair()[0]}, {"code_verifier": "v"}):
+        intercepted = flow.exchange(code, 400, **wrong)
+        assert_error(intercepted, "invalid_grant", 400)
+        assert intercepted.json["error_description"] == ERROR_DESCRIPTIONS["invalid_grant"]
+    api_me(testapp, first["access_token"], status=401)
+    replay = flow.exchange(code, 400, code_verifier=verifier)
+    assert_error(replay, "invalid_grant", 400)
+    assert replay.json["error_description"] == "The authorization code was already used."
+
+
 def test_a_public_client_refreshes_without_naming_itself(testapp, user, dbsession):
     """RFC 6749 §6: only a confidential client must authenticate to refresh,
     and §3.2.1 asks an unauthenticated client for its client_id in the code
