@@ -4,31 +4,31 @@ family."""
 import datetime
 
 from oauthlib.oauth2.rfc6749 import errors
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from ..models import Token, User, mark_changed, utcnow
+from ..models import Token, mark_changed, utcnow
 from ..tokens import hash_token
 from .exchange_statements import CONSUME_CODE_AND_INSERT_TOKEN, INSERT_TOKEN
-from .issued import could_be_issued, refresh_scopes, revoke_family
+from .issued import could_be_issued, locked_refresh_token, refresh_scopes, revoke_family
 from .scopes import normalize_scopes
-
-
-def locked_refresh_token(refresh_token):
-    """The Token row whose refresh token is ``refresh_token``, read with its
-    user's token lock (``lock_tokens_of``): one round trip."""
-    return (
-        select(Token)
-        .join(User, User.id == Token.user_id)
-        .where(Token.refresh_token_hash == hash_token(refresh_token))
-        .with_for_update(of=User, key_share=True)
-    )
 
 
 class BearerTokens:
     """Needs ``self.dbsession``, ``self.refresh_token_lifetime`` and
-    ``self._refresh_records`` (refresh token: its Token row, filled by
-    ``ClientAuthentication._refreshing_public_client``), set by the
-    validator, and ``_code_was_used`` of ``AuthorizationCodes``."""
+    ``self._refresh_records`` (refresh token: what ``_refresh_record``
+    read), set by the validator, and ``_code_was_used`` of
+    ``AuthorizationCodes``."""
+
+    def _refresh_record(self, refresh_token):
+        """``(Token, application)`` of ``refresh_token`` (``locked_refresh_token``),
+        or None: read once per request, by whichever asks first, client
+        authentication (``_refreshing_public_client``) or
+        ``validate_refresh_token``."""
+        if refresh_token not in self._refresh_records:
+            self._refresh_records[refresh_token] = self.dbsession.execute(
+                locked_refresh_token(refresh_token)
+            ).one_or_none() if could_be_issued(refresh_token) else None
+        return self._refresh_records[refresh_token]
 
     def save_bearer_token(self, token, request, *args, **kwargs):
         """RFC 6749 §5.1: store the access and refresh token's hashes. A
@@ -72,15 +72,10 @@ class BearerTokens:
         """RFC 6749 §6 and §10.4: the refresh token is live and was issued to
         this client. A rotated one presented again means it leaked: its whole
         family is revoked (OAuth 2.0 Security BCP §4.14.2)."""
-        if not could_be_issued(refresh_token):
+        row = self._refresh_record(refresh_token)
+        if row is None or row.Token.application_id != client.id:
             return False
-        record = self._refresh_records.get(refresh_token)
-        if record is None:
-            record = self.dbsession.execute(
-                locked_refresh_token(refresh_token).where(Token.application_id == client.id)
-            ).scalar_one_or_none()
-        if record is None or record.application_id != client.id:
-            return False
+        record = row.Token
         now = utcnow()
         if record.refresh_used_at is not None:
             self._refresh_token_was_used(request, record, now)

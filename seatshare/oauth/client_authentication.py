@@ -6,10 +6,9 @@ from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
 
-from ..models import Application, Token
+from ..models import Application
 from ..tokens import hash_token, tokens_equal
 from .applications import enabled_application, enabled_application_with_code
-from .bearer_tokens import locked_refresh_token
 from .issued import could_be_issued
 
 
@@ -28,9 +27,9 @@ def exchanged_code(request) -> str | None:
 
 class ClientAuthentication:
     """Needs ``self.dbsession``, ``self._applications`` (client_id: its
-    Application or None), ``self._codes`` (code: its record or None),
-    ``self._refresh_records`` (refresh token: its Token row) and
-    ``self.confidential_clients_only``, set by the validator."""
+    Application or None), ``self._codes`` (code: its record or None)
+    and ``self.confidential_clients_only``, set by the validator, and
+    ``_refresh_record`` of ``BearerTokens``."""
 
     def _application(self, client_id, request=None) -> Application | None:
         """The enabled application, looked up once per request (oauthlib asks
@@ -138,20 +137,12 @@ class ClientAuthentication:
         checks the token as ever."""
         if request.grant_type != "refresh_token" or self._basic_credentials(request):
             return None
-        if not could_be_issued(request.refresh_token):
+        row = self._refresh_record(request.refresh_token)
+        if row is None or row.application.confidential:
             return None
-        # The whole row, with its lock, which ``validate_refresh_token`` then
-        # reads from here rather than asking again.
-        row = self.dbsession.execute(
-            locked_refresh_token(request.refresh_token)
-            .add_columns(Application.client_id)
-            .join(Application, Application.id == Token.application_id)
-            .where(Application.confidential.is_(False))
-        ).one_or_none()
-        if row is None:
-            return None
-        self._refresh_records[request.refresh_token] = row.Token
-        return row.client_id
+        # Read with the token: ``_application`` need not ask again.
+        self._applications.setdefault(row.application.client_id, row.application)
+        return row.application.client_id
 
     def validate_client_id(self, client_id, request, *args, **kwargs):
         """RFC 6749 §4.1.1: the client exists and is not disabled."""

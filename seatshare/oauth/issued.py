@@ -6,8 +6,10 @@ Shared by the validator's parts and by disconnecting an application
 import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Bundle
 
-from ..models import Token, User, on_postgresql
+from ..models import Application, Token, User, on_postgresql
+from ..tokens import hash_token
 
 
 def could_be_issued(value) -> bool:
@@ -39,6 +41,22 @@ def lock_tokens_of(dbsession, user_id: int) -> None:
         dbsession.execute(
             select(User.id).where(User.id == user_id).with_for_update(key_share=True)
         )
+
+
+def locked_refresh_token(refresh_token):
+    """``(Token, application)``: the Token row whose refresh token is
+    ``refresh_token``, whichever application it was issued to, and that
+    application's columns, as ``enabled_application`` reads them; no row
+    when the application is disabled. Read with the user's token lock
+    (``lock_tokens_of``): one round trip."""
+    return (
+        select(Token, Bundle("application", *Application.__table__.c))
+        .join(User, User.id == Token.user_id)
+        .join(Application, Application.id == Token.application_id)
+        .where(Token.refresh_token_hash == hash_token(refresh_token),
+               Application.disabled.is_(False))
+        .with_for_update(of=User, key_share=True)
+    )
 
 
 def revoke_family_of_code(dbsession, code_id: int, now: datetime.datetime) -> None:

@@ -54,8 +54,8 @@ class SeatShareValidator(
         # code: its CodeRecord or None, read with the application during an
         # exchange (by its hash alone); the only source of the code.
         self._codes = {}
-        # refresh token: its Token row, read while finding the public
-        # application that presents it without naming itself.
+        # refresh token: its Token row and enabled application, or None,
+        # read once (``_refresh_record``).
         self._refresh_records = {}
 
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):

@@ -550,10 +550,11 @@ def test_a_public_client_refreshes_without_naming_itself(testapp, user, dbsessio
 
 
 def test_a_public_clients_refresh_reads_its_refresh_token_once(testapp, user, query_counter):
-    """The refresh token alone names its public application: the statement
-    that finds the application reads the token's row (with its user's
-    lock), and the refresh token's check uses that row. It was read again:
-    5 statements, now 4: the token, the application, marking the token
+    """The refresh token alone names its public application: one statement
+    reads the token's row (with its user's lock) and its application, and
+    both client authentication and the refresh token's check use them. The
+    token was read twice (5 statements), then the application a second
+    time (4); now 3: the token with its application, marking the token
     used, storing the new one."""
     flow = signed_in_public_flow(testapp, user)
     verifier, challenge = pkce_pair()
@@ -562,6 +563,18 @@ def test_a_public_clients_refresh_reads_its_refresh_token_once(testapp, user, qu
     query_counter.reset()
     testapp.post("/oauth/token", {"grant_type": "refresh_token",
                                   "refresh_token": first["refresh_token"]})
+    hashes = [s for s in query_counter.statements if "refresh_token_hash =" in str(s)]
+    assert len(hashes) == 1, query_counter.statements
+    assert query_counter.count == 3, query_counter.statements
+
+
+def test_a_confidential_clients_refresh_reads_its_client_and_token_once(signed_in_flow,
+                                                                         query_counter):
+    """The application (authenticated by its secret), the token with its
+    user's lock, marking the token used, storing the new one."""
+    first = signed_in_flow.tokens()
+    query_counter.reset()
+    signed_in_flow.refresh(first["refresh_token"])
     hashes = [s for s in query_counter.statements if "refresh_token_hash =" in str(s)]
     assert len(hashes) == 1, query_counter.statements
     assert query_counter.count == 4, query_counter.statements
