@@ -285,6 +285,19 @@ def test_every_redirected_error_has_a_description_from_the_token_endpoints_table
 
 
 
+def test_a_bad_response_type_is_told_before_a_plain_challenge(signed_in_flow, testapp):
+    """RFC 6749 §4.1.2.1: both are errors; the response type is checked
+    first, as oauthlib checks it, since PKCE's S256-only rule lives in the
+    code grant's table of methods alone. It was invalid_request saying to
+    send S256, the challenge having been checked first."""
+    url = authorization_url(signed_in_flow.application.client_id, state="q",
+                            response_type="token", code_challenge="a" * 43,
+                            code_challenge_method="plain")
+    refused = query_of(testapp.get(url, status=302).location)
+    assert (refused["error"], refused["state"]) == ("unsupported_response_type", "q")
+    assert refused["error_description"] == ERROR_DESCRIPTIONS["unsupported_response_type"]
+
+
 @pytest.mark.parametrize("scope", ["admin", "read,write", "read write admin"])
 def test_an_unknown_scope_is_redirected_naming_the_scopes_there_are(signed_in_flow, testapp,
                                                                      scope):
