@@ -1,6 +1,7 @@
-"""``error_description`` for the OAuth errors raised without one: one table
-for the token, revocation and introspection endpoints' JSON (RFC 6749 §5.2)
-and the authorization endpoint's redirect (§4.1.2.1). An error code means
+"""``error_description`` for the OAuth errors raised without one, or with
+oauthlib's own that puzzles: one table for the token, revocation and
+introspection endpoints' JSON (RFC 6749 §5.2) and the authorization
+endpoint's redirect (§4.1.2.1). An error code means
 the same situation at either endpoint wherever both RFC sections name it;
 ``unauthorized_client`` differs, but this server raises it at the
 authorization endpoint never (``validate_response_type``) and at the
@@ -9,8 +10,8 @@ revocation endpoint with a description of its own. (``server_error`` and
 
 from oauthlib.oauth2.rfc6749 import errors
 
-from .pkce import SEND_S256
-
+# By error code; and by oauthlib's error class where the description it
+# raises that error with would puzzle a client.
 ERROR_DESCRIPTIONS = {
     "invalid_request": "The request is missing a parameter, repeats one, or is malformed.",
     "invalid_client": "Client authentication failed.",
@@ -22,20 +23,26 @@ ERROR_DESCRIPTIONS = {
     "unsupported_token_type": "The token type is not supported.",
     "access_denied": "The user denied the request.",
     "unsupported_response_type": "The only response_type is code.",
+    # oauthlib's, "Transform algorithm not supported.", puzzles a client
+    # that named no method: without one, a challenge is ``plain`` (RFC
+    # 7636 §4.3), refused as any but S256 is (the code grant's only
+    # method, see ``SeatShareServer``).
+    errors.UnsupportedCodeChallengeMethodError: "Send code_challenge_method=S256: it is "
+    "the only method accepted, and a code_challenge without one is plain.",
 }
 UNKNOWN_ERROR = "The request failed."
-# oauthlib's errors whose own description would puzzle a client.
-CLEARER_DESCRIPTIONS = {errors.UnsupportedCodeChallengeMethodError: SEND_S256}
 
 
-def description_of(error: str, description: str | None = None) -> str:
-    """``description`` when there is one, else the table's for ``error``."""
-    return description or ERROR_DESCRIPTIONS.get(error, UNKNOWN_ERROR)
+def description_of(error: str, description: str | None = None, raised=None) -> str:
+    """The table's for ``raised``, the error's class, when it has one;
+    else ``description`` when there is one; else the table's for the
+    code ``error``."""
+    return (ERROR_DESCRIPTIONS.get(raised) or description
+            or ERROR_DESCRIPTIONS.get(error, UNKNOWN_ERROR))
 
 
 def described(exc):
     """``exc``, an oauthlib error, with a description that helps (so in its
     ``twotuples`` and ``json``)."""
-    exc.description = CLEARER_DESCRIPTIONS.get(type(exc)) or description_of(
-        exc.error, exc.description)
+    exc.description = description_of(exc.error, exc.description, type(exc))
     return exc

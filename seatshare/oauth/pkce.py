@@ -39,14 +39,6 @@ def proves_challenge(record, verifier) -> bool:
             and code_challenge_method_s256(verifier, record.code_challenge))
 
 
-# oauthlib's description, "Transform algorithm not supported.", puzzles a
-# client that named no method: without one, a challenge is ``plain`` (RFC
-# 7636 §4.3), refused as any but S256 is (the server's only method, see
-# ``SeatShareServer``).
-SEND_S256 = ("Send code_challenge_method=S256: it is the only method accepted, "
-             "and a code_challenge without one is plain.")
-
-
 class PKCE:
     """Needs the client lookup of ``ClientAuthentication``."""
 

@@ -9,7 +9,7 @@ each in one place (or names the place):
   ``plain``): the code grant's one table of methods, which oauthlib checks
   the authorization request against, verifies the code_verifier with, and
   names in the metadata; a challenge with another method, or none, is told
-  to send S256 (``pkce.SEND_S256``);
+  to send S256 (``error_descriptions.ERROR_DESCRIPTIONS``);
 * codes and refresh tokens are consumed by a conditional UPDATE after every
   other check (``post_token`` validators), so single use holds under races;
 * the token endpoint accepts ``GET`` when ``seatshare.token_endpoint_allow_get``
