@@ -490,6 +490,37 @@ def test_every_setting_in_the_ini_files_is_in_the_readme_table(ini, tmp_path):
     assert set(ini_app_settings(ini, tmp_path)) - documented == set()
 
 
+@pytest.mark.parametrize("column, ini", [(1, "development.ini"), (2, "production.ini")])
+def test_the_readme_tables_values_are_the_ini_files(column, ini, tmp_path):
+    """The other way round: a setting the table gives a value in an ini
+    file's column is in that file, with that value when it is quoted (a
+    path as its end, the file's own being under %(here)s), and one whose
+    column says "–" is not. The table said seatshare.email_undo_lifetime
+    was in both, with its comment, where neither had it."""
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "README.md")) as f:
+        # The settings' table, not the environment variables' (two columns).
+        rows = [cells for cells in (line.split(" | ") for line in f if line.startswith("| `"))
+                if len(cells) == 4]
+    settings = ini_app_settings(ini, tmp_path)
+    wrong = {}
+    for row in rows:
+        key, said = row[0][len("| `"):].rstrip("`"), row[column]
+        value = settings.get(key)
+        if said == "–":
+            ok = value is None
+        elif said.startswith("`") and said.endswith("`"):
+            quoted = said.strip("`")
+            ok = value is not None and (value == quoted or value.endswith("/" + quoted))
+        else:
+            ok = value is not None and (said != "blank" or value == "")
+        if not ok:
+            wrong[key] = (said, value)
+    assert wrong == {}
+
+
 def test_every_setting_the_app_defaults_or_reads_from_the_environment_is_documented():
     import os
 
