@@ -175,7 +175,9 @@ def as_bool(value) -> bool:
 NUMBERS = {
     "seatshare.access_token_lifetime": {"unit": "seconds"},
     "seatshare.refresh_token_lifetime": {"unit": "seconds"},
-    "seatshare.authorization_code_lifetime": {"unit": "seconds"},
+    # RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10
+    # minutes is RECOMMENDED"; a longer one was taken and silently cut to it.
+    "seatshare.authorization_code_lifetime": {"unit": "seconds", "maximum": 600},
     "seatshare.email_undo_lifetime": {"unit": "seconds"},
     "seatshare.session_max_age": {"unit": "seconds"},
     "seatshare.device_cookie_max_age": {"unit": "seconds"},

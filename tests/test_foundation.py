@@ -673,6 +673,8 @@ def test_a_bad_statement_timeout_refuses_to_start(app_settings, value):
     ("seatshare.invitation_window_seconds", "86401"),
     ("seatshare.db_connect_timeout", "2s"),
     ("seatshare.db_connect_timeout", "0"),
+    # RFC 6749 §4.1.2's ten minutes at most: 900 started, and codes lived 600.
+    ("seatshare.authorization_code_lifetime", "601"),
 ])
 def test_a_bad_number_setting_refuses_to_start(app_settings, setting, value):
     """Checked at start like the settings in seconds: "five" failures or a
