@@ -1,5 +1,6 @@
 """Which requests are API requests: one answer for the security policy, the
 error views, the body limit and the database session; and paths fit for a log."""
+import functools
 import logging
 import re
 from urllib.parse import unquote
@@ -121,15 +122,27 @@ def redact_log_text(text: str) -> str:
 class RedactedLogRecord(logging.LogRecord):
     """A log record whose message, once formatted, is redacted
     (``redact_log_text``). Its ``msg`` and ``args`` stay as they were logged,
-    for the filters that read them (``HideRowValues``, ``QueueDepthSummary``)."""
+    for the filters that read them (``HideRowValues``, ``QueueDepthSummary``).
+    Mixed into whatever class of record the record factory makes
+    (``redacting``)."""
 
     def getMessage(self):
         return redact_log_text(super().getMessage())
 
 
+@functools.cache
+def redacting(record_class: type) -> type:
+    """``record_class`` with ``RedactedLogRecord``'s redaction: the class
+    itself when it has it, else a subclass of both, made once per class."""
+    if issubclass(record_class, RedactedLogRecord):
+        return record_class
+    return type(f"Redacted{record_class.__name__}", (RedactedLogRecord, record_class), {})
+
+
 def redact_every_log_record() -> None:
-    """Every log record the process makes, whichever logger makes it, is a
-    ``RedactedLogRecord``: every handler writes its message redacted,
+    """Every log record the process makes, whichever logger makes it and
+    whatever class of record the factory installed before returns, is
+    redacted (``redacting``): every handler writes its message redacted,
     whatever the ini file's logging sections say.
 
     A filter on the ``seatshare`` and ``waitress`` loggers did not see what
@@ -138,16 +151,12 @@ def redact_every_log_record() -> None:
     nor another library's records. Installed once per process, around any
     record factory installed before."""
     make_record = logging.getLogRecordFactory()
-    if make_record is RedactedLogRecord or getattr(make_record, "redacts", False):
-        return
-    if make_record is logging.LogRecord:
-        logging.setLogRecordFactory(RedactedLogRecord)
+    if getattr(make_record, "redacts", False):
         return
 
     def make_redacted_record(*args, **kwargs):
         record = make_record(*args, **kwargs)
-        if type(record) is logging.LogRecord:
-            record.__class__ = RedactedLogRecord
+        record.__class__ = redacting(type(record))
         return record
 
     make_redacted_record.redacts = True

@@ -156,3 +156,39 @@ def test_every_logger_logs_no_secret(configured_app, caplog, logger):
     assert "/calendar/7/[token]/tickets.ics [token]" in caplog.text
     for secret in ("s3cret-value", "c0de-x", feed, token):
         assert secret not in caplog.text
+
+
+@pytest.fixture
+def record_factory():
+    """Installs ``redact_every_log_record`` around the record factory the
+    test passes (None: logging's own), restoring the factory before after."""
+    from seatshare.paths import redact_every_log_record
+
+    before = logging.getLogRecordFactory()
+
+    def install(make_record=None):
+        logging.setLogRecordFactory(make_record or logging.LogRecord)
+        redact_every_log_record()
+
+    yield install
+    logging.setLogRecordFactory(before)
+
+
+class OwnRecord(logging.LogRecord):
+    """A record class another library's factory might make."""
+
+
+def test_a_record_factory_making_its_own_class_of_record_is_redacted_too(record_factory,
+                                                                         caplog):
+    """Only a plain LogRecord was made redacting: a factory installed before
+    that made records of a class of its own (a tracing library's, say) had
+    every secret logged whole."""
+    record_factory(lambda *args, **kwargs: OwnRecord(*args, **kwargs))
+    caplog.set_level(logging.DEBUG)
+    token = secrets.token_hex(32)
+    logging.getLogger("some.library").debug("GET /oauth/token?client_secret=s3cret-value %s",
+                                            token)
+    (record,) = caplog.records
+    assert isinstance(record, OwnRecord)
+    assert "s3cret-value" not in caplog.text and token not in caplog.text
+    assert "client_secret=[token] [token]" in caplog.text
