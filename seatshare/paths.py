@@ -120,10 +120,12 @@ def redact_log_text(text: str) -> str:
 
 
 class RedactedLogRecord(logging.LogRecord):
-    """A log record whose message, once formatted, is redacted
-    (``redact_log_text``). Its ``msg`` and ``args`` stay as they were logged,
-    for the filters that read them (``HideRowValues``, ``QueueDepthSummary``).
-    Mixed into whatever class of record the record factory makes
+    """A log record whose message is redacted (``redact_log_text``): its
+    ``msg`` is the message formatted and redacted when the record is made
+    (``redact_record``), for whatever reads ``msg`` rather than
+    ``getMessage()`` (a ``%(msg)s`` format, a JSON formatter, an error
+    tracker), and ``getMessage()`` redacts again what a filter wrote there
+    since. Mixed into whatever class of record the record factory makes
     (``redacting``)."""
 
     def getMessage(self):
@@ -137,6 +139,20 @@ def redacting(record_class: type) -> type:
     if issubclass(record_class, RedactedLogRecord):
         return record_class
     return type(f"Redacted{record_class.__name__}", (RedactedLogRecord, record_class), {})
+
+
+def redact_record(record: logging.LogRecord) -> None:
+    """``record``'s message formatted and redacted into its ``msg`` (its
+    ``args`` then empty), the message as logged kept as ``raw_msg`` and
+    ``raw_args`` for the filters that read it (``HideRowValues``,
+    ``QueueDepthSummary``). A message its arguments do not fit is kept
+    beside them, redacted, rather than raise where it was logged."""
+    record.raw_msg, record.raw_args = record.msg, record.args
+    try:
+        message = record.getMessage()
+    except Exception:
+        message = f"{record.msg} % {record.args!r}"
+    record.msg, record.args = redact_log_text(message), ()
 
 
 def redact_every_log_record() -> None:
@@ -156,6 +172,7 @@ def redact_every_log_record() -> None:
 
     def make_redacted_record(*args, **kwargs):
         record = make_record(*args, **kwargs)
+        redact_record(record)
         record.__class__ = redacting(type(record))
         return record
 

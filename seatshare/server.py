@@ -34,13 +34,17 @@ class QueueDepthSummary(logging.Filter):
         self.repeats = Repeats()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.msg != QUEUE_DEPTH:
+        # As logged, not yet redacted (``paths.redact_record``).
+        logged, args = getattr(record, "raw_msg", record.msg), getattr(record, "raw_args",
+                                                                       record.args)
+        if logged != QUEUE_DEPTH:
             return True  # anything else waitress says there
-        (depth,) = record.args
+        (depth,) = args
         note = self.repeats.note(QUEUE_DEPTH, depth, "the queue at most %d deep")
         if note is None:
             return False
-        record.msg = f"{QUEUE_DEPTH}: requests wait for a free thread {note}"
+        record.msg = f"{QUEUE_DEPTH % depth}: requests wait for a free thread {note}"
+        record.args = ()
         return True
 
 

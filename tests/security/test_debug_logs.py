@@ -192,3 +192,21 @@ def test_a_record_factory_making_its_own_class_of_record_is_redacted_too(record_
     assert isinstance(record, OwnRecord)
     assert "s3cret-value" not in caplog.text and token not in caplog.text
     assert "client_secret=[token] [token]" in caplog.text
+
+
+def test_a_record_s_msg_and_args_are_redacted_for_whatever_reads_them(record_factory):
+    """Only ``getMessage()`` was redacted: a ``%(msg)s`` format, a JSON
+    formatter or an error tracker reads ``msg`` and ``args``, which held the
+    secret whole. They are redacted when the record is made; the message as
+    logged stays in ``raw_msg`` and ``raw_args``."""
+    record_factory()
+    token = secrets.token_hex(32)
+    record = logging.getLogRecordFactory()(
+        "some.library", logging.INFO, __file__, 1,
+        "GET /oauth/token?client_secret=%s %s", ("s3cret-value", token), None)
+    assert record.msg == "GET /oauth/token?client_secret=[token] [token]"
+    assert not record.args
+    assert record.raw_msg == "GET /oauth/token?client_secret=%s %s"
+    assert record.raw_args == ("s3cret-value", token)
+    assert logging.Formatter("%(msg)s %(args)s").format(record) == (
+        "GET /oauth/token?client_secret=[token] [token] ()")
