@@ -131,6 +131,18 @@ class RedactedLogRecord(logging.LogRecord):
     def getMessage(self):
         return redact_log_text(super().getMessage())
 
+    # A traceback (``exc_info``), which the formatter renders itself into
+    # ``exc_text``, once per record, and writes after the message: an
+    # exception's text may quote a secret (a URL, a token). Redacted as it
+    # is set; the stack (``stack_info``) when the record is made.
+    @property
+    def exc_text(self):
+        return self.__dict__.get("redacted_exc_text")
+
+    @exc_text.setter
+    def exc_text(self, text):
+        self.__dict__["redacted_exc_text"] = None if text is None else redact_log_text(text)
+
 
 @functools.cache
 def redacting(record_class: type) -> type:
@@ -145,7 +157,7 @@ def redact_record(record: logging.LogRecord) -> None:
     """``record``'s message formatted and redacted into its ``msg`` (its
     ``args`` then empty), the message as logged kept as ``raw_msg`` and
     ``raw_args`` for the filters that read it (``HideRowValues``,
-    ``QueueDepthSummary``). A message its arguments do not fit is kept
+    ``QueueDepthSummary``); its ``stack_info`` redacted too. A message its arguments do not fit is kept
     beside them, redacted, rather than raise where it was logged."""
     record.raw_msg, record.raw_args = record.msg, record.args
     try:
@@ -153,6 +165,8 @@ def redact_record(record: logging.LogRecord) -> None:
     except Exception:
         message = f"{record.msg} % {record.args!r}"
     record.msg, record.args = redact_log_text(message), ()
+    if record.stack_info:
+        record.stack_info = redact_log_text(record.stack_info)
 
 
 def redact_every_log_record() -> None:
@@ -173,7 +187,9 @@ def redact_every_log_record() -> None:
     def make_redacted_record(*args, **kwargs):
         record = make_record(*args, **kwargs)
         redact_record(record)
+        exc_text = record.__dict__.pop("exc_text", None)
         record.__class__ = redacting(type(record))
+        record.exc_text = exc_text  # redacted (``RedactedLogRecord.exc_text``)
         return record
 
     make_redacted_record.redacts = True

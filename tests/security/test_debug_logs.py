@@ -8,6 +8,7 @@ or password-reset links in the log.
 """
 import logging
 import secrets
+from functools import partial
 
 import pytest
 
@@ -210,3 +211,33 @@ def test_a_record_s_msg_and_args_are_redacted_for_whatever_reads_them(record_fac
     assert record.raw_args == ("s3cret-value", token)
     assert logging.Formatter("%(msg)s %(args)s").format(record) == (
         "GET /oauth/token?client_secret=[token] [token] ()")
+
+
+def test_a_logged_traceback_and_stack_carry_no_secret(record_factory, caplog):
+    """The formatter renders a record's exception and stack itself, after
+    the redacted message: an exception whose text quoted a client secret or
+    a token (the error view's log.exception, the mail queue's) was written
+    whole."""
+    record_factory()
+    caplog.set_level(logging.DEBUG)
+    token = secrets.token_hex(32)
+    handler_output = []
+    handler = logging.StreamHandler()
+    handler.emit = lambda record: handler_output.append(handler.format(record))
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("seatshare.errors.views")
+    log.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError(f"GET /oauth/token?client_secret=s3cret-value failed: {token}")
+        except RuntimeError:
+            log.exception("request failed")
+        warn_with_stack = partial(log.warning, "stack", stack_info=True)
+        warn_with_stack()  # the stack quotes this line: /oauth/token?client_secret=s3cret-value
+    finally:
+        log.removeHandler(handler)
+    logged = "\n".join(handler_output) + caplog.text
+    assert "RuntimeError: GET /oauth/token?client_secret=[token] failed: [token]" in logged
+    assert "s3cret-value" not in logged and token not in logged
+    assert "Stack (most recent call last)" in logged
+    assert "warn_with_stack()  # the stack quotes this line: /oauth/token?client_secret=[token]" in logged
