@@ -179,7 +179,11 @@ def redact_every_log_record() -> None:
     their children log (a logger's filters apply to its own records, not to
     those propagated from below: ``seatshare.views.…``, ``waitress.queue``),
     nor another library's records. Installed once per process, around any
-    record factory installed before."""
+    record factory installed before.
+
+    Warnings (a library's deprecation, SQLAlchemy's) are logged too
+    (``py.warnings``), redacted, where Python wrote them to stderr whole."""
+    logging.captureWarnings(True)
     make_record = logging.getLogRecordFactory()
     if getattr(make_record, "redacts", False):
         return

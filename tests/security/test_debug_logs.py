@@ -8,6 +8,7 @@ or password-reset links in the log.
 """
 import logging
 import secrets
+import warnings
 from functools import partial
 
 import pytest
@@ -166,6 +167,7 @@ def record_factory():
     from seatshare.paths import redact_every_log_record
 
     before = logging.getLogRecordFactory()
+    capturing = warnings.showwarning.__module__ == "logging"
 
     def install(make_record=None):
         logging.setLogRecordFactory(make_record or logging.LogRecord)
@@ -173,6 +175,7 @@ def record_factory():
 
     yield install
     logging.setLogRecordFactory(before)
+    logging.captureWarnings(capturing)
 
 
 class OwnRecord(logging.LogRecord):
@@ -241,3 +244,15 @@ def test_a_logged_traceback_and_stack_carry_no_secret(record_factory, caplog):
     assert "s3cret-value" not in logged and token not in logged
     assert "Stack (most recent call last)" in logged
     assert "warn_with_stack()  # the stack quotes this line: /oauth/token?client_secret=[token]" in logged
+
+
+def test_a_warning_is_logged_redacted(record_factory, caplog, capsys):
+    """Python wrote a warning to stderr itself, past the log and its
+    redaction: one quoting a URL with a secret was written whole."""
+    record_factory()
+    caplog.set_level(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("retrying /oauth/token?client_secret=s3cret-value", UserWarning)
+    assert "retrying /oauth/token?client_secret=[token]" in caplog.text
+    assert "s3cret-value" not in caplog.text + capsys.readouterr().err
