@@ -81,10 +81,8 @@ def database_named(settings: dict, config_file: str | None = None) -> str:
     its URL (it may hold a password): ``SEATSHARE_DATABASE_URL``, or the ini
     file's ``sqlalchemy.url``, saying the variable is unset (as it is where
     it was never passed on: under cron, say)."""
-    if url_variable(settings):
-        return f"the database {url_variable(settings)} names"
-    where = f" in {config_file}" if config_file else ""
-    return f"the database sqlalchemy.url names{where}, SEATSHARE_DATABASE_URL being unset"
+    unset = "" if url_variable(settings) else ", SEATSHARE_DATABASE_URL being unset"
+    return f"the database {database_setting(settings, config_file)} names{unset}"
 
 
 # The secrets and the variables that set them. A secret anyone can read

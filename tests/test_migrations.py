@@ -519,7 +519,7 @@ def test_the_server_starts_while_the_database_is_down():
 
 
 @pytest.mark.parametrize(("variable", "named"), [
-    (None, "the database sqlalchemy.url names in /srv/production.ini, "
+    (None, "the database sqlalchemy.url in /srv/production.ini names, "
            "SEATSHARE_DATABASE_URL being unset"),
     ("SEATSHARE_DATABASE_URL", "the database SEATSHARE_DATABASE_URL names"),
 ])
