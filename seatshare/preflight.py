@@ -6,7 +6,7 @@ from functools import partial
 
 from .hosts import parse_allowed_hosts
 from .mail import MAIL_CHECKS
-from .models.engine import ECHO_LOGGERS, POOL_NUMBERS, check_pool_number, check_url, echo_level
+from .models.engine import ECHO_SETTINGS, POOL_NUMBERS, check_pool_number, check_url, echo_value
 from .settings import FLAGS, NUMBERS, SECRETS, check_all, check_flag, check_secret, number
 
 
@@ -18,7 +18,7 @@ def check_allowed_hosts(settings) -> None:
 COMMAND_CHECKS = (
     check_url,
     *(partial(check_pool_number, name=name) for name in POOL_NUMBERS),
-    *(partial(echo_level, name=name) for name in ECHO_LOGGERS),
+    *(partial(echo_value, name=name) for name in ECHO_SETTINGS),
     *(partial(number, key=key) for key in NUMBERS),
     *(partial(check_flag, key=key) for key in FLAGS),
 )

@@ -3,7 +3,6 @@ server database, a request run again after its connection was lost, and SQL
 logging that shows no values."""
 import logging
 import os
-import sys
 from functools import partial
 from urllib.parse import unquote
 
@@ -164,8 +163,8 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     """
     check_url(settings, prefix)
     check_pool_numbers(settings, prefix)
-    settings = echo_to_the_log(settings, prefix)
     url = settings[f"{prefix}url"]
+    settings = echo_to_the_log(settings, parse_url(url), prefix)
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
     # errors never show parameter values, which carry submitted codes.
     engine = engine_from_config(
@@ -174,9 +173,8 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
         hide_parameters=True,
         **_engine_kwargs(url, settings, serving),
     )
-    # ``engine.logger`` is the logger itself (``echo_to_the_log`` keeps
-    # SQLAlchemy's echo, and with it SQLAlchemy's wrapper around the logger,
-    # out of the settings), or the wrapper, for a caller's own echo.
+    # ``engine.logger`` is the logger itself, or, when the engine echoes,
+    # SQLAlchemy's wrapper around it.
     getattr(engine.logger, "logger", engine.logger).addFilter(HIDE_ROW_VALUES)
     event.listen(engine, "handle_error", _retry_after_disconnect)
     if engine.dialect.name == "sqlite":
@@ -188,43 +186,52 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     return engine
 
 
-# SQLAlchemy's echo settings, and the loggers whose lines each one shows.
-ECHO_LOGGERS = {"echo": "sqlalchemy.engine.Engine", "echo_pool": "sqlalchemy.pool"}
+# SQLAlchemy's echo settings, as the words the ini file may give them.
+ECHO_SETTINGS = ("echo", "echo_pool")
 
 
-def echo_level(settings, name: str, prefix="sqlalchemy."):
-    """The level ``sqlalchemy.echo`` (or ``echo_pool``) asks for: INFO when
-    true, DEBUG for ``debug``, None when false or left out."""
+def echo_value(settings, name: str, prefix="sqlalchemy."):
+    """What ``sqlalchemy.echo`` (or ``echo_pool``) asks SQLAlchemy for:
+    True, ``"debug"``, or False when false or left out."""
     value = settings.get(f"{prefix}{name}")
     word = str(value).strip().lower()
     if value is None or word in FALSE_WORDS:
-        return None
+        return False
     if word in TRUE_WORDS | {"debug"}:
-        return logging.DEBUG if word == "debug" else logging.INFO
+        return "debug" if word == "debug" else True
     raise ConfigurationError(f"{prefix}{name} must be true, false or debug, not {value!r}")
 
 
-def echo_to_the_log(settings, prefix="sqlalchemy."):
-    """``settings`` without SQLAlchemy's echo settings, whose lines go to the
-    log instead, through the ini file's handlers (stderr), once each.
+def echo_to_the_log(settings, url, prefix="sqlalchemy."):
+    """``settings`` with SQLAlchemy's echo settings as the values it takes,
+    whose lines go to the log's handlers (stderr), once each.
 
-    SQLAlchemy's own echo adds a handler writing to stdout, where the
-    command line prints its ``--json`` object (which the SQL lines made
-    unreadable), and where the server's lines were written twice: there and
-    by the root logger's handler. The echo's logger gets the level it asks
-    for instead, and, where no handler would show its lines (an ini file
-    without logging sections), one writing to stderr."""
+    An engine that echoes adds a handler writing to stdout to its logger
+    when that logger has none: stdout, where the command line prints its
+    ``--json`` object (which the SQL lines made unreadable), and where the
+    server's lines were written twice, there and by the root logger's
+    handler. The loggers get a ``NullHandler`` instead, and the lines go up
+    to the handlers the ini file's logging sections set (or, without any,
+    the stderr handler ``setup_logging`` sets); each engine keeps its own
+    echo, and every other engine's logging is as the loggers' levels say."""
     settings = dict(settings)
-    for name, logger_name in ECHO_LOGGERS.items():
-        level = echo_level(settings, name, prefix)
-        settings.pop(f"{prefix}{name}", None)
-        if level is None:
-            continue
-        logger = logging.getLogger(logger_name)
-        logger.setLevel(level)
-        if not logger.hasHandlers():
-            logger.addHandler(logging.StreamHandler(sys.stderr))
+    for name in ECHO_SETTINGS:
+        settings[f"{prefix}{name}"] = echo_value(settings, name, prefix)
+        if settings[f"{prefix}{name}"]:
+            logger = logging.getLogger(echo_logger_name(name, url))
+            if not logger.handlers:
+                logger.addHandler(logging.NullHandler())
     return settings
+
+
+def echo_logger_name(name: str, url) -> str:
+    """The logger an engine's echo (``echo``), or its pool's (``echo_pool``),
+    writes to: named after the engine's class, or the pool's, which the
+    database's dialect chooses."""
+    if name == "echo":
+        return "sqlalchemy.engine.Engine"
+    pool_class = url.get_dialect().get_pool_class(url)
+    return f"{pool_class.__module__}.{pool_class.__name__}"
 
 
 class HideRowValues(logging.Filter):

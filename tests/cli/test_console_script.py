@@ -2,6 +2,7 @@
 import argparse
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -150,6 +151,28 @@ def test_sql_echo_goes_to_standard_error_not_into_the_json(ini, tmp_path, echo,
     assert "SELECT" in done.stderr and "FROM oauth_applications" in done.stderr
     assert done.stderr.count("FROM oauth_applications") == 1  # once, not once a handler
 
+
+
+def test_sql_echo_is_the_echoing_engine_s_alone(caplog, capsys):
+    """``sqlalchemy.echo`` set the level of SQLAlchemy's loggers, shared by
+    the process's every engine, for good: an engine made after, without
+    echo, logged its SQL too. Each engine's echo is its own, and SQLAlchemy
+    adds no handler of its own on stdout."""
+    from sqlalchemy import text
+
+    from seatshare.models import get_engine
+
+    caplog.set_level(logging.WARNING)  # the root logger's level: INFO not logged
+    caplog.handler.setLevel(logging.NOTSET)  # but whatever an echo sends written
+    for echo in ("true", "false"):
+        engine = get_engine({"sqlalchemy.url": "sqlite://", "sqlalchemy.echo": echo})
+        with engine.connect() as connection:
+            connection.execute(text(f"SELECT 'echo {echo}'"))
+        engine.dispose()
+    assert "SELECT 'echo true'" in caplog.text
+    assert "SELECT 'echo false'" not in caplog.text
+    assert capsys.readouterr().out == ""
+    assert logging.getLogger("sqlalchemy.engine.Engine").level == logging.NOTSET
 
 LOGGING_SECTIONS = """
 [loggers]
