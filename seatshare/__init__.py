@@ -4,7 +4,7 @@ from pyramid.exceptions import ConfigurationError
 from sqlalchemy.exc import ArgumentError
 
 from .mail import start_queue_sender
-from .models.engine import missing_sqlite_file, no_sqlite_file, parse_url
+from .models.engine import NoSQLiteFile
 from .models.revision import RECORDS_REVISION, check_revision
 from .paths import redact_every_log_record
 from .request_class import fold_request_properties
@@ -47,22 +47,27 @@ def main(global_config, **settings):
         raise Refused(str(exc)) from None
 
 
-def refuse_a_missing_sqlite_file(settings, config_file):
-    """A SQLite file that does not exist is a mistyped path: started, the
-    server answered 503s (a missing folder), or left an empty database
-    there. Only ``db upgrade`` creates one."""
-    path = missing_sqlite_file(parse_url(settings["sqlalchemy.url"]))
-    if path is not None:
-        raise ConfigurationError(no_sqlite_file(path, database_setting(settings, config_file),
-                                                config_file or "CONFIG"))
-
-
 def make_app(global_config, settings):
     redact_every_log_record()
     settings = apply_environment(settings)
     check_server_settings(settings)
     config_file = global_config.get("__file__")
-    refuse_a_missing_sqlite_file(settings, config_file)
+    try:
+        config = configure(settings)
+    except NoSQLiteFile as missing:  # only `db upgrade` creates one
+        raise ConfigurationError(missing.said(database_setting(settings, config_file),
+                                              config_file or "CONFIG")) from None
+    fold_request_properties(config.registry)
+    config.registry[RECORDS_REVISION] = check_revision(config.registry["dbengine"],
+                                                       config_file or "CONFIG",
+                                                       database_named(settings, config_file))
+    app = config.make_wsgi_app()
+    start_queue_sender(app.registry)
+    return app
+
+
+def configure(settings) -> Configurator:
+    """The application's configuration, committed."""
     with Configurator(settings=settings, root_factory=Root) as config:
         config.include("pyramid_jinja2")
         config.include(".renderers")
@@ -78,10 +83,4 @@ def make_app(global_config, settings):
         config.include(".oauth")
         config.include(".views")
         config.include(".calendar")
-    fold_request_properties(config.registry)
-    config.registry[RECORDS_REVISION] = check_revision(config.registry["dbengine"],
-                                                       config_file or "CONFIG",
-                                                       database_named(settings, config_file))
-    app = config.make_wsgi_app()
-    start_queue_sender(app.registry)
-    return app
+    return config

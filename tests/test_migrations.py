@@ -1,5 +1,6 @@
 """The migrations and the models agree, on SQLite and on PostgreSQL."""
 import os
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -501,6 +502,28 @@ def test_the_server_refuses_a_sqlite_file_that_does_not_exist(tmp_path, monkeypa
         "or create it with seatshare /srv/site.ini db upgrade")
     assert refused.value.code == f"seatshare: cannot start: {refused.value}"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["db.sqlite", "a 100% #1 file.sqlite"])
+def test_a_sqlite_file_moved_under_the_server_is_not_made_again(tmp_path, name):
+    """The file was looked for at start only: moved or deleted under the
+    running server, the next connection SQLite opened created it again,
+    empty and readable by anyone. Every connection opens it without
+    creating it: that connection fails (a 503), and nothing is left."""
+    from sqlalchemy.exc import OperationalError
+
+    from seatshare.models import get_engine
+
+    path = tmp_path / name
+    sqlite3.connect(path).close()
+    engine = get_engine({"sqlalchemy.url": f"sqlite:///{path}"}, serving=True)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA database_list").one()[2] == str(path)
+    engine.dispose()
+    path.rename(tmp_path / "moved.sqlite")
+    with pytest.raises(OperationalError, match="unable to open database file"):
+        engine.connect()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moved.sqlite"]
 
 
 # Nothing listens on port 1: connecting fails at once, as when PostgreSQL is down.

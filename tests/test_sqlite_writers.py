@@ -16,7 +16,7 @@ from seatshare.models import READ_ONLY, get_engine
 @pytest.fixture
 def engine(tmp_path):
     engine = get_engine({"sqlalchemy.url": f"sqlite:///{tmp_path}/writers.sqlite",
-                         "seatshare.db_statement_timeout": "2"}, serving=True)
+                         "seatshare.db_statement_timeout": "2"}, serving=True, creates=True)
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE writes (writer TEXT)")
     yield engine

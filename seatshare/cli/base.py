@@ -5,7 +5,7 @@ import dataclasses
 from sqlalchemy.exc import ArgumentError
 
 from ..models import get_engine, get_session_factory
-from ..models.engine import create_sqlite_file, missing_sqlite_file, no_sqlite_file
+from ..models.engine import NoSQLiteFile
 from ..settings import database_setting
 
 
@@ -46,28 +46,15 @@ class Environment:
     def dbsession(self):
         if self._session is None:
             try:
-                self._engine = get_engine(self.settings)
+                # Only `db upgrade` creates a SQLite file, private.
+                self._engine = get_engine(self.settings, creates=self.creates_database)
             except ArgumentError as exc:  # unparsable, or an unknown dialect
                 raise CommandError(f"sqlalchemy.url: {exc}") from None
-            self._refuse_a_missing_sqlite_file()
+            except NoSQLiteFile as missing:
+                raise CommandError(missing.said(
+                    database_setting(self.settings, self.config_file), self.config_uri)) from None
             self._session = get_session_factory(self._engine)()
         return self._session
-
-    def _refuse_a_missing_sqlite_file(self):
-        """A SQLite file that does not exist is a mistyped path, but for
-        `db upgrade`, which creates it private (``create_sqlite_file``)."""
-        path = missing_sqlite_file(self._engine.url)
-        if path is None:
-            return
-        if not self.creates_database:
-            raise CommandError(no_sqlite_file(path, database_setting(self.settings,
-                                                                     self.config_file),
-                                              self.config_uri))
-        try:
-            create_sqlite_file(path)
-        except OSError as exc:
-            raise CommandError(f"cannot create the SQLite database {path}: "
-                               f"{exc.strerror}") from None
 
     def commit(self):
         if self._session is not None:

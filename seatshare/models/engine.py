@@ -4,7 +4,7 @@ logging that shows no values."""
 import logging
 import os
 from functools import partial
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pyramid_retry
 from pyramid.exceptions import ConfigurationError
@@ -115,13 +115,6 @@ def sqlite_file(url) -> str | None:
     return path if path not in ("", ":memory:") else None
 
 
-def missing_sqlite_file(url) -> str | None:
-    """The file a SQLite URL names when it does not exist, which SQLite
-    would create empty (None: it exists, or the URL names no file)."""
-    path = sqlite_file(url) if url.get_backend_name() == "sqlite" else None
-    return None if path is None or os.path.exists(path) else path
-
-
 def create_sqlite_file(path: str) -> None:
     """An empty SQLite database at ``path``, readable and writable by this
     user alone (0600), whatever the umask: it holds password and token
@@ -137,16 +130,55 @@ def create_sqlite_file(path: str) -> None:
         os.close(descriptor)
 
 
-def no_sqlite_file(path: str, setting: str, config_uri: str) -> str:
-    """Why a server or a command refuses a SQLite file that does not exist:
-    a mistyped path, on which the server answered 503s (or SQLite created an
-    empty database there), and ``db upgrade`` would migrate a new one."""
-    return (f"the SQLite database {path} does not exist ({setting}): check the path, "
-            f"or create it with seatshare {config_uri} db upgrade")
+class NoSQLiteFile(ConfigurationError):
+    """The SQLite file ``path`` does not exist, and the engine may not
+    create it (``reason`` None: a mistyped path, on which the server
+    answered 503s, or SQLite created an empty database there, and ``db
+    upgrade`` would migrate a new one), or could not (``reason``: why)."""
+
+    def __init__(self, path: str, reason: str | None = None):
+        self.path, self.reason = path, reason
+        super().__init__(f"cannot create the SQLite database {path}: {reason}" if reason
+                         else f"the SQLite database {path} does not exist")
+
+    def said(self, setting: str, config_uri: str) -> str:
+        """The refusal, naming the ``setting`` that gave the path, and how
+        to create the database (``config_uri``)."""
+        if self.reason:
+            return str(self)
+        return (f"{self} ({setting}): check the path, "
+                f"or create it with seatshare {config_uri} db upgrade")
 
 
-def get_engine(settings, prefix="sqlalchemy.", serving=False):
-    """The engine for ``sqlalchemy.url``.
+def open_sqlite_file(url, creates: bool = False):
+    """``url``, when it names a SQLite file, as a URI filename whose mode
+    (``rw``) has SQLite refuse to create the file, on any connection, ever:
+    a file moved or deleted under a running server was made again, empty
+    and readable by anyone, by the next connection. The file is checked
+    first (``NoSQLiteFile``), or, ``creates`` (migrating), created private
+    (``create_sqlite_file``). Any other URL is returned as it is."""
+    path = sqlite_file(url) if url.get_backend_name() == "sqlite" else None
+    if path is None:
+        return url
+    if creates:
+        try:
+            create_sqlite_file(path)
+        except OSError as exc:
+            raise NoSQLiteFile(path, exc.strerror) from None
+    elif not os.path.exists(path):
+        raise NoSQLiteFile(path)
+    if asbool(url.query.get("uri")):
+        if url.query.get("mode") in (None, "rwc"):
+            return url.update_query_dict({"mode": "rw"})
+        return url  # ro: SQLite creates nothing either
+    return url.set(database=f"file:{quote(path)}").update_query_dict({"mode": "rw",
+                                                                       "uri": "true"})
+
+
+def get_engine(settings, prefix="sqlalchemy.", serving=False, creates=False):
+    """The engine for ``sqlalchemy.url``. A SQLite file must exist
+    (``NoSQLiteFile``), but where ``creates`` (the migrations), and is
+    never created by a connection (``open_sqlite_file``).
 
     ``serving``: the engine answers web requests, whose statements on
     PostgreSQL give up after ``seatshare.db_statement_timeout`` seconds (a
@@ -161,10 +193,11 @@ def get_engine(settings, prefix="sqlalchemy.", serving=False):
     run again on a fresh one. That costs nothing while connections live,
     where ``pool_pre_ping`` would add a round trip to every request.
     """
-    check_url(settings, prefix)
+    parsed = check_url(settings, prefix)
     check_pool_numbers(settings, prefix)
     url = settings[f"{prefix}url"]
-    settings = echo_to_the_log(settings, parse_url(url), prefix)
+    settings = echo_to_the_log(settings, parsed, prefix)
+    settings[f"{prefix}url"] = open_sqlite_file(parsed, creates)
     # hide_parameters: SQL logging (sqlalchemy.engine at INFO) and database
     # errors never show parameter values, which carry submitted codes.
     engine = engine_from_config(
@@ -253,12 +286,12 @@ HIDE_ROW_VALUES = HideRowValues()  # a logger keeps one filter once, however man
 
 
 def check_url(settings, prefix="sqlalchemy."):
-    """A database URL is set, and one SeatShare can use (``parse_url``)."""
+    """A database URL is set, and one SeatShare can use: parsed (``parse_url``)."""
     url = settings.get(f"{prefix}url")
     if not str(url or "").strip():  # a KeyError traceback, or "could not parse" a blank one
         raise ConfigurationError(f"{prefix}url is not set: set SEATSHARE_DATABASE_URL "
                                  "to the database's URL")
-    parse_url(url)
+    return parse_url(url)
 
 
 def _retry_after_disconnect(context):
