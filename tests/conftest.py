@@ -20,6 +20,7 @@ from webtest import TestApp
 from seatshare import main
 from seatshare.errors.views import OUTAGE_REPEATS
 from seatshare.models import meta
+from seatshare.models.engine import create_sqlite_file
 from seatshare.views.health import LAST_503
 
 from . import factories
@@ -64,7 +65,7 @@ def create_database(backend, tmp_dir):
     """A fresh, empty database URL for ``backend`` (and a function that drops it)."""
     if backend == "sqlite":
         path = os.path.join(tmp_dir, f"test-{uuid.uuid4().hex[:8]}.sqlite")
-        open(path, "x").close()  # empty, as PostgreSQL's new database: the server
+        create_sqlite_file(path)  # empty, as PostgreSQL's new database: the server
         return f"sqlite:///{path}", lambda: None  # refuses a file that does not exist
     name = f"seatshare_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(_pg_url(), isolation_level="AUTOCOMMIT")

@@ -46,7 +46,9 @@ def run_migrations_online():
     if connection is not None:
         run_migrations_on(connection)
         return
-    engine = get_engine(database_settings())
+    # A SQLite file that does not exist is created private (0600), however
+    # the migrations are run: `seatshare CONFIG db upgrade` or alembic's own.
+    engine = get_engine(database_settings(), creates=True)
     try:
         with engine.connect() as connection:
             run_migrations_on(connection)

@@ -1,8 +1,10 @@
 """``db upgrade`` and ``db demo``."""
 import datetime
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.config import Config
 from alembic.ddl.impl import DefaultImpl
 from alembic.runtime.migration import MigrationContext
@@ -63,11 +65,22 @@ def test_db_upgrade_migrates_a_fresh_database_to_head(seatshare, backend, tmp_pa
         drop()
 
 
+def alembic_upgrade(seatshare, ini):
+    """``alembic -c INI upgrade head``, as an operator may migrate."""
+    command.upgrade(Config(ini), "head")
+    return SimpleNamespace(code=0)
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o077, 0o000])
-def test_db_upgrade_creates_a_sqlite_file_only_its_user_can_read(seatshare, tmp_path, umask):
+@pytest.mark.parametrize("upgrade", [
+    lambda seatshare, ini: seatshare("db", "upgrade", config=ini), alembic_upgrade],
+    ids=["seatshare db upgrade", "alembic upgrade head"])
+def test_db_upgrade_creates_a_sqlite_file_only_its_user_can_read(seatshare, tmp_path, umask,
+                                                                 upgrade):
     """It holds the password and token hashes: the umask (0644 under the
     usual 022) let every local user copy them. The file, and the -wal and
-    -shm files SQLite makes beside it, are 0600 whatever the umask."""
+    -shm files SQLite makes beside it, are 0600 whatever the umask, and
+    however it is migrated: alembic's own command made it 0644."""
     import os
     import stat
 
@@ -77,7 +90,7 @@ def test_db_upgrade_creates_a_sqlite_file_only_its_user_can_read(seatshare, tmp_
     ini = write_ini(tmp_path / "new.ini", f"sqlite:///{path}")
     before = os.umask(umask)
     try:
-        assert seatshare("db", "upgrade", config=ini).code == 0
+        assert upgrade(seatshare, ini).code == 0
         engine = get_engine({"sqlalchemy.url": f"sqlite:///{path}"})  # WAL, as the server's
         with engine.connect():
             made = sorted(tmp_path.glob("new.sqlite*"))
