@@ -800,24 +800,89 @@ def test_healthz_on_an_empty_database_down_at_start_waits_for_db_upgrade(
     assert errors == []
 
 
+NEWER_WARNING = ("the database is at revision 9999_from_a_newer_release, which this SeatShare "
+                 "does not know (its newest is {head}): a newer SeatShare migrated it; serving "
+                 "anyway, but replace this server with the newer release: what its migrations "
+                 "changed may fail here")
+
+
+def newer_releases_database(url):
+    engine = sa.create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+    record_revision(url, "9999_from_a_newer_release")
+
+
 def test_healthz_warns_once_of_a_newer_releases_database_down_at_start(
         started_while_down, fresh_url, caplog):
     """A database a newer release migrated, down when the server started:
     served (200), as at start, and, as at start, said once in the log,
     where nothing was said at all."""
-    engine = sa.create_engine(fresh_url)
-    metadata.create_all(engine)
-    engine.dispose()
-    record_revision(fresh_url, "9999_from_a_newer_release")
+    newer_releases_database(fresh_url)
     app, _, errors = started_while_down()
     with caplog.at_level("WARNING", logger="seatshare.models.revision"):
         for _ in range(3):
             assert app.get("/healthz", status=200).json == {"status": "ok"}
     assert [r.getMessage() for r in caplog.records if r.name == "seatshare.models.revision"] == [
-        f"the database is at revision 9999_from_a_newer_release, which this SeatShare does "
-        f"not know (its newest is {head()}): a newer SeatShare migrated it; serving anyway, "
-        "but replace this server with the newer release: what its migrations changed may "
-        "fail here"]
+        NEWER_WARNING.format(head=head())]
+    assert errors == []
+
+
+def test_any_request_warns_of_a_newer_releases_database_down_at_start(
+        started_while_down, fresh_url, caplog):
+    """Only /healthz judged a database that did not answer at start: a
+    server no one polled served a newer release's database without a word.
+    The first request whose session connects judges it, whatever it asks."""
+    newer_releases_database(fresh_url)
+    app, _, errors = started_while_down()
+    warned = []
+    with caplog.at_level("WARNING", logger="seatshare.models.revision"):
+        for _ in range(2):
+            app.get(f"/calendar/1/{'0' * 64}/tickets.ics", status=404)
+        warned.append([r.getMessage() for r in caplog.records
+                       if r.name == "seatshare.models.revision"])
+        app.get("/healthz", status=200)
+        warned.append([r.getMessage() for r in caplog.records
+                       if r.name == "seatshare.models.revision"])
+    assert warned == [[NEWER_WARNING.format(head=head())]] * 2  # before /healthz, and once
+    assert errors == []
+
+
+def test_requests_connecting_at_once_warn_of_a_newer_releases_database_once(
+        started_while_down, fresh_url, caplog, monkeypatch):
+    """Two first polls at once both found the revision unknown, and both
+    logged the warning: one request claims the judgement."""
+    import threading
+
+    from webtest import TestApp
+
+    from seatshare.models import revision
+
+    newer_releases_database(fresh_url)
+    app, _, errors = started_while_down()
+    both_read = threading.Barrier(2, timeout=10)
+
+    def read_together(connection):
+        state = judged(connection)
+        both_read.wait()  # each has read the revision before either judges it
+        return state
+
+    judged = revision.revision_state
+    monkeypatch.setattr(revision, "revision_state", read_together)
+    answers = []
+
+    def poll():
+        answers.append(TestApp(app.app).get("/healthz", expect_errors=True).status_int)
+
+    with caplog.at_level("WARNING", logger="seatshare.models.revision"):
+        polls = [threading.Thread(target=poll) for _ in range(2)]
+        for thread in polls:
+            thread.start()
+        for thread in polls:
+            thread.join(30)
+    assert answers == [200, 200]
+    assert [r.getMessage() for r in caplog.records if r.name == "seatshare.models.revision"] == [
+        NEWER_WARNING.format(head=head())]
     assert errors == []
 
 

@@ -21,6 +21,7 @@ from .oauth import (
     SignInAttempt,
     Token,
 )
+from .revision import judge_on_first_connection
 from .session import (
     READ_ONLY,
     get_session_factory,
@@ -62,13 +63,20 @@ def includeme(config):
     session_factory = get_session_factory(engine)
     config.registry["dbsession_factory"] = session_factory
 
-    config.add_request_method(request_dbsession, "dbsession", reify=True)
+    config.add_request_method(dbsession_judging_revision, "dbsession", reify=True)
 
     # Two requests raced to insert the same unique row: the retry sees the
     # winner's row and answers accordingly. PostgreSQL serialization failures
     # and deadlocks (SQLSTATE 40xxx) are already retryable: zope.sqlalchemy
     # reports them to pyramid_tm, which tags them for pyramid_retry.
     pyramid_retry.mark_error_retryable(IntegrityError)
+
+
+def dbsession_judging_revision(request):
+    """``request.dbsession`` (``request_dbsession``), which judges the
+    database's revision when it first connects while that is unknown
+    (``revision.judge_on_first_connection``)."""
+    return judge_on_first_connection(request_dbsession(request), request.registry)
 
 
 # What callers import from here, the models and the plumbing alike.

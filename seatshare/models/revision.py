@@ -11,9 +11,11 @@ import functools
 import logging
 import pathlib
 import re
+import threading
+from functools import partial
 
 from pyramid.exceptions import ConfigurationError
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from .engine import first_line
@@ -153,9 +155,39 @@ def warn_if_newer(current: str | None, doing: str) -> None:
 
 # The registry's key for whether the database records its revision: what
 # ``check_revision`` found at start, or, when the database did not answer
-# then (None), what ``schema_behind`` finds once it does.
+# then (None), what the first request's session that connects finds
+# (``judge_on_first_connection``).
 RECORDS_REVISION = "seatshare.database_records_revision"
 UPGRADE = "run `seatshare CONFIG_URI db upgrade`"
+# Held while a request's session claims the judgement of a revision unknown
+# until then: one request judges it, however many connect at once.
+JUDGING = threading.Lock()
+
+
+def judge_on_first_connection(dbsession, registry):
+    """``dbsession``, which, while the database's revision is unknown (it did
+    not answer at start), judges it when it first connects, whatever the
+    request (``judge_revision``). Once it is known, nothing is added."""
+    if registry.get(RECORDS_REVISION, False) is None:
+        event.listen(dbsession, "after_begin", partial(judge_revision, registry), once=True)
+    return dbsession
+
+
+def judge_revision(registry, session, transaction, connection) -> None:
+    """The database, unknown at start, judged as ``check_revision`` would
+    have judged it, once: whether it records its revision is kept in the
+    ``registry``, and a newer release's revision is logged
+    (``warn_if_newer``), by the first request to claim it. A database
+    without any SeatShare table is judged again on the next connection,
+    until ``db upgrade`` has run (``schema_behind`` answers 503 meanwhile)."""
+    current, empty = revision_state(connection)
+    if empty:
+        return
+    with JUDGING:
+        if registry.get(RECORDS_REVISION, False) is not None:
+            return  # another request judged it first
+        registry[RECORDS_REVISION] = current is not None
+    warn_if_newer(current, "serving")
 
 
 def schema_behind(dbsession, registry) -> dict | None:
@@ -168,36 +200,32 @@ def schema_behind(dbsession, registry) -> dict | None:
     replaced). A database that records no revision (built from the
     models, as the tests' and the benchmarks' are) is only asked SELECT 1.
 
-    A database that did not answer at start is judged, once it does, as
-    ``check_revision`` would have judged it (``cannot_serve``, and the
-    warning about a newer release's revision), and the answer is kept in the
-    ``registry``: one without any SeatShare table is behind until ``db
-    upgrade`` has run (asked again on each call until then).
+    A database that did not answer at start is judged by the first request
+    whose session connects once it does (``judge_on_first_connection``),
+    this one's included: one without any SeatShare table is behind until
+    ``db upgrade`` has run (judged again on each call until then).
 
     ``{"detail", "database_revision", "code_revision"}``."""
+    dbsession.connection()  # judges a revision unknown until now
     records_revision = registry.get(RECORDS_REVISION, False)
     if records_revision is False:
         dbsession.execute(text("SELECT 1"))
         return None
     head = head_revision()
     if records_revision is None:
-        current, empty = revision_state(dbsession.connection())
-        if not empty:
-            registry[RECORDS_REVISION] = current is not None
-            warn_if_newer(current, "serving")
-    else:
-        empty = False
-        try:
-            current = dbsession.execute(REVISION_QUERY).scalar()
-        except (OperationalError, ProgrammingError) as exc:
-            if not is_missing_table(exc):
-                raise
-            # alembic's table went away under the running server (another
-            # database put in its place): judged again on the next call.
-            registry[RECORDS_REVISION] = None
-            return {"detail": f"the database no longer records its revision: {UPGRADE}",
-                    "database_revision": None, "code_revision": head}
-    reason = cannot_serve(current, empty)
+        return {"detail": f"{NO_TABLES}: {UPGRADE}", "database_revision": None,
+                "code_revision": head}
+    try:
+        current = dbsession.execute(REVISION_QUERY).scalar()
+    except (OperationalError, ProgrammingError) as exc:
+        if not is_missing_table(exc):
+            raise
+        # alembic's table went away under the running server (another
+        # database put in its place): judged again on the next connection.
+        registry[RECORDS_REVISION] = None
+        return {"detail": f"the database no longer records its revision: {UPGRADE}",
+                "database_revision": None, "code_revision": head}
+    reason = cannot_serve(current, False)
     if reason is None:
         return None
     return {"detail": f"{reason}: {UPGRADE}", "database_revision": current, "code_revision": head}
