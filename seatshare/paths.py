@@ -157,8 +157,9 @@ def redact_record(record: logging.LogRecord) -> None:
     """``record``'s message formatted and redacted into its ``msg`` (its
     ``args`` then empty), the message as logged kept as ``raw_msg`` and
     ``raw_args`` for the filters that read it (``HideRowValues``,
-    ``QueueDepthSummary``); its ``stack_info`` redacted too. A message its arguments do not fit is kept
-    beside them, redacted, rather than raise where it was logged."""
+    ``QueueDepthSummary``); its ``stack_info`` redacted too. A message its
+    arguments do not fit is kept beside them, redacted, rather than raise
+    where it was logged."""
     record.raw_msg, record.raw_args = record.msg, record.args
     try:
         message = record.getMessage()

@@ -243,7 +243,8 @@ def test_a_logged_traceback_and_stack_carry_no_secret(record_factory, caplog):
     assert "RuntimeError: GET /oauth/token?client_secret=[token] failed: [token]" in logged
     assert "s3cret-value" not in logged and token not in logged
     assert "Stack (most recent call last)" in logged
-    assert "warn_with_stack()  # the stack quotes this line: /oauth/token?client_secret=[token]" in logged
+    assert ("warn_with_stack()  # the stack quotes this line: "
+            "/oauth/token?client_secret=[token]") in logged
 
 
 def test_a_warning_is_logged_redacted(record_factory, caplog, capsys):
