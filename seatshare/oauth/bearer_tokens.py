@@ -71,15 +71,23 @@ class BearerTokens:
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """RFC 6749 §6 and §10.4: the refresh token is live and was issued to
         this client. A rotated one presented again means it leaked: its whole
-        family is revoked (OAuth 2.0 Security BCP §4.14.2)."""
+        family is revoked (API.md §2, OAuth 2.0 Security BCP §4.14.2),
+        whichever client presents it, as its own or another's. Only its own
+        client is told "already used"; any other gets the generic
+        ``invalid_grant`` and learns nothing about the token.
+
+        The row is read with its user's token lock (``locked_refresh_token``)
+        before the client is compared, so any presenter takes the owner's
+        lock: for one request, and only with the refresh token itself."""
         row = self._refresh_record(refresh_token)
-        if row is None or row.Token.application_id != client.id:
+        if row is None:
             return False
         record = row.Token
+        own_client = record.application_id == client.id
         now = utcnow()
         if record.refresh_used_at is not None:
-            self._refresh_token_was_used(request, record, now)
-        if record.revoked_at is not None or record.refresh_expires_at <= now:
+            return self._refresh_token_was_used(request, record, now, told=own_client)
+        if not own_client or record.revoked_at is not None or record.refresh_expires_at <= now:
             return False
         request.refresh_record = record
         request.user = record.user_id
@@ -108,13 +116,17 @@ class BearerTokens:
         if result.rowcount != 1:
             self._refresh_token_was_used(request, record, now)
 
-    def _refresh_token_was_used(self, request, record, now):
+    def _refresh_token_was_used(self, request, record, now, told=True) -> bool:
         """A rotated refresh token presented again, or another refresh used
-        it first: it leaked, its family is revoked; its client is told why."""
+        it first: it leaked, its family is revoked; say so when ``told``
+        (its own client), else refuse it as any other (False, the generic
+        ``invalid_grant``)."""
         revoke_family(self.dbsession, record.family, now)
-        raise errors.InvalidGrantError(
-            description="The refresh token was already used.", request=request
-        )
+        if told:
+            raise errors.InvalidGrantError(
+                description="The refresh token was already used.", request=request
+            )
+        return False
 
     def rotate_refresh_token(self, request):
         """RFC 6749 §6: every refresh issues a new refresh token."""

@@ -716,6 +716,26 @@ def test_a_rotated_refresh_token_presented_again_is_told_it_was_already_used(
     assert again.json["error_description"] == "The refresh token was already used."
 
 
+@pytest.mark.parametrize("presenter, description", [
+    (lambda flow: flow, "The refresh token was already used."),
+    (other_client, ERROR_DESCRIPTIONS["invalid_grant"]),
+    (public_client, ERROR_DESCRIPTIONS["invalid_grant"]),
+], ids=["its own client", "another confidential client", "a public client"])
+def test_a_rotated_refresh_token_presented_by_any_client_revokes_its_family(
+        signed_in_flow, testapp, presenter, description):
+    """API.md §2: presenting a rotated refresh token again revokes its whole
+    family, whoever presents it; another client's presentation was refused
+    before the token's use was looked at, and the family kept working. Only
+    the token's own client is told why."""
+    first = signed_in_flow.tokens()
+    second = signed_in_flow.refresh(first["refresh_token"]).json
+    refused = presenter(signed_in_flow).refresh(first["refresh_token"], 400)
+    assert_error(refused, "invalid_grant", 400)
+    assert refused.json["error_description"] == description
+    api_me(testapp, second["access_token"], status=401)
+    assert_error(signed_in_flow.refresh(second["refresh_token"], 400), "invalid_grant", 400)
+
+
 def test_refresh_token_of_another_client_is_refused(signed_in_flow, testapp):
     first = signed_in_flow.tokens()
     other, secret = factories.make_application()

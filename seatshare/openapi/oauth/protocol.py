@@ -135,10 +135,11 @@ def protocol_paths() -> dict:
             "post": {
                 "summary": "Token request (RFC 6749 §4.1.3, §6)",
                 "description": "Exchange a code, or rotate a refresh token (presenting a "
-                "rotated refresh token again revokes its whole family, and its "
-                "`error_description` says the refresh token was already used to whoever "
-                "presents it as its client's: for a public client, the token is all it "
-                "has to show). A replayed code is refused and every token issued from it "
+                "rotated refresh token again revokes its whole family, whichever client "
+                "presents it, and its `error_description` says the refresh token was "
+                "already used to whoever presents it as its client's: for a public "
+                "client, the token is all it has to show; another client gets the "
+                "generic one). A replayed code is refused and every token issued from it "
                 "revoked, whether its own client or another confidential one replays it; "
                 "the `error_description` says the code was already used only to its own "
                 "client once it proves itself (a confidential client by its secret, a "
