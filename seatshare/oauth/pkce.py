@@ -12,6 +12,11 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 CODE_CHALLENGE_RE = CODE_VERIFIER_RE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 
 
+def verifier_well_formed(verifier) -> bool:
+    """RFC 7636 §4.1: whether ``verifier`` is 43 to 128 unreserved characters."""
+    return isinstance(verifier, str) and CODE_VERIFIER_RE.fullmatch(verifier) is not None
+
+
 def check_code_verifier(record, request) -> None:
     """RFC 7636 §4.5 and §4.1: the ``code_verifier`` checks oauthlib does
     not make, before it checks that the verifier matches (``validate_code``
@@ -21,9 +26,7 @@ def check_code_verifier(record, request) -> None:
             description="A code_verifier was sent but no code_challenge was.",
             request=request,
         )
-    if request.code_verifier is not None and not CODE_VERIFIER_RE.fullmatch(
-        request.code_verifier
-    ):
+    if request.code_verifier is not None and not verifier_well_formed(request.code_verifier):
         raise errors.InvalidRequestError(
             description="code_verifier must be 43 to 128 unreserved characters.",
             request=request,
@@ -34,8 +37,7 @@ def proves_challenge(record, verifier) -> bool:
     """Whether ``verifier`` is the one whose S256 challenge (RFC 7636 §4.6)
     the code ``record`` was stored with: what shows that a public client
     presenting the code is the one that asked for it."""
-    return (record.code_challenge is not None and isinstance(verifier, str)
-            and CODE_VERIFIER_RE.fullmatch(verifier) is not None
+    return (record.code_challenge is not None and verifier_well_formed(verifier)
             and code_challenge_method_s256(verifier, record.code_challenge))
 
 
