@@ -1,6 +1,6 @@
 """``/calendars``: the signed-in user's secret calendar feed URLs, to paste
 into a calendar app, and new ones when the old have leaked."""
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPFound, HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
@@ -53,9 +53,10 @@ def new_calendar_links(request):
     ``PUT /api/v1/users/me {"reset_calendar_url": true}`` does), once the
     user has confirmed it: it breaks every subscription at once. Posted
     without ``confirm`` (from a tab opened before the question had a page
-    of its own), the question."""
+    of its own), a 303 to the question's page: drawn as this POST's
+    answer, Back from it would be "Confirm Form Resubmission"."""
     if request.POST.get("confirm") != "yes":
-        return confirm_new_links(request)
+        return HTTPSeeOther(location=request.application_url + "/calendars/new-links")
     reset_feed_secret(request.identity.user)
     request.session.flash(NEW_LINKS)
     return HTTPFound(location=request.application_url + "/calendars")

@@ -81,6 +81,21 @@ def test_the_question_is_a_page_of_its_own_that_back_opens_again(signed_in_flow,
         "http://example.com/signin?next=%2Fcalendars%2Fnew-links")
 
 
+def test_a_post_without_confirm_is_sent_to_the_question(signed_in_flow, testapp,
+                                                        feed_request):
+    """A form posted from a tab opened before the question had a page of its
+    own has no ``confirm``: it got the question as the POST's answer, so
+    Back from it was "Confirm Form Resubmission" again. Now a 303 to the
+    question's page, and the links stay as they were."""
+    old = user_feed_url(feed_request, signed_in_flow.user)
+    [form] = testapp.get("/calendars/new-links").forms.values()
+    csrf = form["csrf_token"].value
+    response = testapp.post("/calendars", {"csrf_token": csrf}, status=303)
+    assert response.location == "http://example.com/calendars/new-links"
+    assert response.follow().html.title.text == "Make new calendar links? · SeatShare"
+    testapp.get(old.removeprefix("http://example.com"), status=200)
+
+
 def test_new_links_retire_the_old_ones(signed_in_flow, testapp, feed_request, dbsession):
     user = signed_in_flow.user
     old = user_feed_url(feed_request, user)
