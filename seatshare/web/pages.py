@@ -121,7 +121,7 @@ def throttle(request, keys, attempts, form) -> tuple[SignInLimiter, Response | N
     return limiter, response
 
 
-def record_failure(request, limiter, keys, attempts) -> str | None:
+def paused_by_failure(request, limiter, keys, attempts) -> str | None:
     """Count a failed attempt (a wrong password) against ``keys``; when it
     is the one that reaches the limit, what the form says about it (the
     next try, the right password perhaps, would be refused unchecked and

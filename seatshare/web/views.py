@@ -27,8 +27,8 @@ from .forms import (
     PasswordForm, SignInForm, SignUpForm, new_password_errors, posted_text, validate,
 )
 from .pages import (
-    form_again_url, page, safe_next, set_new_password, sign_in_first, start_session,
-    record_failure, throttle, with_next,
+    form_again_url, page, paused_by_failure, safe_next, set_new_password, sign_in_first,
+    start_session, throttle, with_next,
 )
 from .password_reset import PasswordResetPage, request_form
 from .ratelimit import attempt_keys, sign_up_keys
@@ -112,7 +112,7 @@ def sign_in(request):
     if refused:
         return refused
     if not request.passwords.verify(user.password_hash if user else None, values["password"]):
-        paused = record_failure(request, limiter, keys, FAILED_SIGN_INS)
+        paused = paused_by_failure(request, limiter, keys, FAILED_SIGN_INS)
         error = SIGN_IN_FAILED + ("" if paused is None else " " + paused)
         return sign_in_form(request, 400, error, email=values["email"],
                             invalid=("email", "password"))
@@ -181,7 +181,7 @@ def sign_up(request):
     taken, paused = False, None
     if values is not None:
         # Whether the email is taken or not: each answer tells something.
-        paused = record_failure(request, limiter, keys, SIGN_UPS)
+        paused = paused_by_failure(request, limiter, keys, SIGN_UPS)
         taken = email_holder(request.dbsession, values["email"]) is not None
         if taken:
             values, errors = None, {"email": EMAIL_UNAVAILABLE}
@@ -243,7 +243,7 @@ def change_password(request):
     paused = None
     if current and "current_password" not in errors:
         if not request.passwords.verify(user.password_hash, current):
-            paused = record_failure(request, limiter, keys, WRONG_PASSWORDS)
+            paused = paused_by_failure(request, limiter, keys, WRONG_PASSWORDS)
             values, errors = None, {**errors, "current_password": WRONG_PASSWORD}
     if values is not None:
         errors = new_password_errors(values, user.email)
