@@ -126,8 +126,7 @@ def paused_by_failure(request, limiter, keys, attempts) -> str | None:
     is the one that reaches the limit, what the form says about it (the
     next try, the right password perhaps, would be refused unchecked and
     unforewarned), else None."""
-    limiter.record_failure(request.dbsession, keys)
-    wait = limiter.retry_after(request.dbsession, keys)
+    wait = limiter.record_failure(request.dbsession, keys)
     return None if wait is None else too_many(attempts, wait)
 
 

@@ -106,6 +106,9 @@ class SignInLimiter:
     max_failures: int
     window_seconds: int
     hmac_key: bytes
+    # Stored key: (attempts in the window, the oldest's time), as
+    # ``retry_after`` read them; ``record_failure`` adds its own.
+    counted: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings, limits=None):
@@ -148,28 +151,47 @@ class SignInLimiter:
 
         One query once it is this attempt's turn (on PostgreSQL, after one
         advisory lock per key): per key, the failures in the window and the
-        oldest of them.
+        oldest of them, kept for ``record_failure``.
         """
         self.take_turns(dbsession, keys)
         now = now or utcnow()
-        since = now - datetime.timedelta(seconds=self.window_seconds)
+        stored = [self.stored(key) for key in keys]
         rows = dbsession.execute(
             select(SignInAttempt.key, func.count(), func.min(SignInAttempt.created_at))
-            .where(SignInAttempt.key.in_([self.stored(key) for key in keys]),
-                   SignInAttempt.created_at > since)
+            .where(SignInAttempt.key.in_(stored), SignInAttempt.created_at > self._since(now))
             .group_by(SignInAttempt.key)
         ).all()
+        self.counted.update({key: (0, None) for key in stored})
+        self.counted.update({key: (count, oldest) for key, count, oldest in rows})
+        return self._wait(stored, now)
+
+    def record_failure(self, dbsession, keys, now=None) -> int | None:
+        """Count one attempt against ``keys`` (a failed sign-in, or any
+        sign-up), after ``retry_after`` of them: what it returns now, from
+        the counts it read and this attempt, without asking again. They
+        still hold: this attempt's turn lasts until it commits
+        (``take_turns``; on SQLite, the one writing transaction)."""
+        now = now or utcnow()
+        stored = [self.stored(key) for key in keys]
+        dbsession.add_all(SignInAttempt(key=key, created_at=now) for key in stored)
+        dbsession.flush()
+        for key in stored:
+            count, oldest = self.counted[key]
+            self.counted[key] = (count + 1, oldest or now)
+        return self._wait(stored, now)
+
+    def _since(self, now):
+        """When the window that ends ``now`` starts."""
+        return now - datetime.timedelta(seconds=self.window_seconds)
+
+    def _wait(self, stored_keys, now) -> int | None:
+        """``retry_after``'s answer from the counts of ``stored_keys``."""
+        since = self._since(now)
         waits = [
             (oldest - since).total_seconds()
-            for _, count, oldest in rows
+            for count, oldest in (self.counted[key] for key in stored_keys)
             if count >= self.max_failures
         ]
         if not waits:
             return None
         return max(1, math.ceil(max(waits)))
-
-    def record_failure(self, dbsession, keys, now=None) -> None:
-        """Count one attempt against ``keys``: a failed sign-in, or any sign-up."""
-        now = now or utcnow()
-        dbsession.add_all(SignInAttempt(key=self.stored(key), created_at=now) for key in keys)
-        dbsession.flush()

@@ -225,6 +225,22 @@ def test_the_failure_that_reaches_the_limit_says_sign_in_is_paused(testapp, user
     assert last.forms["signin"]["email"].value == user.email
 
 
+def test_a_failed_sign_in_reads_its_counts_once(testapp, user, query_counter, backend):
+    """The failure's new wait comes from the counts read before the password
+    was checked, plus this failure: the page asked the limiter again, one
+    more count query and, on PostgreSQL, one more advisory lock per key
+    (SQLite 5 statements, PostgreSQL 8). Now the user, the lock per key
+    (PostgreSQL), the counts, the failure stored (one INSERT per key on
+    SQLite, one for both on PostgreSQL)."""
+    form = testapp.get("/signin").forms["signin"]
+    form["email"], form["password"] = user.email, "wrong"
+    query_counter.reset()
+    form.submit(status=400)
+    counts = [s for s in query_counter.statements if "count(*)" in s]
+    assert len(counts) == 1, query_counter.statements
+    assert query_counter.count == {"sqlite": 4, "postgresql": 5}[backend]
+
+
 def test_a_throttled_sign_in_is_the_form_again_with_the_email_and_next_kept(testapp, user):
     """Told to wait, the user need not type the email again: it stays in the
     form (the password never does), which still goes where it was going."""
