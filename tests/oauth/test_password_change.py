@@ -178,12 +178,14 @@ def test_the_wrong_password_that_reaches_the_limit_says_the_form_now_waits(signe
                                                                           testapp):
     """As at sign-in: the fifth wrong current password says at once that
     the form now waits, rather than let a sixth try, the right password
-    perhaps, be refused unchecked."""
+    perhaps, be refused unchecked; and still, as for any field to correct,
+    to type each password again (the wait replaced that summary)."""
     testapp.set_cookie("seatshare_device", "")
     for _ in range(4):
         assert "Too many" not in change(testapp, current="wrong password", status=400).text
     last = change(testapp, current="wrong password", status=400)
     assert last.html.find(id="password-errors").text == (
+        "Please correct the fields marked below, and type each password again. "
         "Too many wrong passwords. Please wait 15 minutes and try again.")
     assert last.html.find(id="current_password-error").text == (
         "This is not your current password.")

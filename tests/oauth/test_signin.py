@@ -398,12 +398,15 @@ def submit_sign_up(testapp, email, password="a long enough password"):
 def test_the_sign_up_that_reaches_the_limit_says_the_form_now_waits(testapp, user):
     """Sent back for a taken email by the attempt that reaches the limit,
     the form says so at once: the next, with another email, would be
-    refused unchecked."""
+    refused unchecked. And, as for any field to correct, to type the
+    password again: the wait replaced that summary, and the emptied
+    password went unexplained."""
     for _ in range(4):
         assert "Too many" not in submit_sign_up(testapp, user.email).text
     last = submit_sign_up(testapp, user.email)
     assert last.status_int == 400
     assert last.html.find(id="signup-error").text == (
+        "Please correct the fields marked below, and type your password again. "
         "Too many sign-ups from your address. Please wait 15 minutes and try again.")
     assert last.html.find(id="email-error").text.startswith("This email cannot be used")
 
