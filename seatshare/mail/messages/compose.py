@@ -40,11 +40,11 @@ def mail_about_tickets(request, tickets, reader, sender, subject, opening, closi
 
 def mail_about_sections(request, sections, reader, sender, subject, notes=None):
     """``mail_about_tickets`` with several sections in turn, each a
-    ``Section`` or a tuple of its fields; ``notes`` maps a ticket's id to a
-    sentence told below its seat."""
+    ``Section``; ``notes`` maps a ticket's id to a sentence told below its
+    seat."""
     notes = notes or {}
     told = []
-    for opening, tickets, closing in (Section(*section) for section in sections):
+    for opening, tickets, closing in sections:
         told.append(opening)
         if tickets:
             told.append(indent("\n\n".join(_ticket_details(ticket, reader, notes.get(ticket.id))
