@@ -57,7 +57,10 @@ LEAST_REPEATED_SECRET = 8
 
 # The OAuth endpoints whose errors are RFC 6749 §5.2's JSON (API.md §2):
 # token (§5.2), revocation (RFC 7009 §2.2.1) and introspection (RFC 7662 §2.3).
-OAUTH_PROTOCOL_PATHS = ("/oauth/token", "/oauth/revoke", "/oauth/introspect")
+OAUTH_TOKEN_PATH = "/oauth/token"
+OAUTH_REVOCATION_PATH = "/oauth/revoke"
+OAUTH_INTROSPECTION_PATH = "/oauth/introspect"
+OAUTH_PROTOCOL_PATHS = (OAUTH_TOKEN_PATH, OAUTH_REVOCATION_PATH, OAUTH_INTROSPECTION_PATH)
 OAUTH_AUTHORIZATION_PATH = "/oauth/authorization"
 OAUTH_METADATA_PATH = "/.well-known/oauth-authorization-server"  # RFC 8414
 

@@ -59,6 +59,8 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
     code_challenge_method_s256,
 )
 
+from ..paths import (OAUTH_AUTHORIZATION_PATH, OAUTH_INTROSPECTION_PATH, OAUTH_REVOCATION_PATH,
+                     OAUTH_TOKEN_PATH)
 from ..settings import as_bool, number
 from ..tokens import new_token
 from .scopes import SCOPES, normalize_scopes
@@ -243,10 +245,10 @@ class SeatShareServer(WebApplicationServer):
             [self],
             claims={
                 "issuer": issuer,
-                "authorization_endpoint": f"{issuer}/oauth/authorization",
-                "token_endpoint": f"{issuer}/oauth/token",
-                "revocation_endpoint": f"{issuer}/oauth/revoke",
-                "introspection_endpoint": f"{issuer}/oauth/introspect",
+                "authorization_endpoint": issuer + OAUTH_AUTHORIZATION_PATH,
+                "token_endpoint": issuer + OAUTH_TOKEN_PATH,
+                "revocation_endpoint": issuer + OAUTH_REVOCATION_PATH,
+                "introspection_endpoint": issuer + OAUTH_INTROSPECTION_PATH,
                 "scopes_supported": list(SCOPES),
                 "response_modes_supported": ["query"],
                 # RFC 7591 §2's names. A public application (no secret) uses

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from ..errors import database_unavailable_view
 from ..models import Application, User
 from ..oauth.applications import enabled_application
+from ..paths import OAUTH_AUTHORIZATION_PATH
 from ..permissions import Permission
 from ..resources import Root
 from ..services.users import email_holder
@@ -52,7 +53,7 @@ def form_application(request, next_url, database: bool) -> Application | None:
 def requesting_application(dbsession, next_url) -> Application | None:
     """The application whose authorization request the user signs in for."""
     parts = urlsplit(next_url or "")
-    if parts.path != "/oauth/authorization":
+    if parts.path != OAUTH_AUTHORIZATION_PATH:
         return None
     return enabled_application(dbsession, parse_qs(parts.query).get("client_id", [""])[0])
 
