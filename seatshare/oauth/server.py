@@ -266,13 +266,13 @@ class SeatShareServer(WebApplicationServer):
 
 
 def lifetimes(settings) -> dict:
-    """The access token's, refresh token's and code's lifetimes in seconds
-    (a code's at most 10 minutes), as the validator takes them. A bad one
-    refuses to start (``seatshare.preflight``)."""
+    """The access token's, refresh token's and code's lifetimes in seconds,
+    as the validator takes them. A bad one (a code's over 10 minutes too,
+    ``settings.NUMBERS``) refuses to start (``seatshare.preflight``)."""
     return {
         "access_token_lifetime": number(settings, "seatshare.access_token_lifetime"),
         "refresh_token_lifetime": number(settings, "seatshare.refresh_token_lifetime"),
-        "code_lifetime": min(number(settings, "seatshare.authorization_code_lifetime"), 600),
+        "code_lifetime": number(settings, "seatshare.authorization_code_lifetime"),
     }
 
 
