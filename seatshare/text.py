@@ -1,7 +1,25 @@
 """What the operator and the forms may type: text without control
 characters; and what "blank" means, for every field that trims."""
+import bisect
 import functools
-import unicodedata
+
+# The blank characters, as (first, last) code point ranges in order: Unicode
+# white space (what ``str.isspace`` takes: U+00A0, U+3000, …) and the format
+# characters (category Cf: U+200B, U+200D, U+2060, U+FEFF, U+00AD, the
+# direction marks, …): nothing a reader sees. Written out rather than
+# scanned from ``unicodedata`` at start (196,608 code points, up to a second);
+# tests/test_text.py compares it with the scan and prints it anew
+# (``python -m tests.test_text``) when Python's Unicode data differs.
+BLANK_RANGES = (
+    (0x0009, 0x000D), (0x001C, 0x0020), (0x0085, 0x0085), (0x00A0, 0x00A0),
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x1680, 0x1680),
+    (0x180E, 0x180E), (0x2000, 0x200F), (0x2028, 0x202F), (0x205F, 0x2064),
+    (0x2066, 0x206F), (0x3000, 0x3000), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)
+_BLANK_FIRSTS = [first for first, _ in BLANK_RANGES]
 
 # Tag characters: invisible, but the end of an emoji flag's tag sequence
 # (England's flag is U+1F3F4, five tags, U+E007F), so trimming keeps them
@@ -17,10 +35,10 @@ def has_control_characters(value: str, allowed: str = "") -> bool:
 
 
 def is_blank_character(c: str) -> bool:
-    """Unicode white space (what ``str.isspace`` takes: U+00A0, U+3000, …)
-    or a format character (category Cf: U+200B, U+200D, U+2060, U+FEFF,
-    U+00AD, the direction marks, …): nothing a reader sees."""
-    return c.isspace() or unicodedata.category(c) == "Cf"
+    """Whether ``c`` is in ``BLANK_RANGES``."""
+    code = ord(c)
+    index = bisect.bisect_right(_BLANK_FIRSTS, code) - 1
+    return index >= 0 and code <= BLANK_RANGES[index][1]
 
 
 def is_blank(value: str) -> bool:
@@ -40,26 +58,20 @@ def trimmed(value: str) -> str:
     return value[start:end]
 
 
+def trailing_blank_ranges() -> tuple:
+    """The ranges of the blank characters ``trimmed`` removes at the end:
+    ``BLANK_RANGES`` without the tag characters."""
+    tags = TAG_CHARACTERS
+    return tuple((first, last) for first, last in BLANK_RANGES
+                 if last < tags.start or first >= tags.stop)
+
+
 @functools.cache
 def blank_character_class(trailing: bool = False) -> str:
     """The blank characters as the inside of a regular expression's class
     (ranges of literal characters), for the OpenAPI document's patterns;
     ``trailing``: those ``trimmed`` removes at the end (no tags)."""
-    ranges, first, last = [], None, None
-    # Every white space and format character is in planes 0, 1 and 14,
-    # each checked as is_blank_character does, in bulk (a second or so).
-    codes = [*range(0x20000), *range(0xE0000, 0xF0000)]
-    chars = list(map(chr, codes))
-    blank = map(lambda char, category: category == "Cf" or char.isspace(),
-                chars, map(unicodedata.category, chars))
-    for code, is_blank_code in zip(codes, blank):
-        if is_blank_code and not (trailing and code in TAG_CHARACTERS):
-            if first is None:
-                first = code
-            last = code
-        elif first is not None:
-            ranges.append((first, last))
-            first = None
+    ranges = trailing_blank_ranges() if trailing else BLANK_RANGES
     return "".join(_class_range(low, high) for low, high in ranges)
 
 
