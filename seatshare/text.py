@@ -1,7 +1,6 @@
 """What the operator and the forms may type: text without control
 characters; and what "blank" means, for every field that trims."""
 import bisect
-import functools
 
 # The blank characters, as (first, last) code point ranges in order: Unicode
 # white space (what ``str.isspace`` takes: U+00A0, U+3000, …) and the format
@@ -58,26 +57,21 @@ def trimmed(value: str) -> str:
     return value[start:end]
 
 
-def trailing_blank_ranges() -> tuple:
-    """The ranges of the blank characters ``trimmed`` removes at the end:
-    ``BLANK_RANGES`` without the tag characters."""
-    tags = TAG_CHARACTERS
-    return tuple((first, last) for first, last in BLANK_RANGES
-                 if last < tags.start or first >= tags.stop)
+def blank_character_class() -> str:
+    """The blank characters up to U+FFFF as the inside of a regular
+    expression's class, each written ``\\uXXXX``, for the OpenAPI document's
+    patterns. The class reads the same as ECMA-262 with or without the u
+    flag and in Python's re. The blank characters beyond U+FFFF
+    (``blank_ranges_beyond_bmp``; the tag characters among them, which
+    ``trimmed`` keeps at the end) are left out: without the u flag a class
+    reads each as two halves of a surrogate pair."""
+    return "".join(_class_range(first, last) for first, last in BLANK_RANGES if last <= 0xFFFF)
 
 
-@functools.cache
-def blank_character_class(trailing: bool = False) -> str:
-    """The blank characters as the inside of a regular expression's class
-    (ranges of literal characters), for the OpenAPI document's patterns;
-    ``trailing``: those ``trimmed`` removes at the end (no tags)."""
-    ranges = trailing_blank_ranges() if trailing else BLANK_RANGES
-    return "".join(_class_range(low, high) for low, high in ranges)
+def blank_ranges_beyond_bmp() -> tuple:
+    """The ranges of the blank characters beyond U+FFFF."""
+    return tuple((first, last) for first, last in BLANK_RANGES if first > 0xFFFF)
 
 
-def _class_range(low: int, high: int) -> str:
-    def literal(code):
-        # Escaped where a class would read the character otherwise (none of
-        # the blank characters is one today), and control characters by code.
-        return f"\\u{code:04x}" if code < 0x20 or code == 0x7f else chr(code)
-    return literal(low) if low == high else f"{literal(low)}-{literal(high)}"
+def _class_range(first: int, last: int) -> str:
+    return f"\\u{first:04X}" if first == last else f"\\u{first:04X}-\\u{last:04X}"

@@ -6,7 +6,7 @@ views validate with, so the document cannot drift from what the API accepts.
 import colander
 
 from ..security.challenges import BEARER_CHALLENGE
-from ..text import blank_character_class
+from ..text import blank_character_class, blank_ranges_beyond_bmp
 from ..schemas.types import (
     MAX_ID,
     MAX_MONEY,
@@ -252,28 +252,43 @@ def type_schema(typ) -> dict:
     raise TypeError(f"no JSON Schema for {typ!r}")
 
 
+# Not in the patterns (seatshare.text.blank_character_class): "U+13430–U+13438, …".
+BLANK_BEYOND_BMP = ", ".join(
+    f"U+{first:04X}" if first == last else f"U+{first:04X}–U+{last:04X}"
+    for first, last in blank_ranges_beyond_bmp())
+
+
 def string_schema(typ: JSONString) -> dict:
     """No NUL (a 400: PostgreSQL cannot store it); a non-blank string needs
     a character that is neither NUL nor blank (``seatshare.text``). A
     trimmed one's length counts what is stored, once trimmed: its pattern
     says so (the blank characters around at most ``max_length`` others, the
-    first and last of them not blank), as ``maxLength`` cannot."""
+    first and last of them not blank), as ``maxLength`` cannot.
+
+    Every pattern compiles as ECMA-262 with or without the u flag (``new
+    RegExp(p)``), so the blank characters beyond U+FFFF are not in it: the
+    description names them."""
     blank = blank_character_class()
+    beyond = (f"The pattern leaves out the blank characters beyond U+FFFF "
+              f"({BLANK_BEYOND_BMP}): they are blank too, and trimmed (but tag characters "
+              f"after a visible one). A tool that reads the pattern without Unicode mode "
+              f"counts a character beyond U+FFFF as two.")
     if not typ.trim:
         schema = {"type": "string", "maxLength": typ.max_length, "pattern": r"^[^\x00]*$"}
         if not typ.blank:
-            schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{blank}][^\x00]*$")
+            schema.update(minLength=1, pattern=rf"^[^\x00]*[^\x00{blank}][^\x00]*$",
+                          description=f"Not blank: not only white space and invisible "
+                          f"format characters (U+200B, U+FEFF, U+2060, …). {beyond}")
         return schema
-    trailing = blank_character_class(trailing=True)
-    stored = rf"[^\x00{blank}](?:[^\x00]{{0,{typ.max_length - 2}}}[^\x00{trailing}])?"
+    stored = rf"[^\x00{blank}](?:[^\x00]{{0,{typ.max_length - 2}}}[^\x00{blank}])?"
     if typ.blank:
         stored = f"(?:{stored})?"
     schema = {
         "type": "string",
-        "pattern": rf"^[{blank}]*{stored}[{trailing}]*$",
+        "pattern": rf"^[{blank}]*{stored}[{blank}]*$",
         "description": f"Stored without the white space and invisible format characters "
         f"(U+200B, U+FEFF, U+2060, …) around it, then at most {typ.max_length} characters"
-        + ("; nothing but those is blank, a 400." if not typ.blank else "."),
+        + ("; nothing but those is blank, a 400. " if not typ.blank else ". ") + beyond,
     }
     if not typ.blank:
         schema["minLength"] = 1
