@@ -5,19 +5,23 @@ import bisect
 # The blank characters, as (first, last) code point ranges in order: Unicode
 # white space (what ``str.isspace`` takes: U+00A0, U+3000, …) and the format
 # characters (category Cf: U+200B, U+200D, U+2060, U+FEFF, U+00AD, the
-# direction marks, …): nothing a reader sees. Written out rather than
-# scanned from ``unicodedata`` at start (196,608 code points, up to a second);
-# tests/test_text.py compares it with the scan and prints it anew
-# (``python -m tests.test_text``) when Python's Unicode data differs.
+# direction marks, …): nothing a reader sees. Not the format characters that
+# Unicode calls Prepended_Concatenation_Mark (``PREPENDED_CONCATENATION_MARKS``):
+# visible signs before a number (U+0600 ARABIC NUMBER SIGN, U+06DD END OF
+# AYAH, …). Written out rather than scanned from ``unicodedata`` at start
+# (196,608 code points, up to a second); tests/test_text.py compares it with
+# the scan and prints it anew (``python -m tests.test_text``) when Python's
+# Unicode data differs.
 BLANK_RANGES = (
     (0x0009, 0x000D), (0x001C, 0x0020), (0x0085, 0x0085), (0x00A0, 0x00A0),
-    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
-    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x1680, 0x1680),
-    (0x180E, 0x180E), (0x2000, 0x200F), (0x2028, 0x202F), (0x205F, 0x2064),
-    (0x2066, 0x206F), (0x3000, 0x3000), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
-    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3),
-    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+    (0x00AD, 0x00AD), (0x061C, 0x061C), (0x1680, 0x1680), (0x180E, 0x180E),
+    (0x2000, 0x200F), (0x2028, 0x202F), (0x205F, 0x2064), (0x2066, 0x206F),
+    (0x3000, 0x3000), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )
+# Unicode's PropList.txt, Prepended_Concatenation_Mark (unicodedata lacks it).
+PREPENDED_CONCATENATION_MARKS = frozenset(
+    [*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD])
 _BLANK_FIRSTS = [first for first, _ in BLANK_RANGES]
 
 # Tag characters: invisible, but the end of an emoji flag's tag sequence

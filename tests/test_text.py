@@ -4,15 +4,23 @@ Run as ``python -m tests.test_text`` to print the table as Unicode data
 makes it, for seatshare/text.py's ``BLANK_RANGES``."""
 import unicodedata
 
-from seatshare.text import BLANK_RANGES, TAG_CHARACTERS, is_blank_character, trimmed
+from seatshare.text import (
+    BLANK_RANGES,
+    PREPENDED_CONCATENATION_MARKS,
+    TAG_CHARACTERS,
+    is_blank_character,
+    trimmed,
+)
 
 
 def scanned_blank_ranges() -> tuple:
-    """White space and format characters (category Cf), by ``unicodedata``."""
+    """White space and format characters (category Cf), by ``unicodedata``,
+    but the prepended concatenation marks (visible number signs)."""
     ranges, first = [], None
     for code in range(0x110000):
         char = chr(code)
-        if char.isspace() or unicodedata.category(char) == "Cf":
+        if char.isspace() or (unicodedata.category(char) == "Cf"
+                              and code not in PREPENDED_CONCATENATION_MARKS):
             if first is None:
                 first = code
             last = code
@@ -38,6 +46,15 @@ def test_the_table_of_blank_characters_is_unicode_data_s():
 def test_is_blank_character_is_the_table():
     blank = {code for first, last in BLANK_RANGES for code in range(first, last + 1)}
     assert {code for code in range(0x110000) if is_blank_character(chr(code))} == blank
+
+
+def test_a_number_sign_is_not_blank():
+    """U+0600 ARABIC NUMBER SIGN, U+06DD END OF AYAH: format characters
+    that show, above the digits after them."""
+    for code in PREPENDED_CONCATENATION_MARKS:
+        assert unicodedata.category(chr(code)) == "Cf"
+        assert not is_blank_character(chr(code))
+    assert trimmed(" \u0600\u0661\u0662\u200b") == "\u0600\u0661\u0662"
 
 
 def test_trimming_keeps_the_tags_after_something_visible():

@@ -125,3 +125,16 @@ def test_a_new_alias_and_a_new_group_are_trimmed_then_measured(testapp, world):
     res = testapp.post_json(f"{API}/groups", {"name": "\u2060 Crew \u200b", "entity_id": entity.id},
                             headers=world.headers("member"), status=201)
     assert res.json["name"] == "Crew"
+
+
+def test_a_seat_with_an_arabic_number_sign_keeps_it(testapp, world, dbsession):
+    """U+0600 ARABIC NUMBER SIGN is a format character that shows (one of
+    Unicode's prepended concatenation marks): not blank, never trimmed."""
+    seat = "\u0600\u0661\u0662"
+    res = testapp.put_json(f"{API}/ticket/{world.ticket.id}", {"seat": f" {seat}\u200b"},
+                           headers=world.headers("owner"))
+    assert res.json["seat"] == seat
+    res = testapp.post_json(f"{API}/tickets", {"group_id": world.group.id, "event_id": world.event.id,
+                                               "section": "", "row": "", "seat": "\u06dd"},
+                            headers=world.headers("owner"), status=201)
+    assert res.json["seat"] == "\u06dd"
