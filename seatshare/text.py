@@ -37,6 +37,21 @@ def has_control_characters(value: str, allowed: str = "") -> bool:
     return any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in value)
 
 
+def checked_name(value: str, max_length: int, field: str = "name", allowed: str = "") -> str:
+    """``value`` trimmed: a name (or a key) the operator types or a file
+    gives. ValueError, saying what is wrong with the ``field``, when it is
+    blank, holds a control character not in ``allowed``, or is longer than
+    ``max_length`` characters once trimmed."""
+    name = trimmed(value)
+    if not name:
+        raise ValueError(f"the {field} must not be blank")
+    if has_control_characters(name, allowed):
+        raise ValueError(f"the {field} must not contain control characters")
+    if len(name) > max_length:
+        raise ValueError(f"the {field} is longer than {max_length} characters")
+    return name
+
+
 def is_blank_character(c: str) -> bool:
     """Whether ``c`` is in ``BLANK_RANGES``."""
     code = ord(c)

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from ..models import Entity, Event
 from ..services.entities import entity_named
-from ..text import has_control_characters, trimmed
+from ..text import checked_name
 from .base import CommandError, Outcome
 
 MAX_NAME_LENGTH = 200
@@ -20,13 +20,10 @@ def register(groups):
 
 
 def create(args, env):
-    name = trimmed(args.name)
-    if not name:
-        raise CommandError("the name must not be blank")
-    if has_control_characters(name):
-        raise CommandError("the name must not contain control characters")
-    if len(name) > MAX_NAME_LENGTH:
-        raise CommandError(f"the name is longer than {MAX_NAME_LENGTH} characters")
+    try:
+        name = checked_name(args.name, MAX_NAME_LENGTH)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     dbsession = env.dbsession
     existing = entity_named(dbsession, name)
     if existing is not None:

@@ -8,13 +8,15 @@ from sqlalchemy import bindparam, select
 
 from ..models import Application, AuthorizationCode, User
 from ..renderers import isoformat_z
-from ..text import has_control_characters
+from ..text import checked_name, has_control_characters
 from ..tokens import hash_token, new_token
 
 
 class ApplicationError(ValueError):
     """A registration the server would refuse; the message says why."""
 
+
+MAX_NAME_LENGTH = Application.name.type.length  # 200
 
 # Schemes a browser runs or reads locally instead of handing to an app or a
 # server: a code "redirected" to javascript: or data: runs script in the
@@ -95,11 +97,10 @@ def ascii_uri(uri: str) -> str | None:
 def register_application(dbsession, name, redirect_uris, public=False, trusted=False):
     """A new application and its plain client secret, shown this once
     (None for a public application, which must use PKCE instead)."""
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise ApplicationError("an application needs a name of 1 to 200 characters")
-    if has_control_characters(name):
-        raise ApplicationError("the application's name must not contain control characters")
+    try:
+        name = checked_name(name or "", MAX_NAME_LENGTH, "application's name")
+    except ValueError as error:
+        raise ApplicationError(str(error)) from None
     uris = [check_redirect_uri(uri) for uri in redirect_uris or ()]
     if not uris:
         raise ApplicationError("an application needs at least one redirect URI")

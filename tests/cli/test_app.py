@@ -144,6 +144,20 @@ def test_app_create_accepts_a_native_apps_private_scheme(seatshare, db):
     assert run.json["redirect_uris"] == [uri]
 
 
+@pytest.mark.parametrize("name", ["   ", "\u200b", "\ufeff\u2060 \u3000"])
+def test_app_create_refuses_a_blank_name(seatshare, db, name):
+    run = seatshare("app", "create", "--name", name, "--redirect-uri", URI)
+    assert run.code == 1
+    assert "the application's name must not be blank" in run.err
+    assert count(db, Application) == 0
+
+
+def test_app_create_trims_invisible_characters_around_the_name(seatshare, db):
+    run = seatshare("app", "create", "--name", "\u200b Scoreboard\ufeff", "--redirect-uri", URI,
+                    "--json")
+    assert run.json["name"] == "Scoreboard"
+
+
 def test_app_create_refuses_a_name_with_control_characters(seatshare, db):
     run = seatshare("app", "create", "--name", "Score\nboard", "--redirect-uri", URI)
     assert run.code == 1

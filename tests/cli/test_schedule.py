@@ -94,6 +94,37 @@ def test_reimport_updates_events_by_key(seatshare, db, entity_id, schedule_file)
     assert found["g2"].start_time == datetime.datetime(2025, 4, 9, 23, 5)
 
 
+def test_a_key_is_trimmed_of_invisible_characters_so_reimport_updates(
+        seatshare, db, entity_id, schedule_file):
+    """API.md §5: re-importing never duplicates. "k1\u200b" is the key k1."""
+    text = "name,start_time,key\n{name},2025-04-01T19:05:00Z,{key}\n"
+    seatshare("schedule", "import", "--entity-id", entity_id,
+              schedule_file(text.format(name="Game", key="k1\u200b\ufeff")))
+    run = seatshare("schedule", "import", "--entity-id", entity_id,
+                    schedule_file(text.format(name="Game (moved)", key="\u2060k1")), "--json")
+    assert run.json == {"created": 0, "updated": 1}
+    assert [(key, event.name) for key, event in events(db).items()] == [("k1", "Game (moved)")]
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\ufeff\u2060 \u3000"])
+def test_an_event_name_of_invisible_characters_is_blank(name):
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("schedule.csv", f"name,start_time\n{name},2025-04-01T19:05:00Z\n".encode())
+    assert str(caught.value) == "line 2: the name must not be blank"
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("schedule.ics", ICS.replace("Rovers vs. Bears", name).encode())
+    assert str(caught.value) == "line 12: the name must not be blank"
+
+
+def test_an_event_name_is_trimmed_of_invisible_characters():
+    [event] = parse_schedule("schedule.csv",
+                             "name,start_time\n\u200bGame\ufeff,2025-04-01T19:05:00Z\n".encode())
+    assert event.name == "Game"
+    events_ = parse_schedule("schedule.ics", ICS.replace("Rovers vs. Bears", "\u200bBears\u2060")
+                             .replace("game-2@example.com", "game-2@example.com\u200b").encode())
+    assert [(e.key, e.name) for e in events_][1] == ("game-2@example.com", "Bears")
+
+
 def test_without_a_key_column_the_key_is_the_start_time(seatshare, db, entity_id, schedule_file):
     text = "name,start_time\nGame,2025-04-01T19:05:00-04:00\n"
     path = schedule_file(text)
@@ -253,7 +284,7 @@ def test_every_bad_row_of_a_csv_is_named_and_none_imported(
     assert run.code == 1 and run.out == ""
     first, *listed = run.err.splitlines()
     assert first.endswith("schedule.csv: 5 rows at fault; nothing was imported:")
-    expected = [(3, "not an ISO 8601"), (5, "has no name"), (6, "not true or false"),
+    expected = [(3, "not an ISO 8601"), (5, "name must not be blank"), (6, "not true or false"),
                 (7, "already used on line 2"), (8, "expected 4 fields, found 1")]
     assert len(listed) == len(expected)
     for text, (line, message) in zip(listed, expected):
@@ -326,7 +357,7 @@ def test_a_week_date_is_its_calendar_date(start_time):
         ("name,start_time\nGame,2026-W05-8T19:00Z\n", 2, "is not an ISO 8601 date and time"),
         ("name,when\nGame,2025-04-01T19:05:00Z\n", 1, "unknown column 'when'"),
         ("name\nGame\n", 1, "no 'start_time' column"),
-        ("name,start_time\n,2025-04-01T19:05:00Z\n", 2, "has no name"),
+        ("name,start_time\n,2025-04-01T19:05:00Z\n", 2, "name must not be blank"),
         ("name,start_time,time_tba\nGame,2025-04-01T19:05:00Z,maybe\n", 2, "not true or false"),
         ("name,start_time\nGame,2025-04-01T19:05:00Z,extra\n", 2, "expected 2 fields, found 3"),
         (

@@ -17,6 +17,7 @@ from .scheduled import (
     naive_utc,
     shown,
 )
+from ...text import trimmed
 
 CSV_REQUIRED = ("name", "start_time")
 CSV_OPTIONAL = ("description", "date_tba", "time_tba", "key")
@@ -120,7 +121,7 @@ def _csv_event(line, columns, row):
     # Without a key, the start time as written, to the fraction: the key an
     # earlier import gave it, so importing the file again updates it.
     keyless_key = exact.isoformat() + "Z"
-    key = values.get("key", "").strip() or keyless_key
+    key = trimmed(values.get("key", "")) or keyless_key
     return ScheduledEvent(
         line=line,
         key=checked_key(line, key),

@@ -178,7 +178,7 @@ def _ics_event(component, lines, calendar_zone=None):
         start_time = naive_utc(start_line, start)
     return ScheduledEvent(
         line=lines.begin,
-        key=checked_key(lines.properties["UID"], str(component.get("UID")).strip()),
+        key=checked_key(lines.properties["UID"], str(component.get("UID"))),
         name=checked_name(lines.properties["SUMMARY"], str(component.get("SUMMARY"))),
         start_time=start_time,
         description=checked_text(

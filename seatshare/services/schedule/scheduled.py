@@ -4,7 +4,7 @@ name, a key, a text and a time that both file formats make."""
 import dataclasses
 import datetime
 
-from ...text import has_control_characters
+from ... import text
 
 MAX_NAME_LENGTH = 255
 MAX_KEY_LENGTH = 255
@@ -114,25 +114,26 @@ def shown(value, limit=SHOWN_LENGTH):
 
 
 def checked_name(line, name):
-    name = checked_text(line, "name", name)
-    if not name:
-        raise ScheduleError(line, "the event has no name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise ScheduleError(line, f"the name is longer than {MAX_NAME_LENGTH} characters")
-    return name
+    """The event's name, trimmed as an API name is (``seatshare.text``)."""
+    return _checked(line, name, MAX_NAME_LENGTH, "name")
 
 
 def checked_key(line, key):
-    key = checked_text(line, "key", key)
-    if len(key) > MAX_KEY_LENGTH:
-        raise ScheduleError(line, f"the key is longer than {MAX_KEY_LENGTH} characters")
-    return key
+    """The event's key, trimmed so (a CSV's "k1\u200b" is "k1")."""
+    return _checked(line, key, MAX_KEY_LENGTH, "key")
+
+
+def _checked(line, value, max_length, field):
+    try:
+        return text.checked_name(value, max_length, field, allowed=TAB)
+    except ValueError as error:
+        raise ScheduleError(line, str(error)) from None
 
 
 def checked_text(line, field, value, allowed=TAB):
     """Stripped, and without control characters (PostgreSQL refuses NUL)."""
     value = value.strip()
-    if has_control_characters(value, allowed):
+    if text.has_control_characters(value, allowed):
         raise ScheduleError(line, f"the {field} contains control characters")
     return value
 
