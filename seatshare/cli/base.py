@@ -144,12 +144,15 @@ class CommandGroups:
 
     def __init__(self, subparsers):
         self._subparsers = subparsers
-        self.names = []
         self.commands = []
+
+    @property
+    def names(self) -> tuple:
+        """The groups' names, in the order they were added: argparse's own record."""
+        return tuple(self._subparsers.choices)
 
     def add_group(self, name, help) -> "CommandGroup":
         parser = self._subparsers.add_parser(name, help=help)
-        self.names.append(name)
         return CommandGroup(
             self, parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
 
