@@ -1,7 +1,7 @@
 """Adding tickets (one, or a season ticket across many events, all or none),
 changing and deleting one, and the rules every ticket write checks its
 fields against."""
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, insert, literal, select, true
 
 from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
@@ -40,7 +40,7 @@ def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[T
     if group is None:
         raise APIError(400, fields={"group_id": "is not a known group"})
     recheck_permission(request, context, Permission.CREATE, group.id)
-    fields, alias = ticket_field_errors(dbsession, group.id, data, data)
+    fields = ticket_field_errors(dbsession, group.id, data, data)
     # Whole rows, held: the assignee's mail reads them.
     found = {event.id: event for event in dbsession.scalars(
         select(Event).where(Event.id.in_(event_ids), Event.entity_id == group.entity_id)
@@ -68,7 +68,7 @@ def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[T
     record_ticket_changes(dbsession, [
         (ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)) for ticket in tickets
     ])
-    mail_new_tickets_given(request, group, tickets, found, owner_id, alias)
+    mail_new_tickets_given(request, group, tickets, found, owner_id)
     return tickets
 
 
@@ -84,18 +84,16 @@ def update_ticket(request, context, changes: dict) -> Ticket:
     if "assignee_id" in changes and changes["assignee_id"] != before["assignee_id"]:
         # A new assignee brings their own alias, or none.
         after["alias_id"] = changes.get("alias_id")
-    fields, alias = ticket_field_errors(dbsession, ticket.group_id, changes, after)
+    fields = ticket_field_errors(dbsession, ticket.group_id, changes, after)
     if fields:
         raise APIError(400, fields=fields)
-    change_ticket(request, ticket, after, actor_id, alias=alias)
+    change_ticket(request, ticket, after, actor_id)
     return ticket
 
 
-def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None,
-                  alias=None) -> None:
+def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None) -> None:
     """Give ``ticket`` the (valid) field values ``after``, with a history
-    entry if anything changed; ``alias``: the alias ``after["alias_id"]``
-    names, when the validation read it (``ticket_field_errors``). A ticket given to someone (a new assignee, or
+    entry if anything changed. A ticket given to someone (a new assignee, or
     one whose request ``accepted`` was just accepted) settles its pending
     requests (``settle_requests``): the history entry names the request
     accepted. One moved away from its assignee tells its other party, and
@@ -113,7 +111,7 @@ def change_ticket(request, ticket, after: dict, actor_id: int, accepted=None,
         if accepted is not None and changed:
             changed["request_id"] = accepted.id
     if "assignee_id" in changed:
-        mail_assignee_changed(request, ticket, before, actor_id, accepted is not None, alias)
+        mail_assignee_changed(request, ticket, before, actor_id, accepted is not None)
     if changed:
         record_ticket_change(request.dbsession, ticket, actor_id, action_for(changed), changed)
         request.dbsession.flush()
@@ -135,39 +133,45 @@ def delete_ticket(request, context) -> None:
     dbsession.flush()
 
 
-def ticket_field_errors(dbsession, group_id, changes, after) -> tuple[dict, UserAlias | None]:
+def ticket_field_errors(dbsession, group_id, changes, after) -> dict:
     """The 400 messages for a ticket of ``group_id`` whose fields become
     ``after`` through ``changes`` (an update's, or a new ticket's every
-    field), and the alias ``changes`` names, read once here for the mail
-    that names it too (None: none named, or not the assignee's)."""
+    field). The alias ``changes`` names is read as a whole row, and held by
+    the session: the mail that names it finds it there (``dbsession.get``
+    in ``ticket_parties``), without a statement."""
     fields = {}
     if all(is_blank(after[name]) for name in SEAT_FIELDS):
         for name in SEAT_FIELDS:
             if name in changes:
                 fields[name] = "at least one of section, row and seat must not be blank"
     assignee_id = after["assignee_id"]
-    new_assignee_id = changes.get("assignee_id")
-    member, alias = _member_and_alias(dbsession, group_id, new_assignee_id, changes.get("alias_id"))
+    member, alias = _member_and_alias(dbsession, group_id, changes.get("assignee_id"),
+                                      changes.get("alias_id"))
     if not member:
         fields["assignee_id"] = "must be a member of the ticket's group"
     if changes.get("alias_id") is not None:
         if assignee_id is None or alias is None or alias.user_id != assignee_id:
             fields["alias_id"] = "must be an alias of the ticket's assignee"
-            alias = None
-    return fields, alias
+    if alias is not None:
+        # The session's identity map holds objects weakly: the session
+        # keeps the alias until it ends, for the mail's dbsession.get.
+        dbsession.info.setdefault("held", []).append(alias)
+    return fields
 
 
 def _member_and_alias(dbsession, group_id, user_id, alias_id) -> tuple[bool, UserAlias | None]:
     """Whether ``user_id`` is a member of ``group_id`` (True when None: not
     asked), and the alias ``alias_id`` (None: not asked, or no such alias),
-    in one statement: a ticket given with an alias costs no more statements
-    than one given without."""
-    is_member = exists().where(Membership.group_id == group_id, Membership.user_id == user_id)
+    in one statement, whether the alias exists or not: a ticket given with
+    an alias costs no more statements than one given without."""
+    is_member = (true() if user_id is None else
+                 exists().where(Membership.group_id == group_id, Membership.user_id == user_id))
     if alias_id is None:
         return user_id is None or bool(dbsession.scalar(select(is_member))), None
-    if user_id is None:
-        return True, dbsession.get(UserAlias, alias_id)
-    row = dbsession.execute(select(UserAlias, is_member).where(UserAlias.id == alias_id)).first()
-    if row is None:  # no such alias: a 400 whatever the membership, which it still reports
-        return bool(dbsession.scalar(select(is_member))), None
-    return bool(row[1]), row[0]
+    # One row, the alias's columns NULL when there is none.
+    one_row = select(literal(1).label("one")).subquery()
+    alias, member = dbsession.execute(
+        select(UserAlias, is_member).select_from(one_row)
+        .outerjoin(UserAlias, UserAlias.id == alias_id)
+    ).one()
+    return bool(member), alias

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from seatshare.models import Role
+from seatshare.models.session import on_postgresql
 
 from .. import factories as f
 
@@ -182,25 +183,49 @@ def test_moving_a_ticket_away_costs_what_giving_one_nobody_held_does(testapp, wo
                       body) == given
 
 
+def given_with_alias(world, method, alias_id) -> tuple[str, bytes]:
+    """The URL and body giving the assignee a ticket with ``alias_id``: a
+    new one (POST), or one nobody holds (PUT)."""
+    body = {"assignee_id": world.assignee.id, "alias_id": alias_id}
+    if method == "POST":
+        body.update(group_id=world.group.id, event_id=world.event.id, seat="9")
+        return f"{API}/tickets", json.dumps(body).encode()
+    free = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    return f"{API}/ticket/{free.id}", json.dumps(body).encode()
+
+
 @pytest.mark.parametrize("method", ["POST", "PUT"])
 def test_a_ticket_given_with_an_alias_reads_the_alias_once(testapp, world, query_counter,
-                                                          method):
+                                                          dbsession, method):
     """The alias a ticket is given with is read once, with the assignee's
     membership: for its rule (the assignee's) and for the mail naming it.
     Given with an alias, a ticket costs the statements it does without."""
     def give(alias_id):
-        body = {"assignee_id": world.assignee.id, "alias_id": alias_id}
-        if method == "POST":
-            url = f"{API}/tickets"
-            body.update(group_id=world.group.id, event_id=world.event.id, seat="9")
-        else:
-            free = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
-            url = f"{API}/ticket/{free.id}"
-        count = statements(testapp, query_counter, method, url, world.headers("owner"),
-                           json.dumps(body).encode())
+        url, body = given_with_alias(world, method, alias_id)
+        count = statements(testapp, query_counter, method, url, world.headers("owner"), body)
         return count, [s for s in query_counter.statements if "user_aliases" in s]
 
     without, _ = give(None)
     with_alias, reads = give(world.assignee_alias.id)
     assert len(reads) == 1, reads
     assert with_alias == without
+    # And as many as before the alias was read once (PostgreSQL: one more,
+    # the group's lock).
+    lock = 1 if on_postgresql(dbsession) else 0
+    assert with_alias == {"POST": 8, "PUT": 9}[method] + lock
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_an_unknown_alias_costs_the_statements_a_stranger_s_alias_does(testapp, world,
+                                                                       query_counter, method):
+    """The assignee's membership and the alias are one statement whether the
+    alias exists or not (a 400 either way)."""
+    def give(alias_id):
+        url, body = given_with_alias(world, method, alias_id)
+        query_counter.reset()
+        res = testapp.request(url, method=method, body=body, status=400,
+                              headers={**world.headers("owner"), "Content-Type": "application/json"})
+        assert res.json["fields"] == {"alias_id": "must be an alias of the ticket's assignee"}
+        return query_counter.count
+
+    assert give(999999) == give(f.make_alias(world.owner).id)
