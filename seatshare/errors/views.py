@@ -12,6 +12,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from ..models.engine import first_line
 from ..paths import PROGRAM_PATHS, is_api_request, is_program_path, redact_secrets
 from ..repeats import Repeats
+from ..route_views import views_named
 from ..security.bearer import bearer_token_sent
 from ..security.challenges import BEARER_CHALLENGE
 from ..security.policy import ScopeDenied
@@ -28,20 +29,6 @@ OUTAGE_REPEATS = "seatshare.outage_repeats"
 
 def api_error_view(exc, request):
     return json_error(request, exc.code, exc.api_detail, exc.fields, exc.extra_headers)
-
-
-def _views_here(request) -> list:
-    """The introspector's entries (each view with its related permission)
-    for the views declared for this context and view name."""
-    entries = []
-    for entry in request.registry.introspector.get_category("views") or []:
-        view = entry["introspectable"]
-        context = view["context"]
-        if view["name"] != request.view_name or context is None:
-            continue
-        if isinstance(context, type) and isinstance(request.context, context):
-            entries.append(entry)
-    return entries
 
 
 def _allowed_methods(views) -> list:
@@ -79,12 +66,14 @@ def page_not_found(exc, request, page):
 
 def not_found_view(exc, request):
     if isinstance(exc, PredicateMismatch):
-        views = _views_here(request)
+        views = views_named(request.registry, type(request.context), request.view_name)
         allowed = _allowed_methods(views)
         if allowed and request.method not in allowed:
             if is_api_request(request) and request.identity is None and _need_a_token(views):
-                # API.md §1: 401 first, for a method the route lacks too, at
-                # a list as below a record (Container.refuse_anonymous).
+                # API.md §1: 401 first, for a method the route lacks too.
+                # Decided here at a container's own views (its list,
+                # /groups/join), which traversal leaves to them; below a
+                # container, Container.refuse_anonymous decides it.
                 return forbidden_view(exc, request)
             if answers_json(request):
                 return program_error(request, 405, headers={"Allow": ", ".join(allowed)})

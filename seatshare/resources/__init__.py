@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound
 from pyramid.traversal import ResourceTreeTraverser, lineage, split_path_info
 
 from ..paths import is_api_request, is_program_path
+from ..route_views import views_named
 from ..schemas.types import record_id
 
 
@@ -125,12 +126,7 @@ INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 
 def names_view(registry, resource_class, name) -> bool:
     """Whether a view named ``name`` is declared for ``resource_class``."""
-    for intr in registry.introspector.get_category("views") or []:
-        view = intr["introspectable"]
-        context = view["context"]
-        if view["name"] == name and isinstance(context, type) and issubclass(resource_class, context):
-            return True
-    return False
+    return bool(views_named(registry, resource_class, name))
 
 
 def is_route_below(registry, resource_class, segments) -> bool:

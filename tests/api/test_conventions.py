@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from seatshare.route_views import VIEWS_NAMED
+
 from .. import factories as f
 
 API = "/api/v1"
@@ -800,3 +802,24 @@ def test_a_preflight_options_is_refused_as_the_readme_says(testapp, world, path,
                                         "Access-Control-Request-Method": "GET"}, status=status)
     assert res.json["code"] == status
     assert not any(name.lower().startswith("access-control-") for name in res.headers)
+
+
+def test_a_method_a_route_lacks_walks_the_site_s_views_once_per_route(app, testapp, world,
+                                                                      monkeypatch):
+    """The not-found view learns a route's methods, and whether it needs a
+    token, and traversal whether a name is a view, from every view of the
+    site: once per route, not per request."""
+    monkeypatch.delitem(app.registry, VIEWS_NAMED, raising=False)
+    introspector, walks = app.registry.introspector, []
+    get_category = introspector.get_category
+
+    def counted(name, *args, **kwargs):
+        walks.append(name)
+        return get_category(name, *args, **kwargs)
+
+    monkeypatch.setattr(introspector, "get_category", counted)
+    for _ in range(3):
+        testapp.delete(f"{API}/users", headers=world.headers("member"), status=405)
+        testapp.delete(f"{API}/users", status=401)
+    testapp.get(f"{API}/groups/join", status=401)
+    assert walks.count("views") == 2
