@@ -89,6 +89,13 @@ class Ticket(Base):
 
     event = relationship("Event")
     group = relationship("Group")
+    # The alias ``alias_id`` names: read only (``alias_id`` is what a write
+    # sets), by ``alias_id`` alone (the foreign key on (alias_id,
+    # alias_user_id) names the same row). The validation of a ticket's
+    # fields sets it from the row it read (``tickets.ticket_field_errors``),
+    # so the mail naming it sends no statement.
+    alias = relationship("UserAlias", primaryjoin="Ticket.alias_id == UserAlias.id",
+                         foreign_keys=[alias_id], viewonly=True)
 
 
 class HistoryAction(enum.StrEnum):

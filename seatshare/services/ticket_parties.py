@@ -163,8 +163,8 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
     assignee when its owner acts, the owner when its assignee does. Its new
     assignee is told they were given it, unless they are its owner or
     ``actor_id``, or ``told_by_request`` (their own request was accepted
-    with it: its answer tells them), with the alias ``ticket.alias_id``
-    names (``_given_alias``). Nobody, for a game that has started."""
+    with it: its answer tells them), with its alias (``ticket.alias``). Nobody,
+    for a game that has started."""
     previous_id, given_id = before["assignee_id"], ticket.assignee_id
     readers = set() if previous_id is None else {ticket.owner_id, previous_id} - {actor_id}
     given = given_id not in (None, ticket.owner_id, actor_id) and not told_by_request
@@ -190,14 +190,14 @@ def mail_assignee_changed(request, ticket, before: dict, actor_id: int,
                           previous_id, users.get(given_id), alias)
     if given:
         mail_tickets_given(request, users[given_id], users[actor_id], group, [ticket],
-                           _given_alias(dbsession, ticket))
+                           ticket.alias)
 
 
 def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int) -> None:
     """``actor_id`` just added ``tickets`` (one, or a season ticket) to
     ``group``, ``events`` by id holding their events: their assignee, unless
     it is ``actor_id``, is told in one message, the games still to come in
-    order, with the alias who is to use them (``_given_alias``)."""
+    order, with the alias who is to use them (their ``alias``)."""
     given_id = tickets[0].assignee_id
     if given_id in (None, actor_id):
         return
@@ -207,7 +207,7 @@ def mail_new_tickets_given(request, group, tickets, events: dict, actor_id: int)
         return
     users = _users_by_id(request.dbsession, {actor_id, given_id})
     mail_tickets_given(request, users[given_id], users[actor_id], group,
-                       _in_games_order(to_come), _given_alias(request.dbsession, tickets[0]))
+                       _in_games_order(to_come), tickets[0].alias)
 
 
 def _users_by_id(dbsession, user_ids) -> dict:
@@ -215,13 +215,6 @@ def _users_by_id(dbsession, user_ids) -> dict:
     return {user.id: user for user in dbsession.scalars(
         select(User).where(User.id.in_(user_ids))
     )}
-
-
-def _given_alias(dbsession, ticket):
-    """The alias ``ticket`` is given with, or None: from the session's
-    identity map, where the validation of the ticket's fields left it
-    (``tickets.ticket_field_errors``), so without a statement."""
-    return None if ticket.alias_id is None else dbsession.get(UserAlias, ticket.alias_id)
 
 
 def _in_games_order(tickets) -> list:

@@ -2,6 +2,7 @@
 changing and deleting one, and the rules every ticket write checks its
 fields against."""
 from sqlalchemy import exists, insert, literal, select, true
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import APIError
 from ..models import Event, Group, HistoryAction, Membership, Ticket, UserAlias
@@ -40,7 +41,7 @@ def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[T
     if group is None:
         raise APIError(400, fields={"group_id": "is not a known group"})
     recheck_permission(request, context, Permission.CREATE, group.id)
-    fields = ticket_field_errors(dbsession, group.id, data, data)
+    fields, alias = ticket_field_errors(dbsession, group.id, data, data)
     # Whole rows, held: the assignee's mail reads them.
     found = {event.id: event for event in dbsession.scalars(
         select(Event).where(Event.id.in_(event_ids), Event.entity_id == group.entity_id)
@@ -65,6 +66,8 @@ def create_tickets(request, context, data: dict, event_ids: list[int]) -> list[T
         insert(Ticket).returning(Ticket), rows
     )}
     tickets = [by_event[event_id] for event_id in event_ids]
+    for ticket in tickets:
+        set_committed_value(ticket, "alias", alias)
     record_ticket_changes(dbsession, [
         (ticket, owner_id, HistoryAction.CREATED, snapshot(ticket)) for ticket in tickets
     ])
@@ -84,9 +87,12 @@ def update_ticket(request, context, changes: dict) -> Ticket:
     if "assignee_id" in changes and changes["assignee_id"] != before["assignee_id"]:
         # A new assignee brings their own alias, or none.
         after["alias_id"] = changes.get("alias_id")
-    fields = ticket_field_errors(dbsession, ticket.group_id, changes, after)
+    fields, alias = ticket_field_errors(dbsession, ticket.group_id, changes, after)
     if fields:
         raise APIError(400, fields=fields)
+    if after["alias_id"] != before["alias_id"]:
+        # The alias read is the ticket's new one (None: none).
+        set_committed_value(ticket, "alias", alias)
     change_ticket(request, ticket, after, actor_id)
     return ticket
 
@@ -133,12 +139,12 @@ def delete_ticket(request, context) -> None:
     dbsession.flush()
 
 
-def ticket_field_errors(dbsession, group_id, changes, after) -> dict:
+def ticket_field_errors(dbsession, group_id, changes, after) -> tuple[dict, UserAlias | None]:
     """The 400 messages for a ticket of ``group_id`` whose fields become
     ``after`` through ``changes`` (an update's, or a new ticket's every
-    field). The alias ``changes`` names is read as a whole row, and held by
-    the session: the mail that names it finds it there (``dbsession.get``
-    in ``ticket_parties``), without a statement."""
+    field), and the alias ``changes`` names, read as a whole row (None: none
+    named). Without messages, the caller sets it as the ticket's ``alias``:
+    the mail that names it reads it there, without a statement."""
     fields = {}
     if all(is_blank(after[name]) for name in SEAT_FIELDS):
         for name in SEAT_FIELDS:
@@ -152,11 +158,7 @@ def ticket_field_errors(dbsession, group_id, changes, after) -> dict:
     if changes.get("alias_id") is not None:
         if assignee_id is None or alias is None or alias.user_id != assignee_id:
             fields["alias_id"] = "must be an alias of the ticket's assignee"
-    if alias is not None:
-        # The session's identity map holds objects weakly: the session
-        # keeps the alias until it ends, for the mail's dbsession.get.
-        dbsession.info.setdefault("held", []).append(alias)
-    return fields
+    return fields, alias
 
 
 def _member_and_alias(dbsession, group_id, user_id, alias_id) -> tuple[bool, UserAlias | None]:

@@ -177,3 +177,13 @@ def test_mutual_member_gets_403_deleting_someone_elses_alias(testapp, world):
     testapp.delete(
         f"{API}/user_aliases/{world.alias.id}", headers=world.headers("admin"), status=403
     )
+
+
+def test_a_ticket_s_alias_is_the_row_its_alias_id_names(world, dbsession):
+    """``Ticket.alias``, which the mail naming it reads: no column of its
+    own, and None for a ticket without an alias."""
+    bare = f.make_ticket(group=world.group, event=world.event, owner=world.owner)
+    dbsession.expire_all()
+    alias = dbsession.get(Ticket, world.ticket.id).alias
+    assert (alias.id, alias.first_name) == (world.assignee_alias.id, "Sis")
+    assert dbsession.get(Ticket, bare.id).alias is None
