@@ -3,6 +3,7 @@ error views, the body limit and the database session; and paths fit for a log.""
 import functools
 import logging
 import re
+from collections.abc import Mapping
 from urllib.parse import unquote
 
 # Paths whose segment after the prefix is a password: a calendar feed's
@@ -123,13 +124,12 @@ def redact_log_text(text: str) -> str:
 
 
 class RedactedLogRecord(logging.LogRecord):
-    """A log record whose message is redacted (``redact_log_text``): its
-    ``msg`` is the message formatted and redacted when the record is made
-    (``redact_record``), for whatever reads ``msg`` rather than
+    """A log record whose message is redacted (``redact_log_text``) as
+    ``getMessage()`` formats it, and whose ``msg`` and ``args`` were when it
+    was made (``redact_record``), for whatever reads them rather than
     ``getMessage()`` (a ``%(msg)s`` format, a JSON formatter, an error
-    tracker), and ``getMessage()`` redacts again what a filter wrote there
-    since. Mixed into whatever class of record the record factory makes
-    (``redacting``)."""
+    tracker copying a record's fields). Mixed into whatever class of record
+    the record factory makes (``redacting``)."""
 
     def getMessage(self):
         return redact_log_text(super().getMessage())
@@ -156,19 +156,45 @@ def redacting(record_class: type) -> type:
     return type(f"Redacted{record_class.__name__}", (RedactedLogRecord, record_class), {})
 
 
-def redact_record(record: logging.LogRecord) -> None:
-    """``record``'s message formatted and redacted into its ``msg`` (its
-    ``args`` then empty), the message as logged kept as ``raw_msg`` and
-    ``raw_args`` for the filters that read it (``HideRowValues``,
-    ``QueueDepthSummary``); its ``stack_info`` redacted too. A message its
-    arguments do not fit is kept beside them, redacted, rather than raise
-    where it was logged."""
-    record.raw_msg, record.raw_args = record.msg, record.args
+def redacted_value(value):
+    """A log argument fit for a record's fields: a str redacted, any other
+    value whose str() quotes a secret replaced by its str() redacted, any
+    other kept as it is (a number stays one, for ``%d``)."""
+    if isinstance(value, str):
+        return redact_log_text(value)
     try:
-        message = record.getMessage()
+        text = str(value)
     except Exception:
-        message = f"{record.msg} % {record.args!r}"
-    record.msg, record.args = redact_log_text(message), ()
+        return value
+    redacted = redact_log_text(text)
+    return value if redacted == text else redacted
+
+
+def redact_record(record: logging.LogRecord) -> None:
+    """``record``'s ``msg`` (a str the redaction changes) and each of its
+    ``args`` redacted (``redacted_value``), the message's template kept:
+    the filters that recognise a message by it (``HideRowValues``,
+    ``QueueDepthSummary``) read ``msg`` and ``args`` as logged but for
+    their secrets. Its ``stack_info`` redacted too. The message formatted
+    from them is redacted again (``RedactedLogRecord.getMessage``): a
+    secret may show only beside the words around it (``client_secret=%s``)."""
+    if isinstance(record.args, Mapping):
+        record.args = {key: redacted_value(value) for key, value in record.args.items()}
+    elif isinstance(record.args, tuple):
+        record.args = tuple(redacted_value(value) for value in record.args)
+    if isinstance(record.msg, str) and redact_log_text(record.msg) != record.msg:
+        # The secret may have taken a placeholder with it (``code=%s``):
+        # then the message formatted, redacted, without arguments.
+        template = redact_log_text(record.msg)
+        try:
+            template % record.args if record.args else None
+        except (TypeError, ValueError, KeyError):
+            try:
+                message = logging.LogRecord.getMessage(record)
+            except Exception:  # nor the message as logged: kept beside them
+                message = f"{record.msg} % {record.args!r}"
+            template, record.args = redact_log_text(message), ()
+        record.msg = template
     if record.stack_info:
         record.stack_info = redact_log_text(record.stack_info)
 

@@ -34,12 +34,9 @@ class QueueDepthSummary(logging.Filter):
         self.repeats = Repeats()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        # As logged, not yet redacted (``paths.redact_record``).
-        logged, args = getattr(record, "raw_msg", record.msg), getattr(record, "raw_args",
-                                                                       record.args)
-        if logged != QUEUE_DEPTH:
+        if record.msg != QUEUE_DEPTH:
             return True  # anything else waitress says there
-        (depth,) = args
+        (depth,) = record.args
         note = self.repeats.note(QUEUE_DEPTH, depth, "the queue at most %d deep")
         if note is None:
             return False

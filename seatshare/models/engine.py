@@ -275,9 +275,8 @@ class HideRowValues(logging.Filter):
     as the parameters are; its columns are still logged (the ``Col`` line)."""
 
     def filter(self, record):
-        logged = getattr(record, "raw_msg", record.msg)  # as logged, not yet redacted
-        if isinstance(logged, str) and logged.endswith("Row %r"):
-            record.msg = logged[:-len("%r")] + "[values hidden, as SQL parameters are]"
+        if isinstance(record.msg, str) and record.msg.endswith("Row %r"):
+            record.msg = record.msg[:-len("%r")] + "[values hidden, as SQL parameters are]"
             record.args = None
         return True
 

@@ -201,19 +201,54 @@ def test_a_record_factory_making_its_own_class_of_record_is_redacted_too(record_
 def test_a_record_s_msg_and_args_are_redacted_for_whatever_reads_them(record_factory):
     """Only ``getMessage()`` was redacted: a ``%(msg)s`` format, a JSON
     formatter or an error tracker reads ``msg`` and ``args``, which held the
-    secret whole. They are redacted when the record is made; the message as
-    logged stays in ``raw_msg`` and ``raw_args``."""
+    secret whole. They are redacted when the record is made, the template
+    kept (``%s``)."""
     record_factory()
     token = secrets.token_hex(32)
     record = logging.getLogRecordFactory()(
         "some.library", logging.INFO, __file__, 1,
-        "GET /oauth/token?client_secret=%s %s", ("s3cret-value", token), None)
-    assert record.msg == "GET /oauth/token?client_secret=[token] [token]"
-    assert not record.args
-    assert record.raw_msg == "GET /oauth/token?client_secret=%s %s"
-    assert record.raw_args == ("s3cret-value", token)
-    assert logging.Formatter("%(msg)s %(args)s").format(record) == (
-        "GET /oauth/token?client_secret=[token] [token] ()")
+        "GET /oauth/token?client_secret=s3cret-value %s %s",
+        (f"/calendar/7/{token[:20]}/tickets.ics", token), None)
+    assert record.msg == "GET /oauth/token?client_secret=[token] %s %s"
+    assert record.args == ("/calendar/7/[token]/tickets.ics", "[token]")
+    assert record.getMessage() == (
+        "GET /oauth/token?client_secret=[token] /calendar/7/[token]/tickets.ics [token]")
+
+
+class Secretive:
+    """An argument that is no str, whose str() quotes a secret."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def __str__(self):
+        return f"/oauth/token?code={self.token}"
+
+
+def test_a_record_s_fields_copied_whole_show_no_secret(record_factory):
+    """A JSON formatter or an error tracker copies every field of a record
+    (``record.__dict__``): the message as logged was kept there whole, as
+    ``raw_msg`` and ``raw_args``."""
+    record_factory()
+    token, code = secrets.token_hex(32), secrets.token_urlsafe(12)
+    dumped = []
+    handler = logging.Handler()
+    handler.emit = lambda record: dumped.append(repr(record.__dict__))
+    log = logging.getLogger("some.library")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        log.info("GET /oauth/token?client_secret=s3cret-value %s %s %d", token,
+                 Secretive(code), 7)
+        log.info("a mapping: %(url)s", {"url": f"/password-reset/{token}"})
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(logging.NOTSET)
+    assert len(dumped) == 2
+    for secret in ("s3cret-value", token, code):
+        assert secret not in "".join(dumped)
+    assert "%s %s %d" in dumped[0] and "'[token]'" in dumped[0] and ", 7)" in dumped[0]
+    assert "/password-reset/[token]" in dumped[1]
 
 
 def test_a_logged_traceback_and_stack_carry_no_secret(record_factory, caplog):
