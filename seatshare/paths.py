@@ -150,10 +150,30 @@ class RedactedLogRecord(logging.LogRecord):
 @functools.cache
 def redacting(record_class: type) -> type:
     """``record_class`` with ``RedactedLogRecord``'s redaction: the class
-    itself when it has it, else a subclass of both, made once per class."""
+    itself when it has it, ``RedactedLogRecord`` for logging's own, else a
+    subclass of both, made once per class.
+
+    A record is pickled (a ``QueueHandler`` feeding another process, a
+    ``SocketHandler``) by its class's name, which a class made here has in
+    no module: such a record is pickled as one remade by ``redacting``
+    from ``record_class``, which must be picklable itself."""
     if issubclass(record_class, RedactedLogRecord):
         return record_class
-    return type(f"Redacted{record_class.__name__}", (RedactedLogRecord, record_class), {})
+    if record_class is logging.LogRecord:
+        return RedactedLogRecord
+
+    def __reduce__(record):
+        return remade_record, (record_class,), record.__dict__
+
+    return type(f"Redacted{record_class.__name__}", (RedactedLogRecord, record_class),
+                {"__reduce__": __reduce__})
+
+
+def remade_record(record_class: type) -> logging.LogRecord:
+    """An empty record of ``redacting(record_class)``, which unpickling
+    fills in (``redacting``)."""
+    made = redacting(record_class)
+    return made.__new__(made)
 
 
 def redacted_value(value):

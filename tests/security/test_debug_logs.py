@@ -7,6 +7,7 @@ chase a problem must not find client secrets and codes (the seed's
 or password-reset links in the log.
 """
 import logging
+import pickle
 import secrets
 import warnings
 from functools import partial
@@ -292,3 +293,20 @@ def test_a_warning_is_logged_redacted(record_factory, caplog, capsys):
         warnings.warn("retrying /oauth/token?client_secret=s3cret-value", UserWarning)
     assert "retrying /oauth/token?client_secret=[token]" in caplog.text
     assert "s3cret-value" not in caplog.text + capsys.readouterr().err
+
+
+@pytest.mark.parametrize("make_record", [None, OwnRecord])
+def test_a_redacted_record_can_be_pickled(record_factory, make_record):
+    """A record is pickled by its class's name (a QueueHandler feeding
+    another process, a SocketHandler): logging's own records were made of a
+    second class named ``RedactedLogRecord``, found in no module, and could
+    not be."""
+    record_factory(make_record)
+    token = secrets.token_hex(32)
+    record = logging.getLogRecordFactory()("some.library", logging.INFO, __file__, 1,
+                                           "sent %s", (token,), None)
+    copy = pickle.loads(pickle.dumps(record))
+    assert type(copy) is type(record)
+    assert isinstance(copy, make_record or logging.LogRecord)
+    assert copy.getMessage() == "sent [token]"
+    assert token not in repr(copy.__dict__)
