@@ -132,19 +132,27 @@ class RedactedLogRecord(logging.LogRecord):
     the record factory makes (``redacting``)."""
 
     def getMessage(self):
-        return redact_log_text(super().getMessage())
+        # Each handler's formatter asks again: redacted once while ``msg``
+        # and ``args`` are those it was made from (a filter may set others).
+        made_from = self.__dict__.get("_redacted_message")
+        if made_from and made_from[0] is self.msg and made_from[1] is self.args:
+            return made_from[2]
+        message = redact_log_text(super().getMessage())
+        self.__dict__["_redacted_message"] = (self.msg, self.args, message)
+        return message
 
     # A traceback (``exc_info``), which the formatter renders itself into
     # ``exc_text``, once per record, and writes after the message: an
     # exception's text may quote a secret (a URL, a token). Redacted as it
-    # is set; the stack (``stack_info``) when the record is made.
+    # is set, and kept where logging keeps it; the stack (``stack_info``)
+    # when the record is made.
     @property
     def exc_text(self):
-        return self.__dict__.get("redacted_exc_text")
+        return self.__dict__.get("exc_text")
 
     @exc_text.setter
     def exc_text(self, text):
-        self.__dict__["redacted_exc_text"] = None if text is None else redact_log_text(text)
+        self.__dict__["exc_text"] = None if text is None else redact_log_text(text)
 
 
 @functools.cache
@@ -241,9 +249,7 @@ def redact_every_log_record() -> None:
     def make_redacted_record(*args, **kwargs):
         record = make_record(*args, **kwargs)
         redact_record(record)
-        exc_text = record.__dict__.pop("exc_text", None)
         record.__class__ = redacting(type(record))
-        record.exc_text = exc_text  # redacted (``RedactedLogRecord.exc_text``)
         return record
 
     make_redacted_record.redacts = True

@@ -9,6 +9,7 @@ or password-reset links in the log.
 import logging
 import pickle
 import secrets
+import sys
 import warnings
 from functools import partial
 
@@ -310,3 +311,38 @@ def test_a_redacted_record_can_be_pickled(record_factory, make_record):
     assert isinstance(copy, make_record or logging.LogRecord)
     assert copy.getMessage() == "sent [token]"
     assert token not in repr(copy.__dict__)
+
+
+def test_a_record_s_traceback_is_kept_redacted_where_logging_keeps_it(record_factory):
+    """The redacted traceback was kept under a name of its own
+    (``redacted_exc_text``), where whatever reads ``exc_text`` from the
+    record's fields found nothing."""
+    record_factory()
+    token = secrets.token_hex(32)
+    try:
+        raise RuntimeError(f"failed: {token}")
+    except RuntimeError:
+        record = logging.getLogRecordFactory()("some.library", logging.ERROR, __file__, 1,
+                                               "failed", (), sys.exc_info())
+    logging.Formatter().format(record)
+    assert "RuntimeError: failed: [token]" in record.__dict__["exc_text"]
+    assert "redacted_exc_text" not in record.__dict__
+
+
+def test_a_record_s_message_is_redacted_once_however_many_handlers_ask(record_factory,
+                                                                       monkeypatch):
+    """Each handler's formatter calls getMessage(): the regexes ran again
+    for each, on a message that had not changed."""
+    from seatshare import paths
+
+    record_factory()
+    record = logging.getLogRecordFactory()("some.library", logging.INFO, __file__, 1,
+                                           "sent %s to %s", ("a", "b"), None)
+    redactions = []
+    monkeypatch.setattr(paths, "redact_log_text",
+                        lambda text: redactions.append(text) or text)
+    assert record.getMessage() == record.getMessage() == "sent a to b"
+    assert redactions == ["sent a to b"]
+    record.msg = "changed %s %s"  # as a filter may
+    assert record.getMessage() == "changed a b"
+    assert redactions == ["sent a to b", "changed a b"]
