@@ -56,7 +56,7 @@ def new_calendar_links(request):
     of its own), a 303 to the question's page: drawn as this POST's
     answer, Back from it would be "Confirm Form Resubmission"."""
     if request.POST.get("confirm") != "yes":
-        return HTTPSeeOther(location=request.application_url + "/calendars/new-links")
+        return HTTPSeeOther(location=request.resource_url(request.context, "new-links"))
     reset_feed_secret(request.identity.user)
     request.session.flash(NEW_LINKS)
     return HTTPFound(location=request.application_url + "/calendars")
