@@ -125,6 +125,18 @@ def test_an_event_name_is_trimmed_of_invisible_characters():
     assert [(e.key, e.name) for e in events_][1] == ("game-2@example.com", "Bears")
 
 
+def test_an_event_description_is_trimmed_of_invisible_characters():
+    """As its name is, and as the API trims what it stores: a description
+    kept U+200B and U+FEFF around it (str.strip() leaves them)."""
+    csv = "name,start_time,description\nGame,2025-04-01T19:05:00Z,\u200b Gates open\ufeff\n"
+    [event] = parse_schedule("schedule.csv", csv.encode())
+    assert event.description == "Gates open"
+    events_ = parse_schedule("schedule.ics", ICS.replace("DESCRIPTION:Opening day",
+                                                         "DESCRIPTION:\u2060Opening day\u200b")
+                             .encode())
+    assert events_[0].description == "Opening day"
+
+
 def test_without_a_key_column_the_key_is_the_start_time(seatshare, db, entity_id, schedule_file):
     text = "name,start_time\nGame,2025-04-01T19:05:00-04:00\n"
     path = schedule_file(text)

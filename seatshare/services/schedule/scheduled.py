@@ -131,8 +131,9 @@ def _checked(line, value, max_length, field):
 
 
 def checked_text(line, field, value, allowed=TAB):
-    """Stripped, and without control characters (PostgreSQL refuses NUL)."""
-    value = value.strip()
+    """Trimmed as a name is (``seatshare.text``: U+200B, U+FEFF, … too),
+    and without control characters (PostgreSQL refuses NUL)."""
+    value = text.trimmed(value)
     if text.has_control_characters(value, allowed):
         raise ScheduleError(line, f"the {field} contains control characters")
     return value
