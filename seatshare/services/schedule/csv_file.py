@@ -17,7 +17,7 @@ from .scheduled import (
     naive_utc,
     shown,
 )
-from ...text import trimmed
+from ...text import is_blank
 
 CSV_REQUIRED = ("name", "start_time")
 CSV_OPTIONAL = ("description", "date_tba", "time_tba", "key")
@@ -121,10 +121,11 @@ def _csv_event(line, columns, row):
     # Without a key, the start time as written, to the fraction: the key an
     # earlier import gave it, so importing the file again updates it.
     keyless_key = exact.isoformat() + "Z"
-    key = trimmed(values.get("key", "")) or keyless_key
+    written_key = values.get("key", "")
+    key = keyless_key if is_blank(written_key) else checked_key(line, written_key)
     return ScheduledEvent(
         line=line,
-        key=checked_key(line, key),
+        key=key,
         keyless_key=keyless_key if key != keyless_key else None,
         name=checked_name(line, values["name"]),
         # To the second: the API shows whole seconds, and a fraction it does
