@@ -6,7 +6,7 @@ import bisect
 # white space (what ``str.isspace`` takes: U+00A0, U+3000, …) and the format
 # characters (category Cf: U+200B, U+200D, U+2060, U+FEFF, U+00AD, the
 # direction marks, …): nothing a reader sees. Not the format characters that
-# Unicode calls Prepended_Concatenation_Mark (``PREPENDED_CONCATENATION_MARKS``):
+# Unicode calls Prepended_Concatenation_Mark (tests/test_text.py lists them):
 # visible signs before a number (U+0600 ARABIC NUMBER SIGN, U+06DD END OF
 # AYAH, …). Written out rather than scanned from ``unicodedata`` at start
 # (196,608 code points, up to a second); tests/test_text.py compares it with
@@ -19,9 +19,6 @@ BLANK_RANGES = (
     (0x3000, 0x3000), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x13430, 0x13438),
     (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )
-# Unicode's PropList.txt, Prepended_Concatenation_Mark (unicodedata lacks it).
-PREPENDED_CONCATENATION_MARKS = frozenset(
-    [*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD])
 _BLANK_FIRSTS = [first for first, _ in BLANK_RANGES]
 
 # Tag characters: invisible, but the end of an emoji flag's tag sequence

@@ -6,11 +6,15 @@ import unicodedata
 
 from seatshare.text import (
     BLANK_RANGES,
-    PREPENDED_CONCATENATION_MARKS,
     TAG_CHARACTERS,
     is_blank_character,
     trimmed,
 )
+
+# Unicode's PropList.txt, Prepended_Concatenation_Mark (unicodedata lacks
+# it): format characters that show, which BLANK_RANGES leaves out.
+PREPENDED_CONCATENATION_MARKS = frozenset(
+    [*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD])
 
 
 def scanned_blank_ranges() -> tuple:
