@@ -510,20 +510,26 @@ def test_a_sqlite_file_moved_under_the_server_is_not_made_again(tmp_path, name):
     running server, the next connection SQLite opened created it again,
     empty and readable by anyone. Every connection opens it without
     creating it: that connection fails (a 503), and nothing is left."""
-    from sqlalchemy.exc import OperationalError
-
     from seatshare.models import get_engine
 
     path = tmp_path / name
     sqlite3.connect(path).close()
     engine = get_engine({"sqlalchemy.url": f"sqlite:///{path}"}, serving=True)
+    opens_and_never_makes_again(engine, path)
+
+
+def opens_and_never_makes_again(engine, path):
+    """``engine`` opens the SQLite file ``path``; moved away, the next
+    connection fails and leaves nothing there."""
+    from sqlalchemy.exc import OperationalError
+
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA database_list").one()[2] == str(path)
     engine.dispose()
-    path.rename(tmp_path / "moved.sqlite")
+    path.rename(path.parent / "moved.sqlite")
     with pytest.raises(OperationalError, match="unable to open database file"):
         engine.connect()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["moved.sqlite"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["moved.sqlite"]
 
 
 # Nothing listens on port 1: connecting fails at once, as when PostgreSQL is down.
@@ -1286,3 +1292,49 @@ def test_0015_refuses_names_that_differ_only_in_case_and_changes_nothing(fresh_u
                     " VALUES ('RIVERSIDE rovers', '2026-12-01 00:00:00')")
     finally:
         engine.dispose()
+
+
+def test_a_relative_sqlite_path_is_the_file_it_named_when_the_engine_was_made(tmp_path,
+                                                                              monkeypatch):
+    """Opened as a URI filename, a relative path was resolved against the
+    working directory at each connection, no longer once (as SQLAlchemy
+    does a plain path's): a command or server that changed directory
+    opened another file, or none."""
+    from seatshare.models import get_engine
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    sqlite3.connect(tmp_path / "a" / "db.sqlite").close()
+    monkeypatch.chdir(tmp_path / "a")
+    engine = get_engine({"sqlalchemy.url": "sqlite:///db.sqlite"})
+    monkeypatch.chdir(tmp_path / "b")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA database_list").one()[2] == str(
+            tmp_path / "a" / "db.sqlite")
+    engine.dispose()
+
+
+def test_a_uri_filename_without_file_is_checked_and_never_created(tmp_path, monkeypatch):
+    """``uri=true`` on a name without ``file:`` is a plain path to SQLite:
+    it was neither looked for nor opened without creating it."""
+    from pyramid.exceptions import ConfigurationError
+
+    from seatshare.models import get_engine
+
+    path = tmp_path / "db.sqlite"
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        get_engine({"sqlalchemy.url": f"sqlite:///{path}?uri=true"})
+    sqlite3.connect(path).close()
+    engine = get_engine({"sqlalchemy.url": f"sqlite:///{path}?uri=true"})
+    opens_and_never_makes_again(engine, path)
+
+
+def test_a_sqlite_url_s_own_mode_is_kept(tmp_path):
+    """``?mode=ro`` on a plain path was replaced by ``rw``."""
+    from seatshare.models import get_engine
+
+    path = tmp_path / "db.sqlite"
+    sqlite3.connect(path).close()
+    engine = get_engine({"sqlalchemy.url": f"sqlite:///{path}?mode=ro"})
+    assert dict(engine.url.query) == {"mode": "ro", "uri": "true"}
+    assert engine.url.database == f"file:{path}"

@@ -105,9 +105,10 @@ def sqlite_file(url) -> str | None:
     (``file:///srv/x.db``); SQLite creates it as a plain path's unless its
     ``mode`` says otherwise."""
     database = url.database or ""
-    if not asbool(url.query.get("uri")):
+    if not asbool(url.query.get("uri")) or not database.startswith("file:"):
+        # A URI filename without ``file:`` is a plain path to SQLite too.
         return database if database not in ("", ":memory:") else None
-    if url.query.get("mode") == "memory" or not database.startswith("file:"):
+    if url.query.get("mode") == "memory":
         return None
     path = unquote(database[len("file:"):].split("?", 1)[0])
     if path.startswith("//"):  # an authority, empty or localhost, before the path
@@ -167,12 +168,12 @@ def open_sqlite_file(url, creates: bool = False):
             raise NoSQLiteFile(path, exc.strerror) from None
     elif not os.path.exists(path):
         raise NoSQLiteFile(path)
-    if asbool(url.query.get("uri")):
-        if url.query.get("mode") in (None, "rwc"):
-            return url.update_query_dict({"mode": "rw"})
-        return url  # ro: SQLite creates nothing either
-    return url.set(database=f"file:{quote(path)}").update_query_dict({"mode": "rw",
-                                                                       "uri": "true"})
+    # The absolute path: SQLite resolves a relative one against the working
+    # directory at each connection (a plain path, SQLAlchemy at engine build).
+    opened = url.set(database=f"file:{quote(os.path.abspath(path))}")
+    if url.query.get("mode") in (None, "rwc"):
+        return opened.update_query_dict({"mode": "rw", "uri": "true"})
+    return opened.update_query_dict({"uri": "true"})  # ro: SQLite creates nothing either
 
 
 def get_engine(settings, prefix="sqlalchemy.", serving=False, creates=False):
