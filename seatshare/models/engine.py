@@ -252,20 +252,30 @@ def echo_to_the_log(settings, url, prefix="sqlalchemy."):
     for name in ECHO_SETTINGS:
         settings[f"{prefix}{name}"] = echo_value(settings, name, prefix)
         if settings[f"{prefix}{name}"]:
-            logger = logging.getLogger(echo_logger_name(name, url))
+            logger = logging.getLogger(echo_logger_name(name, url, settings, prefix))
             if not logger.handlers:
                 logger.addHandler(logging.NullHandler())
     return settings
 
 
-def echo_logger_name(name: str, url) -> str:
+# The setting that names an engine's own logger, or its pool's, below its
+# class's (SQLAlchemy's ``logging_name``, ``pool_logging_name``).
+LOGGING_NAME_SETTINGS = {"echo": "logging_name", "echo_pool": "pool_logging_name"}
+
+
+def echo_logger_name(name: str, url, settings=None, prefix="sqlalchemy.") -> str:
     """The logger an engine's echo (``echo``), or its pool's (``echo_pool``),
     writes to: named after the engine's class, or the pool's, which the
-    database's dialect chooses."""
+    database's dialect chooses, and, given one (``sqlalchemy.logging_name``,
+    ``sqlalchemy.pool_logging_name``), the engine's or the pool's own name
+    after it, as SQLAlchemy names it (``sqlalchemy.log.instance_logger``)."""
     if name == "echo":
-        return "sqlalchemy.engine.Engine"
-    pool_class = url.get_dialect().get_pool_class(url)
-    return f"{pool_class.__module__}.{pool_class.__name__}"
+        logger_name = "sqlalchemy.engine.Engine"
+    else:
+        pool_class = url.get_dialect().get_pool_class(url)
+        logger_name = f"{pool_class.__module__}.{pool_class.__name__}"
+    own_name = (settings or {}).get(f"{prefix}{LOGGING_NAME_SETTINGS[name]}")
+    return f"{logger_name}.{own_name}" if own_name else logger_name
 
 
 class HideRowValues(logging.Filter):

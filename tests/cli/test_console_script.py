@@ -174,6 +174,29 @@ def test_sql_echo_is_the_echoing_engine_s_alone(caplog, capsys):
     assert capsys.readouterr().out == ""
     assert logging.getLogger("sqlalchemy.engine.Engine").level == logging.NOTSET
 
+@pytest.mark.parametrize("name", ["echo", "echo_pool"])
+def test_sql_echo_of_an_engine_named_in_the_settings_stays_off_stdout(capsys, name):
+    """With ``sqlalchemy.logging_name`` (``pool_logging_name``), SQLAlchemy
+    logs under a logger below its class's: the NullHandler went to the
+    class's logger, and SQLAlchemy added its stdout handler to the engine's
+    own all the same."""
+    from sqlalchemy import text
+
+    from seatshare.models import get_engine
+    from seatshare.models.engine import LOGGING_NAME_SETTINGS
+
+    logging_name = f"named-{name}"
+    engine = get_engine({"sqlalchemy.url": "sqlite://", f"sqlalchemy.{name}": "true",
+                         f"sqlalchemy.{LOGGING_NAME_SETTINGS[name]}": logging_name})
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 'named'"))
+    engine.dispose()
+    assert capsys.readouterr().out == ""
+    logger = (engine.logger if name == "echo" else engine.pool.logger).logger  # echoing
+    assert logger.name.endswith(f".{logging_name}")
+    assert [type(handler) for handler in logger.handlers] == [logging.NullHandler]
+
+
 LOGGING_SECTIONS = """
 [loggers]
 keys = root
