@@ -128,10 +128,11 @@ def count_invitation(request, inviter_id: int, email: str) -> None:
     they have, or flood one mailbox."""
     limiter = SignInLimiter.from_settings(request.registry.settings, INVITATION_LIMITS)
     keys = invitation_keys(inviter_id, email)
-    wait = limiter.retry_after(request.dbsession, keys)
-    if wait is not None:
-        raise APIError(429, TOO_MANY_INVITATIONS, headers={"Retry-After": str(wait)})
-    limiter.record_failure(request.dbsession, keys)
+    counts = limiter.counts(request.dbsession, keys)
+    if counts.retry_after is not None:
+        raise APIError(429, TOO_MANY_INVITATIONS,
+                       headers={"Retry-After": str(counts.retry_after)})
+    counts.record_failure(request.dbsession, keys)
 
 
 def join_group(dbsession, settings, user_id: int, code: str):

@@ -15,7 +15,7 @@ from ..errors.views import page_not_found
 from ..models import User
 from .devices import issue_device_cookie
 from .forms import FIELD_LENGTHS
-from .ratelimit import SignInLimiter
+from .ratelimit import AttemptCounts, SignInLimiter
 
 PASSWORD_CHANGED = ("Your password has been changed. Every other browser where you were "
                     "signed in has been signed out.")
@@ -106,27 +106,29 @@ def page(request, template, code=200, **values):
     )
 
 
-def throttle(request, keys, attempts, form) -> tuple[SignInLimiter, Response | None]:
-    """The limiter, and, when one of ``keys`` has had its attempts in the
-    window, the throttled form's answer: ``form(429, message)``, the form
-    again with what was typed in it (never a password) and how long to
-    wait, and Retry-After in seconds. Else None, and the form goes on
-    (recording its attempt with the limiter)."""
-    limiter = SignInLimiter.from_settings(request.registry.settings)
-    wait = limiter.retry_after(request.dbsession, keys)
+def throttle(request, keys, attempts, form) -> tuple[AttemptCounts, Response | None]:
+    """The attempts counted under ``keys``, and, when one of them has had
+    its attempts in the window, the throttled form's answer: ``form(429,
+    message)``, the form again with what was typed in it (never a password)
+    and how long to wait, and Retry-After in seconds. Else None, and the
+    form goes on (recording its attempt with the counts'
+    ``record_failure``)."""
+    counts = SignInLimiter.from_settings(request.registry.settings).counts(
+        request.dbsession, keys)
+    wait = counts.retry_after
     if wait is None:
-        return limiter, None
+        return counts, None
     response = form(429, too_many(attempts, wait))
     response.headers["Retry-After"] = str(wait)
-    return limiter, response
+    return counts, response
 
 
-def paused_by_failure(request, limiter, keys, attempts) -> str | None:
-    """Count a failed attempt (a wrong password) against ``keys``; when it
-    is the one that reaches the limit, what the form says about it (the
-    next try, the right password perhaps, would be refused unchecked and
-    unforewarned), else None."""
-    wait = limiter.record_failure(request.dbsession, keys)
+def paused_by_failure(request, counts, keys, attempts) -> str | None:
+    """Count a failed attempt (a wrong password) against ``keys``, with the
+    ``counts`` ``throttle`` read; when it is the one that reaches the
+    limit, what the form says about it (the next try, the right password
+    perhaps, would be refused unchecked and unforewarned), else None."""
+    wait = counts.record_failure(request.dbsession, keys)
     return None if wait is None else too_many(attempts, wait)
 
 

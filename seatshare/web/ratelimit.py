@@ -102,13 +102,42 @@ def _hmac_key(settings) -> bytes:
 
 
 @dataclasses.dataclass(frozen=True)
+class AttemptCounts:
+    """The attempts in the window under some keys, as ``SignInLimiter.counts``
+    read them at ``now``, in this attempt's turn (``take_turns``), which
+    lasts until it commits: per stored key, how many and the oldest's time."""
+    limiter: "SignInLimiter"
+    now: datetime.datetime
+    counted: tuple  # (stored key, attempts, the oldest's time or None), per key
+
+    @property
+    def retry_after(self) -> int | None:
+        """Seconds until an attempt is allowed again, or None when it is now."""
+        return self.limiter.wait(self.counted, self.now)
+
+    def record_failure(self, dbsession, keys) -> int | None:
+        """Count one attempt against ``keys`` (those counted: a failed
+        sign-in, or any sign-up), once, at the ``now`` they were counted:
+        ``retry_after`` with it, from these counts, without asking again,
+        so that an attempt that left the window since is not counted where
+        the window is not measured."""
+        stored = [self.limiter.stored(key) for key in keys]
+        counted = {key: (count, oldest) for key, count, oldest in self.counted}
+        missing = set(stored) - set(counted)
+        if missing:
+            raise ValueError("record_failure of keys that were not counted")
+        dbsession.add_all(SignInAttempt(key=key, created_at=self.now) for key in stored)
+        dbsession.flush()
+        return self.limiter.wait(
+            [(key, count + (key in stored), oldest or self.now)
+             for key, (count, oldest) in counted.items()], self.now)
+
+
+@dataclasses.dataclass(frozen=True)
 class SignInLimiter:
     max_failures: int
     window_seconds: int
     hmac_key: bytes
-    # Stored key: (attempts in the window, the oldest's time), as
-    # ``retry_after`` read them; ``record_failure`` adds its own.
-    counted: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings, limits=None):
@@ -145,51 +174,40 @@ class SignInLimiter:
         for lock_id in sorted({self.lock_id(key) for key in keys}):
             dbsession.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
-    def retry_after(self, dbsession, keys, now=None) -> int | None:
-        """Seconds until sign-in is allowed again, or None when it is now.
-        Taken in turn with the other attempts under ``keys`` (``take_turns``).
+    def counts(self, dbsession, keys, now=None) -> AttemptCounts:
+        """The attempts under ``keys`` in the window that ends ``now``
+        (``AttemptCounts``: its ``retry_after``, the seconds until sign-in
+        is allowed again, and its ``record_failure``). Taken in turn with
+        the other attempts under ``keys`` (``take_turns``).
 
         One query once it is this attempt's turn (on PostgreSQL, after one
         advisory lock per key): per key, the failures in the window and the
-        oldest of them, kept for ``record_failure``.
+        oldest of them.
         """
         self.take_turns(dbsession, keys)
         now = now or utcnow()
         stored = [self.stored(key) for key in keys]
-        rows = dbsession.execute(
-            select(SignInAttempt.key, func.count(), func.min(SignInAttempt.created_at))
-            .where(SignInAttempt.key.in_(stored), SignInAttempt.created_at > self._since(now))
-            .group_by(SignInAttempt.key)
-        ).all()
-        self.counted.update({key: (0, None) for key in stored})
-        self.counted.update({key: (count, oldest) for key, count, oldest in rows})
-        return self._wait(stored, now)
-
-    def record_failure(self, dbsession, keys, now=None) -> int | None:
-        """Count one attempt against ``keys`` (a failed sign-in, or any
-        sign-up), after ``retry_after`` of them: what it returns now, from
-        the counts it read and this attempt, without asking again. They
-        still hold: this attempt's turn lasts until it commits
-        (``take_turns``; on SQLite, the one writing transaction)."""
-        now = now or utcnow()
-        stored = [self.stored(key) for key in keys]
-        dbsession.add_all(SignInAttempt(key=key, created_at=now) for key in stored)
-        dbsession.flush()
-        for key in stored:
-            count, oldest = self.counted[key]
-            self.counted[key] = (count + 1, oldest or now)
-        return self._wait(stored, now)
+        rows = dict(
+            (key, (count, oldest)) for key, count, oldest in dbsession.execute(
+                select(SignInAttempt.key, func.count(), func.min(SignInAttempt.created_at))
+                .where(SignInAttempt.key.in_(stored), SignInAttempt.created_at > self._since(now))
+                .group_by(SignInAttempt.key)
+            ).all())
+        return AttemptCounts(self, now, tuple(
+            (key, *rows.get(key, (0, None))) for key in dict.fromkeys(stored)))
 
     def _since(self, now):
         """When the window that ends ``now`` starts."""
         return now - datetime.timedelta(seconds=self.window_seconds)
 
-    def _wait(self, stored_keys, now) -> int | None:
-        """``retry_after``'s answer from the counts of ``stored_keys``."""
+    def wait(self, counted, now) -> int | None:
+        """The seconds until the oldest attempt of each key ``counted`` at
+        its limit (stored key, attempts, the oldest's time) leaves the
+        window that ends ``now``; None when no key is at its limit."""
         since = self._since(now)
         waits = [
             (oldest - since).total_seconds()
-            for count, oldest in (self.counted[key] for key in stored_keys)
+            for _, count, oldest in counted
             if count >= self.max_failures
         ]
         if not waits:

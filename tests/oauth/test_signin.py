@@ -225,6 +225,27 @@ def test_the_failure_that_reaches_the_limit_says_sign_in_is_paused(testapp, user
     assert last.forms["signin"]["email"].value == user.email
 
 
+def test_a_failure_s_wait_is_measured_when_its_counts_were_read(testapp, user, dbsession,
+                                                                monkeypatch):
+    """The counts are read before the password is checked, and the failure
+    recorded after: its wait was measured from a later moment than the
+    counts, so an attempt that left the window in between still counted
+    and the wait came out as 1 second. Both are taken at the counts' time."""
+    from seatshare.web import ratelimit
+
+    read = utcnow()
+    later = iter([read, read + datetime.timedelta(seconds=200)])
+    monkeypatch.setattr(ratelimit, "utcnow", lambda: next(later))
+    oldest = read - datetime.timedelta(seconds=900 - 100)  # leaves the window 100 s on
+    dbsession.add_all(SignInAttempt(key=stored_key(testapp, f"account:{user.email}"),
+                                    created_at=oldest) for _ in range(4))
+    dbsession.flush()
+    last = submit_sign_in(testapp, user.email, "wrong", status=400)
+    assert last.html.find(id="signin-error").text.endswith(
+        "Too many failed sign-ins. Please wait 2 minutes and try again.")  # 100 s
+    assert dbsession.scalar(select(func.max(SignInAttempt.created_at))) == read
+
+
 def test_a_failed_sign_in_reads_its_counts_once(testapp, user, query_counter, backend):
     """The failure's new wait comes from the counts read before the password
     was checked, plus this failure: the page asked the limiter again, one
