@@ -26,8 +26,7 @@ class Traverser(ResourceTreeTraverser):
     def __call__(self, request):
         """Traversal, and a 404 for an API path it resolves that is no route
         (API.md §1: with or without a token), before a container or a view's
-        permission asks an anonymous caller for one; and for any path with
-        a segment below its view's (a page's too)."""
+        permission asks an anonymous caller for one."""
         api = is_api_request(request)
         exact = api or is_program_path(request)
         # Pyramid's traversal skips empty segments, which served
@@ -37,15 +36,9 @@ class Traverser(ResourceTreeTraverser):
             raise HTTPNotFound()
         info = super().__call__(request)
         context = info["context"]
-        # /groups/join/nope, /oauth/token/nope, /calendars/new-links/nope,
-        # /healthz/nope: traversal hands "nope" to the view as its subpath,
-        # and no view here takes one (no static assets: the pages' styles
-        # are inline), API, program path or page alike.
-        if info["subpath"]:
-            # Where it was found, as Pyramid's router keeps it for a view
-            # not found: the not-found pages chosen by containment (a feed
-            # URL's, a mailed link's) are still the ones shown.
-            request.__dict__.update(info)
+        # /groups/join/nope, /oauth/token/nope: traversal hands "nope" to
+        # the view as its subpath, and none of these views takes one.
+        if exact and info["subpath"]:
             raise HTTPNotFound()
         if isinstance(context, Container) and context.__name__ in context.records_only_at:
             raise HTTPNotFound()  # /api/v1/ticket: no list, no POST there
