@@ -210,10 +210,10 @@ def redact_record(record: logging.LogRecord) -> None:
         record.args = {key: redacted_value(value) for key, value in record.args.items()}
     elif isinstance(record.args, tuple):
         record.args = tuple(redacted_value(value) for value in record.args)
-    if isinstance(record.msg, str) and redact_log_text(record.msg) != record.msg:
+    template = redact_log_text(record.msg) if isinstance(record.msg, str) else None
+    if template is not None and template != record.msg:
         # The secret may have taken a placeholder with it (``code=%s``):
         # then the message formatted, redacted, without arguments.
-        template = redact_log_text(record.msg)
         try:
             template % record.args if record.args else None
         except (TypeError, ValueError, KeyError):
