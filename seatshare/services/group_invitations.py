@@ -132,7 +132,7 @@ def count_invitation(request, inviter_id: int, email: str) -> None:
     if counts.retry_after is not None:
         raise APIError(429, TOO_MANY_INVITATIONS,
                        headers={"Retry-After": str(counts.retry_after)})
-    counts.record_failure(request.dbsession, keys)
+    counts.record_failure(request.dbsession)
 
 
 def join_group(dbsession, settings, user_id: int, code: str):

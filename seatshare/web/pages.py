@@ -123,12 +123,12 @@ def throttle(request, keys, attempts, form) -> tuple[AttemptCounts, Response | N
     return counts, response
 
 
-def paused_by_failure(request, counts, keys, attempts) -> str | None:
-    """Count a failed attempt (a wrong password) against ``keys``, with the
+def paused_by_failure(request, counts, attempts) -> str | None:
+    """Count a failed attempt (a wrong password) against the keys of the
     ``counts`` ``throttle`` read; when it is the one that reaches the
     limit, what the form says about it (the next try, the right password
     perhaps, would be refused unchecked and unforewarned), else None."""
-    wait = counts.record_failure(request.dbsession, keys)
+    wait = counts.record_failure(request.dbsession)
     return None if wait is None else too_many(attempts, wait)
 
 

@@ -176,11 +176,11 @@ def send_link(request):
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
     keys = reset_keys(values["email"], request.client_addr, trusted_device(request, user))
-    limiter, refused = throttle(request, keys, "requests for a reset link",
+    counts, refused = throttle(request, keys, "requests for a reset link",
                                 partial(request_form, request, email=values["email"]))
     if refused:
         return refused
-    limiter.record_failure(request.dbsession, keys)
+    counts.record_failure(request.dbsession)
     going = next_url(request)
     if going and len(going) <= MAX_SESSION_NEXT:
         request.session[RESET_NEXT] = going

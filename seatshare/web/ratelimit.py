@@ -115,22 +115,18 @@ class AttemptCounts:
         """Seconds until an attempt is allowed again, or None when it is now."""
         return self.limiter.wait(self.counted, self.now)
 
-    def record_failure(self, dbsession, keys) -> int | None:
-        """Count one attempt against ``keys`` (those counted: a failed
-        sign-in, or any sign-up), once, at the ``now`` they were counted:
+    def record_failure(self, dbsession) -> int | None:
+        """Count one attempt against every key counted (a failed sign-in,
+        or any sign-up), once, at the ``now`` they were counted:
         ``retry_after`` with it, from these counts, without asking again,
         so that an attempt that left the window since is not counted where
         the window is not measured."""
-        stored = [self.limiter.stored(key) for key in keys]
-        counted = {key: (count, oldest) for key, count, oldest in self.counted}
-        missing = set(stored) - set(counted)
-        if missing:
-            raise ValueError("record_failure of keys that were not counted")
-        dbsession.add_all(SignInAttempt(key=key, created_at=self.now) for key in stored)
+        dbsession.add_all(SignInAttempt(key=key, created_at=self.now)
+                          for key, _count, _oldest in self.counted)
         dbsession.flush()
         return self.limiter.wait(
-            [(key, count + (key in stored), oldest or self.now)
-             for key, (count, oldest) in counted.items()], self.now)
+            [(key, count + 1, oldest or self.now) for key, count, oldest in self.counted],
+            self.now)
 
 
 @dataclasses.dataclass(frozen=True)

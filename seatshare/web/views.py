@@ -108,12 +108,12 @@ def sign_in(request):
         select(User).where(User.email == values["email"])
     ).scalar_one_or_none()
     keys = attempt_keys(values["email"], request.client_addr, trusted_device(request, user))
-    limiter, refused = throttle(request, keys, FAILED_SIGN_INS,
+    counts, refused = throttle(request, keys, FAILED_SIGN_INS,
                                 partial(sign_in_form, request, email=values["email"]))
     if refused:
         return refused
     if not request.passwords.verify(user.password_hash if user else None, values["password"]):
-        paused = paused_by_failure(request, limiter, keys, FAILED_SIGN_INS)
+        paused = paused_by_failure(request, counts, FAILED_SIGN_INS)
         error = SIGN_IN_FAILED + ("" if paused is None else " " + paused)
         return sign_in_form(request, 400, error, email=values["email"],
                             invalid=("email", "password"))
@@ -174,7 +174,7 @@ def typed_for_sign_up(request) -> dict:
 def sign_up(request):
     entered = typed_for_sign_up(request)
     keys = sign_up_keys(request.client_addr)
-    limiter, refused = throttle(request, keys, SIGN_UPS,
+    counts, refused = throttle(request, keys, SIGN_UPS,
                                 partial(sign_up_form, request, values=entered))
     if refused:
         return refused
@@ -182,7 +182,7 @@ def sign_up(request):
     taken, paused = False, None
     if values is not None:
         # Whether the email is taken or not: each answer tells something.
-        paused = paused_by_failure(request, limiter, keys, SIGN_UPS)
+        paused = paused_by_failure(request, counts, SIGN_UPS)
         taken = email_holder(request.dbsession, values["email"]) is not None
         if taken:
             values, errors = None, {"email": EMAIL_UNAVAILABLE}
@@ -236,7 +236,7 @@ def change_password(request):
     ``DELETE /api/v1/authorizations/ID`` ends those."""
     user = request.identity.user
     keys = attempt_keys(user.email, request.client_addr, trusted_device(request, user))
-    limiter, refused = throttle(request, keys, WRONG_PASSWORDS, partial(password_form, request))
+    counts, refused = throttle(request, keys, WRONG_PASSWORDS, partial(password_form, request))
     if refused:
         return refused
     values, errors = validate(PasswordForm(), request)
@@ -244,7 +244,7 @@ def change_password(request):
     paused = None
     if current and "current_password" not in errors:
         if not request.passwords.verify(user.password_hash, current):
-            paused = paused_by_failure(request, limiter, keys, WRONG_PASSWORDS)
+            paused = paused_by_failure(request, counts, WRONG_PASSWORDS)
             values, errors = None, {**errors, "current_password": WRONG_PASSWORD}
     if values is not None:
         errors = new_password_errors(values, user.email)
