@@ -263,7 +263,7 @@ def echo_to_the_log(settings, url, prefix="sqlalchemy."):
 LOGGING_NAME_SETTINGS = {"echo": "logging_name", "echo_pool": "pool_logging_name"}
 
 
-def echo_logger_name(name: str, url, settings=None, prefix="sqlalchemy.") -> str:
+def echo_logger_name(name: str, url, settings, prefix: str) -> str:
     """The logger an engine's echo (``echo``), or its pool's (``echo_pool``),
     writes to: named after the engine's class, or the pool's, which the
     database's dialect chooses, and, given one (``sqlalchemy.logging_name``,
@@ -274,7 +274,7 @@ def echo_logger_name(name: str, url, settings=None, prefix="sqlalchemy.") -> str
     else:
         pool_class = url.get_dialect().get_pool_class(url)
         logger_name = f"{pool_class.__module__}.{pool_class.__name__}"
-    own_name = (settings or {}).get(f"{prefix}{LOGGING_NAME_SETTINGS[name]}")
+    own_name = settings.get(f"{prefix}{LOGGING_NAME_SETTINGS[name]}")
     return f"{logger_name}.{own_name}" if own_name else logger_name
 
 
